@@ -1,0 +1,47 @@
+/**
+ * A host is where qemu-img and virsh run. Today only the local machine; an ssh host
+ * will implement the same interface by wrapping each argv in `ssh HOST -- …`.
+ */
+export interface HostCommand {
+  /** Program and arguments. Never passed through a shell. */
+  readonly argv: readonly [string, ...string[]];
+  /** Milliseconds before the process is killed and the command fails as timed out. */
+  readonly timeoutMs?: number;
+  /** Aborting it kills the process; the command fails as cancelled. */
+  readonly signal?: AbortSignal;
+  /** Exit codes that count as success (default `[0]`); `qemu-img check` uses 0–3. */
+  readonly okExitCodes?: readonly number[];
+}
+
+export interface HostResult {
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly exitCode: number;
+}
+
+export interface Host {
+  /** Shown to the user: `localhost`, later `user@hypervisor`. */
+  readonly name: string;
+  run(command: HostCommand): Promise<HostResult>;
+  /** The absolute path of a program on the host's search path, or null. */
+  findProgram(program: string): Promise<string | null>;
+  /** `qemu:///system` where the user may use it (root, group libvirt), else `qemu:///session`. */
+  defaultLibvirtUri(): Promise<string>;
+}
+
+export type HostCommandFailure = 'not-found' | 'timeout' | 'cancelled' | 'exit-code' | 'spawn';
+
+/** A command that did not succeed, with everything needed to tell the user why. */
+export class HostCommandError extends Error {
+  constructor(
+    readonly reason: HostCommandFailure,
+    readonly argv: readonly string[],
+    readonly exitCode: number | null,
+    readonly stdout: string,
+    readonly stderr: string,
+    summary: string,
+  ) {
+    super(summary);
+    this.name = 'HostCommandError';
+  }
+}

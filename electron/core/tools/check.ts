@@ -1,0 +1,95 @@
+import {
+  canRevertExternalSnapshots,
+  parseDaemonVersion,
+  parseQemuImgVersion,
+  parseVirshVersion,
+  virshErrorText,
+} from '../../../shared/tools/versions.js';
+import type { DaemonStatus, ToolStatus, ToolsReport } from '../../../shared/tools/report.js';
+import { HostCommandError, type Host } from '../host/host.js';
+
+/** A version query must answer quickly; a hung daemon must not hang the window. */
+const QUERY_TIMEOUT_MS = 10_000;
+
+const PACKAGES = {
+  qemuImg: 'qemu-utils',
+  virsh: 'libvirt-clients',
+  daemon: 'libvirt-daemon-system',
+} as const;
+
+/** Finds qemu-img and virsh on the host and asks the libvirt daemon what it is. */
+export async function checkTools(host: Host): Promise<ToolsReport> {
+  const [qemuImg, virsh] = await Promise.all([
+    checkTool(host, 'qemu-img', PACKAGES.qemuImg, parseQemuImgVersion),
+    checkTool(host, 'virsh', PACKAGES.virsh, parseVirshVersion),
+  ]);
+  const daemon = await checkDaemon(host, virsh, await host.defaultLibvirtUri());
+  return { host: host.name, checkedAt: new Date().toISOString(), qemuImg, virsh, daemon };
+}
+
+async function checkTool(
+  host: Host,
+  name: string,
+  pkg: string,
+  parseVersion: (stdout: string) => string | null,
+): Promise<ToolStatus> {
+  const path = await host.findProgram(name);
+  if (path === null) {
+    return { name, path, version: null, package: pkg, error: `${name} is not installed: install the package ${pkg}` };
+  }
+  try {
+    const { stdout } = await host.run({ argv: [path, '--version'], timeoutMs: QUERY_TIMEOUT_MS });
+    const version = parseVersion(stdout);
+    const error = version === null ? `${name} --version printed something unexpected: ${stdout.trim().slice(0, 200)}` : null;
+    return { name, path, version, package: pkg, error };
+  } catch (error) {
+    return { name, path, version: null, package: pkg, error: describe(error) };
+  }
+}
+
+async function checkDaemon(host: Host, virsh: ToolStatus, uri: string): Promise<DaemonStatus> {
+  const unknown = {
+    uri,
+    reachable: false,
+    libvirtVersion: null,
+    hypervisor: null,
+    hypervisorVersion: null,
+    externalSnapshotRevert: null,
+    package: PACKAGES.daemon,
+  };
+  if (virsh.path === null || virsh.version === null) {
+    return { ...unknown, error: 'virsh is needed to ask the libvirt daemon: install the package libvirt-clients' };
+  }
+  try {
+    // One virsh process for both questions; batch mode keeps going after a failure, so
+    // the version report is checked for the daemon line before the rest is trusted.
+    const { stdout } = await host.run({
+      argv: [virsh.path, '-c', uri, 'version --daemon; capabilities'],
+      timeoutMs: QUERY_TIMEOUT_MS,
+    });
+    const version = parseDaemonVersion(stdout);
+    if (version.daemon === null) {
+      return { ...unknown, error: `virsh -c ${uri} version printed no daemon version` };
+    }
+    return {
+      uri,
+      reachable: true,
+      libvirtVersion: version.daemon,
+      hypervisor: version.hypervisor,
+      hypervisorVersion: version.hypervisorVersion,
+      externalSnapshotRevert: canRevertExternalSnapshots(stdout),
+      error: null,
+      package: PACKAGES.daemon,
+    };
+  } catch (error) {
+    return { ...unknown, error: describe(error) };
+  }
+}
+
+/** libvirt's own words when virsh said something, else the runner's summary. */
+function describe(error: unknown): string {
+  if (error instanceof HostCommandError) {
+    return error.reason === 'exit-code' && error.stderr.trim() ? virshErrorText(error.stderr) : error.message;
+  }
+  return error instanceof Error ? error.message : String(error);
+}

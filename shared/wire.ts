@@ -1,0 +1,15 @@
+/** The frames of the `serve` WebSocket that carries the contract. */
+import { z } from 'zod';
+import type { Reply } from './contract.js';
+
+export const ClientMessage = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  arg: z.unknown(),
+});
+export type ClientMessage = z.infer<typeof ClientMessage>;
+
+export type ServerMessage =
+  | { type: 'reply'; id: number; reply: Reply }
+  | { type: 'event'; event: string; payload: unknown }
+  | { type: 'protocol-error'; message: string };
