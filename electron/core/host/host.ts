@@ -25,7 +25,10 @@ export interface Host {
   run(command: HostCommand): Promise<HostResult>;
   /** The absolute path of a program on the host's search path, or null. */
   findProgram(program: string): Promise<string | null>;
-  /** `qemu:///system` where the user may use it (root, group libvirt), else `qemu:///session`. */
+  /**
+   * `$LIBVIRT_DEFAULT_URI` if set; else `qemu:///system` where the user may use it (root,
+   * group libvirt), else `qemu:///session`.
+   */
   defaultLibvirtUri(): Promise<string>;
 }
 

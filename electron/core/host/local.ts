@@ -61,6 +61,9 @@ export class LocalHost implements Host {
   }
 
   async defaultLibvirtUri(): Promise<string> {
+    // The same variable virsh honours: an admin who set it expects us to follow it.
+    const chosen = process.env.LIBVIRT_DEFAULT_URI;
+    if (chosen) return chosen;
     if (process.getuid?.() === 0) return 'qemu:///system';
     const libvirtGid = await groupId('libvirt');
     return libvirtGid !== null && process.getgroups?.().includes(libvirtGid) ? 'qemu:///system' : 'qemu:///session';

@@ -1,0 +1,95 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HostCommandError } from './host.js';
+import { LocalHost } from './local.js';
+
+const host = new LocalHost();
+const node = process.execPath;
+
+async function failure(promise: Promise<unknown>): Promise<HostCommandError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(HostCommandError);
+  return error as HostCommandError;
+}
+
+describe('LocalHost.run against real processes', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'snaptree-runner-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('passes hostile file names through as single arguments, never to a shell', async () => {
+    const names = [`$(touch ${join(dir, 'pwned')})`, '-rf', 'a b "c" \'d\'', 'ünïcødé ✓', '; ls'];
+    const { stdout } = await host.run({ argv: [node, '-e', 'console.log(JSON.stringify(process.argv.slice(1)))', ...names] });
+    expect(JSON.parse(stdout)).toEqual(names);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('runs every tool in the C locale so that parsers see English', async () => {
+    const { stdout } = await host.run({ argv: [node, '-e', 'process.stdout.write(process.env.LC_ALL)'] });
+    expect(stdout).toBe('C');
+  });
+
+  it('turns a non-zero exit into an error carrying argv, exit code and stderr', async () => {
+    const error = await failure(host.run({ argv: [node, '-e', 'console.error("error: no such domain"); process.exit(3)'] }));
+    expect(error.reason).toBe('exit-code');
+    expect(error.exitCode).toBe(3);
+    expect(error.stderr).toContain('error: no such domain');
+    expect(error.argv[0]).toBe(node);
+    expect(error.message).toContain('exit code 3');
+  });
+
+  it('accepts the exit codes a command declares as success', async () => {
+    const result = await host.run({ argv: [node, '-e', 'process.exit(3)'], okExitCodes: [0, 2, 3] });
+    expect(result.exitCode).toBe(3);
+  });
+
+  it('stops a process that runs past its timeout and says so', async () => {
+    const started = Date.now();
+    const error = await failure(host.run({ argv: ['sleep', '30'], timeoutMs: 300 }));
+    expect(error.reason).toBe('timeout');
+    expect(error.message).toMatch(/did not finish within/);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('kills the process when the job is cancelled', async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 200);
+    const started = Date.now();
+    const error = await failure(host.run({ argv: ['sleep', '30'], signal: controller.signal }));
+    expect(error.reason).toBe('cancelled');
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('reports a program that is not installed as not found', async () => {
+    const error = await failure(host.run({ argv: ['snaptree-no-such-program-4711'] }));
+    expect(error.reason).toBe('not-found');
+    expect(error.message).toContain('not installed');
+  });
+});
+
+describe('LocalHost.findProgram', () => {
+  it('finds qemu-img on the search path', async () => {
+    expect(await host.findProgram('qemu-img')).toMatch(/\/qemu-img$/);
+  });
+  it('finds daemons in sbin even when PATH leaves it out', async () => {
+    const saved = process.env.PATH;
+    process.env.PATH = '/usr/bin:/bin';
+    try {
+      expect(await host.findProgram('libvirtd')).toMatch(/sbin\/libvirtd$/);
+    } finally {
+      process.env.PATH = saved;
+    }
+  });
+  it('answers null for a program that does not exist', async () => {
+    expect(await host.findProgram('snaptree-no-such-program-4711')).toBeNull();
+  });
+});
