@@ -1,3 +1,5 @@
+import type { Forest, Image } from '../../shared/images/model.js';
+import { forestTree } from '../../shared/images/tree.js';
 import type { DaemonStatus, ToolStatus, ToolsReport } from '../../shared/tools/report.js';
 
 function toolLine(tool: ToolStatus): string {
@@ -19,4 +21,46 @@ function daemonLines(daemon: DaemonStatus): string[] {
 /** The tools check as a person reads it in a terminal. */
 export function formatToolsReport(report: ToolsReport): string {
   return [`Tools on ${report.host}:`, toolLine(report.qemuImg), toolLine(report.virsh), ...daemonLines(report.daemon), ''].join('\n');
+}
+
+function size(bytes: number | null): string {
+  if (bytes === null) return '?';
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+}
+
+function imageLine(image: Image): string {
+  const facts = [image.format, `${size(image.virtualSize)} virtual`, `${size(image.actualSize)} on disk`];
+  if (image.snapshots.length > 0) facts.push(`${image.snapshots.length} internal snapshot${image.snapshots.length > 1 ? 's' : ''}`);
+  const problems = image.problems.map((problem) => `  ! ${problem.code}`).join('');
+  return `${image.path}  (${facts.join(', ')})${problems}`;
+}
+
+/** The forest as a person reads it: each base with its overlays indented under it. */
+export function formatForest(forest: Forest): string {
+  const { roots, overlays } = forestTree(forest.images);
+  const lines: string[] = [];
+  const shown = new Set<string>();
+  const draw = (image: Image, prefix: string, last: boolean, depth: number): void => {
+    const missing = depth === 0 && image.backing !== null && !image.backing.exists;
+    if (missing) lines.push(`${image.backing!.path}  (missing)`);
+    const branch = depth === 0 && !missing ? '' : last ? '└─ ' : '├─ ';
+    lines.push(prefix + branch + imageLine(image));
+    if (shown.has(image.path)) return;
+    shown.add(image.path);
+    for (const problem of image.problems) lines.push(`${prefix}${depth === 0 && !missing ? '   ' : last ? '      ' : '│     '}${problem.message}`);
+    const children = overlays.get(image.path) ?? [];
+    const childPrefix = depth === 0 && !missing ? prefix : prefix + (last ? '   ' : '│  ');
+    children.forEach((child, index) => draw(child, childPrefix, index === children.length - 1, depth + 1));
+  };
+  for (const root of roots) draw(root, '', true, 0);
+  for (const error of forest.errors) lines.push(`${error.path}: ${error.message}`);
+  if (forest.images.length === 0 && forest.errors.length === 0) lines.push('No disk images found.');
+  return `${lines.join('\n')}\n`;
 }

@@ -7,7 +7,10 @@ import { fileURLToPath } from 'node:url';
 import { createCore } from '../core/core.js';
 import { LocalHost } from '../core/host/local.js';
 import { startServer } from '../serve/server.js';
-import { formatToolsReport } from './format.js';
+import { resolve } from 'node:path';
+import { createDemoWorkspace, DemoFolderNotEmptyError } from '../core/images/demo.js';
+import { scanPaths } from '../core/images/scan.js';
+import { formatForest, formatToolsReport } from './format.js';
 
 const HELP = `snaptree: see and change QEMU/KVM disk-image chains and libvirt snapshot trees
 
@@ -16,6 +19,10 @@ Usage: snaptree <verb> [options]
 Verbs:
   serve [--port N] [--host ADDR]   serve the window to a browser (default 127.0.0.1,
                                    a free port); prints one URL with a fresh token
+  scan PATH... [--json]            read every image under the folders (or the image
+                                   files) and print the backing forest with problems
+  demo DIR                         create a demo workspace of small sparse images in
+                                   DIR (new or empty) with qemu-img
   tools [--json]                   where qemu-img and virsh are, their versions, and
                                    whether a libvirt daemon answers
   help                             this text
@@ -31,12 +38,40 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
-  const core = createCore(new LocalHost());
+  const host = new LocalHost();
+  const core = createCore(host);
   switch (verb) {
     case 'tools': {
       const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean', default: false } } });
       const report = await core.handlers.toolsCheck({});
       process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatToolsReport(report));
+      return 0;
+    }
+    case 'scan': {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
+      if (positionals.length === 0) throw new UsageError('scan needs at least one folder or image file');
+      const forest = await scanPaths(host, positionals.map((path) => resolve(path)));
+      if (forest.errors.length > 0) {
+        for (const error of forest.errors) process.stderr.write(`snaptree: ${error.path}: ${error.message}\n`);
+        return 2;
+      }
+      const { images } = forest;
+      process.stdout.write(values.json ? `${JSON.stringify({ images }, null, 2)}\n` : formatForest(forest));
+      return 0;
+    }
+    case 'demo': {
+      const { positionals } = parseArgs({ args: rest, allowPositionals: true, options: {} });
+      if (positionals.length !== 1) throw new UsageError('demo needs exactly one folder: snaptree demo DIR');
+      const dir = resolve(positionals[0]!);
+      const qemuImg = await host.findProgram('qemu-img');
+      if (qemuImg === null) throw new Error('qemu-img is not installed: install the package qemu-utils');
+      try {
+        await createDemoWorkspace(host, qemuImg, dir);
+      } catch (error) {
+        if (error instanceof DemoFolderNotEmptyError) throw new UsageError(error.message);
+        throw error;
+      }
+      process.stdout.write(`Created the demo workspace in ${dir}\nSee it: snaptree scan ${dir}\n`);
       return 0;
     }
     case 'serve': {

@@ -1,0 +1,116 @@
+import { stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { hasProtocol, resolveBackingPath } from '../../../shared/images/backing.js';
+import { backingNameOf, buildForest, type FallbackInfo, type ScannedFile } from '../../../shared/images/forest.js';
+import { looksLikeImage } from '../../../shared/images/magic.js';
+import type { Forest, Problem } from '../../../shared/images/model.js';
+import type { Host } from '../host/host.js';
+import { HostCommandError } from '../host/host.js';
+import { qemuImgInfo } from '../qemu-img/info.js';
+import { readImage, type ReadImage } from './read.js';
+import { walkFolder } from './walk.js';
+
+/** Open files at once: enough to keep the disk busy, far below any fd limit. */
+const CONCURRENCY = 64;
+
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+async function identityOf(path: string): Promise<string | null> {
+  const stats = await stat(path).catch(() => null);
+  return stats?.isFile() ? `${stats.dev}:${stats.ino}` : null;
+}
+
+/** A file read but not yet linked; qemu-img's details may still be added. */
+type Pending = Omit<ScannedFile, 'backingIdentity' | 'dataFileExists' | 'fallback' | 'readProblems'> & {
+  fallback: FallbackInfo | null;
+  readProblems: Problem[];
+};
+
+/**
+ * Scans watched folders (or single image files) and builds their forest. Headers are read natively,
+ * one small read per file with bounded concurrency; qemu-img runs only for formats
+ * Snaptree does not decode. Backing files outside the folders are read too, so that
+ * every chain is complete.
+ */
+export async function scanPaths(host: Host, folders: readonly string[]): Promise<Forest> {
+  const errors: Forest['errors'] = [];
+  const pending = new Map<string, Pending>();
+  const qemuImg = await host.findProgram('qemu-img');
+
+  async function add(path: string, folder: string | null, requireImageLike: boolean): Promise<void> {
+    const outcome = await readImage(path);
+    if (outcome.kind === 'gone') return;
+    if (outcome.kind === 'unreadable') {
+      const identity = outcome.identity ?? `unreadable:${path}`;
+      if (pending.has(identity)) return;
+      pending.set(identity, {
+        path, identity, folder, fileSize: 0, actualSize: 0, format: 'raw', qcow2: null, snapshots: [], readProblems: [outcome.problem], fallback: null,
+      });
+      return;
+    }
+    const image: ReadImage = outcome.image;
+    if (requireImageLike && !looksLikeImage(path, image.format)) return;
+    // The same file reached twice (a symlink and its target) is one image.
+    if (pending.has(image.identity)) return;
+    pending.set(image.identity, { ...image, path, folder, fallback: null });
+  }
+
+  for (const folder of folders) {
+    const stats = await stat(folder).catch((error: NodeJS.ErrnoException) => error);
+    if (stats instanceof Error) {
+      errors.push({ path: folder, message: stats.code === 'ENOENT' ? 'This path does not exist.' : `This path cannot be read (${stats.code}).` });
+      continue;
+    }
+    if (stats.isFile()) {
+      await add(folder, dirname(folder), false);
+      continue;
+    }
+    const files = await walkFolder(folder);
+    await mapLimit(files, CONCURRENCY, (file) => add(file.path, file.folder, true));
+  }
+
+  // Details of formats we do not decode, from qemu-img itself.
+  const foreign = [...pending.values()].filter((file) => file.format !== 'qcow2' && file.format !== 'raw' && file.readProblems.length === 0);
+  await mapLimit(foreign, 4, async (file) => {
+    if (qemuImg === null) return;
+    file.fallback = await qemuImgInfo(host, qemuImg, file.path, file.format).catch((error: unknown) => {
+      const detail = error instanceof HostCommandError ? error.stderr.trim() || error.message : String(error);
+      file.readProblems.push({ code: 'unreadable', message: `qemu-img could not read it: ${detail}` });
+      return null;
+    });
+  });
+
+  // Follow backing names until every chain is complete, reading files outside the folders.
+  const backingIdentity = new Map<string, string | null>();
+  for (let round = [...pending.values()]; round.length > 0; ) {
+    const before = new Set(pending.keys());
+    await mapLimit(round, CONCURRENCY, async (file) => {
+      const name = backingNameOf(file);
+      if (name === null || hasProtocol(name)) return;
+      const path = resolveBackingPath(file.path, name);
+      const identity = await identityOf(path);
+      backingIdentity.set(file.identity, identity);
+      if (identity !== null && !pending.has(identity)) await add(resolve(path), null, false);
+    });
+    round = [...pending.values()].filter((file) => !before.has(file.identity));
+  }
+
+  const scanned = await mapLimit([...pending.values()], CONCURRENCY, async (file): Promise<ScannedFile> => {
+    const dataFile = file.qcow2?.dataFile ?? null;
+    const dataFileExists = dataFile === null ? null : (await identityOf(resolve(dirname(file.path), dataFile))) !== null;
+    return { ...file, backingIdentity: backingIdentity.get(file.identity) ?? null, dataFileExists };
+  });
+  scanned.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { images: buildForest(scanned), errors, scannedAt: new Date().toISOString() };
+}
