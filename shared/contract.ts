@@ -5,16 +5,41 @@
  * giving the core one handler for it.
  */
 import { z } from 'zod';
+import { Forest } from './images/model.js';
 import { ToolsReport } from './tools/report.js';
 
+const NoArgument = z.object({}).strict();
+const AbsolutePath = z
+  .string()
+  .min(1)
+  .refine((path) => path.startsWith('/'), 'must be an absolute path (starting with /)')
+  .refine((path) => !path.includes('\0'), 'must not contain a NUL byte');
+const WatchedFolders = z.object({ folders: z.array(z.string()) });
+
 export const requests = {
+  /** Which front end this is, and what it can do (a folder dialog only in the window). */
+  appInfo: { arg: NoArgument, result: z.object({ mode: z.enum(['electron', 'web', 'cli']), canChooseFolder: z.boolean() }) },
   /** Finds qemu-img and virsh, asks the libvirt daemon at the default URI what it is. */
-  toolsCheck: { arg: z.object({}).strict(), result: ToolsReport },
+  toolsCheck: { arg: NoArgument, result: ToolsReport },
+  /** The folders whose images make up the forest, remembered across restarts. */
+  foldersList: { arg: NoArgument, result: WatchedFolders },
+  foldersAdd: { arg: z.object({ path: AbsolutePath }).strict(), result: WatchedFolders },
+  foldersRemove: { arg: z.object({ path: z.string() }).strict(), result: WatchedFolders },
+  /** The window's folder dialog; null when the user cancelled it. */
+  folderChoose: { arg: NoArgument, result: z.object({ path: z.string().nullable() }) },
+  /** Every image in the watched folders, with backing links and problems. */
+  forestGet: { arg: NoArgument, result: Forest },
+  /** Creates the demo workspace of real, small images with qemu-img, and watches it. */
+  demoCreate: { arg: NoArgument, result: z.object({ folder: z.string() }) },
 } as const;
 
 export const events = {
   /** A tools check finished, whoever asked for it: every window shows the newest. */
   toolsChecked: ToolsReport,
+  /** The watched folders changed (here or in another window). */
+  foldersChanged: WatchedFolders,
+  /** Something on disk changed and the forest was scanned again: fetch it. */
+  forestChanged: z.object({ scannedAt: z.string() }),
 } as const;
 
 export type RequestName = keyof typeof requests;
@@ -38,7 +63,8 @@ export function isEventName(name: unknown): name is EventName {
  * person can read. `field` names the argument that failed validation.
  */
 export const ApiErrorBody = z.object({
-  kind: z.enum(['validation', 'unknown-request', 'tool', 'internal']),
+  /** validation: the argument; refused: a request that makes no sense now (a folder that is not there). */
+  kind: z.enum(['validation', 'unknown-request', 'refused', 'tool', 'internal']),
   message: z.string(),
   field: z.string().optional(),
 });

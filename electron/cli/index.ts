@@ -39,7 +39,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const host = new LocalHost();
-  const core = createCore(host);
+  const core = createCore(host, { mode: verb === 'serve' ? 'web' : 'cli' });
   switch (verb) {
     case 'tools': {
       const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean', default: false } } });

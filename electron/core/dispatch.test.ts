@@ -3,7 +3,7 @@ import { createCore } from './core.js';
 import { dispatch } from './dispatch.js';
 import { LocalHost } from './host/local.js';
 
-const core = createCore(new LocalHost());
+const core = createCore(new LocalHost(), { mode: 'cli', configDir: '/nonexistent/snaptree-dispatch-test' });
 
 describe('dispatch validates every request against the contract', () => {
   it('refuses an argument with an unexpected field, naming it, and runs nothing', async () => {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { isRequestName, requests, type Reply } from '../../shared/contract.js';
 import type { Core } from './core.js';
 import { HostCommandError } from './host/host.js';
+import { Refusal } from './refusal.js';
 
 /**
  * The one entry point both transports call: checks the request name and validates the
@@ -31,6 +32,9 @@ export async function dispatch(core: Core, name: unknown, arg: unknown): Promise
     const result = await handler(parsed.data);
     return { ok: true, result: spec.result.parse(result) };
   } catch (error) {
+    if (error instanceof Refusal) {
+      return { ok: false, error: { kind: 'refused', message: error.message } };
+    }
     if (error instanceof HostCommandError) {
       return { ok: false, error: { kind: 'tool', message: error.message } };
     }

@@ -2,7 +2,7 @@
  * Electron main: one hardened window and the generic IPC bridge to the core.
  * Everything else lives in core/ and runs the same under `snaptree serve`.
  */
-import { app, BrowserWindow, ipcMain, type WebFrameMain } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, type WebFrameMain } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createCore } from '../core/core.js';
@@ -39,7 +39,15 @@ function createWindow(): BrowserWindow {
 }
 
 app.whenReady().then(() => {
-  const core = createCore(new LocalHost());
+  const core = createCore(new LocalHost(), {
+    mode: 'electron',
+    chooseFolder: async () => {
+      const window = BrowserWindow.getFocusedWindow();
+      const options = { title: 'Watch a folder of disk images', properties: ['openDirectory' as const] };
+      const choice = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
+      return choice.canceled ? null : (choice.filePaths[0] ?? null);
+    },
+  });
   ipcMain.handle(IPC_REQUEST, (event, name: unknown, arg: unknown) => {
     if (!isTrustedSender(event.senderFrame)) {
       return { ok: false, error: { kind: 'internal', message: 'Request from an unknown page refused' } };

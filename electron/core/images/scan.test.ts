@@ -118,7 +118,7 @@ describe('the forest and its problems', () => {
     let current: Image | undefined = image(`chain/link-${DEEP_CHAIN}.qcow2`);
     let depth = 0;
     while (current?.backing) {
-      const next = current.backing.image;
+      const next: string | null = current.backing.image;
       current = forest.images.find((candidate) => candidate.path === next);
       depth++;
     }
