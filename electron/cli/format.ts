@@ -1,5 +1,6 @@
 import type { Forest, Image } from '../../shared/images/model.js';
 import { forestTree } from '../../shared/images/tree.js';
+import { formatBytes } from '../../shared/format.js';
 import type { DaemonStatus, ToolStatus, ToolsReport } from '../../shared/tools/report.js';
 
 function toolLine(tool: ToolStatus): string {
@@ -23,20 +24,8 @@ export function formatToolsReport(report: ToolsReport): string {
   return [`Tools on ${report.host}:`, toolLine(report.qemuImg), toolLine(report.virsh), ...daemonLines(report.daemon), ''].join('\n');
 }
 
-function size(bytes: number | null): string {
-  if (bytes === null) return '?';
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
-}
-
 function imageLine(image: Image): string {
-  const facts = [image.format, `${size(image.virtualSize)} virtual`, `${size(image.actualSize)} on disk`];
+  const facts = [image.format, `${formatBytes(image.virtualSize)} virtual`, `${formatBytes(image.actualSize)} on disk`];
   if (image.snapshots.length > 0) facts.push(`${image.snapshots.length} internal snapshot${image.snapshots.length > 1 ? 's' : ''}`);
   const problems = image.problems.map((problem) => `  ! ${problem.code}`).join('');
   return `${image.path}  (${facts.join(', ')})${problems}`;

@@ -3,6 +3,7 @@
  * image it names, finds loops, and names every problem in a sentence a user understands.
  * Pure: the scanner does all file system work and hands in file identities.
  */
+import { baseName } from '../format.js';
 import { resolveBackingPath } from './backing.js';
 import { formatClaimedByName } from './magic.js';
 import type { Image, ImageFormat, InternalSnapshot, Problem } from './model.js';
@@ -40,7 +41,6 @@ export function backingNameOf(file: Pick<ScannedFile, 'qcow2' | 'fallback'>): st
   return file.qcow2?.backingFile ?? file.fallback?.backingName ?? null;
 }
 
-const basename = (path: string): string => path.slice(path.lastIndexOf('/') + 1);
 
 /** Identities of all files that sit on a backing loop, with the loop as names, in one pass. */
 function findLoops(byIdentity: ReadonlyMap<string, ScannedFile>): Map<string, string[]> {
@@ -57,7 +57,7 @@ function findLoops(byIdentity: ReadonlyMap<string, ScannedFile>): Map<string, st
     }
     if (current !== null && position.has(current)) {
       const loop = walk.slice(position.get(current));
-      const names = [...loop, loop[0]!].map((id) => basename(byIdentity.get(id)!.path));
+      const names = [...loop, loop[0]!].map((id) => baseName(byIdentity.get(id)!.path));
       for (const id of loop) onLoop.set(id, names);
     }
     for (const id of walk) done.add(id);
@@ -121,7 +121,7 @@ export function buildForest(files: readonly ScannedFile[]): Image[] {
       } else if (recordedFormat !== target.format) {
         problems.push({
           code: 'backing-format-mismatch',
-          message: `The header says the backing file is ${recordedFormat}, but ${basename(target.path)} is ${target.format}: the guest would see the wrong disk content.`,
+          message: `The header says the backing file is ${recordedFormat}, but ${baseName(target.path)} is ${target.format}: the guest would see the wrong disk content.`,
         });
       }
     }

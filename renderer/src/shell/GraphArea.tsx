@@ -1,14 +1,75 @@
+import { ReactFlowProvider } from '@xyflow/react';
+import '@xyflow/react/dist/style.css';
+import { useEffect, useMemo } from 'react';
+import { ForestGraph } from '../forest/ForestGraph';
+import { useForest } from '../forest/store';
+import { useFolders } from '../folders/store';
+
+function EmptyForest() {
+  const { createDemo, creatingDemo, error } = useFolders();
+  return (
+    <div className="empty-graph">
+      <h1>Your disk forest will appear here</h1>
+      <p>
+        Every image in the folders you watch, drawn as a tree: a <b>backing file</b> (the read-only base) on the left,
+        the <b>overlays</b> that record changes on top of it to its right, and branches where one base carries several
+        overlays.
+      </p>
+      <p>Add a folder of disk images in the sidebar, or try it on a demo workspace of small, real images first.</p>
+      <button type="button" className="primary" onClick={() => void createDemo()} disabled={creatingDemo}>
+        {creatingDemo ? 'Creating the demo with qemu-img…' : 'Create a demo workspace'}
+      </button>
+      {error && <p className="form-error">{error}</p>}
+    </div>
+  );
+}
+
+function Toolbar({ folders }: { folders: string[] }) {
+  const { search, setSearch, folderFilter, setFolderFilter, forest } = useForest();
+  return (
+    <div className="graph-toolbar">
+      <input type="search" placeholder="Search images by name" aria-label="Search images" value={search} onChange={(event) => setSearch(event.target.value)} />
+      <select aria-label="Folder" value={folderFilter ?? ''} onChange={(event) => setFolderFilter(event.target.value || null)}>
+        <option value="">All watched folders</option>
+        {folders.map((folder) => (
+          <option key={folder} value={folder}>
+            {folder}
+          </option>
+        ))}
+      </select>
+      <span className="graph-count">{forest ? `${forest.images.length} images` : 'scanning…'}</span>
+    </div>
+  );
+}
+
 export function GraphArea() {
+  const folders = useFolders((state) => state.folders);
+  const { forest, error, load, folderFilter } = useForest();
+  useEffect(() => {
+    if (folders !== null && folders.length > 0) void load();
+  }, [folders, load]);
+
+  const images = useMemo(() => {
+    const all = forest?.images ?? [];
+    if (folderFilter === null) return all;
+    // Keep the chain whole: an image outside the folder that backs one inside it stays.
+    const shown = all.filter((image) => image.folder === folderFilter);
+    const needed = new Set(shown.map((image) => image.backing?.image).filter(Boolean));
+    return all.filter((image) => image.folder === folderFilter || (image.folder === null && needed.has(image.path)));
+  }, [forest, folderFilter]);
+
   return (
     <main className="graph-area" aria-label="Graph">
-      <div className="empty-graph">
-        <h1>Your disk forest will appear here</h1>
-        <p>
-          Every image in the folders you watch, drawn as a tree: a <b>backing file</b> (the read-only base) below, the{' '}
-          <b>overlays</b> that record changes on top of it above, and branches where one base carries several overlays.
-        </p>
-        <p>Select a domain to see its snapshot tree here instead, with the current snapshot marked.</p>
-      </div>
+      {folders === null ? null : folders.length === 0 ? (
+        <EmptyForest />
+      ) : (
+        <ReactFlowProvider>
+          <Toolbar folders={folders} />
+          {error && <div className="graph-error">The scan failed: {error}</div>}
+          {forest && forest.images.length === 0 && <div className="graph-note">No disk images in the watched folders yet.</div>}
+          <div className="graph-canvas">{forest && <ForestGraph key={folderFilter ?? ''} images={images} />}</div>
+        </ReactFlowProvider>
+      )}
     </main>
   );
 }

@@ -1,3 +1,4 @@
+import { ImageInspector, MissingInspector } from '../forest/ImageInspector';
 import { ToolsPanel } from '../tools/ToolsPanel';
 import { useSelection } from './selection';
 
@@ -7,6 +8,10 @@ export function Inspector() {
     <aside className="inspector" aria-label="Inspector">
       {selection?.kind === 'host' ? (
         <ToolsPanel />
+      ) : selection?.kind === 'image' ? (
+        <ImageInspector path={selection.path} />
+      ) : selection?.kind === 'missing' ? (
+        <MissingInspector path={selection.path} />
       ) : (
         <p className="empty">
           Select an image, a snapshot or a host to see its details here: header fields, sizes, internal snapshots and

@@ -1,3 +1,4 @@
+import { WatchedFolders } from '../folders/WatchedFolders';
 import { useTools } from '../tools/store';
 import { useSelection } from './selection';
 
@@ -24,9 +25,7 @@ export function Sidebar() {
         daemon.
       </p>
       <h3>Watched folders</h3>
-      <p className="empty">
-        Folders holding disk images (qcow2, raw…) will be listed here. Their images are drawn as a forest in the centre.
-      </p>
+      <WatchedFolders />
     </nav>
   );
 }

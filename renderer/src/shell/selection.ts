@@ -1,7 +1,12 @@
 import { create } from 'zustand';
 
-/** What the inspector shows. Later issues add images, domains and snapshots. */
-export type Selection = { kind: 'host' } | null;
+/** What the inspector shows. */
+export type Selection =
+  | { kind: 'host' }
+  | { kind: 'image'; path: string }
+  /** A backing file that an overlay names but that is not there. */
+  | { kind: 'missing'; path: string }
+  | null;
 
 interface SelectionState {
   readonly selection: Selection;

@@ -1,0 +1,47 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { baseName } from '../../../shared/format';
+import { useFolders } from './store';
+
+/** The sidebar's list of watched folders, with add and remove. */
+export function WatchedFolders() {
+  const { folders, canChooseFolder, error, load, add, choose, remove } = useFolders();
+  const [path, setPath] = useState('');
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const submit = async (event: FormEvent): Promise<void> => {
+    event.preventDefault();
+    if (await add(path)) setPath('');
+  };
+
+  return (
+    <section aria-label="Watched folders">
+      {folders?.length === 0 && <p className="empty">Folders holding disk images (qcow2, raw…). Their images are drawn as a forest in the centre.</p>}
+      <ul className="folder-list">
+        {folders?.map((folder) => (
+          <li key={folder} title={folder}>
+            <span className="folder-name">{baseName(folder) || folder}</span>
+            <span className="side-note">{folder}</span>
+            <button type="button" className="folder-remove" aria-label={`Stop watching ${folder}`} onClick={() => void remove(folder)}>
+              ×
+            </button>
+          </li>
+        ))}
+      </ul>
+      {canChooseFolder ? (
+        <button type="button" className="side-action" onClick={() => void choose()}>
+          + Watch a folder…
+        </button>
+      ) : (
+        <form className="folder-form" onSubmit={(event) => void submit(event)}>
+          <input aria-label="Folder path" placeholder="/var/lib/libvirt/images" value={path} onChange={(event) => setPath(event.target.value)} />
+          <button type="submit" disabled={path.trim() === ''}>
+            Watch
+          </button>
+        </form>
+      )}
+      {error && <p className="form-error">{error}</p>}
+    </section>
+  );
+}

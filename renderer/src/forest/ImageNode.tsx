@@ -1,0 +1,57 @@
+import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
+import { memo } from 'react';
+import { baseName, formatBytes } from '../../../shared/format';
+import type { Image } from '../../../shared/images/model';
+import { BLOCKING, PROBLEM_TITLES } from '../../../shared/images/problems';
+
+export type ImageNodeData = { image: Image; dimmed: boolean };
+export type ImageFlowNode = Node<ImageNodeData, 'image'>;
+
+/** One image in the forest: name, format, sizes, internal snapshots, problems. */
+export const ImageNode = memo(function ImageNode({ data, selected }: NodeProps<ImageFlowNode>) {
+  const { image, dimmed } = data;
+  const blocking = image.problems.some((problem) => BLOCKING.has(problem.code));
+  const classes = ['image-node', `format-${image.format}`, selected && 'selected', dimmed && 'dimmed', blocking && 'broken'];
+  return (
+    <div className={classes.filter(Boolean).join(' ')} data-testid="image-node" data-path={image.path} title={image.path}>
+      <Handle type="target" position={Position.Left} isConnectable={false} />
+      <div className="image-node-head">
+        <span className="image-name">{baseName(image.path)}</span>
+        <span className="format-badge">{image.format}</span>
+      </div>
+      <div className="image-sizes">
+        {formatBytes(image.virtualSize)} virtual · {formatBytes(image.actualSize)} on disk
+      </div>
+      <div className="image-badges">
+        {image.snapshots.length > 0 && (
+          <span className="badge snapshots">
+            {image.snapshots.length} internal snapshot{image.snapshots.length > 1 ? 's' : ''}
+          </span>
+        )}
+        {image.problems.map((problem) => (
+          <span key={problem.code} className={`badge problem ${BLOCKING.has(problem.code) ? 'blocking' : 'warning'}`} data-problem={problem.code}>
+            {PROBLEM_TITLES[problem.code]}
+          </span>
+        ))}
+      </div>
+      <Handle type="source" position={Position.Right} isConnectable={false} />
+    </div>
+  );
+});
+
+export type MissingNodeData = { path: string };
+export type MissingFlowNode = Node<MissingNodeData, 'missing'>;
+
+/** A backing file that an overlay names but that is not on disk. */
+export const MissingNode = memo(function MissingNode({ data, selected }: NodeProps<MissingFlowNode>) {
+  return (
+    <div className={`image-node missing ${selected ? 'selected' : ''}`} data-testid="missing-node" title={data.path}>
+      <div className="image-node-head">
+        <span className="image-name">{baseName(data.path)}</span>
+        <span className="format-badge">missing</span>
+      </div>
+      <div className="image-sizes">not on disk: its overlays cannot be opened</div>
+      <Handle type="source" position={Position.Right} isConnectable={false} />
+    </div>
+  );
+});

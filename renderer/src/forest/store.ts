@@ -1,0 +1,41 @@
+import { create } from 'zustand';
+import type { Forest } from '../../../shared/images/model';
+import { api } from '../api/client';
+
+interface ForestState {
+  readonly forest: Forest | null;
+  readonly error: string | null;
+  /** Part of a file name; images that do not match are dimmed. */
+  readonly search: string;
+  /** Show only images found in this watched folder. */
+  readonly folderFilter: string | null;
+  load(): Promise<void>;
+  setSearch(search: string): void;
+  setFolderFilter(folder: string | null): void;
+}
+
+export const useForest = create<ForestState>((set) => ({
+  forest: null,
+  error: null,
+  search: '',
+  folderFilter: null,
+  async load() {
+    try {
+      set({ forest: await api.call('forestGet', {}), error: null });
+    } catch (error) {
+      set({ error: error instanceof Error ? error.message : String(error) });
+    }
+  },
+  setSearch: (search) => set({ search }),
+  setFolderFilter: (folderFilter) => set({ folderFilter }),
+}));
+
+// The event is a signal: fetch the new forest, once, however many changes came in.
+let pending: ReturnType<typeof setTimeout> | null = null;
+api.on('forestChanged', () => {
+  if (pending) clearTimeout(pending);
+  pending = setTimeout(() => {
+    pending = null;
+    void useForest.getState().load();
+  }, 100);
+});
