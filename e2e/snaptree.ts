@@ -1,4 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test as base } from '@playwright/test';
 
@@ -7,13 +10,21 @@ export interface ServedSnaptree {
   readonly url: string;
   readonly origin: string;
   readonly token: string;
+  /** The server's own config and data folders, created for it and removed afterwards. */
+  readonly home: string;
 }
 
 const bin = fileURLToPath(new URL('../bin/snaptree.js', import.meta.url));
 
-/** Starts the real `snaptree serve` and waits for the URL it prints. */
-export async function serveSnaptree(env: NodeJS.ProcessEnv = {}): Promise<ServedSnaptree & { stop(): Promise<void> }> {
-  const child: ChildProcess = spawn(process.execPath, [bin, 'serve'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+/**
+ * Starts the real `snaptree serve` and waits for the URL it prints. Its settings and
+ * demo live in a fresh folder (`home`), so that no test sees another's or the user's.
+ */
+export async function serveSnaptree(env: NodeJS.ProcessEnv = {}, home = mkdtempSync(join(tmpdir(), 'snaptree-e2e-home-'))): Promise<ServedSnaptree & { stop(keepHome?: boolean): Promise<void> }> {
+  const child: ChildProcess = spawn(process.execPath, [bin, 'serve'], {
+    env: { ...process.env, XDG_CONFIG_HOME: join(home, 'config'), XDG_DATA_HOME: join(home, 'data'), ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -28,16 +39,19 @@ export async function serveSnaptree(env: NodeJS.ProcessEnv = {}): Promise<Served
     url,
     origin: parsed.origin,
     token: parsed.searchParams.get('token')!,
-    stop: () =>
-      new Promise<void>((resolve) => {
+    home,
+    stop: async (keepHome = false) => {
+      await new Promise<void>((resolve) => {
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
-      }),
+      });
+      if (!keepHome) rmSync(home, { recursive: true, force: true });
+    },
   };
 }
 
-/** One `snaptree serve` per worker, shared by its tests. */
-export const test = base.extend<object, { snaptree: ServedSnaptree }>({
+/** A fresh `snaptree serve` for each test: no test sees another's folders. */
+export const test = base.extend<{ snaptree: ServedSnaptree }>({
   snaptree: [
     // Playwright reads the fixtures a function needs from its first parameter's pattern.
     // eslint-disable-next-line no-empty-pattern
@@ -46,7 +60,7 @@ export const test = base.extend<object, { snaptree: ServedSnaptree }>({
       await use(served);
       await served.stop();
     },
-    { scope: 'worker' },
+    { scope: 'test' },
   ],
 });
 export { expect } from '@playwright/test';

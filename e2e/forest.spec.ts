@@ -1,0 +1,115 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { expect, serveSnaptree, test } from './snaptree';
+
+const qemuImg = (...args: string[]): void => {
+  execFileSync('qemu-img', args, { stdio: 'ignore' });
+};
+const node = (page: Page, name: string) => page.locator(`[data-testid="image-node"][data-path$="/${name}"]`);
+
+async function watch(page: Page, folder: string): Promise<void> {
+  await page.getByLabel('Folder path').fill(folder);
+  await page.getByRole('button', { name: 'Watch', exact: true }).click();
+}
+
+test('the demo workspace opens in one click: RootBase with three branches, Overlay-1B backed by Overlay-1A', async ({ page, snaptree }) => {
+  await page.goto(snaptree.url);
+  await page.getByRole('button', { name: 'Create a demo workspace' }).click();
+
+  await expect(node(page, 'RootBase.qcow2')).toBeVisible();
+  for (const overlay of ['Overlay-1.qcow2', 'Overlay-2.qcow2', 'Overlay-3.qcow2']) {
+    await expect(page.locator(`.react-flow__edge[data-id="${join(snaptree.home, 'data/snaptree/demo-workspace', 'RootBase.qcow2')}→${join(snaptree.home, 'data/snaptree/demo-workspace', overlay)}"]`)).toHaveCount(1);
+  }
+  await expect(node(page, 'Snapshots-inside.qcow2')).toContainText('3 internal snapshots');
+  await expect(node(page, 'FedoraBase.img')).toContainText('raw');
+
+  await node(page, 'Overlay-1B.qcow2').click();
+  const inspector = page.getByRole('complementary', { name: 'Inspector' });
+  await expect(inspector.getByRole('heading', { name: 'Overlay-1B.qcow2' })).toBeVisible();
+  await expect(inspector.locator('.fact', { hasText: 'Backing file' })).toContainText('Overlay-1A.qcow2');
+  await expect(inspector.locator('.fact', { hasText: 'Recorded format' })).toContainText('qcow2');
+
+  // The link in the inspector walks down the chain.
+  await inspector.getByRole('button', { name: 'Overlay-1A.qcow2' }).click();
+  await expect(inspector.getByRole('heading', { name: 'Overlay-1A.qcow2' })).toBeVisible();
+});
+
+test.describe('a folder of broken images', () => {
+  let folder: string;
+  test.beforeEach(() => {
+    folder = mkdtempSync(join(tmpdir(), 'snaptree-e2e-broken-'));
+    qemuImg('create', '-q', '-f', 'qcow2', '-u', '-b', 'loop-b.qcow2', '-F', 'qcow2', join(folder, 'loop-a.qcow2'), '16M');
+    qemuImg('create', '-q', '-f', 'qcow2', '-u', '-b', 'loop-a.qcow2', '-F', 'qcow2', join(folder, 'loop-b.qcow2'), '16M');
+    qemuImg('create', '-q', '-f', 'qcow2', '-u', '-b', 'deleted-base.qcow2', '-F', 'qcow2', join(folder, 'orphan.qcow2'), '16M');
+    qemuImg('create', '-q', '-f', 'qcow2', join(folder, 'healthy.qcow2'), '16M');
+  });
+  test.afterEach(() => rmSync(folder, { recursive: true, force: true }));
+
+  test('shows the loop and the missing backing file on the right nodes', async ({ page, snaptree }) => {
+    await page.goto(snaptree.url);
+    await watch(page, folder);
+
+    await expect(node(page, 'loop-a.qcow2').locator('[data-problem="backing-loop"]')).toBeVisible();
+    await expect(node(page, 'loop-b.qcow2').locator('[data-problem="backing-loop"]')).toBeVisible();
+    await expect(node(page, 'orphan.qcow2').locator('[data-problem="missing-backing"]')).toBeVisible();
+    await expect(node(page, 'healthy.qcow2').locator('[data-problem]')).toHaveCount(0);
+    await expect(page.getByTestId('missing-node')).toContainText('deleted-base.qcow2');
+
+    await node(page, 'orphan.qcow2').click();
+    await expect(page.getByRole('complementary', { name: 'Inspector' }).locator('[data-problem="missing-backing"]')).toContainText('does not exist');
+  });
+
+  test('an overlay made in a terminal shows up without a refresh', async ({ page, snaptree }) => {
+    await page.goto(snaptree.url);
+    await watch(page, folder);
+    await expect(node(page, 'healthy.qcow2')).toBeVisible();
+
+    qemuImg('create', '-q', '-f', 'qcow2', '-b', 'healthy.qcow2', '-F', 'qcow2', join(folder, 'made-in-terminal.qcow2'));
+    await expect(node(page, 'made-in-terminal.qcow2')).toBeVisible({ timeout: 2000 });
+  });
+
+  test('watched folders are remembered across restarts', async ({ page }) => {
+    const first = await serveSnaptree();
+    await page.goto(first.url);
+    await watch(page, folder);
+    await expect(node(page, 'healthy.qcow2')).toBeVisible();
+    await first.stop(true);
+
+    const second = await serveSnaptree({}, first.home);
+    try {
+      await page.goto(second.url);
+      await expect(page.getByRole('region', { name: 'Watched folders' })).toContainText(folder);
+      await expect(node(page, 'healthy.qcow2')).toBeVisible();
+    } finally {
+      await second.stop();
+    }
+  });
+});
+
+test('a folder that does not exist gets a clear message and nothing changes', async ({ page, snaptree }) => {
+  await page.goto(snaptree.url);
+  await watch(page, '/nonexistent/snaptree-e2e');
+  await expect(page.getByRole('region', { name: 'Watched folders' })).toContainText('/nonexistent/snaptree-e2e does not exist.');
+  await watch(page, 'relative/path');
+  await expect(page.getByRole('region', { name: 'Watched folders' })).toContainText('must be an absolute path');
+  await expect(page.getByRole('button', { name: 'Create a demo workspace' })).toBeVisible();
+});
+
+test('search dims the images that do not match', async ({ page, snaptree }) => {
+  const folder = mkdtempSync(join(tmpdir(), 'snaptree-e2e-search-'));
+  try {
+    mkdirSync(join(folder, 'sub'));
+    qemuImg('create', '-q', '-f', 'qcow2', join(folder, 'alpha.qcow2'), '16M');
+    qemuImg('create', '-q', '-f', 'qcow2', join(folder, 'sub', 'beta.qcow2'), '16M');
+    await page.goto(snaptree.url);
+    await watch(page, folder);
+    await page.getByLabel('Search images').fill('bet');
+    await expect(node(page, 'beta.qcow2')).not.toHaveClass(/dimmed/);
+    await expect(node(page, 'alpha.qcow2')).toHaveClass(/dimmed/);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+});
