@@ -1,7 +1,10 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const bin = fileURLToPath(new URL('../../bin/snaptree.js', import.meta.url));
 
@@ -15,6 +18,77 @@ async function snaptree(args: string[], env: NodeJS.ProcessEnv = process.env) {
     return { code: e.code, stdout: e.stdout, stderr: e.stderr };
   }
 }
+
+describe('snaptree scan', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'snaptree-cli-'));
+    execFileSync('qemu-img', ['create', '-q', '-f', 'raw', join(dir, 'base.img'), '32M']);
+    execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', 'base.img', '-F', 'raw', join(dir, 'top.qcow2')]);
+    execFileSync('qemu-img', ['snapshot', '-c', 'before', join(dir, 'top.qcow2')]);
+    execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', '-u', '-b', 'gone.qcow2', '-F', 'qcow2', join(dir, 'orphan.qcow2'), '32M']);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('prints the forest as JSON in the documented shape', async () => {
+    const { code, stdout } = await snaptree(['scan', dir, '--json']);
+    expect(code).toBe(0);
+    const { images } = JSON.parse(stdout) as { images: Array<Record<string, unknown>> };
+    const top = images.find((image) => image.path === join(dir, 'top.qcow2'))!;
+    expect(top).toMatchObject({
+      format: 'qcow2',
+      virtualSize: 32 * 1024 * 1024,
+      backing: { name: 'base.img', path: join(dir, 'base.img'), format: 'raw', exists: true },
+      encrypted: false,
+      corrupt: false,
+      dirty: false,
+      dataFile: null,
+      problems: [],
+    });
+    expect(typeof top.actualSize).toBe('number');
+    expect(top.snapshots).toEqual([
+      expect.objectContaining({ id: '1', name: 'before', vmStateSize: 0, vmClockNs: 0, date: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) }),
+    ]);
+    const orphan = images.find((image) => image.path === join(dir, 'orphan.qcow2'))!;
+    expect(orphan.problems).toEqual([expect.objectContaining({ code: 'missing-backing' })]);
+  });
+
+  it('exits 0 with problems, and prints a readable tree without --json', async () => {
+    const { code, stdout } = await snaptree(['scan', dir]);
+    expect(code).toBe(0);
+    expect(stdout).toContain(`${join(dir, 'base.img')}  (raw`);
+    expect(stdout).toContain(`└─ ${join(dir, 'top.qcow2')}  (qcow2`);
+    expect(stdout).toContain('missing-backing');
+  });
+
+  it('says clearly when a path does not exist, with exit code 2', async () => {
+    const { code, stderr, stdout } = await snaptree(['scan', join(dir, 'nope'), '--json']);
+    expect(code).toBe(2);
+    expect(stderr).toContain(`${join(dir, 'nope')}: This path does not exist.`);
+    expect(stdout).toBe('');
+  });
+});
+
+describe('snaptree demo', () => {
+  it('makes the demo workspace in a new folder and refuses a folder that holds anything', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'snaptree-demo-'));
+    try {
+      const made = await snaptree(['demo', join(parent, 'demo')]);
+      expect(made.code).toBe(0);
+      const { stdout } = await snaptree(['scan', join(parent, 'demo'), '--json']);
+      const { images } = JSON.parse(stdout) as { images: Array<{ path: string; backing: { image: string } | null }> };
+      const overlaysOf = (name: string) => images.filter((image) => image.backing?.image === join(parent, 'demo', name)).map((image) => image.path.slice(image.path.lastIndexOf('/') + 1)).sort();
+      expect(overlaysOf('RootBase.qcow2')).toEqual(['Overlay-1.qcow2', 'Overlay-2.qcow2', 'Overlay-3.qcow2']);
+      expect(overlaysOf('FedoraBase.img')).toEqual(['Fedora-guest-1.qcow2', 'Fedora-guest-2.qcow2']);
+
+      const again = await snaptree(['demo', join(parent, 'demo')]);
+      expect(again.code).toBe(2);
+      expect(again.stderr).toContain('is not empty');
+    } finally {
+      rmSync(parent, { recursive: true, force: true });
+    }
+  });
+});
 
 describe('snaptree on the command line', () => {
   it('lists its verbs', async () => {
