@@ -73,12 +73,12 @@ export const Qcow2Details = z.object({
   refcountBits: z.number(),
   headerLength: z.number(),
   compressionType: z.enum(['zlib', 'zstd', 'unknown']),
+  /** The set feature bits by name: from the image's own feature name table, else QEMU's names. */
   features: z.array(z.string()),
   backingFileOffset: z.number(),
   backingFileSize: z.number(),
   encryptionHeader: z.object({ offset: z.number(), length: z.number() }).nullable(),
   bitmapCount: z.number(),
-  featureNames: z.array(z.object({ type: z.enum(['incompatible', 'compatible', 'autoclear']), bit: z.number(), name: z.string() })),
 });
 export type Qcow2Details = z.infer<typeof Qcow2Details>;
 

@@ -21,9 +21,15 @@ const EXT_BITMAPS = 0x23852875;
 const EXT_ENCRYPTION = 0x0537be77;
 const EXT_DATA_FILE = 0x44415441;
 
-const INCOMPATIBLE = ['dirty', 'corrupt', 'external data file', 'compression type', 'extended L2 entries'];
-const COMPATIBLE = ['lazy refcounts'];
-const AUTOCLEAR = ['bitmaps', 'raw external data'];
+/** QEMU's names of the feature bits, for images without a feature name table (v2). */
+const KNOWN_FEATURES: Readonly<Record<FeatureKind, readonly string[]>> = {
+  incompatible: ['dirty bit', 'corrupt bit', 'external data file', 'compression type', 'extended L2 entries'],
+  compatible: ['lazy refcounts'],
+  autoclear: ['bitmaps', 'raw external data'],
+};
+const FEATURE_KINDS = ['incompatible', 'compatible', 'autoclear'] as const;
+type FeatureKind = (typeof FEATURE_KINDS)[number];
+const KNOWN_INCOMPATIBLE_BITS = BigInt((1 << KNOWN_FEATURES.incompatible.length) - 1);
 
 export interface Qcow2Header {
   readonly details: Qcow2Details;
@@ -37,9 +43,14 @@ export interface Qcow2Header {
 }
 
 export interface Qcow2Decoding {
-  /** Null when the bytes hold no usable header; the problems say why. */
+  /** Null when the bytes hold no usable header (the problems say why) or too few were given. */
   readonly header: Qcow2Header | null;
   readonly problems: Problem[];
+  /**
+   * Set when the header reaches past the bytes given but not past the file: decode
+   * again with this many bytes from the start of the file (at most the first cluster).
+   */
+  readonly needsBytes?: number;
 }
 
 const text = new TextDecoder('utf-8');
@@ -55,17 +66,23 @@ function hex(value: bigint): string {
   return `0x${value.toString(16)}`;
 }
 
-function bitNames(value: bigint, names: readonly string[]): string[] {
-  return names.filter((_, bit) => (value >> BigInt(bit)) & 1n);
+/** Names of the set bits; a bit nobody named is shown by number. */
+function setFeatures(kind: FeatureKind, value: bigint, table: ReadonlyMap<string, string>): string[] {
+  const names: string[] = [];
+  for (let bit = 0; value >> BigInt(bit) !== 0n && bit < 64; bit++) {
+    if (((value >> BigInt(bit)) & 1n) === 0n) continue;
+    names.push(table.get(`${kind}:${bit}`) ?? KNOWN_FEATURES[kind][bit] ?? `${kind} bit ${bit}`);
+  }
+  return names;
 }
 
 /**
- * QEMU reads past the end of a file as zeros; so does the decoder, so that it opens
- * exactly what QEMU opens. Truncation is then reported on its own (see below).
+ * QEMU reads past the end of a file as zeros; so does the decoder when it was given the
+ * whole file, so that it opens exactly what QEMU opens. Truncation is reported apart.
  */
-function padWithZeros(bytes: Uint8Array): Uint8Array {
+function padWithZeros(bytes: Uint8Array, fileSize: number): Uint8Array {
   const length = Math.max(qcow2HeaderExtent(bytes), V3_MIN_HEADER_LENGTH + 8);
-  if (bytes.length >= length) return bytes;
+  if (bytes.length >= length || bytes.length < fileSize) return bytes;
   const padded = new Uint8Array(length);
   padded.set(bytes);
   return padded;
@@ -82,12 +99,14 @@ function truncation(fileSize: number, structures: ReadonlyArray<readonly [name: 
 }
 
 /**
- * Decodes the header of a qcow2 file from its first bytes (the first cluster, or the
- * whole file when it is shorter). `fileSize` is the file's length on disk.
+ * Decodes the header of a qcow2 file from its first bytes; `fileSize` is the file's
+ * length on disk. A few KiB hold the header of any image qemu-img writes; when they do
+ * not, `needsBytes` asks for the first cluster.
  */
 export function decodeQcow2Header(fileBytes: Uint8Array, fileSize: number): Qcow2Decoding {
   const problems: Problem[] = [];
-  const bytes = padWithZeros(fileBytes);
+  const bytes = padWithZeros(fileBytes, fileSize);
+  if (bytes.length < V3_MIN_HEADER_LENGTH + 8) return { header: null, problems, needsBytes: V3_MIN_HEADER_LENGTH + 8 };
   const cutShort = truncation(fileSize, [['header', QCOW2_V2_HEADER_LENGTH]]);
   const invalid = (what: string): Qcow2Decoding => ({
     header: null,
@@ -140,10 +159,16 @@ export function decodeQcow2Header(fileBytes: Uint8Array, fileSize: number): Qcow
   let dataFile: string | null = null;
   let encryptionHeader: Qcow2Details['encryptionHeader'] = null;
   let bitmapCount = 0;
-  const featureNames: Qcow2Details['featureNames'] = [];
+  const featureNames = new Map<string, string>();
   const extensionsEnd = Math.min(bytes.length, clusterSize);
+  const moreInFile = bytes.length < Math.min(fileSize, clusterSize);
+  const needMore: Qcow2Decoding = { header: null, problems: [], needsBytes: clusterSize };
   let offset = headerLength;
-  for (let count = 0; count < MAX_EXTENSIONS && offset + 8 <= extensionsEnd; count++) {
+  for (let count = 0; count < MAX_EXTENSIONS; count++) {
+    if (offset + 8 > extensionsEnd) {
+      if (moreInFile) return needMore;
+      break;
+    }
     const type = view.getUint32(offset);
     const length = view.getUint32(offset + 4);
     if (type === 0) {
@@ -152,6 +177,7 @@ export function decodeQcow2Header(fileBytes: Uint8Array, fileSize: number): Qcow
     }
     const data = offset + 8;
     if (data + length > extensionsEnd) {
+      if (moreInFile) return needMore;
       return invalid(`header extension 0x${type.toString(16)} of ${length} bytes runs past the first cluster`);
     }
     const body = bytes.subarray(data, data + length);
@@ -159,13 +185,13 @@ export function decodeQcow2Header(fileBytes: Uint8Array, fileSize: number): Qcow
     else if (type === EXT_DATA_FILE) dataFile = text.decode(body);
     else if (type === EXT_ENCRYPTION && length >= 16) encryptionHeader = { offset: num(data), length: num(data + 8) };
     else if (type === EXT_BITMAPS && length >= 4) bitmapCount = view.getUint32(data);
-    else if (type === EXT_FEATURE_NAMES) {
+    else if (type === EXT_FEATURE_NAMES && (incompatible | compatible | autoclear) !== 0n) {
+      // Only worth decoding when a bit is set: the table names the set bits.
       for (let entry = data; entry + 48 <= data + length; entry += 48) {
-        const kind = bytes[entry];
+        const kind = FEATURE_KINDS[bytes[entry]!];
+        if (kind === undefined) continue;
         const name = text.decode(bytes.subarray(entry + 2, entry + 48)).replace(/\0.*$/s, '');
-        if (kind === 0 || kind === 1 || kind === 2) {
-          featureNames.push({ type: (['incompatible', 'compatible', 'autoclear'] as const)[kind], bit: bytes[entry + 1]!, name });
-        }
+        featureNames.set(`${kind}:${bytes[entry + 1]}`, name);
       }
     }
     offset = data + ((length + 7) & ~7);
@@ -175,6 +201,7 @@ export function decodeQcow2Header(fileBytes: Uint8Array, fileSize: number): Qcow
   if (backingFileOffset !== 0) {
     if (backingFileSize > MAX_BACKING_NAME) return invalid(`a backing file name of ${backingFileSize} bytes`);
     const end = backingFileOffset + backingFileSize;
+    if (end > bytes.length && end <= clusterSize && moreInFile) return needMore;
     if (end > clusterSize || end > bytes.length) return invalid('the backing file name lies outside the first cluster');
     backingFile = text.decode(bytes.subarray(backingFileOffset, end));
   }
@@ -192,8 +219,7 @@ export function decodeQcow2Header(fileBytes: Uint8Array, fileSize: number): Qcow
   ]);
   if (cut) problems.push(cut);
 
-  const known = BigInt((1 << INCOMPATIBLE.length) - 1);
-  const unknownIncompatible = incompatible & ~known;
+  const unknownIncompatible = incompatible & ~KNOWN_INCOMPATIBLE_BITS;
   if (unknownIncompatible !== 0n) {
     problems.push({
       code: 'invalid-header',
@@ -220,12 +246,15 @@ export function decodeQcow2Header(fileBytes: Uint8Array, fileSize: number): Qcow
     refcountBits: 2 ** refcountOrder,
     headerLength,
     compressionType,
-    features: [...bitNames(incompatible, INCOMPATIBLE), ...bitNames(compatible, COMPATIBLE), ...bitNames(autoclear, AUTOCLEAR)],
+    features: [
+      ...setFeatures('incompatible', incompatible, featureNames),
+      ...setFeatures('compatible', compatible, featureNames),
+      ...setFeatures('autoclear', autoclear, featureNames),
+    ],
     backingFileOffset,
     backingFileSize,
     encryptionHeader,
     bitmapCount,
-    featureNames,
   };
   return {
     header: { details, virtualSize, backingFile, backingFormat, dataFile, dirty, corrupt, encrypted },

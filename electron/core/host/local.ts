@@ -1,6 +1,5 @@
 import { access, constants, readFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
-import { execa } from 'execa';
 import { HostCommandError, type Host, type HostCommand, type HostResult } from './host.js';
 
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -14,6 +13,8 @@ export class LocalHost implements Host {
   async run(command: HostCommand): Promise<HostResult> {
     const [program, ...args] = command.argv;
     const okExitCodes = command.okExitCodes ?? [0];
+    // Loaded on first use: a scan that runs no process should not pay for loading it.
+    const { execa } = await import('execa');
     const result = await execa(program, args, {
       // Every string virsh prints is translatable; parsers need the C locale.
       env: { LC_ALL: 'C', LANG: 'C' },

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { hasProtocol, resolveBackingPath } from '../../../shared/images/backing.js';
@@ -10,8 +11,18 @@ import { qemuImgInfo } from '../qemu-img/info.js';
 import { readImage, type ReadImage } from './read.js';
 import { walkFolder } from './walk.js';
 
-/** Open files at once: enough to keep the disk busy, far below any fd limit. */
-const CONCURRENCY = 64;
+/** Files read between two yields to the event loop, so that the core stays responsive. */
+const BATCH = 512;
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Runs `fn` on every item, synchronously in batches, yielding between them. */
+async function inBatches<T>(items: readonly T[], fn: (item: T) => void): Promise<void> {
+  for (let start = 0; start < items.length; start += BATCH) {
+    for (const item of items.slice(start, start + BATCH)) fn(item);
+    await yieldToEventLoop();
+  }
+}
 
 async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
@@ -26,8 +37,8 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) 
   return results;
 }
 
-async function identityOf(path: string): Promise<string | null> {
-  const stats = await stat(path).catch(() => null);
+function identityOf(path: string): string | null {
+  const stats = statSync(path, { throwIfNoEntry: false });
   return stats?.isFile() ? `${stats.dev}:${stats.ino}` : null;
 }
 
@@ -48,8 +59,8 @@ export async function scanPaths(host: Host, folders: readonly string[]): Promise
   const pending = new Map<string, Pending>();
   const qemuImg = await host.findProgram('qemu-img');
 
-  async function add(path: string, folder: string | null, requireImageLike: boolean): Promise<void> {
-    const outcome = await readImage(path);
+  function add(path: string, folder: string | null, requireImageLike: boolean): void {
+    const outcome = readImage(path);
     if (outcome.kind === 'gone') return;
     if (outcome.kind === 'unreadable') {
       const identity = outcome.identity ?? `unreadable:${path}`;
@@ -73,11 +84,10 @@ export async function scanPaths(host: Host, folders: readonly string[]): Promise
       continue;
     }
     if (stats.isFile()) {
-      await add(folder, dirname(folder), false);
+      add(folder, dirname(folder), false);
       continue;
     }
-    const files = await walkFolder(folder);
-    await mapLimit(files, CONCURRENCY, (file) => add(file.path, file.folder, true));
+    await inBatches(await walkFolder(folder), (file) => add(file.path, file.folder, true));
   }
 
   // Details of formats we do not decode, from qemu-img itself.
@@ -92,23 +102,25 @@ export async function scanPaths(host: Host, folders: readonly string[]): Promise
   });
 
   // Follow backing names until every chain is complete, reading files outside the folders.
+  // A backing path that is a path already read needs no stat: it is that file.
+  const identityByPath = new Map([...pending.values()].map((file) => [file.path, file.identity]));
   const backingIdentity = new Map<string, string | null>();
   for (let round = [...pending.values()]; round.length > 0; ) {
     const before = new Set(pending.keys());
-    await mapLimit(round, CONCURRENCY, async (file) => {
+    await inBatches(round, (file) => {
       const name = backingNameOf(file);
       if (name === null || hasProtocol(name)) return;
       const path = resolveBackingPath(file.path, name);
-      const identity = await identityOf(path);
+      const identity = identityByPath.get(path) ?? identityOf(path);
       backingIdentity.set(file.identity, identity);
-      if (identity !== null && !pending.has(identity)) await add(resolve(path), null, false);
+      if (identity !== null && !pending.has(identity)) add(resolve(path), null, false);
     });
     round = [...pending.values()].filter((file) => !before.has(file.identity));
   }
 
-  const scanned = await mapLimit([...pending.values()], CONCURRENCY, async (file): Promise<ScannedFile> => {
+  const scanned = [...pending.values()].map((file): ScannedFile => {
     const dataFile = file.qcow2?.dataFile ?? null;
-    const dataFileExists = dataFile === null ? null : (await identityOf(resolve(dirname(file.path), dataFile))) !== null;
+    const dataFileExists = dataFile === null ? null : identityOf(resolve(dirname(file.path), dataFile)) !== null;
     return { ...file, backingIdentity: backingIdentity.get(file.identity) ?? null, dataFileExists };
   });
   scanned.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
