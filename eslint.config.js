@@ -32,6 +32,11 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', platformImports] },
   },
   {
+    // Code passed to page.evaluate runs in the browser.
+    files: ['bench/**/*.mjs', 'e2e/**/*.ts'],
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
+  },
+  {
     files: ['renderer/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
     plugins: { 'react-hooks': reactHooks },

@@ -1,13 +1,33 @@
-import { Background, Controls, MiniMap, ReactFlow, useReactFlow, type Edge, type NodeMouseHandler } from '@xyflow/react';
+import { Background, Controls, Position, ReactFlow, useReactFlow, type Edge, type NodeMouseHandler } from '@xyflow/react';
 import { useEffect, useMemo } from 'react';
 import { baseName } from '../../../shared/format';
 import type { Image } from '../../../shared/images/model';
+import { BLOCKING } from '../../../shared/images/problems';
 import { layoutForest, missingId, NODE_HEIGHT, NODE_WIDTH } from '../../../shared/images/layout';
 import { useSelection } from '../shell/selection';
+import { ForestMinimap } from './ForestMinimap';
 import { ImageNode, MissingNode, type ImageFlowNode, type MissingFlowNode } from './ImageNode';
 import { useForest } from './store';
 
 const nodeTypes = { image: ImageNode, missing: MissingNode };
+/** Above this many images only the nodes on screen are drawn. */
+const LARGE_FOREST = 300;
+
+/**
+ * Every node has the same size and handles, so React Flow is told them instead of
+ * measuring: otherwise it mounts all nodes once to measure them, even those that
+ * onlyRenderVisibleElements would cull (5,000 images took 4 s instead of a fraction).
+ */
+const HANDLE = 6;
+const FIXED_GEOMETRY = {
+  width: NODE_WIDTH,
+  height: NODE_HEIGHT,
+  measured: { width: NODE_WIDTH, height: NODE_HEIGHT },
+  handles: [
+    { type: 'target' as const, position: Position.Left, x: -HANDLE / 2, y: NODE_HEIGHT / 2 - HANDLE / 2, width: HANDLE, height: HANDLE },
+    { type: 'source' as const, position: Position.Right, x: NODE_WIDTH - HANDLE / 2, y: NODE_HEIGHT / 2 - HANDLE / 2, width: HANDLE, height: HANDLE },
+  ],
+};
 type ForestNode = ImageFlowNode | MissingFlowNode;
 
 function matches(image: Image, search: string): boolean {
@@ -23,13 +43,16 @@ export function ForestGraph({ images }: { images: readonly Image[] }) {
 
   const layout = useMemo(() => layoutForest(images), [images]);
   const byPath = useMemo(() => new Map(images.map((image) => [image.path, image])), [images]);
+  const broken = useMemo(
+    () => new Set([...images.filter((image) => image.problems.some((problem) => BLOCKING.has(problem.code))).map((image) => image.path), ...layout.placed.filter((place) => !byPath.has(place.id)).map((place) => place.id)]),
+    [images, layout, byPath],
+  );
 
   const nodes = useMemo<ForestNode[]>(() => {
     const selectedId = selection?.kind === 'image' ? selection.path : selection?.kind === 'missing' ? missingId(selection.path) : null;
     return layout.placed.map((place): ForestNode => {
       const image = byPath.get(place.id);
-      // Fixed sizes: React Flow can fit, cull and draw the minimap without measuring 5,000 nodes first.
-      const common = { id: place.id, position: { x: place.x, y: place.y }, width: NODE_WIDTH, height: NODE_HEIGHT, selected: place.id === selectedId, draggable: false };
+      const common = { id: place.id, position: { x: place.x, y: place.y }, ...FIXED_GEOMETRY, selected: place.id === selectedId, draggable: false };
       return image
         ? { ...common, type: 'image', data: { image, dimmed: !matches(image, search) } }
         : { ...common, type: 'missing', data: { path: place.id.slice('missing:'.length) } };
@@ -55,6 +78,15 @@ export function ForestGraph({ images }: { images: readonly Image[] }) {
     if (hits.length > 0) void flow.fitView({ nodes: hits, duration: 300, maxZoom: 1.2 });
   }, [search, images, flow]);
 
+  // A large forest opens on its first families at a readable size, not as thousands of
+  // dots: only what is on screen is drawn, and the minimap and search reach the rest.
+  const initialView = useMemo(
+    () => ({ maxZoom: 1, nodes: images.length > LARGE_FOREST ? layout.placed.slice(0, 40).map((place) => ({ id: place.id })) : undefined }),
+    // The first view only: later changes must not move the user's viewport.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [],
+  );
+
   const onNodeClick: NodeMouseHandler<ForestNode> = (_event, node) => {
     select(node.type === 'image' ? { kind: 'image', path: node.id } : { kind: 'missing', path: node.data.path as string });
   };
@@ -68,13 +100,13 @@ export function ForestGraph({ images }: { images: readonly Image[] }) {
       onPaneClick={() => select(null)}
       nodesConnectable={false}
       fitView
-      fitViewOptions={{ maxZoom: 1 }}
+      fitViewOptions={initialView}
       minZoom={0.05}
-      onlyRenderVisibleElements={images.length > 500}
+      onlyRenderVisibleElements={images.length > LARGE_FOREST}
       proOptions={{ hideAttribution: true }}
     >
       <Background gap={24} />
-      <MiniMap pannable zoomable nodeColor={(node) => (node.type === 'missing' ? '#f06a55' : '#9db4e0')} />
+      <ForestMinimap placed={layout.placed} broken={broken} />
       <Controls showInteractive={false} />
     </ReactFlow>
   );
