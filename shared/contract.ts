@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { Forest } from './images/model.js';
+import { Connection } from './libvirt/model.js';
 import { ToolsReport } from './tools/report.js';
 
 const NoArgument = z.object({}).strict();
@@ -29,6 +30,11 @@ export const requests = {
   folderChoose: { arg: NoArgument, result: z.object({ path: z.string().nullable() }) },
   /** Every image in the watched folders, with backing links and problems. */
   forestGet: { arg: NoArgument, result: Forest },
+  /** Every libvirt connection with its domains, disks and snapshot trees, linked to the forest. */
+  inventoryGet: { arg: NoArgument, result: z.object({ connections: z.array(Connection) }) },
+  /** libvirt URIs shown besides the default one, remembered across restarts. */
+  connectionsAdd: { arg: z.object({ uri: z.string().regex(/^[a-z][a-z0-9+.-]*:\/\//, 'must be a libvirt URI such as qemu+ssh://host/system') }).strict(), result: z.object({ uris: z.array(z.string()) }) },
+  connectionsRemove: { arg: z.object({ uri: z.string() }).strict(), result: z.object({ uris: z.array(z.string()) }) },
   /** Creates the demo workspace of real, small images with qemu-img, and watches it. */
   demoCreate: { arg: NoArgument, result: z.object({ folder: z.string() }) },
 } as const;
@@ -40,6 +46,8 @@ export const events = {
   foldersChanged: WatchedFolders,
   /** Something on disk changed and the forest was scanned again: fetch it. */
   forestChanged: z.object({ scannedAt: z.string() }),
+  /** libvirt reported a change (a domain started, a snapshot made): fetch the inventory. */
+  inventoryChanged: z.object({}),
 } as const;
 
 export type RequestName = keyof typeof requests;

@@ -16,8 +16,11 @@ Usage: snaptree <verb> [options]
 Verbs:
   serve [--port N] [--host ADDR]   serve the window to a browser (default 127.0.0.1,
                                    a free port); prints one URL with a fresh token
-  scan PATH... [--json]            read every image under the folders (or the image
-                                   files) and print the backing forest with problems
+  scan [PATH...] [--connect URI]... [--json]
+                                   read every image under the folders (or the image
+                                   files) and print the backing forest with problems;
+                                   with --connect, also every domain of that libvirt
+                                   URI with its disks and snapshot tree, linked
   demo DIR                         create a demo workspace of small sparse images in
                                    DIR (new or empty) with qemu-img
   tools [--json]                   where qemu-img and virsh are, their versions, and
@@ -50,19 +53,32 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'scan': {
-      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
-      if (positionals.length === 0) throw new UsageError('scan needs at least one folder or image file');
-      const [{ scanPaths }, { formatForest }] = await Promise.all([import('../core/images/scan.js'), import('./format.js')]);
-      const forest = await scanPaths(host, positionals.map((path) => resolve(path)));
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: { json: { type: 'boolean', default: false }, connect: { type: 'string', multiple: true, default: [] } },
+      });
+      if (positionals.length === 0 && values.connect.length === 0) throw new UsageError('scan needs a folder, an image file or --connect URI');
+      const [{ scanPaths }, { formatForest }, libvirt] = await Promise.all([
+        import('../core/images/scan.js'),
+        import('./format.js'),
+        values.connect.length > 0 ? import('./libvirt.js') : null,
+      ]);
+      const connections = libvirt ? await libvirt.inventory(host, values.connect) : [];
+      const disks = connections.flatMap((connection) => connection.domains.flatMap((domain) => domain.disks.map((disk) => disk.activePath ?? '')));
+      const forest = await scanPaths(host, positionals.map((path) => resolve(path)), disks.filter((path) => path.startsWith('/')));
       if (forest.errors.length > 0) {
         for (const error of forest.errors) process.stderr.write(`snaptree: ${error.path}: ${error.message}\n`);
         return 2;
       }
-      const { images } = forest;
+      for (const connection of connections) {
+        if (!connection.reachable) process.stderr.write(`snaptree: ${connection.uri}: ${connection.error}\n`);
+      }
+      const linked = libvirt ? libvirt.link(forest.images, connections) : { images: forest.images, domains: undefined };
       // Indented for a person at a terminal, compact for a pipe (10,000 images print faster).
       const indent = process.stdout.isTTY ? 2 : undefined;
-      await print(values.json ? `${JSON.stringify({ images }, null, indent)}\n` : formatForest(forest));
-      return 0;
+      await print(values.json ? `${JSON.stringify({ images: linked.images, domains: linked.domains }, null, indent)}\n` : formatForest({ ...forest, images: linked.images }));
+      return connections.some((connection) => !connection.reachable) ? 1 : 0;
     }
     case 'demo': {
       const { positionals } = parseArgs({ args: rest, allowPositionals: true, options: {} });

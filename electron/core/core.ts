@@ -3,14 +3,12 @@ import { stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { EventName, EventPayload, RequestName, RequestArg, RequestResult } from '../../shared/contract.js';
-import type { Forest } from '../../shared/images/model.js';
 import type { Host } from './host/host.js';
 import { createDemoWorkspace } from './images/demo.js';
-import { scanPaths } from './images/scan.js';
-import { FolderWatcher } from './images/watch.js';
 import { Refusal } from './refusal.js';
-import { defaultConfigDir, SettingsFile } from './settings.js';
+import { defaultConfigDir, SettingsFile, type Settings } from './settings.js';
 import { checkTools } from './tools/check.js';
+import { Workspace } from './workspace.js';
 
 export type Handlers = { [N in RequestName]: (arg: RequestArg<N>) => Promise<RequestResult<N>> };
 
@@ -29,7 +27,7 @@ export interface Core {
   readonly handlers: Handlers;
   /** Listens to every event; returns the function that stops listening. */
   onEvent(listener: <E extends EventName>(name: E, payload: EventPayload<E>) => void): () => void;
-  /** Stops watching folders. */
+  /** Stops watching folders and libvirt. */
   close(): void;
 }
 
@@ -43,52 +41,39 @@ export function createCore(host: Host, options: CoreOptions): Core {
   const emit = <E extends EventName>(name: E, payload: EventPayload<E>): void => {
     bus.emit('event', name, payload);
   };
-  const settings = new SettingsFile(options.configDir ?? defaultConfigDir());
-  let folders: string[] | null = null;
+  const settingsFile = new SettingsFile(options.configDir ?? defaultConfigDir());
+  let settings: Settings | null = null;
+  const workspace = new Workspace(host, {
+    forestChanged: (scannedAt) => emit('forestChanged', { scannedAt }),
+    inventoryChanged: () => emit('inventoryChanged', {}),
+  });
 
-  // The forest is scanned on first request, then again whenever a watched folder changes.
-  // Changes during a scan are coalesced into one more scan when it ends.
-  let forest: Promise<Forest> | null = null;
-  let scanning = false;
-  let changedDuringScan = false;
-  const watcher = new FolderWatcher(() => void rescan());
-
-  async function watchedFolders(): Promise<string[]> {
-    folders ??= (await settings.load()).watchedFolders;
-    return folders;
+  async function loadSettings(): Promise<Settings> {
+    settings ??= await settingsFile.load();
+    return settings;
   }
 
-  function rescan(): Promise<Forest> {
-    if (scanning && forest !== null) {
-      changedDuringScan = true;
-      return forest;
-    }
-    scanning = true;
-    forest = (async () => {
-      try {
-        let scanned: Forest;
-        do {
-          changedDuringScan = false;
-          scanned = await scanPaths(host, await watchedFolders());
-        } while (changedDuringScan);
-        emit('forestChanged', { scannedAt: scanned.scannedAt });
-        return scanned;
-      } finally {
-        scanning = false;
-      }
-    })();
-    return forest;
+  async function saveSettings(change: Partial<Settings>): Promise<Settings> {
+    settings = { ...(await loadSettings()), ...change };
+    await settingsFile.save(settings);
+    return settings;
   }
 
-  async function setFolders(next: string[]): Promise<{ folders: string[] }> {
-    folders = next;
-    await settings.save({ watchedFolders: next });
-    emit('foldersChanged', { folders: next });
-    if (forest !== null) {
-      watcher.watch(next);
-      void rescan();
-    }
-    return { folders: next };
+  async function connectionUris(): Promise<string[]> {
+    const defaultUri = await host.defaultLibvirtUri();
+    return [defaultUri, ...(await loadSettings()).connections.filter((uri) => uri !== defaultUri)];
+  }
+
+  async function started(): Promise<Workspace> {
+    if (!workspace.started) await workspace.start((await loadSettings()).watchedFolders, await connectionUris());
+    return workspace;
+  }
+
+  async function setFolders(folders: string[]): Promise<{ folders: string[] }> {
+    await saveSettings({ watchedFolders: folders });
+    emit('foldersChanged', { folders });
+    void workspace.setFolders(folders);
+    return { folders };
   }
 
   async function addFolder(path: string): Promise<{ folders: string[] }> {
@@ -96,8 +81,15 @@ export function createCore(host: Host, options: CoreOptions): Core {
     const stats = await stat(folder).catch(() => null);
     if (stats === null) throw new Refusal(`${folder} does not exist.`);
     if (!stats.isDirectory()) throw new Refusal(`${folder} is a file, not a folder: watch the folder that holds it.`);
-    const current = await watchedFolders();
+    const current = (await loadSettings()).watchedFolders;
     return current.includes(folder) ? { folders: current } : setFolders([...current, folder]);
+  }
+
+  async function setConnections(uris: string[]): Promise<{ uris: string[] }> {
+    await saveSettings({ connections: uris });
+    await workspace.setConnections(await connectionUris());
+    emit('inventoryChanged', {});
+    return { uris: await connectionUris() };
   }
 
   const handlers: Handlers = {
@@ -107,17 +99,20 @@ export function createCore(host: Host, options: CoreOptions): Core {
       emit('toolsChecked', report);
       return report;
     },
-    foldersList: async () => ({ folders: await watchedFolders() }),
+    foldersList: async () => ({ folders: (await loadSettings()).watchedFolders }),
     foldersAdd: async ({ path }) => addFolder(path),
-    foldersRemove: async ({ path }) => setFolders((await watchedFolders()).filter((folder) => folder !== path)),
+    foldersRemove: async ({ path }) => setFolders((await loadSettings()).watchedFolders.filter((folder) => folder !== path)),
     folderChoose: async () => {
       if (!options.chooseFolder) throw new Refusal('There is no folder dialog in the browser: type the folder’s path instead.');
       return { path: await options.chooseFolder() };
     },
-    forestGet: async () => {
-      if (forest === null) watcher.watch(await watchedFolders());
-      return forest ?? rescan();
+    forestGet: async () => (await started()).scannedForest(),
+    inventoryGet: async () => ({ connections: (await (await started()).view()).connections }),
+    connectionsAdd: async ({ uri }) => {
+      const current = (await loadSettings()).connections;
+      return current.includes(uri) ? { uris: await connectionUris() } : setConnections([...current, uri]);
     },
+    connectionsRemove: async ({ uri }) => setConnections((await loadSettings()).connections.filter((known) => known !== uri)),
     demoCreate: async () => {
       const folder = options.demoDir ?? defaultDemoDir();
       const qemuImg = await host.findProgram('qemu-img');
@@ -136,6 +131,6 @@ export function createCore(host: Host, options: CoreOptions): Core {
       bus.on('event', listener);
       return () => bus.off('event', listener);
     },
-    close: () => watcher.close(),
+    close: () => workspace.close(),
   };
 }

@@ -6,6 +6,8 @@ import { z } from 'zod';
 /** What Snaptree remembers across restarts. */
 const Settings = z.object({
   watchedFolders: z.array(z.string()).default([]),
+  /** libvirt URIs the user added; the default URI is always shown as well. */
+  connections: z.array(z.string()).default([]),
 });
 export type Settings = z.infer<typeof Settings>;
 

@@ -162,6 +162,7 @@ export function buildForest(files: readonly ScannedFile[]): Image[] {
       problems,
       folder: file.folder,
       qcow2: qcow2?.details ?? null,
+      usedBy: [],
     };
   });
 }

@@ -19,6 +19,7 @@ function image(path: string, backing: string | null, options: { exists?: boolean
     problems: options.loop ? [{ code: 'backing-loop', message: '' }] : [],
     folder: '/vm',
     qcow2: null,
+    usedBy: [],
   };
 }
 

@@ -20,6 +20,7 @@ export const ProblemCode = z.enum([
   'unknown-format',
   'invalid-header',
   'missing-data-file',
+  'orphan-overlay',
 ]);
 export type ProblemCode = z.infer<typeof ProblemCode>;
 
@@ -100,6 +101,8 @@ export const Image = z.object({
   /** The watched folder it was found in, or null for a backing file found outside them. */
   folder: z.string().nullable(),
   qcow2: Qcow2Details.nullable(),
+  /** The libvirt domains whose disk chains hold this image; `active` on the layer QEMU writes to. */
+  usedBy: z.array(z.object({ domain: z.string(), uuid: z.string(), target: z.string(), active: z.boolean() })),
 });
 export type Image = z.infer<typeof Image>;
 

@@ -14,6 +14,7 @@ export const PROBLEM_TITLES: Record<ProblemCode, string> = {
   'unknown-format': 'unknown format',
   'invalid-header': 'invalid header',
   'missing-data-file': 'data file missing',
+  'orphan-overlay': 'used by nothing',
 };
 
 /** Problems that stop QEMU from opening the image, as opposed to warnings. */

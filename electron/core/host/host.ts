@@ -19,10 +19,19 @@ export interface HostResult {
   readonly exitCode: number;
 }
 
+/** A process that runs until stopped, read line by line (an event stream). */
+export interface LongRunning {
+  stop(): void;
+  /** Settles when the process has ended, for whatever reason. */
+  readonly ended: Promise<void>;
+}
+
 export interface Host {
   /** Shown to the user: `localhost`, later `user@hypervisor`. */
   readonly name: string;
   run(command: HostCommand): Promise<HostResult>;
+  /** Starts a long-running command and hands each line of its stdout to `onLine`. */
+  follow(argv: readonly [string, ...string[]], onLine: (line: string) => void): LongRunning;
   /** The absolute path of a program on the host's search path, or null. */
   findProgram(program: string): Promise<string | null>;
   /**

@@ -1,6 +1,6 @@
 import { access, constants, readFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
-import { HostCommandError, type Host, type HostCommand, type HostResult } from './host.js';
+import { HostCommandError, type Host, type HostCommand, type HostResult, type LongRunning } from './host.js';
 
 const DEFAULT_TIMEOUT_MS = 60_000;
 /** Daemons and admin tools live in sbin, which a desktop user's PATH often leaves out. */
@@ -45,6 +45,26 @@ export class LocalHost implements Host {
       fail('exit-code', `${program} failed (exit code ${exitCode}): ${detail}`);
     }
     return { stdout, stderr, exitCode };
+  }
+
+  follow(argv: readonly [string, ...string[]], onLine: (line: string) => void): LongRunning {
+    const [program, ...args] = argv;
+    const controller = new AbortController();
+    const ended = (async () => {
+      const { execa } = await import('execa');
+      const child = execa(program, args, {
+        env: { LC_ALL: 'C', LANG: 'C' },
+        extendEnv: true,
+        stdin: 'ignore',
+        stderr: 'ignore',
+        reject: false,
+        cancelSignal: controller.signal,
+        buffer: false,
+      });
+      for await (const line of child.iterable()) onLine(String(line));
+      await child;
+    })().catch(() => undefined);
+    return { stop: () => controller.abort(), ended };
   }
 
   async findProgram(program: string): Promise<string | null> {

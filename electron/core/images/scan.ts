@@ -49,12 +49,13 @@ type Pending = Omit<ScannedFile, 'backingIdentity' | 'dataFileExists' | 'fallbac
 };
 
 /**
- * Scans watched folders (or single image files) and builds their forest. Headers are read natively,
+ * Scans watched folders (or single image files), and `extraFiles` wherever they are,
+ * and builds their forest. Headers are read natively,
  * one small read per file with bounded concurrency; qemu-img runs only for formats
  * Snaptree does not decode. Backing files outside the folders are read too, so that
  * every chain is complete.
  */
-export async function scanPaths(host: Host, folders: readonly string[]): Promise<Forest> {
+export async function scanPaths(host: Host, folders: readonly string[], extraFiles: readonly string[] = []): Promise<Forest> {
   const errors: Forest['errors'] = [];
   const pending = new Map<string, Pending>();
   const qemuImg = await host.findProgram('qemu-img');
@@ -89,6 +90,9 @@ export async function scanPaths(host: Host, folders: readonly string[]): Promise
     }
     await inBatches(await walkFolder(folder), (file) => add(file.path, file.folder, true));
   }
+
+  // Files that must be in the forest wherever they are (the disks of libvirt domains).
+  await inBatches(extraFiles, (path) => add(path, null, false));
 
   // Details of formats we do not decode, from qemu-img itself.
   const foreign = [...pending.values()].filter((file) => file.format !== 'qcow2' && file.format !== 'raw' && file.readProblems.length === 0);

@@ -1,0 +1,59 @@
+import { randomBytes } from 'node:crypto';
+import type { Host } from '../host/host.js';
+
+/**
+ * Quotes one argument for virsh's own command-line parser (batch mode is parsed by
+ * virsh, not by a shell): single quotes keep everything literal; a quote inside is
+ * closed, escaped and reopened. Names may hold spaces, quotes, `;` and anything else.
+ */
+export function virshQuote(argument: string): string {
+  return `'${argument.replaceAll("'", `'\\''`)}'`;
+}
+
+/** Linux limits one argument to 128 KiB (MAX_ARG_STRLEN); stay well below it. */
+const MAX_BATCH_BYTES = 96 * 1024;
+const PARALLEL = 2;
+
+export interface BatchResult {
+  /** Each command's stdout, in order; empty for a command that failed. */
+  readonly outputs: string[];
+  /** What virsh printed on stderr for the whole batch (errors of failed commands). */
+  readonly stderr: string;
+}
+
+/**
+ * Runs many virsh commands in few processes: `virsh -c URI 'cmd1; echo MARK; cmd2; …'`.
+ * Batch mode keeps going after a failed command; its output is then empty. One
+ * process per 96 KiB of commands, at most two at a time, instead of one per command.
+ */
+export async function runVirshBatch(host: Host, virsh: string, uri: string, commands: ReadonlyArray<readonly string[]>): Promise<BatchResult> {
+  const marker = `@@snaptree-${randomBytes(6).toString('hex')}@@`;
+  const chunks: string[][] = [];
+  let size = Infinity;
+  for (const command of commands) {
+    const line = command.map((token, index) => (index === 0 ? token : virshQuote(token))).join(' ');
+    if (size + line.length > MAX_BATCH_BYTES) {
+      chunks.push([]);
+      size = 0;
+    }
+    chunks[chunks.length - 1]!.push(line);
+    size += line.length + marker.length + 10;
+  }
+
+  const results: Array<{ outputs: string[]; stderr: string }> = new Array(chunks.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < chunks.length) {
+      const index = next++;
+      const lines = chunks[index]!;
+      const script = lines.map((line) => `${line}; echo ${marker}`).join('; ');
+      const { stdout, stderr } = await host.run({ argv: [virsh, '-c', uri, script], timeoutMs: 120_000, okExitCodes: [0, 1] });
+      // `echo` prints the marker and a newline; each command's output precedes its marker.
+      const outputs = stdout.split(`${marker}\n`).slice(0, lines.length);
+      while (outputs.length < lines.length) outputs.push('');
+      results[index] = { outputs, stderr };
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PARALLEL, chunks.length) }, worker));
+  return { outputs: results.flatMap((result) => result.outputs), stderr: results.map((result) => result.stderr).join('') };
+}

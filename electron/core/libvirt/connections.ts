@@ -1,0 +1,149 @@
+import { existsSync, watch, type FSWatcher } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { changesInventory, parseEventLine } from '../../../shared/libvirt/events.js';
+import type { Connection } from '../../../shared/libvirt/model.js';
+import type { Host, LongRunning } from '../host/host.js';
+import { inventoryConnection } from './inventory.js';
+
+/** Events come in bursts (a snapshot pauses, saves, resumes): one refresh per burst. */
+const SETTLE_MS = 150;
+const RESTART_MS = 2000;
+
+/**
+ * Where libvirt keeps snapshot metadata for a local URI. A disk-only snapshot raises
+ * no domain event at all (seen with libvirt 9.0), but it writes a file here.
+ */
+function snapshotMetadataRoot(uri: string): string | null {
+  if (uri === 'qemu:///system') return '/var/lib/libvirt/qemu';
+  if (uri === 'qemu:///session') return join(process.env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'libvirt', 'qemu');
+  return null;
+}
+
+interface Watched {
+  connection: Connection | null;
+  listener: LongRunning | null;
+  metadata: FSWatcher | null;
+  timer: NodeJS.Timeout | null;
+  refreshing: Promise<void> | null;
+  again: boolean;
+  stopped: boolean;
+}
+
+/**
+ * The libvirt connections Snaptree shows, kept live: one `virsh event --all --loop`
+ * per connection (restarted when it dies) and a watch on the snapshot metadata.
+ * One connection failing never holds up the others.
+ */
+export class LibvirtConnections {
+  private readonly watched = new Map<string, Watched>();
+  private virsh: Promise<string | null> | null = null;
+
+  constructor(
+    private readonly host: Host,
+    private readonly onChange: () => void,
+  ) {}
+
+  /** The connections in the order given; null entries are still being read the first time. */
+  current(): Connection[] {
+    return [...this.watched.values()].map((entry) => entry.connection).filter((connection): connection is Connection => connection !== null);
+  }
+
+  /** Follows exactly these URIs; resolves when each has been read once. */
+  async follow(uris: readonly string[]): Promise<void> {
+    for (const [uri, entry] of this.watched) {
+      if (!uris.includes(uri)) this.stop(uri, entry);
+    }
+    const reads: Promise<void>[] = [];
+    for (const uri of uris) {
+      if (this.watched.has(uri)) continue;
+      const entry: Watched = { connection: null, listener: null, metadata: null, timer: null, refreshing: null, again: false, stopped: false };
+      this.watched.set(uri, entry);
+      reads.push(this.refresh(uri, entry).then(() => this.listen(uri, entry)));
+    }
+    await Promise.all(reads);
+  }
+
+  /** Reads every connection again (after Snaptree itself changed something). */
+  async refreshAll(): Promise<void> {
+    await Promise.all([...this.watched].map(([uri, entry]) => this.refresh(uri, entry)));
+  }
+
+  close(): void {
+    for (const [uri, entry] of this.watched) this.stop(uri, entry);
+  }
+
+  private stop(uri: string, entry: Watched): void {
+    entry.stopped = true;
+    entry.listener?.stop();
+    entry.metadata?.close();
+    if (entry.timer) clearTimeout(entry.timer);
+    this.watched.delete(uri);
+  }
+
+  private async virshPath(): Promise<string | null> {
+    this.virsh ??= this.host.findProgram('virsh');
+    return this.virsh;
+  }
+
+  /** Reads one connection; changes during a read cause one more read after it. */
+  private refresh(uri: string, entry: Watched): Promise<void> {
+    if (entry.refreshing) {
+      entry.again = true;
+      return entry.refreshing;
+    }
+    entry.refreshing = (async () => {
+      do {
+        entry.again = false;
+        const virsh = await this.virshPath();
+        const connection =
+          virsh === null
+            ? { uri, reachable: false, error: 'virsh is not installed: install the package libvirt-clients', libvirtVersion: null, hypervisorVersion: null, externalSnapshotRevert: null, domains: [] }
+            : await inventoryConnection(this.host, virsh, uri);
+        if (entry.stopped) return;
+        entry.connection = connection;
+      } while (entry.again);
+      this.onChange();
+    })().finally(() => {
+      entry.refreshing = null;
+    });
+    return entry.refreshing;
+  }
+
+  private soon(uri: string, entry: Watched): void {
+    if (entry.timer) clearTimeout(entry.timer);
+    entry.timer = setTimeout(() => {
+      entry.timer = null;
+      void this.refresh(uri, entry);
+    }, SETTLE_MS);
+  }
+
+  private async listen(uri: string, entry: Watched): Promise<void> {
+    const virsh = await this.virshPath();
+    if (virsh === null || entry.stopped || !entry.connection?.reachable) return;
+    entry.listener = this.host.follow([virsh, '-c', uri, 'event', '--all', '--loop', '--timestamp'], (line) => {
+      const event = parseEventLine(line);
+      if (event && changesInventory(event)) this.soon(uri, entry);
+    });
+    void entry.listener.ended.then(() => {
+      if (entry.stopped) return;
+      // The listener died (the daemon restarted?): read again, listen again.
+      setTimeout(() => {
+        if (entry.stopped) return;
+        void this.refresh(uri, entry).then(() => this.listen(uri, entry));
+      }, RESTART_MS);
+    });
+
+    const root = snapshotMetadataRoot(uri);
+    if (root !== null && existsSync(root) && entry.metadata === null) {
+      try {
+        entry.metadata = watch(root, { recursive: true }, (_change, file) => {
+          if (String(file ?? '').startsWith('snapshot')) this.soon(uri, entry);
+        });
+        entry.metadata.on('error', () => entry.metadata?.close());
+      } catch {
+        // not readable for this user: events alone must do
+      }
+    }
+  }
+}

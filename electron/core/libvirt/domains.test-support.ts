@@ -1,0 +1,64 @@
+/**
+ * Real libvirt domains for tests: TCG guests with no OS, 64 MiB, one qcow2 disk in a
+ * temporary folder, under a unique name prefix. Each test removes what it made, and
+ * never touches a domain whose name lacks its own prefix.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+export const URI = 'qemu:///system';
+
+export const virsh = (...args: string[]): string => execFileSync('virsh', ['-c', URI, ...args], { encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' } });
+
+export interface TestDomains {
+  readonly prefix: string;
+  readonly dir: string;
+  /** Defines (and optionally starts) a domain `<prefix>-<name>` with a fresh disk; returns its full name. */
+  define(name: string, options?: { start?: boolean }): { name: string; disk: string };
+  /** Destroys and undefines every domain with the prefix, and removes the folder. */
+  remove(): void;
+}
+
+export function testDomains(): TestDomains {
+  const prefix = `snaptree-test-${randomBytes(4).toString('hex')}`;
+  const dir = mkdtempSync(join(tmpdir(), `${prefix}-`));
+  return {
+    prefix,
+    dir,
+    define(name, options = {}) {
+      const full = `${prefix}-${name}`;
+      const disk = join(dir, `${name}.qcow2`);
+      execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', disk, '64M']);
+      const xml = join(dir, `${name}.xml`);
+      writeFileSync(
+        xml,
+        `<domain type='qemu'><name>${full}</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>
+          <os><type arch='x86_64' machine='pc'>hvm</type></os>
+          <devices><disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='${disk}'/><target dev='vda' bus='virtio'/></disk></devices>
+        </domain>`,
+      );
+      virsh('define', xml);
+      if (options.start) virsh('start', full);
+      return { name: full, disk };
+    },
+    remove() {
+      const names = virsh('list', '--all', '--name').split('\n').filter((name) => name.startsWith(`${prefix}-`));
+      for (const name of names) {
+        try {
+          virsh('destroy', name);
+        } catch {
+          // already shut off
+        }
+        try {
+          virsh('undefine', name, '--snapshots-metadata', '--managed-save');
+        } catch {
+          // already gone
+        }
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,145 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Forest } from '../../../shared/images/model.js';
+import { linkInventory } from '../../../shared/libvirt/link.js';
+import type { Connection, Domain } from '../../../shared/libvirt/model.js';
+import { LocalHost } from '../host/local.js';
+import { scanPaths } from '../images/scan.js';
+import { canonicalPaths } from './canonical.js';
+import { testDomains, URI, virsh, type TestDomains } from './domains.test-support.js';
+import { inventoryConnection } from './inventory.js';
+
+const host = new LocalHost();
+let domains: TestDomains;
+let running: { name: string; disk: string };
+let stopped: { name: string; disk: string };
+
+async function inventory(): Promise<Connection> {
+  return inventoryConnection(host, '/usr/bin/virsh', URI);
+}
+function domainOf(connection: Connection, name: string): Domain {
+  const domain = connection.domains.find((candidate) => candidate.name === name);
+  if (!domain) throw new Error(`${name} not in the inventory`);
+  return domain;
+}
+async function linked(): Promise<{ forest: Forest; domain: Domain; stoppedDomain: Domain }> {
+  const connection = await inventory();
+  const disks = connection.domains.flatMap((domain) => domain.disks.map((disk) => disk.activePath!));
+  const forest = await scanPaths(host, [domains.dir], disks);
+  const result = linkInventory(forest.images, [connection], canonicalPaths());
+  return {
+    forest: { ...forest, images: result.images },
+    domain: domainOf(result.connections[0]!, running.name),
+    stoppedDomain: domainOf(result.connections[0]!, stopped.name),
+  };
+}
+
+beforeAll(() => {
+  domains = testDomains();
+  running = domains.define('running', { start: true });
+  const dir = domains.dir;
+  virsh('snapshot-create-as', running.name, 'int1', 'internal, with memory');
+  virsh('snapshot-create-as', running.name, 'ext1', '--disk-only', '--atomic', '--diskspec', `vda,snapshot=external,file=${join(dir, 'running.ext1.qcow2')}`);
+  virsh('snapshot-create-as', running.name, 'ext two', '--disk-only', '--atomic', '--diskspec', `vda,snapshot=external,file=${join(dir, 'running.ext2.qcow2')}`);
+  virsh('snapshot-create-as', running.name, 'mem1', '--memspec', `file=${join(dir, 'mem1.mem')},snapshot=external`, '--diskspec', `vda,snapshot=external,file=${join(dir, 'running.mem1.qcow2')}`);
+  stopped = domains.define('stopped');
+  virsh('snapshot-create-as', stopped.name, 'off1');
+  virsh('snapshot-create-as', stopped.name, 'off2', 'before upgrade');
+}, 120_000);
+afterAll(() => domains?.remove());
+
+/** What virsh says of one snapshot, asked one command at a time. */
+function virshSnapshot(domain: string, name: string) {
+  const info = virsh('snapshot-info', domain, name);
+  const field = (key: string) => new RegExp(`^${key}:\\s+(.*)$`, 'm').exec(info)?.[1]?.trim();
+  const xml = virsh('snapshot-dumpxml', domain, name);
+  // Only the snapshot's own <disks>, not the saved domain definitions that follow them.
+  const own = /<disks>([\s\S]*?)<\/disks>/.exec(xml)?.[1] ?? '';
+  const disks = [...own.matchAll(/<disk name='(\w+)' snapshot='(\w+)'[^>]*?(\/>|>([\s\S]*?)<\/disk>)/g)].map((m) => ({
+    target: m[1],
+    snapshot: m[2],
+    file: /<source file='([^']*)'/.exec(m[4] ?? '')?.[1] ?? null,
+  }));
+  return {
+    name,
+    parent: field('Parent') === '-' ? null : (field('Parent') ?? null),
+    state: field('State'),
+    current: field('Current') === 'yes',
+    memory: /<memory snapshot='(\w+)'/.exec(xml)?.[1],
+    memoryFile: /<memory snapshot='\w+' file='([^']*)'/.exec(xml)?.[1] ?? null,
+    disks,
+  };
+}
+
+describe('the inventory of a real libvirt daemon', () => {
+  it('agrees with virsh on every snapshot: name, parent, state, current, memory, disks and files', async () => {
+    const connection = await inventory();
+    expect(connection).toMatchObject({ reachable: true, libvirtVersion: expect.stringMatching(/^\d+\.\d+/) });
+    for (const domainName of [running.name, stopped.name]) {
+      const domain = domainOf(connection, domainName);
+      const names = virsh('snapshot-list', domainName, '--name').split('\n').filter(Boolean);
+      expect(domain.snapshots.map((snapshot) => snapshot.name).sort()).toEqual([...names].sort());
+      for (const snapshot of domain.snapshots) {
+        const theirs = virshSnapshot(domainName, snapshot.name);
+        expect({ name: snapshot.name, parent: snapshot.parent, state: snapshot.state, current: snapshot.current, memory: snapshot.memory, memoryFile: snapshot.memoryFile, disks: snapshot.disks }).toEqual(theirs);
+      }
+    }
+  });
+
+  it('reads domains by UUID with their state, and the whole live chain of a running disk', async () => {
+    const connection = await inventory();
+    const domain = domainOf(connection, running.name);
+    expect(domain.uuid).toBe(virsh('domuuid', running.name).trim());
+    expect(domain).toMatchObject({ state: 'running', persistent: true });
+    expect(domain.disks[0]).toMatchObject({
+      target: 'vda',
+      format: 'qcow2',
+      activePath: join(domains.dir, 'running.mem1.qcow2'),
+      chain: [join(domains.dir, 'running.mem1.qcow2'), join(domains.dir, 'running.ext2.qcow2'), join(domains.dir, 'running.ext1.qcow2'), running.disk],
+    });
+    expect(domainOf(connection, stopped.name)).toMatchObject({ state: 'shut off', stateReason: expect.any(String) });
+    expect(domainOf(connection, stopped.name).snapshots.find((s) => s.name === 'off2')?.description).toBe('before upgrade');
+  });
+
+  it('links every image of the chain to the domain, with the active layer marked', async () => {
+    const { forest } = await linked();
+    const image = (file: string) => forest.images.find((candidate) => candidate.path === join(domains.dir, file))!;
+    expect(image('running.mem1.qcow2').usedBy).toEqual([expect.objectContaining({ domain: running.name, target: 'vda', active: true })]);
+    expect(image('running.qcow2').usedBy).toEqual([expect.objectContaining({ domain: running.name, target: 'vda', active: false })]);
+    expect(image('stopped.qcow2').usedBy).toEqual([expect.objectContaining({ domain: stopped.name, active: true })]);
+  });
+
+  it('links each snapshot to the files that hold its state', async () => {
+    const { domain, stoppedDomain } = await linked();
+    const snapshot = (name: string) => domain.snapshots.find((candidate) => candidate.name === name)!;
+    // Internal: the image carrying it. External: the backing file below the overlay made then.
+    expect(snapshot('int1').stateFiles).toEqual([running.disk]);
+    expect(snapshot('ext1').stateFiles).toEqual([running.disk]);
+    expect(snapshot('ext two').stateFiles).toEqual([join(domains.dir, 'running.ext1.qcow2')]);
+    expect(snapshot('mem1').stateFiles).toEqual([join(domains.dir, 'running.ext2.qcow2')]);
+    expect(stoppedDomain.snapshots.map((s) => s.stateFiles)).toEqual([[stopped.disk], [stopped.disk]]);
+    expect(domain.snapshots.flatMap((s) => s.problems)).toEqual([]);
+    expect(domain.problems).toEqual([]);
+  });
+
+  it('shows the snapshots as stale after a manual blockcommit behind its back', async () => {
+    virsh('blockcommit', running.name, 'vda', '--active', '--pivot', '--wait');
+    const { domain, forest } = await linked();
+    const codes = (name: string) => domain.snapshots.find((s) => s.name === name)!.problems.map((p) => p.code);
+    expect(domain.disks[0]!.chain).toEqual([running.disk]);
+    expect(codes('ext1')).toEqual(['stale-snapshot']);
+    expect(codes('ext two')).toEqual(['stale-snapshot']);
+    expect(codes('mem1')).toEqual(['stale-snapshot']);
+    // The internal snapshot still lives in the base, which is still the disk.
+    expect(codes('int1')).toEqual([]);
+    // The overlays left behind are used by nothing now.
+    const orphans = forest.images.filter((image) => image.problems.some((p) => p.code === 'orphan-overlay')).map((image) => image.path);
+    expect(orphans).toEqual([join(domains.dir, 'running.mem1.qcow2')]);
+  }, 60_000);
+
+  it('reports a URI that does not answer with libvirt’s words, and nothing else', async () => {
+    const connection = await inventoryConnection(host, '/usr/bin/virsh', 'qemu:///system?socket=/nonexistent/snaptree.sock');
+    expect(connection).toMatchObject({ reachable: false, domains: [] });
+    expect(connection.error).toContain('Failed to connect socket');
+  });
+});

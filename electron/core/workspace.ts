@@ -1,0 +1,123 @@
+import type { Forest } from '../../shared/images/model.js';
+import { linkInventory, type Linked } from '../../shared/libvirt/link.js';
+import type { Connection } from '../../shared/libvirt/model.js';
+import type { Host } from './host/host.js';
+import { scanPaths } from './images/scan.js';
+import { FolderWatcher } from './images/watch.js';
+import { canonicalPaths } from './libvirt/canonical.js';
+import { LibvirtConnections } from './libvirt/connections.js';
+
+export interface WorkspaceEvents {
+  forestChanged(scannedAt: string): void;
+  inventoryChanged(): void;
+}
+
+/**
+ * What the window shows: the image forest of the watched folders and the libvirt
+ * connections, linked. Started on first use; kept live by folder watches and libvirt
+ * events; each change is rescanned (coalesced) and linked again.
+ */
+export class Workspace {
+  private folders: string[] = [];
+  private uris: string[] = [];
+  private forest: Promise<Forest> | null = null;
+  private scanning = false;
+  private changedDuringScan = false;
+  private linked: { forest: Forest; connections: readonly Connection[]; result: Linked } | null = null;
+  private readonly watcher = new FolderWatcher(() => void this.rescan());
+  private readonly libvirt: LibvirtConnections;
+  private scannedDisks = '';
+
+  constructor(
+    private readonly host: Host,
+    private readonly events: WorkspaceEvents,
+  ) {
+    this.libvirt = new LibvirtConnections(host, () => this.inventoryChanged());
+  }
+
+  get started(): boolean {
+    return this.forest !== null;
+  }
+
+  async start(folders: string[], uris: string[]): Promise<void> {
+    if (this.started) return;
+    this.folders = folders;
+    this.uris = uris;
+    this.watcher.watch(folders);
+    await this.libvirt.follow(uris);
+    await this.rescan();
+  }
+
+  async setFolders(folders: string[]): Promise<void> {
+    this.folders = folders;
+    if (!this.started) return;
+    this.watcher.watch(folders);
+    await this.rescan();
+  }
+
+  async setConnections(uris: string[]): Promise<void> {
+    this.uris = uris;
+    if (this.started) await this.libvirt.follow(uris);
+  }
+
+  /** The forest and the connections, linked; linking again only when either changed. */
+  async view(): Promise<Linked> {
+    const forest = await this.forest!;
+    const connections = this.libvirt.current();
+    const same = this.linked?.forest === forest && this.linked.connections.length === connections.length && this.linked.connections.every((c, i) => c === connections[i]);
+    if (!same || this.linked === null) {
+      this.linked = { forest, connections, result: linkInventory(forest.images, connections, canonicalPaths()) };
+    }
+    return this.linked.result;
+  }
+
+  async scannedForest(): Promise<Forest> {
+    const forest = await this.forest!;
+    return { ...forest, images: (await this.view()).images };
+  }
+
+  /** Paths of the layers QEMU writes to: scanned too, so that chains outside the folders show. */
+  private domainDisks(): string[] {
+    return this.libvirt
+      .current()
+      .flatMap((connection) => connection.domains.flatMap((domain) => domain.disks.map((disk) => disk.activePath)))
+      .filter((path): path is string => path !== null && path.startsWith('/'));
+  }
+
+  rescan(): Promise<Forest> {
+    if (this.scanning && this.forest !== null) {
+      this.changedDuringScan = true;
+      return this.forest;
+    }
+    this.scanning = true;
+    this.forest = (async () => {
+      try {
+        let scanned: Forest;
+        do {
+          this.changedDuringScan = false;
+          const disks = this.domainDisks();
+          this.scannedDisks = disks.join('\n');
+          scanned = await scanPaths(this.host, this.folders, disks);
+        } while (this.changedDuringScan);
+        this.events.forestChanged(scanned.scannedAt);
+        return scanned;
+      } finally {
+        this.scanning = false;
+      }
+    })();
+    return this.forest;
+  }
+
+  private inventoryChanged(): void {
+    if (!this.started) return;
+    // New disks (a new overlay from a snapshot) need reading; otherwise relinking is enough.
+    if (this.domainDisks().join('\n') !== this.scannedDisks) void this.rescan();
+    else this.events.forestChanged(new Date().toISOString());
+    this.events.inventoryChanged();
+  }
+
+  close(): void {
+    this.watcher.close();
+    this.libvirt.close();
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * Ties libvirt's view to the image forest: which images each domain's disks use, which
+ * files hold each snapshot's state, and the problems only the two together reveal.
+ * Pure: the core passes `canonical`, which maps a path to the file it really is
+ * (symlinks and `..` resolved) or null when nothing is there.
+ */
+import { baseName } from '../format.js';
+import type { Image, Problem } from '../images/model.js';
+import type { Connection, Domain, DomainDisk, LibvirtProblem, Snapshot } from './model.js';
+
+export type Canonical = (path: string) => string | null;
+
+export interface Linked {
+  readonly images: Image[];
+  readonly connections: Connection[];
+}
+
+function stateOfSnapshot(snapshot: Snapshot, chains: ReadonlyMap<string, (string | null)[]>, imageAt: (canon: string | null) => Image | undefined, canonical: Canonical): Snapshot {
+  const problems: LibvirtProblem[] = [];
+  const stateFiles: string[] = [];
+  for (const disk of snapshot.disks) {
+    const chain = chains.get(disk.target) ?? [];
+    if (disk.snapshot === 'external' && disk.file !== null) {
+      const overlay = canonical(disk.file);
+      if (overlay === null) {
+        problems.push({ code: 'snapshot-file-missing', message: `The overlay ${disk.file} made for ${disk.target} at this snapshot no longer exists.` });
+        continue;
+      }
+      // The snapshot's disk state is what lies below the overlay made at that point.
+      const below = imageAt(overlay)?.backing;
+      if (below?.image) stateFiles.push(below.image);
+      else if (below) problems.push({ code: 'snapshot-file-missing', message: `${baseName(disk.file)} names ${below.path} as its backing file, which does not exist: the state of ${disk.target} at this snapshot is gone.` });
+      if (!chain.includes(overlay)) {
+        problems.push({
+          code: 'stale-snapshot',
+          message: `${baseName(disk.file)}, made for ${disk.target} at this snapshot, is no longer in the disk's chain (as after a manual blockcommit): libvirt cannot revert to or delete this snapshot.`,
+        });
+      }
+    } else if (disk.snapshot === 'internal') {
+      const carrier = chain.map(imageAt).find((image) => image?.snapshots.some((internal) => internal.name === snapshot.name));
+      if (carrier) stateFiles.push(carrier.path);
+      else {
+        problems.push({
+          code: 'stale-snapshot',
+          message: `No image in ${disk.target}'s chain holds an internal snapshot named "${snapshot.name}" any more: libvirt's record of it is stale.`,
+        });
+      }
+    }
+  }
+  if (snapshot.memory === 'external' && snapshot.memoryFile !== null && canonical(snapshot.memoryFile) === null) {
+    problems.push({ code: 'snapshot-file-missing', message: `The memory file ${snapshot.memoryFile} of this snapshot no longer exists.` });
+  }
+  return { ...snapshot, stateFiles, problems };
+}
+
+/** Follows the image headers down from the active layer and compares them with libvirt's chain. */
+function chainMismatch(disk: DomainDisk, chain: (string | null)[], imageAt: (canon: string | null) => Image | undefined, canonical: Canonical): LibvirtProblem | null {
+  // A persistent definition without <backingStore> leaves the chain to the headers: nothing to compare.
+  if (disk.chain.length < 2) return null;
+  for (let level = 0; level < chain.length - 1; level++) {
+    const image = imageAt(chain[level] ?? null);
+    if (image === undefined) return null; // not scanned: cannot tell
+    const headerBelow = image.backing?.image ? canonical(image.backing.image) : null;
+    if (headerBelow !== chain[level + 1]) {
+      return {
+        code: 'chain-mismatch',
+        message: `${disk.target}: libvirt has ${baseName(disk.chain[level + 1]!)} below ${baseName(disk.chain[level]!)}, but that image's header names ${image.backing ? `"${image.backing.name}"` : 'no backing file'}. QEMU and the files disagree (as after --reuse-external with a wrong header).`,
+      };
+    }
+  }
+  return null;
+}
+
+export function linkInventory(images: readonly Image[], connections: readonly Connection[], canonical: Canonical): Linked {
+  const byCanonical = new Map<string, Image>();
+  for (const image of images) {
+    const canon = canonical(image.path);
+    if (canon !== null) byCanonical.set(canon, image);
+  }
+  const imageAt = (canon: string | null): Image | undefined => (canon === null ? undefined : byCanonical.get(canon));
+  const usedBy = new Map<string, Image['usedBy']>();
+
+  const linkedConnections = connections.map((connection) => ({
+    ...connection,
+    domains: connection.domains.map((domain): Domain => {
+      const chains = new Map(domain.disks.map((disk) => [disk.target, disk.chain.map(canonical)]));
+      const problems: LibvirtProblem[] = [];
+      for (const disk of domain.disks) {
+        const chain = chains.get(disk.target)!;
+        chain.forEach((canon, level) => {
+          const image = imageAt(canon);
+          if (!image) return;
+          const list = usedBy.get(image.path) ?? [];
+          list.push({ domain: domain.name, uuid: domain.uuid, target: disk.target, active: level === 0 });
+          usedBy.set(image.path, list);
+        });
+        const mismatch = chainMismatch(disk, chain, imageAt, canonical);
+        if (mismatch) problems.push(mismatch);
+      }
+      return { ...domain, problems, snapshots: domain.snapshots.map((snapshot) => stateOfSnapshot(snapshot, chains, imageAt, canonical)) };
+    }),
+  }));
+
+  // An overlay that nothing uses: no domain, and no image built on it.
+  const libvirtKnown = connections.some((connection) => connection.reachable);
+  const backing = new Set(images.map((image) => image.backing?.image).filter((path): path is string => Boolean(path)));
+  const linkedImages = images.map((image): Image => {
+    const users = usedBy.get(image.path) ?? [];
+    const problems: Problem[] = [...image.problems];
+    if (libvirtKnown && image.folder !== null && image.backing !== null && users.length === 0 && !backing.has(image.path)) {
+      problems.push({
+        code: 'orphan-overlay',
+        message: 'No domain uses this overlay and no image is built on it: it may be left over from an old snapshot or clone.',
+      });
+    }
+    return { ...image, usedBy: users, problems };
+  });
+  return { images: linkedImages, connections: linkedConnections };
+}

@@ -1,0 +1,78 @@
+/**
+ * libvirt as Snaptree shows it: connections, their domains, each domain's disks with
+ * their whole chains, and its snapshot tree. Printed by `snaptree scan --connect`.
+ */
+import { z } from 'zod';
+
+export const LibvirtProblemCode = z.enum(['stale-snapshot', 'snapshot-file-missing', 'chain-mismatch']);
+export const LibvirtProblem = z.object({ code: LibvirtProblemCode, message: z.string() });
+export type LibvirtProblem = z.infer<typeof LibvirtProblem>;
+
+export const DomainDisk = z.object({
+  target: z.string(),
+  /** disk, cdrom, floppy, lun */
+  device: z.string(),
+  /** file, block, network, volume */
+  type: z.string(),
+  format: z.string().nullable(),
+  /** The layer QEMU writes to; null for an empty cdrom or a network disk. */
+  activePath: z.string().nullable(),
+  /** Paths from the active layer down to the base, from `<backingStore>`. */
+  chain: z.array(z.string()),
+  readonly: z.boolean(),
+  shareable: z.boolean(),
+  /** The `<disk>` element as libvirt wrote it, for the inspector. */
+  xml: z.string(),
+});
+export type DomainDisk = z.infer<typeof DomainDisk>;
+
+export const SnapshotDisk = z.object({
+  target: z.string(),
+  snapshot: z.enum(['internal', 'external', 'no', 'manual']),
+  /** For an external snapshot: the overlay made at that point. Its backing file holds the state. */
+  file: z.string().nullable(),
+});
+export type SnapshotDisk = z.infer<typeof SnapshotDisk>;
+
+export const Snapshot = z.object({
+  name: z.string(),
+  description: z.string().nullable(),
+  parent: z.string().nullable(),
+  /** running, paused, shutoff, disk-snapshot … */
+  state: z.string(),
+  createdAt: z.string(),
+  current: z.boolean(),
+  memory: z.enum(['no', 'internal', 'external']),
+  memoryFile: z.string().nullable(),
+  disks: z.array(SnapshotDisk),
+  /** The image files that hold this snapshot's disk state (see the link step). */
+  stateFiles: z.array(z.string()),
+  problems: z.array(LibvirtProblem),
+});
+export type Snapshot = z.infer<typeof Snapshot>;
+
+export const Domain = z.object({
+  name: z.string(),
+  uuid: z.string(),
+  /** running, paused, shut off … */
+  state: z.string(),
+  /** Why it is in that state: booted, user, destroyed, from snapshot … */
+  stateReason: z.string().nullable(),
+  persistent: z.boolean(),
+  disks: z.array(DomainDisk),
+  snapshots: z.array(Snapshot),
+  problems: z.array(LibvirtProblem),
+});
+export type Domain = z.infer<typeof Domain>;
+
+export const Connection = z.object({
+  uri: z.string(),
+  reachable: z.boolean(),
+  /** libvirt's own words when the connection failed. */
+  error: z.string().nullable(),
+  libvirtVersion: z.string().nullable(),
+  hypervisorVersion: z.string().nullable(),
+  externalSnapshotRevert: z.boolean().nullable(),
+  domains: z.array(Domain),
+});
+export type Connection = z.infer<typeof Connection>;

@@ -1,0 +1,103 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { changesInventory, parseEventLine } from './events.js';
+import { parseDominfo, parseDomainDisks, parseNameList, parseSnapshotXml, parseStateReason, parseUuidList } from './parse.js';
+
+/** Output captured from virsh 9.0 on a running TCG domain with int1, ext1 and mem1 snapshots. */
+const fixture = (name: string): string => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
+
+describe('virsh parsers on captured output', () => {
+  it('reads UUIDs from list --all --uuid', () => {
+    expect(parseUuidList(fixture('list-all-uuid.txt'))).toEqual(['00000000-0000-4000-8000-000000000001']);
+    expect(parseUuidList('\n')).toEqual([]);
+  });
+
+  it('reads name, UUID, state and persistence from dominfo', () => {
+    expect(parseDominfo(fixture('dominfo-running.txt'))).toEqual({
+      name: 'snaptree-probe-1',
+      uuid: '00000000-0000-4000-8000-000000000001',
+      state: 'running',
+      persistent: true,
+    });
+    expect(parseDominfo('')).toBeNull();
+  });
+
+  it('splits a state from its reason', () => {
+    expect(parseStateReason(fixture('domstate-reason-running.txt'))).toEqual({ state: 'running', reason: 'unpaused' });
+    expect(parseStateReason('shut off (destroyed)\n\n')).toEqual({ state: 'shut off', reason: 'destroyed' });
+    expect(parseStateReason('paused (from snapshot)\n')).toEqual({ state: 'paused', reason: 'from snapshot' });
+  });
+
+  it('reads snapshot names, spaces included', () => {
+    expect(parseNameList(fixture('snapshot-list-name.txt'))).toEqual(['ext1', 'int1', 'mem1']);
+    expect(parseNameList('snap two\nthree\n\n')).toEqual(['snap two', 'three']);
+    expect(parseNameList(fixture('snapshot-current-name.txt'))).toEqual(['mem1']);
+  });
+
+  it('reads the whole live backingStore chain of a running disk', () => {
+    const [disk] = parseDomainDisks(fixture('dumpxml-running-after-snapshots.xml'));
+    expect(disk).toMatchObject({
+      target: 'vda',
+      device: 'disk',
+      type: 'file',
+      format: 'qcow2',
+      activePath: '/srv/vm/demo/d1.mem1.qcow2',
+      chain: ['/srv/vm/demo/d1.mem1.qcow2', '/srv/vm/demo/d1.ext1.qcow2', '/srv/vm/demo/d1.qcow2'],
+      readonly: false,
+      shareable: false,
+    });
+    expect(disk!.xml).toMatch(/^<disk type='file' device='disk'>[\s\S]*<\/disk>$/);
+  });
+
+  it('reads the chain libvirt persisted after a live external snapshot', () => {
+    const [disk] = parseDomainDisks(fixture('dumpxml-inactive-after-snapshots.xml'));
+    expect(disk!.chain).toEqual(['/srv/vm/demo/d1.mem1.qcow2', '/srv/vm/demo/d1.ext1.qcow2', '/srv/vm/demo/d1.qcow2']);
+  });
+
+  it('reads internal, disk-only and memory snapshots', () => {
+    expect(parseSnapshotXml(fixture('snapshot-int1.xml'))).toEqual({
+      name: 'int1',
+      description: null,
+      parent: null,
+      state: 'running',
+      createdAt: '2026-11-22T07:54:13.000Z',
+      memory: 'internal',
+      memoryFile: null,
+      disks: [{ target: 'vda', snapshot: 'internal', file: null }],
+    });
+    expect(parseSnapshotXml(fixture('snapshot-ext1.xml'))).toMatchObject({
+      parent: 'int1',
+      state: 'disk-snapshot',
+      memory: 'no',
+      disks: [{ target: 'vda', snapshot: 'external', file: '/srv/vm/demo/d1.ext1.qcow2' }],
+    });
+    expect(parseSnapshotXml(fixture('snapshot-mem1.xml'))).toMatchObject({
+      parent: 'ext1',
+      memory: 'external',
+      memoryFile: '/srv/vm/demo/mem1.mem',
+    });
+    expect(parseSnapshotXml('')).toBeNull();
+  });
+});
+
+describe('the event stream', () => {
+  const lines = fixture('event-loop.txt').split('\n');
+
+  it('reads every event line and skips continuation lines', () => {
+    const events = lines.map(parseEventLine).filter((event) => event !== null);
+    expect(events[0]).toEqual({ event: 'lifecycle', domain: 'snaptree-probe-1', detail: 'Suspended Paused' });
+    expect(events.map((event) => event.event)).toContain('job-completed');
+    expect(parseEventLine('\toperation: 6')).toBeNull();
+    expect(events).toHaveLength(lines.filter((line) => line.includes(": event '")).length);
+  });
+
+  it('ignores events that change nothing Snaptree shows', () => {
+    expect(changesInventory(parseEventLine("event 'migration-iteration' for domain 'd': iteration: '1'")!)).toBe(false);
+    expect(changesInventory(parseEventLine("event 'lifecycle' for domain 'd': Started Booted")!)).toBe(true);
+    expect(parseEventLine("event 'block-job-2' for domain 'a b': Active Block Commit for vda ready")).toEqual({
+      event: 'block-job-2',
+      domain: 'a b',
+      detail: 'Active Block Commit for vda ready',
+    });
+  });
+});

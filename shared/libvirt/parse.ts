@@ -1,0 +1,154 @@
+/**
+ * Parsers for virsh output (libvirt 9.0, LC_ALL=C). Pure: text in, fields out; each is
+ * fed captured real output in parse.test.ts.
+ */
+import { XMLParser } from 'fast-xml-parser';
+import type { DomainDisk, SnapshotDisk } from './model.js';
+
+type XmlNode = Record<string, unknown>;
+
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  // Elements that may repeat are always arrays, so one disk and two disks read alike.
+  isArray: (name) => name === 'disk',
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: true,
+});
+
+const attr = (node: unknown, name: string): string | null => {
+  const value = (node as XmlNode | undefined)?.[`@${name}`];
+  return typeof value === 'string' ? value : null;
+};
+const child = (node: unknown, name: string): XmlNode | undefined => {
+  const value = (node as XmlNode | undefined)?.[name];
+  return typeof value === 'object' && value !== null ? (value as XmlNode) : undefined;
+};
+const text = (node: unknown, name: string): string | null => {
+  const value = (node as XmlNode | undefined)?.[name];
+  if (typeof value === 'string') return value;
+  if (typeof value === 'object' && value !== null && typeof (value as XmlNode)['#text'] === 'string') return (value as XmlNode)['#text'] as string;
+  return null;
+};
+
+/** `list --all --uuid`: one UUID per line, then a blank line. */
+export function parseUuidList(stdout: string): string[] {
+  return stdout
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(line));
+}
+
+/** `dominfo D`: `Key:   value` lines; the keys this needs are Name, UUID, State and Persistent. */
+export function parseDominfo(stdout: string): { name: string; uuid: string; state: string; persistent: boolean } | null {
+  const fields = new Map<string, string>();
+  for (const line of stdout.split('\n')) {
+    const match = /^([A-Za-z ()]+?):\s+(.*)$/.exec(line);
+    if (match) fields.set(match[1]!, match[2]!.trim());
+  }
+  const name = fields.get('Name');
+  const uuid = fields.get('UUID');
+  if (name === undefined || uuid === undefined) return null;
+  return { name, uuid, state: fields.get('State') ?? 'no state', persistent: fields.get('Persistent') === 'yes' };
+}
+
+/** `domstate D --reason`: `running (booted)`, `shut off (destroyed)`, `paused (from snapshot)`. */
+export function parseStateReason(stdout: string): { state: string; reason: string | null } | null {
+  const match = /^(.+?)(?: \((.+)\))?\s*$/.exec(stdout.trim());
+  return match ? { state: match[1]!, reason: match[2] ?? null } : null;
+}
+
+/** `snapshot-list D --name` or `snapshot-current D --name`: one name per line; names may hold spaces. */
+export function parseNameList(stdout: string): string[] {
+  return stdout.split('\n').filter((line) => line.length > 0);
+}
+
+function sourcePath(source: XmlNode | undefined): string | null {
+  return attr(source, 'file') ?? attr(source, 'dev') ?? attr(source, 'name') ?? attr(source, 'volume');
+}
+
+/** The `<backingStore>` chain under a disk: each level's source, until the empty element. */
+function backingChain(disk: XmlNode): string[] {
+  const chain: string[] = [];
+  let level = child(disk, 'backingStore');
+  for (let depth = 0; level !== undefined && depth < 10_000; depth++) {
+    const path = sourcePath(child(level, 'source'));
+    if (path === null) break;
+    chain.push(path);
+    level = child(level, 'backingStore');
+  }
+  return chain;
+}
+
+/** Re-serialises a parsed `<disk>` for the inspector, attributes quoted as libvirt does. */
+function diskXml(raw: string, index: number): string {
+  const disks = raw.match(/<disk[\s>][\s\S]*?<\/disk>/g) ?? [];
+  return disks[index] ?? '';
+}
+
+/**
+ * The disks of a domain from `dumpxml`: live XML for a running domain (with the whole
+ * `<backingStore>` chain QEMU has open), persistent XML when shut off.
+ */
+export function parseDomainDisks(xml: string): DomainDisk[] {
+  const document = parser.parse(xml) as XmlNode;
+  const disks = (child(child(document, 'domain'), 'devices')?.disk ?? []) as XmlNode[];
+  return disks.map((disk, index) => {
+    const active = sourcePath(child(disk, 'source'));
+    return {
+      target: attr(child(disk, 'target'), 'dev') ?? `disk${index}`,
+      device: attr(disk, 'device') ?? 'disk',
+      type: attr(disk, 'type') ?? 'file',
+      format: attr(child(disk, 'driver'), 'type'),
+      activePath: active,
+      chain: active === null ? [] : [active, ...backingChain(disk)],
+      readonly: 'readonly' in disk,
+      shareable: 'shareable' in disk,
+      xml: diskXml(xml, index),
+    };
+  });
+}
+
+export interface ParsedSnapshot {
+  readonly name: string;
+  readonly description: string | null;
+  readonly parent: string | null;
+  readonly state: string;
+  readonly createdAt: string;
+  readonly memory: 'no' | 'internal' | 'external';
+  readonly memoryFile: string | null;
+  readonly disks: SnapshotDisk[];
+}
+
+/**
+ * `snapshot-dumpxml D S --xpath '/domainsnapshot/*[not(self::domain or …)]' --wrap`:
+ * the snapshot's own fields without the saved domain definitions, wrapped in `<nodes>`.
+ * The plain `<domainsnapshot>` document parses the same.
+ */
+export function parseSnapshotXml(xml: string): ParsedSnapshot | null {
+  const document = parser.parse(xml) as XmlNode;
+  const root = child(document, 'nodes') ?? child(document, 'domainsnapshot');
+  const name = text(root, 'name');
+  if (root === undefined || name === null) return null;
+  const seconds = Number(text(root, 'creationTime') ?? 0);
+  const memory = attr(child(root, 'memory'), 'snapshot');
+  const disks = ((child(root, 'disks')?.disk ?? []) as XmlNode[]).map((disk): SnapshotDisk => {
+    const kind = attr(disk, 'snapshot');
+    return {
+      target: attr(disk, 'name') ?? '',
+      snapshot: kind === 'internal' || kind === 'external' || kind === 'manual' ? kind : 'no',
+      file: sourcePath(child(disk, 'source')),
+    };
+  });
+  return {
+    name,
+    description: text(root, 'description'),
+    parent: text(child(root, 'parent'), 'name'),
+    state: text(root, 'state') ?? 'unknown',
+    createdAt: new Date(seconds * 1000).toISOString(),
+    memory: memory === 'internal' || memory === 'external' ? memory : 'no',
+    memoryFile: attr(child(root, 'memory'), 'file'),
+    disks,
+  };
+}
