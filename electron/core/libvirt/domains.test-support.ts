@@ -11,7 +11,8 @@ import { randomBytes } from 'node:crypto';
 
 export const URI = 'qemu:///system';
 
-export const virsh = (...args: string[]): string => execFileSync('virsh', ['-c', URI, ...args], { encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' } });
+export const virsh = (...args: string[]): string =>
+  execFileSync('virsh', ['-c', URI, ...args], { encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' }, stdio: ['ignore', 'pipe', 'pipe'] });
 
 export interface TestDomains {
   readonly prefix: string;

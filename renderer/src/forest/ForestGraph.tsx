@@ -4,6 +4,7 @@ import { baseName } from '../../../shared/format';
 import type { Image } from '../../../shared/images/model';
 import { BLOCKING } from '../../../shared/images/problems';
 import { layoutForest, missingId, NODE_HEIGHT, NODE_WIDTH } from '../../../shared/images/layout';
+import { findDomain, useInventory } from '../libvirt/store';
 import { useSelection } from '../shell/selection';
 import { ForestMinimap } from './ForestMinimap';
 import { ImageNode, MissingNode, type ImageFlowNode, type MissingFlowNode } from './ImageNode';
@@ -48,16 +49,33 @@ export function ForestGraph({ images }: { images: readonly Image[] }) {
     [images, layout, byPath],
   );
 
+  const domain = useSelection((state) => state.domain);
+  const connections = useInventory((state) => state.connections);
+  // What belongs to the selection: a snapshot's state files, else the selected domain's chains.
+  const highlighted = useMemo(() => {
+    const state = new Set<string>();
+    if (selection?.kind === 'snapshot') {
+      const snapshot = findDomain(connections, selection.uuid)?.snapshots.find((candidate) => candidate.name === selection.name);
+      for (const path of snapshot?.stateFiles ?? []) state.add(path);
+    }
+    const chain = new Set(domain === null ? [] : images.filter((image) => image.usedBy.some((use) => use.uuid === domain)).map((image) => image.path));
+    return { state, chain };
+  }, [selection, connections, domain, images]);
+
   const nodes = useMemo<ForestNode[]>(() => {
     const selectedId = selection?.kind === 'image' ? selection.path : selection?.kind === 'missing' ? missingId(selection.path) : null;
     return layout.placed.map((place): ForestNode => {
       const image = byPath.get(place.id);
       const common = { id: place.id, position: { x: place.x, y: place.y }, ...FIXED_GEOMETRY, selected: place.id === selectedId, draggable: false };
       return image
-        ? { ...common, type: 'image', data: { image, dimmed: !matches(image, search) } }
+        ? {
+            ...common,
+            type: 'image',
+            data: { image, dimmed: !matches(image, search), highlight: highlighted.state.has(image.path) ? 'state' : highlighted.chain.has(image.path) ? 'chain' : null },
+          }
         : { ...common, type: 'missing', data: { path: place.id.slice('missing:'.length) } };
     });
-  }, [layout, byPath, search, selection]);
+  }, [layout, byPath, search, selection, highlighted]);
 
   const edges = useMemo<Edge[]>(
     () =>

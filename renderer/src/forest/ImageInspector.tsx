@@ -3,6 +3,7 @@ import { baseName, formatBytes } from '../../../shared/format';
 import type { Image, Qcow2Details } from '../../../shared/images/model';
 import { BLOCKING, PROBLEM_TITLES } from '../../../shared/images/problems';
 import { useSelection } from '../shell/selection';
+import { useInventory } from '../libvirt/store';
 import { useForest } from './store';
 
 function Facts({ rows }: { rows: Array<[string, ReactNode]> }) {
@@ -55,6 +56,43 @@ function headerRows(header: Qcow2Details): Array<[string, ReactNode]> {
   ];
 }
 
+/** The domains whose disks use the image, and the snapshots whose state it holds. */
+function UsedBy({ image }: { image: Image }) {
+  const connections = useInventory((state) => state.connections);
+  const select = useSelection((state) => state.select);
+  const holders = (connections ?? []).flatMap((connection) =>
+    connection.domains.flatMap((domain) => domain.snapshots.filter((snapshot) => snapshot.stateFiles.includes(image.path)).map((snapshot) => ({ domain, snapshot }))),
+  );
+  return (
+    <>
+      <h3>Used by</h3>
+      {image.usedBy.length === 0 && holders.length === 0 ? (
+        <p className="empty">No domain and no snapshot.</p>
+      ) : (
+        <ul className="overlay-list" data-testid="used-by">
+          {image.usedBy.map((use) => (
+            <li key={use.uuid + use.target}>
+              <button type="button" className="link" onClick={() => select({ kind: 'domain', uuid: use.uuid })}>
+                {use.domain}
+              </button>{' '}
+              disk {use.target}
+              {use.active ? ': the active layer QEMU writes to' : ': in its backing chain'}
+            </li>
+          ))}
+          {holders.map(({ domain, snapshot }) => (
+            <li key={domain.uuid + snapshot.name}>
+              <button type="button" className="link" onClick={() => select({ kind: 'snapshot', uuid: domain.uuid, name: snapshot.name })}>
+                {snapshot.name}
+              </button>{' '}
+              of {domain.name} keeps its state here
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}
+
 /** Everything Snaptree knows about one image. */
 export function ImageInspector({ path }: { path: string }) {
   const forest = useForest((state) => state.forest);
@@ -88,6 +126,8 @@ export function ImageInspector({ path }: { path: string }) {
           </ul>
         </>
       )}
+
+      <UsedBy image={image} />
 
       <h3>Backing file</h3>
       <p className="explain">The read-only image this one records its changes on top of.</p>

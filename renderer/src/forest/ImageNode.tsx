@@ -4,14 +4,15 @@ import { baseName, formatBytes } from '../../../shared/format';
 import type { Image } from '../../../shared/images/model';
 import { BLOCKING, PROBLEM_TITLES } from '../../../shared/images/problems';
 
-export type ImageNodeData = { image: Image; dimmed: boolean };
+/** `state`: holds the selected snapshot's state; `chain`: in a disk chain of the selected domain. */
+export type ImageNodeData = { image: Image; dimmed: boolean; highlight: 'state' | 'chain' | null };
 export type ImageFlowNode = Node<ImageNodeData, 'image'>;
 
 /** One image in the forest: name, format, sizes, internal snapshots, problems. */
 export const ImageNode = memo(function ImageNode({ data, selected }: NodeProps<ImageFlowNode>) {
-  const { image, dimmed } = data;
+  const { image, dimmed, highlight } = data;
   const blocking = image.problems.some((problem) => BLOCKING.has(problem.code));
-  const classes = ['image-node', `format-${image.format}`, selected && 'selected', dimmed && 'dimmed', blocking && 'broken'];
+  const classes = ['image-node', `format-${image.format}`, selected && 'selected', dimmed && 'dimmed', blocking && 'broken', highlight && `highlight-${highlight}`];
   return (
     <div className={classes.filter(Boolean).join(' ')} data-testid="image-node" data-path={image.path} title={image.path}>
       <Handle type="target" position={Position.Left} isConnectable={false} />
@@ -23,6 +24,12 @@ export const ImageNode = memo(function ImageNode({ data, selected }: NodeProps<I
         {formatBytes(image.virtualSize)} virtual · {formatBytes(image.actualSize)} on disk
       </div>
       <div className="image-badges">
+        {image.usedBy.map((use) => (
+          <span key={use.uuid + use.target} className={`badge domain-use ${use.active ? 'active' : ''}`} data-used-by={use.domain}>
+            {use.domain} · {use.target}
+            {use.active && ' · active layer'}
+          </span>
+        ))}
         {image.snapshots.length > 0 && (
           <span className="badge snapshots">
             {image.snapshots.length} internal snapshot{image.snapshots.length > 1 ? 's' : ''}

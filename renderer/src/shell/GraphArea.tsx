@@ -4,6 +4,9 @@ import { useEffect, useMemo } from 'react';
 import { ForestGraph } from '../forest/ForestGraph';
 import { useForest } from '../forest/store';
 import { useFolders } from '../folders/store';
+import { SnapshotTree } from '../libvirt/SnapshotTree';
+import { findDomain, useInventory } from '../libvirt/store';
+import { useSelection } from './selection';
 
 function EmptyForest() {
   const { createDemo, creatingDemo, error } = useFolders();
@@ -42,13 +45,9 @@ function Toolbar({ folders }: { folders: string[] }) {
   );
 }
 
-export function GraphArea() {
+function Forest() {
   const folders = useFolders((state) => state.folders);
-  const { forest, error, load, folderFilter } = useForest();
-  useEffect(() => {
-    if (folders !== null && folders.length > 0) void load();
-  }, [folders, load]);
-
+  const { forest, error, folderFilter } = useForest();
   const images = useMemo(() => {
     const all = forest?.images ?? [];
     if (folderFilter === null) return all;
@@ -58,18 +57,57 @@ export function GraphArea() {
     return all.filter((image) => image.folder === folderFilter || (image.folder === null && needed.has(image.path)));
   }, [forest, folderFilter]);
 
+  if (folders === null) return null;
+  if (folders.length === 0 && (forest?.images.length ?? 0) === 0) return <EmptyForest />;
+  return (
+    <>
+      <Toolbar folders={folders} />
+      {error && <div className="graph-error">The scan failed: {error}</div>}
+      {forest && forest.images.length === 0 && <div className="graph-note">No disk images in the watched folders yet.</div>}
+      <div className="graph-canvas">{forest && <ForestGraph key={folderFilter ?? ''} images={images} />}</div>
+    </>
+  );
+}
+
+function Snapshots({ uuid }: { uuid: string }) {
+  const domain = findDomain(useInventory((state) => state.connections), uuid);
+  if (!domain) return <div className="graph-note">This domain is no longer defined.</div>;
+  return (
+    <>
+      <div className="graph-toolbar">
+        <span>
+          Snapshots of <b>{domain.name}</b> ({domain.state})
+        </span>
+        {domain.snapshots.length === 0 && <span className="graph-count">No snapshots yet: only the present state, NOW.</span>}
+      </div>
+      <div className="graph-canvas">
+        <SnapshotTree domain={domain} />
+      </div>
+    </>
+  );
+}
+
+/** The centre: the disk forest, or the snapshot tree of the selected domain; one selection for both. */
+export function GraphArea() {
+  const folders = useFolders((state) => state.folders);
+  const load = useForest((state) => state.load);
+  const { view, show, domain } = useSelection();
+  const domainName = findDomain(useInventory((state) => state.connections), domain ?? '')?.name;
+  useEffect(() => {
+    if (folders !== null) void load();
+  }, [folders, load]);
+
   return (
     <main className="graph-area" aria-label="Graph">
-      {folders === null ? null : folders.length === 0 ? (
-        <EmptyForest />
-      ) : (
-        <ReactFlowProvider>
-          <Toolbar folders={folders} />
-          {error && <div className="graph-error">The scan failed: {error}</div>}
-          {forest && forest.images.length === 0 && <div className="graph-note">No disk images in the watched folders yet.</div>}
-          <div className="graph-canvas">{forest && <ForestGraph key={folderFilter ?? ''} images={images} />}</div>
-        </ReactFlowProvider>
-      )}
+      <div className="view-tabs" role="tablist">
+        <button type="button" role="tab" aria-selected={view === 'forest'} onClick={() => show('forest')}>
+          Disk forest
+        </button>
+        <button type="button" role="tab" aria-selected={view === 'snapshots'} disabled={domain === null} onClick={() => show('snapshots')}>
+          {domainName ? `Snapshots of ${domainName}` : 'Snapshots (select a domain)'}
+        </button>
+      </div>
+      <ReactFlowProvider key={view}>{view === 'snapshots' && domain !== null ? <Snapshots uuid={domain} /> : <Forest />}</ReactFlowProvider>
     </main>
   );
 }

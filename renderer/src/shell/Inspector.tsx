@@ -1,4 +1,5 @@
 import { ImageInspector, MissingInspector } from '../forest/ImageInspector';
+import { DomainInspector, SnapshotInspector } from '../libvirt/LibvirtInspector';
 import { ToolsPanel } from '../tools/ToolsPanel';
 import { useSelection } from './selection';
 
@@ -12,6 +13,10 @@ export function Inspector() {
         <ImageInspector path={selection.path} />
       ) : selection?.kind === 'missing' ? (
         <MissingInspector path={selection.path} />
+      ) : selection?.kind === 'domain' ? (
+        <DomainInspector uuid={selection.uuid} />
+      ) : selection?.kind === 'snapshot' ? (
+        <SnapshotInspector uuid={selection.uuid} name={selection.name} />
       ) : (
         <p className="empty">
           Select an image, a snapshot or a host to see its details here: header fields, sizes, internal snapshots and

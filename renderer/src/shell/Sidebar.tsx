@@ -1,4 +1,5 @@
 import { WatchedFolders } from '../folders/WatchedFolders';
+import { Connections } from '../libvirt/Connections';
 import { useTools } from '../tools/store';
 import { useSelection } from './selection';
 
@@ -20,10 +21,7 @@ export function Sidebar() {
         <span className="side-note">{report ? (daemonUp ? report.daemon.uri : 'libvirt not answering') : 'checking…'}</span>
       </button>
       <h3>Domains</h3>
-      <p className="empty">
-        Virtual machines defined in libvirt will be listed here with their state, once Snaptree reads them from the
-        daemon.
-      </p>
+      <Connections />
       <h3>Watched folders</h3>
       <WatchedFolders />
     </nav>

@@ -1,0 +1,83 @@
+import { join } from 'node:path';
+import { testDomains, virsh, type TestDomains } from '../electron/core/libvirt/domains.test-support';
+import { expect, serveSnaptree, test } from './snaptree';
+
+let domains: TestDomains;
+let guest: { name: string; disk: string };
+
+test.beforeAll(() => {
+  domains = testDomains();
+  guest = domains.define('e2e', { start: true });
+  virsh('snapshot-create-as', guest.name, 'int1');
+  virsh('snapshot-create-as', guest.name, 'ext1', 'the first external one', '--disk-only', '--atomic', '--diskspec', `vda,snapshot=external,file=${join(domains.dir, 'e2e.ext1.qcow2')}`);
+});
+test.afterAll(() => domains?.remove());
+
+test('a domain shows its snapshot tree with the current one marked and NOW hanging from it', async ({ page, snaptree }) => {
+  await page.goto(snaptree.url);
+  const entry = page.locator(`[data-domain="${guest.name}"]`);
+  await expect(entry).toContainText('running');
+  await entry.click();
+
+  const tree = page.getByRole('main', { name: 'Graph' });
+  await expect(tree.locator('[data-snapshot="int1"]')).toContainText('internal');
+  await expect(tree.locator('[data-snapshot="int1"]')).toContainText('with memory');
+  await expect(tree.locator('[data-snapshot="ext1"]')).toContainText('external');
+  await expect(tree.locator('[data-snapshot="ext1"]')).toContainText('disk only');
+  await expect(tree.locator('[data-snapshot="ext1"]')).toContainText('current');
+  await expect(tree.locator('[data-snapshot="ext1"]')).toHaveAttribute('title', 'the first external one');
+  await expect(tree.getByTestId('now-node')).toContainText('running');
+  // NOW hangs from the current snapshot; the current one from its parent.
+  await expect(page.locator('.react-flow__edge[data-id="snapshot:ext1→now"]')).toHaveCount(1);
+  await expect(page.locator('.react-flow__edge[data-id="snapshot:int1→snapshot:ext1"]')).toHaveCount(1);
+});
+
+test('selecting an external snapshot highlights its backing file in the forest', async ({ page, snaptree }) => {
+  await page.goto(snaptree.url);
+  await page.locator(`[data-domain="${guest.name}"]`).click();
+  await page.locator('[data-snapshot="ext1"]').click();
+  const inspector = page.getByRole('complementary', { name: 'Inspector' });
+  await expect(inspector.getByTestId('state-files')).toContainText('e2e.qcow2');
+
+  await page.getByRole('tab', { name: 'Disk forest' }).click();
+  const base = page.locator(`[data-testid="image-node"][data-path="${guest.disk}"]`);
+  await expect(base).toHaveClass(/highlight-state/);
+  // The overlay made at the snapshot is the active layer, part of the domain's chain.
+  const overlay = page.locator(`[data-testid="image-node"][data-path="${join(domains.dir, 'e2e.ext1.qcow2')}"]`);
+  await expect(overlay).toHaveClass(/highlight-chain/);
+  await expect(overlay).toContainText('active layer');
+
+  await overlay.click();
+  await expect(inspector.getByTestId('used-by')).toContainText(`${guest.name} disk vda: the active layer QEMU writes to`);
+});
+
+test('a snapshot made with virsh in a terminal appears without a refresh', async ({ page, snaptree }) => {
+  await page.goto(snaptree.url);
+  await page.locator(`[data-domain="${guest.name}"]`).click();
+  await expect(page.locator('[data-snapshot="ext1"]')).toBeVisible();
+
+  virsh('snapshot-create-as', guest.name, 'from-terminal', '--disk-only', '--atomic', '--diskspec', `vda,snapshot=external,file=${join(domains.dir, 'e2e.terminal.qcow2')}`);
+  // Budget: within a second; the margin covers a loaded CI machine.
+  await expect(page.locator('[data-snapshot="from-terminal"]')).toContainText('current', { timeout: 1500 });
+});
+
+test('a domain stopped in a terminal shows as shut off without a refresh', async ({ page, snaptree }) => {
+  const other = domains.define('stoppable', { start: true });
+  await page.goto(snaptree.url);
+  const entry = page.locator(`[data-domain="${other.name}"]`);
+  await expect(entry).toContainText('running');
+  virsh('destroy', other.name);
+  await expect(entry).toContainText('shut off', { timeout: 1500 });
+});
+
+test('without a reachable daemon the images are still shown, with the reason domains are missing', async ({ page }) => {
+  const served = await serveSnaptree({ LIBVIRT_DEFAULT_URI: 'qemu:///system?socket=/nonexistent/snaptree-e2e.sock' });
+  try {
+    await page.goto(served.url);
+    await page.getByRole('button', { name: 'Create a demo workspace' }).click();
+    await expect(page.locator('[data-testid="image-node"][data-path$="/RootBase.qcow2"]')).toBeVisible();
+    await expect(page.getByRole('region', { name: 'Domains' })).toContainText("Failed to connect socket to '/nonexistent/snaptree-e2e.sock'");
+  } finally {
+    await served.stop();
+  }
+});

@@ -1,0 +1,56 @@
+import { create } from 'zustand';
+import type { Connection, Domain } from '../../../shared/libvirt/model';
+import { api } from '../api/client';
+
+interface InventoryState {
+  readonly connections: Connection[] | null;
+  readonly error: string | null;
+  load(): Promise<void>;
+  addConnection(uri: string): Promise<boolean>;
+  removeConnection(uri: string): Promise<void>;
+}
+
+const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+export const useInventory = create<InventoryState>((set) => ({
+  connections: null,
+  error: null,
+  async load() {
+    try {
+      set({ connections: (await api.call('inventoryGet', {})).connections, error: null });
+    } catch (error) {
+      set({ error: message(error) });
+    }
+  },
+  async addConnection(uri) {
+    try {
+      await api.call('connectionsAdd', { uri: uri.trim() });
+      set({ error: null });
+      return true;
+    } catch (error) {
+      set({ error: message(error) });
+      return false;
+    }
+  },
+  async removeConnection(uri) {
+    await api.call('connectionsRemove', { uri });
+  },
+}));
+
+export function findDomain(connections: readonly Connection[] | null, uuid: string): Domain | undefined {
+  for (const connection of connections ?? []) {
+    const domain = connection.domains.find((candidate) => candidate.uuid === uuid);
+    if (domain) return domain;
+  }
+  return undefined;
+}
+
+// Events are signals: fetch again, once per burst.
+let pending: ReturnType<typeof setTimeout> | null = null;
+api.on('inventoryChanged', () => {
+  if (pending) clearTimeout(pending);
+  pending = setTimeout(() => {
+    pending = null;
+    void useInventory.getState().load();
+  }, 50);
+});
