@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDomains, URI, type TestDomains } from '../core/libvirt/domains.test-support.js';
 
 const bin = fileURLToPath(new URL('../../bin/snaptree.js', import.meta.url));
 
@@ -66,6 +67,54 @@ describe('snaptree scan', () => {
     expect(code).toBe(2);
     expect(stderr).toContain(`${join(dir, 'nope')}: This path does not exist.`);
     expect(stdout).toBe('');
+  });
+});
+
+describe('snaptree scan --connect', () => {
+  let domains: TestDomains;
+  beforeAll(() => {
+    domains = testDomains();
+  });
+  afterAll(() => domains?.remove());
+
+  it('adds every domain with its disks and snapshots, and links the images it uses', async () => {
+    const guest = domains.define('cli');
+    execFileSync('virsh', ['-c', URI, 'snapshot-create-as', guest.name, 'first', 'made by the CLI test'], { stdio: 'ignore' });
+    const { code, stdout } = await snaptree(['scan', domains.dir, '--connect', URI, '--json']);
+    expect(code).toBe(0);
+    const output = JSON.parse(stdout) as { images: Array<{ path: string; usedBy: unknown[] }>; domains: Array<Record<string, unknown>> };
+    const domain = output.domains.find((candidate) => candidate.name === guest.name)!;
+    expect(domain).toMatchObject({
+      connection: URI,
+      uuid: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      state: 'shut off',
+      disks: [{ target: 'vda', format: 'qcow2', activePath: guest.disk, chain: [guest.disk] }],
+      snapshots: [
+        {
+          name: 'first',
+          parent: null,
+          state: 'shutoff',
+          createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+          current: true,
+          memory: 'no',
+          memoryFile: null,
+          disks: [{ target: 'vda', snapshot: 'internal', file: null }],
+          problems: [],
+        },
+      ],
+    });
+    expect(output.images.find((image) => image.path === guest.disk)?.usedBy).toEqual([{ domain: guest.name, uuid: domain.uuid, target: 'vda', active: true }]);
+
+    const text = await snaptree(['scan', '--connect', URI]);
+    expect(text.stdout).toContain(`  ${guest.name}  (shut off`);
+    expect(text.stdout).toMatch(/first {2}\(internal, disk only, shutoff, .*\) {2}\* current\n\s+└─ NOW/);
+  });
+
+  it('says which connection failed, with exit code 1, and still prints the images', async () => {
+    const { code, stderr, stdout } = await snaptree(['scan', domains.dir, '--connect', 'qemu:///system?socket=/nonexistent/cli.sock', '--json']);
+    expect(code).toBe(1);
+    expect(stderr).toContain("Failed to connect socket to '/nonexistent/cli.sock'");
+    expect(JSON.parse(stdout).images).toBeInstanceOf(Array);
   });
 });
 

@@ -1,3 +1,4 @@
+import type { Connection, Snapshot } from '../../shared/libvirt/model.js';
 import type { Forest, Image } from '../../shared/images/model.js';
 import { forestTree } from '../../shared/images/tree.js';
 import { formatBytes } from '../../shared/format.js';
@@ -52,4 +53,42 @@ export function formatForest(forest: Forest): string {
   for (const error of forest.errors) lines.push(`${error.path}: ${error.message}`);
   if (forest.images.length === 0 && forest.errors.length === 0) lines.push('No disk images found.');
   return `${lines.join('\n')}\n`;
+}
+
+function snapshotLine(snapshot: Snapshot): string {
+  const kinds = [...new Set(snapshot.disks.filter((disk) => disk.snapshot !== 'no').map((disk) => disk.snapshot))].join('+') || 'no disks';
+  const memory = snapshot.memory === 'no' ? 'disk only' : `memory ${snapshot.memory}`;
+  const problems = snapshot.problems.map((problem) => `  ! ${problem.code}`).join('');
+  return `${snapshot.name}  (${kinds}, ${memory}, ${snapshot.state}, ${snapshot.createdAt})${snapshot.current ? '  * current' : ''}${problems}`;
+}
+
+/** Each connection's domains with their disk chains and snapshot trees, NOW under the current snapshot. */
+export function formatConnections(connections: readonly Connection[]): string {
+  const lines: string[] = [];
+  for (const connection of connections) {
+    if (!connection.reachable) {
+      lines.push(`${connection.uri}: not reachable: ${connection.error ?? 'no answer'}`);
+      continue;
+    }
+    lines.push(`${connection.uri}  (libvirt ${connection.libvirtVersion}, QEMU ${connection.hypervisorVersion})`);
+    for (const domain of connection.domains) {
+      lines.push(`  ${domain.name}  (${domain.state}${domain.stateReason ? `, ${domain.stateReason}` : ''})`);
+      for (const disk of domain.disks) lines.push(`    ${disk.target}: ${disk.chain.join(' <- ') || '(empty)'}`);
+      for (const problem of domain.problems) lines.push(`    ! ${problem.code}: ${problem.message}`);
+      const children = new Map<string | null, Snapshot[]>();
+      for (const snapshot of domain.snapshots) {
+        const parent = domain.snapshots.some((candidate) => candidate.name === snapshot.parent) ? snapshot.parent : null;
+        children.set(parent, [...(children.get(parent) ?? []), snapshot]);
+      }
+      const draw = (snapshot: Snapshot, indent: string): void => {
+        lines.push(`${indent}${snapshotLine(snapshot)}`);
+        for (const problem of snapshot.problems) lines.push(`${indent}    ${problem.message}`);
+        if (snapshot.current) lines.push(`${indent}  └─ NOW`);
+        for (const child of children.get(snapshot.name) ?? []) draw(child, `${indent}  `);
+      };
+      for (const root of children.get(null) ?? []) draw(root, '    ');
+      if (domain.snapshots.length === 0) lines.push('    no snapshots');
+    }
+  }
+  return lines.length > 0 ? `${lines.join('\n')}\n` : '';
 }

@@ -59,7 +59,7 @@ async function main(argv: string[]): Promise<number> {
         options: { json: { type: 'boolean', default: false }, connect: { type: 'string', multiple: true, default: [] } },
       });
       if (positionals.length === 0 && values.connect.length === 0) throw new UsageError('scan needs a folder, an image file or --connect URI');
-      const [{ scanPaths }, { formatForest }, libvirt] = await Promise.all([
+      const [{ scanPaths }, { formatForest, formatConnections }, libvirt] = await Promise.all([
         import('../core/images/scan.js'),
         import('./format.js'),
         values.connect.length > 0 ? import('./libvirt.js') : null,
@@ -74,10 +74,14 @@ async function main(argv: string[]): Promise<number> {
       for (const connection of connections) {
         if (!connection.reachable) process.stderr.write(`snaptree: ${connection.uri}: ${connection.error}\n`);
       }
-      const linked = libvirt ? libvirt.link(forest.images, connections) : { images: forest.images, domains: undefined };
+      const linked = libvirt ? libvirt.link(forest.images, connections) : { images: forest.images, connections: [], domains: undefined };
       // Indented for a person at a terminal, compact for a pipe (10,000 images print faster).
       const indent = process.stdout.isTTY ? 2 : undefined;
-      await print(values.json ? `${JSON.stringify({ images: linked.images, domains: linked.domains }, null, indent)}\n` : formatForest({ ...forest, images: linked.images }));
+      await print(
+        values.json
+          ? `${JSON.stringify({ images: linked.images, domains: linked.domains }, null, indent)}\n`
+          : formatForest({ ...forest, images: linked.images }) + formatConnections(linked.connections),
+      );
       return connections.some((connection) => !connection.reachable) ? 1 : 0;
     }
     case 'demo': {

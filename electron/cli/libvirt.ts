@@ -17,6 +17,7 @@ export function link(images: readonly Image[], connections: readonly Connection[
   const linked = linkInventory(images, connections, canonicalPaths());
   return {
     images: linked.images,
+    connections: linked.connections,
     domains: linked.connections.flatMap((connection) =>
       connection.domains.map((domain) => ({
         connection: connection.uri,

@@ -44,7 +44,8 @@ export class Workspace {
     this.folders = folders;
     this.uris = uris;
     this.watcher.watch(folders);
-    await this.libvirt.follow(uris);
+    // The images never wait for libvirt: a slow or dead connection only delays its domains.
+    void this.libvirt.follow(uris);
     await this.rescan();
   }
 
@@ -57,7 +58,7 @@ export class Workspace {
 
   async setConnections(uris: string[]): Promise<void> {
     this.uris = uris;
-    if (this.started) await this.libvirt.follow(uris);
+    if (this.started) void this.libvirt.follow(uris);
   }
 
   /** The forest and the connections, linked; linking again only when either changed. */

@@ -13,6 +13,8 @@ export function virshQuote(argument: string): string {
 /** Linux limits one argument to 128 KiB (MAX_ARG_STRLEN); stay well below it. */
 const MAX_BATCH_BYTES = 96 * 1024;
 const PARALLEL = 2;
+/** A remote host that does not answer must not hold a connection's inventory for long. */
+const TIMEOUT_MS = 30_000;
 
 export interface BatchResult {
   /** Each command's stdout, in order; empty for a command that failed. */
@@ -47,7 +49,7 @@ export async function runVirshBatch(host: Host, virsh: string, uri: string, comm
       const index = next++;
       const lines = chunks[index]!;
       const script = lines.map((line) => `${line}; echo ${marker}`).join('; ');
-      const { stdout, stderr } = await host.run({ argv: [virsh, '-c', uri, script], timeoutMs: 120_000, okExitCodes: [0, 1] });
+      const { stdout, stderr } = await host.run({ argv: [virsh, '-c', uri, script], timeoutMs: TIMEOUT_MS, okExitCodes: [0, 1] });
       // `echo` prints the marker and a newline; each command's output precedes its marker.
       const outputs = stdout.split(`${marker}\n`).slice(0, lines.length);
       while (outputs.length < lines.length) outputs.push('');

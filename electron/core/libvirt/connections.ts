@@ -20,6 +20,10 @@ function snapshotMetadataRoot(uri: string): string | null {
   return null;
 }
 
+function connecting(uri: string): Connection {
+  return { uri, reachable: false, error: null, libvirtVersion: null, hypervisorVersion: null, externalSnapshotRevert: null, domains: [] };
+}
+
 interface Watched {
   connection: Connection | null;
   listener: LongRunning | null;
@@ -44,12 +48,12 @@ export class LibvirtConnections {
     private readonly onChange: () => void,
   ) {}
 
-  /** The connections in the order given; null entries are still being read the first time. */
+  /** The connections in the order given; one still being read the first time is unreachable with no error yet. */
   current(): Connection[] {
-    return [...this.watched.values()].map((entry) => entry.connection).filter((connection): connection is Connection => connection !== null);
+    return [...this.watched].map(([uri, entry]) => entry.connection ?? connecting(uri));
   }
 
-  /** Follows exactly these URIs; resolves when each has been read once. */
+  /** Follows exactly these URIs; resolves when each has been read once (callers need not wait). */
   async follow(uris: readonly string[]): Promise<void> {
     for (const [uri, entry] of this.watched) {
       if (!uris.includes(uri)) this.stop(uri, entry);

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Forest } from '../../../shared/images/model.js';
@@ -135,6 +136,23 @@ describe('the inventory of a real libvirt daemon', () => {
     // The overlays left behind are used by nothing now.
     const orphans = forest.images.filter((image) => image.problems.some((p) => p.code === 'orphan-overlay')).map((image) => image.path);
     expect(orphans).toEqual([join(domains.dir, 'running.mem1.qcow2')]);
+  }, 60_000);
+
+  it('shows a chain mismatch when libvirt spliced in an overlay whose header names another base', async () => {
+    const guest = domains.define('mismatch', { start: true });
+    const other = join(domains.dir, 'other-base.qcow2');
+    const spliced = join(domains.dir, 'spliced.qcow2');
+    execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', other, '64M']);
+    execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', other, '-F', 'qcow2', spliced]);
+    // --reuse-external does not check the backing header (reference §3.3).
+    virsh('snapshot-create-as', guest.name, 'spliced', '--disk-only', '--reuse-external', '--diskspec', `vda,snapshot=external,file=${spliced}`);
+    const connection = await inventory();
+    const disks = connection.domains.flatMap((domain) => domain.disks.map((disk) => disk.activePath!));
+    const forest = await scanPaths(host, [domains.dir], disks);
+    const domain = domainOf(linkInventory(forest.images, [connection], canonicalPaths()).connections[0]!, guest.name);
+    expect(domain.disks[0]!.chain).toEqual([spliced, guest.disk]);
+    expect(domain.problems).toEqual([expect.objectContaining({ code: 'chain-mismatch' })]);
+    expect(domain.problems[0]!.message).toContain('"' + other + '"');
   }, 60_000);
 
   it('reports a URI that does not answer with libvirt’s words, and nothing else', async () => {

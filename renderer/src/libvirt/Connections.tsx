@@ -10,11 +10,15 @@ function ConnectionEntry({ connection }: { connection: Connection }) {
   const selectedUuid = selection?.kind === 'domain' || selection?.kind === 'snapshot' ? selection.uuid : null;
   return (
     <li className="connection" data-uri={connection.uri}>
-      <div className="connection-head" title={connection.uri}>
-        <span className={`dot ${connection.reachable ? 'up' : 'down'}`} aria-hidden />
+      <div
+        className="connection-head"
+        title={connection.reachable ? `${connection.uri}: libvirt ${connection.libvirtVersion}, QEMU ${connection.hypervisorVersion}` : connection.uri}
+      >
+        <span className={`dot ${connection.reachable ? 'up' : connection.error ? 'down' : ''}`} aria-hidden />
         {connection.uri}
       </div>
-      {!connection.reachable && (
+      {!connection.reachable && connection.error === null && <p className="empty">Connecting…</p>}
+      {!connection.reachable && connection.error !== null && (
         <p className="side-error">
           No domains: {connection.error}. The images are still shown; domains need a libvirt daemon that answers.
         </p>
