@@ -5,6 +5,7 @@ import { changesInventory, parseEventLine } from '../../../shared/libvirt/events
 import type { Connection } from '../../../shared/libvirt/model.js';
 import type { Host, LongRunning } from '../host/host.js';
 import { inventoryConnection } from './inventory.js';
+import { SnapshotCache } from './snapshot-cache.js';
 
 /** Events come in bursts (a snapshot pauses, saves, resumes): one refresh per burst. */
 const SETTLE_MS = 150;
@@ -26,6 +27,7 @@ function connecting(uri: string): Connection {
 
 interface Watched {
   connection: Connection | null;
+  readonly cache: SnapshotCache;
   listener: LongRunning | null;
   metadata: FSWatcher | null;
   timer: NodeJS.Timeout | null;
@@ -61,7 +63,7 @@ export class LibvirtConnections {
     const reads: Promise<void>[] = [];
     for (const uri of uris) {
       if (this.watched.has(uri)) continue;
-      const entry: Watched = { connection: null, listener: null, metadata: null, timer: null, refreshing: null, again: false, stopped: false };
+      const entry: Watched = { connection: null, cache: new SnapshotCache(), listener: null, metadata: null, timer: null, refreshing: null, again: false, stopped: false };
       this.watched.set(uri, entry);
       reads.push(this.refresh(uri, entry).then(() => this.listen(uri, entry)));
     }
@@ -103,7 +105,7 @@ export class LibvirtConnections {
         const connection =
           virsh === null
             ? { uri, reachable: false, error: 'virsh is not installed: install the package libvirt-clients', libvirtVersion: null, hypervisorVersion: null, externalSnapshotRevert: null, domains: [] }
-            : await inventoryConnection(this.host, virsh, uri);
+            : await inventoryConnection(this.host, virsh, uri, entry.cache);
         if (entry.stopped) return;
         entry.connection = connection;
       } while (entry.again);
@@ -142,7 +144,11 @@ export class LibvirtConnections {
     if (root !== null && existsSync(root) && entry.metadata === null) {
       try {
         entry.metadata = watch(root, { recursive: true }, (_change, file) => {
-          if (String(file ?? '').startsWith('snapshot')) this.soon(uri, entry);
+          // snapshot/<domain>/<snapshot>.xml: a snapshot made, edited or deleted.
+          const [folder, domain] = String(file ?? '').split('/');
+          if (folder !== 'snapshot') return;
+          if (domain) entry.cache.forgetDomainNamed(domain);
+          this.soon(uri, entry);
         });
         entry.metadata.on('error', () => entry.metadata?.close());
       } catch {

@@ -3,9 +3,8 @@ import type { Connection, Domain, Snapshot } from '../../../shared/libvirt/model
 import { canRevertExternalSnapshots, parseDaemonVersion, virshErrorText } from '../../../shared/tools/versions.js';
 import { HostCommandError, type Host } from '../host/host.js';
 import { runVirshBatch } from './batch.js';
+import { SnapshotCache } from './snapshot-cache.js';
 
-/** The snapshot's own fields, without the two domain definitions and the cookie it also stores. */
-const SNAPSHOT_FIELDS = '/domainsnapshot/*[not(self::domain or self::inactiveDomain or self::cookie)]';
 
 function unreachable(uri: string, error: string): Connection {
   return { uri, reachable: false, error, libvirtVersion: null, hypervisorVersion: null, externalSnapshotRevert: null, domains: [] };
@@ -16,7 +15,7 @@ function unreachable(uri: string, error: string): Connection {
  * the daemon and its domains; each domain's facts, XML and snapshot names; each
  * snapshot's XML. Domains are addressed by UUID, which survives reverts and renames.
  */
-export async function inventoryConnection(host: Host, virsh: string, uri: string): Promise<Connection> {
+export async function inventoryConnection(host: Host, virsh: string, uri: string, cache = new SnapshotCache()): Promise<Connection> {
   let first;
   try {
     first = await runVirshBatch(host, virsh, uri, [['version', '--daemon'], ['capabilities'], ['list', '--all', '--uuid']]);
@@ -41,16 +40,22 @@ export async function inventoryConnection(host: Host, virsh: string, uri: string
     return { uuid, info: parseDominfo(info), state: parseStateReason(state), xml, names: parseNameList(names), current: parseNameList(current)[0] ?? null };
   });
 
-  const snapshotCommands = domains.flatMap((domain) => domain.names.map((name) => ['snapshot-dumpxml', domain.uuid, name, '--xpath', SNAPSHOT_FIELDS, '--wrap']));
-  const third = snapshotCommands.length > 0 ? await runVirshBatch(host, virsh, uri, snapshotCommands) : { outputs: [], stderr: '' };
+  // Only snapshots not read before: a refresh after one new snapshot reads one.
+  cache.retain(domains);
+  const unread = domains.flatMap((domain) => domain.names.filter((name) => cache.get(domain.uuid, name) === undefined).map((name) => ({ domain, name })));
+  const third = unread.length > 0 ? await runVirshBatch(host, virsh, uri, unread.map(({ domain, name }) => ['snapshot-dumpxml', domain.uuid, name])) : { outputs: [], stderr: '' };
+  unread.forEach(({ domain, name }, index) => {
+    const parsed = parseSnapshotXml(third.outputs[index] ?? '');
+    // Deleted between the listing and now: nothing to keep.
+    if (parsed !== null && parsed.name === name) cache.set(domain.uuid, domain.info?.name ?? domain.uuid, parsed);
+  });
 
-  let next = 0;
   const result: Domain[] = [];
   for (const domain of domains) {
     const snapshots: Snapshot[] = [];
     for (const name of domain.names) {
-      const parsed = parseSnapshotXml(third.outputs[next++] ?? '');
-      if (parsed === null) continue; // deleted between the listing and now
+      const parsed = cache.get(domain.uuid, name);
+      if (parsed === undefined) continue;
       snapshots.push({ ...parsed, name, current: name === domain.current, stateFiles: [], problems: [] });
     }
     // A domain undefined between the listing and now has no dominfo: leave it out.

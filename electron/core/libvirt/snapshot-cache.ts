@@ -1,0 +1,36 @@
+import type { ParsedSnapshot } from '../../../shared/libvirt/parse.js';
+
+/**
+ * Snapshot XML already read, by domain UUID and snapshot name. Reading one costs a
+ * libvirt call that formats two whole domain definitions (about a millisecond each on
+ * a small host), so a refresh reads only snapshots it has not seen. A snapshot's own
+ * fields change only when a snapshot of its domain is deleted (children are re-parented)
+ * or edited (the metadata file changes): both drop the domain's entries.
+ */
+export class SnapshotCache {
+  private readonly byDomain = new Map<string, { name: string; snapshots: Map<string, ParsedSnapshot> }>();
+
+  get(uuid: string, name: string): ParsedSnapshot | undefined {
+    return this.byDomain.get(uuid)?.snapshots.get(name);
+  }
+
+  set(uuid: string, domainName: string, snapshot: ParsedSnapshot): void {
+    const entry = this.byDomain.get(uuid) ?? { name: domainName, snapshots: new Map() };
+    entry.snapshots.set(snapshot.name, snapshot);
+    this.byDomain.set(uuid, entry);
+  }
+
+  /** Keeps a domain's entries only if none of its snapshots disappeared; forgets domains that did. */
+  retain(domains: ReadonlyArray<{ uuid: string; names: readonly string[] }>): void {
+    const present = new Map(domains.map((domain) => [domain.uuid, new Set(domain.names)]));
+    for (const [uuid, entry] of this.byDomain) {
+      const names = present.get(uuid);
+      if (names === undefined || [...entry.snapshots.keys()].some((name) => !names.has(name))) this.byDomain.delete(uuid);
+    }
+  }
+
+  /** The metadata of a domain with this name changed on disk (an edit): read its snapshots again. */
+  forgetDomainNamed(name: string): void {
+    for (const [uuid, entry] of this.byDomain) if (entry.name === name) this.byDomain.delete(uuid);
+  }
+}
