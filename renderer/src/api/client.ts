@@ -39,3 +39,18 @@ export const api = {
     return transport.subscribe(name, listener);
   },
 };
+
+/**
+ * Events are signals: a burst of them (a snapshot pauses, saves and resumes a guest)
+ * becomes one fetch of the new state, `delayMs` after the last.
+ */
+export function refetchOn(event: EventName, load: () => Promise<void>, delayMs: number): void {
+  let pending: ReturnType<typeof setTimeout> | null = null;
+  api.on(event, () => {
+    if (pending) clearTimeout(pending);
+    pending = setTimeout(() => {
+      pending = null;
+      void load();
+    }, delayMs);
+  });
+}

@@ -1,9 +1,10 @@
-import { Background, Controls, Position, ReactFlow, useReactFlow, type Edge, type NodeMouseHandler } from '@xyflow/react';
+import { Background, Controls, ReactFlow, useReactFlow, type Edge, type NodeMouseHandler } from '@xyflow/react';
 import { useEffect, useMemo } from 'react';
 import { baseName } from '../../../shared/format';
 import type { Image } from '../../../shared/images/model';
 import { BLOCKING } from '../../../shared/images/problems';
 import { layoutForest, missingId, NODE_HEIGHT, NODE_WIDTH } from '../../../shared/images/layout';
+import { fixedGeometry } from '../graph/geometry';
 import { findDomain, useInventory } from '../libvirt/store';
 import { useSelection } from '../shell/selection';
 import { ForestMinimap } from './ForestMinimap';
@@ -14,21 +15,7 @@ const nodeTypes = { image: ImageNode, missing: MissingNode };
 /** Above this many images only the nodes on screen are drawn. */
 const LARGE_FOREST = 300;
 
-/**
- * Every node has the same size and handles, so React Flow is told them instead of
- * measuring: otherwise it mounts all nodes once to measure them, even those that
- * onlyRenderVisibleElements would cull (5,000 images took 4 s instead of a fraction).
- */
-const HANDLE = 6;
-const FIXED_GEOMETRY = {
-  width: NODE_WIDTH,
-  height: NODE_HEIGHT,
-  measured: { width: NODE_WIDTH, height: NODE_HEIGHT },
-  handles: [
-    { type: 'target' as const, position: Position.Left, x: -HANDLE / 2, y: NODE_HEIGHT / 2 - HANDLE / 2, width: HANDLE, height: HANDLE },
-    { type: 'source' as const, position: Position.Right, x: NODE_WIDTH - HANDLE / 2, y: NODE_HEIGHT / 2 - HANDLE / 2, width: HANDLE, height: HANDLE },
-  ],
-};
+const FIXED_GEOMETRY = fixedGeometry(NODE_WIDTH, NODE_HEIGHT);
 type ForestNode = ImageFlowNode | MissingFlowNode;
 
 function matches(image: Image, search: string): boolean {

@@ -28,6 +28,18 @@ function ImageLink({ path }: { path: string }) {
   );
 }
 
+function ImageList({ images }: { images: readonly Image[] }) {
+  return (
+    <ul className="overlay-list">
+      {images.map((image) => (
+        <li key={image.path}>
+          <ImageLink path={image.path} />
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 function duration(ns: number): string {
   const total = ns / 1e9;
   const hours = Math.floor(total / 3600);
@@ -149,13 +161,7 @@ export function ImageInspector({ path }: { path: string }) {
       {overlays.length === 0 ? (
         <p className="empty">None.</p>
       ) : (
-        <ul className="overlay-list">
-          {overlays.map((overlay) => (
-            <li key={overlay.path}>
-              <ImageLink path={overlay.path} />
-            </li>
-          ))}
-        </ul>
+        <ImageList images={overlays} />
       )}
 
       <h3>Internal snapshots</h3>
@@ -205,13 +211,7 @@ export function MissingInspector({ path }: { path: string }) {
       <h2>{baseName(path)}</h2>
       <div className="tool-path">{path}</div>
       <p className="bad">This backing file does not exist. These overlays name it and cannot be opened until it is restored or they are rebased:</p>
-      <ul className="overlay-list">
-        {overlays.map((overlay) => (
-          <li key={overlay.path}>
-            <ImageLink path={overlay.path} />
-          </li>
-        ))}
-      </ul>
+      <ImageList images={overlays} />
     </section>
   );
 }

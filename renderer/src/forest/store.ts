@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import type { Forest } from '../../../shared/images/model';
-import { api } from '../api/client';
+import { api, refetchOn } from '../api/client';
 
 interface ForestState {
   readonly forest: Forest | null;
@@ -33,12 +33,4 @@ export const useForest = create<ForestState>((set) => ({
   setFolderFilter: (folderFilter) => set({ folderFilter }),
 }));
 
-// The event is a signal: fetch the new forest, once, however many changes came in.
-let pending: ReturnType<typeof setTimeout> | null = null;
-api.on('forestChanged', () => {
-  if (pending) clearTimeout(pending);
-  pending = setTimeout(() => {
-    pending = null;
-    void useForest.getState().load();
-  }, 100);
-});
+refetchOn('forestChanged', () => useForest.getState().load(), 100);

@@ -1,23 +1,15 @@
-import { Background, Controls, Position, ReactFlow, type Edge, type NodeMouseHandler } from '@xyflow/react';
+import { Background, Controls, ReactFlow, type Edge, type NodeMouseHandler } from '@xyflow/react';
 import { useMemo } from 'react';
 import type { Domain } from '../../../shared/libvirt/model';
 import { layoutSnapshots, NOW_ID, SNAPSHOT_HEIGHT, SNAPSHOT_WIDTH, snapshotId } from '../../../shared/libvirt/snapshot-layout';
+import { fixedGeometry } from '../graph/geometry';
 import { useSelection } from '../shell/selection';
 import { NowNode, SnapshotNode, type NowFlowNode, type SnapshotFlowNode } from './SnapshotNode';
 
 const nodeTypes = { snapshot: SnapshotNode, now: NowNode };
 type TreeNode = SnapshotFlowNode | NowFlowNode;
 
-const HANDLE = 6;
-const GEOMETRY = {
-  width: SNAPSHOT_WIDTH,
-  height: SNAPSHOT_HEIGHT,
-  measured: { width: SNAPSHOT_WIDTH, height: SNAPSHOT_HEIGHT },
-  handles: [
-    { type: 'target' as const, position: Position.Left, x: -HANDLE / 2, y: SNAPSHOT_HEIGHT / 2 - HANDLE / 2, width: HANDLE, height: HANDLE },
-    { type: 'source' as const, position: Position.Right, x: SNAPSHOT_WIDTH - HANDLE / 2, y: SNAPSHOT_HEIGHT / 2 - HANDLE / 2, width: HANDLE, height: HANDLE },
-  ],
-};
+const GEOMETRY = fixedGeometry(SNAPSHOT_WIDTH, SNAPSHOT_HEIGHT);
 
 /** One domain's snapshot tree: roots on the left, the current snapshot marked, NOW hanging from it. */
 export function SnapshotTree({ domain }: { domain: Domain }) {

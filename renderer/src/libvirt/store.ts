@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import type { Connection, Domain } from '../../../shared/libvirt/model';
-import { api } from '../api/client';
+import { api, refetchOn } from '../api/client';
 
 interface InventoryState {
   readonly connections: Connection[] | null;
@@ -45,12 +45,4 @@ export function findDomain(connections: readonly Connection[] | null, uuid: stri
   return undefined;
 }
 
-// Events are signals: fetch again, once per burst.
-let pending: ReturnType<typeof setTimeout> | null = null;
-api.on('inventoryChanged', () => {
-  if (pending) clearTimeout(pending);
-  pending = setTimeout(() => {
-    pending = null;
-    void useInventory.getState().load();
-  }, 50);
-});
+refetchOn('inventoryChanged', () => useInventory.getState().load(), 50);
