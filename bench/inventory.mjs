@@ -83,9 +83,10 @@ try {
       socket.send(JSON.stringify({ id, name, arg: {} }));
     });
   const coldStart = process.hrtime.bigint();
+  // The first answer may come before libvirt was read: wait for the inventory event too.
+  const firstRead = new Promise((resolve) => socket.on('message', (data) => JSON.parse(String(data)).event === 'inventoryChanged' && resolve()));
   await ask(1, 'inventoryGet');
-  // The first answer may come before libvirt was read: wait for the inventory event.
-  await new Promise((resolve) => socket.on('message', (data) => JSON.parse(String(data)).event === 'inventoryChanged' && resolve()));
+  await firstRead;
   const cold = Number(process.hrtime.bigint() - coldStart) / 1e6;
   const changed = new Promise((resolve) => socket.on('message', (data) => JSON.parse(String(data)).event === 'inventoryChanged' && resolve(process.hrtime.bigint())));
   const domainXml = execFileSync('virsh', ['-c', URI, 'dumpxml', '--inactive', names[0]], { encoding: 'utf8' });

@@ -59,6 +59,15 @@ test('a snapshot made with virsh in a terminal appears without a refresh', async
   virsh('snapshot-create-as', guest.name, 'from-terminal', '--disk-only', '--atomic', '--diskspec', `vda,snapshot=external,file=${join(domains.dir, 'e2e.terminal.qcow2')}`);
   // Budget: within a second; the margin covers a loaded CI machine.
   await expect(page.locator('[data-snapshot="from-terminal"]')).toContainText('current', { timeout: 1500 });
+
+  // An internal one lands in the active layer's own snapshot table, outside any watched
+  // folder: the image is read again, so the snapshot is linked to it, not shown as stale.
+  virsh('snapshot-create-as', guest.name, 'internal-from-terminal');
+  const internal = page.locator('[data-snapshot="internal-from-terminal"]');
+  await expect(internal).toContainText('internal', { timeout: 1500 });
+  await expect(internal.locator('[data-problem]')).toHaveCount(0);
+  await internal.click();
+  await expect(page.getByRole('complementary', { name: 'Inspector' }).getByTestId('state-files')).toContainText('e2e.terminal.qcow2');
 });
 
 test('a domain stopped in a terminal shows as shut off without a refresh', async ({ page, snaptree }) => {

@@ -26,7 +26,8 @@ export class Workspace {
   private linked: { forest: Forest; connections: readonly Connection[]; result: Linked } | null = null;
   private readonly watcher = new FolderWatcher(() => void this.rescan());
   private readonly libvirt: LibvirtConnections;
-  private scannedDisks = '';
+  private scannedFor = '';
+  private linkedChains = '';
 
   constructor(
     private readonly host: Host,
@@ -97,7 +98,7 @@ export class Workspace {
         do {
           this.changedDuringScan = false;
           const disks = this.domainDisks();
-          this.scannedDisks = disks.join('\n');
+          this.scannedFor = this.scanSignature();
           scanned = await scanPaths(this.host, this.folders, disks);
         } while (this.changedDuringScan);
         this.events.forestChanged(scanned.scannedAt);
@@ -109,11 +110,26 @@ export class Workspace {
     return this.forest;
   }
 
+  /** What the scan depends on besides the folders: the domains' disks and their snapshots. */
+  private scanSignature(): string {
+    const snapshots = this.libvirt.current().flatMap((c) => c.domains.map((d) => `${d.uuid}:${d.snapshots.map((snapshot) => snapshot.name).join('/')}`));
+    return JSON.stringify([this.domainDisks(), snapshots]);
+  }
+
+  /** What the images' links depend on: which connections answer and every disk's chain. */
+  private chainsSignature(): string {
+    return JSON.stringify(this.libvirt.current().map((c) => [c.reachable, c.domains.map((d) => [d.uuid, d.name, d.disks.map((disk) => disk.chain)])]));
+  }
+
   private inventoryChanged(): void {
     if (!this.started) return;
-    // New disks (a new overlay from a snapshot) need reading; otherwise relinking is enough.
-    if (this.domainDisks().join('\n') !== this.scannedDisks) void this.rescan();
-    else this.events.forestChanged(new Date().toISOString());
+    // New disks (a new overlay) or new snapshots (an internal one changes its image's
+    // snapshot table) need the images read again; changed chains need them linked again;
+    // anything else (a domain's state) leaves them be.
+    const chains = this.chainsSignature();
+    if (this.scanSignature() !== this.scannedFor) void this.rescan();
+    else if (chains !== this.linkedChains) this.events.forestChanged(new Date().toISOString());
+    this.linkedChains = chains;
     this.events.inventoryChanged();
   }
 
