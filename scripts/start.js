@@ -19,8 +19,10 @@ buildOnce();
 let binary = electronBinary();
 if (binary === null) {
   process.stderr.write('The Electron runtime is not installed yet; fetching it (node node_modules/electron/install.js)…\n');
-  spawnSync(process.execPath, [require.resolve('electron/install.js')], { cwd: root, stdio: 'inherit' });
+  const fetch = spawnSync(process.execPath, [require.resolve('electron/install.js')], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'inherit', 'pipe'] });
   binary = electronBinary();
+  // The download's own stack trace helps nobody: its first line says why.
+  if (binary === null) process.stderr.write(`The download failed: ${fetch.stderr.trim().split('\n')[0] || `exit code ${fetch.status}`}\n`);
 }
 
 if (binary === null) {
