@@ -11,6 +11,7 @@ import { testDomains, URI, virsh, type TestDomains } from './domains.test-suppor
 import { inventoryConnection } from './inventory.js';
 
 const host = new LocalHost();
+const HOSTILE = `it's "x"; echo pwned \\ $(id)`;
 let domains: TestDomains;
 let running: { name: string; disk: string };
 let stopped: { name: string; disk: string };
@@ -46,6 +47,8 @@ beforeAll(() => {
   stopped = domains.define('stopped');
   virsh('snapshot-create-as', stopped.name, 'off1');
   virsh('snapshot-create-as', stopped.name, 'off2', 'before upgrade');
+  // A name virsh's own command parser must not split or run: batch mode parses it.
+  virsh('snapshot-create-as', stopped.name, HOSTILE, 'quotes, a semicolon and a command');
 }, 120_000);
 afterAll(() => domains?.remove());
 
@@ -100,6 +103,7 @@ describe('the inventory of a real libvirt daemon', () => {
     });
     expect(domainOf(connection, stopped.name)).toMatchObject({ state: 'shut off', stateReason: expect.any(String) });
     expect(domainOf(connection, stopped.name).snapshots.find((s) => s.name === 'off2')?.description).toBe('before upgrade');
+    expect(domainOf(connection, stopped.name).snapshots.find((s) => s.name === HOSTILE)).toMatchObject({ description: 'quotes, a semicolon and a command', parent: 'off2', current: true });
   });
 
   it('links every image of the chain to the domain, with the active layer marked', async () => {
@@ -118,7 +122,7 @@ describe('the inventory of a real libvirt daemon', () => {
     expect(snapshot('ext1').stateFiles).toEqual([running.disk]);
     expect(snapshot('ext two').stateFiles).toEqual([join(domains.dir, 'running.ext1.qcow2')]);
     expect(snapshot('mem1').stateFiles).toEqual([join(domains.dir, 'running.ext2.qcow2')]);
-    expect(stoppedDomain.snapshots.map((s) => s.stateFiles)).toEqual([[stopped.disk], [stopped.disk]]);
+    expect(stoppedDomain.snapshots.map((s) => s.stateFiles)).toEqual([[stopped.disk], [stopped.disk], [stopped.disk]]);
     expect(domain.snapshots.flatMap((s) => s.problems)).toEqual([]);
     expect(domain.problems).toEqual([]);
   });
