@@ -1,5 +1,6 @@
-import { access, constants, readFile } from 'node:fs/promises';
-import { delimiter, join } from 'node:path';
+import { access, constants, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join } from 'node:path';
 import { HostCommandError, type Host, type HostCommand, type HostResult, type LongRunning } from './host.js';
 
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -15,7 +16,9 @@ export class LocalHost implements Host {
     const okExitCodes = command.okExitCodes ?? [0];
     // Loaded on first use: a scan that runs no process should not pay for loading it.
     const { execa } = await import('execa');
+    const outputFile = command.largeOutput ? join(await mkdtemp(join(tmpdir(), 'snaptree-out-')), 'stdout') : null;
     const result = await execa(program, args, {
+      stdout: outputFile === null ? 'pipe' : { file: outputFile },
       // Every string virsh prints is translatable; parsers need the C locale.
       env: { LC_ALL: 'C', LANG: 'C' },
       extendEnv: true,
@@ -25,7 +28,11 @@ export class LocalHost implements Host {
       cancelSignal: command.signal,
       stripFinalNewline: false,
     });
-    const stdout = typeof result.stdout === 'string' ? result.stdout : '';
+    let stdout = typeof result.stdout === 'string' ? result.stdout : '';
+    if (outputFile !== null) {
+      stdout = await readFile(outputFile, 'utf8').catch(() => '');
+      await rm(dirname(outputFile), { recursive: true, force: true });
+    }
     const stderr = typeof result.stderr === 'string' ? result.stderr : '';
     const fail = (reason: HostCommandError['reason'], summary: string): never => {
       throw new HostCommandError(reason, command.argv, result.exitCode ?? null, stdout, stderr, summary);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { changesInventory, parseEventLine } from '../../../shared/libvirt/events.js';
 import type { Connection } from '../../../shared/libvirt/model.js';
 import type { Host, LongRunning } from '../host/host.js';
-import { inventoryConnection } from './inventory.js';
+import { inventoryConnection, refreshDomains } from './inventory.js';
 import { SnapshotCache } from './snapshot-cache.js';
 
 /** Events come in bursts (a snapshot pauses, saves, resumes): one refresh per burst. */
@@ -32,7 +32,8 @@ interface Watched {
   metadata: FSWatcher | null;
   timer: NodeJS.Timeout | null;
   refreshing: Promise<void> | null;
-  again: boolean;
+  /** What the next read covers: the domains events named, or everything. */
+  pending: Set<string> | 'all';
   stopped: boolean;
 }
 
@@ -63,16 +64,11 @@ export class LibvirtConnections {
     const reads: Promise<void>[] = [];
     for (const uri of uris) {
       if (this.watched.has(uri)) continue;
-      const entry: Watched = { connection: null, cache: new SnapshotCache(), listener: null, metadata: null, timer: null, refreshing: null, again: false, stopped: false };
+      const entry: Watched = { connection: null, cache: new SnapshotCache(), listener: null, metadata: null, timer: null, refreshing: null, pending: 'all', stopped: false };
       this.watched.set(uri, entry);
       reads.push(this.refresh(uri, entry).then(() => this.listen(uri, entry)));
     }
     await Promise.all(reads);
-  }
-
-  /** Reads every connection again (after Snaptree itself changed something). */
-  async refreshAll(): Promise<void> {
-    await Promise.all([...this.watched].map(([uri, entry]) => this.refresh(uri, entry)));
   }
 
   close(): void {
@@ -92,23 +88,33 @@ export class LibvirtConnections {
     return this.virsh;
   }
 
-  /** Reads one connection; changes during a read cause one more read after it. */
+  /** Asks for a read of some domains (by name) or of everything. */
+  private want(entry: Watched, domain: string | null): void {
+    if (domain === null || entry.pending === 'all') entry.pending = 'all';
+    else entry.pending.add(domain);
+  }
+
+  /**
+   * Reads what is pending: the domains events named, or the whole connection. Changes
+   * during a read cause one more read after it.
+   */
   private refresh(uri: string, entry: Watched): Promise<void> {
-    if (entry.refreshing) {
-      entry.again = true;
-      return entry.refreshing;
-    }
+    if (entry.refreshing) return entry.refreshing;
     entry.refreshing = (async () => {
-      do {
-        entry.again = false;
+      while (entry.pending === 'all' || entry.pending.size > 0) {
+        const pending = entry.pending;
+        entry.pending = new Set();
         const virsh = await this.virshPath();
+        const previous = entry.connection;
         const connection =
           virsh === null
-            ? { uri, reachable: false, error: 'virsh is not installed: install the package libvirt-clients', libvirtVersion: null, hypervisorVersion: null, externalSnapshotRevert: null, domains: [] }
-            : await inventoryConnection(this.host, virsh, uri, entry.cache);
+            ? { ...connecting(uri), error: 'virsh is not installed: install the package libvirt-clients' }
+            : pending !== 'all' && previous?.reachable
+              ? await refreshDomains(this.host, virsh, previous, [...pending], entry.cache)
+              : await inventoryConnection(this.host, virsh, uri, entry.cache);
         if (entry.stopped) return;
         entry.connection = connection;
-      } while (entry.again);
+      }
       this.onChange();
     })().finally(() => {
       entry.refreshing = null;
@@ -116,7 +122,8 @@ export class LibvirtConnections {
     return entry.refreshing;
   }
 
-  private soon(uri: string, entry: Watched): void {
+  private soon(uri: string, entry: Watched, domain: string | null): void {
+    this.want(entry, domain);
     if (entry.timer) clearTimeout(entry.timer);
     entry.timer = setTimeout(() => {
       entry.timer = null;
@@ -129,13 +136,14 @@ export class LibvirtConnections {
     if (virsh === null || entry.stopped || !entry.connection?.reachable) return;
     entry.listener = this.host.follow([virsh, '-c', uri, 'event', '--all', '--loop', '--timestamp'], (line) => {
       const event = parseEventLine(line);
-      if (event && changesInventory(event)) this.soon(uri, entry);
+      if (event && changesInventory(event)) this.soon(uri, entry, event.domain);
     });
     void entry.listener.ended.then(() => {
       if (entry.stopped) return;
       // The listener died (the daemon restarted?): read again, listen again.
       setTimeout(() => {
         if (entry.stopped) return;
+        this.want(entry, null);
         void this.refresh(uri, entry).then(() => this.listen(uri, entry));
       }, RESTART_MS);
     });
@@ -148,7 +156,7 @@ export class LibvirtConnections {
           const [folder, domain] = String(file ?? '').split('/');
           if (folder !== 'snapshot') return;
           if (domain) entry.cache.forgetDomainNamed(domain);
-          this.soon(uri, entry);
+          this.soon(uri, entry, domain ?? null);
         });
         entry.metadata.on('error', () => entry.metadata?.close());
       } catch {

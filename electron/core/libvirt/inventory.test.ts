@@ -8,7 +8,8 @@ import { LocalHost } from '../host/local.js';
 import { scanPaths } from '../images/scan.js';
 import { canonicalPaths } from './canonical.js';
 import { testDomains, URI, virsh, type TestDomains } from './domains.test-support.js';
-import { inventoryConnection } from './inventory.js';
+import { inventoryConnection, refreshDomains } from './inventory.js';
+import { SnapshotCache } from './snapshot-cache.js';
 
 const host = new LocalHost();
 const HOSTILE = `it's "x"; echo pwned \\ $(id)`;
@@ -158,6 +159,22 @@ describe('the inventory of a real libvirt daemon', () => {
     expect(domain.problems).toEqual([expect.objectContaining({ code: 'chain-mismatch' })]);
     expect(domain.problems[0]!.message).toContain('"' + other + '"');
   }, 60_000);
+
+  it('reads again only the domains an event named: a new snapshot joins, an undefined domain leaves', async () => {
+    const cache = new SnapshotCache();
+    const before = await inventoryConnection(host, '/usr/bin/virsh', URI, cache);
+    const extra = domains.define('short-lived');
+    virsh('snapshot-create-as', stopped.name, 'after-event');
+    const after = await refreshDomains(host, '/usr/bin/virsh', before, [stopped.name, extra.name], cache);
+    expect(domainOf(after, stopped.name).snapshots.map((s) => s.name)).toContain('after-event');
+    expect(domainOf(after, extra.name).state).toBe('shut off');
+    expect(domainOf(after, running.name)).toBe(domainOf(before, running.name));
+
+    virsh('undefine', extra.name);
+    const gone = await refreshDomains(host, '/usr/bin/virsh', after, [extra.name], cache);
+    expect(gone.domains.some((domain) => domain.name === extra.name)).toBe(false);
+    expect(gone.domains).toHaveLength(after.domains.length - 1);
+  });
 
   it('reports a URI that does not answer with libvirt’s words, and nothing else', async () => {
     const connection = await inventoryConnection(host, '/usr/bin/virsh', 'qemu:///system?socket=/nonexistent/snaptree.sock');

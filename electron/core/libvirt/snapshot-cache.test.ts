@@ -38,7 +38,7 @@ describe('the snapshot cache', () => {
     const cache = new SnapshotCache();
     cache.set('u1', 'vm', snapshot('a'));
     cache.set('u2', 'other', snapshot('x'));
-    cache.retain([{ uuid: 'u2', names: ['x'] }]);
+    cache.forgetAllBut(['u2']);
     expect(cache.get('u1', 'a')).toBeUndefined();
     cache.forgetDomainNamed('other');
     expect(cache.get('u2', 'x')).toBeUndefined();

@@ -20,13 +20,19 @@ export class SnapshotCache {
     this.byDomain.set(uuid, entry);
   }
 
-  /** Keeps a domain's entries only if none of its snapshots disappeared; forgets domains that did. */
+  /** Of these domains, keeps the entries of those none of whose snapshots disappeared. */
   retain(domains: ReadonlyArray<{ uuid: string; names: readonly string[] }>): void {
-    const present = new Map(domains.map((domain) => [domain.uuid, new Set(domain.names)]));
-    for (const [uuid, entry] of this.byDomain) {
-      const names = present.get(uuid);
-      if (names === undefined || [...entry.snapshots.keys()].some((name) => !names.has(name))) this.byDomain.delete(uuid);
+    for (const domain of domains) {
+      const names = new Set(domain.names);
+      const entry = this.byDomain.get(domain.uuid);
+      if (entry && [...entry.snapshots.keys()].some((name) => !names.has(name))) this.byDomain.delete(domain.uuid);
     }
+  }
+
+  /** Forgets the domains that are no longer defined. */
+  forgetAllBut(uuids: readonly string[]): void {
+    const present = new Set(uuids);
+    for (const uuid of this.byDomain.keys()) if (!present.has(uuid)) this.byDomain.delete(uuid);
   }
 
   /** The metadata of a domain with this name changed on disk (an edit): read its snapshots again. */
