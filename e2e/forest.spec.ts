@@ -17,7 +17,8 @@ async function watch(page: Page, folder: string): Promise<void> {
 
 test('the demo workspace opens in one click: RootBase with three branches, Overlay-1B backed by Overlay-1A', async ({ page, snaptree }) => {
   await page.goto(snaptree.url);
-  await page.getByRole('button', { name: 'Create a demo workspace' }).click();
+  // The centre offers it when the forest is empty, the sidebar while no folder is watched.
+  await page.getByRole('button', { name: 'Create a demo workspace' }).first().click();
 
   await expect(node(page, 'RootBase.qcow2')).toBeVisible();
   for (const overlay of ['Overlay-1.qcow2', 'Overlay-2.qcow2', 'Overlay-3.qcow2']) {
@@ -95,7 +96,7 @@ test('a folder that does not exist gets a clear message and nothing changes', as
   await expect(page.getByRole('region', { name: 'Watched folders' })).toContainText('/nonexistent/snaptree-e2e does not exist.');
   await watch(page, 'relative/path');
   await expect(page.getByRole('region', { name: 'Watched folders' })).toContainText('must be an absolute path');
-  await expect(page.getByRole('button', { name: 'Create a demo workspace' })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Watched folders' }).getByRole('listitem')).toHaveCount(0);
 });
 
 test('search dims the images that do not match', async ({ page, snaptree }) => {

@@ -83,7 +83,8 @@ test('without a reachable daemon the images are still shown, with the reason dom
   const served = await serveSnaptree({ LIBVIRT_DEFAULT_URI: 'qemu:///system?socket=/nonexistent/snaptree-e2e.sock' });
   try {
     await page.goto(served.url);
-    await page.getByRole('button', { name: 'Create a demo workspace' }).click();
+    // The centre offers it when the forest is empty, the sidebar while no folder is watched.
+    await page.getByRole('button', { name: 'Create a demo workspace' }).first().click();
     await expect(page.locator('[data-testid="image-node"][data-path$="/RootBase.qcow2"]')).toBeVisible();
     await expect(page.getByRole('region', { name: 'Domains' })).toContainText("Failed to connect socket to '/nonexistent/snaptree-e2e.sock'");
   } finally {

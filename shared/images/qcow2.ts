@@ -5,13 +5,13 @@
  */
 import type { Problem, Qcow2Details } from './model.js';
 
-export const QCOW2_V2_HEADER_LENGTH = 72;
+const QCOW2_V2_HEADER_LENGTH = 72;
 const V3_MIN_HEADER_LENGTH = 104;
 /** QEMU refuses clusters above 2 MiB and below 512 bytes. */
 const MIN_CLUSTER_BITS = 9;
 const MAX_CLUSTER_BITS = 21;
 /** QEMU's own limits: QCOW_MAX_SNAPSHOTS and the 1023-byte backing name. */
-export const MAX_SNAPSHOTS = 65536;
+const MAX_SNAPSHOTS = 65536;
 const MAX_BACKING_NAME = 1023;
 const MAX_EXTENSIONS = 1024;
 
@@ -56,7 +56,7 @@ export interface Qcow2Decoding {
 const text = new TextDecoder('utf-8');
 
 /** Bytes a qcow2 header may occupy: its first cluster, read as a whole (§1.5). */
-export function qcow2HeaderExtent(bytes: Uint8Array): number {
+function qcow2HeaderExtent(bytes: Uint8Array): number {
   if (bytes.length < 24) return bytes.length;
   const bits = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(20);
   return bits >= MIN_CLUSTER_BITS && bits <= MAX_CLUSTER_BITS ? 2 ** bits : bytes.length;

@@ -4,7 +4,7 @@ import { useFolders } from './store';
 
 /** The sidebar's list of watched folders, with add and remove. */
 export function WatchedFolders() {
-  const { folders, canChooseFolder, error, load, add, choose, remove } = useFolders();
+  const { folders, canChooseFolder, error, load, add, choose, remove, createDemo, creatingDemo } = useFolders();
   const [path, setPath] = useState('');
   useEffect(() => {
     void load();
@@ -17,7 +17,14 @@ export function WatchedFolders() {
 
   return (
     <section aria-label="Watched folders">
-      {folders?.length === 0 && <p className="empty">Folders holding disk images (qcow2, raw…). Their images are drawn as a forest in the centre.</p>}
+      {folders?.length === 0 && (
+        <p className="empty">
+          Folders holding disk images (qcow2, raw…). Their images are drawn as a forest in the centre. New here?{' '}
+          <button type="button" className="link side-link" onClick={() => void createDemo()} disabled={creatingDemo}>
+            {creatingDemo ? 'creating the demo…' : 'Create a demo workspace'}
+          </button>
+        </p>
+      )}
       <ul className="folder-list">
         {folders?.map((folder) => (
           <li key={folder} title={folder}>

@@ -31,7 +31,10 @@ export function ForestMinimap({ placed, broken }: { placed: readonly Placed[]; b
       maxY = Math.max(maxY, place.y + NODE_HEIGHT);
     }
     const scale = Math.min((WIDTH - 2 * PADDING) / (maxX - minX || 1), (HEIGHT - 2 * PADDING) / (maxY - minY || 1));
-    return { minX, minY, scale };
+    // Centred, so that a wide, flat forest does not hug the top edge.
+    const left = (WIDTH - (maxX - minX) * scale) / 2;
+    const top = (HEIGHT - (maxY - minY) * scale) / 2;
+    return { minX, minY, scale, left, top };
   }, [placed]);
 
   // The nodes are drawn once per forest; panning only redraws the outline.
@@ -41,12 +44,12 @@ export function ForestMinimap({ placed, broken }: { placed: readonly Placed[]; b
     layer.height = HEIGHT;
     const context = layer.getContext('2d');
     if (!context) return layer;
-    const { minX, minY, scale } = frame;
+    const { minX, minY, scale, left, top } = frame;
     for (const place of placed) {
       context.fillStyle = broken.has(place.id) ? '#e0533d' : '#9db4e0';
       context.fillRect(
-        PADDING + (place.x - minX) * scale,
-        PADDING + (place.y - minY) * scale,
+        left + (place.x - minX) * scale,
+        top + (place.y - minY) * scale,
         Math.max(1, NODE_WIDTH * scale),
         Math.max(1, NODE_HEIGHT * scale),
       );
@@ -57,25 +60,25 @@ export function ForestMinimap({ placed, broken }: { placed: readonly Placed[]; b
   useEffect(() => {
     const context = canvas.current?.getContext('2d');
     if (!context) return;
-    const { minX, minY, scale } = frame;
+    const { minX, minY, scale, left, top } = frame;
     context.clearRect(0, 0, WIDTH, HEIGHT);
     context.drawImage(nodeLayer, 0, 0);
     context.strokeStyle = '#2f6fde';
     context.lineWidth = 2;
     // The visible part, clamped to the overview when it shows more than the forest.
-    const left = Math.max(1, PADDING + (-tx / zoom - minX) * scale);
-    const top = Math.max(1, PADDING + (-ty / zoom - minY) * scale);
-    const right = Math.min(WIDTH - 1, PADDING + ((paneWidth - tx) / zoom - minX) * scale);
-    const bottom = Math.min(HEIGHT - 1, PADDING + ((paneHeight - ty) / zoom - minY) * scale);
-    if (right > left && bottom > top) context.strokeRect(left, top, right - left, bottom - top);
+    const x0 = Math.max(1, left + (-tx / zoom - minX) * scale);
+    const y0 = Math.max(1, top + (-ty / zoom - minY) * scale);
+    const x1 = Math.min(WIDTH - 1, left + ((paneWidth - tx) / zoom - minX) * scale);
+    const y1 = Math.min(HEIGHT - 1, top + ((paneHeight - ty) / zoom - minY) * scale);
+    if (x1 > x0 && y1 > y0) context.strokeRect(x0, y0, x1 - x0, y1 - y0);
   }, [nodeLayer, frame, tx, ty, zoom, paneWidth, paneHeight]);
 
   const moveTo = (event: PointerEvent<HTMLCanvasElement>): void => {
     if (event.buttons !== 1 && event.type !== 'pointerdown') return;
     const box = event.currentTarget.getBoundingClientRect();
-    const { minX, minY, scale } = frame;
-    const x = (event.clientX - box.left - PADDING) / scale + minX;
-    const y = (event.clientY - box.top - PADDING) / scale + minY;
+    const { minX, minY, scale, left, top } = frame;
+    const x = (event.clientX - box.left - left) / scale + minX;
+    const y = (event.clientY - box.top - top) / scale + minY;
     void flow.setViewport({ x: paneWidth / 2 - x * zoom, y: paneHeight / 2 - y * zoom, zoom });
   };
 
