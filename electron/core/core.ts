@@ -87,7 +87,7 @@ export function createCore(host: Host, options: CoreOptions): Core {
 
   async function setConnections(uris: string[]): Promise<{ uris: string[] }> {
     await saveSettings({ connections: uris });
-    await workspace.setConnections(await connectionUris());
+    workspace.setConnections(await connectionUris());
     emit('inventoryChanged', {});
     return { uris: await connectionUris() };
   }

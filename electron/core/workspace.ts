@@ -19,7 +19,6 @@ export interface WorkspaceEvents {
  */
 export class Workspace {
   private folders: string[] = [];
-  private uris: string[] = [];
   private forest: Promise<Forest> | null = null;
   private scanning = false;
   private changedDuringScan = false;
@@ -43,7 +42,6 @@ export class Workspace {
   async start(folders: string[], uris: string[]): Promise<void> {
     if (this.started) return;
     this.folders = folders;
-    this.uris = uris;
     this.watcher.watch(folders);
     // The images never wait for libvirt: a slow or dead connection only delays its domains.
     void this.libvirt.follow(uris);
@@ -57,8 +55,7 @@ export class Workspace {
     await this.rescan();
   }
 
-  async setConnections(uris: string[]): Promise<void> {
-    this.uris = uris;
+  setConnections(uris: string[]): void {
     if (this.started) void this.libvirt.follow(uris);
   }
 
@@ -67,10 +64,10 @@ export class Workspace {
     const forest = await this.forest!;
     const connections = this.libvirt.current();
     const same = this.linked?.forest === forest && this.linked.connections.length === connections.length && this.linked.connections.every((c, i) => c === connections[i]);
-    if (!same || this.linked === null) {
+    if (!same) {
       this.linked = { forest, connections, result: linkInventory(forest.images, connections, canonicalPaths()) };
     }
-    return this.linked.result;
+    return this.linked!.result;
   }
 
   async scannedForest(): Promise<Forest> {

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Forest } from '../../../shared/images/model.js';
@@ -142,6 +143,17 @@ describe('the inventory of a real libvirt daemon', () => {
     const orphans = forest.images.filter((image) => image.problems.some((p) => p.code === 'orphan-overlay')).map((image) => image.path);
     expect(orphans).toEqual([join(domains.dir, 'running.mem1.qcow2')]);
   }, 60_000);
+
+  it('shows snapshot files deleted behind its back as missing', async () => {
+    // After the blockcommit above no domain uses these files any more; they are the test's own.
+    rmSync(join(domains.dir, 'running.ext2.qcow2'));
+    rmSync(join(domains.dir, 'mem1.mem'));
+    const { domain } = await linked();
+    const problems = (name: string) => domain.snapshots.find((s) => s.name === name)!.problems;
+    expect(problems('ext two')).toEqual([expect.objectContaining({ code: 'snapshot-file-missing', message: expect.stringContaining('running.ext2.qcow2') })]);
+    expect(problems('mem1').map((p) => p.code)).toEqual(['snapshot-file-missing', 'stale-snapshot', 'snapshot-file-missing']);
+    expect(problems('mem1')[2]!.message).toContain('mem1.mem');
+  });
 
   it('shows a chain mismatch when libvirt spliced in an overlay whose header names another base', async () => {
     const guest = domains.define('mismatch', { start: true });
