@@ -2,7 +2,7 @@
  * Electron main: one hardened window and the generic IPC bridge to the core.
  * Everything else lives in core/ and runs the same under `snaptree serve`.
  */
-import { app, BrowserWindow, dialog, ipcMain, type WebFrameMain } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, session, type WebFrameMain } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createCore } from '../core/core.js';
@@ -39,6 +39,8 @@ function createWindow(): BrowserWindow {
 }
 
 app.whenReady().then(() => {
+  // The window needs no camera, notifications or any other permission: refuse them all.
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   const core = createCore(new LocalHost(), {
     mode: 'electron',
     chooseFolder: async () => {
