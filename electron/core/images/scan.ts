@@ -92,7 +92,10 @@ export async function scanPaths(host: Host, folders: readonly string[], extraFil
   }
 
   // Files that must be in the forest wherever they are (the disks of libvirt domains).
-  await inBatches(extraFiles, (path) => add(path, null, false));
+  // Block devices and the like are left to libvirt: their headers need no reading here.
+  await inBatches(extraFiles, (path) => {
+    if (identityOf(path) !== null) add(path, null, false);
+  });
 
   // Details of formats we do not decode, from qemu-img itself.
   const foreign = [...pending.values()].filter((file) => file.format !== 'qcow2' && file.format !== 'raw' && file.readProblems.length === 0);
