@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync, type Stats } from 'node:fs';
 import { detectFormat } from '../../../shared/images/magic.js';
 import type { ImageFormat, InternalSnapshot, Problem } from '../../../shared/images/model.js';
 import { decodeQcow2Header, type Qcow2Header } from '../../../shared/images/qcow2.js';
@@ -57,6 +57,22 @@ function readSnapshots(fd: number, offset: number, count: number, fileSize: numb
   }
 }
 
+/**
+ * A block device (an LVM volume backing an overlay, say) has no length in fstat; Linux
+ * tells it in /sys, in 512-byte sectors. Its allocation is its whole size.
+ */
+function sizeOf(stats: Stats): { size: number; allocated: number } {
+  if (!stats.isBlockDevice()) return { size: stats.size, allocated: stats.blocks * 512 };
+  const major = Number((BigInt(stats.rdev) >> 8n) & 0xfffn) | Number((BigInt(stats.rdev) >> 32n) & ~0xfffn);
+  const minor = Number(BigInt(stats.rdev) & 0xffn) | Number((BigInt(stats.rdev) >> 12n) & ~0xffn);
+  try {
+    const size = Number(readFileSync(`/sys/dev/block/${major}:${minor}/size`, 'utf8').trim()) * 512;
+    return { size, allocated: size };
+  } catch {
+    return { size: 0, allocated: 0 };
+  }
+}
+
 function errorCode(error: unknown): string {
   return (error as NodeJS.ErrnoException).code ?? 'error';
 }
@@ -77,22 +93,23 @@ export function readImage(path: string): ReadOutcome {
   try {
     const stats = fstatSync(fd);
     const identity = `${stats.dev}:${stats.ino}`;
+    const { size, allocated } = sizeOf(stats);
     let bytes: Uint8Array;
     try {
-      bytes = readAt(fd, 0, Math.min(stats.size, FIRST_READ));
+      bytes = readAt(fd, 0, Math.min(size, FIRST_READ));
     } catch (error) {
       return { kind: 'unreadable', identity, problem: { code: 'unreadable', message: `The file could not be read (${errorCode(error)}).` } };
     }
     const format = detectFormat(bytes);
-    const base = { identity, fileSize: stats.size, actualSize: stats.blocks * 512, format };
+    const base = { identity, fileSize: size, actualSize: allocated, format };
     if (format !== 'qcow2') return { kind: 'image', image: { ...base, qcow2: null, snapshots: [], readProblems: [] } };
 
-    let decoding = decodeQcow2Header(bytes, stats.size);
-    if (decoding.needsBytes !== undefined) decoding = decodeQcow2Header(readAt(fd, 0, Math.min(decoding.needsBytes, stats.size)), stats.size);
+    let decoding = decodeQcow2Header(bytes, size);
+    if (decoding.needsBytes !== undefined) decoding = decodeQcow2Header(readAt(fd, 0, Math.min(decoding.needsBytes, size)), size);
     const { header, problems } = decoding;
     let snapshots: InternalSnapshot[] = [];
     if (header !== null && header.details.snapshotCount > 0) {
-      const table = readSnapshots(fd, header.details.snapshotsOffset, header.details.snapshotCount, stats.size);
+      const table = readSnapshots(fd, header.details.snapshotsOffset, header.details.snapshotCount, size);
       snapshots = table.snapshots;
       if (table.problem) problems.push(table.problem);
     }

@@ -37,9 +37,10 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) 
   return results;
 }
 
+/** The identity of an image file or block device at a path, or null when there is none. */
 function identityOf(path: string): string | null {
   const stats = statSync(path, { throwIfNoEntry: false });
-  return stats?.isFile() ? `${stats.dev}:${stats.ino}` : null;
+  return stats?.isFile() || stats?.isBlockDevice() ? `${stats.dev}:${stats.ino}` : null;
 }
 
 /** A file read but not yet linked; qemu-img's details may still be added. */
@@ -91,8 +92,7 @@ export async function scanPaths(host: Host, folders: readonly string[], extraFil
     await inBatches(await walkFolder(folder), (file) => add(file.path, file.folder, true));
   }
 
-  // Files that must be in the forest wherever they are (the disks of libvirt domains).
-  // Block devices and the like are left to libvirt: their headers need no reading here.
+  // Images that must be in the forest wherever they are (the disks of libvirt domains).
   await inBatches(extraFiles, (path) => {
     if (identityOf(path) !== null) add(path, null, false);
   });
