@@ -1,5 +1,5 @@
-import { Background, Controls, ReactFlow, type Edge, type NodeMouseHandler } from '@xyflow/react';
-import { useMemo } from 'react';
+import { Background, Controls, ReactFlow, useReactFlow, type Edge, type NodeMouseHandler } from '@xyflow/react';
+import { useEffect, useMemo } from 'react';
 import type { Domain } from '../../../shared/libvirt/model';
 import { layoutSnapshots, NOW_ID, SNAPSHOT_HEIGHT, SNAPSHOT_WIDTH, snapshotId } from '../../../shared/libvirt/snapshot-layout';
 import { fixedGeometry } from '../graph/geometry';
@@ -14,7 +14,16 @@ const GEOMETRY = fixedGeometry(SNAPSHOT_WIDTH, SNAPSHOT_HEIGHT);
 /** One domain's snapshot tree: roots on the left, the current snapshot marked, NOW hanging from it. */
 export function SnapshotTree({ domain }: { domain: Domain }) {
   const { selection, select } = useSelection();
+  const flow = useReactFlow();
   const layout = useMemo(() => layoutSnapshots(domain.snapshots), [domain.snapshots]);
+  const shape = layout.placed.map((place) => place.id).join('\n');
+
+  // A snapshot made meanwhile must not land off screen: the whole tree is shown again
+  // whenever its set of snapshots changes (not when only states or the current one do).
+  useEffect(() => {
+    const frame = requestAnimationFrame(() => void flow.fitView({ maxZoom: 1 }));
+    return () => cancelAnimationFrame(frame);
+  }, [shape, flow]);
   const byId = useMemo(() => new Map(domain.snapshots.map((snapshot) => [snapshotId(snapshot.name), snapshot])), [domain.snapshots]);
 
   const nodes = useMemo<TreeNode[]>(() => {
