@@ -72,6 +72,19 @@ test.describe('a folder of broken images', () => {
     await expect(node(page, 'made-in-terminal.qcow2')).toBeVisible({ timeout: 2000 });
   });
 
+  test('a watched folder deleted in a terminal is reported, and nothing else breaks', async ({ page, snaptree }) => {
+    const other = mkdtempSync(join(tmpdir(), 'snaptree-e2e-vanishing-'));
+    qemuImg('create', '-q', '-f', 'qcow2', join(other, 'doomed.qcow2'), '16M');
+    await page.goto(snaptree.url);
+    await watch(page, folder);
+    await watch(page, other);
+    await expect(node(page, 'doomed.qcow2')).toBeVisible();
+    rmSync(other, { recursive: true, force: true });
+    await expect(page.getByTestId('folder-error')).toContainText(`${other}: This path does not exist.`);
+    await expect(node(page, 'doomed.qcow2')).toHaveCount(0);
+    await expect(node(page, 'healthy.qcow2')).toBeVisible();
+  });
+
   test('watched folders are remembered across restarts', async ({ page }) => {
     const first = await serveSnaptree();
     await page.goto(first.url);

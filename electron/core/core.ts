@@ -59,6 +59,15 @@ export function createCore(host: Host, options: CoreOptions): Core {
     return settings;
   }
 
+  // Changes to the settings read, change and write them: one at a time, or two windows
+  // adding a folder at once would each write a list without the other's folder.
+  let settingsQueue: Promise<unknown> = Promise.resolve();
+  function oneAtATime<T>(change: () => Promise<T>): Promise<T> {
+    const next = settingsQueue.then(change, change);
+    settingsQueue = next.catch(() => undefined);
+    return next;
+  }
+
   async function connectionUris(): Promise<string[]> {
     const defaultUri = await host.defaultLibvirtUri();
     return [defaultUri, ...(await loadSettings()).connections.filter((uri) => uri !== defaultUri)];
@@ -100,19 +109,20 @@ export function createCore(host: Host, options: CoreOptions): Core {
       return report;
     },
     foldersList: async () => ({ folders: (await loadSettings()).watchedFolders }),
-    foldersAdd: async ({ path }) => addFolder(path),
-    foldersRemove: async ({ path }) => setFolders((await loadSettings()).watchedFolders.filter((folder) => folder !== path)),
+    foldersAdd: ({ path }) => oneAtATime(() => addFolder(path)),
+    foldersRemove: ({ path }) => oneAtATime(async () => setFolders((await loadSettings()).watchedFolders.filter((folder) => folder !== path))),
     folderChoose: async () => {
       if (!options.chooseFolder) throw new Refusal('There is no folder dialog in the browser: type the folder’s path instead.');
       return { path: await options.chooseFolder() };
     },
     forestGet: async () => (await started()).scannedForest(),
     inventoryGet: async () => ({ connections: (await (await started()).view()).connections }),
-    connectionsAdd: async ({ uri }) => {
-      const current = (await loadSettings()).connections;
-      return current.includes(uri) ? { uris: await connectionUris() } : setConnections([...current, uri]);
-    },
-    connectionsRemove: async ({ uri }) => setConnections((await loadSettings()).connections.filter((known) => known !== uri)),
+    connectionsAdd: ({ uri }) =>
+      oneAtATime(async () => {
+        const current = (await loadSettings()).connections;
+        return current.includes(uri) ? { uris: await connectionUris() } : setConnections([...current, uri]);
+      }),
+    connectionsRemove: ({ uri }) => oneAtATime(async () => setConnections((await loadSettings()).connections.filter((known) => known !== uri))),
     demoCreate: async () => {
       const folder = options.demoDir ?? defaultDemoDir();
       const qemuImg = await host.findProgram('qemu-img');
@@ -120,7 +130,7 @@ export function createCore(host: Host, options: CoreOptions): Core {
       const existing = await stat(folder).catch(() => null);
       // A demo made before is watched again as it is, never overwritten.
       if (existing === null) await createDemoWorkspace(host, qemuImg, folder);
-      await addFolder(folder);
+      await oneAtATime(() => addFolder(folder));
       return { folder };
     },
   };

@@ -12,7 +12,9 @@ export function WatchedFolders() {
 
   const submit = async (event: FormEvent): Promise<void> => {
     event.preventDefault();
-    if (await add(path)) setPath('');
+    const submitted = path;
+    // Cleared only if nobody typed another path meanwhile.
+    if (await add(submitted)) setPath((current) => (current === submitted ? '' : current));
   };
 
   return (

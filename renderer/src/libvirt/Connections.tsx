@@ -58,7 +58,8 @@ export function Connections() {
 
   const submit = async (event: FormEvent): Promise<void> => {
     event.preventDefault();
-    if (await addConnection(uri)) setUri('');
+    const submitted = uri;
+    if (await addConnection(submitted)) setUri((current) => (current === submitted ? '' : current));
   };
 
   return (

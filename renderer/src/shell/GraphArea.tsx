@@ -63,6 +63,11 @@ function Forest() {
     <>
       <Toolbar folders={folders} />
       {error && <div className="graph-error">The scan failed: {error}</div>}
+      {forest?.errors.map((problem) => (
+        <div key={problem.path} className="graph-error" data-testid="folder-error">
+          {problem.path}: {problem.message}
+        </div>
+      ))}
       {forest && forest.images.length === 0 && <div className="graph-note">No disk images in the watched folders yet.</div>}
       <div className="graph-canvas">{forest && <ForestGraph key={folderFilter ?? ''} images={images} />}</div>
     </>

@@ -1,0 +1,35 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createCore } from './core.js';
+import { LocalHost } from './host/local.js';
+
+let home: string;
+afterEach(() => rmSync(home, { recursive: true, force: true }));
+
+describe('the watched folders', () => {
+  it('keeps both folders when two windows add one at the same moment', async () => {
+    home = mkdtempSync(join(tmpdir(), 'snaptree-core-'));
+    const core = createCore(new LocalHost(), { mode: 'cli', configDir: join(home, 'config') });
+    const folders = ['a', 'b', 'c'].map((name) => mkdtempSync(join(home, `${name}-`)));
+    await Promise.all(folders.map((path) => core.handlers.foldersAdd({ path })));
+    expect((await core.handlers.foldersList({})).folders.sort()).toEqual([...folders].sort());
+    // And on disk, for the next start.
+    expect(JSON.parse(readFileSync(join(home, 'config', 'settings.json'), 'utf8')).watchedFolders.sort()).toEqual([...folders].sort());
+    core.close();
+  });
+
+  it('keeps an unreadable settings file aside instead of overwriting it', async () => {
+    home = mkdtempSync(join(tmpdir(), 'snaptree-core-'));
+    const config = join(home, 'config');
+    const first = createCore(new LocalHost(), { mode: 'cli', configDir: config });
+    await first.handlers.foldersAdd({ path: home });
+    first.close();
+    writeFileSync(join(config, 'settings.json'), '{ this is not json');
+    const second = createCore(new LocalHost(), { mode: 'cli', configDir: config });
+    expect((await second.handlers.foldersList({})).folders).toEqual([]);
+    expect(readFileSync(join(config, 'settings.json.unreadable'), 'utf8')).toBe('{ this is not json');
+    second.close();
+  });
+});
