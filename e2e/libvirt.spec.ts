@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { testDomains, virsh, type TestDomains } from '../electron/core/libvirt/domains.test-support';
 import { expect, serveSnaptree, test } from './snaptree';
@@ -77,6 +78,24 @@ test('a domain stopped in a terminal shows as shut off without a refresh', async
   await expect(entry).toContainText('running');
   virsh('destroy', other.name);
   await expect(entry).toContainText('shut off', { timeout: 1500 });
+});
+
+test('the event listener is started again when it dies, and what it missed is read', async ({ page, snaptree }) => {
+  const other = domains.define('listener', { start: true });
+  await page.goto(snaptree.url);
+  const entry = page.locator(`[data-domain="${other.name}"]`);
+  await expect(entry).toContainText('running');
+
+  // Only this test's own serve process's listener: found by its parent pid.
+  const listener = execFileSync('pgrep', ['-P', String(snaptree.pid), '-f', 'event --all --loop'], { encoding: 'utf8' }).trim();
+  expect(listener).toMatch(/^\d+$/);
+  process.kill(Number(listener), 'SIGKILL');
+  virsh('destroy', other.name);
+  // The restart waits 2 s, then reads everything again.
+  await expect(entry).toContainText('shut off', { timeout: 6000 });
+  const restarted = execFileSync('pgrep', ['-P', String(snaptree.pid), '-f', 'event --all --loop'], { encoding: 'utf8' }).trim();
+  expect(restarted).toMatch(/^\d+$/);
+  expect(restarted).not.toBe(listener);
 });
 
 test('without a reachable daemon the images are still shown, with the reason domains are missing', async ({ page }) => {

@@ -12,6 +12,8 @@ export interface ServedSnaptree {
   readonly token: string;
   /** The server's own config and data folders, created for it and removed afterwards. */
   readonly home: string;
+  /** The serve process, to find the processes it started (and only those). */
+  readonly pid: number;
 }
 
 const bin = fileURLToPath(new URL('../bin/snaptree.js', import.meta.url));
@@ -40,6 +42,7 @@ export async function serveSnaptree(env: NodeJS.ProcessEnv = {}, home = mkdtempS
     origin: parsed.origin,
     token: parsed.searchParams.get('token')!,
     home,
+    pid: child.pid!,
     stop: async (keepHome = false) => {
       await new Promise<void>((resolve) => {
         child.once('exit', () => resolve());
