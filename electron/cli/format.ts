@@ -1,3 +1,4 @@
+import { memoryKind, snapshotKind } from '../../shared/libvirt/describe.js';
 import type { Connection, Snapshot } from '../../shared/libvirt/model.js';
 import type { Forest, Image } from '../../shared/images/model.js';
 import { forestTree } from '../../shared/images/tree.js';
@@ -56,10 +57,8 @@ export function formatForest(forest: Forest): string {
 }
 
 function snapshotLine(snapshot: Snapshot): string {
-  const kinds = [...new Set(snapshot.disks.filter((disk) => disk.snapshot !== 'no').map((disk) => disk.snapshot))].join('+') || 'no disks';
-  const memory = snapshot.memory === 'no' ? 'disk only' : `memory ${snapshot.memory}`;
   const problems = snapshot.problems.map((problem) => `  ! ${problem.code}`).join('');
-  return `${snapshot.name}  (${kinds}, ${memory}, ${snapshot.state}, ${snapshot.createdAt})${snapshot.current ? '  * current' : ''}${problems}`;
+  return `${snapshot.name}  (${snapshotKind(snapshot)}, ${memoryKind(snapshot)}, ${snapshot.state}, ${snapshot.createdAt})${snapshot.current ? '  * current' : ''}${problems}`;
 }
 
 /** Each connection's domains with their disk chains and snapshot trees, NOW under the current snapshot. */

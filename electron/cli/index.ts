@@ -65,8 +65,8 @@ async function main(argv: string[]): Promise<number> {
         values.connect.length > 0 ? import('./libvirt.js') : null,
       ]);
       const connections = libvirt ? await libvirt.inventory(host, values.connect) : [];
-      const disks = connections.flatMap((connection) => connection.domains.flatMap((domain) => domain.disks.map((disk) => disk.activePath ?? '')));
-      const forest = await scanPaths(host, positionals.map((path) => resolve(path)), disks.filter((path) => path.startsWith('/')));
+      const disks = connections.flatMap((connection) => connection.domains.flatMap((domain) => domain.disks.flatMap((disk) => disk.activePath ?? [])));
+      const forest = await scanPaths(host, positionals.map((path) => resolve(path)), disks);
       if (forest.errors.length > 0) {
         for (const error of forest.errors) process.stderr.write(`snaptree: ${error.path}: ${error.message}\n`);
         return 2;

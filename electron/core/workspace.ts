@@ -80,7 +80,7 @@ export class Workspace {
     return this.libvirt
       .current()
       .flatMap((connection) => connection.domains.flatMap((domain) => domain.disks.map((disk) => disk.activePath)))
-      .filter((path): path is string => path !== null && path.startsWith('/'));
+      .filter((path): path is string => path !== null);
   }
 
   rescan(): Promise<Forest> {

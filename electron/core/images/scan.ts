@@ -93,8 +93,9 @@ export async function scanPaths(host: Host, folders: readonly string[], extraFil
   }
 
   // Images that must be in the forest wherever they are (the disks of libvirt domains).
+  // Only absolute paths: a network disk's `pool/volume` must not match a local file.
   await inBatches(extraFiles, (path) => {
-    if (identityOf(path) !== null) add(path, null, false);
+    if (path.startsWith('/') && identityOf(path) !== null) add(path, null, false);
   });
 
   // Details of formats we do not decode, from qemu-img itself.

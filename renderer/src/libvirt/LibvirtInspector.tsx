@@ -1,7 +1,7 @@
 import { baseName } from '../../../shared/format';
+import { memoryKind, snapshotKind } from '../../../shared/libvirt/describe';
 import type { Domain, LibvirtProblem } from '../../../shared/libvirt/model';
 import { useSelection } from '../shell/selection';
-import { memoryKind, snapshotKind } from './SnapshotNode';
 import { findDomain, useInventory } from './store';
 
 function Problems({ problems }: { problems: readonly LibvirtProblem[] }) {

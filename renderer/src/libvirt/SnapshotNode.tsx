@@ -1,19 +1,10 @@
 import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
 import { memo } from 'react';
+import { memoryKind, snapshotKind } from '../../../shared/libvirt/describe';
 import type { Domain, Snapshot } from '../../../shared/libvirt/model';
 
 export type SnapshotNodeData = { snapshot: Snapshot };
 export type SnapshotFlowNode = Node<SnapshotNodeData, 'snapshot'>;
-
-/** internal: inside the qcow2; external: a new overlay took the writes from that point. */
-export function snapshotKind(snapshot: Snapshot): string {
-  const kinds = new Set(snapshot.disks.filter((disk) => disk.snapshot !== 'no').map((disk) => disk.snapshot));
-  return kinds.size === 0 ? 'no disks' : [...kinds].join(' + ');
-}
-
-export function memoryKind(snapshot: Snapshot): string {
-  return snapshot.memory === 'no' ? 'disk only' : `with memory (${snapshot.memory})`;
-}
 
 export const SnapshotNode = memo(function SnapshotNode({ data, selected }: NodeProps<SnapshotFlowNode>) {
   const { snapshot } = data;
