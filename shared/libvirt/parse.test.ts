@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { changesInventory, parseEventLine } from './events.js';
-import { parseDominfo, parseDomainDisks, parseNameList, parseSnapshotXml, parseStateReason, parseUuidList } from './parse.js';
+import { parseDomainXml, parseNameList, parseSnapshotXml, parseStateReason, parseUuidList, savedDomainUuid } from './parse.js';
 
 /** Output captured from virsh 9.0 on a running TCG domain with int1, ext1 and mem1 snapshots. */
 const fixture = (name: string): string => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
@@ -10,16 +10,6 @@ describe('virsh parsers on captured output', () => {
   it('reads UUIDs from list --all --uuid', () => {
     expect(parseUuidList(fixture('list-all-uuid.txt'))).toEqual(['00000000-0000-4000-8000-000000000001']);
     expect(parseUuidList('\n')).toEqual([]);
-  });
-
-  it('reads name, UUID, state and persistence from dominfo', () => {
-    expect(parseDominfo(fixture('dominfo-running.txt'))).toEqual({
-      name: 'snaptree-probe-1',
-      uuid: '00000000-0000-4000-8000-000000000001',
-      state: 'running',
-      persistent: true,
-    });
-    expect(parseDominfo('')).toBeNull();
   });
 
   it('splits a state from its reason', () => {
@@ -34,8 +24,10 @@ describe('virsh parsers on captured output', () => {
     expect(parseNameList(fixture('snapshot-current-name.txt'))).toEqual(['mem1']);
   });
 
-  it('reads the whole live backingStore chain of a running disk', () => {
-    const [disk] = parseDomainDisks(fixture('dumpxml-running-after-snapshots.xml'));
+  it('reads the name, UUID and whole live backingStore chain of a running domain', () => {
+    const domain = parseDomainXml(fixture('dumpxml-running-after-snapshots.xml'));
+    expect(domain).toMatchObject({ name: 'snaptree-probe-1', uuid: '00000000-0000-4000-8000-000000000001' });
+    const [disk] = domain!.disks;
     expect(disk).toMatchObject({
       target: 'vda',
       device: 'disk',
@@ -50,8 +42,13 @@ describe('virsh parsers on captured output', () => {
   });
 
   it('reads the chain libvirt persisted after a live external snapshot', () => {
-    const [disk] = parseDomainDisks(fixture('dumpxml-inactive-after-snapshots.xml'));
+    const [disk] = parseDomainXml(fixture('dumpxml-inactive-after-snapshots.xml'))!.disks;
     expect(disk!.chain).toEqual(['/srv/vm/demo/d1.mem1.qcow2', '/srv/vm/demo/d1.ext1.qcow2', '/srv/vm/demo/d1.qcow2']);
+  });
+
+  it('reads no domain from what a failed dumpxml leaves', () => {
+    expect(parseDomainXml('')).toBeNull();
+    expect(parseDomainXml('error: failed to get domain')).toBeNull();
   });
 
   it('reads internal, disk-only and memory snapshots', () => {
@@ -77,6 +74,24 @@ describe('virsh parsers on captured output', () => {
       memoryFile: '/srv/vm/demo/mem1.mem',
     });
     expect(parseSnapshotXml('')).toBeNull();
+  });
+
+  it("reads libvirt's own metadata file of a snapshot, and whose it is", () => {
+    // /var/lib/libvirt/qemu/snapshot/<domain>/mem1.xml: a comment, then the snapshot XML
+    // with both saved definitions and the cookie.
+    const file = fixture('metadata-file-mem1.xml');
+    expect(parseSnapshotXml(file)).toEqual({
+      name: 'mem1',
+      description: 'before <the> "upgrade" & more',
+      parent: null,
+      state: 'running',
+      createdAt: expect.stringMatching(/^2026-11-22T/),
+      memory: 'external',
+      memoryFile: '/srv/vm/demo/mem1.mem',
+      disks: [{ target: 'vda', snapshot: 'external', file: '/srv/vm/demo/d1.mem1.qcow2' }],
+    });
+    expect(savedDomainUuid(file)).toBe('00000000-0000-4000-8000-000000000009');
+    expect(savedDomainUuid('<domainsnapshot><name>x</name></domainsnapshot>')).toBeNull();
   });
 });
 

@@ -40,19 +40,6 @@ export function parseUuidList(stdout: string): string[] {
     .filter((line) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(line));
 }
 
-/** `dominfo D`: `Key:   value` lines; the keys this needs are Name, UUID, State and Persistent. */
-export function parseDominfo(stdout: string): { name: string; uuid: string; state: string; persistent: boolean } | null {
-  const fields = new Map<string, string>();
-  for (const line of stdout.split('\n')) {
-    const match = /^([A-Za-z ()]+?):\s+(.*)$/.exec(line);
-    if (match) fields.set(match[1]!, match[2]!.trim());
-  }
-  const name = fields.get('Name');
-  const uuid = fields.get('UUID');
-  if (name === undefined || uuid === undefined) return null;
-  return { name, uuid, state: fields.get('State') ?? 'no state', persistent: fields.get('Persistent') === 'yes' };
-}
-
 /** `domstate D --reason`: `running (booted)`, `shut off (destroyed)`, `paused (from snapshot)`. */
 export function parseStateReason(stdout: string): { state: string; reason: string | null } | null {
   const match = /^(.+?)(?: \((.+)\))?\s*$/.exec(stdout.trim());
@@ -88,13 +75,17 @@ function diskXml(raw: string, index: number): string {
 }
 
 /**
- * The disks of a domain from `dumpxml`: live XML for a running domain (with the whole
- * `<backingStore>` chain QEMU has open), persistent XML when shut off.
+ * A domain from `dumpxml`: its name, UUID and disks; live XML for a running domain (with
+ * the whole `<backingStore>` chain QEMU has open), persistent XML when shut off. Null
+ * when it is no domain XML (virsh failed: the domain is gone).
  */
-export function parseDomainDisks(xml: string): DomainDisk[] {
-  const document = parser.parse(xml) as XmlNode;
-  const disks = (child(child(document, 'domain'), 'devices')?.disk ?? []) as XmlNode[];
-  return disks.map((disk, index) => {
+export function parseDomainXml(xml: string): { name: string; uuid: string; disks: DomainDisk[] } | null {
+  const domain = child(parser.parse(xml) as XmlNode, 'domain');
+  const name = text(domain, 'name');
+  const uuid = text(domain, 'uuid');
+  if (name === null || uuid === null) return null;
+  const disks = (child(domain, 'devices')?.disk ?? []) as XmlNode[];
+  return { name, uuid, disks: disks.map((disk, index) => {
     const active = sourcePath(child(disk, 'source'));
     return {
       target: attr(child(disk, 'target'), 'dev') ?? `disk${index}`,
@@ -107,7 +98,7 @@ export function parseDomainDisks(xml: string): DomainDisk[] {
       shareable: 'shareable' in disk,
       xml: diskXml(xml, index),
     };
-  });
+  }) };
 }
 
 export interface ParsedSnapshot {
@@ -138,7 +129,16 @@ function ownFields(xml: string): string {
 }
 
 /**
- * `snapshot-dumpxml D S`: the snapshot's own fields. Also reads the `<nodes>` wrapper
+ * The UUID of the domain definition saved inside a snapshot's XML: whose snapshot a
+ * metadata file really is. Null when the snapshot holds no definition.
+ */
+export function savedDomainUuid(xml: string): string | null {
+  return /<domain[\s>][\s\S]*?<uuid>([^<]+)<\/uuid>/.exec(xml)?.[1]?.trim() ?? null;
+}
+
+/**
+ * `snapshot-dumpxml D S`, or libvirt's own metadata file of the snapshot (the same XML
+ * under a comment): the snapshot's own fields. Also reads the `<nodes>` wrapper
  * that `--xpath … --wrap` prints.
  */
 export function parseSnapshotXml(xml: string): ParsedSnapshot | null {

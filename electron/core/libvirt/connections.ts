@@ -1,25 +1,14 @@
 import { existsSync, watch, type FSWatcher } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { changesInventory, parseEventLine } from '../../../shared/libvirt/events.js';
 import type { Connection } from '../../../shared/libvirt/model.js';
 import type { Host, LongRunning } from '../host/host.js';
 import { inventoryConnection, refreshDomains } from './inventory.js';
 import { SnapshotCache } from './snapshot-cache.js';
+import { snapshotMetadataRoot } from './snapshot-files.js';
 
 /** Events come in bursts (a snapshot pauses, saves, resumes): one refresh per burst. */
 const SETTLE_MS = 150;
 const RESTART_MS = 2000;
-
-/**
- * Where libvirt keeps snapshot metadata for a local URI. A disk-only snapshot raises
- * no domain event at all (seen with libvirt 9.0), but it writes a file here.
- */
-function snapshotMetadataRoot(uri: string): string | null {
-  if (uri === 'qemu:///system') return '/var/lib/libvirt/qemu';
-  if (uri === 'qemu:///session') return join(process.env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'libvirt', 'qemu');
-  return null;
-}
 
 function connecting(uri: string): Connection {
   return { uri, reachable: false, error: null, libvirtVersion: null, hypervisorVersion: null, externalSnapshotRevert: null, domains: [] };
@@ -110,8 +99,8 @@ export class LibvirtConnections {
           virsh === null
             ? { ...connecting(uri), error: 'virsh is not installed: install the package libvirt-clients' }
             : pending !== 'all' && previous?.reachable
-              ? await refreshDomains(this.host, virsh, previous, [...pending], entry.cache)
-              : await inventoryConnection(this.host, virsh, uri, entry.cache);
+              ? await refreshDomains(this.host, virsh, previous, [...pending], { cache: entry.cache })
+              : await inventoryConnection(this.host, virsh, uri, { cache: entry.cache });
         if (entry.stopped) return;
         entry.connection = connection;
       }
@@ -148,6 +137,8 @@ export class LibvirtConnections {
       }, RESTART_MS);
     });
 
+    // A disk-only snapshot raises no domain event at all (seen with libvirt 9.0), but it
+    // writes a metadata file.
     const root = snapshotMetadataRoot(uri);
     if (root !== null && existsSync(root) && entry.metadata === null) {
       try {

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Forest } from '../../../shared/images/model.js';
@@ -92,6 +92,33 @@ describe('the inventory of a real libvirt daemon', () => {
     }
   });
 
+  it("reads the same snapshots from libvirt's metadata files as from snapshot-dumpxml", async () => {
+    const fromFiles = await inventory();
+    const fromVirsh = await inventoryConnection(host, '/usr/bin/virsh', URI, { metadataRoot: null });
+    for (const name of [running.name, stopped.name]) {
+      expect(domainOf(fromFiles, name).snapshots.length).toBeGreaterThan(2);
+      expect(domainOf(fromFiles, name).snapshots).toEqual(domainOf(fromVirsh, name).snapshots);
+    }
+  });
+
+  it('takes a metadata file only when it is the snapshot of that very domain', async () => {
+    // A state folder of the test's own: one file of the snapshot as libvirt would write
+    // it, one under the snapshot's name but saved from another domain.
+    const root = join(domains.dir, 'libvirt-state');
+    const folder = join(root, 'snapshot', stopped.name);
+    mkdirSync(folder, { recursive: true });
+    const uuid = virsh('domuuid', stopped.name).trim();
+    const saved = (name: string) => virsh('snapshot-dumpxml', stopped.name, name);
+    writeFileSync(join(folder, 'off1.xml'), saved('off1').replace('<name>off1</name>', '<name>off1</name><description>from the file</description>'));
+    writeFileSync(join(folder, 'off2.xml'), saved('off2').replace('before upgrade', 'from a stranger').replaceAll(uuid, '00000000-0000-4000-8000-00000000dead'));
+    const connection = await inventoryConnection(host, '/usr/bin/virsh', URI, { metadataRoot: root });
+    const description = (name: string) => domainOf(connection, stopped.name).snapshots.find((s) => s.name === name)?.description;
+    expect(description('off1')).toBe('from the file');
+    expect(description('off2')).toBe('before upgrade');
+    // No file at all: virsh answers.
+    expect(description(HOSTILE)).toBe('quotes, a semicolon and a command');
+  });
+
   it('reads domains by UUID with their state, and the whole live chain of a running disk', async () => {
     const connection = await inventory();
     const domain = domainOf(connection, running.name);
@@ -174,16 +201,16 @@ describe('the inventory of a real libvirt daemon', () => {
 
   it('reads again only the domains an event named: a new snapshot joins, an undefined domain leaves', async () => {
     const cache = new SnapshotCache();
-    const before = await inventoryConnection(host, '/usr/bin/virsh', URI, cache);
+    const before = await inventoryConnection(host, '/usr/bin/virsh', URI, { cache });
     const extra = domains.define('short-lived');
     virsh('snapshot-create-as', stopped.name, 'after-event');
-    const after = await refreshDomains(host, '/usr/bin/virsh', before, [stopped.name, extra.name], cache);
+    const after = await refreshDomains(host, '/usr/bin/virsh', before, [stopped.name, extra.name], { cache });
     expect(domainOf(after, stopped.name).snapshots.map((s) => s.name)).toContain('after-event');
     expect(domainOf(after, extra.name).state).toBe('shut off');
     expect(domainOf(after, running.name)).toBe(domainOf(before, running.name));
 
     virsh('undefine', extra.name);
-    const gone = await refreshDomains(host, '/usr/bin/virsh', after, [extra.name], cache);
+    const gone = await refreshDomains(host, '/usr/bin/virsh', after, [extra.name], { cache });
     expect(gone.domains.some((domain) => domain.name === extra.name)).toBe(false);
     expect(gone.domains).toHaveLength(after.domains.length - 1);
   });
