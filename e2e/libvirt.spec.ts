@@ -3,6 +3,9 @@ import { join } from 'node:path';
 import { testDomains, virsh, type TestDomains } from '../electron/core/libvirt/domains.test-support';
 import { expect, serveSnaptree, test } from './snaptree';
 
+// The real daemon, with the domains these tests make.
+test.use({ libvirtUri: 'qemu:///system' });
+
 let domains: TestDomains;
 let guest: { name: string; disk: string };
 

@@ -19,12 +19,19 @@ export interface ServedSnaptree {
 const bin = fileURLToPath(new URL('../bin/snaptree.js', import.meta.url));
 
 /**
+ * libvirt's in-process test driver: one fixed domain, no daemon, nothing shared. Tests
+ * of the images use it, so that the domains (and their disks) that libvirt tests in the
+ * other worker make and remove never enter their forest.
+ */
+const PRIVATE_LIBVIRT = 'test:///default';
+
+/**
  * Starts the real `snaptree serve` and waits for the URL it prints. Its settings and
  * demo live in a fresh folder (`home`), so that no test sees another's or the user's.
  */
 export async function serveSnaptree(env: NodeJS.ProcessEnv = {}, home = mkdtempSync(join(tmpdir(), 'snaptree-e2e-home-'))): Promise<ServedSnaptree & { stop(keepHome?: boolean): Promise<void> }> {
   const child: ChildProcess = spawn(process.execPath, [bin, 'serve'], {
-    env: { ...process.env, XDG_CONFIG_HOME: join(home, 'config'), XDG_DATA_HOME: join(home, 'data'), ...env },
+    env: { ...process.env, LIBVIRT_DEFAULT_URI: PRIVATE_LIBVIRT, XDG_CONFIG_HOME: join(home, 'config'), XDG_DATA_HOME: join(home, 'data'), ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await new Promise<string>((resolve, reject) => {
@@ -53,13 +60,16 @@ export async function serveSnaptree(env: NodeJS.ProcessEnv = {}, home = mkdtempS
   };
 }
 
-/** A fresh `snaptree serve` for each test: no test sees another's folders. */
-export const test = base.extend<{ snaptree: ServedSnaptree }>({
+/**
+ * A fresh `snaptree serve` for each test: no test sees another's folders. Its default
+ * libvirt URI is private unless a spec asks for the real daemon with
+ * `test.use({ libvirtUri: 'qemu:///system' })`.
+ */
+export const test = base.extend<{ snaptree: ServedSnaptree; libvirtUri: string }>({
+  libvirtUri: [PRIVATE_LIBVIRT, { option: true }],
   snaptree: [
-    // Playwright reads the fixtures a function needs from its first parameter's pattern.
-    // eslint-disable-next-line no-empty-pattern
-    async ({}, use) => {
-      const served = await serveSnaptree();
+    async ({ libvirtUri }, use) => {
+      const served = await serveSnaptree({ LIBVIRT_DEFAULT_URI: libvirtUri });
       await use(served);
       await served.stop();
     },

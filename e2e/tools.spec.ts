@@ -1,6 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { expect, serveSnaptree, test } from './snaptree';
 
+// The real daemon, with the domains these tests make.
+test.use({ libvirtUri: 'qemu:///system' });
+
 const run = (argv: string[]): string => execFileSync(argv[0]!, argv.slice(1), { encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' } });
 
 test('the window opens with sidebar, graph, inspector and jobs, each saying what will appear', async ({ page, snaptree }) => {
