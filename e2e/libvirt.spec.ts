@@ -26,8 +26,11 @@ test('a domain shows its snapshot tree with the current one marked and NOW hangi
   const tree = page.getByRole('main', { name: 'Graph' });
   await expect(tree.locator('[data-snapshot="int1"]')).toContainText('internal');
   await expect(tree.locator('[data-snapshot="int1"]')).toContainText('with memory');
+  await expect(tree.locator('[data-snapshot="int1"]')).toContainText('· running');
   await expect(tree.locator('[data-snapshot="ext1"]')).toContainText('external');
   await expect(tree.locator('[data-snapshot="ext1"]')).toContainText('disk only');
+  // libvirt's "disk-snapshot" state means no run state was saved: not shown as one.
+  await expect(tree.locator('[data-snapshot="ext1"]')).not.toContainText('disk-snapshot');
   await expect(tree.locator('[data-snapshot="ext1"]')).toContainText('current');
   await expect(tree.locator('[data-snapshot="ext1"]')).toHaveAttribute('title', 'the first external one');
   await expect(tree.getByTestId('now-node')).toContainText('running');

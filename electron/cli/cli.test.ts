@@ -107,7 +107,7 @@ describe('snaptree scan --connect', () => {
 
     const text = await snaptree(['scan', '--connect', URI]);
     expect(text.stdout).toContain(`  ${guest.name}  (shut off`);
-    expect(text.stdout).toMatch(/first {2}\(internal, disk only, shutoff, .*\) {2}\* current\n\s+└─ NOW/);
+    expect(text.stdout).toMatch(/first {2}\(internal, disk only, shut off, .*\) {2}\* current\n\s+└─ NOW/);
   });
 
   it('says which connection failed, with exit code 1, and still prints the images', async () => {

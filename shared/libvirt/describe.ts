@@ -9,3 +9,23 @@ export function snapshotKind(snapshot: Snapshot): string {
 export function memoryKind(snapshot: Snapshot): string {
   return snapshot.memory === 'no' ? 'disk only' : `with memory (${snapshot.memory})`;
 }
+
+/**
+ * What the domain was doing when the snapshot was taken, in words; null for a disk-only
+ * snapshot, for which libvirt records `disk-snapshot` whatever the domain was doing
+ * (`memoryKind` already says "disk only").
+ */
+export function snapshotStateLabel(snapshot: Snapshot): string | null {
+  switch (snapshot.state) {
+    case 'disk-snapshot':
+      return null;
+    case 'shutoff':
+      return 'shut off';
+    case 'pmsuspended':
+      return 'suspended by the guest';
+    case 'nostate':
+      return 'no state';
+    default:
+      return snapshot.state;
+  }
+}

@@ -1,5 +1,5 @@
 import { baseName } from '../../../shared/format';
-import { memoryKind, snapshotKind } from '../../../shared/libvirt/describe';
+import { memoryKind, snapshotKind, snapshotStateLabel } from '../../../shared/libvirt/describe';
 import type { Domain, LibvirtProblem } from '../../../shared/libvirt/model';
 import { useSelection } from '../shell/selection';
 import { findDomain, useInventory } from './store';
@@ -109,10 +109,12 @@ export function SnapshotInspector({ uuid, name }: { uuid: string; name: string }
           <dt>Taken</dt>
           <dd>{new Date(snapshot.createdAt).toLocaleString()}</dd>
         </div>
-        <div className="fact">
-          <dt>Domain was</dt>
-          <dd>{snapshot.state}</dd>
-        </div>
+        {snapshotStateLabel(snapshot) && (
+          <div className="fact">
+            <dt>Domain was</dt>
+            <dd>{snapshotStateLabel(snapshot)}</dd>
+          </div>
+        )}
         <div className="fact">
           <dt>Kind</dt>
           <dd>

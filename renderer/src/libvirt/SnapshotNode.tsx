@@ -1,6 +1,6 @@
 import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
 import { memo } from 'react';
-import { memoryKind, snapshotKind } from '../../../shared/libvirt/describe';
+import { memoryKind, snapshotKind, snapshotStateLabel } from '../../../shared/libvirt/describe';
 import type { Domain, Snapshot } from '../../../shared/libvirt/model';
 
 export type SnapshotNodeData = { snapshot: Snapshot };
@@ -18,7 +18,7 @@ export const SnapshotNode = memo(function SnapshotNode({ data, selected }: NodeP
         {snapshot.current && <span className="current-badge">current</span>}
       </div>
       <div className="image-sizes">
-        {new Date(snapshot.createdAt).toLocaleString()} · {snapshot.state}
+        {[new Date(snapshot.createdAt).toLocaleString(), snapshotStateLabel(snapshot)].filter(Boolean).join(' · ')}
       </div>
       <div className="image-badges">
         <span className={`badge kind-${snapshotKind(snapshot).split(' ')[0]}`}>{snapshotKind(snapshot)}</span>
