@@ -58,7 +58,7 @@ export function formatForest(forest: Forest): string {
 
 function snapshotLine(snapshot: Snapshot): string {
   const problems = snapshot.problems.map((problem) => `  ! ${problem.code}`).join('');
-  return `${snapshot.name}  (${[snapshotKind(snapshot), memoryKind(snapshot), snapshotStateLabel(snapshot), snapshot.createdAt].filter(Boolean).join(', ')})${snapshot.current ? '  * current' : ''}${problems}`;
+  return `${snapshot.name}  (${snapshotKind(snapshot)}, ${memoryKind(snapshot)}, ${snapshotStateLabel(snapshot)}, ${snapshot.createdAt})${snapshot.current ? '  * current' : ''}${problems}`;
 }
 
 /** Each connection's domains with their disk chains and snapshot trees, NOW under the current snapshot. */

@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { localDomainDisks } from '../../shared/libvirt/local.js';
 import { LocalHost } from '../core/host/local.js';
 
 // Each verb loads only what it uses: a scan answers before zod, execa or ws are loaded.
@@ -65,8 +66,7 @@ async function main(argv: string[]): Promise<number> {
         values.connect.length > 0 ? import('./libvirt.js') : null,
       ]);
       const connections = libvirt ? await libvirt.inventory(host, values.connect) : [];
-      const disks = connections.flatMap((connection) => connection.domains.flatMap((domain) => domain.disks.flatMap((disk) => disk.activePath ?? [])));
-      const forest = await scanPaths(host, positionals.map((path) => resolve(path)), disks);
+      const forest = await scanPaths(host, positionals.map((path) => resolve(path)), localDomainDisks(connections));
       if (forest.errors.length > 0) {
         for (const error of forest.errors) process.stderr.write(`snaptree: ${error.path}: ${error.message}\n`);
         return 2;

@@ -1,5 +1,6 @@
 import type { Forest } from '../../shared/images/model.js';
 import { linkInventory, type Linked } from '../../shared/libvirt/link.js';
+import { localDomainDisks } from '../../shared/libvirt/local.js';
 import type { Connection } from '../../shared/libvirt/model.js';
 import type { Host } from './host/host.js';
 import { scanPaths } from './images/scan.js';
@@ -77,10 +78,7 @@ export class Workspace {
 
   /** Paths of the layers QEMU writes to: scanned too, so that chains outside the folders show. */
   private domainDisks(): string[] {
-    return this.libvirt
-      .current()
-      .flatMap((connection) => connection.domains.flatMap((domain) => domain.disks.map((disk) => disk.activePath)))
-      .filter((path): path is string => path !== null);
+    return localDomainDisks(this.libvirt.current());
   }
 
   rescan(): Promise<Forest> {

@@ -11,14 +11,14 @@ export function memoryKind(snapshot: Snapshot): string {
 }
 
 /**
- * What the domain was doing when the snapshot was taken, in words; null for a disk-only
- * snapshot, for which libvirt records `disk-snapshot` whatever the domain was doing
- * (`memoryKind` already says "disk only").
+ * What the domain was doing when the snapshot was taken, in words. libvirt records
+ * `disk-snapshot` for a disk-only snapshot of a running or paused domain (seen with 9.0;
+ * one of a shut-off domain records `shutoff`).
  */
-export function snapshotStateLabel(snapshot: Snapshot): string | null {
+export function snapshotStateLabel(snapshot: Snapshot): string {
   switch (snapshot.state) {
     case 'disk-snapshot':
-      return null;
+      return 'running or paused';
     case 'shutoff':
       return 'shut off';
     case 'pmsuspended':

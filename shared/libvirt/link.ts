@@ -6,6 +6,7 @@
  */
 import { baseName } from '../format.js';
 import type { Image, Problem } from '../images/model.js';
+import { disksAreLocal } from './local.js';
 import type { Connection, Domain, DomainDisk, LibvirtProblem, Snapshot } from './model.js';
 
 export type Canonical = (path: string) => string | null;
@@ -37,9 +38,11 @@ function stateOfSnapshot(snapshot: Snapshot, chains: ReadonlyMap<string, (string
         });
       }
     } else if (disk.snapshot === 'internal') {
-      const carrier = chain.map(imageAt).find((image) => image?.snapshots.some((internal) => internal.name === snapshot.name));
+      const read = chain.map(imageAt).filter((image) => image !== undefined);
+      const carrier = read.find((image) => image.snapshots.some((internal) => internal.name === snapshot.name));
       if (carrier) stateFiles.push(carrier.path);
-      else {
+      // No image of the chain was read (a disk on another host, a network disk): cannot tell.
+      else if (read.length > 0) {
         problems.push({
           code: 'stale-snapshot',
           message: `No image in ${disk.target}'s chain holds an internal snapshot named "${snapshot.name}" any more: libvirt's record of it is stale.`,
@@ -71,38 +74,30 @@ function chainMismatch(disk: DomainDisk, chain: (string | null)[], imageAt: (can
   return null;
 }
 
+/**
+ * A connection on another host names files there: its paths are compared as libvirt
+ * wrote them, and no image here is linked to it or judged by it.
+ */
+const remotePath: Canonical = (path) => path;
+const noImage = (): Image | undefined => undefined;
+
 export function linkInventory(images: readonly Image[], connections: readonly Connection[], canonical: Canonical): Linked {
   const byCanonical = new Map<string, Image>();
   for (const image of images) {
     const canon = canonical(image.path);
     if (canon !== null) byCanonical.set(canon, image);
   }
-  const imageAt = (canon: string | null): Image | undefined => (canon === null ? undefined : byCanonical.get(canon));
+  const localImageAt = (canon: string | null): Image | undefined => (canon === null ? undefined : byCanonical.get(canon));
   const usedBy = new Map<string, Image['usedBy']>();
 
-  const linkedConnections = connections.map((connection) => ({
-    ...connection,
-    domains: connection.domains.map((domain): Domain => {
-      const chains = new Map(domain.disks.map((disk) => [disk.target, disk.chain.map(canonical)]));
-      const problems: LibvirtProblem[] = [];
-      for (const disk of domain.disks) {
-        const chain = chains.get(disk.target)!;
-        chain.forEach((canon, level) => {
-          const image = imageAt(canon);
-          if (!image) return;
-          const list = usedBy.get(image.path) ?? [];
-          list.push({ domain: domain.name, uuid: domain.uuid, target: disk.target, active: level === 0 });
-          usedBy.set(image.path, list);
-        });
-        const mismatch = chainMismatch(disk, chain, imageAt, canonical);
-        if (mismatch) problems.push(mismatch);
-      }
-      return { ...domain, problems, snapshots: domain.snapshots.map((snapshot) => stateOfSnapshot(snapshot, chains, imageAt, canonical)) };
-    }),
-  }));
+  const linkedConnections = connections.map((connection) => {
+    const local = disksAreLocal(connection.uri);
+    return { ...connection, domains: connection.domains.map((domain) => linkDomain(domain, local ? canonical : remotePath, local ? localImageAt : noImage, usedBy)) };
+  });
 
-  // An overlay that nothing uses: no domain, and no image built on it.
-  const libvirtKnown = connections.some((connection) => connection.reachable);
+  // An overlay that nothing uses: no domain, and no image built on it. Only a daemon on
+  // this machine can say that no domain uses a file here.
+  const libvirtKnown = connections.some((connection) => connection.reachable && disksAreLocal(connection.uri));
   const backing = new Set(images.map((image) => image.backing?.image).filter((path): path is string => Boolean(path)));
   const linkedImages = images.map((image): Image => {
     const users = usedBy.get(image.path) ?? [];
@@ -116,4 +111,23 @@ export function linkInventory(images: readonly Image[], connections: readonly Co
     return { ...image, usedBy: users, problems };
   });
   return { images: linkedImages, connections: linkedConnections };
+}
+
+/** One domain: the images its disks use (recorded in `usedBy`), its chain problems, each snapshot's state files and problems. */
+function linkDomain(domain: Domain, canonical: Canonical, imageAt: (canon: string | null) => Image | undefined, usedBy: Map<string, Image['usedBy']>): Domain {
+  const chains = new Map(domain.disks.map((disk) => [disk.target, disk.chain.map(canonical)]));
+  const problems: LibvirtProblem[] = [];
+  for (const disk of domain.disks) {
+    const chain = chains.get(disk.target)!;
+    chain.forEach((canon, level) => {
+      const image = imageAt(canon);
+      if (!image) return;
+      const list = usedBy.get(image.path) ?? [];
+      list.push({ domain: domain.name, uuid: domain.uuid, target: disk.target, active: level === 0 });
+      usedBy.set(image.path, list);
+    });
+    const mismatch = chainMismatch(disk, chain, imageAt, canonical);
+    if (mismatch) problems.push(mismatch);
+  }
+  return { ...domain, problems, snapshots: domain.snapshots.map((snapshot) => stateOfSnapshot(snapshot, chains, imageAt, canonical)) };
 }

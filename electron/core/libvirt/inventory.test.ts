@@ -156,6 +156,19 @@ describe('the inventory of a real libvirt daemon', () => {
     expect(domain.problems).toEqual([]);
   });
 
+  it('links nothing here to a connection on another host, and reports no file of it missing', async () => {
+    // The same domains as a daemon on another host would list them: their paths name
+    // files there, even where a file of that name exists here.
+    const connection = { ...(await inventory()), uri: 'qemu+ssh://kvm1.example/system' };
+    const forest = await scanPaths(host, [domains.dir], []);
+    const result = linkInventory(forest.images, [connection], canonicalPaths());
+    expect(result.images.flatMap((image) => image.usedBy)).toEqual([]);
+    expect(result.images.flatMap((image) => image.problems).map((problem) => problem.code)).not.toContain('orphan-overlay');
+    const domain = domainOf(result.connections[0]!, running.name);
+    expect(domain.snapshots.map((snapshot) => [snapshot.name, snapshot.stateFiles, snapshot.problems])).toEqual(domain.snapshots.map((snapshot) => [snapshot.name, [], []]));
+    expect(domain.problems).toEqual([]);
+  });
+
   it('shows the snapshots as stale after a manual blockcommit behind its back', async () => {
     virsh('blockcommit', running.name, 'vda', '--active', '--pivot', '--wait');
     const { domain, forest } = await linked();

@@ -109,12 +109,10 @@ export function SnapshotInspector({ uuid, name }: { uuid: string; name: string }
           <dt>Taken</dt>
           <dd>{new Date(snapshot.createdAt).toLocaleString()}</dd>
         </div>
-        {snapshotStateLabel(snapshot) && (
-          <div className="fact">
-            <dt>Domain was</dt>
-            <dd>{snapshotStateLabel(snapshot)}</dd>
-          </div>
-        )}
+        <div className="fact">
+          <dt>Domain was</dt>
+          <dd>{snapshotStateLabel(snapshot)}</dd>
+        </div>
         <div className="fact">
           <dt>Kind</dt>
           <dd>
@@ -149,6 +147,7 @@ export function SnapshotInspector({ uuid, name }: { uuid: string; name: string }
           </li>
         ))}
       </ul>
+      {snapshot.stateFiles.length === 0 && <p className="explain">No image read on this machine holds it: its files are on the domain's host, or gone.</p>}
       <h3>Disks at this snapshot</h3>
       <ul className="overlay-list">
         {snapshot.disks.map((disk) => (

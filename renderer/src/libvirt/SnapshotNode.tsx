@@ -18,7 +18,7 @@ export const SnapshotNode = memo(function SnapshotNode({ data, selected }: NodeP
         {snapshot.current && <span className="current-badge">current</span>}
       </div>
       <div className="image-sizes">
-        {[new Date(snapshot.createdAt).toLocaleString(), snapshotStateLabel(snapshot)].filter(Boolean).join(' · ')}
+        {new Date(snapshot.createdAt).toLocaleString()} · {snapshotStateLabel(snapshot)}
       </div>
       <div className="image-badges">
         <span className={`badge kind-${snapshotKind(snapshot).split(' ')[0]}`}>{snapshotKind(snapshot)}</span>
