@@ -108,6 +108,13 @@ describe('snaptree scan --connect', () => {
     const text = await snaptree(['scan', '--connect', URI]);
     expect(text.stdout).toContain(`  ${guest.name}  (shut off`);
     expect(text.stdout).toMatch(/first {2}\(internal, disk only, shut off, .*\) {2}\* current\n\s+└─ NOW/);
+    expect(text.stdout).toMatch(new RegExp(`^${URI}  \\(libvirt \\d+\\.\\d+\\.\\d+, QEMU \\d+\\.\\d+`, 'm'));
+  });
+
+  it('names the hypervisor the driver reports', async () => {
+    // libvirt's in-process test driver: no daemon, one fixed domain.
+    const { stdout } = await snaptree(['scan', '--connect', 'test:///default']);
+    expect(stdout).toMatch(/^test:\/\/\/default {2}\(libvirt \d+\.\d+\.\d+, TEST \d/m);
   });
 
   it('says which connection failed, with exit code 1, and still prints the images', async () => {

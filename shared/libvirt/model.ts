@@ -71,6 +71,8 @@ export const Connection = z.object({
   /** libvirt's own words when the connection failed. */
   error: z.string().nullable(),
   libvirtVersion: z.string().nullable(),
+  /** The driver's hypervisor as virsh names it (`QEMU`), and its version. */
+  hypervisor: z.string().nullable(),
   hypervisorVersion: z.string().nullable(),
   externalSnapshotRevert: z.boolean().nullable(),
   domains: z.array(Domain),

@@ -11,7 +11,7 @@ const SETTLE_MS = 150;
 const RESTART_MS = 2000;
 
 function connecting(uri: string): Connection {
-  return { uri, reachable: false, error: null, libvirtVersion: null, hypervisorVersion: null, externalSnapshotRevert: null, domains: [] };
+  return { uri, reachable: false, error: null, libvirtVersion: null, hypervisor: null, hypervisorVersion: null, externalSnapshotRevert: null, domains: [] };
 }
 
 interface Watched {

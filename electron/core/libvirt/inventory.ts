@@ -26,7 +26,7 @@ function reader(host: Host, virsh: string, uri: string, options: InventoryOption
 }
 
 function unreachable(uri: string, error: string): Connection {
-  return { uri, reachable: false, error, libvirtVersion: null, hypervisorVersion: null, externalSnapshotRevert: null, domains: [] };
+  return { uri, reachable: false, error, libvirtVersion: null, hypervisor: null, hypervisorVersion: null, externalSnapshotRevert: null, domains: [] };
 }
 
 /**
@@ -53,6 +53,7 @@ export async function inventoryConnection(host: Host, virsh: string, uri: string
     reachable: true,
     error: null,
     libvirtVersion: version.daemon,
+    hypervisor: version.hypervisor,
     hypervisorVersion: version.hypervisorVersion,
     externalSnapshotRevert: canRevertExternalSnapshots(capabilities),
     domains: sortByName(await readDomains(read, uuids)),
