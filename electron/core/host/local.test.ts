@@ -33,6 +33,21 @@ describe('LocalHost.run against real processes', () => {
     expect(await readdir(dir)).toEqual([]);
   });
 
+  it('collects megabytes of output through a file the child writes, and leaves no file behind', async () => {
+    const scratch = await mkdtemp(join(dir, 'tmp-'));
+    const previous = process.env.TMPDIR;
+    process.env.TMPDIR = scratch;
+    try {
+      const result = await host.run({ argv: [node, '-e', 'process.stdout.write("x".repeat(3_000_000) + "end")'], largeOutput: true });
+      expect(result.stdout).toHaveLength(3_000_003);
+      expect(result.stdout.endsWith('xend')).toBe(true);
+      expect(await readdir(scratch)).toEqual([]);
+    } finally {
+      if (previous === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = previous;
+    }
+  });
+
   it('runs every tool in the C locale so that parsers see English', async () => {
     const { stdout } = await host.run({ argv: [node, '-e', 'process.stdout.write(process.env.LC_ALL)'] });
     expect(stdout).toBe('C');

@@ -1,11 +1,37 @@
-import { access, constants, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { access, constants, open, readFile, unlink, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { HostCommandError, type Host, type HostCommand, type HostResult, type LongRunning } from './host.js';
 
 const DEFAULT_TIMEOUT_MS = 60_000;
 /** Daemons and admin tools live in sbin, which a desktop user's PATH often leaves out. */
 const SBIN_DIRS = ['/usr/local/sbin', '/usr/sbin', '/sbin'];
+
+/**
+ * A temporary file already unlinked: the child writes into it through the descriptor,
+ * and nothing is left behind even when this process is killed mid-command.
+ */
+async function unlinkedFile(): Promise<FileHandle> {
+  const path = join(tmpdir(), `snaptree-out-${randomBytes(6).toString('hex')}`);
+  const handle = await open(path, 'wx+', 0o600);
+  await unlink(path);
+  return handle;
+}
+
+/** Everything in the file, from its start (the child moved the shared offset to its end). */
+async function readAll(handle: FileHandle): Promise<string> {
+  const { size } = await handle.stat();
+  const buffer = Buffer.alloc(size);
+  let filled = 0;
+  while (filled < size) {
+    const { bytesRead } = await handle.read(buffer, filled, size - filled, filled);
+    if (bytesRead === 0) break;
+    filled += bytesRead;
+  }
+  return buffer.toString('utf8', 0, filled);
+}
 
 /** The machine Snaptree runs on. */
 export class LocalHost implements Host {
@@ -16,9 +42,12 @@ export class LocalHost implements Host {
     const okExitCodes = command.okExitCodes ?? [0];
     // Loaded on first use: a scan that runs no process should not pay for loading it.
     const { execa } = await import('execa');
-    const outputFile = command.largeOutput ? join(await mkdtemp(join(tmpdir(), 'snaptree-out-')), 'stdout') : null;
+    const output = command.largeOutput ? await unlinkedFile() : null;
     const result = await execa(program, args, {
-      stdout: outputFile === null ? 'pipe' : { file: outputFile },
+      // A stream with a descriptor is handed to the child as it is: the child writes the
+      // file itself. Given the path, execa would copy every chunk through this process
+      // (measured: 0.3–0.5 s of this process's CPU for 3.4 MB of virsh output).
+      stdout: output === null ? 'pipe' : createWriteStream('', { fd: output.fd, autoClose: false }),
       // Every string virsh prints is translatable; parsers need the C locale.
       env: { LC_ALL: 'C', LANG: 'C' },
       extendEnv: true,
@@ -29,9 +58,8 @@ export class LocalHost implements Host {
       stripFinalNewline: false,
     });
     let stdout = typeof result.stdout === 'string' ? result.stdout : '';
-    if (outputFile !== null) {
-      stdout = await readFile(outputFile, 'utf8').catch(() => '');
-      await rm(dirname(outputFile), { recursive: true, force: true });
+    if (output !== null) {
+      stdout = await readAll(output).finally(() => output.close());
     }
     const stderr = typeof result.stderr === 'string' ? result.stderr : '';
     const fail = (reason: HostCommandError['reason'], summary: string): never => {
