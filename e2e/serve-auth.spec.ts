@@ -1,3 +1,6 @@
+import { execFileSync } from 'node:child_process';
+import { connect } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import WebSocket from 'ws';
 import { expect, test } from './snaptree';
 
@@ -34,8 +37,45 @@ test('pages answer 401 without the token or with a wrong one', async ({ request,
   expect(await page.text()).toContain('<div id="root">');
 });
 
+/** Tries a TCP connection: 'open' when something accepts it, else the error's code (ECONNREFUSED). */
+function tryConnect(host: string, port: number): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port, timeout: 5000 });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve('open');
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve('timeout');
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? String(error)));
+  });
+}
+
+/** The local addresses (`127.0.0.1:41235`) of the TCP sockets a process listens on, from `ss`. */
+function listeningAddresses(pid: number): string[] {
+  return execFileSync('ss', ['-Hltnp'], { encoding: 'utf8' })
+    .split('\n')
+    .filter((line) => line.includes(`pid=${pid},`))
+    .map((line) => line.trim().split(/\s+/)[3]!);
+}
+
 test('the server listens on 127.0.0.1 only', async ({ snaptree }) => {
+  const port = Number(new URL(snaptree.origin).port);
   expect(new URL(snaptree.url).hostname).toBe('127.0.0.1');
+  expect(await tryConnect('127.0.0.1', port)).toBe('open');
+  // Bound to 0.0.0.0 (or ::), the server would also answer on the machine's other addresses.
+  const outside = Object.values(networkInterfaces())
+    .flat()
+    .find((address) => address?.family === 'IPv4' && !address.internal);
+  if (outside) {
+    expect(await tryConnect(outside.address, port)).toBe('ECONNREFUSED');
+  } else {
+    const addresses = listeningAddresses(snaptree.pid);
+    expect(addresses).toContain(`127.0.0.1:${port}`);
+    expect(addresses.filter((address) => !address.startsWith('127.0.0.1:'))).toEqual([]);
+  }
 });
 
 test('the API socket refuses a missing token, a wrong token and a foreign origin', async ({ snaptree }) => {
