@@ -113,9 +113,28 @@ export function linkInventory(images: readonly Image[], connections: readonly Co
   return { images: linkedImages, connections: linkedConnections };
 }
 
+/**
+ * The files of a disk's chain, active layer first. libvirt lists the whole chain for a
+ * running domain; a persistent definition may name the active layer alone (a domain
+ * never started since its disk-only snapshots), and then the image headers say the rest.
+ */
+function diskChain(disk: DomainDisk, canonical: Canonical, imageAt: (canon: string | null) => Image | undefined): (string | null)[] {
+  const chain = disk.chain.map(canonical);
+  if (chain.length !== 1) return chain;
+  const seen = new Set(chain);
+  for (let image = imageAt(chain[0]!); image?.backing?.image; ) {
+    const below = canonical(image.backing.image);
+    if (below === null || seen.has(below)) break;
+    chain.push(below);
+    seen.add(below);
+    image = imageAt(below);
+  }
+  return chain;
+}
+
 /** One domain: the images its disks use (recorded in `usedBy`), its chain problems, each snapshot's state files and problems. */
 function linkDomain(domain: Domain, canonical: Canonical, imageAt: (canon: string | null) => Image | undefined, usedBy: Map<string, Image['usedBy']>): Domain {
-  const chains = new Map(domain.disks.map((disk) => [disk.target, disk.chain.map(canonical)]));
+  const chains = new Map(domain.disks.map((disk) => [disk.target, diskChain(disk, canonical, imageAt)]));
   const problems: LibvirtProblem[] = [];
   for (const disk of domain.disks) {
     const chain = chains.get(disk.target)!;

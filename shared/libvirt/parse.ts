@@ -14,7 +14,8 @@ const parser = new XMLParser({
   isArray: (name) => name === 'disk',
   parseTagValue: false,
   parseAttributeValue: false,
-  trimValues: true,
+  // Names are kept exactly: libvirt accepts a snapshot named " padded ".
+  trimValues: false,
 });
 
 const attr = (node: unknown, name: string): string | null => {
@@ -82,7 +83,7 @@ function diskXml(raw: string, index: number): string {
 export function parseDomainXml(xml: string): { name: string; uuid: string; disks: DomainDisk[] } | null {
   const domain = child(parser.parse(xml) as XmlNode, 'domain');
   const name = text(domain, 'name');
-  const uuid = text(domain, 'uuid');
+  const uuid = text(domain, 'uuid')?.trim() ?? null;
   if (name === null || uuid === null) return null;
   const disks = (child(domain, 'devices')?.disk ?? []) as XmlNode[];
   return { name, uuid, disks: disks.map((disk, index) => {
@@ -160,7 +161,7 @@ export function parseSnapshotXml(xml: string): ParsedSnapshot | null {
     name,
     description: text(root, 'description'),
     parent: text(child(root, 'parent'), 'name'),
-    state: text(root, 'state') ?? 'unknown',
+    state: text(root, 'state')?.trim() ?? 'unknown',
     createdAt: new Date(seconds * 1000).toISOString(),
     memory: memory === 'internal' || memory === 'external' ? memory : 'no',
     memoryFile: attr(child(root, 'memory'), 'file'),

@@ -21,18 +21,22 @@ let stopped: { name: string; disk: string };
 async function inventory(): Promise<Connection> {
   return inventoryConnection(host, '/usr/bin/virsh', URI);
 }
+/** The active layers of this test's own domains: other domains of the host are not ours to read. */
+function ownDisks(connection: Connection): string[] {
+  return connection.domains.filter((domain) => domain.name.startsWith(`${domains.prefix}-`)).flatMap((domain) => domain.disks.flatMap((disk) => disk.activePath ?? []));
+}
 function domainOf(connection: Connection, name: string): Domain {
   const domain = connection.domains.find((candidate) => candidate.name === name);
   if (!domain) throw new Error(`${name} not in the inventory`);
   return domain;
 }
-async function linked(): Promise<{ forest: Forest; domain: Domain; stoppedDomain: Domain }> {
+async function linked(): Promise<{ forest: Forest; connection: Connection; domain: Domain; stoppedDomain: Domain }> {
   const connection = await inventory();
-  const disks = connection.domains.flatMap((domain) => domain.disks.map((disk) => disk.activePath!));
-  const forest = await scanPaths(host, [domains.dir], disks);
+  const forest = await scanPaths(host, [domains.dir], ownDisks(connection));
   const result = linkInventory(forest.images, [connection], canonicalPaths());
   return {
     forest: { ...forest, images: result.images },
+    connection: result.connections[0]!,
     domain: domainOf(result.connections[0]!, running.name),
     stoppedDomain: domainOf(result.connections[0]!, stopped.name),
   };
@@ -49,6 +53,9 @@ beforeAll(() => {
   stopped = domains.define('stopped');
   virsh('snapshot-create-as', stopped.name, 'off1');
   virsh('snapshot-create-as', stopped.name, 'off2', 'before upgrade');
+  // Names virsh would take for options, and spaces at both ends: libvirt accepts both.
+  virsh('snapshot-create-as', '--domain', stopped.name, '--name', '--x');
+  virsh('snapshot-create-as', '--domain', stopped.name, '--name', ' padded ');
   // A name virsh's own command parser must not split or run: batch mode parses it.
   virsh('snapshot-create-as', stopped.name, HOSTILE, 'quotes, a semicolon and a command');
 }, 120_000);
@@ -56,9 +63,9 @@ afterAll(() => domains?.remove());
 
 /** What virsh says of one snapshot, asked one command at a time. */
 function virshSnapshot(domain: string, name: string) {
-  const info = virsh('snapshot-info', domain, name);
+  const info = virsh('snapshot-info', '--domain', domain, '--snapshotname', name);
   const field = (key: string) => new RegExp(`^${key}:\\s+(.*)$`, 'm').exec(info)?.[1]?.trim();
-  const xml = virsh('snapshot-dumpxml', domain, name);
+  const xml = virsh('snapshot-dumpxml', '--domain', domain, '--snapshotname', name);
   // Only the snapshot's own <disks>, not the saved domain definitions that follow them.
   const own = /<disks>([\s\S]*?)<\/disks>/.exec(xml)?.[1] ?? '';
   const disks = [...own.matchAll(/<disk name='(\w+)' snapshot='(\w+)'[^>]*?(\/>|>([\s\S]*?)<\/disk>)/g)].map((m) => ({
@@ -68,7 +75,8 @@ function virshSnapshot(domain: string, name: string) {
   }));
   return {
     name,
-    parent: field('Parent') === '-' ? null : (field('Parent') ?? null),
+    // From the XML: snapshot-info pads its columns, which hides spaces around a name.
+    parent: /<parent>\s*<name>([^<]*)<\/name>/.exec(xml)?.[1] ?? null,
     state: field('State'),
     current: field('Current') === 'yes',
     memory: /<memory snapshot='(\w+)'/.exec(xml)?.[1],
@@ -132,7 +140,7 @@ describe('the inventory of a real libvirt daemon', () => {
     });
     expect(domainOf(connection, stopped.name)).toMatchObject({ state: 'shut off', stateReason: expect.any(String) });
     expect(domainOf(connection, stopped.name).snapshots.find((s) => s.name === 'off2')?.description).toBe('before upgrade');
-    expect(domainOf(connection, stopped.name).snapshots.find((s) => s.name === HOSTILE)).toMatchObject({ description: 'quotes, a semicolon and a command', parent: 'off2', current: true });
+    expect(domainOf(connection, stopped.name).snapshots.find((s) => s.name === HOSTILE)).toMatchObject({ description: 'quotes, a semicolon and a command', parent: ' padded ', current: true });
   });
 
   it('links every image of the chain to the domain, with the active layer marked', async () => {
@@ -151,9 +159,32 @@ describe('the inventory of a real libvirt daemon', () => {
     expect(snapshot('ext1').stateFiles).toEqual([running.disk]);
     expect(snapshot('ext two').stateFiles).toEqual([join(domains.dir, 'running.ext1.qcow2')]);
     expect(snapshot('mem1').stateFiles).toEqual([join(domains.dir, 'running.ext2.qcow2')]);
-    expect(stoppedDomain.snapshots.map((s) => s.stateFiles)).toEqual([[stopped.disk], [stopped.disk], [stopped.disk]]);
+    expect(stoppedDomain.snapshots.map((s) => s.stateFiles)).toEqual(stoppedDomain.snapshots.map(() => [stopped.disk]));
+    expect(stoppedDomain.snapshots).toHaveLength(5);
     expect(domain.snapshots.flatMap((s) => s.problems)).toEqual([]);
     expect(domain.problems).toEqual([]);
+  });
+
+  it('follows the image headers where the persistent definition names only the active layer', async () => {
+    // Never started: libvirt keeps no <backingStore> for the overlays its offline
+    // disk-only snapshots made, so the chain below them is in the headers alone.
+    const offline = domains.define('offline');
+    virsh('snapshot-create-as', offline.name, 'int0');
+    for (const name of ['ext1', 'ext2']) {
+      virsh('snapshot-create-as', offline.name, name, '--disk-only', '--diskspec', `vda,snapshot=external,file=${join(domains.dir, `offline.${name}.qcow2`)}`);
+    }
+    const { forest, connection } = await linked();
+    const domain = domainOf(connection, offline.name);
+    expect(domain.disks[0]!.chain).toEqual([join(domains.dir, 'offline.ext2.qcow2')]);
+    const snapshot = (name: string) => domain.snapshots.find((s) => s.name === name)!;
+    expect(domain.snapshots.flatMap((s) => s.problems)).toEqual([]);
+    expect(snapshot('int0').stateFiles).toEqual([offline.disk]);
+    expect(snapshot('ext1').stateFiles).toEqual([offline.disk]);
+    expect(snapshot('ext2').stateFiles).toEqual([join(domains.dir, 'offline.ext1.qcow2')]);
+    const users = (file: string) => forest.images.find((image) => image.path === file)?.usedBy;
+    expect(users(offline.disk)).toEqual([expect.objectContaining({ domain: offline.name, active: false })]);
+    virsh('undefine', offline.name, '--snapshots-metadata');
+    for (const name of ['ext1', 'ext2']) rmSync(join(domains.dir, `offline.${name}.qcow2`));
   });
 
   it('links nothing here to a connection on another host, and reports no file of it missing', async () => {
@@ -204,8 +235,7 @@ describe('the inventory of a real libvirt daemon', () => {
     // --reuse-external does not check the backing header (reference §3.3).
     virsh('snapshot-create-as', guest.name, 'spliced', '--disk-only', '--reuse-external', '--diskspec', `vda,snapshot=external,file=${spliced}`);
     const connection = await inventory();
-    const disks = connection.domains.flatMap((domain) => domain.disks.map((disk) => disk.activePath!));
-    const forest = await scanPaths(host, [domains.dir], disks);
+    const forest = await scanPaths(host, [domains.dir], ownDisks(connection));
     const domain = domainOf(linkInventory(forest.images, [connection], canonicalPaths()).connections[0]!, guest.name);
     expect(domain.disks[0]!.chain).toEqual([spliced, guest.disk]);
     expect(domain.problems).toEqual([expect.objectContaining({ code: 'chain-mismatch' })]);

@@ -85,7 +85,14 @@ async function readDomains(read: Reader, ids: readonly string[]): Promise<Domain
   const PER_DOMAIN = 4;
   const second = await runVirshBatch(read.host, read.virsh, read.uri, [
     ['list', '--all', '--persistent', '--uuid'],
-    ...ids.flatMap((id) => [['domstate', id, '--reason'], ['dumpxml', id], ['snapshot-list', id, '--name'], ['snapshot-current', id, '--name']]),
+    // Named options throughout: virsh takes any word starting with `--` as an option,
+    // quoted or not, so a positional name like `--x` would break the whole batch.
+    ...ids.flatMap((id) => [
+      ['domstate', '--domain', id, '--reason'],
+      ['dumpxml', '--domain', id],
+      ['snapshot-list', '--domain', id, '--name'],
+      ['snapshot-current', '--domain', id, '--name'],
+    ]),
   ]);
   const persistent = new Set(parseUuidList(second.outputs[0] ?? ''));
   const domains = ids
@@ -108,7 +115,7 @@ async function readDomains(read: Reader, ids: readonly string[]): Promise<Domain
     });
     unread = unread.filter((_, index) => !files[index]);
   }
-  const third = unread.length > 0 ? await runVirshBatch(read.host, read.virsh, read.uri, unread.map(({ domain, name }) => ['snapshot-dumpxml', domain.uuid, name])) : { outputs: [], stderr: '' };
+  const third = unread.length > 0 ? await runVirshBatch(read.host, read.virsh, read.uri, unread.map(({ domain, name }) => ['snapshot-dumpxml', '--domain', domain.uuid, '--snapshotname', name])) : { outputs: [], stderr: '' };
   unread.forEach(({ domain, name }, index) => {
     const parsed = parseSnapshotXml(third.outputs[index] ?? '');
     // Deleted between the listing and now: nothing to keep.
