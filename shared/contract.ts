@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { Forest } from './images/model.js';
 import { Connection } from './libvirt/model.js';
+import { uriRefusal } from './libvirt/uri.js';
 import { ToolsReport } from './tools/report.js';
 
 const NoArgument = z.object({}).strict();
@@ -15,6 +16,10 @@ const AbsolutePath = z
   .min(1)
   .refine((path) => path.startsWith('/'), 'must be an absolute path (starting with /)')
   .refine((path) => !path.includes('\0'), 'must not contain a NUL byte');
+const LibvirtUri = z.string().superRefine((uri, context) => {
+  const refusal = uriRefusal(uri);
+  if (refusal !== null) context.addIssue({ code: 'custom', message: refusal });
+});
 const WatchedFolders = z.object({ folders: z.array(z.string()) });
 
 export const requests = {
@@ -33,7 +38,7 @@ export const requests = {
   /** Every libvirt connection with its domains, disks and snapshot trees, linked to the forest. */
   inventoryGet: { arg: NoArgument, result: z.object({ connections: z.array(Connection) }) },
   /** libvirt URIs shown besides the default one, remembered across restarts. */
-  connectionsAdd: { arg: z.object({ uri: z.string().regex(/^[a-z][a-z0-9+.-]*:\/\//, 'must be a libvirt URI such as qemu+ssh://host/system') }).strict(), result: z.object({ uris: z.array(z.string()) }) },
+  connectionsAdd: { arg: z.object({ uri: LibvirtUri }).strict(), result: z.object({ uris: z.array(z.string()) }) },
   connectionsRemove: { arg: z.object({ uri: z.string() }).strict(), result: z.object({ uris: z.array(z.string()) }) },
   /** Creates the demo workspace of real, small images with qemu-img, and watches it. */
   demoCreate: { arg: NoArgument, result: z.object({ folder: z.string() }) },

@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { localDomainDisks } from '../../shared/libvirt/local.js';
+import { localDomainDisks } from '../../shared/libvirt/uri.js';
 import { LocalHost } from '../core/host/local.js';
 
 // Each verb loads only what it uses: a scan answers before zod, execa or ws are loaded.

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -32,4 +32,17 @@ describe('the watched folders', () => {
     expect(readFileSync(join(config, 'settings.json.unreadable'), 'utf8')).toBe('{ this is not json');
     second.close();
   });
+});
+
+describe('the demo workspace', () => {
+  it('is made once when two windows ask for it at the same moment, and watched once', async () => {
+    home = mkdtempSync(join(tmpdir(), 'snaptree-core-'));
+    const demoDir = join(home, 'demo');
+    const core = createCore(new LocalHost(), { mode: 'cli', configDir: join(home, 'config'), demoDir });
+    const replies = await Promise.all([core.handlers.demoCreate({}), core.handlers.demoCreate({})]);
+    expect(replies).toEqual([{ folder: demoDir }, { folder: demoDir }]);
+    expect((await core.handlers.foldersList({})).folders).toEqual([demoDir]);
+    expect(readdirSync(demoDir)).toContain('RootBase.qcow2');
+    core.close();
+  }, 60_000);
 });

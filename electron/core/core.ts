@@ -123,16 +123,19 @@ export function createCore(host: Host, options: CoreOptions): Core {
         return current.includes(uri) ? { uris: await connectionUris() } : setConnections([...current, uri]);
       }),
     connectionsRemove: ({ uri }) => oneAtATime(async () => setConnections((await loadSettings()).connections.filter((known) => known !== uri))),
-    demoCreate: async () => {
-      const folder = options.demoDir ?? defaultDemoDir();
-      const qemuImg = await host.findProgram('qemu-img');
-      if (qemuImg === null) throw new Refusal('The demo is made with qemu-img, which is not installed: install the package qemu-utils.');
-      const existing = await stat(folder).catch(() => null);
-      // A demo made before is watched again as it is, never overwritten.
-      if (existing === null) await createDemoWorkspace(host, qemuImg, folder);
-      await oneAtATime(() => addFolder(folder));
-      return { folder };
-    },
+    // One at a time: two clicks at once must not both find the folder missing and write
+    // the same images.
+    demoCreate: () =>
+      oneAtATime(async () => {
+        const folder = options.demoDir ?? defaultDemoDir();
+        const qemuImg = await host.findProgram('qemu-img');
+        if (qemuImg === null) throw new Refusal('The demo is made with qemu-img, which is not installed: install the package qemu-utils.');
+        const existing = await stat(folder).catch(() => null);
+        // A demo made before is watched again as it is, never overwritten.
+        if (existing === null) await createDemoWorkspace(host, qemuImg, folder);
+        await addFolder(folder);
+        return { folder };
+      }),
   };
 
   return {

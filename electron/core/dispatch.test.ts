@@ -20,6 +20,11 @@ describe('dispatch validates every request against the contract', () => {
     expect(reply).toMatchObject({ ok: false, error: { kind: 'validation' } });
   });
 
+  it('refuses a libvirt URI that would run a program, saying why, and remembers nothing', async () => {
+    const reply = await dispatch(core, 'connectionsAdd', { uri: 'qemu+ext:///system?command=/usr/bin/touch' });
+    expect(reply).toMatchObject({ ok: false, error: { kind: 'validation', field: 'uri', message: expect.stringContaining('ext transport') } });
+  });
+
   it('refuses a request the contract does not have', async () => {
     for (const name of ['rmRf', '__proto__', 'constructor', 42]) {
       const reply = await dispatch(core, name, {});

@@ -1,6 +1,6 @@
 import type { Forest } from '../../shared/images/model.js';
 import { linkInventory, type Linked } from '../../shared/libvirt/link.js';
-import { localDomainDisks } from '../../shared/libvirt/local.js';
+import { localDomainDisks } from '../../shared/libvirt/uri.js';
 import type { Connection } from '../../shared/libvirt/model.js';
 import type { Host } from './host/host.js';
 import { scanPaths } from './images/scan.js';
@@ -11,6 +11,12 @@ import { LibvirtConnections } from './libvirt/connections.js';
 export interface WorkspaceEvents {
   forestChanged(scannedAt: string): void;
   inventoryChanged(): void;
+}
+
+/** The last forest kept, with the reason the new scan failed on each folder: nothing shown is lost. */
+function failedScan(previous: Forest | null, folders: readonly string[], error: unknown): Forest {
+  const message = `The scan failed: ${error instanceof Error ? error.message : String(error)}`;
+  return { images: previous?.images ?? [], errors: folders.map((path) => ({ path, message })), scannedAt: new Date().toISOString() };
 }
 
 /**
@@ -81,12 +87,14 @@ export class Workspace {
     return localDomainDisks(this.libvirt.current());
   }
 
+  /** Reads the images again; never fails: a scan that throws is reported in the forest's errors. */
   rescan(): Promise<Forest> {
     if (this.scanning && this.forest !== null) {
       this.changedDuringScan = true;
       return this.forest;
     }
     this.scanning = true;
+    const previous = this.forest;
     this.forest = (async () => {
       try {
         let scanned: Forest;
@@ -94,7 +102,7 @@ export class Workspace {
           this.changedDuringScan = false;
           const disks = this.domainDisks();
           this.scannedFor = this.scanSignature();
-          scanned = await scanPaths(this.host, this.folders, disks);
+          scanned = await scanPaths(this.host, this.folders, disks).catch(async (error: unknown) => failedScan(await previous, this.folders, error));
         } while (this.changedDuringScan);
         this.events.forestChanged(scanned.scannedAt);
         return scanned;

@@ -9,7 +9,8 @@ export interface LibvirtEvent {
   readonly detail: string;
 }
 
-const EVENT_LINE = /^(?:(\S+ \S+): )?event '([\w-]+)' for domain '(.*?)'(.*)$/;
+// The name ends at the quote before ":" or the line's end: names may hold quotes too.
+const EVENT_LINE = /^(?:(\S+ \S+): )?event '([\w-]+)' for domain '(.*?)'(?=:|$)(.*)$/;
 
 export function parseEventLine(line: string): LibvirtEvent | null {
   const match = EVENT_LINE.exec(line);

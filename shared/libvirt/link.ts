@@ -6,7 +6,7 @@
  */
 import { baseName } from '../format.js';
 import type { Image, Problem } from '../images/model.js';
-import { disksAreLocal } from './local.js';
+import { disksAreLocal, knowsEveryLocalDomain } from './uri.js';
 import type { Connection, Domain, DomainDisk, LibvirtProblem, Snapshot } from './model.js';
 
 export type Canonical = (path: string) => string | null;
@@ -95,9 +95,8 @@ export function linkInventory(images: readonly Image[], connections: readonly Co
     return { ...connection, domains: connection.domains.map((domain) => linkDomain(domain, local ? canonical : remotePath, local ? localImageAt : noImage, usedBy)) };
   });
 
-  // An overlay that nothing uses: no domain, and no image built on it. Only a daemon on
-  // this machine can say that no domain uses a file here.
-  const libvirtKnown = connections.some((connection) => connection.reachable && disksAreLocal(connection.uri));
+  // An overlay that nothing uses: no domain, and no image built on it.
+  const libvirtKnown = knowsEveryLocalDomain(connections);
   const backing = new Set(images.map((image) => image.backing?.image).filter((path): path is string => Boolean(path)));
   const linkedImages = images.map((image): Image => {
     const users = usedBy.get(image.path) ?? [];

@@ -46,6 +46,20 @@ describe('virsh parsers on captured output', () => {
     expect(disk!.chain).toEqual(['/srv/vm/demo/d1.mem1.qcow2', '/srv/vm/demo/d1.ext1.qcow2', '/srv/vm/demo/d1.qcow2']);
   });
 
+  it('takes no path from a network or pool disk, and stops a chain at a network layer', () => {
+    const xml = `<domain><name>n</name><uuid>00000000-0000-4000-8000-000000000002</uuid><devices>
+      <disk type='network' device='disk'><driver name='qemu' type='raw'/><source protocol='rbd' name='pool/image'/><target dev='vda'/></disk>
+      <disk type='volume' device='disk'><source pool='default' volume='vm.qcow2'/><target dev='vdb'/></disk>
+      <disk type='file' device='disk'><source file='/srv/vm/top.qcow2'/><backingStore type='network'><source protocol='nbd' name='base'/></backingStore><target dev='vdc'/></disk>
+    </devices></domain>`;
+    const disks = parseDomainXml(xml)!.disks;
+    expect(disks.map((disk) => [disk.target, disk.type, disk.activePath, disk.chain])).toEqual([
+      ['vda', 'network', null, []],
+      ['vdb', 'volume', null, []],
+      ['vdc', 'file', '/srv/vm/top.qcow2', ['/srv/vm/top.qcow2']],
+    ]);
+  });
+
   it('reads no domain from what a failed dumpxml leaves', () => {
     expect(parseDomainXml('')).toBeNull();
     expect(parseDomainXml('error: failed to get domain')).toBeNull();
@@ -57,7 +71,7 @@ describe('virsh parsers on captured output', () => {
       description: null,
       parent: null,
       state: 'running',
-      createdAt: '2026-11-22T07:54:13.000Z',
+      createdAt: '2026-11-22T10:05:22.000Z',
       memory: 'internal',
       memoryFile: null,
       disks: [{ target: 'vda', snapshot: 'internal', file: null }],
@@ -103,6 +117,8 @@ describe('the event stream', () => {
     expect(events[0]).toEqual({ event: 'lifecycle', domain: 'snaptree-probe-1', detail: 'Suspended Paused' });
     expect(events.map((event) => event.event)).toContain('job-completed');
     expect(parseEventLine('\toperation: 6')).toBeNull();
+    expect(parseEventLine("2026-11-22 07:54:13.741+0000: event 'lifecycle' for domain 'it's ours': Stopped Destroyed")).toMatchObject({ domain: "it's ours", detail: 'Stopped Destroyed' });
+    expect(parseEventLine("event 'metadata-change' for domain 'plain'")).toMatchObject({ domain: 'plain', detail: '' });
     expect(events).toHaveLength(lines.filter((line) => line.includes(": event '")).length);
   });
 

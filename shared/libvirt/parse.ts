@@ -52,8 +52,12 @@ export function parseNameList(stdout: string): string[] {
   return stdout.split('\n').filter((line) => line.length > 0);
 }
 
+/**
+ * The file or block device a `<source>` names. A network disk's `name` (`pool/image`)
+ * and a pool volume are no path on this machine: null, as for an empty cdrom.
+ */
 function sourcePath(source: XmlNode | undefined): string | null {
-  return attr(source, 'file') ?? attr(source, 'dev') ?? attr(source, 'name') ?? attr(source, 'volume');
+  return attr(source, 'file') ?? attr(source, 'dev');
 }
 
 /** The `<backingStore>` chain under a disk: each level's source, until the empty element. */
@@ -69,7 +73,7 @@ function backingChain(disk: XmlNode): string[] {
   return chain;
 }
 
-/** Re-serialises a parsed `<disk>` for the inspector, attributes quoted as libvirt does. */
+/** The `index`th `<disk>` element exactly as libvirt wrote it, for the inspector. */
 function diskXml(raw: string, index: number): string {
   const disks = raw.match(/<disk[\s>][\s\S]*?<\/disk>/g) ?? [];
   return disks[index] ?? '';
@@ -116,7 +120,6 @@ export interface ParsedSnapshot {
 /**
  * A snapshot's XML carries two whole domain definitions and a cookie besides its own
  * fields; they are cut out by position before parsing, which is most of the work saved.
- * (virsh's `--xpath` does the same but costs more in virsh than this does here.)
  */
 function ownFields(xml: string): string {
   let own = xml;
@@ -139,12 +142,11 @@ export function savedDomainUuid(xml: string): string | null {
 
 /**
  * `snapshot-dumpxml D S`, or libvirt's own metadata file of the snapshot (the same XML
- * under a comment): the snapshot's own fields. Also reads the `<nodes>` wrapper
- * that `--xpath … --wrap` prints.
+ * under a comment): the snapshot's own fields.
  */
 export function parseSnapshotXml(xml: string): ParsedSnapshot | null {
   const document = parser.parse(ownFields(xml)) as XmlNode;
-  const root = child(document, 'nodes') ?? child(document, 'domainsnapshot');
+  const root = child(document, 'domainsnapshot');
   const name = text(root, 'name');
   if (root === undefined || name === null) return null;
   const seconds = Number(text(root, 'creationTime') ?? 0);

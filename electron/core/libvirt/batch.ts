@@ -28,7 +28,9 @@ export interface BatchResult {
 
 /**
  * Runs many virsh commands in few processes: `virsh -c URI 'cmd1; echo MARK; cmd2; …'`.
- * Batch mode keeps going after a failed command; its output is then empty. One
+ * Batch mode keeps going after a failed command; its output is then empty. virsh parses
+ * the whole batch before running it, so one unparsable command (an option it does not
+ * know) empties its whole process: callers pass names as values of named options. One
  * process per 96 KiB of commands (or per share of a long list), at most four at a time,
  * instead of one per command.
  */

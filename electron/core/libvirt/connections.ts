@@ -8,7 +8,11 @@ import { snapshotMetadataRoot } from './snapshot-files.js';
 
 /** Events come in bursts (a snapshot pauses, saves, resumes): one refresh per burst. */
 const SETTLE_MS = 150;
+/** A listener that ended is started again after this, doubled while it keeps ending at once. */
 const RESTART_MS = 2000;
+const RESTART_MAX_MS = 30_000;
+/** A listener that ran this long was healthy: the next restart waits RESTART_MS again. */
+const HEALTHY_MS = 10_000;
 
 function connecting(uri: string): Connection {
   return { uri, reachable: false, error: null, libvirtVersion: null, hypervisor: null, hypervisorVersion: null, externalSnapshotRevert: null, domains: [] };
@@ -19,17 +23,24 @@ interface Watched {
   readonly cache: SnapshotCache;
   listener: LongRunning | null;
   metadata: FSWatcher | null;
+  /** The read after a burst of events. */
   timer: NodeJS.Timeout | null;
+  /** The listener's next start. */
+  restart: NodeJS.Timeout | null;
   refreshing: Promise<void> | null;
   /** What the next read covers: the domains events named, or everything. */
   pending: Set<string> | 'all';
+  /** How long the next restart of the listener waits. */
+  restartMs: number;
   stopped: boolean;
 }
 
 /**
  * The libvirt connections Snaptree shows, kept live: one `virsh event --all --loop`
  * per connection (restarted when it dies) and a watch on the snapshot metadata.
- * One connection failing never holds up the others.
+ * One connection failing never holds up the others. A daemon that does not answer yet
+ * (started after Snaptree, or restarting) is tried again whenever its listener ends:
+ * the listener cannot connect either, so it ends at once.
  */
 export class LibvirtConnections {
   private readonly watched = new Map<string, Watched>();
@@ -53,9 +64,10 @@ export class LibvirtConnections {
     const reads: Promise<void>[] = [];
     for (const uri of uris) {
       if (this.watched.has(uri)) continue;
-      const entry: Watched = { connection: null, cache: new SnapshotCache(), listener: null, metadata: null, timer: null, refreshing: null, pending: 'all', stopped: false };
+      const entry: Watched = { connection: null, cache: new SnapshotCache(), listener: null, metadata: null, timer: null, restart: null, refreshing: null, pending: 'all', restartMs: RESTART_MS, stopped: false };
       this.watched.set(uri, entry);
-      reads.push(this.refresh(uri, entry).then(() => this.listen(uri, entry)));
+      // Listening first: an event during the first read is then not lost.
+      reads.push(this.listen(uri, entry).then(() => this.refresh(uri, entry)));
     }
     await Promise.all(reads);
   }
@@ -69,6 +81,7 @@ export class LibvirtConnections {
     entry.listener?.stop();
     entry.metadata?.close();
     if (entry.timer) clearTimeout(entry.timer);
+    if (entry.restart) clearTimeout(entry.restart);
     this.watched.delete(uri);
   }
 
@@ -95,12 +108,19 @@ export class LibvirtConnections {
         entry.pending = new Set();
         const virsh = await this.virshPath();
         const previous = entry.connection;
-        const connection =
-          virsh === null
-            ? { ...connecting(uri), error: 'virsh is not installed: install the package libvirt-clients' }
-            : pending !== 'all' && previous?.reachable
-              ? await refreshDomains(this.host, virsh, previous, [...pending], { cache: entry.cache })
-              : await inventoryConnection(this.host, virsh, uri, { cache: entry.cache });
+        let connection: Connection;
+        try {
+          connection =
+            virsh === null
+              ? { ...connecting(uri), error: 'virsh is not installed: install the package libvirt-clients' }
+              : pending !== 'all' && previous?.reachable
+                ? await refreshDomains(this.host, virsh, previous, [...pending], { cache: entry.cache })
+                : await inventoryConnection(this.host, virsh, uri, { cache: entry.cache });
+        } catch (error) {
+          // A command failed midway (timed out, the daemon went away): keep what was
+          // shown, and read everything when the listener is started again.
+          connection = previous?.reachable ? previous : { ...connecting(uri), error: error instanceof Error ? error.message : String(error) };
+        }
         if (entry.stopped) return;
         entry.connection = connection;
       }
@@ -122,19 +142,24 @@ export class LibvirtConnections {
 
   private async listen(uri: string, entry: Watched): Promise<void> {
     const virsh = await this.virshPath();
-    if (virsh === null || entry.stopped || !entry.connection?.reachable) return;
+    if (virsh === null || entry.stopped) return;
+    const startedAt = Date.now();
     entry.listener = this.host.follow([virsh, '-c', uri, 'event', '--all', '--loop', '--timestamp'], (line) => {
       const event = parseEventLine(line);
       if (event && changesInventory(event)) this.soon(uri, entry, event.domain);
     });
     void entry.listener.ended.then(() => {
       if (entry.stopped) return;
-      // The listener died (the daemon restarted?): read again, listen again.
-      setTimeout(() => {
+      // The listener ended (the daemon restarted, or never answered): listen again,
+      // then read everything it may have missed.
+      const delay = Date.now() - startedAt > HEALTHY_MS ? RESTART_MS : entry.restartMs;
+      entry.restartMs = Math.min(delay * 2, RESTART_MAX_MS);
+      entry.restart = setTimeout(() => {
+        entry.restart = null;
         if (entry.stopped) return;
         this.want(entry, null);
-        void this.refresh(uri, entry).then(() => this.listen(uri, entry));
-      }, RESTART_MS);
+        void this.listen(uri, entry).then(() => this.refresh(uri, entry));
+      }, delay);
     });
 
     // A disk-only snapshot raises no domain event at all (seen with libvirt 9.0), but it

@@ -30,10 +30,12 @@ function unreachable(uri: string, error: string): Connection {
 }
 
 /**
- * Everything libvirt knows at one URI, in three virsh processes whatever the counts:
- * the daemon and its domains; each domain's facts, XML and snapshot names; each
- * snapshot's XML (from libvirt's metadata files where they can be read). Domains are
- * addressed by UUID, which survives reverts and renames.
+ * Everything libvirt knows at one URI, in three rounds of batched virsh processes
+ * whatever the counts: the daemon and its domains; each domain's state, XML and
+ * snapshot names; each snapshot's XML (from libvirt's metadata files where they can be
+ * read, without a round). Domains are addressed by UUID, which survives reverts and
+ * renames. A command that fails midway (a timeout) makes the connection unreachable,
+ * with the reason.
  */
 export async function inventoryConnection(host: Host, virsh: string, uri: string, options: InventoryOptions = {}): Promise<Connection> {
   const read = reader(host, virsh, uri, options);
@@ -48,6 +50,12 @@ export async function inventoryConnection(host: Host, virsh: string, uri: string
   if (version.daemon === null) return unreachable(uri, virshErrorText(first.stderr) || `virsh -c ${uri} did not answer`);
   const uuids = parseUuidList(uuidList);
   read.cache.forgetAllBut(uuids);
+  let domains: Domain[];
+  try {
+    domains = await readDomains(read, uuids);
+  } catch (error) {
+    return unreachable(uri, error instanceof Error ? error.message : String(error));
+  }
   return {
     uri,
     reachable: true,
@@ -56,7 +64,7 @@ export async function inventoryConnection(host: Host, virsh: string, uri: string
     hypervisor: version.hypervisor,
     hypervisorVersion: version.hypervisorVersion,
     externalSnapshotRevert: canRevertExternalSnapshots(capabilities),
-    domains: sortByName(await readDomains(read, uuids)),
+    domains: sortByName(domains),
   };
 }
 
@@ -65,8 +73,10 @@ export async function inventoryConnection(host: Host, virsh: string, uri: string
  * domain needs. A name that no longer resolves (undefined) drops out; a new one joins.
  */
 export async function refreshDomains(host: Host, virsh: string, previous: Connection, names: readonly string[], options: InventoryOptions = {}): Promise<Connection> {
-  const fresh = await readDomains(reader(host, virsh, previous.uri, options), names);
-  const replaced = new Set([...names, ...fresh.map((domain) => domain.uuid)]);
+  // Known domains by UUID: virsh reads a numeric name as a domain ID first.
+  const ids = names.map((name) => previous.domains.find((domain) => domain.name === name)?.uuid ?? name);
+  const fresh = await readDomains(reader(host, virsh, previous.uri, options), ids);
+  const replaced = new Set([...ids, ...fresh.map((domain) => domain.uuid)]);
   const kept = previous.domains.filter((domain) => !replaced.has(domain.name) && !replaced.has(domain.uuid));
   return { ...previous, domains: sortByName([...kept, ...fresh]) };
 }

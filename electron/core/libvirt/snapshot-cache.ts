@@ -4,8 +4,10 @@ import type { ParsedSnapshot } from '../../../shared/libvirt/parse.js';
  * Snapshot XML already read, by domain UUID and snapshot name. Reading one costs a
  * libvirt call that formats two whole domain definitions (about a millisecond each on
  * a small host), so a refresh reads only snapshots it has not seen. A snapshot's own
- * fields change only when a snapshot of its domain is deleted (children are re-parented)
- * or edited (the metadata file changes): both drop the domain's entries.
+ * fields change only when a snapshot of its domain is deleted (children are re-parented:
+ * the names no longer match, which drops the domain's entries) or edited (`snapshot-edit`
+ * rewrites the metadata file, whose watch drops them; for a remote URI there is no
+ * such watch, and an edit shows after the next full read of a new window).
  */
 export class SnapshotCache {
   private readonly byDomain = new Map<string, { name: string; snapshots: Map<string, ParsedSnapshot> }>();

@@ -1,0 +1,50 @@
+/** What a libvirt connection URI says: where its domains' disks are, and whether it is safe to follow. */
+import type { Connection } from './model.js';
+
+const URI = /^([a-z][a-z0-9.-]*)(?:\+[a-z0-9.-]+)?:\/\/([^/?#]*)(\/[^?#]*)?/i;
+
+/**
+ * Whether a connection's domains run on this machine, so that their disk paths name
+ * files here: a URI without a host (`qemu:///system`, `qemu+unix:///session`) or with
+ * this machine's loopback name. A domain on `qemu+ssh://kvm1/system` has
+ * `/var/lib/libvirt/images/vm.qcow2` on kvm1; a file of that name here is another file.
+ * libvirt's `test` driver makes its domains up: their disks are nowhere.
+ */
+export function disksAreLocal(uri: string): boolean {
+  const match = URI.exec(uri);
+  if (!match || match[1]!.toLowerCase() === 'test') return false;
+  const host = match[2]!.replace(/^[^@]*@/, '').replace(/:\d+$/, '');
+  return host === '' || host === 'localhost' || host === '127.0.0.1' || host === '[::1]';
+}
+
+/**
+ * Why Snaptree will not follow a URI, or null. The `ext` transport runs a program the
+ * URI names, and `command=` or `netcat=` name one to run here or on the remote host:
+ * a URI typed into a form (or sent by a page of the web mode) must not run programs.
+ */
+export function uriRefusal(uri: string): string | null {
+  const match = URI.exec(uri);
+  if (!match) return 'must be a libvirt URI such as qemu+ssh://host/system';
+  if (/^[a-z0-9.-]+\+ext:/i.test(uri)) return 'the ext transport runs a program named in the URI: use ssh, tls, tcp or unix';
+  const parameters = new URLSearchParams(uri.split('?')[1] ?? '');
+  for (const name of ['command', 'netcat']) {
+    if (parameters.has(name)) return `the parameter ${name}= names a program to run: leave it out`;
+  }
+  return null;
+}
+
+/**
+ * Whether these connections can tell that no domain here uses a file: only the system
+ * daemon of this machine knows its domains (a user's session daemon knows only the
+ * user's own), and only while it answers.
+ */
+export function knowsEveryLocalDomain(connections: readonly Connection[]): boolean {
+  return connections.some((connection) => connection.reachable && disksAreLocal(connection.uri) && URI.exec(connection.uri)?.[3] === '/system');
+}
+
+/** The active layers of every domain whose disks are files on this machine: what the scanner reads besides the folders. */
+export function localDomainDisks(connections: readonly Connection[]): string[] {
+  return connections
+    .filter((connection) => disksAreLocal(connection.uri))
+    .flatMap((connection) => connection.domains.flatMap((domain) => domain.disks.flatMap((disk) => disk.activePath ?? [])));
+}
