@@ -180,5 +180,8 @@ describe('snaptree on the command line', () => {
     const badPort = await snaptree(['serve', '--port', 'eighty']);
     expect(badPort.code).toBe(2);
     expect(badPort.stderr).toContain('--port must be a number');
+    const remote = await snaptree(['serve', '--host', '0.0.0.0']);
+    expect(remote.code).toBe(2);
+    expect(remote.stderr).toContain('--allow-remote');
   });
 });

@@ -10,13 +10,17 @@ import { LocalHost } from '../core/host/local.js';
 
 // Each verb loads only what it uses: a scan answers before zod, execa or ws are loaded.
 
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
 const HELP = `snaptree: see and change QEMU/KVM disk-image chains and libvirt snapshot trees
 
 Usage: snaptree <verb> [options]
 
 Verbs:
-  serve [--port N] [--host ADDR]   serve the window to a browser (default 127.0.0.1,
-                                   a free port); prints one URL with a fresh token
+  serve [--port N] [--host ADDR [--allow-remote]]
+                                   serve the window to a browser (default 127.0.0.1,
+                                   a free port); prints one URL with a fresh token;
+                                   another address needs --allow-remote
   scan [PATH...] [--connect URI]... [--json]
                                    read every image under the folders (or the image
                                    files) and print the backing forest with problems;
@@ -103,10 +107,16 @@ async function main(argv: string[]): Promise<number> {
     case 'serve': {
       const { values } = parseArgs({
         args: rest,
-        options: { port: { type: 'string', default: '0' }, host: { type: 'string', default: '127.0.0.1' } },
+        options: { port: { type: 'string', default: '0' }, host: { type: 'string', default: '127.0.0.1' }, 'allow-remote': { type: 'boolean', default: false } },
       });
       const port = Number(values.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a number from 0 to 65535, not ${values.port}`);
+      // The page can change disks, and its token travels in plain HTTP: other machines
+      // reach it only when the user says so, knowingly.
+      if (!LOOPBACK.has(values.host)) {
+        if (!values['allow-remote']) throw new UsageError(`--host ${values.host} lets other machines reach Snaptree over plain HTTP; add --allow-remote if that is meant, or tunnel: ssh -L PORT:127.0.0.1:PORT`);
+        process.stderr.write(`snaptree: serving on ${values.host}: anyone who can reach it and sees the token can change your disks.\n`);
+      }
       const [{ createCore }, { startServer }] = await Promise.all([import('../core/core.js'), import('../serve/server.js')]);
       const server = await startServer({
         core: createCore(host, { mode: 'web' }),
