@@ -2,7 +2,7 @@ import { existsSync, watch, type FSWatcher } from 'node:fs';
 import { changesInventory, parseEventLine } from '../../../shared/libvirt/events.js';
 import type { Connection } from '../../../shared/libvirt/model.js';
 import type { Host, LongRunning } from '../host/host.js';
-import { inventoryConnection, refreshDomains } from './inventory.js';
+import { errorText, inventoryConnection, refreshDomains, unreachable } from './inventory.js';
 import { SnapshotCache } from './snapshot-cache.js';
 import { snapshotMetadataRoot } from './snapshot-files.js';
 
@@ -13,10 +13,6 @@ const RESTART_MS = 2000;
 const RESTART_MAX_MS = 30_000;
 /** A listener that ran this long was healthy: the next restart waits RESTART_MS again. */
 const HEALTHY_MS = 10_000;
-
-function connecting(uri: string): Connection {
-  return { uri, reachable: false, error: null, libvirtVersion: null, hypervisor: null, hypervisorVersion: null, externalSnapshotRevert: null, domains: [] };
-}
 
 interface Watched {
   connection: Connection | null;
@@ -53,7 +49,7 @@ export class LibvirtConnections {
 
   /** The connections in the order given; one still being read the first time is unreachable with no error yet. */
   current(): Connection[] {
-    return [...this.watched].map(([uri, entry]) => entry.connection ?? connecting(uri));
+    return [...this.watched].map(([uri, entry]) => entry.connection ?? unreachable(uri, null));
   }
 
   /** Follows exactly these URIs; resolves when each has been read once (callers need not wait). */
@@ -112,14 +108,14 @@ export class LibvirtConnections {
         try {
           connection =
             virsh === null
-              ? { ...connecting(uri), error: 'virsh is not installed: install the package libvirt-clients' }
+              ? unreachable(uri, 'virsh is not installed: install the package libvirt-clients')
               : pending !== 'all' && previous?.reachable
                 ? await refreshDomains(this.host, virsh, previous, [...pending], { cache: entry.cache })
                 : await inventoryConnection(this.host, virsh, uri, { cache: entry.cache });
         } catch (error) {
           // A command failed midway (timed out, the daemon went away): keep what was
           // shown, and read everything when the listener is started again.
-          connection = previous?.reachable ? previous : { ...connecting(uri), error: error instanceof Error ? error.message : String(error) };
+          connection = previous?.reachable ? previous : unreachable(uri, errorText(error));
         }
         if (entry.stopped) return;
         entry.connection = connection;

@@ -1,7 +1,7 @@
 import { parseDomainXml, parseNameList, parseSnapshotXml, parseStateReason, parseUuidList } from '../../../shared/libvirt/parse.js';
 import type { Connection, Domain, Snapshot } from '../../../shared/libvirt/model.js';
 import { canRevertExternalSnapshots, parseDaemonVersion, virshErrorText } from '../../../shared/tools/versions.js';
-import { HostCommandError, type Host } from '../host/host.js';
+import type { Host } from '../host/host.js';
 import { runVirshBatch } from './batch.js';
 import { SnapshotCache } from './snapshot-cache.js';
 import { readSnapshotFiles, snapshotMetadataRoot } from './snapshot-files.js';
@@ -25,7 +25,12 @@ function reader(host: Host, virsh: string, uri: string, options: InventoryOption
   return { host, virsh, uri, cache: options.cache ?? new SnapshotCache(), metadataRoot: options.metadataRoot === undefined ? snapshotMetadataRoot(uri) : options.metadataRoot };
 }
 
-function unreachable(uri: string, error: string): Connection {
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** A connection that does not answer, with libvirt's reason; null while it was never asked. */
+export function unreachable(uri: string, error: string | null): Connection {
   return { uri, reachable: false, error, libvirtVersion: null, hypervisor: null, hypervisorVersion: null, externalSnapshotRevert: null, domains: [] };
 }
 
@@ -43,7 +48,7 @@ export async function inventoryConnection(host: Host, virsh: string, uri: string
   try {
     first = await runVirshBatch(host, virsh, uri, [['version', '--daemon'], ['capabilities'], ['list', '--all', '--uuid']]);
   } catch (error) {
-    return unreachable(uri, error instanceof HostCommandError ? error.message : String(error));
+    return unreachable(uri, errorText(error));
   }
   const [versionText = '', capabilities = '', uuidList = ''] = first.outputs;
   const version = parseDaemonVersion(versionText);
@@ -54,7 +59,7 @@ export async function inventoryConnection(host: Host, virsh: string, uri: string
   try {
     domains = await readDomains(read, uuids);
   } catch (error) {
-    return unreachable(uri, error instanceof Error ? error.message : String(error));
+    return unreachable(uri, errorText(error));
   }
   return {
     uri,
