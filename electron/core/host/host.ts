@@ -1,6 +1,8 @@
 /**
  * A host is where qemu-img and virsh run. Today only the local machine; an ssh host
- * will implement the same interface by wrapping each argv in `ssh HOST -- …`.
+ * will implement the same interface by wrapping each argv in `ssh HOST -- …`. Files
+ * are read here directly, not through a Host (image headers in images/, libvirt's
+ * snapshot metadata, path resolution): an ssh host needs those reads routed too.
  */
 export interface HostCommand {
   /** Program and arguments. Never passed through a shell. */
