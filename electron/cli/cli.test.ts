@@ -1,10 +1,11 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { unreadableFolder } from '../core/images/corpus.test-support.js';
 import { testDomains, URI, type TestDomains } from '../core/libvirt/domains.test-support.js';
 
 const bin = fileURLToPath(new URL('../../bin/snaptree.js', import.meta.url));
@@ -60,6 +61,22 @@ describe('snaptree scan', () => {
     expect(stdout).toContain(`${join(dir, 'base.img')}  (raw`);
     expect(stdout).toContain(`└─ ${join(dir, 'top.qcow2')}  (qcow2`);
     expect(stdout).toContain('missing-backing');
+  });
+
+  it('prints what it read when a folder inside cannot be read, names that folder, and exits 1', async () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'snaptree-cli-unreadable-'));
+    try {
+      const watched = join(scratch, 'vm');
+      mkdirSync(watched);
+      execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', join(watched, 'seen.qcow2'), '1M']);
+      const unreadable = unreadableFolder(scratch, watched);
+      const { code, stdout, stderr } = await snaptree(['scan', watched]);
+      expect(code).toBe(1);
+      expect(stdout).toContain(join(watched, 'seen.qcow2'));
+      expect(stderr).toContain(`${unreadable}: This folder cannot be read`);
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
   });
 
   it('says clearly when a path does not exist, with exit code 2', async () => {

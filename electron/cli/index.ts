@@ -70,11 +70,12 @@ async function main(argv: string[]): Promise<number> {
         values.connect.length > 0 ? import('./libvirt.js') : null,
       ]);
       const connections = libvirt ? await libvirt.inventory(host, values.connect) : [];
-      const forest = await scanPaths(host, positionals.map((path) => resolve(path)), localDomainDisks(connections));
-      if (forest.errors.length > 0) {
-        for (const error of forest.errors) process.stderr.write(`snaptree: ${error.path}: ${error.message}\n`);
-        return 2;
-      }
+      const paths = positionals.map((path) => resolve(path));
+      const forest = await scanPaths(host, paths, localDomainDisks(connections));
+      for (const error of forest.errors) process.stderr.write(`snaptree: ${error.path}: ${error.message}\n`);
+      // A path given that cannot be read is bad input; a folder inside one that cannot be
+      // read is reported beside everything else that was.
+      if (forest.errors.some((error) => paths.includes(error.path))) return 2;
       for (const connection of connections) {
         if (!connection.reachable) process.stderr.write(`snaptree: ${connection.uri}: ${connection.error}\n`);
       }
@@ -86,7 +87,7 @@ async function main(argv: string[]): Promise<number> {
           ? `${JSON.stringify({ images: linked.images, domains: linked.domains }, null, indent)}\n`
           : formatForest({ ...forest, images: linked.images }) + formatConnections(linked.connections),
       );
-      return connections.some((connection) => !connection.reachable) ? 1 : 0;
+      return forest.errors.length > 0 || connections.some((connection) => !connection.reachable) ? 1 : 0;
     }
     case 'demo': {
       const { positionals } = parseArgs({ args: rest, allowPositionals: true, options: {} });

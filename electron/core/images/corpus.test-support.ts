@@ -14,6 +14,27 @@ export const HOSTILE_NAMES = ['with space.qcow2', 'ünïcødé ☃.qcow2', `quot
 
 export const DEEP_CHAIN = 150;
 
+/**
+ * A folder under `inside` that no scan can list, even as root, holding one image: its
+ * path is longer than PATH_MAX (4096), made of symlinks to short real folders under
+ * `scratch`, so realpath resolves it but opendir refuses it. Returns its path.
+ */
+export function unreadableFolder(scratch: string, inside: string): string {
+  const long = (tag: string): string => tag.padEnd(250, '-');
+  let at = inside;
+  let parent = inside;
+  for (let level = 1; at.length + 1 + 250 < 4096; level++) {
+    const real = join(scratch, `level-${level}`);
+    mkdirSync(real);
+    symlinkSync(real, join(parent, long(`link-${level}`)));
+    at = join(at, long(`link-${level}`));
+    parent = real;
+  }
+  mkdirSync(join(parent, long('folder')));
+  qemuImg('create', '-q', '-f', 'qcow2', join(parent, long('folder'), 'hidden.qcow2'), '1M');
+  return join(at, long('folder'));
+}
+
 function poke(path: string, offset: number, byte: number): void {
   const fd = openSync(path, 'r+');
   writeSync(fd, Buffer.from([byte]), 0, 1, offset);

@@ -5,7 +5,7 @@ import { decodeQcow2Header, type Qcow2Header } from '../../../shared/images/qcow
 import { decodeSnapshotTable } from '../../../shared/images/snapshots.js';
 
 /** Holds the header of any image qemu-img writes; the decoder asks for more when not. */
-const FIRST_READ = 4096;
+export const FIRST_READ = 4096;
 /** QEMU's QCOW_MAX_SNAPSHOTS_SIZE: a larger table is nonsense. */
 const MAX_SNAPSHOT_TABLE = 64 * 1024 * 1024;
 
@@ -75,6 +75,21 @@ function sizeOf(stats: Stats): { size: number; allocated: number } {
 
 function errorCode(error: unknown): string {
   return (error as NodeJS.ErrnoException).code ?? 'error';
+}
+
+/** The errors a path can meet on its way to a file, in words. */
+const REASONS: Readonly<Record<string, string>> = {
+  EACCES: 'permission denied',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  ELOOP: 'the path runs through too many symbolic links',
+  ENAMETOOLONG: 'the path is too long',
+  EIO: 'an input/output error',
+};
+
+/** Why the system refused a path, for a message: "permission denied (EACCES)". */
+export function osReason(error: unknown): string {
+  const code = errorCode(error);
+  return REASONS[code] === undefined ? code : `${REASONS[code]} (${code})`;
 }
 
 /**

@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Forest, Image, ProblemCode } from '../../../shared/images/model.js';
@@ -109,9 +108,10 @@ describe('the forest and its problems', () => {
   });
 
   it('reads a backing file outside the watched folder so the chain is complete', () => {
-    const outside = forest.images.find((candidate) => candidate.path === join(corpus.root, 'outside.qcow2'));
+    // Named as QEMU names it: the overlay's folder joined with `../outside.qcow2`.
+    const outside = forest.images.find((candidate) => candidate.path === `${corpus.folder}/../outside.qcow2`);
     expect(outside).toMatchObject({ folder: null, format: 'qcow2', virtualSize: 32 * 1024 * 1024 });
-    expect(image('uses-outside.qcow2').backing?.image).toBe(join(corpus.root, 'outside.qcow2'));
+    expect(image('uses-outside.qcow2').backing?.image).toBe(`${corpus.folder}/../outside.qcow2`);
   });
 
   it('walks a chain 150 deep from top to base', () => {

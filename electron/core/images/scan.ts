@@ -1,14 +1,14 @@
 import { statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import { hasProtocol, resolveBackingPath } from '../../../shared/images/backing.js';
 import { backingNameOf, buildForest, type FallbackInfo, type ScannedFile } from '../../../shared/images/forest.js';
 import { looksLikeImage } from '../../../shared/images/magic.js';
-import type { Forest, Problem } from '../../../shared/images/model.js';
+import type { Forest, Image, Problem } from '../../../shared/images/model.js';
 import type { Host } from '../host/host.js';
 import { HostCommandError } from '../host/host.js';
 import { qemuImgInfo } from '../qemu-img/info.js';
-import { readImage, type ReadImage } from './read.js';
+import { osReason, readImage, type ReadImage } from './read.js';
 import { walkFolder } from './walk.js';
 
 /** Files read between two yields to the event loop, so that the core stays responsive. */
@@ -37,10 +37,38 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) 
   return results;
 }
 
-/** The identity of an image file or block device at a path, or null when there is none. */
-function identityOf(path: string): string | null {
-  const stats = statSync(path, { throwIfNoEntry: false });
-  return stats?.isFile() || stats?.isBlockDevice() ? `${stats.dev}:${stats.ino}` : null;
+const byPath = (a: { path: string }, b: { path: string }): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+
+/** What a path leads to: an image file's or block device's identity, or null and why not. */
+interface Lookup {
+  readonly identity: string | null;
+  /** The system's reason when the path could not be followed at all; null when nothing is there. */
+  readonly refused: string | null;
+}
+
+/**
+ * Never throws: a header may name any path (`../notes.txt/base.qcow2`), and one odd name
+ * must cost its image a problem, not the whole scan.
+ */
+function lookUp(path: string): Lookup {
+  try {
+    const stats = statSync(path, { throwIfNoEntry: false });
+    return { identity: stats?.isFile() || stats?.isBlockDevice() ? `${stats.dev}:${stats.ino}` : null, refused: null };
+  } catch (error) {
+    return { identity: null, refused: osReason(error) };
+  }
+}
+
+/**
+ * The forest says a missing backing or data file "does not exist"; where the system gave
+ * another reason (ENOTDIR, EACCES, ELOOP …), the image's problem says that reason instead.
+ */
+function withReasons(images: Image[], reasons: ReadonlyMap<string, Problem[]>): Image[] {
+  return images.map((image) => {
+    const better = reasons.get(image.path);
+    if (better === undefined) return image;
+    return { ...image, problems: image.problems.map((problem) => better.find((reason) => reason.code === problem.code) ?? problem) };
+  });
 }
 
 /** A file read but not yet linked; qemu-img's details may still be added. */
@@ -89,13 +117,15 @@ export async function scanPaths(host: Host, folders: readonly string[], extraFil
       add(folder, dirname(folder), false);
       continue;
     }
-    await inBatches(await walkFolder(folder), (file) => add(file.path, file.folder, true));
+    const walk = await walkFolder(folder);
+    errors.push(...walk.errors);
+    await inBatches(walk.files, (file) => add(file.path, file.folder, true));
   }
 
   // Images that must be in the forest wherever they are (the disks of libvirt domains).
   // Only absolute paths: a network disk's `pool/volume` must not match a local file.
   await inBatches(extraFiles, (path) => {
-    if (path.startsWith('/') && identityOf(path) !== null) add(path, null, false);
+    if (path.startsWith('/') && lookUp(path).identity !== null) add(path, null, false);
   });
 
   // Details of formats we do not decode, from qemu-img itself.
@@ -110,27 +140,42 @@ export async function scanPaths(host: Host, folders: readonly string[], extraFil
   });
 
   // Follow backing names until every chain is complete, reading files outside the folders.
-  // A backing path that is a path already read needs no stat: it is that file.
+  // A backing path that is a path already read needs no stat: it is that file. The path is
+  // kept as QEMU joins it, `..` and all: the kernel follows `link/..` to the link target's
+  // parent, which textual normalisation would get wrong. A file reached by several paths
+  // is one image, named by the first in path order, so that every scan names it alike.
   const identityByPath = new Map([...pending.values()].map((file) => [file.path, file.identity]));
   const backingIdentity = new Map<string, string | null>();
-  for (let round = [...pending.values()]; round.length > 0; ) {
+  const reasons = new Map<string, Problem[]>();
+  const because = (file: Pending, problem: Problem): void => {
+    reasons.set(file.path, [...(reasons.get(file.path) ?? []), problem]);
+  };
+  for (let round = [...pending.values()].sort(byPath); round.length > 0; ) {
     const before = new Set(pending.keys());
     await inBatches(round, (file) => {
       const name = backingNameOf(file);
       if (name === null || hasProtocol(name)) return;
       const path = resolveBackingPath(file.path, name);
-      const identity = identityByPath.get(path) ?? identityOf(path);
+      const known = identityByPath.get(path);
+      const { identity, refused } = known === undefined ? lookUp(path) : { identity: known, refused: null };
       backingIdentity.set(file.identity, identity);
-      if (identity !== null && !pending.has(identity)) add(resolve(path), null, false);
+      if (refused !== null) {
+        because(file, { code: 'missing-backing', message: `The backing file "${name}" (${path}) cannot be reached: ${refused}. This image cannot be opened until the path leads to it or the image is rebased.` });
+      }
+      if (identity !== null && !pending.has(identity)) add(path, null, false);
     });
-    round = [...pending.values()].filter((file) => !before.has(file.identity));
+    round = [...pending.values()].filter((file) => !before.has(file.identity)).sort(byPath);
   }
 
   const scanned = [...pending.values()].map((file): ScannedFile => {
     const dataFile = file.qcow2?.dataFile ?? null;
-    const dataFileExists = dataFile === null ? null : identityOf(resolve(dirname(file.path), dataFile)) !== null;
-    return { ...file, backingIdentity: backingIdentity.get(file.identity) ?? null, dataFileExists };
+    if (dataFile === null) return { ...file, backingIdentity: backingIdentity.get(file.identity) ?? null, dataFileExists: null };
+    // QEMU 7.2 opens a relative data file name from its working directory; Snaptree takes
+    // the image's folder for it, joined like a backing name so that `..` goes where the kernel goes.
+    const { identity, refused } = lookUp(resolveBackingPath(file.path, dataFile));
+    if (refused !== null) because(file, { code: 'missing-data-file', message: `The external data file "${dataFile}" cannot be reached: ${refused}.` });
+    return { ...file, backingIdentity: backingIdentity.get(file.identity) ?? null, dataFileExists: identity !== null };
   });
-  scanned.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { images: buildForest(scanned), errors, scannedAt: new Date().toISOString() };
+  scanned.sort(byPath);
+  return { images: withReasons(buildForest(scanned), reasons), errors, scannedAt: new Date().toISOString() };
 }

@@ -1,0 +1,105 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Forest, Image } from '../../../shared/images/model.js';
+import { LocalHost } from '../host/local.js';
+import { qemuImg } from './corpus.test-support.js';
+import { scanPaths } from './scan.js';
+
+/**
+ * Backing and data file names the way QEMU follows them: the overlay's folder joined
+ * with the name, and the kernel walking that path (symlinks before `..`). Laid out as
+ *
+ *   real/base.qcow2, real/data.raw, real/sub/   files behind a symlinked folder
+ *   vm/link -> ../real/sub                      so vm/link/.. is real/, not vm/
+ *   vm/base.qcow2                               a different file where textual `..` removal lands
+ *   notes.txt                                   a file some names use as a folder
+ */
+let root: string;
+let vm: string;
+let forest: Forest;
+
+const image = (path: string): Image => {
+  const found = forest.images.find((candidate) => candidate.path === path);
+  if (!found) throw new Error(`${path} was not in the forest`);
+  return found;
+};
+/** Not path.join, which would take `..` out of the names under test. */
+const inVm = (name: string): string => `${vm}/${name}`;
+const overlay = (path: string, backing: string, ...options: string[]): void => {
+  qemuImg('create', '-q', '-f', 'qcow2', ...options, '-b', backing, '-F', 'qcow2', path, '16M');
+};
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'snaptree-backing-paths-'));
+  vm = join(root, 'vm');
+  mkdirSync(join(root, 'real', 'sub'), { recursive: true });
+  mkdirSync(vm);
+  symlinkSync('../real/sub', inVm('link'));
+  writeFileSync(join(root, 'notes.txt'), 'not a folder\n');
+
+  qemuImg('create', '-q', '-f', 'qcow2', join(root, 'real', 'base.qcow2'), '16M');
+  qemuImg('create', '-q', '-f', 'qcow2', inVm('base.qcow2'), '16M');
+  overlay(inVm('link/top.qcow2'), '../base.qcow2');
+  // The same base by another path that is not normalised either.
+  overlay(inVm('beside.qcow2'), '../real/base.qcow2');
+  // A loop whose names climb through the symlinked folder.
+  overlay(inVm('link/loop-a.qcow2'), '../sub/loop-b.qcow2', '-u');
+  overlay(inVm('link/loop-b.qcow2'), '../sub/loop-a.qcow2', '-u');
+  // qemu-img creates a relative data file name in its working directory (reference §1.6).
+  execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', '-o', 'data_file=../data.raw,data_file_raw=on', 'with-data-file.qcow2', '16M'], { cwd: inVm('link') });
+
+  // Names that lead through a regular file: stat fails with ENOTDIR, not ENOENT.
+  overlay(inVm('through-a-file.qcow2'), '../notes.txt/base.qcow2', '-u');
+  execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', '-o', 'data_file=renamed.raw,data_file_raw=on', 'data-through-a-file.qcow2', '16M'], { cwd: vm });
+  execFileSync('qemu-img', ['amend', '-f', 'qcow2', '-o', 'data_file=../notes.txt/data.raw', 'data-through-a-file.qcow2'], { cwd: vm });
+
+  forest = await scanPaths(new LocalHost(), [vm]);
+}, 60_000);
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('a backing name that climbs out of a symlinked folder', () => {
+  it('is the file QEMU opens, not the one textual `..` removal names', () => {
+    const chain = execFileSync('qemu-img', ['info', '--backing-chain', '--output=json', inVm('link/top.qcow2')], { encoding: 'utf8' });
+    expect((JSON.parse(chain) as Array<{ filename: string }>).map((layer) => layer.filename)).toEqual([inVm('link/top.qcow2'), inVm('link/../base.qcow2')]);
+
+    const top = image(inVm('link/top.qcow2'));
+    expect(top.problems).toEqual([]);
+    expect(top.backing).toMatchObject({ path: inVm('link/../base.qcow2'), exists: true });
+    expect(image(top.backing!.image!)).toMatchObject({ folder: null, format: 'qcow2' });
+  });
+
+  it('is one image however many paths lead to it, named by the first path in order', () => {
+    // beside.qcow2 comes before link/top.qcow2, so its name for the base is kept.
+    const base = inVm('../real/base.qcow2');
+    expect(image(inVm('beside.qcow2')).backing?.image).toBe(base);
+    expect(image(inVm('link/top.qcow2')).backing?.image).toBe(base);
+    expect(forest.images.filter((candidate) => candidate.folder === null).map((candidate) => candidate.path)).toEqual([base]);
+  });
+
+  it('still closes a loop', () => {
+    for (const name of ['link/loop-a.qcow2', 'link/loop-b.qcow2']) expect(image(inVm(name)).problems.map((problem) => problem.code)).toEqual(['backing-loop']);
+    expect(forest.images.filter((candidate) => candidate.path.includes('loop-'))).toHaveLength(2);
+  });
+
+  it('finds a data file the same way', () => {
+    expect(image(inVm('link/with-data-file.qcow2')).problems).toEqual([]);
+  });
+});
+
+describe('a name that leads through a regular file', () => {
+  it('is a missing backing file that says why, and the rest is still scanned', () => {
+    const problems = image(inVm('through-a-file.qcow2')).problems;
+    expect(problems.map((problem) => problem.code)).toEqual(['missing-backing']);
+    expect(problems[0]?.message).toContain('ENOTDIR');
+    expect(image(inVm('base.qcow2')).problems).toEqual([]);
+  });
+
+  it('is a missing data file that says why', () => {
+    const problems = image(inVm('data-through-a-file.qcow2')).problems;
+    expect(problems.map((problem) => problem.code)).toEqual(['missing-data-file']);
+    expect(problems[0]?.message).toContain('ENOTDIR');
+  });
+});
