@@ -65,16 +65,20 @@ export const Domain = z.object({
 });
 export type Domain = z.infer<typeof Domain>;
 
-export const Connection = z.object({
+/** Whether a libvirt daemon answers at a URI, and what it is. */
+export const Daemon = z.object({
   uri: z.string(),
   reachable: z.boolean(),
-  /** libvirt's own words when the connection failed. */
+  /** libvirt's own words when the daemon did not answer. */
   error: z.string().nullable(),
   libvirtVersion: z.string().nullable(),
   /** The driver's hypervisor as virsh names it (`QEMU`), and its version. */
   hypervisor: z.string().nullable(),
   hypervisorVersion: z.string().nullable(),
+  /** libvirt >= 9.9 reports `<externalSnapshot/>`: it can revert external snapshots itself. */
   externalSnapshotRevert: z.boolean().nullable(),
-  domains: z.array(Domain),
 });
+export type Daemon = z.infer<typeof Daemon>;
+
+export const Connection = Daemon.extend({ domains: z.array(Domain) });
 export type Connection = z.infer<typeof Connection>;

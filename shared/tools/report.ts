@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Daemon } from '../libvirt/model.js';
 
 /** One command-line tool on the host: where it is, which version, or why it is missing. */
 export const ToolStatus = z.object({
@@ -11,20 +12,8 @@ export const ToolStatus = z.object({
 });
 export type ToolStatus = z.infer<typeof ToolStatus>;
 
-/** Whether a libvirt daemon answers at a URI, and what it can do. */
-export const DaemonStatus = z.object({
-  uri: z.string(),
-  reachable: z.boolean(),
-  libvirtVersion: z.string().nullable(),
-  hypervisor: z.string().nullable(),
-  hypervisorVersion: z.string().nullable(),
-  /** libvirt >= 9.9 reports `<externalSnapshot/>`: it can revert external snapshots itself. */
-  externalSnapshotRevert: z.boolean().nullable(),
-  /** libvirt's own error text when the daemon does not answer. */
-  error: z.string().nullable(),
-  /** The package that provides the daemon, shown when it does not answer. */
-  package: z.string(),
-});
+/** The default daemon, with the package that provides it, shown when it does not answer. */
+export const DaemonStatus = Daemon.extend({ package: z.string() });
 export type DaemonStatus = z.infer<typeof DaemonStatus>;
 
 export const ToolsReport = z.object({

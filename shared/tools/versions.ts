@@ -2,6 +2,7 @@
  * Parsers for the version reports of qemu-img and virsh. Pure: text in, fields out.
  * Each is fed the real captured output in versions.test.ts.
  */
+import type { Daemon } from '../libvirt/model.js';
 
 /** `qemu-img version 7.2.22 (Debian 1:7.2+dfsg-7+deb12u18+b3)\nCopyright …` → `7.2.22` */
 export function parseQemuImgVersion(stdout: string): string | null {
@@ -36,6 +37,30 @@ export function parseDaemonVersion(stdout: string): DaemonVersionReport {
     daemon: /^Running against daemon: (\S+)/m.exec(stdout)?.[1] ?? null,
     hypervisor: hypervisor?.[1] ?? null,
     hypervisorVersion: hypervisor?.[2] ?? null,
+  };
+}
+
+/** A daemon that did not answer, with the reason (null: not asked yet). */
+export function silentDaemon(uri: string, error: string | null): Daemon {
+  return { uri, reachable: false, error, libvirtVersion: null, hypervisor: null, hypervisorVersion: null, externalSnapshotRevert: null };
+}
+
+/**
+ * What `virsh -c URI 'version --daemon; capabilities'` says of the daemon. Batch mode
+ * goes on after a failure, so the daemon's version line decides whether it answered;
+ * `stderr` then says why not.
+ */
+export function daemonFacts(uri: string, versionText: string, capabilities: string, stderr: string): Daemon {
+  const version = parseDaemonVersion(versionText);
+  if (version.daemon === null) return silentDaemon(uri, virshErrorText(stderr) || `virsh -c ${uri} did not answer`);
+  return {
+    uri,
+    reachable: true,
+    error: null,
+    libvirtVersion: version.daemon,
+    hypervisor: version.hypervisor,
+    hypervisorVersion: version.hypervisorVersion,
+    externalSnapshotRevert: canRevertExternalSnapshots(capabilities),
   };
 }
 

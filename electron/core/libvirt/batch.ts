@@ -34,7 +34,7 @@ export interface BatchResult {
  * process per 96 KiB of commands (or per share of a long list), at most four at a time,
  * instead of one per command.
  */
-export async function runVirshBatch(host: Host, virsh: string, uri: string, commands: ReadonlyArray<readonly string[]>): Promise<BatchResult> {
+export async function runVirshBatch(host: Host, virsh: string, uri: string, commands: ReadonlyArray<readonly string[]>, timeoutMs = TIMEOUT_MS): Promise<BatchResult> {
   const marker = `@@snaptree-${randomBytes(6).toString('hex')}@@`;
   const lines = commands.map((command) => command.map((token, index) => (index === 0 ? token : virshQuote(token))).join(' '));
   // Enough processes to keep each argument small, and up to PARALLEL when there is much to do.
@@ -50,7 +50,7 @@ export async function runVirshBatch(host: Host, virsh: string, uri: string, comm
       const index = next++;
       const chunk = chunks[index]!;
       const script = chunk.map((line) => `${line}; echo ${marker}`).join('; ');
-      const { stdout, stderr } = await host.run({ argv: [virsh, '-c', uri, script], timeoutMs: TIMEOUT_MS, okExitCodes: [0, 1], largeOutput: true });
+      const { stdout, stderr } = await host.run({ argv: [virsh, '-c', uri, script], timeoutMs, okExitCodes: [0, 1], largeOutput: true });
       // `echo` prints the marker and a newline; each command's output precedes its marker.
       const outputs = stdout.split(`${marker}\n`).slice(0, chunk.length);
       while (outputs.length < chunk.length) outputs.push('');

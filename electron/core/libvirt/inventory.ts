@@ -1,6 +1,6 @@
 import { parseDomainXml, parseNameList, parseSnapshotXml, parseStateReason, parseUuidList } from '../../../shared/libvirt/parse.js';
 import type { Connection, Domain, Snapshot } from '../../../shared/libvirt/model.js';
-import { canRevertExternalSnapshots, parseDaemonVersion, virshErrorText } from '../../../shared/tools/versions.js';
+import { daemonFacts, silentDaemon } from '../../../shared/tools/versions.js';
 import type { Host } from '../host/host.js';
 import { runVirshBatch } from './batch.js';
 import { SnapshotCache } from './snapshot-cache.js';
@@ -31,7 +31,7 @@ export function errorText(error: unknown): string {
 
 /** A connection that does not answer, with libvirt's reason; null while it was never asked. */
 export function unreachable(uri: string, error: string | null): Connection {
-  return { uri, reachable: false, error, libvirtVersion: null, hypervisor: null, hypervisorVersion: null, externalSnapshotRevert: null, domains: [] };
+  return { ...silentDaemon(uri, error), domains: [] };
 }
 
 /**
@@ -51,8 +51,8 @@ export async function inventoryConnection(host: Host, virsh: string, uri: string
     return unreachable(uri, errorText(error));
   }
   const [versionText = '', capabilities = '', uuidList = ''] = first.outputs;
-  const version = parseDaemonVersion(versionText);
-  if (version.daemon === null) return unreachable(uri, virshErrorText(first.stderr) || `virsh -c ${uri} did not answer`);
+  const daemon = daemonFacts(uri, versionText, capabilities, first.stderr);
+  if (!daemon.reachable) return { ...daemon, domains: [] };
   const uuids = parseUuidList(uuidList);
   read.cache.forgetAllBut(uuids);
   let domains: Domain[];
@@ -61,16 +61,7 @@ export async function inventoryConnection(host: Host, virsh: string, uri: string
   } catch (error) {
     return unreachable(uri, errorText(error));
   }
-  return {
-    uri,
-    reachable: true,
-    error: null,
-    libvirtVersion: version.daemon,
-    hypervisor: version.hypervisor,
-    hypervisorVersion: version.hypervisorVersion,
-    externalSnapshotRevert: canRevertExternalSnapshots(capabilities),
-    domains: sortByName(domains),
-  };
+  return { ...daemon, domains: sortByName(domains) };
 }
 
 /**

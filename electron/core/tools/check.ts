@@ -1,12 +1,7 @@
-import {
-  canRevertExternalSnapshots,
-  parseDaemonVersion,
-  parseQemuImgVersion,
-  parseVirshVersion,
-  virshErrorText,
-} from '../../../shared/tools/versions.js';
+import { daemonFacts, parseQemuImgVersion, parseVirshVersion, silentDaemon, virshErrorText } from '../../../shared/tools/versions.js';
 import type { DaemonStatus, ToolStatus, ToolsReport } from '../../../shared/tools/report.js';
 import { HostCommandError, type Host } from '../host/host.js';
+import { runVirshBatch } from '../libvirt/batch.js';
 
 /** A version query must answer quickly; a hung daemon must not hang the window. */
 const QUERY_TIMEOUT_MS = 10_000;
@@ -48,41 +43,14 @@ async function checkTool(
 }
 
 async function checkDaemon(host: Host, virsh: ToolStatus, uri: string): Promise<DaemonStatus> {
-  const unknown = {
-    uri,
-    reachable: false,
-    libvirtVersion: null,
-    hypervisor: null,
-    hypervisorVersion: null,
-    externalSnapshotRevert: null,
-    package: PACKAGES.daemon,
-  };
-  if (virsh.path === null || virsh.version === null) {
-    return { ...unknown, error: 'virsh is needed to ask the libvirt daemon: install the package libvirt-clients' };
-  }
+  const silent = (error: string): DaemonStatus => ({ ...silentDaemon(uri, error), package: PACKAGES.daemon });
+  if (virsh.path === null || virsh.version === null) return silent('virsh is needed to ask the libvirt daemon: install the package libvirt-clients');
   try {
-    // One virsh process for both questions; batch mode keeps going after a failure, so
-    // the version report is checked for the daemon line before the rest is trusted.
-    const { stdout } = await host.run({
-      argv: [virsh.path, '-c', uri, 'version --daemon; capabilities'],
-      timeoutMs: QUERY_TIMEOUT_MS,
-    });
-    const version = parseDaemonVersion(stdout);
-    if (version.daemon === null) {
-      return { ...unknown, error: `virsh -c ${uri} version printed no daemon version` };
-    }
-    return {
-      uri,
-      reachable: true,
-      libvirtVersion: version.daemon,
-      hypervisor: version.hypervisor,
-      hypervisorVersion: version.hypervisorVersion,
-      externalSnapshotRevert: canRevertExternalSnapshots(stdout),
-      error: null,
-      package: PACKAGES.daemon,
-    };
+    const { outputs, stderr } = await runVirshBatch(host, virsh.path, uri, [['version', '--daemon'], ['capabilities']], QUERY_TIMEOUT_MS);
+    const [versionText = '', capabilities = ''] = outputs;
+    return { ...daemonFacts(uri, versionText, capabilities, stderr), package: PACKAGES.daemon };
   } catch (error) {
-    return { ...unknown, error: describe(error) };
+    return silent(describe(error));
   }
 }
 
