@@ -1,5 +1,5 @@
-import { execFile, execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -78,6 +78,29 @@ describe('snaptree scan', () => {
       rmSync(scratch, { recursive: true, force: true });
     }
   });
+
+  it('stops quietly when its reader closes the pipe early, as head does', async () => {
+    // Enough images that the JSON outgrows the pipe's buffer before head has read it.
+    const many = mkdtempSync(join(tmpdir(), 'snaptree-cli-many-'));
+    try {
+      for (let i = 0; i < 200; i++) execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', join(many, `disk-${i}.qcow2`), '1M']);
+      // The real head, reading 100 bytes and closing a real pipe, as in a shell (Node's
+      // own stdio pipes are sockets whose buffers would take the whole output).
+      const fifo = join(many, 'pipe');
+      execFileSync('mkfifo', [fifo]);
+      spawn('head', ['-c', '100', fifo], { stdio: 'ignore' });
+      const out = openSync(fifo, 'w');
+      const child = spawn(process.execPath, [bin, 'scan', many, '--json'], { stdio: ['ignore', out, 'pipe'] });
+      closeSync(out);
+      let stderr = '';
+      child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const code = await new Promise((resolve) => child.once('exit', resolve));
+      expect(stderr).not.toMatch(/EPIPE|Error/);
+      expect(code).toBe(0);
+    } finally {
+      rmSync(many, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it('says clearly when a path does not exist, with exit code 2', async () => {
     const { code, stderr, stdout } = await snaptree(['scan', join(dir, 'nope'), '--json']);

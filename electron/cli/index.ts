@@ -136,6 +136,13 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// A reader that stops early (`snaptree scan … | head`) closes the pipe: that is the
+// reader's choice, not a failure to report with a stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
