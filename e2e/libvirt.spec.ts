@@ -39,6 +39,28 @@ test('a domain shows its snapshot tree with the current one marked and NOW hangi
   await expect(page.locator('.react-flow__edge[data-id="snapshot:int1→snapshot:ext1"]')).toHaveCount(1);
 });
 
+test('a long line of snapshots opens on NOW and the latest ones, readable, the first a scroll away', async ({ page, snaptree }) => {
+  const long = domains.define('long');
+  for (let n = 1; n <= 25; n++) virsh('snapshot-create-as', long.name, `step-${n}`);
+  await page.goto(snaptree.url);
+  await page.locator(`[data-domain="${long.name}"]`).click();
+
+  const tree = page.getByRole('main', { name: 'Graph' });
+  await expect(tree.getByTestId('now-node')).toBeInViewport();
+  await expect(tree.locator('[data-snapshot="step-25"]')).toBeInViewport();
+  await expect(tree.locator('[data-snapshot="step-1"]')).not.toBeInViewport();
+  // Readable: drawn at least at 60 % of its size, not shrunk to fit all 25.
+  const box = (await tree.locator('[data-snapshot="step-25"]').boundingBox())!;
+  expect(box.width).toBeGreaterThan(0.6 * 220);
+
+  // The wheel scrolls up the line, without zooming, until the first snapshot shows.
+  await tree.locator('[data-snapshot="step-25"]').hover();
+  const first = tree.locator('[data-snapshot="step-1"]');
+  for (let turn = 0; turn < 40 && ((await first.boundingBox())?.y ?? -1) < 0; turn++) await page.mouse.wheel(0, -200);
+  await expect(first).toBeInViewport();
+  expect((await first.boundingBox())!.width).toBeCloseTo(box.width, 0);
+});
+
 test('selecting an external snapshot highlights its backing file in the forest', async ({ page, snaptree }) => {
   await page.goto(snaptree.url);
   await page.locator(`[data-domain="${guest.name}"]`).click();

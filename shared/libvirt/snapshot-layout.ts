@@ -1,10 +1,15 @@
-/** A domain's snapshot tree laid out: roots on the left, and NOW hanging from the current snapshot. */
+/**
+ * A domain's snapshot tree laid out top to bottom, as `virsh snapshot-list --tree` prints
+ * it: roots at the top, children below, siblings side by side, and NOW hanging from the
+ * current snapshot. A long line of snapshots then reads down a column a person scrolls.
+ */
 import { layoutTrees, type Placed } from '../graph/tree-layout.js';
 import type { Snapshot } from './model.js';
 
 export const SNAPSHOT_WIDTH = 220;
 export const SNAPSHOT_HEIGHT = 78;
-const SPACING = { column: SNAPSHOT_WIDTH + 48, row: SNAPSHOT_HEIGHT + 16, treeGap: 16 };
+/** The tree layout's columns become rows here: one generation per row. */
+const SPACING = { column: SNAPSHOT_HEIGHT + 36, row: SNAPSHOT_WIDTH + 24, treeGap: 24 };
 
 /** The node for the domain's present state. */
 export const NOW_ID = 'now';
@@ -24,5 +29,6 @@ export function layoutSnapshots(snapshots: readonly Snapshot[]): SnapshotLayout 
     { id: NOW_ID, parent: current === null ? null : snapshotId(current.name) },
   ];
   const links = items.filter((item) => item.parent !== null).map((item) => ({ from: item.parent!, to: item.id }));
-  return { placed: layoutTrees(items, SPACING), links };
+  const placed = layoutTrees(items, SPACING).map(({ id, x, y }) => ({ id, x: y, y: x }));
+  return { placed, links };
 }

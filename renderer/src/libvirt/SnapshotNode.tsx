@@ -12,7 +12,7 @@ export const SnapshotNode = memo(function SnapshotNode({ data, selected }: NodeP
   const classes = ['snapshot-node', selected && 'selected', snapshot.current && 'current', stale && 'broken'];
   return (
     <div className={classes.filter(Boolean).join(' ')} data-testid="snapshot-node" data-snapshot={snapshot.name} title={snapshot.description ?? undefined}>
-      <Handle type="target" position={Position.Left} isConnectable={false} />
+      <Handle type="target" position={Position.Top} isConnectable={false} />
       <div className="image-node-head">
         <span className="image-name">{snapshot.name}</span>
         {snapshot.current && <span className="current-badge">current</span>}
@@ -29,7 +29,7 @@ export const SnapshotNode = memo(function SnapshotNode({ data, selected }: NodeP
           </span>
         ))}
       </div>
-      <Handle type="source" position={Position.Right} isConnectable={false} />
+      <Handle type="source" position={Position.Bottom} isConnectable={false} />
     </div>
   );
 });
@@ -41,7 +41,7 @@ export type NowFlowNode = Node<NowNodeData, 'now'>;
 export const NowNode = memo(function NowNode({ data, selected }: NodeProps<NowFlowNode>) {
   return (
     <div className={`snapshot-node now ${selected ? 'selected' : ''}`} data-testid="now-node">
-      <Handle type="target" position={Position.Left} isConnectable={false} />
+      <Handle type="target" position={Position.Top} isConnectable={false} />
       <div className="image-node-head">
         <span className="image-name">NOW</span>
       </div>

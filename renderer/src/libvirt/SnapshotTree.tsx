@@ -1,4 +1,4 @@
-import { Background, Controls, ReactFlow, useReactFlow, type Edge, type NodeMouseHandler } from '@xyflow/react';
+import { Background, Controls, ReactFlow, useReactFlow, useStore, type Edge, type NodeMouseHandler } from '@xyflow/react';
 import { useEffect, useMemo } from 'react';
 import type { Domain } from '../../../shared/libvirt/model';
 import { layoutSnapshots, NOW_ID, SNAPSHOT_HEIGHT, SNAPSHOT_WIDTH, snapshotId } from '../../../shared/libvirt/snapshot-layout';
@@ -9,21 +9,46 @@ import { NowNode, SnapshotNode, type NowFlowNode, type SnapshotFlowNode } from '
 const nodeTypes = { snapshot: SnapshotNode, now: NowNode };
 type TreeNode = SnapshotFlowNode | NowFlowNode;
 
-const GEOMETRY = fixedGeometry(SNAPSHOT_WIDTH, SNAPSHOT_HEIGHT);
+const GEOMETRY = fixedGeometry(SNAPSHOT_WIDTH, SNAPSHOT_HEIGHT, 'down');
+/** Below this zoom a snapshot's name and time can no longer be read. */
+const READABLE_ZOOM = 0.6;
+/** How many generations above NOW stay in view when the whole tree cannot. */
+const ANCESTORS_IN_VIEW = 3;
 
-/** One domain's snapshot tree: roots on the left, the current snapshot marked, NOW hanging from it. */
+/** NOW and the snapshots just above it: what a long tree opens on. */
+function presentAndRecent(domain: Domain): string[] {
+  const byName = new Map(domain.snapshots.map((snapshot) => [snapshot.name, snapshot]));
+  const ids = [NOW_ID];
+  let snapshot = domain.snapshots.find((candidate) => candidate.current);
+  for (let n = 0; snapshot && n < ANCESTORS_IN_VIEW; n++) {
+    ids.push(snapshotId(snapshot.name));
+    snapshot = snapshot.parent === null ? undefined : byName.get(snapshot.parent);
+  }
+  return ids;
+}
+
+/** One domain's snapshot tree: roots at the top, the current snapshot marked, NOW hanging from it. */
 export function SnapshotTree({ domain }: { domain: Domain }) {
   const { selection, select } = useSelection();
   const flow = useReactFlow();
   const layout = useMemo(() => layoutSnapshots(domain.snapshots), [domain.snapshots]);
   const shape = layout.placed.map((place) => place.id).join('\n');
 
-  // A snapshot made meanwhile must not land off screen: the whole tree is shown again
-  // whenever its set of snapshots changes (not when only states or the current one do).
+  const paneWidth = useStore((state) => state.width);
+  const paneHeight = useStore((state) => state.height);
+
+  // The whole tree when it can be read at once; else NOW and the snapshots just above it,
+  // at a readable size, the rest a scroll away. Again whenever the set of snapshots
+  // changes (not when only states or the current one do): a new one must not land off screen.
   useEffect(() => {
-    const frame = requestAnimationFrame(() => void flow.fitView({ maxZoom: 1 }));
+    const right = Math.max(...layout.placed.map((place) => place.x)) + SNAPSHOT_WIDTH;
+    const bottom = Math.max(...layout.placed.map((place) => place.y)) + SNAPSHOT_HEIGHT;
+    const fitsReadably = Math.min(paneWidth / right, paneHeight / bottom) >= READABLE_ZOOM;
+    const nodes = fitsReadably ? undefined : presentAndRecent(domain).map((id) => ({ id }));
+    const frame = requestAnimationFrame(() => void flow.fitView({ nodes, maxZoom: 1, minZoom: fitsReadably ? undefined : READABLE_ZOOM }));
     return () => cancelAnimationFrame(frame);
-  }, [shape, flow]);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only a new shape or pane size moves the view
+  }, [shape, flow, paneWidth, paneHeight]);
   const byId = useMemo(() => new Map(domain.snapshots.map((snapshot) => [snapshotId(snapshot.name), snapshot])), [domain.snapshots]);
 
   const nodes = useMemo<TreeNode[]>(() => {
@@ -52,8 +77,8 @@ export function SnapshotTree({ domain }: { domain: Domain }) {
       nodeTypes={nodeTypes}
       onNodeClick={onNodeClick}
       nodesConnectable={false}
-      fitView
-      fitViewOptions={{ maxZoom: 1 }}
+      // The wheel scrolls a long tree, as in a list; pinch or ctrl+wheel zooms.
+      panOnScroll
       minZoom={0.1}
       proOptions={{ hideAttribution: true }}
     >
