@@ -18,7 +18,8 @@ export const SnapshotNode = memo(function SnapshotNode({ data, selected }: NodeP
         {snapshot.current && <span className="current-badge">current</span>}
       </div>
       <div className="image-sizes">
-        {new Date(snapshot.createdAt).toLocaleString()} · {snapshotStateLabel(snapshot)}
+        {/* Short, so that time and state fit one line; the inspector has the seconds. */}
+        {new Date(snapshot.createdAt).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'short' })} · {snapshotStateLabel(snapshot)}
       </div>
       <div className="image-badges">
         <span className={`badge kind-${snapshotKind(snapshot).split(' ')[0]}`}>{snapshotKind(snapshot)}</span>
