@@ -126,6 +126,18 @@ test('the event listener is started again when it dies, and what it missed is re
   expect(restarted).not.toBe(listener);
 });
 
+test('a URI that would run a program is refused with the reason, and not remembered', async ({ page, snaptree }) => {
+  await page.goto(snaptree.url);
+  const domainsRegion = page.getByRole('region', { name: 'Domains' });
+  await expect(domainsRegion).toContainText('qemu:///system');
+  await page.getByLabel('libvirt URI').fill('qemu+ext:///system?command=/usr/bin/touch');
+  await page.getByRole('button', { name: 'Add', exact: true }).click();
+  await expect(domainsRegion.locator('.form-error')).toContainText('the ext transport runs a program');
+  await page.reload();
+  await expect(domainsRegion).toContainText('qemu:///system');
+  await expect(domainsRegion).not.toContainText('qemu+ext');
+});
+
 test('without a reachable daemon the images are still shown, with the reason domains are missing', async ({ page }) => {
   const served = await serveSnaptree({ LIBVIRT_DEFAULT_URI: 'qemu:///system?socket=/nonexistent/snaptree-e2e.sock' });
   try {
