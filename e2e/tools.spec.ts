@@ -29,6 +29,8 @@ test('the Tools panel shows the real qemu-img and virsh versions and the live li
   await expect(daemon).toContainText(`libvirt ${daemonVersion}`);
   await expect(daemon).toContainText('qemu:///system');
   await expect(daemon).toHaveClass(/\bok\b/);
+  // What this libvirt can do, and nothing Snaptree cannot do yet.
+  await expect(tools.getByTestId('external-revert')).toHaveText(/^(libvirt reverts external snapshots itself|not in this libvirt \(needs 9\.9\): virsh snapshot-revert refuses external snapshots here)$/);
   await expect(page.getByRole('navigation')).toContainText('qemu:///system');
 });
 

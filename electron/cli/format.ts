@@ -14,7 +14,7 @@ function daemonLines(daemon: DaemonStatus): string[] {
   if (!daemon.reachable) return [`${'libvirtd'.padEnd(10)} ✗ ${daemon.uri}: ${daemon.error ?? 'no answer'}`];
   const revert = daemon.externalSnapshotRevert
     ? 'reverts external snapshots itself'
-    : 'cannot revert external snapshots itself (before libvirt 9.9); Snaptree does it the safe manual way';
+    : 'cannot revert external snapshots itself (before libvirt 9.9)';
   return [
     `${'libvirtd'.padEnd(10)} ✓ libvirt ${daemon.libvirtVersion ?? '?'}, ${daemon.hypervisor ?? 'hypervisor'} ${daemon.hypervisorVersion ?? '?'} at ${daemon.uri}`,
     `${''.padEnd(12)}${revert}`,

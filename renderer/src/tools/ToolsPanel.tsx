@@ -45,7 +45,7 @@ function DaemonRow({ daemon }: { daemon: DaemonStatus }) {
           <dd data-testid="external-revert">
             {daemon.externalSnapshotRevert
               ? 'libvirt reverts external snapshots itself'
-              : 'not in this libvirt (needs 9.9); Snaptree uses the safe manual method'}
+              : 'not in this libvirt (needs 9.9): virsh snapshot-revert refuses external snapshots here'}
           </dd>
         </dl>
       ) : (
