@@ -5,8 +5,8 @@
 //
 // Several `snaptree` processes may start at once (parallel test workers do), so the
 // build runs under a lock: the directory out/.building, which mkdir creates atomically.
-// The others wait for it to go and then look again; a lock whose builder died, or that
-// is older than LOCK_STALE_MS, is taken over.
+// The others wait for it to go and then look again; a lock whose builder died is taken
+// over.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -39,16 +39,18 @@ function sleep(ms) {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
-/** True when the lock's builder has exited, or the lock is too old to trust. */
+/**
+ * True when the lock's builder has exited; a lock without a pid (its builder died right
+ * after mkdir) only once it is old. A live builder keeps its lock however long it takes.
+ */
 function lockIsStale() {
   const stats = statSync(lock, { throwIfNoEntry: false });
   if (!stats) return false;
-  if (Date.now() - stats.mtimeMs > LOCK_STALE_MS) return true;
   let pid;
   try {
     pid = Number(readFileSync(join(lock, 'pid'), 'utf8'));
   } catch {
-    return false; // its builder has not written its pid yet, or the lock just went
+    return Date.now() - stats.mtimeMs > LOCK_STALE_MS;
   }
   try {
     process.kill(pid, 0);

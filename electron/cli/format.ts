@@ -69,7 +69,7 @@ export function formatConnections(connections: readonly Connection[]): string {
       lines.push(`${connection.uri}: not reachable: ${connection.error ?? 'no answer'}`);
       continue;
     }
-    lines.push(`${connection.uri}  (libvirt ${connection.libvirtVersion}, ${connection.hypervisor} ${connection.hypervisorVersion})`);
+    lines.push(`${connection.uri}  (libvirt ${connection.libvirtVersion}, ${connection.hypervisor ?? 'hypervisor'} ${connection.hypervisorVersion ?? '?'})`);
     for (const domain of connection.domains) {
       lines.push(`  ${domain.name}  (${domain.state}${domain.stateReason ? `, ${domain.stateReason}` : ''})`);
       for (const disk of domain.disks) lines.push(`    ${disk.target}: ${disk.chain.join(' <- ') || '(empty)'}`);

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -45,4 +45,19 @@ describe('the demo workspace', () => {
     expect(readdirSync(demoDir)).toContain('RootBase.qcow2');
     core.close();
   }, 60_000);
+});
+
+describe('the libvirt connections', () => {
+  it('does not follow a saved URI that would run a program', async () => {
+    home = mkdtempSync(join(tmpdir(), 'snaptree-core-'));
+    const config = join(home, 'config');
+    // As an older version could have saved it, or a hand could have written it.
+    mkdirSync(config);
+    writeFileSync(join(config, 'settings.json'), JSON.stringify({ watchedFolders: [], connections: ['qemu+ext:///system?command=/usr/bin/touch'] }));
+    const core = createCore(new LocalHost(), { mode: 'cli', configDir: config });
+    const { uris } = await core.handlers.connectionsAdd({ uri: 'qemu+ssh://kvm1.example/system' });
+    expect(uris).toContain('qemu+ssh://kvm1.example/system');
+    expect(uris.some((uri) => uri.includes('+ext'))).toBe(false);
+    core.close();
+  });
 });

@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { EventName, EventPayload, RequestName, RequestArg, RequestResult } from '../../shared/contract.js';
+import { uriRefusal } from '../../shared/libvirt/uri.js';
 import type { Host } from './host/host.js';
 import { createDemoWorkspace } from './images/demo.js';
 import { Refusal } from './refusal.js';
@@ -70,7 +71,9 @@ export function createCore(host: Host, options: CoreOptions): Core {
 
   async function connectionUris(): Promise<string[]> {
     const defaultUri = await host.defaultLibvirtUri();
-    return [defaultUri, ...(await loadSettings()).connections.filter((uri) => uri !== defaultUri)];
+    // A URI saved before it would have been refused (or written into the file by hand)
+    // is not followed either.
+    return [defaultUri, ...(await loadSettings()).connections.filter((uri) => uri !== defaultUri && uriRefusal(uri) === null)];
   }
 
   async function started(): Promise<Workspace> {

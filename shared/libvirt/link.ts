@@ -31,7 +31,10 @@ function stateOfSnapshot(snapshot: Snapshot, chains: ReadonlyMap<string, (string
       const below = imageAt(overlay)?.backing;
       if (below?.image) stateFiles.push(below.image);
       else if (below) problems.push({ code: 'snapshot-file-missing', message: `${baseName(disk.file)} names ${below.path} as its backing file, which does not exist: the state of ${disk.target} at this snapshot is gone.` });
-      if (!chain.includes(overlay)) {
+      // A chain of the active layer alone, unread (a disk on another host, a file this user
+      // cannot read), says nothing of what lies below it: cannot tell.
+      const chainKnown = chain.length > 1 || imageAt(chain[0] ?? null) !== undefined;
+      if (chainKnown && !chain.includes(overlay)) {
         problems.push({
           code: 'stale-snapshot',
           message: `${baseName(disk.file)}, made for ${disk.target} at this snapshot, is no longer in the disk's chain (as after a manual blockcommit): libvirt cannot revert to or delete this snapshot.`,

@@ -32,5 +32,10 @@ describe('whose disks are files on this machine', () => {
     expect(uriRefusal('qemu+ssh://kvm1/system?netcat=nc%20-e%20sh')).toContain('netcat=');
     expect(uriRefusal('qemu+unix:///system?command=/bin/sh')).toContain('command=');
     expect(uriRefusal('kvm1')).toContain('must be a libvirt URI');
+    // libvirt splits on ; too and compares names without case.
+    expect(uriRefusal('qemu+ssh://h/system?Command=/tmp/x')).toContain('command=');
+    expect(uriRefusal('qemu+ssh://h/system?no_tty=1;command=/tmp/x')).toContain('command=');
+    expect(uriRefusal('qemu+ssh://h/system?NETCAT=evil')).toContain('netcat=');
+    expect(uriRefusal('qemu+ssh://h/system?%63ommand=/tmp/x')).toContain('command=');
   });
 });

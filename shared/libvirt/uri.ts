@@ -26,11 +26,21 @@ export function uriRefusal(uri: string): string | null {
   const match = URI.exec(uri);
   if (!match) return 'must be a libvirt URI such as qemu+ssh://host/system';
   if (/^[a-z0-9.-]+\+ext:/i.test(uri)) return 'the ext transport runs a program named in the URI: use ssh, tls, tcp or unix';
-  const parameters = new URLSearchParams(uri.split('?')[1] ?? '');
-  for (const name of ['command', 'netcat']) {
-    if (parameters.has(name)) return `the parameter ${name}= names a program to run: leave it out`;
+  // As libvirt reads parameters: split on & and ;, names compared without case.
+  const query = uri.slice(uri.indexOf('?') + 1 || uri.length).split('#')[0]!;
+  for (const part of query.split(/[&;]/)) {
+    const name = safeDecode(part.split('=')[0]!).trim().toLowerCase();
+    if (name === 'command' || name === 'netcat') return `the parameter ${name}= names a program to run: leave it out`;
   }
   return null;
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 /**

@@ -43,7 +43,7 @@ export class LocalHost implements Host {
     // Loaded on first use: a scan that runs no process should not pay for loading it.
     const { execa } = await import('execa');
     const output = command.largeOutput ? await unlinkedFile() : null;
-    const result = await execa(program, args, {
+    const running = execa(program, args, {
       // A stream with a descriptor is handed to the child as it is: the child writes the
       // file itself. Given the path, execa would copy every chunk through this process
       // (measured: 0.3–0.5 s of this process's CPU for 3.4 MB of virsh output).
@@ -57,9 +57,13 @@ export class LocalHost implements Host {
       cancelSignal: command.signal,
       stripFinalNewline: false,
     });
-    let stdout = typeof result.stdout === 'string' ? result.stdout : '';
-    if (output !== null) {
-      stdout = await readAll(output).finally(() => output.close());
+    let result: Awaited<typeof running>;
+    let stdout: string;
+    try {
+      result = await running;
+      stdout = output === null ? (typeof result.stdout === 'string' ? result.stdout : '') : await readAll(output);
+    } finally {
+      await output?.close();
     }
     const stderr = typeof result.stderr === 'string' ? result.stderr : '';
     const fail = (reason: HostCommandError['reason'], summary: string): never => {

@@ -143,7 +143,8 @@ export async function scanPaths(host: Host, folders: readonly string[], extraFil
   // A backing path that is a path already read needs no stat: it is that file. The path is
   // kept as QEMU joins it, `..` and all: the kernel follows `link/..` to the link target's
   // parent, which textual normalisation would get wrong. A file reached by several paths
-  // is one image, named by the first in path order, so that every scan names it alike.
+  // is one image, named by the first path that reaches it: folders as listed, then
+  // backing names in path order, so that every scan names it alike.
   const identityByPath = new Map([...pending.values()].map((file) => [file.path, file.identity]));
   const backingIdentity = new Map<string, string | null>();
   const reasons = new Map<string, Problem[]>();

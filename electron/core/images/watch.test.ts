@@ -62,6 +62,22 @@ describe('the folder watcher', () => {
     expect(await rescanWithin(2000)).toBe(true);
   });
 
+  it('rescans when a raw image is resized in place, but not when a guest writes into it', async () => {
+    const raw = join(vm, 'data.img');
+    qemuImg('create', '-q', '-f', 'raw', raw, '8M');
+    expect(await rescanWithin(2000)).toBe(true);
+    const write = () => execFileSync('qemu-io', ['-f', 'raw', '-c', 'write -P 0x5a 1M 64k', raw], { encoding: 'utf8' });
+    write();
+    await sleep(600);
+    rescans = 0;
+    write();
+    await sleep(600);
+    expect(rescans).toBe(0);
+    // Its virtual size is its length: a resize is what the scan shows.
+    qemuImg('resize', '-q', '-f', 'raw', raw, '16M');
+    expect(await rescanWithin(2000)).toBe(true);
+  });
+
   it('rescans for an overlay made in a terminal, even while a guest keeps writing', async () => {
     const writing = setInterval(() => guestWrites(join(vm, 'disk.qcow2'), '1M'), 50);
     try {

@@ -3,20 +3,30 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { FIRST_READ } from './read.js';
 
+const QCOW2_MAGIC = Buffer.from('QFI\xfb', 'latin1');
+
 /** Changes within this window are one change: qemu-img writes a new overlay in several steps. */
 const SETTLE_MS = 300;
 /** How long a failed watcher rests before its folder is watched afresh. */
 const RETRY_MS = 1000;
 
-/** A digest of the start of a file, as much as the scanner first reads; '' for anything but a readable file. */
+/**
+ * A digest of the start of a file, as much as the scanner first reads, and for anything
+ * but qcow2 its length too (a raw image's virtual size is its length: a resize must
+ * show; a qcow2 grows with the guest's writes, and its size is in its header).
+ * '' for anything but a readable file.
+ */
 function headerOf(path: string): string {
   try {
     // Non-blocking, so that opening a FIFO does not wait for a writer; only files are read.
     const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
     try {
-      if (!fstatSync(fd).isFile()) return '';
+      const stats = fstatSync(fd);
+      if (!stats.isFile()) return '';
       const head = Buffer.alloc(FIRST_READ);
-      return createHash('sha1').update(head.subarray(0, readSync(fd, head, 0, FIRST_READ, 0))).digest('base64');
+      const read = head.subarray(0, readSync(fd, head, 0, FIRST_READ, 0));
+      const length = read.subarray(0, 4).equals(QCOW2_MAGIC) ? '' : String(stats.size);
+      return createHash('sha1').update(read).update(length).digest('base64');
     } finally {
       closeSync(fd);
     }

@@ -98,7 +98,9 @@ export class LibvirtConnections {
    */
   private refresh(uri: string, entry: Watched): Promise<void> {
     if (entry.refreshing) return entry.refreshing;
+    if (entry.stopped) return Promise.resolve();
     entry.refreshing = (async () => {
+      let failed = false;
       while (entry.pending === 'all' || entry.pending.size > 0) {
         const pending = entry.pending;
         entry.pending = new Set();
@@ -113,13 +115,16 @@ export class LibvirtConnections {
                 ? await refreshDomains(this.host, virsh, previous, [...pending], { cache: entry.cache })
                 : await inventoryConnection(this.host, virsh, uri, { cache: entry.cache });
         } catch (error) {
-          // A command failed midway (timed out, the daemon went away): keep what was
-          // shown, and read everything when the listener is started again.
+          // A command of a partial read failed midway (timed out): keep what was shown,
+          // and read everything again a little later. (A full read never throws: it
+          // reports the connection unreachable, with the reason.)
           connection = previous?.reachable ? previous : unreachable(uri, errorText(error));
+          failed = true;
         }
         if (entry.stopped) return;
         entry.connection = connection;
       }
+      if (failed) this.soon(uri, entry, null, RESTART_MS);
       this.onChange();
     })().finally(() => {
       entry.refreshing = null;
@@ -127,13 +132,13 @@ export class LibvirtConnections {
     return entry.refreshing;
   }
 
-  private soon(uri: string, entry: Watched, domain: string | null): void {
+  private soon(uri: string, entry: Watched, domain: string | null, delay = SETTLE_MS): void {
     this.want(entry, domain);
     if (entry.timer) clearTimeout(entry.timer);
     entry.timer = setTimeout(() => {
       entry.timer = null;
       void this.refresh(uri, entry);
-    }, SETTLE_MS);
+    }, delay);
   }
 
   private async listen(uri: string, entry: Watched): Promise<void> {

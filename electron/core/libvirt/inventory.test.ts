@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Forest } from '../../../shared/images/model.js';
 import { linkInventory } from '../../../shared/libvirt/link.js';
 import type { Connection, Domain } from '../../../shared/libvirt/model.js';
+import type { Host } from '../host/host.js';
 import { LocalHost } from '../host/local.js';
 import { scanPaths } from '../images/scan.js';
 import { canonicalPaths } from './canonical.js';
@@ -21,6 +22,25 @@ let stopped: { name: string; disk: string };
 async function inventory(): Promise<Connection> {
   return inventoryConnection(host, '/usr/bin/virsh', URI);
 }
+/**
+ * A shut-off domain that was never started, with an internal snapshot and two disk-only
+ * external ones made offline: its persistent definition names the last overlay alone.
+ */
+function offlineWithSnapshots(name: string): { name: string; disk: string; remove(): void } {
+  const offline = domains.define(name);
+  virsh('snapshot-create-as', offline.name, 'int0');
+  for (const step of ['ext1', 'ext2']) {
+    virsh('snapshot-create-as', offline.name, step, '--disk-only', '--diskspec', `vda,snapshot=external,file=${join(domains.dir, `${name}.${step}.qcow2`)}`);
+  }
+  return {
+    ...offline,
+    remove() {
+      virsh('undefine', offline.name, '--snapshots-metadata');
+      for (const step of ['ext1', 'ext2']) rmSync(join(domains.dir, `${name}.${step}.qcow2`));
+    },
+  };
+}
+
 /** The active layers of this test's own domains: other domains of the host are not ours to read. */
 function ownDisks(connection: Connection): string[] {
   return connection.domains.filter((domain) => domain.name.startsWith(`${domains.prefix}-`)).flatMap((domain) => domain.disks.flatMap((disk) => disk.activePath ?? []));
@@ -101,7 +121,20 @@ describe('the inventory of a real libvirt daemon', () => {
   });
 
   it("reads the same snapshots from libvirt's metadata files as from snapshot-dumpxml", async () => {
-    const fromFiles = await inventory();
+    // Every virsh script run, to see that the files were read instead of asking virsh.
+    const scripts: string[] = [];
+    const recording: Host = {
+      name: host.name,
+      run: (command) => {
+        scripts.push(command.argv.join(' '));
+        return host.run(command);
+      },
+      follow: (argv, onLine) => host.follow(argv, onLine),
+      findProgram: (program) => host.findProgram(program),
+      defaultLibvirtUri: () => host.defaultLibvirtUri(),
+    };
+    const fromFiles = await inventoryConnection(recording, '/usr/bin/virsh', URI);
+    expect(scripts.filter((script) => script.includes('snapshot-dumpxml'))).toEqual([]);
     const fromVirsh = await inventoryConnection(host, '/usr/bin/virsh', URI, { metadataRoot: null });
     for (const name of [running.name, stopped.name]) {
       expect(domainOf(fromFiles, name).snapshots.length).toBeGreaterThan(2);
@@ -168,11 +201,7 @@ describe('the inventory of a real libvirt daemon', () => {
   it('follows the image headers where the persistent definition names only the active layer', async () => {
     // Never started: libvirt keeps no <backingStore> for the overlays its offline
     // disk-only snapshots made, so the chain below them is in the headers alone.
-    const offline = domains.define('offline');
-    virsh('snapshot-create-as', offline.name, 'int0');
-    for (const name of ['ext1', 'ext2']) {
-      virsh('snapshot-create-as', offline.name, name, '--disk-only', '--diskspec', `vda,snapshot=external,file=${join(domains.dir, `offline.${name}.qcow2`)}`);
-    }
+    const offline = offlineWithSnapshots('offline');
     const { forest, connection } = await linked();
     const domain = domainOf(connection, offline.name);
     expect(domain.disks[0]!.chain).toEqual([join(domains.dir, 'offline.ext2.qcow2')]);
@@ -183,21 +212,26 @@ describe('the inventory of a real libvirt daemon', () => {
     expect(snapshot('ext2').stateFiles).toEqual([join(domains.dir, 'offline.ext1.qcow2')]);
     const users = (file: string) => forest.images.find((image) => image.path === file)?.usedBy;
     expect(users(offline.disk)).toEqual([expect.objectContaining({ domain: offline.name, active: false })]);
-    virsh('undefine', offline.name, '--snapshots-metadata');
-    for (const name of ['ext1', 'ext2']) rmSync(join(domains.dir, `offline.${name}.qcow2`));
+    offline.remove();
   });
 
   it('links nothing here to a connection on another host, and reports no file of it missing', async () => {
     // The same domains as a daemon on another host would list them: their paths name
     // files there, even where a file of that name exists here.
+    // A shut-off one's definition names its active layer alone: what lies below is unknown there.
+    const offline = offlineWithSnapshots('remote-offline');
     const connection = { ...(await inventory()), uri: 'qemu+ssh://kvm1.example/system' };
     const forest = await scanPaths(host, [domains.dir], []);
     const result = linkInventory(forest.images, [connection], canonicalPaths());
     expect(result.images.flatMap((image) => image.usedBy)).toEqual([]);
     expect(result.images.flatMap((image) => image.problems).map((problem) => problem.code)).not.toContain('orphan-overlay');
-    const domain = domainOf(result.connections[0]!, running.name);
-    expect(domain.snapshots.map((snapshot) => [snapshot.name, snapshot.stateFiles, snapshot.problems])).toEqual(domain.snapshots.map((snapshot) => [snapshot.name, [], []]));
-    expect(domain.problems).toEqual([]);
+    for (const name of [running.name, offline.name]) {
+      const domain = domainOf(result.connections[0]!, name);
+      expect(domain.snapshots.length).toBeGreaterThan(2);
+      expect(domain.snapshots.map((snapshot) => [snapshot.name, snapshot.stateFiles, snapshot.problems])).toEqual(domain.snapshots.map((snapshot) => [snapshot.name, [], []]));
+      expect(domain.problems).toEqual([]);
+    }
+    offline.remove();
   });
 
   it('shows the snapshots as stale after a manual blockcommit behind its back', async () => {

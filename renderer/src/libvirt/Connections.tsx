@@ -12,7 +12,7 @@ function ConnectionEntry({ connection }: { connection: Connection }) {
     <li className="connection" data-uri={connection.uri}>
       <div
         className="connection-head"
-        title={connection.reachable ? `${connection.uri}: libvirt ${connection.libvirtVersion}, ${connection.hypervisor} ${connection.hypervisorVersion}` : connection.uri}
+        title={connection.reachable ? `${connection.uri}: libvirt ${connection.libvirtVersion}, ${connection.hypervisor ?? 'hypervisor'} ${connection.hypervisorVersion ?? '?'}` : connection.uri}
       >
         <span className={`dot ${connection.reachable ? 'up' : connection.error ? 'down' : ''}`} aria-hidden />
         {connection.uri}

@@ -1,5 +1,5 @@
 import { Background, Controls, ReactFlow, useReactFlow, useStore, type Edge, type NodeMouseHandler } from '@xyflow/react';
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import type { Domain } from '../../../shared/libvirt/model';
 import { layoutSnapshots, NOW_ID, SNAPSHOT_HEIGHT, SNAPSHOT_WIDTH, snapshotId } from '../../../shared/libvirt/snapshot-layout';
 import { fixedGeometry } from '../graph/geometry';
@@ -36,18 +36,24 @@ export function SnapshotTree({ domain }: { domain: Domain }) {
 
   const paneWidth = useStore((state) => state.width);
   const paneHeight = useStore((state) => state.height);
+  /** The shape last brought into view: a resize of the window must not undo the user's scrolling. */
+  const fitted = useRef<string | null>(null);
 
   // The whole tree when it can be read at once; else NOW and the snapshots just above it,
   // at a readable size, the rest a scroll away. Again whenever the set of snapshots
   // changes (not when only states or the current one do): a new one must not land off screen.
   useEffect(() => {
+    if (paneWidth === 0 || paneHeight === 0 || fitted.current === shape) return;
     const right = Math.max(...layout.placed.map((place) => place.x)) + SNAPSHOT_WIDTH;
     const bottom = Math.max(...layout.placed.map((place) => place.y)) + SNAPSHOT_HEIGHT;
     const fitsReadably = Math.min(paneWidth / right, paneHeight / bottom) >= READABLE_ZOOM;
     const nodes = fitsReadably ? undefined : presentAndRecent(domain).map((id) => ({ id }));
-    const frame = requestAnimationFrame(() => void flow.fitView({ nodes, maxZoom: 1, minZoom: fitsReadably ? undefined : READABLE_ZOOM }));
+    const frame = requestAnimationFrame(() => {
+      fitted.current = shape;
+      void flow.fitView({ nodes, maxZoom: 1, minZoom: fitsReadably ? undefined : READABLE_ZOOM });
+    });
     return () => cancelAnimationFrame(frame);
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- only a new shape or pane size moves the view
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- a new shape moves the view; the pane's first size too
   }, [shape, flow, paneWidth, paneHeight]);
   const byId = useMemo(() => new Map(domain.snapshots.map((snapshot) => [snapshotId(snapshot.name), snapshot])), [domain.snapshots]);
 
