@@ -7,6 +7,7 @@ import { looksLikeImage } from '../../../shared/images/magic.js';
 import type { Forest, Image, Problem } from '../../../shared/images/model.js';
 import type { Host } from '../host/host.js';
 import { HostCommandError } from '../host/host.js';
+import { mapLimit } from '../map-limit.js';
 import { qemuImgInfo } from '../qemu-img/info.js';
 import { osReason, readImage, type ReadImage } from './read.js';
 import { walkFolder } from './walk.js';
@@ -22,19 +23,6 @@ async function inBatches<T>(items: readonly T[], fn: (item: T) => void): Promise
     for (const item of items.slice(start, start + BATCH)) fn(item);
     await yieldToEventLoop();
   }
-}
-
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
 
 const byPath = (a: { path: string }, b: { path: string }): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Host } from '../host/host.js';
+import { mapLimit } from '../map-limit.js';
 
 /**
  * Quotes one argument for virsh's own command-line parser (batch mode is parsed by
@@ -43,20 +44,13 @@ export async function runVirshBatch(host: Host, virsh: string, uri: string, comm
   const perChunk = Math.ceil(lines.length / count);
   const chunks = Array.from({ length: count }, (_, index) => lines.slice(index * perChunk, (index + 1) * perChunk)).filter((chunk) => chunk.length > 0);
 
-  const results: Array<{ outputs: string[]; stderr: string }> = new Array(chunks.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < chunks.length) {
-      const index = next++;
-      const chunk = chunks[index]!;
-      const script = chunk.map((line) => `${line}; echo ${marker}`).join('; ');
-      const { stdout, stderr } = await host.run({ argv: [virsh, '-c', uri, script], timeoutMs, okExitCodes: [0, 1], largeOutput: true });
-      // `echo` prints the marker and a newline; each command's output precedes its marker.
-      const outputs = stdout.split(`${marker}\n`).slice(0, chunk.length);
-      while (outputs.length < chunk.length) outputs.push('');
-      results[index] = { outputs, stderr };
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(PARALLEL, chunks.length) }, worker));
+  const results = await mapLimit(chunks, PARALLEL, async (chunk) => {
+    const script = chunk.map((line) => `${line}; echo ${marker}`).join('; ');
+    const { stdout, stderr } = await host.run({ argv: [virsh, '-c', uri, script], timeoutMs, okExitCodes: [0, 1], largeOutput: true });
+    // `echo` prints the marker and a newline; each command's output precedes its marker.
+    const outputs = stdout.split(`${marker}\n`).slice(0, chunk.length);
+    while (outputs.length < chunk.length) outputs.push('');
+    return { outputs, stderr };
+  });
   return { outputs: results.flatMap((result) => result.outputs), stderr: results.map((result) => result.stderr).join('') };
 }
