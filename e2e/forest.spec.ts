@@ -127,3 +127,19 @@ test('search dims the images that do not match', async ({ page, snaptree }) => {
     rmSync(folder, { recursive: true, force: true });
   }
 });
+
+test('a long chain opens on its base at a readable size, the rest a pan away', async ({ page, snaptree }) => {
+  const folder = mkdtempSync(join(tmpdir(), 'snaptree-e2e-deep-'));
+  try {
+    qemuImg('create', '-q', '-f', 'qcow2', join(folder, 'layer-0.qcow2'), '16M');
+    for (let n = 1; n <= 20; n++) qemuImg('create', '-q', '-f', 'qcow2', '-b', `layer-${n - 1}.qcow2`, '-F', 'qcow2', join(folder, `layer-${n}.qcow2`));
+    await page.goto(snaptree.url);
+    await watch(page, folder);
+    await expect(node(page, 'layer-0.qcow2')).toBeInViewport();
+    // Readable: drawn at least at half its size, not shrunk to fit all 21.
+    expect((await node(page, 'layer-0.qcow2').boundingBox())!.width).toBeGreaterThan(0.5 * 240);
+    await expect(node(page, 'layer-20.qcow2')).not.toBeInViewport();
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+});

@@ -1,5 +1,5 @@
-import { Background, Controls, ReactFlow, useReactFlow, type Edge, type NodeMouseHandler } from '@xyflow/react';
-import { useEffect, useMemo } from 'react';
+import { Background, Controls, ReactFlow, useReactFlow, useStore, type Edge, type NodeMouseHandler } from '@xyflow/react';
+import { useEffect, useMemo, useRef } from 'react';
 import { baseName } from '../../../shared/format';
 import type { Image } from '../../../shared/images/model';
 import { BLOCKING } from '../../../shared/images/problems';
@@ -14,6 +14,10 @@ import { useForest } from './store';
 const nodeTypes = { image: ImageNode, missing: MissingNode };
 /** Above this many images only the nodes on screen are drawn. */
 const LARGE_FOREST = 300;
+/** Below this zoom an image's name can no longer be read. */
+const READABLE_ZOOM = 0.5;
+/** The zoom a forest too big to read whole opens at, on its top-left corner. */
+const OPENING_ZOOM = 0.7;
 
 const FIXED_GEOMETRY = fixedGeometry(NODE_WIDTH, NODE_HEIGHT);
 type ForestNode = ImageFlowNode | MissingFlowNode;
@@ -83,14 +87,22 @@ export function ForestGraph({ images }: { images: readonly Image[] }) {
     if (hits.length > 0) void flow.fitView({ nodes: hits, duration: 300, maxZoom: 1.2 });
   }, [search, images, flow]);
 
-  // A large forest opens on its first families at a readable size, not as thousands of
-  // dots: only what is on screen is drawn, and the minimap and search reach the rest.
-  const initialView = useMemo(
-    () => ({ maxZoom: 1, nodes: images.length > LARGE_FOREST ? layout.placed.slice(0, 40).map((place) => ({ id: place.id })) : undefined }),
-    // The first view only: later changes must not move the user's viewport.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [],
-  );
+  // The whole forest when it can be read at once; else its top-left corner (the first
+  // bases and their overlays) at a readable size, not a line of dots: a long chain or
+  // thousands of images are a pan away, and the overview and search reach them. Only the
+  // first view: later changes must not move the user's viewport.
+  const paneWidth = useStore((state) => state.width);
+  const paneHeight = useStore((state) => state.height);
+  const opened = useRef(false);
+  useEffect(() => {
+    if (opened.current || paneWidth === 0 || paneHeight === 0 || layout.placed.length === 0) return;
+    opened.current = true;
+    const right = Math.max(...layout.placed.map((place) => place.x)) + NODE_WIDTH;
+    const bottom = Math.max(...layout.placed.map((place) => place.y)) + NODE_HEIGHT;
+    const corner = layout.placed.filter((place) => place.x + NODE_WIDTH <= paneWidth / OPENING_ZOOM && place.y + NODE_HEIGHT <= paneHeight / OPENING_ZOOM);
+    const whole = Math.min(paneWidth / right, paneHeight / bottom) >= READABLE_ZOOM || corner.length === 0;
+    void flow.fitView({ maxZoom: 1, nodes: whole ? undefined : corner.map((place) => ({ id: place.id })) });
+  }, [layout, paneWidth, paneHeight, flow]);
 
   const onNodeClick: NodeMouseHandler<ForestNode> = (_event, node) => {
     select(node.type === 'image' ? { kind: 'image', path: node.id } : { kind: 'missing', path: node.data.path as string });
@@ -104,8 +116,6 @@ export function ForestGraph({ images }: { images: readonly Image[] }) {
       onNodeClick={onNodeClick}
       onPaneClick={() => select(null)}
       nodesConnectable={false}
-      fitView
-      fitViewOptions={initialView}
       minZoom={0.05}
       onlyRenderVisibleElements={images.length > LARGE_FOREST}
       proOptions={{ hideAttribution: true }}
