@@ -9,15 +9,24 @@ const DEFAULT_TIMEOUT_MS = 60_000;
 /** Daemons and admin tools live in sbin, which a desktop user's PATH often leaves out. */
 const SBIN_DIRS = ['/usr/local/sbin', '/usr/sbin', '/sbin'];
 
+/** Linux's O_TMPFILE, which Node does not name: a file in a folder, with no name at all. */
+const O_TMPFILE = 0o20000000 | constants.O_DIRECTORY;
+
 /**
- * A temporary file already unlinked: the child writes into it through the descriptor,
- * and nothing is left behind even when this process is killed mid-command.
+ * A temporary file without a name: the child writes into it through the descriptor,
+ * and nothing is left behind, even when this process is killed mid-command. Where the
+ * file system cannot make one, a named file removed at once (killed between the two
+ * steps, that leaves an empty file behind).
  */
 async function unlinkedFile(): Promise<FileHandle> {
-  const path = join(tmpdir(), `snaptree-out-${randomBytes(6).toString('hex')}`);
-  const handle = await open(path, 'wx+', 0o600);
-  await unlink(path);
-  return handle;
+  try {
+    return await open(tmpdir(), O_TMPFILE | constants.O_RDWR, 0o600);
+  } catch {
+    const path = join(tmpdir(), `snaptree-out-${randomBytes(6).toString('hex')}`);
+    const handle = await open(path, 'wx+', 0o600);
+    await unlink(path);
+    return handle;
+  }
 }
 
 /** Everything in the file, from its start (the child moved the shared offset to its end). */
