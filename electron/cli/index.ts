@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { errorMessage } from '../../shared/format.js';
 import { localDomainDisks } from '../../shared/libvirt/uri.js';
 import { LocalHost } from '../core/host/local.js';
 
@@ -147,7 +148,7 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
     const usage = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    process.stderr.write(`snaptree: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`snaptree: ${errorMessage(error)}\n`);
     process.exit(usage ? 2 : 1);
   },
 );

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { errorMessage } from '../../shared/format.js';
 import { isRequestName, requests, type Reply } from '../../shared/contract.js';
 import type { Core } from './core.js';
 import { HostCommandError } from './host/host.js';
@@ -38,6 +39,6 @@ export async function dispatch(core: Core, name: unknown, arg: unknown): Promise
     if (error instanceof HostCommandError) {
       return { ok: false, error: { kind: 'tool', message: error.message } };
     }
-    return { ok: false, error: { kind: 'internal', message: error instanceof Error ? error.message : String(error) } };
+    return { ok: false, error: { kind: 'internal', message: errorMessage(error) } };
   }
 }

@@ -1,3 +1,4 @@
+import { errorMessage } from '../../shared/format.js';
 import type { Forest } from '../../shared/images/model.js';
 import { linkInventory, type Linked } from '../../shared/libvirt/link.js';
 import { localDomainDisks } from '../../shared/libvirt/uri.js';
@@ -15,7 +16,7 @@ export interface WorkspaceEvents {
 
 /** The last forest kept, with the reason the new scan failed on each folder: nothing shown is lost. */
 function failedScan(previous: Forest | null, folders: readonly string[], error: unknown): Forest {
-  const message = `The scan failed: ${error instanceof Error ? error.message : String(error)}`;
+  const message = `The scan failed: ${errorMessage(error)}`;
   return { images: previous?.images ?? [], errors: folders.map((path) => ({ path, message })), scannedAt: new Date().toISOString() };
 }
 

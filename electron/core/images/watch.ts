@@ -1,9 +1,8 @@
 import { closeSync, constants, fstatSync, openSync, readSync, watch, type FSWatcher } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import { detectFormat } from '../../../shared/images/magic.js';
 import { FIRST_READ } from './read.js';
-
-const QCOW2_MAGIC = Buffer.from('QFI\xfb', 'latin1');
 
 /** Changes within this window are one change: qemu-img writes a new overlay in several steps. */
 const SETTLE_MS = 300;
@@ -25,7 +24,7 @@ function headerOf(path: string): string {
       if (!stats.isFile()) return '';
       const head = Buffer.alloc(FIRST_READ);
       const read = head.subarray(0, readSync(fd, head, 0, FIRST_READ, 0));
-      const length = read.subarray(0, 4).equals(QCOW2_MAGIC) ? '' : String(stats.size);
+      const length = detectFormat(read) === 'qcow2' ? '' : String(stats.size);
       return createHash('sha1').update(read).update(length).digest('base64');
     } finally {
       closeSync(fd);

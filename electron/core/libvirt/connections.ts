@@ -1,8 +1,9 @@
 import { existsSync, watch, type FSWatcher } from 'node:fs';
+import { errorMessage } from '../../../shared/format.js';
 import { changesInventory, parseEventLine } from '../../../shared/libvirt/events.js';
 import type { Connection } from '../../../shared/libvirt/model.js';
 import type { Host, LongRunning } from '../host/host.js';
-import { errorText, inventoryConnection, refreshDomains, unreachable } from './inventory.js';
+import { inventoryConnection, refreshDomains, unreachable } from './inventory.js';
 import { SnapshotCache } from './snapshot-cache.js';
 import { snapshotMetadataRoot } from './snapshot-files.js';
 
@@ -118,7 +119,7 @@ export class LibvirtConnections {
           // A command of a partial read failed midway (timed out): keep what was shown,
           // and read everything again a little later. (A full read never throws: it
           // reports the connection unreachable, with the reason.)
-          connection = previous?.reachable ? previous : unreachable(uri, errorText(error));
+          connection = previous?.reachable ? previous : unreachable(uri, errorMessage(error));
           failed = true;
         }
         if (entry.stopped) return;

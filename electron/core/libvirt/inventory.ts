@@ -1,3 +1,4 @@
+import { errorMessage } from '../../../shared/format.js';
 import { parseDomainXml, parseNameList, parseSnapshotXml, parseStateReason, parseUuidList } from '../../../shared/libvirt/parse.js';
 import type { Connection, Domain, Snapshot } from '../../../shared/libvirt/model.js';
 import { daemonFacts, silentDaemon } from '../../../shared/tools/versions.js';
@@ -25,10 +26,6 @@ function reader(host: Host, virsh: string, uri: string, options: InventoryOption
   return { host, virsh, uri, cache: options.cache ?? new SnapshotCache(), metadataRoot: options.metadataRoot === undefined ? snapshotMetadataRoot(uri) : options.metadataRoot };
 }
 
-export function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /** A connection that does not answer, with libvirt's reason; null while it was never asked. */
 export function unreachable(uri: string, error: string | null): Connection {
   return { ...silentDaemon(uri, error), domains: [] };
@@ -48,7 +45,7 @@ export async function inventoryConnection(host: Host, virsh: string, uri: string
   try {
     first = await runVirshBatch(host, virsh, uri, [['version', '--daemon'], ['capabilities'], ['list', '--all', '--uuid']]);
   } catch (error) {
-    return unreachable(uri, errorText(error));
+    return unreachable(uri, errorMessage(error));
   }
   const [versionText = '', capabilities = '', uuidList = ''] = first.outputs;
   const daemon = daemonFacts(uri, versionText, capabilities, first.stderr);
@@ -59,7 +56,7 @@ export async function inventoryConnection(host: Host, virsh: string, uri: string
   try {
     domains = await readDomains(read, uuids);
   } catch (error) {
-    return unreachable(uri, errorText(error));
+    return unreachable(uri, errorMessage(error));
   }
   return { ...daemon, domains: sortByName(domains) };
 }

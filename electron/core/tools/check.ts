@@ -1,3 +1,4 @@
+import { errorMessage } from '../../../shared/format.js';
 import { daemonFacts, parseQemuImgVersion, parseVirshVersion, silentDaemon, virshErrorText } from '../../../shared/tools/versions.js';
 import type { DaemonStatus, ToolStatus, ToolsReport } from '../../../shared/tools/report.js';
 import { HostCommandError, type Host } from '../host/host.js';
@@ -59,5 +60,5 @@ function describe(error: unknown): string {
   if (error instanceof HostCommandError) {
     return error.reason === 'exit-code' && error.stderr.trim() ? virshErrorText(error.stderr) : error.message;
   }
-  return error instanceof Error ? error.message : String(error);
+  return errorMessage(error);
 }

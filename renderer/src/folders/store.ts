@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+import { errorMessage } from '../../../shared/format';
 import { api } from '../api/client';
 
 interface FoldersState {
@@ -14,8 +15,6 @@ interface FoldersState {
   readonly creatingDemo: boolean;
 }
 
-const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
-
 export const useFolders = create<FoldersState>((set, get) => ({
   folders: null,
   canChooseFolder: false,
@@ -30,7 +29,7 @@ export const useFolders = create<FoldersState>((set, get) => ({
       set({ folders: (await api.call('foldersAdd', { path: path.trim() })).folders, error: null });
       return true;
     } catch (error) {
-      set({ error: message(error) });
+      set({ error: errorMessage(error) });
       return false;
     }
   },
@@ -46,7 +45,7 @@ export const useFolders = create<FoldersState>((set, get) => ({
     try {
       await api.call('demoCreate', {});
     } catch (error) {
-      set({ error: message(error) });
+      set({ error: errorMessage(error) });
     } finally {
       set({ creatingDemo: false });
     }

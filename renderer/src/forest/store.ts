@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+import { errorMessage } from '../../../shared/format';
 import type { Forest } from '../../../shared/images/model';
 import { api, refetchOn } from '../api/client';
 
@@ -26,7 +27,7 @@ export const useForest = create<ForestState>((set) => ({
       performance.mark('snaptree:forest-received');
       set({ forest, error: null });
     } catch (error) {
-      set({ error: error instanceof Error ? error.message : String(error) });
+      set({ error: errorMessage(error) });
     }
   },
   setSearch: (search) => set({ search }),

@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+import { errorMessage } from '../../../shared/format';
 import type { Connection, Domain } from '../../../shared/libvirt/model';
 import { api, refetchOn } from '../api/client';
 
@@ -10,8 +11,6 @@ interface InventoryState {
   removeConnection(uri: string): Promise<void>;
 }
 
-const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
-
 export const useInventory = create<InventoryState>((set) => ({
   connections: null,
   error: null,
@@ -19,7 +18,7 @@ export const useInventory = create<InventoryState>((set) => ({
     try {
       set({ connections: (await api.call('inventoryGet', {})).connections, error: null });
     } catch (error) {
-      set({ error: message(error) });
+      set({ error: errorMessage(error) });
     }
   },
   async addConnection(uri) {
@@ -28,7 +27,7 @@ export const useInventory = create<InventoryState>((set) => ({
       set({ error: null });
       return true;
     } catch (error) {
-      set({ error: message(error) });
+      set({ error: errorMessage(error) });
       return false;
     }
   },

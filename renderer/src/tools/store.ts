@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+import { errorMessage } from '../../../shared/format';
 import type { ToolsReport } from '../../../shared/tools/report';
 import { api } from '../api/client';
 
@@ -19,7 +20,7 @@ export const useTools = create<ToolsState>((set) => ({
     try {
       set({ report: await api.call('toolsCheck', {}), checking: false });
     } catch (error) {
-      set({ error: error instanceof Error ? error.message : String(error), checking: false });
+      set({ error: errorMessage(error), checking: false });
     }
   },
 }));
