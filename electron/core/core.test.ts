@@ -61,3 +61,19 @@ describe('the libvirt connections', () => {
     core.close();
   });
 });
+
+describe('the settings file', () => {
+  it('keeps what another Snaptree process saved meanwhile (a window and serve side by side)', async () => {
+    home = mkdtempSync(join(tmpdir(), 'snaptree-core-'));
+    const config = join(home, 'config');
+    const window = createCore(new LocalHost(), { mode: 'cli', configDir: config });
+    const serve = createCore(new LocalHost(), { mode: 'cli', configDir: config });
+    const [a, b] = ['a', 'b'].map((name) => mkdtempSync(join(home, `${name}-`)));
+    await window.handlers.foldersList({});
+    await serve.handlers.foldersAdd({ path: a! });
+    await window.handlers.foldersAdd({ path: b! });
+    expect((await serve.handlers.foldersList({})).folders.sort()).toEqual([a, b].sort());
+    window.close();
+    serve.close();
+  });
+});

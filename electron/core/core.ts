@@ -43,25 +43,25 @@ export function createCore(host: Host, options: CoreOptions): Core {
     bus.emit('event', name, payload);
   };
   const settingsFile = new SettingsFile(options.configDir ?? defaultConfigDir());
-  let settings: Settings | null = null;
   const workspace = new Workspace(host, {
     forestChanged: (scannedAt) => emit('forestChanged', { scannedAt }),
     inventoryChanged: () => emit('inventoryChanged', {}),
   });
 
-  async function loadSettings(): Promise<Settings> {
-    settings ??= await settingsFile.load();
-    return settings;
+  // Read afresh every time, never cached: the window, serve and the CLI share the file,
+  // and a list cached here would write over what another of them saved meanwhile.
+  function loadSettings(): Promise<Settings> {
+    return settingsFile.load();
   }
 
   async function saveSettings(change: Partial<Settings>): Promise<Settings> {
-    settings = { ...(await loadSettings()), ...change };
+    const settings = { ...(await loadSettings()), ...change };
     await settingsFile.save(settings);
     return settings;
   }
 
   // Changes to the settings read, change and write them: one at a time, or two windows
-  // adding a folder at once would each write a list without the other's folder.
+  // of this process adding a folder at once would each write a list without the other's.
   let settingsQueue: Promise<unknown> = Promise.resolve();
   function oneAtATime<T>(change: () => Promise<T>): Promise<T> {
     const next = settingsQueue.then(change, change);

@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readFileSync, readSync, type Stats } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync, type Stats } from 'node:fs';
 import { detectFormat } from '../../../shared/images/magic.js';
 import type { ImageFormat, InternalSnapshot, Problem } from '../../../shared/images/model.js';
 import { decodeQcow2Header, type Qcow2Header } from '../../../shared/images/qcow2.js';
@@ -92,6 +92,15 @@ export function osReason(error: unknown): string {
   return REASONS[code] === undefined ? code : `${REASONS[code]} (${code})`;
 }
 
+function identityOf(path: string): string | null {
+  try {
+    const stats = statSync(path);
+    return `${stats.dev}:${stats.ino}`;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Reads one file's header natively: one small read at the start of the file, one more
  * for the snapshot table when there is one. Synchronous: from the page cache a read is
@@ -103,7 +112,9 @@ export function readImage(path: string): ReadOutcome {
     fd = openSync(path, 'r');
   } catch (error) {
     if (errorCode(error) === 'ENOENT') return { kind: 'gone' };
-    return { kind: 'unreadable', identity: null, problem: { code: 'unreadable', message: `Snaptree may not read this file (${errorCode(error)}): check its permissions.` } };
+    // It is there, only not readable: its identity lets an overlay above it find it, so
+    // that the overlay does not call its backing file missing.
+    return { kind: 'unreadable', identity: identityOf(path), problem: { code: 'unreadable', message: `Snaptree may not read this file (${errorCode(error)}): check its permissions.` } };
   }
   try {
     const stats = fstatSync(fd);

@@ -75,7 +75,6 @@ type Pending = Omit<ScannedFile, 'backingIdentity' | 'dataFileExists' | 'fallbac
 export async function scanPaths(host: Host, folders: readonly string[], extraFiles: readonly string[] = []): Promise<Forest> {
   const errors: Forest['errors'] = [];
   const pending = new Map<string, Pending>();
-  const qemuImg = await host.findProgram('qemu-img');
 
   function add(path: string, folder: string | null, requireImageLike: boolean): void {
     const outcome = readImage(path);
@@ -118,6 +117,8 @@ export async function scanPaths(host: Host, folders: readonly string[], extraFil
 
   // Details of formats we do not decode, from qemu-img itself.
   const foreign = [...pending.values()].filter((file) => file.format !== 'qcow2' && file.format !== 'raw' && file.readProblems.length === 0);
+  // Looked up only when needed: most scans (every rescan of the watcher) read no such file.
+  const qemuImg = foreign.length > 0 ? await host.findProgram('qemu-img') : null;
   await mapLimit(foreign, 4, async (file) => {
     if (qemuImg === null) return;
     file.fallback = await qemuImgInfo(host, qemuImg, file.path, file.format).catch((error: unknown) => {

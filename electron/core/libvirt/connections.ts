@@ -176,7 +176,11 @@ export class LibvirtConnections {
           if (domain) entry.cache.forgetDomainNamed(domain);
           this.soon(uri, entry, domain ?? null);
         });
-        entry.metadata.on('error', () => entry.metadata?.close());
+        // A watch that failed is watched afresh when the listener starts again.
+        entry.metadata.on('error', () => {
+          entry.metadata?.close();
+          entry.metadata = null;
+        });
       } catch {
         // not readable for this user: events alone must do
       }

@@ -66,10 +66,10 @@ export async function inventoryConnection(host: Host, virsh: string, uri: string
  * domain needs. A name that no longer resolves (undefined) drops out; a new one joins.
  */
 export async function refreshDomains(host: Host, virsh: string, previous: Connection, names: readonly string[], options: InventoryOptions = {}): Promise<Connection> {
-  // Known domains by UUID too: virsh reads a numeric name as a domain ID first. And by
-  // name as well: a domain undefined and defined again under its name has a new UUID.
-  const known = names.flatMap((name) => previous.domains.filter((domain) => domain.name === name).map((domain) => domain.uuid));
-  const ids = [...new Set([...known, ...names])];
+  // By name: a domain undefined and defined again under its name has a new UUID. A
+  // numeric name by its known UUID too, since virsh reads a number as a domain ID first.
+  const known = (name: string) => previous.domains.filter((domain) => domain.name === name).map((domain) => domain.uuid);
+  const ids = [...new Set(names.flatMap((name) => (/^\d+$/.test(name) ? [...known(name), name] : [name])))];
   const read = await readDomains(reader(host, virsh, previous.uri, options), ids);
   const fresh = [...new Map(read.map((domain) => [domain.uuid, domain])).values()];
   const replaced = new Set([...ids, ...fresh.map((domain) => domain.uuid)]);
