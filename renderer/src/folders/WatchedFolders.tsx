@@ -1,21 +1,14 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect } from 'react';
 import { baseName } from '../../../shared/format';
+import { AddForm } from '../shell/AddForm';
 import { useFolders } from './store';
 
 /** The sidebar's list of watched folders, with add and remove. */
 export function WatchedFolders() {
   const { folders, canChooseFolder, error, load, add, choose, remove, createDemo, creatingDemo } = useFolders();
-  const [path, setPath] = useState('');
   useEffect(() => {
     void load();
   }, [load]);
-
-  const submit = async (event: FormEvent): Promise<void> => {
-    event.preventDefault();
-    const submitted = path;
-    // Cleared only if nobody typed another path meanwhile.
-    if (await add(submitted)) setPath((current) => (current === submitted ? '' : current));
-  };
 
   return (
     <section aria-label="Watched folders">
@@ -43,12 +36,7 @@ export function WatchedFolders() {
           + Watch a folder…
         </button>
       ) : (
-        <form className="folder-form" onSubmit={(event) => void submit(event)}>
-          <input aria-label="Folder path" placeholder="/var/lib/libvirt/images" value={path} onChange={(event) => setPath(event.target.value)} />
-          <button type="submit" disabled={path.trim() === ''}>
-            Watch
-          </button>
-        </form>
+        <AddForm label="Folder path" placeholder="/var/lib/libvirt/images" action="Watch" onAdd={add} />
       )}
       {error && <p className="form-error">{error}</p>}
     </section>

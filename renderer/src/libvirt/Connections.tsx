@@ -1,5 +1,6 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect } from 'react';
 import type { Connection } from '../../../shared/libvirt/model';
+import { AddForm } from '../shell/AddForm';
 import { useSelection } from '../shell/selection';
 import { useInventory } from './store';
 
@@ -51,16 +52,9 @@ function ConnectionEntry({ connection }: { connection: Connection }) {
 /** libvirt connections and their domains, with a state badge each. */
 export function Connections() {
   const { connections, error, load, addConnection } = useInventory();
-  const [uri, setUri] = useState('');
   useEffect(() => {
     void load();
   }, [load]);
-
-  const submit = async (event: FormEvent): Promise<void> => {
-    event.preventDefault();
-    const submitted = uri;
-    if (await addConnection(submitted)) setUri((current) => (current === submitted ? '' : current));
-  };
 
   return (
     <section aria-label="Domains">
@@ -70,12 +64,7 @@ export function Connections() {
           <ConnectionEntry key={connection.uri} connection={connection} />
         ))}
       </ul>
-      <form className="folder-form" onSubmit={(event) => void submit(event)}>
-        <input aria-label="libvirt URI" placeholder="qemu+ssh://host/system" value={uri} onChange={(event) => setUri(event.target.value)} />
-        <button type="submit" disabled={uri.trim() === ''}>
-          Add
-        </button>
-      </form>
+      <AddForm label="libvirt URI" placeholder="qemu+ssh://host/system" action="Add" onAdd={addConnection} />
       {error && <p className="form-error">{error}</p>}
     </section>
   );

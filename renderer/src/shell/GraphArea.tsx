@@ -94,13 +94,14 @@ function Snapshots({ uuid }: { uuid: string }) {
 
 /** The centre: the disk forest, or the snapshot tree of the selected domain; one selection for both. */
 export function GraphArea() {
-  const folders = useFolders((state) => state.folders);
   const load = useForest((state) => state.load);
   const { view, show, domain } = useSelection();
-  const domainName = findDomain(useInventory((state) => state.connections), domain ?? '')?.name;
+  // The name alone: the tab need not redraw the centre on every inventory event.
+  const domainName = useInventory((state) => findDomain(state.connections, domain ?? '')?.name);
+  // Once: every change after it (a folder added, a rescan) arrives as forestChanged.
   useEffect(() => {
-    if (folders !== null) void load();
-  }, [folders, load]);
+    void load();
+  }, [load]);
 
   return (
     <main className="graph-area" aria-label="Graph">
