@@ -4,7 +4,7 @@ import { baseName } from '../../../shared/format';
 import type { Image } from '../../../shared/images/model';
 import { BLOCKING } from '../../../shared/images/problems';
 import { layoutForest, missingId, NODE_HEIGHT, NODE_WIDTH } from '../../../shared/images/layout';
-import { fixedGeometry } from '../graph/geometry';
+import { fitsWhole, fixedGeometry } from '../graph/geometry';
 import { findDomain, useInventory } from '../libvirt/store';
 import { useSelection } from '../shell/selection';
 import { ForestMinimap } from './ForestMinimap';
@@ -97,10 +97,8 @@ export function ForestGraph({ images }: { images: readonly Image[] }) {
   useEffect(() => {
     if (opened.current || paneWidth === 0 || paneHeight === 0 || layout.placed.length === 0) return;
     opened.current = true;
-    const right = Math.max(...layout.placed.map((place) => place.x)) + NODE_WIDTH;
-    const bottom = Math.max(...layout.placed.map((place) => place.y)) + NODE_HEIGHT;
     const corner = layout.placed.filter((place) => place.x + NODE_WIDTH <= paneWidth / OPENING_ZOOM && place.y + NODE_HEIGHT <= paneHeight / OPENING_ZOOM);
-    const whole = Math.min(paneWidth / right, paneHeight / bottom) >= READABLE_ZOOM || corner.length === 0;
+    const whole = fitsWhole(layout.placed, FIXED_GEOMETRY, { width: paneWidth, height: paneHeight }, READABLE_ZOOM) || corner.length === 0;
     void flow.fitView({ maxZoom: 1, nodes: whole ? undefined : corner.map((place) => ({ id: place.id })) });
   }, [layout, paneWidth, paneHeight, flow]);
 

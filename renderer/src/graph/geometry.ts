@@ -21,3 +21,17 @@ export function fixedGeometry(width: number, height: number, flow: 'right' | 'do
         ];
   return { width, height, measured: { width, height }, handles };
 }
+
+/**
+ * Whether a laid-out graph (positions from 0, nodes of one size) fits a pane of this
+ * size at `zoom` or larger: whether it can be shown whole and still be read.
+ */
+export function fitsWhole(placed: ReadonlyArray<{ x: number; y: number }>, node: { width: number; height: number }, pane: { width: number; height: number }, zoom: number): boolean {
+  let right = 0;
+  let bottom = 0;
+  for (const place of placed) {
+    right = Math.max(right, place.x + node.width);
+    bottom = Math.max(bottom, place.y + node.height);
+  }
+  return Math.min(pane.width / right, pane.height / bottom) >= zoom;
+}

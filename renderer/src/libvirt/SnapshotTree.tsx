@@ -2,7 +2,7 @@ import { Background, Controls, ReactFlow, useReactFlow, useStore, type Edge, typ
 import { useEffect, useMemo, useRef } from 'react';
 import type { Domain } from '../../../shared/libvirt/model';
 import { layoutSnapshots, NOW_ID, SNAPSHOT_HEIGHT, SNAPSHOT_WIDTH, snapshotId } from '../../../shared/libvirt/snapshot-layout';
-import { fixedGeometry } from '../graph/geometry';
+import { fitsWhole, fixedGeometry } from '../graph/geometry';
 import { useSelection } from '../shell/selection';
 import { NowNode, SnapshotNode, type NowFlowNode, type SnapshotFlowNode } from './SnapshotNode';
 
@@ -44,9 +44,7 @@ export function SnapshotTree({ domain }: { domain: Domain }) {
   // changes (not when only states or the current one do): a new one must not land off screen.
   useEffect(() => {
     if (paneWidth === 0 || paneHeight === 0 || fitted.current === shape) return;
-    const right = Math.max(...layout.placed.map((place) => place.x)) + SNAPSHOT_WIDTH;
-    const bottom = Math.max(...layout.placed.map((place) => place.y)) + SNAPSHOT_HEIGHT;
-    const fitsReadably = Math.min(paneWidth / right, paneHeight / bottom) >= READABLE_ZOOM;
+    const fitsReadably = fitsWhole(layout.placed, GEOMETRY, { width: paneWidth, height: paneHeight }, READABLE_ZOOM);
     const nodes = fitsReadably ? undefined : presentAndRecent(domain).map((id) => ({ id }));
     const frame = requestAnimationFrame(() => {
       fitted.current = shape;
