@@ -23,3 +23,21 @@ export function forestTree(images: readonly Image[]): ForestTree {
   }
   return { roots, overlays };
 }
+
+/**
+ * The images of one watched folder with their whole chains: every backing file below
+ * them, wherever it is (outside the folders, or in another watched folder), so that no
+ * overlay is drawn without its base.
+ */
+export function folderWithChains(images: readonly Image[], folder: string): Image[] {
+  const byPath = new Map(images.map((image) => [image.path, image]));
+  const kept = new Set<string>();
+  for (const image of images) {
+    if (image.folder !== folder) continue;
+    // Bounded by the kept set: a loop of backing files ends where it began.
+    for (let at: Image | undefined = image; at !== undefined && !kept.has(at.path); at = at.backing?.image ? byPath.get(at.backing.image) : undefined) {
+      kept.add(at.path);
+    }
+  }
+  return images.filter((image) => kept.has(image.path));
+}

@@ -1,6 +1,7 @@
 import { ReactFlowProvider } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useEffect, useMemo } from 'react';
+import { folderWithChains } from '../../../shared/images/tree';
 import { ForestGraph } from '../forest/ForestGraph';
 import { useForest } from '../forest/store';
 import { useFolders } from '../folders/store';
@@ -50,11 +51,7 @@ function Forest() {
   const { forest, error, folderFilter } = useForest();
   const images = useMemo(() => {
     const all = forest?.images ?? [];
-    if (folderFilter === null) return all;
-    // Keep the chain whole: an image outside the folder that backs one inside it stays.
-    const shown = all.filter((image) => image.folder === folderFilter);
-    const needed = new Set(shown.map((image) => image.backing?.image).filter(Boolean));
-    return all.filter((image) => image.folder === folderFilter || (image.folder === null && needed.has(image.path)));
+    return folderFilter === null ? all : folderWithChains(all, folderFilter);
   }, [forest, folderFilter]);
 
   if (folders === null) return null;
