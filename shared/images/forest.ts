@@ -6,6 +6,7 @@
 import { baseName } from '../format.js';
 import { resolveBackingPath } from './backing.js';
 import { formatClaimedByName } from './magic.js';
+import { rawVirtualSize } from './raw.js';
 import type { Image, ImageFormat, InternalSnapshot, Problem } from './model.js';
 import type { Qcow2Header } from './qcow2.js';
 
@@ -151,7 +152,7 @@ export function buildForest(files: readonly ScannedFile[]): Image[] {
     return {
       path: file.path,
       format: file.format,
-      virtualSize: qcow2?.virtualSize ?? file.fallback?.virtualSize ?? (file.format === 'raw' ? file.fileSize : null),
+      virtualSize: qcow2?.virtualSize ?? file.fallback?.virtualSize ?? (file.format === 'raw' ? rawVirtualSize(file.fileSize) : null),
       actualSize: file.actualSize,
       backing,
       snapshots: [...file.snapshots],

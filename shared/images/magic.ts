@@ -8,7 +8,14 @@ const ascii = (bytes: Uint8Array, offset: number, text: string): boolean =>
  * Anything without a known magic is raw, exactly as QEMU would open it.
  */
 export function detectFormat(bytes: Uint8Array): ImageFormat {
-  if (ascii(bytes, 0, 'QFI\xfb')) return 'qcow2';
+  // QEMU's probes read 512 bytes, zeros past the end of the file, and tell the two QCOW
+  // versions apart by the version field: 1 is the old qcow, 2 and above qcow2, and a
+  // magic with version 0 is no image format at all (raw).
+  if (ascii(bytes, 0, 'QFI\xfb')) {
+    const version = ((bytes[4] ?? 0) << 24 | (bytes[5] ?? 0) << 16 | (bytes[6] ?? 0) << 8 | (bytes[7] ?? 0)) >>> 0;
+    if (version >= 2) return 'qcow2';
+    if (version === 1) return 'qcow';
+  }
   if (ascii(bytes, 0, 'QED\0')) return 'qed';
   if (ascii(bytes, 0, 'KDMV') || ascii(bytes, 0, '# Disk DescriptorFile')) return 'vmdk';
   if (ascii(bytes, 0, 'vhdxfile')) return 'vhdx';

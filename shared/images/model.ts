@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 
-export const ImageFormat = z.enum(['qcow2', 'raw', 'qed', 'vmdk', 'vdi', 'vhdx', 'vpc', 'luks']);
+export const ImageFormat = z.enum(['qcow2', 'qcow', 'raw', 'qed', 'vmdk', 'vdi', 'vhdx', 'vpc', 'luks']);
 export type ImageFormat = z.infer<typeof ImageFormat>;
 
 export const ProblemCode = z.enum([

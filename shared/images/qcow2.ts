@@ -13,7 +13,6 @@ const MAX_CLUSTER_BITS = 21;
 /** QEMU's own limits: QCOW_MAX_SNAPSHOTS and the 1023-byte backing name. */
 const MAX_SNAPSHOTS = 65536;
 const MAX_BACKING_NAME = 1023;
-const MAX_EXTENSIONS = 1024;
 
 const EXT_BACKING_FORMAT = 0xe2792aca;
 const EXT_FEATURE_NAMES = 0x6803f857;
@@ -29,7 +28,6 @@ const KNOWN_FEATURES: Readonly<Record<FeatureKind, readonly string[]>> = {
 };
 const FEATURE_KINDS = ['incompatible', 'compatible', 'autoclear'] as const;
 type FeatureKind = (typeof FEATURE_KINDS)[number];
-const KNOWN_INCOMPATIBLE_BITS = BigInt((1 << KNOWN_FEATURES.incompatible.length) - 1);
 
 export interface Qcow2Header {
   readonly details: Qcow2Details;
@@ -37,6 +35,8 @@ export interface Qcow2Header {
   readonly backingFile: string | null;
   readonly backingFormat: string | null;
   readonly dataFile: string | null;
+  /** The guest data lives in an external data file (incompatible bit 2), named or not. */
+  readonly externalData: boolean;
   readonly dirty: boolean;
   readonly corrupt: boolean;
   readonly encrypted: boolean;
@@ -55,11 +55,73 @@ export interface Qcow2Decoding {
 
 const text = new TextDecoder('utf-8');
 
+/** QEMU's limits (block/qcow2.h, 7.2): tables larger than these are refused. */
+const MAX_REFTABLE_BYTES = 8n << 20n;
+const MAX_L1_BYTES = 32n << 20n;
+const SNAPSHOT_HEADER_BYTES = 40n;
+const INT64_MAX = (1n << 63n) - 1n;
+const INT_MAX = 2n ** 31n - 1n;
+/** BDRV_MAX_LENGTH: INT64_MAX aligned down to 1 GiB; a larger disk is "File too large". */
+const MAX_LENGTH = INT64_MAX - (INT64_MAX % (1n << 30n));
+const SECTOR = 512n;
+const KNOWN_INCOMPATIBLE = 0x1fn;
+const INCOMPATIBLE_DATA_FILE = 4n;
+const INCOMPATIBLE_COMPRESSION = 8n;
+const INCOMPATIBLE_EXTENDED_L2 = 16n;
+const AUTOCLEAR_BITMAPS = 1n;
+const AUTOCLEAR_DATA_FILE_RAW = 2n;
+const MAX_BITMAPS = 65535;
+const MAX_BITMAP_DIRECTORY = 64 << 20;
+
+/**
+ * A C string as QEMU keeps one: the bytes up to the first NUL. QEMU reads names into
+ * NUL-terminated buffers, so `base.qcow2\0\0\0` is the file `base.qcow2`.
+ */
+export function cString(bytes: Uint8Array): Uint8Array {
+  const nul = bytes.indexOf(0);
+  return nul < 0 ? bytes : bytes.subarray(0, nul);
+}
+
+/** Thrown when a read reaches past the bytes given but not past the file's first cluster. */
+class NeedsMore extends Error {}
+
+/**
+ * The bytes of the file from its start, read as QEMU reads them: zeros past its end.
+ * A read past the bytes given but inside the file asks for the first cluster.
+ */
+class FileStart {
+  constructor(
+    private readonly bytes: Uint8Array,
+    /** How far the bytes given must reach: the file's end or its first cluster's, whichever comes first. */
+    private readonly known: number,
+  ) {}
+
+  slice(offset: number, length: number): Uint8Array {
+    if (offset + length <= this.bytes.length) return this.bytes.subarray(offset, offset + length);
+    if (this.bytes.length < this.known) throw new NeedsMore();
+    const out = new Uint8Array(length);
+    if (offset < this.bytes.length) out.set(this.bytes.subarray(offset));
+    return out;
+  }
+
+  u8(offset: number): number {
+    return this.slice(offset, 1)[0]!;
+  }
+
+  u32(offset: number): number {
+    const b = this.slice(offset, 4);
+    return ((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0;
+  }
+
+  u64(offset: number): bigint {
+    return (BigInt(this.u32(offset)) << 32n) | BigInt(this.u32(offset + 4));
+  }
+}
+
 /** Bytes a qcow2 header may occupy: its first cluster, read as a whole (§1.5). */
-function qcow2HeaderExtent(bytes: Uint8Array): number {
-  if (bytes.length < 24) return bytes.length;
-  const bits = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(20);
-  return bits >= MIN_CLUSTER_BITS && bits <= MAX_CLUSTER_BITS ? 2 ** bits : bytes.length;
+function clusterSizeOf(bytes: Uint8Array): number | null {
+  const bits = new FileStart(bytes, 0).u32(20);
+  return bits >= MIN_CLUSTER_BITS && bits <= MAX_CLUSTER_BITS ? 2 ** bits : null;
 }
 
 function hex(value: bigint): string {
@@ -76,156 +138,241 @@ function setFeatures(kind: FeatureKind, value: bigint, table: ReadonlyMap<string
   return names;
 }
 
-/**
- * QEMU reads past the end of a file as zeros; so does the decoder when it was given the
- * whole file, so that it opens exactly what QEMU opens. Truncation is reported apart.
- */
-function padWithZeros(bytes: Uint8Array, fileSize: number): Uint8Array {
-  const length = Math.max(qcow2HeaderExtent(bytes), V3_MIN_HEADER_LENGTH + 8);
-  if (bytes.length >= length || bytes.length < fileSize) return bytes;
-  const padded = new Uint8Array(length);
-  padded.set(bytes);
-  return padded;
-}
-
 /** Structures the file must hold in full; a file that ends before one was cut short. */
 function truncation(fileSize: number, structures: ReadonlyArray<readonly [name: string, end: number]>): Problem | null {
   const cut = structures.find(([, end]) => end > fileSize);
   if (cut === undefined) return null;
   return {
     code: 'truncated',
-    message: `The file ends at ${fileSize} bytes, before the end of its ${cut[0]} (${cut[1]}): it was cut short, perhaps by an interrupted copy, and data is lost.`,
+    message: `The file ends at ${fileSize} bytes, before the end of its ${cut[0]} (${cut[1]}): it was cut short, or its header points past its end. QEMU reads the missing part as zeros; data may be lost.`,
   };
+}
+
+/** An image QEMU will not open, in QEMU's words: blocking, and no plan may use it. */
+export function refusal(reason: string): Problem {
+  return { code: 'invalid-header', message: `QEMU refuses to open this image: "${reason}".` };
+}
+
+/** QEMU's qcow2_validate_table: a table too large, or at an offset it cannot use. */
+function tableRefusal(name: string, offset: bigint, entries: bigint, entryBytes: bigint, maxBytes: bigint, clusterSize: number): string | null {
+  if (entries > maxBytes / entryBytes) return `${name} too large`;
+  if (INT64_MAX - entries * entryBytes < offset || offset % BigInt(clusterSize) !== 0n) return `${name} offset invalid`;
+  return null;
+}
+
+/** What the header extensions hold, as far as QEMU reads them. */
+interface Extensions {
+  backingFormat: string | null;
+  dataFile: string | null;
+  encryptionHeader: Qcow2Details['encryptionHeader'];
+  bitmapCount: number;
+  featureNames: Map<string, string>;
+  /** Where the extensions end (after the end marker), for the truncation check. */
+  end: number;
+}
+
+interface ExtensionContext {
+  readonly clusterSize: number;
+  readonly cryptMethod: number;
+  readonly autoclear: bigint;
+}
+
+/**
+ * QEMU's qcow2_read_extensions: from header_length up to `end` (the backing name's
+ * offset, else the cluster's end), stopping at the end marker. Returns QEMU's words
+ * when it would refuse the image.
+ */
+function readExtensions(file: FileStart, start: number, end: number, context: ExtensionContext): Extensions | { refusal: string } {
+  const found: Extensions = { backingFormat: null, dataFile: null, encryptionHeader: null, bitmapCount: 0, featureNames: new Map(), end: start };
+  let offset = start;
+  // Each step moves at least 8 bytes within one cluster, so the loop is bounded.
+  while (offset < end) {
+    const type = file.u32(offset);
+    const length = file.u32(offset + 4);
+    offset += 8;
+    if (offset > end || length > end - offset) return { refusal: 'Header extension too large' };
+    if (type === 0) {
+      found.end = offset;
+      return found;
+    }
+    const body = file.slice(offset, length);
+    if (type === EXT_BACKING_FORMAT) {
+      if (length >= 16) return { refusal: `ERROR: ext_backing_format: len=${length} too large (>=16)` };
+      // An empty name is no format at all to QEMU: it probes.
+      const name = cString(body);
+      found.backingFormat = name.length > 0 ? text.decode(name) : null;
+    } else if (type === EXT_DATA_FILE) {
+      found.dataFile = text.decode(cString(body));
+    } else if (type === EXT_ENCRYPTION) {
+      if (context.cryptMethod !== 2) return { refusal: 'CRYPTO header extension only expected with LUKS encryption method' };
+      if (length !== 16) return { refusal: `CRYPTO header extension size ${length}, but expected size 16` };
+      const pointer = { offset: Number(file.u64(offset)), length: Number(file.u64(offset + 8)) };
+      if (pointer.offset % context.clusterSize !== 0) return { refusal: `Encryption header offset '${pointer.offset}' is not a multiple of cluster size '${context.clusterSize}'` };
+      found.encryptionHeader = pointer;
+    } else if (type === EXT_BITMAPS) {
+      if (length !== 24) return { refusal: 'bitmaps_ext: Invalid extension length' };
+      // Without the autoclear bit QEMU takes the bitmaps as stale and ignores them.
+      if ((context.autoclear & AUTOCLEAR_BITMAPS) !== 0n) {
+        const count = file.u32(offset);
+        if (file.u32(offset + 4) !== 0) return { refusal: 'bitmaps_ext: Reserved field is not zero' };
+        if (count > MAX_BITMAPS) return { refusal: `bitmaps_ext: Image has ${count} bitmaps, exceeding the QEMU supported maximum of ${MAX_BITMAPS}` };
+        if (count === 0) return { refusal: 'found bitmaps extension with zero bitmaps' };
+        if (file.u64(offset + 16) % BigInt(context.clusterSize) !== 0n) return { refusal: 'bitmaps_ext: invalid bitmap directory offset' };
+        if (file.u64(offset + 8) > BigInt(MAX_BITMAP_DIRECTORY)) return { refusal: 'bitmaps_ext: bitmap directory size exceeds the maximum supported size' };
+        found.bitmapCount = count;
+      }
+    } else if (type === EXT_FEATURE_NAMES) {
+      for (let entry = 0; entry + 48 <= length; entry += 48) {
+        const kind = FEATURE_KINDS[body[entry]!];
+        if (kind === undefined) continue;
+        found.featureNames.set(`${kind}:${body[entry + 1]}`, text.decode(cString(body.subarray(entry + 2, entry + 48))));
+      }
+    }
+    offset += (length + 7) & ~7;
+    found.end = offset;
+  }
+  return found;
+}
+
+/** QEMU's words for unknown incompatible bits, named from the image's own table where it has them. */
+function unsupportedFeatures(unknown: bigint, names: ReadonlyMap<string, string>): string {
+  const parts: string[] = [];
+  let rest = unknown;
+  for (let bit = 0n; bit < 64n; bit++) {
+    const name = names.get(`incompatible:${bit}`);
+    if ((rest >> bit) & 1n && name !== undefined && name !== '') {
+      parts.push(name);
+      rest &= ~(1n << bit);
+    }
+  }
+  if (rest !== 0n) parts.push(`Unknown incompatible feature: ${rest.toString(16)}`);
+  return `Unsupported qcow2 feature(s): ${parts.join(', ')}`;
 }
 
 /**
  * Decodes the header of a qcow2 file from its first bytes; `fileSize` is the file's
- * length on disk. A few KiB hold the header of any image qemu-img writes; when they do
- * not, `needsBytes` asks for the first cluster.
+ * length on disk. The checks are QEMU 7.2's own (qcow2_do_open, as `qemu-img info`
+ * opens an image: read-only, no data I/O), in its order and with its words, so that an
+ * image QEMU would not open carries a blocking problem saying what QEMU would say. A few
+ * KiB hold the header of any image qemu-img writes; when they do not, `needsBytes`
+ * asks for the first cluster.
  */
-export function decodeQcow2Header(fileBytes: Uint8Array, fileSize: number): Qcow2Decoding {
-  const problems: Problem[] = [];
-  const bytes = padWithZeros(fileBytes, fileSize);
-  if (bytes.length < V3_MIN_HEADER_LENGTH + 8) return { header: null, problems, needsBytes: V3_MIN_HEADER_LENGTH + 8 };
-  const cutShort = truncation(fileSize, [['header', QCOW2_V2_HEADER_LENGTH]]);
-  const invalid = (what: string): Qcow2Decoding => ({
-    header: null,
-    problems: [
-      ...(cutShort ? [cutShort] : []),
-      { code: 'invalid-header', message: `The qcow2 header makes no sense (${what}): QEMU cannot open this file.` },
-    ],
-  });
-
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const version = view.getUint32(4);
-  if (version !== 2 && version !== 3) return invalid(`version ${version}; QEMU knows 2 and 3`);
-
-  const u64 = (offset: number): bigint => view.getBigUint64(offset);
-  const num = (offset: number): number => Number(u64(offset));
-  const backingFileOffset = num(8);
-  const backingFileSize = view.getUint32(16);
-  const clusterBits = view.getUint32(20);
-  if (clusterBits < MIN_CLUSTER_BITS || clusterBits > MAX_CLUSTER_BITS) {
-    return invalid(`cluster_bits ${clusterBits}; QEMU allows ${MIN_CLUSTER_BITS} to ${MAX_CLUSTER_BITS}`);
+export function decodeQcow2Header(bytes: Uint8Array, fileSize: number): Qcow2Decoding {
+  const clusterSize = clusterSizeOf(bytes) ?? V3_MIN_HEADER_LENGTH + 8;
+  try {
+    return decode(new FileStart(bytes, Math.min(fileSize, clusterSize)), fileSize);
+  } catch (error) {
+    if (error instanceof NeedsMore) return { header: null, problems: [], needsBytes: clusterSize };
+    throw error;
   }
+}
+
+function decode(file: FileStart, fileSize: number): Qcow2Decoding {
+  const problems: Problem[] = [];
+  const refuse = (reason: string): Qcow2Decoding => ({ header: null, problems: [...problems, refusal(reason)] });
+  // A file that ends inside the fixed header was cut short, whatever QEMU makes of the rest.
+  const headerCut = truncation(fileSize, [['header', QCOW2_V2_HEADER_LENGTH]]);
+  if (headerCut) problems.push(headerCut);
+
+  const version = file.u32(4);
+  if (version !== 2 && version !== 3) return refuse(`Unsupported qcow2 version ${version}`);
+  const clusterBits = file.u32(20);
+  if (clusterBits < MIN_CLUSTER_BITS || clusterBits > MAX_CLUSTER_BITS) return refuse(`Unsupported cluster size: 2^${clusterBits}`);
   const clusterSize = 2 ** clusterBits;
-  const virtualSize = num(24);
-  const cryptMethod = view.getUint32(32);
-  const snapshotCount = view.getUint32(60);
-  if (snapshotCount > MAX_SNAPSHOTS) return invalid(`${snapshotCount} internal snapshots; QEMU allows ${MAX_SNAPSHOTS}`);
 
   let incompatible = 0n;
   let compatible = 0n;
   let autoclear = 0n;
   let refcountOrder = 4;
   let headerLength = QCOW2_V2_HEADER_LENGTH;
-  let compressionType: Qcow2Details['compressionType'] = 'zlib';
   if (version === 3) {
-    incompatible = u64(72);
-    compatible = u64(80);
-    autoclear = u64(88);
-    refcountOrder = view.getUint32(96);
-    headerLength = view.getUint32(100);
-    if (headerLength < V3_MIN_HEADER_LENGTH || headerLength > clusterSize) return invalid(`header_length ${headerLength}`);
-    if (headerLength > V3_MIN_HEADER_LENGTH) {
-      const type = bytes[104];
-      compressionType = type === 0 ? 'zlib' : type === 1 ? 'zstd' : 'unknown';
-    }
+    incompatible = file.u64(72);
+    compatible = file.u64(80);
+    autoclear = file.u64(88);
+    refcountOrder = file.u32(96);
+    headerLength = file.u32(100);
+    if (headerLength < V3_MIN_HEADER_LENGTH) return refuse('qcow2 header too short');
   }
-  if (refcountOrder > 6) return invalid(`refcount_order ${refcountOrder}`);
+  if (headerLength > clusterSize) return refuse('qcow2 header exceeds cluster size');
+  const backingFileOffset = file.u64(8);
+  if (backingFileOffset > BigInt(clusterSize)) return refuse('Invalid backing file offset');
+  const extensionsEnd = backingFileOffset !== 0n ? Number(backingFileOffset) : clusterSize;
 
-  // Header extensions, from header_length to the type-0 end marker.
-  let backingFormat: string | null = null;
-  let dataFile: string | null = null;
-  let encryptionHeader: Qcow2Details['encryptionHeader'] = null;
-  let bitmapCount = 0;
-  const featureNames = new Map<string, string>();
-  const extensionsEnd = Math.min(bytes.length, clusterSize);
-  const moreInFile = bytes.length < Math.min(fileSize, clusterSize);
-  const needMore: Qcow2Decoding = { header: null, problems: [], needsBytes: clusterSize };
-  let offset = headerLength;
-  for (let count = 0; count < MAX_EXTENSIONS; count++) {
-    if (offset + 8 > extensionsEnd) {
-      if (moreInFile) return needMore;
-      break;
-    }
-    const type = view.getUint32(offset);
-    const length = view.getUint32(offset + 4);
-    if (type === 0) {
-      offset += 8;
-      break;
-    }
-    const data = offset + 8;
-    if (data + length > extensionsEnd) {
-      if (moreInFile) return needMore;
-      return invalid(`header extension 0x${type.toString(16)} of ${length} bytes runs past the first cluster`);
-    }
-    const body = bytes.subarray(data, data + length);
-    if (type === EXT_BACKING_FORMAT) backingFormat = text.decode(body);
-    else if (type === EXT_DATA_FILE) dataFile = text.decode(body);
-    else if (type === EXT_ENCRYPTION && length >= 16) encryptionHeader = { offset: num(data), length: num(data + 8) };
-    else if (type === EXT_BITMAPS && length >= 4) bitmapCount = view.getUint32(data);
-    else if (type === EXT_FEATURE_NAMES && (incompatible | compatible | autoclear) !== 0n) {
-      // Only worth decoding when a bit is set: the table names the set bits.
-      for (let entry = data; entry + 48 <= data + length; entry += 48) {
-        const kind = FEATURE_KINDS[bytes[entry]!];
-        if (kind === undefined) continue;
-        const name = text.decode(bytes.subarray(entry + 2, entry + 48)).replace(/\0.*$/s, '');
-        featureNames.set(`${kind}:${bytes[entry + 1]}`, name);
-      }
-    }
-    offset = data + ((length + 7) & ~7);
+  const compressionByte = headerLength > V3_MIN_HEADER_LENGTH ? file.u8(104) : 0;
+  if (compressionByte > 1) return refuse(`qcow2: unknown compression type: ${compressionByte}`);
+  if (compressionByte === 0 && (incompatible & INCOMPATIBLE_COMPRESSION) !== 0n) return refuse('qcow2: Compression type incompatible feature bit must not be set');
+  if (compressionByte === 1 && (incompatible & INCOMPATIBLE_COMPRESSION) === 0n) return refuse('qcow2: Compression type incompatible feature bit must be set');
+
+  const cryptMethod = file.u32(32);
+  const extensions = readExtensions(file, headerLength, extensionsEnd, { clusterSize, cryptMethod, autoclear });
+  const unknownIncompatible = incompatible & ~KNOWN_INCOMPATIBLE;
+  if (unknownIncompatible !== 0n) return refuse(unsupportedFeatures(unknownIncompatible, 'refusal' in extensions ? new Map() : extensions.featureNames));
+
+  const extendedL2 = (incompatible & INCOMPATIBLE_EXTENDED_L2) !== 0n;
+  if (extendedL2 && clusterSize / 32 < 2 ** MIN_CLUSTER_BITS) return refuse(`Unsupported subcluster size: ${clusterSize / 32}`);
+  if (refcountOrder > 6) return refuse('Reference count entry width too large; may not exceed 64 bits');
+
+  const refcountTableOffset = file.u64(48);
+  const refcountTableClusters = file.u32(56);
+  const snapshotCount = file.u32(60);
+  const snapshotsOffset = file.u64(64);
+  const l1Size = file.u32(36);
+  const l1TableOffset = file.u64(40);
+  const size = file.u64(24);
+  if (refcountTableClusters === 0) return refuse('Image does not contain a reference count table');
+  const tables = [
+    tableRefusal('Reference count table', refcountTableOffset, BigInt(refcountTableClusters), BigInt(clusterSize), MAX_REFTABLE_BYTES, clusterSize),
+    tableRefusal('Snapshot table', snapshotsOffset, BigInt(snapshotCount), SNAPSHOT_HEADER_BYTES, SNAPSHOT_HEADER_BYTES * BigInt(MAX_SNAPSHOTS), clusterSize),
+    tableRefusal('Active L1 table', l1TableOffset, BigInt(l1Size), 8n, MAX_L1_BYTES, clusterSize),
+  ].find((refusal) => refusal !== null);
+  if (tables) return refuse(tables);
+
+  // size_to_l1, in QEMU's unsigned 64-bit arithmetic (a sum past 2^64 wraps).
+  const l2Bits = BigInt(clusterBits - (extendedL2 ? 4 : 3));
+  const shift = BigInt(clusterBits) + l2Bits;
+  const l1Needed = ((size + (1n << shift) - 1n) & ((1n << 64n) - 1n)) >> shift;
+  if (l1Needed > INT_MAX) return refuse('Image is too big');
+  if (BigInt(l1Size) < l1Needed) return refuse('L1 table is too small');
+  if (cryptMethod > 2) return refuse(`Unsupported encryption method ${cryptMethod | 0}`);
+  if ('refusal' in extensions) return refuse(extensions.refusal);
+
+  // `qemu-img info` does not open the data file (so that it can inspect an untrusted
+  // image), but QEMU running a guest does, and refuses these two.
+  const hasDataFile = (incompatible & INCOMPATIBLE_DATA_FILE) !== 0n;
+  if (hasDataFile && extensions.dataFile === null) {
+    problems.push({ code: 'missing-data-file', message: "The header says the guest data lives in an external data file, but names none: QEMU cannot run this image ('data-file' is required for this image)." });
+  }
+  if (!hasDataFile && (autoclear & AUTOCLEAR_DATA_FILE_RAW) !== 0n) {
+    problems.push({ code: 'missing-data-file', message: 'The header marks a raw external data file, but the image has no data file: QEMU cannot run this image (data-file-raw requires a data file).' });
   }
 
+  const backingFileSize = file.u32(16);
   let backingFile: string | null = null;
-  if (backingFileOffset !== 0) {
-    if (backingFileSize > MAX_BACKING_NAME) return invalid(`a backing file name of ${backingFileSize} bytes`);
-    const end = backingFileOffset + backingFileSize;
-    if (end > bytes.length && end <= clusterSize && moreInFile) return needMore;
-    if (end > clusterSize || end > bytes.length) return invalid('the backing file name lies outside the first cluster');
-    backingFile = text.decode(bytes.subarray(backingFileOffset, end));
+  if (backingFileOffset !== 0n) {
+    const offset = Number(backingFileOffset);
+    if (backingFileSize > Math.min(MAX_BACKING_NAME, clusterSize - offset)) return refuse('Backing file name too long');
+    // An empty name, or one that starts with NUL, is no backing file at all to QEMU.
+    const name = cString(file.slice(offset, backingFileSize));
+    backingFile = name.length > 0 ? text.decode(name) : null;
   }
+  // The disk QEMU shows is whole sectors (total_sectors = size / 512).
+  const virtualSize = (size / SECTOR) * SECTOR;
+  // The block layer checks this after the driver has opened the image, snapshots and all.
+  if (virtualSize > MAX_LENGTH) problems.push(refusal('Could not refresh total sector count: File too large'));
 
-  const l1Size = view.getUint32(36);
-  const l1TableOffset = num(40);
-  const refcountTableOffset = num(48);
-  const refcountTableClusters = view.getUint32(56);
-  const cut = truncation(fileSize, [
+  const backingEnd = Number(backingFileOffset) + backingFileSize;
+  const cut = headerCut ? null : truncation(fileSize, [
     ['header', headerLength],
-    ['header extensions', offset],
-    ['backing file name', backingFileOffset + backingFileSize],
-    ['refcount table', refcountTableOffset + refcountTableClusters * clusterSize],
-    ['L1 table', l1TableOffset + l1Size * 8],
+    ['header extensions', extensions.end],
+    ['backing file name', backingFileOffset === 0n ? 0 : backingEnd],
+    ['refcount table', Number(refcountTableOffset) + refcountTableClusters * clusterSize],
+    ['L1 table', Number(l1TableOffset) + l1Size * 8],
   ]);
   if (cut) problems.push(cut);
-
-  const unknownIncompatible = incompatible & ~KNOWN_INCOMPATIBLE_BITS;
-  if (unknownIncompatible !== 0n) {
-    problems.push({
-      code: 'invalid-header',
-      message: `The header sets incompatible feature bits this QEMU does not know (${hex(unknownIncompatible)}): QEMU will refuse to open it.`,
-    });
-  }
+  const { backingFormat, encryptionHeader, bitmapCount, featureNames } = extensions;
+  // Without the incompatible bit QEMU ignores a data file name (the guest data is here).
+  const dataFile = hasDataFile ? extensions.dataFile : null;
+  const compressionType: Qcow2Details['compressionType'] = compressionByte === 1 ? 'zstd' : 'zlib';
 
   const dirty = (incompatible & 1n) !== 0n;
   const corrupt = (incompatible & 2n) !== 0n;
@@ -235,11 +382,11 @@ export function decodeQcow2Header(fileBytes: Uint8Array, fileSize: number): Qcow
     clusterSize,
     cryptMethod: cryptMethod === 0 ? 'none' : cryptMethod === 1 ? 'aes' : cryptMethod === 2 ? 'luks' : 'unknown',
     l1Size,
-    l1TableOffset,
-    refcountTableOffset,
+    l1TableOffset: Number(l1TableOffset),
+    refcountTableOffset: Number(refcountTableOffset),
     refcountTableClusters,
     snapshotCount,
-    snapshotsOffset: num(64),
+    snapshotsOffset: Number(snapshotsOffset),
     incompatibleFeatures: hex(incompatible),
     compatibleFeatures: hex(compatible),
     autoclearFeatures: hex(autoclear),
@@ -251,13 +398,13 @@ export function decodeQcow2Header(fileBytes: Uint8Array, fileSize: number): Qcow
       ...setFeatures('compatible', compatible, featureNames),
       ...setFeatures('autoclear', autoclear, featureNames),
     ],
-    backingFileOffset,
+    backingFileOffset: Number(backingFileOffset),
     backingFileSize,
     encryptionHeader,
     bitmapCount,
   };
   return {
-    header: { details, virtualSize, backingFile, backingFormat, dataFile, dirty, corrupt, encrypted },
+    header: { details, virtualSize: Number(virtualSize), backingFile, backingFormat, dataFile, externalData: hasDataFile, dirty, corrupt, encrypted },
     problems,
   };
 }

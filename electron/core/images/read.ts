@@ -1,13 +1,11 @@
 import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync, type Stats } from 'node:fs';
 import { detectFormat } from '../../../shared/images/magic.js';
 import type { ImageFormat, InternalSnapshot, Problem } from '../../../shared/images/model.js';
-import { decodeQcow2Header, type Qcow2Header } from '../../../shared/images/qcow2.js';
+import { decodeQcow2Header, refusal, type Qcow2Header } from '../../../shared/images/qcow2.js';
 import { decodeSnapshotTable } from '../../../shared/images/snapshots.js';
 
 /** Holds the header of any image qemu-img writes; the decoder asks for more when not. */
 export const FIRST_READ = 4096;
-/** QEMU's QCOW_MAX_SNAPSHOTS_SIZE: a larger table is nonsense. */
-const MAX_SNAPSHOT_TABLE = 64 * 1024 * 1024;
 
 export interface ReadImage {
   readonly identity: string;
@@ -36,24 +34,21 @@ function readAt(fd: number, position: number, length: number): Uint8Array {
   return scratch.subarray(0, bytesRead);
 }
 
-/** The snapshot table, read in growing pieces until it decodes, within QEMU's limits. */
+/**
+ * The snapshot table, read in growing pieces until it decodes. QEMU reads a table that
+ * runs past the end of the file as zeros (it lists those snapshots, nameless), and so
+ * does the reader; the file being short is then said apart.
+ */
 function readSnapshots(fd: number, offset: number, count: number, fileSize: number): { snapshots: InternalSnapshot[]; problem: Problem | null } {
-  const limit = Math.min(fileSize - offset, MAX_SNAPSHOT_TABLE);
-  if (offset <= 0 || limit <= 0) {
-    return { snapshots: [], problem: { code: 'truncated', message: `The header lists ${count} internal snapshots, but their table lies past the end of the file.` } };
-  }
-  for (let length = Math.min(limit, Math.max(4096, count * 128)); ; length = Math.min(limit, length * 4)) {
-    const decoded = decodeSnapshotTable(readAt(fd, offset, length), count);
-    if (decoded.kind === 'complete') return { snapshots: decoded.snapshots, problem: null };
-    if (length >= limit) {
-      const cut = limit === fileSize - offset;
-      return {
-        snapshots: [],
-        problem: cut
-          ? { code: 'truncated', message: 'The file ends inside its internal snapshot table: it was cut short.' }
-          : { code: 'invalid-header', message: 'The internal snapshot table is larger than QEMU allows.' },
-      };
+  const inFile = Math.max(0, fileSize - offset);
+  for (let length = Math.min(inFile, Math.max(4096, count * 128)); ; ) {
+    const decoded = decodeSnapshotTable(readAt(fd, offset, length), count, length >= inFile);
+    if (decoded.kind === 'refused') return { snapshots: [], problem: refusal(decoded.reason) };
+    if (decoded.kind === 'complete') {
+      const cut = offset + decoded.length > fileSize;
+      return { snapshots: decoded.snapshots, problem: cut ? { code: 'truncated', message: `The file ends at ${fileSize} bytes, inside its internal snapshot table (${offset} to ${offset + decoded.length}): it was cut short, or its header points past its end.` } : null };
     }
+    length = Math.min(inFile, Math.max(decoded.needsBytes, length * 4));
   }
 }
 
@@ -136,8 +131,11 @@ export function readImage(path: string): ReadOutcome {
     let snapshots: InternalSnapshot[] = [];
     if (header !== null && header.details.snapshotCount > 0) {
       const table = readSnapshots(fd, header.details.snapshotsOffset, header.details.snapshotCount, size);
-      snapshots = table.snapshots;
-      if (table.problem) problems.push(table.problem);
+      // QEMU reads the table of an image with an external data file, but lists none of
+      // its snapshots: internal snapshots need the data in the image itself.
+      snapshots = header.externalData ? [] : table.snapshots;
+      // QEMU reads the table before the block layer's last checks: its refusal comes first.
+      if (table.problem) problems.unshift(table.problem);
     }
     return { kind: 'image', image: { ...base, qcow2: header, snapshots, readProblems: problems } };
   } finally {
