@@ -27,6 +27,8 @@ export const requests = {
   appInfo: { arg: NoArgument, result: z.object({ mode: z.enum(['electron', 'web', 'cli']), canChooseFolder: z.boolean() }) },
   /** Finds qemu-img and virsh, asks the libvirt daemon at the default URI what it is. */
   toolsCheck: { arg: NoArgument, result: ToolsReport },
+  /** What the settings file held that could not be read, and what was set aside: empty when all was read. */
+  settingsCheck: { arg: NoArgument, result: z.object({ problems: z.array(z.string()) }) },
   /** The folders whose images make up the forest, remembered across restarts. */
   foldersList: { arg: NoArgument, result: WatchedFolders },
   foldersAdd: { arg: z.object({ path: AbsolutePath }).strict(), result: WatchedFolders },

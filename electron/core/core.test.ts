@@ -29,7 +29,7 @@ describe('the watched folders', () => {
     writeFileSync(join(config, 'settings.json'), '{ this is not json');
     const second = createCore(new LocalHost(), { mode: 'cli', configDir: config });
     expect((await second.handlers.foldersList({})).folders).toEqual([]);
-    expect(readFileSync(join(config, 'settings.json.unreadable'), 'utf8')).toBe('{ this is not json');
+    expect(readFileSync(join(config, 'settings.json.unreadable-1'), 'utf8')).toBe('{ this is not json');
     second.close();
   });
 });

@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { EventName, EventPayload, RequestName, RequestArg, RequestResult } from '../../shared/contract.js';
+import { errorMessage } from '../../shared/format.js';
 import { uriRefusal } from '../../shared/libvirt/uri.js';
 import type { Host } from './host/host.js';
 import { createDemoWorkspace } from './images/demo.js';
@@ -50,15 +51,15 @@ export function createCore(host: Host, options: CoreOptions): Core {
 
   // Read afresh every time, never cached: the window, serve and the CLI share the file,
   // and a list cached here would write over what another of them saved meanwhile.
-  function loadSettings(): Promise<Settings> {
-    return settingsFile.load();
+  async function loadSettings(): Promise<Settings> {
+    return (await settingsFile.read()).settings;
   }
 
-  async function saveSettings(change: Partial<Settings>): Promise<Settings> {
-    const settings = { ...(await loadSettings()), ...change };
-    await settingsFile.save(settings);
-    return settings;
-  }
+  // Said on stderr as the core starts, whichever front end runs it; the window asks settingsCheck.
+  void settingsFile.read().then(
+    ({ problems }) => problems.forEach((problem) => process.stderr.write(`snaptree: ${problem}\n`)),
+    (error: unknown) => process.stderr.write(`snaptree: the settings could not be read: ${errorMessage(error)}\n`),
+  );
 
   // Changes to the settings read, change and write them: one at a time, or two windows
   // of this process adding a folder at once would each write a list without the other's.
@@ -82,7 +83,7 @@ export function createCore(host: Host, options: CoreOptions): Core {
   }
 
   async function setFolders(folders: string[]): Promise<{ folders: string[] }> {
-    await saveSettings({ watchedFolders: folders });
+    await settingsFile.update({ watchedFolders: folders });
     emit('foldersChanged', { folders });
     void workspace.setFolders(folders);
     return { folders };
@@ -98,7 +99,7 @@ export function createCore(host: Host, options: CoreOptions): Core {
   }
 
   async function setConnections(uris: string[]): Promise<{ uris: string[] }> {
-    await saveSettings({ connections: uris });
+    await settingsFile.update({ connections: uris });
     workspace.setConnections(await connectionUris());
     emit('inventoryChanged', {});
     return { uris: await connectionUris() };
@@ -111,6 +112,7 @@ export function createCore(host: Host, options: CoreOptions): Core {
       emit('toolsChecked', report);
       return report;
     },
+    settingsCheck: async () => ({ problems: (await settingsFile.read()).problems }),
     foldersList: async () => ({ folders: (await loadSettings()).watchedFolders }),
     foldersAdd: ({ path }) => oneAtATime(() => addFolder(path)),
     foldersRemove: ({ path }) => oneAtATime(async () => setFolders((await loadSettings()).watchedFolders.filter((folder) => folder !== path))),

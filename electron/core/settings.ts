@@ -1,15 +1,36 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { errorMessage } from '../../shared/format.js';
+import { osReason } from './images/read.js';
+import { Refusal } from './refusal.js';
 
-/** What Snaptree remembers across restarts. */
-const Settings = z.object({
-  watchedFolders: z.array(z.string()).default([]),
+/** What Snaptree remembers across restarts: each setting a list, read entry by entry. */
+const ENTRIES = {
+  watchedFolders: z.string({ error: 'is not text' }),
   /** libvirt URIs the user added; the default URI is always shown as well. */
-  connections: z.array(z.string()).default([]),
-});
-export type Settings = z.infer<typeof Settings>;
+  connections: z.string({ error: 'is not text' }),
+};
+type Key = keyof typeof ENTRIES;
+export type Settings = { [K in Key]: z.infer<(typeof ENTRIES)[K]>[] };
+
+/** What a read of the file gave, and what it held that could not be taken. */
+export interface SettingsRead {
+  readonly settings: Settings;
+  /** In words for the user: entries left out, a file that cannot be read or was set aside. */
+  readonly problems: string[];
+}
+
+/** One read of the file, with what a save needs to lose nothing of it. */
+interface FileRead extends SettingsRead {
+  /** Keys this version does not know (a newer Snaptree's): written back as they were. */
+  readonly otherKeys: Readonly<Record<string, unknown>>;
+  /** Why the file, there but unreadable, must not be written over; null when it may be. */
+  readonly keep: string | null;
+  /** Entries were left out: a save first keeps the file as it was. */
+  readonly leftOut: boolean;
+}
 
 /** `$XDG_CONFIG_HOME/snaptree`, else `~/.config/snaptree`: shared by the window, serve and the CLI. */
 export function defaultConfigDir(): string {
@@ -17,37 +38,174 @@ export function defaultConfigDir(): string {
   return join(base, 'snaptree');
 }
 
+const noSettings = (): Settings => ({ watchedFolders: [], connections: [] });
+
+function errorCode(error: unknown): string | undefined {
+  return (error as NodeJS.ErrnoException).code;
+}
+
+// osReason knows the errors met on the way to a file; a folder in its place is this file's own.
+function readReason(error: unknown): string {
+  return errorCode(error) === 'EISDIR' ? 'it is a folder (EISDIR)' : osReason(error);
+}
+
+/** An entry as the message shows it: short, whatever it holds. */
+function shown(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 40 ? `${text.slice(0, 39)}…` : text;
+}
+
+/**
+ * Writes a new file and renames it over the old one: a crash leaves one or the other,
+ * whole. A write or rename that fails takes its temporary file with it.
+ */
+export async function writeAtomically(path: string, text: string): Promise<void> {
+  const temporary = `${path}.${process.pid}.tmp`;
+  try {
+    await writeFile(temporary, text);
+    await rename(temporary, path);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+}
+
 export class SettingsFile {
   private readonly path: string;
+  /** What this session set aside: said until it ends, since the file no longer shows it. */
+  private readonly setAside: string[] = [];
 
   constructor(readonly dir: string) {
     this.path = join(dir, 'settings.json');
   }
 
+  /** The saved settings, every entry that can be read, and what could not be. */
+  async read(): Promise<SettingsRead> {
+    const { settings, problems } = await this.readFile();
+    return { settings, problems };
+  }
+
   /**
-   * The saved settings, or the defaults. A file that does not parse is kept aside as
-   * settings.json.unreadable rather than overwritten, so nothing the user had is lost.
+   * Saves a change to the settings as the file holds them now. Keys it does not know are
+   * written back as they were; a file with entries left out is kept under a backup name
+   * first; a file that cannot be read is never written over: the change is refused.
    */
-  async load(): Promise<Settings> {
+  async update(change: Partial<Settings>): Promise<Settings> {
+    const current = await this.readFile();
+    if (current.keep !== null) {
+      throw new Refusal(`Not saved: ${current.keep}, and saving would write over it. Let Snaptree read it (or move it away), then try again.`);
+    }
+    const settings = { ...current.settings, ...change };
+    try {
+      if (current.leftOut) await this.keepCopy();
+      await mkdir(this.dir, { recursive: true });
+      await writeAtomically(this.path, `${JSON.stringify({ ...settings, ...current.otherKeys }, null, 2)}\n`);
+    } catch (error) {
+      throw new Refusal(`Not saved: ${this.path} cannot be written: ${osReason(error)}.`);
+    }
+    return settings;
+  }
+
+  /** The file as it was, before a save drops the entries it held that could not be read. */
+  private async keepCopy(): Promise<void> {
+    const backup = await this.backupName('before-save');
+    try {
+      await copyFile(this.path, backup);
+    } catch (error) {
+      await rm(backup, { force: true });
+      throw error;
+    }
+    this.setAside.push(`${this.path} held entries Snaptree could not read: the file as it was is kept as ${backup}.`);
+  }
+
+  private async readFile(): Promise<FileRead> {
     let text: string;
     try {
       text = await readFile(this.path, 'utf8');
-    } catch {
-      return Settings.parse({});
+    } catch (error) {
+      if (errorCode(error) === 'ENOENT') return this.fresh();
+      return this.kept(`${this.path} cannot be read: ${readReason(error)}`);
     }
+    let json: unknown;
     try {
-      return Settings.parse(JSON.parse(text));
-    } catch {
-      await rename(this.path, `${this.path}.unreadable`).catch(() => undefined);
-      return Settings.parse({});
+      json = JSON.parse(text);
+    } catch (error) {
+      return this.setAsideCorrupt(errorMessage(error));
     }
+    if (typeof json !== 'object' || json === null || Array.isArray(json)) return this.setAsideCorrupt('it does not hold a JSON object');
+    return this.takeEntries(json as Record<string, unknown>);
   }
 
-  /** Writes a new file and renames it over the old one: a crash leaves one or the other, whole. */
-  async save(settings: Settings): Promise<void> {
-    await mkdir(this.dir, { recursive: true });
-    const temporary = `${this.path}.${process.pid}.tmp`;
-    await writeFile(temporary, `${JSON.stringify(settings, null, 2)}\n`);
-    await rename(temporary, this.path);
+  /** Every valid entry of every known key; the rest is named, and unknown keys kept apart. */
+  private takeEntries(json: Record<string, unknown>): FileRead {
+    const settings = noSettings();
+    const problems = [...this.setAside];
+    const otherKeys: [string, unknown][] = [];
+    let leftOut = false;
+    for (const [key, value] of Object.entries(json)) {
+      if (!Object.hasOwn(ENTRIES, key)) {
+        otherKeys.push([key, value]);
+        continue;
+      }
+      if (!Array.isArray(value)) {
+        problems.push(`${this.path}: ${key} is not a list (${shown(value)}): left out.`);
+        leftOut = true;
+        continue;
+      }
+      value.forEach((entry: unknown, index) => {
+        const parsed = ENTRIES[key as Key].safeParse(entry);
+        if (parsed.success) {
+          settings[key as Key].push(parsed.data);
+        } else {
+          problems.push(`${this.path}: ${key} entry ${index + 1} (${shown(entry)}) ${parsed.error.issues[0]?.message}: left out.`);
+          leftOut = true;
+        }
+      });
+    }
+    // fromEntries, not assignment: a key named __proto__ stays a key.
+    return { settings, problems, otherKeys: Object.fromEntries(otherKeys), keep: null, leftOut };
+  }
+
+  /** A file that does not parse is renamed to a backup of its own, and Snaptree starts afresh. */
+  private async setAsideCorrupt(reason: string): Promise<FileRead> {
+    let backup: string | null = null;
+    try {
+      backup = await this.backupName('unreadable');
+      await rename(this.path, backup);
+    } catch (error) {
+      if (backup !== null) await rm(backup, { force: true });
+      // Another read of this process, or another Snaptree, set it aside first: read what is there now.
+      if (errorCode(error) === 'ENOENT') return this.readFile();
+      return this.kept(`${this.path} is not valid settings (${reason}) and cannot be set aside: ${osReason(error)}`);
+    }
+    this.setAside.push(`${this.path} was not valid settings (${reason}): it is kept as ${backup}, and Snaptree started afresh.`);
+    return this.readFile();
+  }
+
+  /** No file: the defaults, and what this session set aside. */
+  private fresh(): FileRead {
+    return { settings: noSettings(), otherKeys: {}, keep: null, leftOut: false, problems: [...this.setAside] };
+  }
+
+  /** A file there that must not be written over: the defaults for now, and no save. */
+  private kept(keep: string): FileRead {
+    const problem = `${keep}. Snaptree starts without its folders and connections, and saves no change over it.`;
+    return { ...this.fresh(), keep, problems: [...this.setAside, problem] };
+  }
+
+  /**
+   * A backup name no earlier backup has (settings.json.unreadable-1, -2, …), reserved by
+   * creating it empty: two Snaptree processes never pick the same one.
+   */
+  private async backupName(label: string): Promise<string> {
+    for (let number = 1; ; number++) {
+      const backup = `${this.path}.${label}-${number}`;
+      try {
+        await writeFile(backup, '', { flag: 'wx' });
+        return backup;
+      } catch (error) {
+        if (errorCode(error) !== 'EEXIST') throw error;
+      }
+    }
   }
 }

@@ -38,7 +38,11 @@ export const useFolders = create<FoldersState>((set, get) => ({
     if (path !== null) await get().add(path);
   },
   async remove(path) {
-    set({ folders: (await api.call('foldersRemove', { path })).folders, error: null });
+    try {
+      set({ folders: (await api.call('foldersRemove', { path })).folders, error: null });
+    } catch (error) {
+      set({ error: errorMessage(error) });
+    }
   },
   async createDemo() {
     set({ creatingDemo: true, error: null });

@@ -1,12 +1,14 @@
+import { SettingsNotice } from '../settings/SettingsNotice';
 import { GraphArea } from './GraphArea';
 import { Inspector } from './Inspector';
 import { JobsDrawer } from './JobsDrawer';
 import { Sidebar } from './Sidebar';
 
-/** The window as design.md §7 lays it out: sidebar, graph, inspector, jobs below. */
+/** The window as design.md §7 lays it out: sidebar, graph, inspector, jobs below; a settings notice above while there is one. */
 export function AppShell() {
   return (
     <div className="app-shell">
+      <SettingsNotice />
       <Sidebar />
       <GraphArea />
       <Inspector />

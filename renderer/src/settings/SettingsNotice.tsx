@@ -1,0 +1,30 @@
+import { useEffect, useState } from 'react';
+import { useSettings } from './store';
+
+/** A banner across the window while the settings file held something Snaptree could not take. */
+export function SettingsNotice() {
+  const { problems, load } = useSettings();
+  // Hidden until the problems change: a new one shows the banner again.
+  const [hidden, setHidden] = useState<string | null>(null);
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const shown = problems.join('\n');
+  if (problems.length === 0 || hidden === shown) return null;
+  return (
+    <section className="settings-notice" role="alert" aria-label="Settings">
+      <div className="settings-notice-text">
+        <b>Not all of your settings could be read.</b>
+        <ul>
+          {problems.map((problem) => (
+            <li key={problem}>{problem}</li>
+          ))}
+        </ul>
+      </div>
+      <button type="button" onClick={() => setHidden(shown)}>
+        Hide
+      </button>
+    </section>
+  );
+}

@@ -1,0 +1,19 @@
+import { create } from 'zustand';
+import { api, refetchOn } from '../api/client';
+
+interface SettingsState {
+  /** What the settings file held that could not be read, and what was set aside, in the core's words. */
+  readonly problems: string[];
+  load(): Promise<void>;
+}
+
+export const useSettings = create<SettingsState>((set) => ({
+  problems: [],
+  async load() {
+    set({ problems: (await api.call('settingsCheck', {})).problems });
+  },
+}));
+
+// A save can set a file aside (entries it could not read): asked again after each change.
+refetchOn('foldersChanged', () => useSettings.getState().load(), 200);
+refetchOn('inventoryChanged', () => useSettings.getState().load(), 200);
