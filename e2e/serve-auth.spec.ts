@@ -79,6 +79,13 @@ test('the page keeps its token out of the address bar and out of cookies, also a
   await expect(qemuImg).toContainText('/qemu-img');
 });
 
+test('a page opened without the token says which URL to open', async ({ browser, snaptree }) => {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(`${snaptree.origin}/`);
+  await expect(page.getByRole('region', { name: 'Tools' })).toContainText('open the URL that `snaptree serve` printed');
+  await page.context().close();
+});
+
 /** Tries a TCP connection: 'open' when something accepts it, else the error's code (ECONNREFUSED). */
 function tryConnect(host: string, port: number): Promise<string> {
   return new Promise((resolve) => {
