@@ -73,7 +73,9 @@ try {
   // reaches it as an event; measured until the new inventory has been read.
   const serve = spawn(process.execPath, [bin, 'serve'], { env: { ...process.env, XDG_CONFIG_HOME: join(dir, 'config') }, stdio: ['ignore', 'pipe', 'ignore'] });
   const url = new URL(await new Promise((resolve) => serve.stdout.on('data', (chunk) => /serving at (\S+)/.exec(String(chunk)) && resolve(/serving at (\S+)/.exec(String(chunk))[1]))));
-  const socket = new WebSocket(`ws://${url.host}/api?token=${url.searchParams.get('token')}`, { headers: { origin: url.origin } });
+  // As the page does: the token from the URL's fragment, offered as a subprotocol.
+  const token = new URLSearchParams(url.hash.slice(1)).get('token');
+  const socket = new WebSocket(`ws://${url.host}/api`, ['snaptree', `snaptree.token.${token}`], { headers: { origin: url.origin } });
   await new Promise((resolve) => socket.once('open', resolve));
   const ask = (id, name) =>
     new Promise((resolve) => {

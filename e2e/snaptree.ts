@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { test as base } from '@playwright/test';
 
 export interface ServedSnaptree {
-  /** The URL `snaptree serve` printed, with its token. */
+  /** The URL `snaptree serve` printed, with its token in the fragment. */
   readonly url: string;
   readonly origin: string;
   readonly token: string;
@@ -47,7 +47,7 @@ export async function serveSnaptree(env: NodeJS.ProcessEnv = {}, home = mkdtempS
   return {
     url,
     origin: parsed.origin,
-    token: parsed.searchParams.get('token')!,
+    token: new URLSearchParams(parsed.hash.slice(1)).get('token')!,
     home,
     pid: child.pid!,
     stop: async (keepHome = false) => {

@@ -13,3 +13,10 @@ export type ServerMessage =
   | { type: 'reply'; id: number; reply: Reply }
   | { type: 'event'; event: string; payload: unknown }
   | { type: 'protocol-error'; message: string };
+
+/**
+ * The WebSocket subprotocols the page offers: this one, which the server answers, and
+ * `TOKEN_PROTOCOL_PREFIX` + the run's token, which it checks and never echoes.
+ */
+export const API_PROTOCOL = 'snaptree';
+export const TOKEN_PROTOCOL_PREFIX = 'snaptree.token.';

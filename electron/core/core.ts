@@ -9,7 +9,7 @@ import type { Host } from './host/host.js';
 import { createDemoWorkspace } from './images/demo.js';
 import { Refusal } from './refusal.js';
 import { defaultConfigDir, SettingsFile, type Settings } from './settings.js';
-import { checkTools } from './tools/check.js';
+import { sharedToolsCheck } from './tools/check.js';
 import { Workspace } from './workspace.js';
 
 export type Handlers = { [N in RequestName]: (arg: RequestArg<N>) => Promise<RequestResult<N>> };
@@ -107,11 +107,7 @@ export function createCore(host: Host, options: CoreOptions): Core {
 
   const handlers: Handlers = {
     appInfo: async () => ({ mode: options.mode, canChooseFolder: options.chooseFolder !== undefined }),
-    toolsCheck: async () => {
-      const report = await checkTools(host);
-      emit('toolsChecked', report);
-      return report;
-    },
+    toolsCheck: sharedToolsCheck(host, (report) => emit('toolsChecked', report)),
     settingsCheck: async () => ({ problems: (await settingsFile.read()).problems }),
     foldersList: async () => ({ folders: (await loadSettings()).watchedFolders }),
     foldersAdd: ({ path }) => oneAtATime(() => addFolder(path)),

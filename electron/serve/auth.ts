@@ -1,42 +1,33 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { API_PROTOCOL, TOKEN_PROTOCOL_PREFIX } from '../../shared/wire.js';
 
 /** A fresh random token for one run of `snaptree serve`. */
 export function newToken(): string {
   return randomBytes(24).toString('base64url');
 }
 
-/**
- * Cookies are scoped by host, not by port: two servers on 127.0.0.1 would overwrite
- * each other's cookie, so the port is part of its name.
- */
-export function cookieName(port: number): string {
-  return `snaptree_token_${port}`;
-}
-
-function sameToken(given: string | null | undefined, token: string): boolean {
+function sameToken(given: string | undefined, token: string): boolean {
   if (!given) return false;
   const a = Buffer.from(given);
   const b = Buffer.from(token);
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** The token a request carries, in its query (`?token=`) or in the cookie set by the first page. */
-export function carriedToken(req: IncomingMessage, port: number): { query: string | null; cookie: string | null } {
-  const url = new URL(req.url ?? '/', 'http://localhost');
-  const cookies = (req.headers.cookie ?? '').split(';').map((part) => part.trim().split('='));
-  const cookie = cookies.find(([name]) => name === cookieName(port))?.[1] ?? null;
-  return { query: url.searchParams.get('token'), cookie };
-}
-
-export function isAuthorized(req: IncomingMessage, port: number, token: string): boolean {
-  const carried = carriedToken(req, port);
-  return sameToken(carried.query, token) || sameToken(carried.cookie, token);
+/**
+ * The page offers two subprotocols on its WebSocket: `snaptree` and one carrying the
+ * token. The token never travels in a cookie, which a browser would send to every
+ * service on the host whatever its port, nor in a URL the server sees.
+ */
+export function offersToken(req: IncomingMessage, token: string): boolean {
+  const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((protocol) => protocol.trim());
+  const carried = offered.find((protocol) => protocol.startsWith(TOKEN_PROTOCOL_PREFIX))?.slice(TOKEN_PROTOCOL_PREFIX.length);
+  return offered.includes(API_PROTOCOL) && sameToken(carried, token);
 }
 
 /**
  * A browser always sends Origin on a WebSocket handshake; only pages served by this
- * server may open one, so a foreign page cannot drive the core with a stolen cookie.
+ * server may open one.
  */
 export function isSameOrigin(req: IncomingMessage): boolean {
   const origin = req.headers.origin;

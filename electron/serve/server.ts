@@ -3,9 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { dispatch } from '../core/dispatch.js';
 import type { Core } from '../core/core.js';
-import { cookieName, carriedToken, isAuthorized, isSameOrigin, newToken } from './auth.js';
+import { isSameOrigin, newToken, offersToken } from './auth.js';
 import { readRendererFile } from './static.js';
-import { ClientMessage, type ServerMessage } from '../../shared/wire.js';
+import { API_PROTOCOL, ClientMessage, type ServerMessage } from '../../shared/wire.js';
 
 export interface ServeOptions {
   readonly core: Core;
@@ -16,7 +16,7 @@ export interface ServeOptions {
 }
 
 export interface RunningServer {
-  /** The one URL to open, carrying the token. */
+  /** The one URL to open, carrying the token in its fragment. */
   readonly url: string;
   readonly port: number;
   readonly token: string;
@@ -25,62 +25,72 @@ export interface RunningServer {
 
 const UNAUTHORIZED = 'Snaptree needs the token: open the URL that `snaptree serve` printed.\n';
 
+/** On every answer: a browser takes each body for what its content-type says, nothing else. */
+const NOSNIFF = { 'x-content-type-options': 'nosniff' } as const;
+
 /**
  * The web mode: the same renderer and core as the Electron window, for a browser.
- * Pages and the API answer 401 without the per-run token; the WebSocket carrying the
- * contract accepts only this server's own origin.
+ * The page gets the per-run token in the URL's fragment, which the browser never
+ * sends, and offers it on the WebSocket that carries the contract; that socket also
+ * accepts only this server's own origin.
  */
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   const token = newToken();
   const host = options.host ?? '127.0.0.1';
-  let port = 0;
 
   const http = createServer((req, res) => {
     void answerHttp(req, res).catch(() => {
-      if (!res.headersSent) res.writeHead(500);
+      if (!res.headersSent) res.writeHead(500, NOSNIFF);
       res.end();
     });
   });
 
+  // The files of the built renderer are answered without the token: they are the
+  // program, the same for every user, and hold no data and no secret (the token is
+  // only in the fragment of the printed URL). Everything else goes over the socket.
   async function answerHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (!isAuthorized(req, port, token)) {
-      res.writeHead(401, { 'content-type': 'text/plain; charset=utf-8' });
-      res.end(UNAUTHORIZED);
-      return;
-    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { allow: 'GET, HEAD' });
+      res.writeHead(405, { ...NOSNIFF, allow: 'GET, HEAD' });
       res.end();
       return;
     }
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const file = await readRendererFile(options.rendererDir, path);
     if (file === null) {
-      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+      res.writeHead(404, { ...NOSNIFF, 'content-type': 'text/plain; charset=utf-8' });
       res.end('Not found\n');
       return;
     }
-    const headers: Record<string, string> = {
+    res.writeHead(200, {
+      ...NOSNIFF,
       'content-type': file.contentType,
-      'x-content-type-options': 'nosniff',
       'cache-control': 'no-store',
       // frame-ancestors only works as a header: no other site may frame the window.
       'content-security-policy': "frame-ancestors 'none'",
       'x-frame-options': 'DENY',
-    };
-    // The first page arrives with ?token=; the cookie lets its scripts and socket follow.
-    if (carriedToken(req, port).query !== null) {
-      headers['set-cookie'] = `${cookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`;
-    }
-    res.writeHead(200, headers);
+    });
     res.end(req.method === 'HEAD' ? undefined : file.body);
   }
 
-  const sockets = new WebSocketServer({ noServer: true, maxPayload: 1 << 20 });
+  const sockets = new WebSocketServer({
+    noServer: true,
+    // Bigger messages, invalid UTF-8, a reserved bit (no extension is ever agreed),
+    // an unknown opcode or an unmasked frame: ws closes that socket with 1009, 1007 or
+    // 1002, and the error it then emits is heard in serveApi.
+    maxPayload: 1 << 20,
+    perMessageDeflate: false,
+    // The page offers the token as a second subprotocol; the answer never echoes it.
+    handleProtocols: () => API_PROTOCOL,
+  });
   http.on('upgrade', (req, socket, head) => {
+    // Until ws owns the socket, a client that resets it must not end the process.
+    socket.on('error', () => socket.destroy());
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (path !== '/api' || !isAuthorized(req, port, token) || !isSameOrigin(req)) {
-      socket.end('HTTP/1.1 401 Unauthorized\r\nconnection: close\r\n\r\n');
+    if (path !== '/api' || !isSameOrigin(req) || !offersToken(req, token)) {
+      socket.end(
+        `HTTP/1.1 401 Unauthorized\r\nconnection: close\r\ncontent-type: text/plain; charset=utf-8\r\n` +
+          `x-content-type-options: nosniff\r\ncontent-length: ${Buffer.byteLength(UNAUTHORIZED)}\r\n\r\n${UNAUTHORIZED}`,
+      );
       return;
     }
     sockets.handleUpgrade(req, socket, head, (ws) => serveApi(ws, options.core));
@@ -90,11 +100,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     http.once('error', reject);
     http.listen(options.port ?? 0, host, resolve);
   });
-  port = (http.address() as AddressInfo).port;
+  const port = (http.address() as AddressInfo).port;
   const shownHost = host.includes(':') ? `[${host}]` : host;
 
   return {
-    url: `http://${shownHost}:${port}/?token=${token}`,
+    url: `http://${shownHost}:${port}/#token=${token}`,
     port,
     token,
     async close() {
@@ -112,6 +122,9 @@ function serveApi(ws: WebSocket, core: Core): void {
   };
   const stopEvents = core.onEvent((event, payload) => send({ type: 'event', event, payload }));
   ws.on('close', stopEvents);
+  // A bad frame: ws has already sent the close frame with its code. Unheard, this
+  // error would end the process and every other tab with it.
+  ws.on('error', () => undefined);
   ws.on('message', (data) => {
     let message: ClientMessage;
     try {

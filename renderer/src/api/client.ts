@@ -16,14 +16,28 @@ export class ApiError extends Error {
   }
 }
 
+const TOKEN_KEY = 'snaptree-token';
+
+/**
+ * Web mode: the printed URL carries the token in its fragment (`#token=`), which the
+ * browser never sends to a server. The page takes it out of the address bar and keeps
+ * it in this tab's sessionStorage: scoped to this origin, port included (a cookie would
+ * go to every service on the host), never sent anywhere by the browser, and still there
+ * when the tab reloads.
+ */
+function takeToken(): string | null {
+  const given = new URLSearchParams(window.location.hash.slice(1)).get('token');
+  if (given !== null) {
+    sessionStorage.setItem(TOKEN_KEY, given);
+    window.history.replaceState(null, '', window.location.pathname + window.location.search);
+  }
+  return sessionStorage.getItem(TOKEN_KEY);
+}
+
 function chooseTransport(): Api {
   if (window.snaptree) return window.snaptree;
-  // Web mode: the token arrived in the URL and now lives in a cookie; keep it out of sight.
-  if (new URL(window.location.href).searchParams.has('token')) {
-    window.history.replaceState(null, '', window.location.pathname);
-  }
   const scheme = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
-  return webSocketApi(`${scheme}//${window.location.host}/api`);
+  return webSocketApi(`${scheme}//${window.location.host}/api`, takeToken());
 }
 
 const transport = chooseTransport();

@@ -1,11 +1,15 @@
 import type { Api, EventName, Reply } from '../../../shared/contract';
-import type { ServerMessage } from '../../../shared/wire';
+import { API_PROTOCOL, TOKEN_PROTOCOL_PREFIX, type ServerMessage } from '../../../shared/wire';
+
+const failed = (message: string): Reply => ({ ok: false, error: { kind: 'internal', message } });
+const LOST = 'The connection to Snaptree was lost: after a restart of `snaptree serve`, open the new URL it printed';
 
 /**
- * The contract over the `serve` WebSocket. The page's cookie carries the token; the
- * socket reconnects if the server restarts, and requests wait for it.
+ * The contract over the `serve` WebSocket, which the server opens only for the run's
+ * token, offered as a subprotocol. The socket reconnects if the connection drops, and
+ * requests wait for it.
  */
-export function webSocketApi(url: string): Api {
+export function webSocketApi(url: string, token: string | null): Api {
   let socket: WebSocket;
   let opened: Promise<void>;
   let nextId = 1;
@@ -13,8 +17,14 @@ export function webSocketApi(url: string): Api {
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
 
   function connect(): void {
-    socket = new WebSocket(url);
-    opened = new Promise((resolve) => socket.addEventListener('open', () => resolve(), { once: true }));
+    socket = new WebSocket(url, [API_PROTOCOL, TOKEN_PROTOCOL_PREFIX + token]);
+    // Refused (a stale token) or unreachable, the socket closes without opening: the
+    // requests waiting for it are answered instead of waiting forever.
+    opened = new Promise((resolve, reject) => {
+      socket.addEventListener('open', () => resolve(), { once: true });
+      socket.addEventListener('close', () => reject(new Error(LOST)), { once: true });
+    });
+    opened.catch(() => undefined);
     socket.addEventListener('message', (message) => {
       const frame = JSON.parse(String(message.data)) as ServerMessage;
       if (frame.type === 'reply') {
@@ -26,17 +36,24 @@ export function webSocketApi(url: string): Api {
     });
     socket.addEventListener('close', () => {
       for (const resolve of pending.values()) {
-        resolve({ ok: false, error: { kind: 'internal', message: 'The connection to Snaptree was lost' } });
+        resolve(failed(LOST));
       }
       pending.clear();
       setTimeout(connect, 1000);
     });
   }
-  connect();
+  if (token !== null) connect();
 
   return {
     async invoke(name, arg) {
-      await opened;
+      if (token === null) return failed('Snaptree needs its token: open the URL that `snaptree serve` printed');
+      // Closing or closed, between a drop and the next try: a send would go nowhere.
+      if (socket.readyState > WebSocket.OPEN) return failed(LOST);
+      try {
+        await opened;
+      } catch {
+        return failed(LOST);
+      }
       const id = nextId++;
       return new Promise((resolve) => {
         pending.set(id, resolve as (reply: Reply) => void);
