@@ -1,5 +1,5 @@
 import { execFile, execFileSync, spawn } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -155,6 +155,32 @@ describe('snaptree scan --connect', () => {
     // libvirt's in-process test driver: no daemon, one fixed domain.
     const { stdout } = await snaptree(['scan', '--connect', 'test:///default']);
     expect(stdout).toMatch(/^test:\/\/\/default {2}\(libvirt \d+\.\d+\.\d+, TEST \d/m);
+  });
+
+  it('refuses a URI that names a program to run, as the window does, and runs nothing', async () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'snaptree-cli-refuse-'));
+    try {
+      const marker = join(scratch, 'ran');
+      const script = join(scratch, 'x.sh');
+      writeFileSync(script, `#!/bin/sh\ntouch '${marker}'\n`, { mode: 0o755 });
+      for (const [uri, reason] of [
+        [`qemu+ext:///system?command=${script}`, 'the ext transport runs a program'],
+        [`qemu+ssh://h/system?command=${script}`, 'the parameter command= names a program to run'],
+        [`qemu+ssh://h/system?COMMAND=${script}`, 'the parameter command= names a program to run'],
+      ]) {
+        const { code, stderr, stdout } = await snaptree(['scan', scratch, '--connect', uri!]);
+        expect(code, uri).toBe(2);
+        expect(stderr).toContain(`--connect "${uri}" refused: ${reason}`);
+        expect(stdout).toBe('');
+        expect(existsSync(marker), uri).toBe(false);
+      }
+      // An empty URI is no URI: virsh would take it for the default one.
+      const empty = await snaptree(['scan', scratch, '--connect=']);
+      expect(empty.code).toBe(2);
+      expect(empty.stderr).toContain('--connect "" refused: must be a libvirt URI');
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
   });
 
   it('says which connection failed, with exit code 1, and still prints the images', async () => {

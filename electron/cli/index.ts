@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { errorMessage } from '../../shared/format.js';
-import { localDomainDisks } from '../../shared/libvirt/uri.js';
+import { localDomainDisks, uriRefusal } from '../../shared/libvirt/uri.js';
 import { LocalHost } from '../core/host/local.js';
 
 // Each verb loads only what it uses: a scan answers before zod, execa or ws are loaded.
@@ -65,6 +65,12 @@ async function main(argv: string[]): Promise<number> {
         options: { json: { type: 'boolean', default: false }, connect: { type: 'string', multiple: true, default: [] } },
       });
       if (positionals.length === 0 && values.connect.length === 0) throw new UsageError('scan needs a folder, an image file or --connect URI');
+      // Refused as the window refuses them, before any virsh runs (an empty one too: it
+      // would silently stand for the default URI).
+      for (const uri of values.connect) {
+        const refusal = uriRefusal(uri);
+        if (refusal !== null) throw new UsageError(`--connect "${uri}" refused: ${refusal}`);
+      }
       const [{ scanPaths }, { formatForest, formatConnections }, libvirt] = await Promise.all([
         import('../core/images/scan.js'),
         import('./format.js'),
