@@ -102,6 +102,28 @@ describe('snaptree scan', () => {
     }
   }, 60_000);
 
+  it('shows a backing name that holds terminal escapes escaped, and exactly in JSON', async () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'snaptree-cli-escapes-'));
+    try {
+      // Would set the terminal's title and clear its screen if printed raw.
+      const name = '\x1b]0;title\x07\x1b[2J.qcow2';
+      execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', '-u', '-b', name, '-F', 'qcow2', join(scratch, 'overlay.qcow2'), '1M']);
+      const text = await snaptree(['scan', scratch]);
+      expect(text.code).toBe(0);
+      expect(text.stdout).not.toContain('\x1b');
+      expect(text.stdout).not.toContain('\x07');
+      expect(text.stdout).toContain(`${scratch}/\\e]0;title\\a\\e[2J.qcow2  (missing)`);
+      expect(text.stdout).toContain('The backing file "\\e]0;title\\a\\e[2J.qcow2"');
+      const { images } = JSON.parse((await snaptree(['scan', scratch, '--json'])).stdout) as { images: Array<{ backing: { name: string } | null }> };
+      expect(images[0]!.backing!.name).toBe(name);
+      const missing = await snaptree(['scan', join(scratch, name)]);
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toBe(`snaptree: ${scratch}/\\e]0;title\\a\\e[2J.qcow2: This path does not exist.\n`);
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  });
+
   it('says clearly when a path does not exist, with exit code 2', async () => {
     const { code, stderr, stdout } = await snaptree(['scan', join(dir, 'nope'), '--json']);
     expect(code).toBe(2);

@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { errorMessage } from '../../shared/format.js';
+import { errorMessage, terminalText } from '../../shared/format.js';
 import { localDomainDisks, uriRefusal } from '../../shared/libvirt/uri.js';
 import { LocalHost } from '../core/host/local.js';
 
@@ -41,6 +41,11 @@ class UsageError extends Error {}
 /** Resolves once the text is handed to the OS: exiting before that cuts a piped output short. */
 function print(text: string): Promise<void> {
   return new Promise((resolve, reject) => process.stdout.write(text, (error) => (error ? reject(error) : resolve())));
+}
+
+/** A line for stderr, escaped as the text output is (docs/cli.md): names in it come from files, headers and libvirt. */
+function warn(message: string): void {
+  process.stderr.write(`snaptree: ${terminalText(message)}\n`);
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -79,12 +84,12 @@ async function main(argv: string[]): Promise<number> {
       const connections = libvirt ? await libvirt.inventory(host, values.connect) : [];
       const paths = positionals.map((path) => resolve(path));
       const forest = await scanPaths(host, paths, localDomainDisks(connections));
-      for (const error of forest.errors) process.stderr.write(`snaptree: ${error.path}: ${error.message}\n`);
+      for (const error of forest.errors) warn(`${error.path}: ${error.message}`);
       // A path given that cannot be read is bad input; a folder inside one that cannot be
       // read is reported beside everything else that was.
       if (forest.errors.some((error) => paths.includes(error.path))) return 2;
       for (const connection of connections) {
-        if (!connection.reachable) process.stderr.write(`snaptree: ${connection.uri}: ${connection.error}\n`);
+        if (!connection.reachable) warn(`${connection.uri}: ${connection.error}`);
       }
       const linked = libvirt ? libvirt.link(forest.images, connections) : { images: forest.images, connections: [], domains: undefined };
       // Indented for a person at a terminal, compact for a pipe (10,000 images print faster).
@@ -109,7 +114,7 @@ async function main(argv: string[]): Promise<number> {
         if (error instanceof DemoFolderNotEmptyError) throw new UsageError(error.message);
         throw error;
       }
-      await print(`Created the demo workspace in ${dir}\nSee it: snaptree scan ${dir}\n`);
+      await print(`Created the demo workspace in ${terminalText(dir)}\nSee it: snaptree scan ${terminalText(dir)}\n`);
       return 0;
     }
     case 'serve': {
@@ -123,7 +128,7 @@ async function main(argv: string[]): Promise<number> {
       // reach it only when the user says so, knowingly.
       if (!LOOPBACK.has(values.host)) {
         if (!values['allow-remote']) throw new UsageError(`--host ${values.host} lets other machines reach Snaptree over plain HTTP; add --allow-remote if that is meant, or tunnel: ssh -L PORT:127.0.0.1:PORT`);
-        process.stderr.write(`snaptree: serving on ${values.host}: anyone who can reach it and sees the token can change your disks.\n`);
+        warn(`serving on ${values.host}: anyone who can reach it and sees the token can change your disks.`);
       }
       const [{ createCore }, { startServer }] = await Promise.all([import('../core/core.js'), import('../serve/server.js')]);
       const server = await startServer({
@@ -154,7 +159,7 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
     const usage = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    process.stderr.write(`snaptree: ${errorMessage(error)}\n`);
+    warn(errorMessage(error));
     process.exit(usage ? 2 : 1);
   },
 );
