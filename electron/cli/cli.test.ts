@@ -10,10 +10,13 @@ import { testDomains, URI, type TestDomains } from '../core/libvirt/domains.test
 
 const bin = fileURLToPath(new URL('../../bin/snaptree.js', import.meta.url));
 
-/** Runs the real `snaptree` command as a user would, and never throws on a failing exit. */
-async function snaptree(args: string[], env: NodeJS.ProcessEnv = process.env) {
+/**
+ * Runs the real `snaptree` command as a user would, and never throws on a failing exit.
+ * A `timeout` kills a command that should have ended (a server that should not have started).
+ */
+async function snaptree(args: string[], { env = process.env, timeout = 0, cwd }: { env?: NodeJS.ProcessEnv; timeout?: number; cwd?: string } = {}) {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, ...args], { env });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, ...args], { env, timeout, cwd });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -228,6 +231,12 @@ describe('snaptree demo', () => {
       const again = await snaptree(['demo', join(parent, 'demo')]);
       expect(again.code).toBe(2);
       expect(again.stderr).toContain('is not empty');
+
+      const file = join(parent, 'demo', 'RootBase.qcow2');
+      const onFile = await snaptree(['demo', file]);
+      expect(onFile).toMatchObject({ code: 2, stderr: `snaptree: ${file} is a file, not a folder: the demo goes into a new or empty folder.\n` });
+      const belowFile = await snaptree(['demo', join(file, 'demo')]);
+      expect(belowFile).toMatchObject({ code: 2, stderr: `snaptree: ${join(file, 'demo')} cannot be the demo folder: not a directory (ENOTDIR).\n` });
     } finally {
       rmSync(parent, { recursive: true, force: true });
     }
@@ -251,7 +260,7 @@ describe('snaptree on the command line', () => {
   });
 
   it('names the package to install for each missing tool', async () => {
-    const { code, stdout } = await snaptree(['tools', '--json'], { PATH: '/nonexistent', HOME: process.env.HOME });
+    const { code, stdout } = await snaptree(['tools', '--json'], { env: { PATH: '/nonexistent', HOME: process.env.HOME } });
     expect(code).toBe(0);
     const report = JSON.parse(stdout);
     expect(report.qemuImg).toMatchObject({ path: null, package: 'qemu-utils' });
@@ -271,5 +280,46 @@ describe('snaptree on the command line', () => {
     const remote = await snaptree(['serve', '--host', '0.0.0.0']);
     expect(remote.code).toBe(2);
     expect(remote.stderr).toContain('--allow-remote');
+  });
+
+  it('takes a port only in decimal digits from 0 to 65535', async () => {
+    // Number() reads 0x50 as 80 and 1e3 as 1000: a server would start on a port nobody asked for.
+    for (const port of ['0x50', '1e3', '08x', '-1', '65536', '']) {
+      const { code, stderr } = await snaptree(['serve', `--port=${port}`], { timeout: 20_000 });
+      expect(code, port).toBe(2);
+      expect(stderr).toBe(`snaptree: --port must be a number from 0 to 65535 in decimal digits, not ${port}\n`);
+    }
+  });
+
+  it('refuses an empty path instead of scanning the current folder', async () => {
+    const here = mkdtempSync(join(tmpdir(), 'snaptree-cli-here-'));
+    try {
+      const { code, stderr, stdout } = await snaptree(['scan', ''], { cwd: here });
+      expect(code).toBe(2);
+      expect(stderr).toBe('snaptree: scan got an empty path: name a folder or an image file\n');
+      expect(stdout).toBe('');
+    } finally {
+      rmSync(here, { recursive: true, force: true });
+    }
+  });
+
+  it('says in one line that its output cannot be written, with exit code 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'snaptree-cli-full-'));
+    try {
+      execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', join(dir, 'disk.qcow2'), '1M']);
+      for (const json of [[], ['--json']]) {
+        // As `snaptree scan DIR > /dev/full` in a shell: a disk with no space left.
+        const full = openSync('/dev/full', 'w');
+        const child = spawn(process.execPath, [bin, 'scan', dir, ...json], { stdio: ['ignore', full, 'pipe'] });
+        closeSync(full);
+        let stderr = '';
+        child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+        const code = await new Promise((resolve) => child.once('close', resolve));
+        expect(stderr).toBe('snaptree: cannot write output: no space left on device (ENOSPC)\n');
+        expect(code).toBe(2);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
