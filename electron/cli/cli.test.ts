@@ -1,5 +1,5 @@
 import { execFile, execFileSync, spawn } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,10 +10,13 @@ import { testDomains, URI, type TestDomains } from '../core/libvirt/domains.test
 
 const bin = fileURLToPath(new URL('../../bin/snaptree.js', import.meta.url));
 
-/** Runs the real `snaptree` command as a user would, and never throws on a failing exit. */
-async function snaptree(args: string[], env: NodeJS.ProcessEnv = process.env) {
+/**
+ * Runs the real `snaptree` command as a user would, and never throws on a failing exit.
+ * A `timeout` kills a command that should have ended (a server that should not have started).
+ */
+async function snaptree(args: string[], { env = process.env, timeout = 0, cwd }: { env?: NodeJS.ProcessEnv; timeout?: number; cwd?: string } = {}) {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, ...args], { env });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, ...args], { env, timeout, cwd });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -102,6 +105,28 @@ describe('snaptree scan', () => {
     }
   }, 60_000);
 
+  it('shows a backing name that holds terminal escapes escaped, and exactly in JSON', async () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'snaptree-cli-escapes-'));
+    try {
+      // Would set the terminal's title and clear its screen if printed raw.
+      const name = '\x1b]0;title\x07\x1b[2J.qcow2';
+      execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', '-u', '-b', name, '-F', 'qcow2', join(scratch, 'overlay.qcow2'), '1M']);
+      const text = await snaptree(['scan', scratch]);
+      expect(text.code).toBe(0);
+      expect(text.stdout).not.toContain('\x1b');
+      expect(text.stdout).not.toContain('\x07');
+      expect(text.stdout).toContain(`${scratch}/\\e]0;title\\a\\e[2J.qcow2  (missing)`);
+      expect(text.stdout).toContain('The backing file "\\e]0;title\\a\\e[2J.qcow2"');
+      const { images } = JSON.parse((await snaptree(['scan', scratch, '--json'])).stdout) as { images: Array<{ backing: { name: string } | null }> };
+      expect(images[0]!.backing!.name).toBe(name);
+      const missing = await snaptree(['scan', join(scratch, name)]);
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toBe(`snaptree: ${scratch}/\\e]0;title\\a\\e[2J.qcow2: This path does not exist.\n`);
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  });
+
   it('says clearly when a path does not exist, with exit code 2', async () => {
     const { code, stderr, stdout } = await snaptree(['scan', join(dir, 'nope'), '--json']);
     expect(code).toBe(2);
@@ -157,6 +182,32 @@ describe('snaptree scan --connect', () => {
     expect(stdout).toMatch(/^test:\/\/\/default {2}\(libvirt \d+\.\d+\.\d+, TEST \d/m);
   });
 
+  it('refuses a URI that names a program to run, as the window does, and runs nothing', async () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'snaptree-cli-refuse-'));
+    try {
+      const marker = join(scratch, 'ran');
+      const script = join(scratch, 'x.sh');
+      writeFileSync(script, `#!/bin/sh\ntouch '${marker}'\n`, { mode: 0o755 });
+      for (const [uri, reason] of [
+        [`qemu+ext:///system?command=${script}`, 'the ext transport runs a program'],
+        [`qemu+ssh://h/system?command=${script}`, 'the parameter command= names a program to run'],
+        [`qemu+ssh://h/system?COMMAND=${script}`, 'the parameter command= names a program to run'],
+      ]) {
+        const { code, stderr, stdout } = await snaptree(['scan', scratch, '--connect', uri!]);
+        expect(code, uri).toBe(2);
+        expect(stderr).toContain(`--connect "${uri}" refused: ${reason}`);
+        expect(stdout).toBe('');
+        expect(existsSync(marker), uri).toBe(false);
+      }
+      // An empty URI is no URI: virsh would take it for the default one.
+      const empty = await snaptree(['scan', scratch, '--connect=']);
+      expect(empty.code).toBe(2);
+      expect(empty.stderr).toContain('--connect "" refused: must be a libvirt URI');
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  });
+
   it('says which connection failed, with exit code 1, and still prints the images', async () => {
     const { code, stderr, stdout } = await snaptree(['scan', domains.dir, '--connect', 'qemu:///system?socket=/nonexistent/cli.sock', '--json']);
     expect(code).toBe(1);
@@ -180,6 +231,12 @@ describe('snaptree demo', () => {
       const again = await snaptree(['demo', join(parent, 'demo')]);
       expect(again.code).toBe(2);
       expect(again.stderr).toContain('is not empty');
+
+      const file = join(parent, 'demo', 'RootBase.qcow2');
+      const onFile = await snaptree(['demo', file]);
+      expect(onFile).toMatchObject({ code: 2, stderr: `snaptree: ${file} is a file, not a folder: the demo goes into a new or empty folder.\n` });
+      const belowFile = await snaptree(['demo', join(file, 'demo')]);
+      expect(belowFile).toMatchObject({ code: 2, stderr: `snaptree: ${join(file, 'demo')} cannot be the demo folder: not a directory (ENOTDIR).\n` });
     } finally {
       rmSync(parent, { recursive: true, force: true });
     }
@@ -203,7 +260,7 @@ describe('snaptree on the command line', () => {
   });
 
   it('names the package to install for each missing tool', async () => {
-    const { code, stdout } = await snaptree(['tools', '--json'], { PATH: '/nonexistent', HOME: process.env.HOME });
+    const { code, stdout } = await snaptree(['tools', '--json'], { env: { PATH: '/nonexistent', HOME: process.env.HOME } });
     expect(code).toBe(0);
     const report = JSON.parse(stdout);
     expect(report.qemuImg).toMatchObject({ path: null, package: 'qemu-utils' });
@@ -223,5 +280,46 @@ describe('snaptree on the command line', () => {
     const remote = await snaptree(['serve', '--host', '0.0.0.0']);
     expect(remote.code).toBe(2);
     expect(remote.stderr).toContain('--allow-remote');
+  });
+
+  it('takes a port only in decimal digits from 0 to 65535', async () => {
+    // Number() reads 0x50 as 80 and 1e3 as 1000: a server would start on a port nobody asked for.
+    for (const port of ['0x50', '1e3', '08x', '-1', '65536', '']) {
+      const { code, stderr } = await snaptree(['serve', `--port=${port}`], { timeout: 20_000 });
+      expect(code, port).toBe(2);
+      expect(stderr).toBe(`snaptree: --port must be a number from 0 to 65535 in decimal digits, not ${port}\n`);
+    }
+  });
+
+  it('refuses an empty path instead of scanning the current folder', async () => {
+    const here = mkdtempSync(join(tmpdir(), 'snaptree-cli-here-'));
+    try {
+      const { code, stderr, stdout } = await snaptree(['scan', ''], { cwd: here });
+      expect(code).toBe(2);
+      expect(stderr).toBe('snaptree: scan got an empty path: name a folder or an image file\n');
+      expect(stdout).toBe('');
+    } finally {
+      rmSync(here, { recursive: true, force: true });
+    }
+  });
+
+  it('says in one line that its output cannot be written, with exit code 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'snaptree-cli-full-'));
+    try {
+      execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', join(dir, 'disk.qcow2'), '1M']);
+      for (const json of [[], ['--json']]) {
+        // As `snaptree scan DIR > /dev/full` in a shell: a disk with no space left.
+        const full = openSync('/dev/full', 'w');
+        const child = spawn(process.execPath, [bin, 'scan', dir, ...json], { stdio: ['ignore', full, 'pipe'] });
+        closeSync(full);
+        let stderr = '';
+        child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+        const code = await new Promise((resolve) => child.once('close', resolve));
+        expect(stderr).toBe('snaptree: cannot write output: no space left on device (ENOSPC)\n');
+        expect(code).toBe(2);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -2,8 +2,17 @@ import { memoryKind, snapshotKind, snapshotStateLabel } from '../../shared/libvi
 import type { Connection, Snapshot } from '../../shared/libvirt/model.js';
 import type { Forest, Image } from '../../shared/images/model.js';
 import { forestTree } from '../../shared/images/tree.js';
-import { formatBytes } from '../../shared/format.js';
+import { formatBytes, terminalText } from '../../shared/format.js';
 import type { DaemonStatus, ToolStatus, ToolsReport } from '../../shared/tools/report.js';
+
+/**
+ * Lines as a terminal may print them. Every field of a line came from a file name, a
+ * header, libvirt or a tool, so the whole line is escaped: a newline inside a name is
+ * shown as `\n` and cannot fake a line of its own.
+ */
+function terminalLines(lines: readonly string[]): string {
+  return lines.map((line) => `${terminalText(line)}\n`).join('');
+}
 
 function toolLine(tool: ToolStatus): string {
   if (tool.error !== null) return `${tool.name.padEnd(10)} ✗ ${tool.error}`;
@@ -23,7 +32,7 @@ function daemonLines(daemon: DaemonStatus): string[] {
 
 /** The tools check as a person reads it in a terminal. */
 export function formatToolsReport(report: ToolsReport): string {
-  return [`Tools on ${report.host}:`, toolLine(report.qemuImg), toolLine(report.virsh), ...daemonLines(report.daemon), ''].join('\n');
+  return terminalLines([`Tools on ${report.host}:`, toolLine(report.qemuImg), toolLine(report.virsh), ...daemonLines(report.daemon)]);
 }
 
 function imageLine(image: Image): string {
@@ -53,7 +62,7 @@ export function formatForest(forest: Forest): string {
   for (const root of roots) draw(root, '', true, 0);
   for (const error of forest.errors) lines.push(`${error.path}: ${error.message}`);
   if (forest.images.length === 0 && forest.errors.length === 0) lines.push('No disk images found.');
-  return `${lines.join('\n')}\n`;
+  return terminalLines(lines);
 }
 
 function snapshotLine(snapshot: Snapshot): string {
@@ -89,5 +98,5 @@ export function formatConnections(connections: readonly Connection[]): string {
       if (domain.snapshots.length === 0) lines.push('    no snapshots');
     }
   }
-  return lines.length > 0 ? `${lines.join('\n')}\n` : '';
+  return terminalLines(lines);
 }

@@ -4,9 +4,9 @@
  */
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
-import { errorMessage } from '../../shared/format.js';
-import { localDomainDisks } from '../../shared/libvirt/uri.js';
+import { getSystemErrorMap, parseArgs } from 'node:util';
+import { errorMessage, terminalText } from '../../shared/format.js';
+import { localDomainDisks, uriRefusal } from '../../shared/libvirt/uri.js';
 import { LocalHost } from '../core/host/local.js';
 
 // Each verb loads only what it uses: a scan answers before zod, execa or ws are loaded.
@@ -38,9 +38,32 @@ Exit codes: 0 done, 1 failed, 2 bad usage or input.
 
 class UsageError extends Error {}
 
+/** What the system said, in its own words and code: "no space left on device (ENOSPC)". */
+function systemReason(error: NodeJS.ErrnoException): string {
+  const words = error.errno === undefined ? undefined : getSystemErrorMap().get(error.errno)?.[1];
+  return words === undefined ? errorMessage(error) : `${words} (${error.code})`;
+}
+
+/**
+ * The output could not be written. A reader that stops early (`snaptree scan … | head`)
+ * closes the pipe: that is the reader's choice, not a failure. Anything else (a full
+ * disk, `> /dev/full`) is said in one line. Both the write's callback and the stream's
+ * error event come here, whichever is first.
+ */
+function outputFailed(error: NodeJS.ErrnoException): never {
+  if (error.code === 'EPIPE') process.exit(0);
+  warn(`cannot write output: ${systemReason(error)}`);
+  process.exit(2);
+}
+
 /** Resolves once the text is handed to the OS: exiting before that cuts a piped output short. */
 function print(text: string): Promise<void> {
-  return new Promise((resolve, reject) => process.stdout.write(text, (error) => (error ? reject(error) : resolve())));
+  return new Promise((resolve) => process.stdout.write(text, (error) => (error ? outputFailed(error) : resolve())));
+}
+
+/** A line for stderr, escaped as the text output is (docs/cli.md): names in it come from files, headers and libvirt. */
+function warn(message: string): void {
+  process.stderr.write(`snaptree: ${terminalText(message)}\n`);
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -65,6 +88,14 @@ async function main(argv: string[]): Promise<number> {
         options: { json: { type: 'boolean', default: false }, connect: { type: 'string', multiple: true, default: [] } },
       });
       if (positionals.length === 0 && values.connect.length === 0) throw new UsageError('scan needs a folder, an image file or --connect URI');
+      // resolve('') is the current folder: an empty argument (an unset variable) is a mistake, not a wish to scan here.
+      if (positionals.includes('')) throw new UsageError('scan got an empty path: name a folder or an image file');
+      // Refused as the window refuses them, before any virsh runs (an empty one too: it
+      // would silently stand for the default URI).
+      for (const uri of values.connect) {
+        const refusal = uriRefusal(uri);
+        if (refusal !== null) throw new UsageError(`--connect "${uri}" refused: ${refusal}`);
+      }
       const [{ scanPaths }, { formatForest, formatConnections }, libvirt] = await Promise.all([
         import('../core/images/scan.js'),
         import('./format.js'),
@@ -73,12 +104,12 @@ async function main(argv: string[]): Promise<number> {
       const connections = libvirt ? await libvirt.inventory(host, values.connect) : [];
       const paths = positionals.map((path) => resolve(path));
       const forest = await scanPaths(host, paths, localDomainDisks(connections));
-      for (const error of forest.errors) process.stderr.write(`snaptree: ${error.path}: ${error.message}\n`);
+      for (const error of forest.errors) warn(`${error.path}: ${error.message}`);
       // A path given that cannot be read is bad input; a folder inside one that cannot be
       // read is reported beside everything else that was.
       if (forest.errors.some((error) => paths.includes(error.path))) return 2;
       for (const connection of connections) {
-        if (!connection.reachable) process.stderr.write(`snaptree: ${connection.uri}: ${connection.error}\n`);
+        if (!connection.reachable) warn(`${connection.uri}: ${connection.error}`);
       }
       const linked = libvirt ? libvirt.link(forest.images, connections) : { images: forest.images, connections: [], domains: undefined };
       // Indented for a person at a terminal, compact for a pipe (10,000 images print faster).
@@ -101,9 +132,16 @@ async function main(argv: string[]): Promise<number> {
         await createDemoWorkspace(host, qemuImg, dir);
       } catch (error) {
         if (error instanceof DemoFolderNotEmptyError) throw new UsageError(error.message);
+        // The folder could not be made or listed: a file in its place or on its way.
+        const system = error as NodeJS.ErrnoException;
+        if (system.syscall === 'mkdir' || system.syscall === 'scandir') {
+          throw new UsageError(
+            system.code === 'EEXIST' ? `${dir} is a file, not a folder: the demo goes into a new or empty folder.` : `${dir} cannot be the demo folder: ${systemReason(system)}.`,
+          );
+        }
         throw error;
       }
-      await print(`Created the demo workspace in ${dir}\nSee it: snaptree scan ${dir}\n`);
+      await print(`Created the demo workspace in ${terminalText(dir)}\nSee it: snaptree scan ${terminalText(dir)}\n`);
       return 0;
     }
     case 'serve': {
@@ -111,13 +149,14 @@ async function main(argv: string[]): Promise<number> {
         args: rest,
         options: { port: { type: 'string', default: '0' }, host: { type: 'string', default: '127.0.0.1' }, 'allow-remote': { type: 'boolean', default: false } },
       });
+      // Decimal digits only: Number() would take 0x50 for 80 and 1e3 for 1000.
       const port = Number(values.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a number from 0 to 65535, not ${values.port}`);
+      if (!/^\d+$/.test(values.port) || port > 65535) throw new UsageError(`--port must be a number from 0 to 65535 in decimal digits, not ${values.port}`);
       // The page can change disks, and its token travels in plain HTTP: other machines
       // reach it only when the user says so, knowingly.
       if (!LOOPBACK.has(values.host)) {
         if (!values['allow-remote']) throw new UsageError(`--host ${values.host} lets other machines reach Snaptree over plain HTTP; add --allow-remote if that is meant, or tunnel: ssh -L PORT:127.0.0.1:PORT`);
-        process.stderr.write(`snaptree: serving on ${values.host}: anyone who can reach it and sees the token can change your disks.\n`);
+        warn(`serving on ${values.host}: anyone who can reach it and sees the token can change your disks.`);
       }
       const [{ createCore }, { startServer }] = await Promise.all([import('../core/core.js'), import('../serve/server.js')]);
       const server = await startServer({
@@ -137,18 +176,13 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-// A reader that stops early (`snaptree scan … | head`) closes the pipe: that is the
-// reader's choice, not a failure to report with a stack trace.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(0);
-  throw error;
-});
+process.stdout.on('error', outputFailed);
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
     const usage = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    process.stderr.write(`snaptree: ${errorMessage(error)}\n`);
+    warn(errorMessage(error));
     process.exit(usage ? 2 : 1);
   },
 );

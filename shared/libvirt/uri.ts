@@ -20,7 +20,10 @@ export function disksAreLocal(uri: string): boolean {
 /**
  * Why Snaptree will not follow a URI, or null. The `ext` transport runs a program the
  * URI names, and `command=` or `netcat=` name one to run here or on the remote host:
- * a URI typed into a form (or sent by a page of the web mode) must not run programs.
+ * a URI typed into a form, sent by a page of the web mode or given to `scan --connect`
+ * (pasted into a script from anywhere) must not run programs. Every front end asks this
+ * one function. `$LIBVIRT_DEFAULT_URI` is not asked: it is the user's own environment,
+ * which virsh itself follows, and whoever can set it can set PATH as well.
  */
 export function uriRefusal(uri: string): string | null {
   const match = URI.exec(uri);
