@@ -5,11 +5,13 @@ import { hasProtocol, resolveBackingPath } from '../../../shared/images/backing.
 import { backingNameOf, buildForest, type FallbackInfo, type ScannedFile } from '../../../shared/images/forest.js';
 import { looksLikeImage } from '../../../shared/images/magic.js';
 import type { Forest, Image, Problem, ProblemCode } from '../../../shared/images/model.js';
-import { fsPath } from './fs-path.js';
+import { hasEscapedBytes } from '../../../shared/images/path-bytes.js';
 import type { Host } from '../host/host.js';
 import { HostCommandError } from '../host/host.js';
 import { mapLimit } from '../map-limit.js';
 import { qemuImgInfo } from '../qemu-img/info.js';
+import { extentProblems } from './extents.js';
+import { fsPath } from './fs-path.js';
 import { notAnImageFile, osReason, readImage, type ReadImage } from './read.js';
 import { walkFolder } from './walk.js';
 
@@ -137,8 +139,18 @@ export async function scanPaths(host: Host, folders: readonly string[], extraFil
     if (path.startsWith('/') && lookUp(path).identity !== null) add(path, null, false);
   });
 
-  // Details of formats we do not decode, from qemu-img itself.
-  const foreign = [...pending.values()].filter((file) => file.format !== 'qcow2' && file.format !== 'raw' && file.readProblems.length === 0);
+  // Details of formats we do not decode, from qemu-img itself, when it can be given the
+  // file: a name that is not UTF-8 cannot be a process argument, and a vmdk's extents
+  // must be files qemu-img can open without waiting.
+  const foreign = [...pending.values()].filter((file) => {
+    if (file.format === 'qcow2' || file.format === 'raw' || file.readProblems.length > 0) return false;
+    if (hasEscapedBytes(file.path)) {
+      file.readProblems.push({ code: 'unreadable', message: `qemu-img cannot be given this file's name: it holds bytes that are not UTF-8 (shown as \\xNN), which a process argument cannot carry. Rename the file to see its details.` });
+      return false;
+    }
+    if (file.format === 'vmdk') file.readProblems.push(...extentProblems(file.path));
+    return file.readProblems.length === 0;
+  });
   // Looked up only when needed: most scans (every rescan of the watcher) read no such file.
   const qemuImg = foreign.length > 0 ? await host.findProgram('qemu-img') : null;
   await mapLimit(foreign, 4, async (file) => {
