@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, mkdtempSync, openSync, readSync, renameSync, rmSync, symlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -84,6 +84,25 @@ describe('entries that are not image files', () => {
   });
 });
 
+/** `vm/` and then the given bytes: a path no process argument can name. */
+const bytesInVm = (...parts: Array<string | number>): Buffer =>
+  Buffer.concat([Buffer.from(`${vm}/`), ...parts.map((part) => (typeof part === 'string' ? Buffer.from(part) : Buffer.from([part])))]);
+
+/** Puts `byte` where `placeholder` is in a qcow2 header's backing file name. */
+function patchBackingName(path: string, placeholder: string, byte: number): void {
+  const fd = openSync(path, 'r+');
+  try {
+    const header = Buffer.alloc(20);
+    readSync(fd, header, 0, 20, 0);
+    const offset = Number(header.readBigUInt64BE(8));
+    const name = Buffer.alloc(header.readUInt32BE(16));
+    readSync(fd, name, 0, name.length, offset);
+    writeSync(fd, Buffer.from([byte]), 0, 1, offset + name.indexOf(placeholder));
+  } finally {
+    closeSync(fd);
+  }
+}
+
 describe('a file name that is not UTF-8', () => {
   it('is found, and its path keeps the byte as a lone surrogate', async () => {
     // qemu-img cannot be given such a name either: made under another name, then renamed by bytes.
@@ -94,5 +113,19 @@ describe('a file name that is not UTF-8', () => {
     const named = forest.images.find((image) => image.path === `${vm}/\udcff.qcow2`);
     expect(named).toMatchObject({ format: 'qcow2', virtualSize: 1024 * 1024, problems: [] });
     expect(JSON.stringify(named?.path)).toBe(JSON.stringify(`${vm}/`).slice(0, -1) + '\\udcff.qcow2"');
+  });
+
+  it('names its backing file by the same bytes, and the two are linked', async () => {
+    // base-\xfe.qcow2 below \xff.qcow2, both named and linked by bytes that are not UTF-8.
+    qemuImg('create', '-q', '-f', 'qcow2', join(vm, 'base.qcow2'), '1M');
+    renameSync(join(vm, 'base.qcow2'), bytesInVm('base-', 0xfe, '.qcow2'));
+    qemuImg('create', '-q', '-f', 'qcow2', '-u', '-b', 'base-#.qcow2', '-F', 'qcow2', join(vm, 'top.qcow2'), '1M');
+    patchBackingName(join(vm, 'top.qcow2'), '#', 0xfe);
+    renameSync(join(vm, 'top.qcow2'), bytesInVm(0xff, '.qcow2'));
+
+    const forest = await scanPaths(new LocalHost(), [vm]);
+    const top = forest.images.find((image) => image.path === `${vm}/\udcff.qcow2`);
+    expect(top).toMatchObject({ backing: { name: 'base-\udcfe.qcow2', exists: true, image: `${vm}/base-\udcfe.qcow2` }, problems: [] });
+    expect(forest.images.find((image) => image.path === `${vm}/base-\udcfe.qcow2`)).toMatchObject({ format: 'qcow2', problems: [] });
   });
 });
