@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
@@ -142,4 +142,32 @@ test('a long chain opens on its base at a readable size, the rest a pan away', a
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
+});
+
+test.describe('a folder with entries that are not images and a name that is not UTF-8', () => {
+  let folder: string;
+  test.beforeEach(() => {
+    folder = mkdtempSync(join(tmpdir(), 'snaptree-e2e-odd-'));
+    qemuImg('create', '-q', '-f', 'qcow2', join(folder, 'base.qcow2'), '16M');
+    qemuImg('create', '-q', '-f', 'qcow2', '-b', 'base.qcow2', '-F', 'qcow2', join(folder, 'tmp.qcow2'));
+    renameSync(join(folder, 'tmp.qcow2'), Buffer.concat([Buffer.from(`${folder}/top-`), Buffer.from([0xff]), Buffer.from('.qcow2')]));
+    qemuImg('create', '-q', '-f', 'qcow2', '-u', '-b', 'nbd://127.0.0.1:10809/export', '-F', 'raw', join(folder, 'on-nbd.qcow2'), '16M');
+    execFileSync('mkfifo', [join(folder, 'pipe.qcow2')]);
+    symlinkSync('gone.qcow2', join(folder, 'dangling.qcow2'));
+  });
+  test.afterEach(() => rmSync(folder, { recursive: true, force: true }));
+
+  test('lists what it skipped, shows the name escaped, and a network backing as not followed', async ({ page, snaptree }) => {
+    await page.goto(snaptree.url);
+    await watch(page, folder);
+
+    await expect(page.locator('.image-name', { hasText: 'top-\\xff.qcow2' })).toBeVisible();
+    await expect(page.getByTestId('missing-node')).toContainText('not followed');
+    await expect(node(page, 'on-nbd.qcow2').locator('[data-problem="protocol-backing"]')).toBeVisible();
+    const skipped = page.getByTestId('skipped');
+    await expect(skipped).toContainText('2 entries in the watched folders not shown');
+    await skipped.locator('summary').click();
+    await expect(skipped).toContainText(`${folder}/dangling.qcow2: a dangling symbolic link: its target does not exist`);
+    await expect(skipped).toContainText(`${folder}/pipe.qcow2: a FIFO (named pipe), not an image file`);
+  });
 });

@@ -17,7 +17,7 @@ export interface WorkspaceEvents {
 /** The last forest kept, with the reason the new scan failed on each folder: nothing shown is lost. */
 function failedScan(previous: Forest | null, folders: readonly string[], error: unknown): Forest {
   const message = `The scan failed: ${errorMessage(error)}`;
-  return { images: previous?.images ?? [], errors: folders.map((path) => ({ path, message })), scannedAt: new Date().toISOString() };
+  return { images: previous?.images ?? [], errors: folders.map((path) => ({ path, message })), skipped: previous?.skipped ?? [], scannedAt: new Date().toISOString() };
 }
 
 /**

@@ -4,10 +4,10 @@
  * Pure: the scanner does all file system work and hands in file identities.
  */
 import { baseName } from '../format.js';
-import { resolveBackingPath } from './backing.js';
+import { hasProtocol, resolveBackingPath } from './backing.js';
 import { formatClaimedByName } from './magic.js';
+import type { Image, InternalSnapshot, Problem, ScannedFormat } from './model.js';
 import { rawVirtualSize } from './raw.js';
-import type { Image, ImageFormat, InternalSnapshot, Problem } from './model.js';
 import type { Qcow2Header } from './qcow2.js';
 
 /** One file as the scanner read it. */
@@ -18,7 +18,8 @@ export interface ScannedFile {
   readonly folder: string | null;
   readonly fileSize: number;
   readonly actualSize: number;
-  readonly format: ImageFormat;
+  /** 'unknown' when the file could not be read: then nothing is known of its content. */
+  readonly format: ScannedFormat;
   readonly qcow2: Qcow2Header | null;
   readonly snapshots: readonly InternalSnapshot[];
   /** Problems found while reading: unreadable, truncated, invalid header. */
@@ -87,17 +88,24 @@ export function buildForest(files: readonly ScannedFile[]): Image[] {
             image: target?.path ?? null,
           };
 
-    if (file.fileSize === 0) {
+    // Of a file that could not be read, only its unreadable problem is known.
+    const read = file.format !== 'unknown';
+    if (read && file.fileSize === 0) {
       problems.push({ code: 'truncated', message: 'The file is empty (0 bytes): it holds no image.' });
     }
     const claimed = formatClaimedByName(file.path);
-    if (claimed !== null && claimed !== file.format && file.fileSize > 0) {
+    if (read && claimed !== null && claimed !== file.format && file.fileSize > 0) {
       problems.push({
         code: 'unknown-format',
         message: `The name says ${claimed}, but the file has no ${claimed} header: QEMU would open it as ${file.format}.`,
       });
     }
-    if (backing !== null && !backing.exists) {
+    if (backing !== null && hasProtocol(backing.name)) {
+      problems.push({
+        code: 'protocol-backing',
+        message: `The backing "${backing.name}" is a QEMU protocol string (${backing.name.slice(0, backing.name.indexOf(':'))}:…), not a file name: QEMU opens it over the network or as a JSON description; Snaptree does not follow such backings.`,
+      });
+    } else if (backing !== null && !backing.exists) {
       problems.push({
         code: 'missing-backing',
         message: `The backing file "${backing.name}" (${backing.path}) does not exist: this image cannot be opened until it is back or the image is rebased.`,
@@ -117,9 +125,13 @@ export function buildForest(files: readonly ScannedFile[]): Image[] {
       if (recordedFormat === null) {
         problems.push({
           code: 'no-backing-format',
-          message: `The header does not record the backing file's format, so QEMU must guess it (${target.format}); guessing is unsafe and newer QEMU refuses. Fix: qemu-img rebase -u -b <same name> -F ${target.format}.`,
+          message:
+            target.format === 'unknown'
+              ? `The header does not record the backing file's format, so QEMU must guess it; guessing is unsafe and newer QEMU refuses.`
+              : `The header does not record the backing file's format, so QEMU must guess it (${target.format}); guessing is unsafe and newer QEMU refuses. Fix: qemu-img rebase -u -b <same name> -F ${target.format}.`,
         });
-      } else if (recordedFormat !== target.format) {
+      } else if (target.format !== 'unknown' && recordedFormat !== target.format) {
+        // Claimed only of a header that was read: an unreadable backing file's format is unknown.
         problems.push({
           code: 'backing-format-mismatch',
           message: `The header says the backing file is ${recordedFormat}, but ${baseName(target.path)} is ${target.format}: the guest would see the wrong disk content.`,

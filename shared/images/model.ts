@@ -1,14 +1,21 @@
 /**
  * The disk forest as the core reports it and the renderer draws it. The same shape is
- * printed by `snaptree scan --json` (docs/cli.md).
+ * printed by `snaptree scan --json` (docs/cli.md). Paths are file names as the system
+ * holds them: a byte that is not UTF-8 is a lone surrogate (images/path-bytes.ts).
  */
 import { z } from 'zod';
 
 export const ImageFormat = z.enum(['qcow2', 'qcow', 'raw', 'qed', 'vmdk', 'vdi', 'vhdx', 'vpc', 'luks']);
 export type ImageFormat = z.infer<typeof ImageFormat>;
 
+/** An image's format as the scan saw it: 'unknown' when the file could not be read (its problem says why). */
+export const ScannedFormat = z.union([ImageFormat, z.literal('unknown')]);
+export type ScannedFormat = z.infer<typeof ScannedFormat>;
+
 export const ProblemCode = z.enum([
   'missing-backing',
+  'backing-not-a-file',
+  'protocol-backing',
   'backing-loop',
   'backing-format-mismatch',
   'no-backing-format',
@@ -20,6 +27,7 @@ export const ProblemCode = z.enum([
   'unknown-format',
   'invalid-header',
   'missing-data-file',
+  'bad-extent',
   'orphan-overlay',
 ]);
 export type ProblemCode = z.infer<typeof ProblemCode>;
@@ -52,7 +60,7 @@ export const Backing = z.object({
   /** The backing format recorded in the header, or null when none was recorded. */
   format: z.string().nullable(),
   exists: z.boolean(),
-  /** The `path` of the scanned image it resolves to, or null when missing. */
+  /** The `path` of the scanned image it resolves to, or null when missing (or a protocol such as `nbd:`). */
   image: z.string().nullable(),
 });
 export type Backing = z.infer<typeof Backing>;
@@ -86,7 +94,7 @@ export type Qcow2Details = z.infer<typeof Qcow2Details>;
 export const Image = z.object({
   /** Absolute, as found while scanning. */
   path: z.string(),
-  format: ImageFormat,
+  format: ScannedFormat,
   virtualSize: z.number().nullable(),
   /** Bytes the file really occupies on the host (sparse files occupy less). */
   actualSize: z.number(),
@@ -110,6 +118,8 @@ export const Forest = z.object({
   images: z.array(Image),
   /** Watched folders that could not be scanned, with the reason. */
   errors: z.array(z.object({ path: z.string(), message: z.string() })),
+  /** Entries in the watched folders that are not shown, with the reason: a FIFO, a dangling or looping link … */
+  skipped: z.array(z.object({ path: z.string(), reason: z.string() })),
   scannedAt: z.string(),
 });
 export type Forest = z.infer<typeof Forest>;

@@ -4,6 +4,7 @@
  * Layout: qemu-libvirt-reference.md §1 (docs/interop/qcow2.txt).
  */
 import type { Problem, Qcow2Details } from './model.js';
+import { decodePathBytes } from './path-bytes.js';
 
 const QCOW2_V2_HEADER_LENGTH = 72;
 const V3_MIN_HEADER_LENGTH = 104;
@@ -202,7 +203,7 @@ function readExtensions(file: FileStart, start: number, end: number, context: Ex
       const name = cString(body);
       found.backingFormat = name.length > 0 ? text.decode(name) : null;
     } else if (type === EXT_DATA_FILE) {
-      found.dataFile = text.decode(cString(body));
+      found.dataFile = decodePathBytes(cString(body));
     } else if (type === EXT_ENCRYPTION) {
       if (context.cryptMethod !== 2) return { refusal: 'CRYPTO header extension only expected with LUKS encryption method' };
       if (length !== 16) return { refusal: `CRYPTO header extension size ${length}, but expected size 16` };
@@ -353,7 +354,8 @@ function decode(file: FileStart, fileSize: number): Qcow2Decoding {
     if (backingFileSize > Math.min(MAX_BACKING_NAME, clusterSize - offset)) return refuse('Backing file name too long');
     // An empty name, or one that starts with NUL, is no backing file at all to QEMU.
     const name = cString(file.slice(offset, backingFileSize));
-    backingFile = name.length > 0 ? text.decode(name) : null;
+    // Kept byte for byte: the name must lead to the file QEMU opens, UTF-8 or not.
+    backingFile = name.length > 0 ? decodePathBytes(name) : null;
   }
   // The disk QEMU shows is whole sectors (total_sectors = size / 512).
   const virtualSize = (size / SECTOR) * SECTOR;

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Forest, Image } from '../../../shared/images/model.js';
+import { BLOCKING } from '../../../shared/images/problems.js';
 import { LocalHost } from '../host/local.js';
 import { qemuImg } from './corpus.test-support.js';
 import { scanPaths } from './scan.js';
@@ -56,6 +57,15 @@ beforeAll(async () => {
   execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', '-o', 'data_file=renamed.raw,data_file_raw=on', 'data-through-a-file.qcow2', '16M'], { cwd: vm });
   execFileSync('qemu-img', ['amend', '-f', 'qcow2', '-o', 'data_file=../notes.txt/data.raw', 'data-through-a-file.qcow2'], { cwd: vm });
 
+  // Backing names that lead to things that are no image file, and QEMU protocol strings.
+  execFileSync('mkfifo', [join(root, 'pipe')]);
+  overlay(inVm('on-a-fifo.qcow2'), '../pipe', '-u');
+  overlay(inVm('on-a-folder.qcow2'), '../real', '-u');
+  overlay(inVm('on-a-char-device.qcow2'), '/dev/null', '-u');
+  qemuImg('create', '-q', '-f', 'qcow2', '-u', '-b', 'nbd://127.0.0.1:10809/x', '-F', 'raw', inVm('on-nbd.qcow2'), '1M');
+  const json = `json:{"driver":"qcow2","file":{"driver":"file","filename":"${join(root, 'real', 'base.qcow2')}"}}`;
+  qemuImg('create', '-q', '-f', 'qcow2', '-u', '-b', json, '-F', 'qcow2', inVm('on-json.qcow2'), '1M');
+
   forest = await scanPaths(new LocalHost(), [vm]);
 }, 60_000);
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -101,5 +111,37 @@ describe('a name that leads through a regular file', () => {
     const problems = image(inVm('data-through-a-file.qcow2')).problems;
     expect(problems.map((problem) => problem.code)).toEqual(['missing-data-file']);
     expect(problems[0]?.message).toContain('ENOTDIR');
+  });
+});
+
+describe('a backing name that leads to something that is no image file', () => {
+  const problemOf = (name: string) => {
+    const { problems, backing } = image(inVm(name));
+    expect(backing).toMatchObject({ exists: false, image: null });
+    expect(problems.map((problem) => problem.code)).toEqual(['backing-not-a-file']);
+    return problems[0]!.message;
+  };
+
+  it('says it is a FIFO, a folder or a device, not that it does not exist', () => {
+    expect(problemOf('on-a-fifo.qcow2')).toBe(
+      `The backing file "../pipe" (${inVm('../pipe')}) is a FIFO (named pipe), not an image file: this image cannot be opened until the path leads to its backing image or the image is rebased.`,
+    );
+    expect(problemOf('on-a-folder.qcow2')).toContain('is a folder, not an image file');
+    expect(problemOf('on-a-char-device.qcow2')).toContain('"/dev/null" (/dev/null) is a character device, not an image file');
+    expect(forest.skipped).toEqual([]);
+  });
+});
+
+describe('a backing name that is a QEMU protocol string', () => {
+  it('is named as one, not as a missing file, and does not block', () => {
+    for (const [name, protocol] of [['on-nbd.qcow2', 'nbd'], ['on-json.qcow2', 'json']] as const) {
+      const { problems, backing } = image(inVm(name));
+      expect(backing).toMatchObject({ exists: false, image: null });
+      expect(backing?.path).toBe(backing?.name);
+      expect(problems.map((problem) => problem.code)).toEqual(['protocol-backing']);
+      expect(BLOCKING.has('protocol-backing')).toBe(false);
+      expect(problems[0]?.message).toContain(`is a QEMU protocol string (${protocol}:…)`);
+      expect(problems[0]?.message).toContain('Snaptree does not follow such backings');
+    }
   });
 });

@@ -1,5 +1,6 @@
-import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync, readSync, statSync, type Stats } from 'node:fs';
 import { detectFormat } from '../../../shared/images/magic.js';
+import { fsPath } from './fs-path.js';
 import type { ImageFormat, InternalSnapshot, Problem } from '../../../shared/images/model.js';
 import { decodeQcow2Header, refusal, type Qcow2Header } from '../../../shared/images/qcow2.js';
 import { decodeSnapshotTable } from '../../../shared/images/snapshots.js';
@@ -17,9 +18,20 @@ export interface ReadImage {
   readonly readProblems: Problem[];
 }
 
+/** What the system tells of a file it would not let Snaptree read. */
+export interface UnreadableFile {
+  /** Null when not even its metadata could be had. */
+  readonly identity: string | null;
+  readonly fileSize: number;
+  readonly actualSize: number;
+  readonly problem: Problem;
+}
+
 export type ReadOutcome =
   | { kind: 'image'; image: ReadImage }
-  | { kind: 'unreadable'; identity: string | null; problem: Problem }
+  | ({ kind: 'unreadable' } & UnreadableFile)
+  /** A FIFO, socket, folder or character device: never read, it may block or never end. */
+  | { kind: 'not-a-file'; what: string }
   | { kind: 'gone' };
 
 /**
@@ -87,13 +99,37 @@ export function osReason(error: unknown): string {
   return REASONS[code] === undefined ? code : `${REASONS[code]} (${code})`;
 }
 
-function identityOf(path: string): string | null {
+/**
+ * What a path leads to when it is not something an image can be in (a regular file or a
+ * block device), in words for a message: "a FIFO (named pipe)". Null for an image file.
+ */
+export function notAnImageFile(stats: Stats): string | null {
+  if (stats.isFile() || stats.isBlockDevice()) return null;
+  if (stats.isDirectory()) return 'a folder';
+  if (stats.isFIFO()) return 'a FIFO (named pipe)';
+  if (stats.isSocket()) return 'a socket';
+  if (stats.isCharacterDevice()) return 'a character device';
+  return 'not a regular file';
+}
+
+/**
+ * A file that would not open: a socket (ENXIO), or one Snaptree may not read. An
+ * unreadable file keeps its identity, so that an overlay above it finds it and does not
+ * call its backing file missing, and its sizes, which need no read.
+ */
+function refused(path: string, error: unknown): ReadOutcome {
+  let stats: Stats | null = null;
   try {
-    const stats = statSync(path);
-    return `${stats.dev}:${stats.ino}`;
+    stats = statSync(fsPath(path));
   } catch {
-    return null;
+    // not even its metadata: no identity
   }
+  const what = stats === null ? null : notAnImageFile(stats);
+  if (what !== null) return { kind: 'not-a-file', what };
+  const problem: Problem = { code: 'unreadable', message: `Snaptree may not read this file: ${osReason(error)}. Check its permissions.` };
+  if (stats === null) return { kind: 'unreadable', identity: null, fileSize: 0, actualSize: 0, problem };
+  const { size, allocated } = sizeOf(stats);
+  return { kind: 'unreadable', identity: `${stats.dev}:${stats.ino}`, fileSize: size, actualSize: allocated, problem };
 }
 
 /**
@@ -104,22 +140,24 @@ function identityOf(path: string): string | null {
 export function readImage(path: string): ReadOutcome {
   let fd: number;
   try {
-    fd = openSync(path, 'r');
+    // Non-blocking, so that a FIFO put where a file was does not wait for a writer; a
+    // regular file or block device reads the same either way.
+    fd = openSync(fsPath(path), constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     if (errorCode(error) === 'ENOENT') return { kind: 'gone' };
-    // It is there, only not readable: its identity lets an overlay above it find it, so
-    // that the overlay does not call its backing file missing.
-    return { kind: 'unreadable', identity: identityOf(path), problem: { code: 'unreadable', message: `Snaptree may not read this file (${errorCode(error)}): check its permissions.` } };
+    return refused(path, error);
   }
   try {
     const stats = fstatSync(fd);
+    const what = notAnImageFile(stats);
+    if (what !== null) return { kind: 'not-a-file', what };
     const identity = `${stats.dev}:${stats.ino}`;
     const { size, allocated } = sizeOf(stats);
     let bytes: Uint8Array;
     try {
       bytes = readAt(fd, 0, Math.min(size, FIRST_READ));
     } catch (error) {
-      return { kind: 'unreadable', identity, problem: { code: 'unreadable', message: `The file could not be read (${errorCode(error)}).` } };
+      return { kind: 'unreadable', identity, fileSize: size, actualSize: allocated, problem: { code: 'unreadable', message: `The file could not be read: ${osReason(error)}.` } };
     }
     const format = detectFormat(bytes);
     const base = { identity, fileSize: size, actualSize: allocated, format };

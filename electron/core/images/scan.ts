@@ -4,12 +4,15 @@ import { dirname } from 'node:path';
 import { hasProtocol, resolveBackingPath } from '../../../shared/images/backing.js';
 import { backingNameOf, buildForest, type FallbackInfo, type ScannedFile } from '../../../shared/images/forest.js';
 import { looksLikeImage } from '../../../shared/images/magic.js';
-import type { Forest, Image, Problem } from '../../../shared/images/model.js';
+import type { Forest, Image, Problem, ProblemCode } from '../../../shared/images/model.js';
+import { hasEscapedBytes } from '../../../shared/images/path-bytes.js';
 import type { Host } from '../host/host.js';
 import { HostCommandError } from '../host/host.js';
 import { mapLimit } from '../map-limit.js';
 import { qemuImgInfo } from '../qemu-img/info.js';
-import { osReason, readImage, type ReadImage } from './read.js';
+import { extentProblems } from './extents.js';
+import { fsPath } from './fs-path.js';
+import { notAnImageFile, osReason, readImage, type ReadImage } from './read.js';
 import { walkFolder } from './walk.js';
 
 /** Files read between two yields to the event loop, so that the core stays responsive. */
@@ -32,6 +35,8 @@ interface Lookup {
   readonly identity: string | null;
   /** The system's reason when the path could not be followed at all; null when nothing is there. */
   readonly refused: string | null;
+  /** What is there when it is no image file: "a FIFO (named pipe)", "a folder" … */
+  readonly notAFile: string | null;
 }
 
 /**
@@ -40,22 +45,26 @@ interface Lookup {
  */
 function lookUp(path: string): Lookup {
   try {
-    const stats = statSync(path, { throwIfNoEntry: false });
-    return { identity: stats?.isFile() || stats?.isBlockDevice() ? `${stats.dev}:${stats.ino}` : null, refused: null };
+    const stats = statSync(fsPath(path), { throwIfNoEntry: false });
+    if (stats === undefined) return { identity: null, refused: null, notAFile: null };
+    const notAFile = notAnImageFile(stats);
+    return { identity: notAFile === null ? `${stats.dev}:${stats.ino}` : null, refused: null, notAFile };
   } catch (error) {
-    return { identity: null, refused: osReason(error) };
+    return { identity: null, refused: osReason(error), notAFile: null };
   }
 }
 
 /**
  * The forest says a missing backing or data file "does not exist"; where the system gave
- * another reason (ENOTDIR, EACCES, ELOOP …), the image's problem says that reason instead.
+ * another reason (ENOTDIR, EACCES, ELOOP, a FIFO there …), the image's problem says that
+ * reason instead: each better problem replaces the forest's problem of the code it is kept under.
  */
-function withReasons(images: Image[], reasons: ReadonlyMap<string, Problem[]>): Image[] {
+type Reasons = Map<string, Map<ProblemCode, Problem>>;
+function withReasons(images: Image[], reasons: Reasons): Image[] {
   return images.map((image) => {
     const better = reasons.get(image.path);
     if (better === undefined) return image;
-    return { ...image, problems: image.problems.map((problem) => better.find((reason) => reason.code === problem.code) ?? problem) };
+    return { ...image, problems: image.problems.map((problem) => better.get(problem.code) ?? problem) };
   });
 }
 
@@ -74,17 +83,27 @@ type Pending = Omit<ScannedFile, 'backingIdentity' | 'dataFileExists' | 'fallbac
  */
 export async function scanPaths(host: Host, folders: readonly string[], extraFiles: readonly string[] = []): Promise<Forest> {
   const errors: Forest['errors'] = [];
+  const skipped: Forest['skipped'] = [];
   const pending = new Map<string, Pending>();
 
   function add(path: string, folder: string | null, requireImageLike: boolean): void {
     const outcome = readImage(path);
     if (outcome.kind === 'gone') return;
+    if (outcome.kind === 'not-a-file') {
+      // Replaced since it was listed (a backing path is looked up first, and says so).
+      skipped.push({ path, reason: `${outcome.what}, not an image file` });
+      return;
+    }
     if (outcome.kind === 'unreadable') {
+      // Nothing tells whether it is an image but its name: one that says none stays out, named.
+      if (requireImageLike && !looksLikeImage(path, 'raw')) {
+        skipped.push({ path, reason: `cannot be read, and its name does not say disk image: ${outcome.problem.message}` });
+        return;
+      }
       const identity = outcome.identity ?? `unreadable:${path}`;
       if (pending.has(identity)) return;
-      pending.set(identity, {
-        path, identity, folder, fileSize: 0, actualSize: 0, format: 'raw', qcow2: null, snapshots: [], readProblems: [outcome.problem], fallback: null,
-      });
+      const { fileSize, actualSize, problem } = outcome;
+      pending.set(identity, { path, identity, folder, fileSize, actualSize, format: 'unknown', qcow2: null, snapshots: [], readProblems: [problem], fallback: null });
       return;
     }
     const image: ReadImage = outcome.image;
@@ -95,17 +114,22 @@ export async function scanPaths(host: Host, folders: readonly string[], extraFil
   }
 
   for (const folder of folders) {
-    const stats = await stat(folder).catch((error: NodeJS.ErrnoException) => error);
+    const stats = await stat(fsPath(folder)).catch((error: NodeJS.ErrnoException) => error);
     if (stats instanceof Error) {
-      errors.push({ path: folder, message: stats.code === 'ENOENT' ? 'This path does not exist.' : `This path cannot be read (${stats.code}).` });
+      errors.push({ path: folder, message: stats.code === 'ENOENT' ? 'This path does not exist.' : `This path cannot be read: ${osReason(stats)}.` });
       continue;
     }
-    if (stats.isFile()) {
+    if (!stats.isDirectory() && notAnImageFile(stats) !== null) {
+      errors.push({ path: folder, message: `This path is ${notAnImageFile(stats)}, not a folder or an image file.` });
+      continue;
+    }
+    if (!stats.isDirectory()) {
       add(folder, dirname(folder), false);
       continue;
     }
     const walk = await walkFolder(folder);
     errors.push(...walk.errors);
+    skipped.push(...walk.skipped);
     await inBatches(walk.files, (file) => add(file.path, file.folder, true));
   }
 
@@ -115,8 +139,18 @@ export async function scanPaths(host: Host, folders: readonly string[], extraFil
     if (path.startsWith('/') && lookUp(path).identity !== null) add(path, null, false);
   });
 
-  // Details of formats we do not decode, from qemu-img itself.
-  const foreign = [...pending.values()].filter((file) => file.format !== 'qcow2' && file.format !== 'raw' && file.readProblems.length === 0);
+  // Details of formats we do not decode, from qemu-img itself, when it can be given the
+  // file: a name that is not UTF-8 cannot be a process argument, and a vmdk's extents
+  // must be files qemu-img can open without waiting.
+  const foreign = [...pending.values()].filter((file) => {
+    if (file.format === 'qcow2' || file.format === 'raw' || file.readProblems.length > 0) return false;
+    if (hasEscapedBytes(file.path)) {
+      file.readProblems.push({ code: 'unreadable', message: `qemu-img cannot be given this file's name: it holds bytes that are not UTF-8 (shown as \\xNN), which a process argument cannot carry. Rename the file to see its details.` });
+      return false;
+    }
+    if (file.format === 'vmdk') file.readProblems.push(...extentProblems(file.path));
+    return file.readProblems.length === 0;
+  });
   // Looked up only when needed: most scans (every rescan of the watcher) read no such file.
   const qemuImg = foreign.length > 0 ? await host.findProgram('qemu-img') : null;
   await mapLimit(foreign, 4, async (file) => {
@@ -136,9 +170,9 @@ export async function scanPaths(host: Host, folders: readonly string[], extraFil
   // backing names in path order, so that every scan names it alike.
   const identityByPath = new Map([...pending.values()].map((file) => [file.path, file.identity]));
   const backingIdentity = new Map<string, string | null>();
-  const reasons = new Map<string, Problem[]>();
-  const because = (file: Pending, problem: Problem): void => {
-    reasons.set(file.path, [...(reasons.get(file.path) ?? []), problem]);
+  const reasons: Reasons = new Map();
+  const because = (file: Pending, replaces: ProblemCode, problem: Problem): void => {
+    reasons.set(file.path, (reasons.get(file.path) ?? new Map()).set(replaces, problem));
   };
   for (let round = [...pending.values()].sort(byPath); round.length > 0; ) {
     const before = new Set(pending.keys());
@@ -147,10 +181,13 @@ export async function scanPaths(host: Host, folders: readonly string[], extraFil
       if (name === null || hasProtocol(name)) return;
       const path = resolveBackingPath(file.path, name);
       const known = identityByPath.get(path);
-      const { identity, refused } = known === undefined ? lookUp(path) : { identity: known, refused: null };
+      const { identity, refused, notAFile } = known === undefined ? lookUp(path) : { identity: known, refused: null, notAFile: null };
       backingIdentity.set(file.identity, identity);
       if (refused !== null) {
-        because(file, { code: 'missing-backing', message: `The backing file "${name}" (${path}) cannot be reached: ${refused}. This image cannot be opened until the path leads to it or the image is rebased.` });
+        because(file, 'missing-backing', { code: 'missing-backing', message: `The backing file "${name}" (${path}) cannot be reached: ${refused}. This image cannot be opened until the path leads to it or the image is rebased.` });
+      }
+      if (notAFile !== null) {
+        because(file, 'missing-backing', { code: 'backing-not-a-file', message: `The backing file "${name}" (${path}) is ${notAFile}, not an image file: this image cannot be opened until the path leads to its backing image or the image is rebased.` });
       }
       if (identity !== null && !pending.has(identity)) add(path, null, false);
     });
@@ -162,10 +199,12 @@ export async function scanPaths(host: Host, folders: readonly string[], extraFil
     if (dataFile === null) return { ...file, backingIdentity: backingIdentity.get(file.identity) ?? null, dataFileExists: null };
     // QEMU 7.2 opens a relative data file name from its working directory; Snaptree takes
     // the image's folder for it, joined like a backing name so that `..` goes where the kernel goes.
-    const { identity, refused } = lookUp(resolveBackingPath(file.path, dataFile));
-    if (refused !== null) because(file, { code: 'missing-data-file', message: `The external data file "${dataFile}" cannot be reached: ${refused}.` });
+    const { identity, refused, notAFile } = lookUp(resolveBackingPath(file.path, dataFile));
+    if (refused !== null) because(file, 'missing-data-file', { code: 'missing-data-file', message: `The external data file "${dataFile}" cannot be reached: ${refused}.` });
+    if (notAFile !== null) because(file, 'missing-data-file', { code: 'missing-data-file', message: `The external data file "${dataFile}" is ${notAFile}, not a file: the guest data is not there.` });
     return { ...file, backingIdentity: backingIdentity.get(file.identity) ?? null, dataFileExists: identity !== null };
   });
   scanned.sort(byPath);
-  return { images: withReasons(buildForest(scanned), reasons), errors, scannedAt: new Date().toISOString() };
+  skipped.sort(byPath);
+  return { images: withReasons(buildForest(scanned), reasons), errors, skipped, scannedAt: new Date().toISOString() };
 }

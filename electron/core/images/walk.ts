@@ -1,7 +1,10 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
 import { join } from 'node:path';
 import type { Forest } from '../../../shared/images/model.js';
-import { osReason } from './read.js';
+import { decodePathBytes } from '../../../shared/images/path-bytes.js';
+import { fsPath } from './fs-path.js';
+import { notAnImageFile, osReason } from './read.js';
 
 export interface FoundFile {
   readonly path: string;
@@ -12,15 +15,27 @@ export interface Walk {
   readonly files: FoundFile[];
   /** Subfolders that could not be read: their images are missing from `files`. */
   readonly errors: Forest['errors'];
+  /** Entries that are not image files or folders, or links that lead nowhere, and why. */
+  readonly skipped: Forest['skipped'];
+}
+
+/** Why a symbolic link whose target could not be stat'ed is skipped. */
+function brokenLink(error: NodeJS.ErrnoException): string {
+  if (error.code === 'ENOENT') return 'a dangling symbolic link: its target does not exist';
+  if (error.code === 'ELOOP') return 'a symbolic link loop: the links lead back to each other (ELOOP)';
+  return `a symbolic link whose target cannot be reached: ${osReason(error)}`;
 }
 
 /**
- * Every regular file under a folder, recursively. Symlinks are followed; a link that
- * leads back into a folder already walked is a loop and is walked no further.
+ * Every regular file and block device under a folder, recursively. Symlinks are
+ * followed; a link that leads back into a folder already walked is a loop and is walked
+ * no further. Names are read as bytes, so that one that is not UTF-8 is kept
+ * (shared/images/path-bytes.ts), and every path is given to the system as bytes.
  */
 export async function walkFolder(folder: string): Promise<Walk> {
   const files: FoundFile[] = [];
   const errors: Forest['errors'] = [];
+  const skipped: Forest['skipped'] = [];
 
   /** A folder gone since it was listed has nothing to show; any other failure hides images. */
   const unreadable = (dir: string) => (error: NodeJS.ErrnoException): null => {
@@ -28,27 +43,42 @@ export async function walkFolder(folder: string): Promise<Walk> {
     return null;
   };
 
-  const walked = new Set<string>();
+  /** Sorts one entry, by what it is or (for a link) what it leads to. */
+  const sort = (path: string, stats: Stats, subdirs: string[], through: string): void => {
+    if (stats.isDirectory()) subdirs.push(path);
+    else if (notAnImageFile(stats) === null) files.push({ path, folder });
+    else skipped.push({ path, reason: `${through}${notAnImageFile(stats)}, not an image file` });
+  };
+
+  const walked = new Map<string, string>();
   async function walk(dir: string): Promise<void> {
-    const real = await realpath(dir).catch(unreadable(dir));
-    if (real === null || walked.has(real)) return;
-    walked.add(real);
-    const entries = await readdir(dir, { withFileTypes: true }).catch(unreadable(dir));
+    const real = await realpath(fsPath(dir), 'buffer').catch(unreadable(dir));
+    if (real === null) return;
+    const first = walked.get(real.toString('latin1'));
+    if (first !== undefined) {
+      skipped.push({ path: dir, reason: `a folder already scanned as ${first} (a link loop or a second way to it)` });
+      return;
+    }
+    walked.set(real.toString('latin1'), dir);
+    const entries = await readdir(fsPath(dir), { withFileTypes: true, encoding: 'buffer' }).catch(unreadable(dir));
     if (entries === null) return;
     const subdirs: string[] = [];
     for (const entry of entries) {
-      const path = join(dir, entry.name);
+      const path = join(dir, decodePathBytes(entry.name));
       if (entry.isDirectory()) subdirs.push(path);
-      else if (entry.isFile()) files.push({ path, folder });
+      else if (entry.isFile() || entry.isBlockDevice()) files.push({ path, folder });
       else if (entry.isSymbolicLink()) {
-        const target = await stat(path).catch(() => null);
-        if (target?.isDirectory()) subdirs.push(path);
-        else if (target?.isFile()) files.push({ path, folder });
+        const target = await stat(fsPath(path)).catch((error: NodeJS.ErrnoException) => error);
+        if (target instanceof Error) skipped.push({ path, reason: brokenLink(target) });
+        else sort(path, target, subdirs, 'a symbolic link to ');
+      } else {
+        const stats = await stat(fsPath(path)).catch(() => null);
+        if (stats !== null) sort(path, stats, subdirs, '');
       }
     }
     for (const subdir of subdirs) await walk(subdir);
   }
 
   await walk(folder);
-  return { files, errors };
+  return { files, errors, skipped };
 }

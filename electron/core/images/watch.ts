@@ -2,6 +2,7 @@ import { closeSync, constants, fstatSync, openSync, readSync, watch, type FSWatc
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { detectFormat } from '../../../shared/images/magic.js';
+import { fsPath } from './fs-path.js';
 import { FIRST_READ } from './read.js';
 
 /** Changes within this window are one change: qemu-img writes a new overlay in several steps. */
@@ -18,7 +19,7 @@ const RETRY_MS = 1000;
 function headerOf(path: string): string {
   try {
     // Non-blocking, so that opening a FIFO does not wait for a writer; only files are read.
-    const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    const fd = openSync(fsPath(path), constants.O_RDONLY | constants.O_NONBLOCK);
     try {
       const stats = fstatSync(fd);
       if (!stats.isFile()) return '';
@@ -43,6 +44,11 @@ function headerOf(path: string): string {
  * so a write rescans only when the header changed; creating, removing and renaming
  * always do. A file's first write since watching began rescans once: there is no
  * header to compare it with yet.
+ *
+ * Node's recursive watcher (20.x) takes the folder as text and gives names as text: a
+ * byte that is not UTF-8 arrives as U+FFFD, and a subfolder so named is not watched. A
+ * rename there still rescans; a write into such a file names no file, so its header is
+ * '' each time and it rescans at most once: the next scan shows the header as it is then.
  */
 export class FolderWatcher {
   private readonly watchers = new Map<string, FSWatcher>();

@@ -1,6 +1,8 @@
 import type { ReactNode } from 'react';
 import { baseName, formatBytes } from '../../../shared/format';
+import { hasProtocol } from '../../../shared/images/backing';
 import type { Image, Qcow2Details } from '../../../shared/images/model';
+import { displayPath } from '../../../shared/images/path-bytes';
 import { BLOCKING, PROBLEM_TITLES } from '../../../shared/images/problems';
 import { useSelection } from '../shell/selection';
 import { useInventory } from '../libvirt/store';
@@ -23,7 +25,7 @@ function ImageLink({ path }: { path: string }) {
   const select = useSelection((state) => state.select);
   return (
     <button type="button" className="link" onClick={() => select({ kind: 'image', path })}>
-      {baseName(path)}
+      {displayPath(baseName(path))}
     </button>
   );
 }
@@ -109,16 +111,16 @@ function UsedBy({ image }: { image: Image }) {
 export function ImageInspector({ path }: { path: string }) {
   const forest = useForest((state) => state.forest);
   const image: Image | undefined = forest?.images.find((candidate) => candidate.path === path);
-  if (!image) return <p className="empty">{path} is no longer in the forest.</p>;
+  if (!image) return <p className="empty">{displayPath(path)} is no longer in the forest.</p>;
   const overlays = forest!.images.filter((candidate) => candidate.backing?.image === image.path);
 
   return (
     <section className="image-inspector" aria-label="Image">
-      <h2>{baseName(image.path)}</h2>
-      <div className="tool-path">{image.path}</div>
+      <h2>{displayPath(baseName(image.path))}</h2>
+      <div className="tool-path">{displayPath(image.path)}</div>
       <Facts
         rows={[
-          ['Format', image.format === 'qcow2' || image.format === 'raw' ? image.format : `${image.format} (shown read-only)`],
+          ['Format', image.format === 'unknown' ? 'unknown: the file could not be read' : image.format === 'qcow2' || image.format === 'raw' ? image.format : `${image.format} (shown read-only)`],
           ['Virtual size', formatBytes(image.virtualSize)],
           ['On disk', formatBytes(image.actualSize)],
           ['Folder', image.folder ?? 'outside the watched folders (found as a backing file)'],
@@ -132,7 +134,7 @@ export function ImageInspector({ path }: { path: string }) {
           <ul className="problems">
             {image.problems.map((problem) => (
               <li key={problem.code} className={BLOCKING.has(problem.code) ? 'blocking' : 'warning'} data-problem={problem.code}>
-                <b>{PROBLEM_TITLES[problem.code]}</b> {problem.message}
+                <b>{PROBLEM_TITLES[problem.code]}</b> {displayPath(problem.message)}
               </li>
             ))}
           </ul>
@@ -148,9 +150,9 @@ export function ImageInspector({ path }: { path: string }) {
       ) : (
         <Facts
           rows={[
-            ['Backing file', image.backing.image ? <ImageLink path={image.backing.image} /> : <span className="bad">missing</span>],
-            ['Name in header', <code key="name">{image.backing.name}</code>],
-            ['Resolved path', <code key="path">{image.backing.path}</code>],
+            ['Backing file', image.backing.image ? <ImageLink path={image.backing.image} /> : <span className="bad">{hasProtocol(image.backing.name) ? 'not followed' : 'missing'}</span>],
+            ['Name in header', <code key="name">{displayPath(image.backing.name)}</code>],
+            ['Resolved path', <code key="path">{displayPath(image.backing.path)}</code>],
             ['Recorded format', image.backing.format ?? 'not recorded'],
           ]}
         />
@@ -208,9 +210,13 @@ export function MissingInspector({ path }: { path: string }) {
   const overlays = (forest?.images ?? []).filter((image) => image.backing !== null && !image.backing.exists && image.backing.path === path);
   return (
     <section aria-label="Missing backing file">
-      <h2>{baseName(path)}</h2>
-      <div className="tool-path">{path}</div>
-      <p className="bad">This backing file does not exist. These overlays name it and cannot be opened until it is restored or they are rebased:</p>
+      <h2>{displayPath(hasProtocol(path) ? path : baseName(path))}</h2>
+      <div className="tool-path">{displayPath(path)}</div>
+      {hasProtocol(path) ? (
+        <p className="explain">A QEMU protocol string, not a file name: QEMU opens it over the network or as a JSON description, and Snaptree does not follow it. These overlays name it:</p>
+      ) : (
+        <p className="bad">No image file is there (their problems say what is). These overlays name it and cannot be opened until it is restored or they are rebased:</p>
+      )}
       <ImageList images={overlays} />
     </section>
   );

@@ -1,7 +1,9 @@
 import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
 import { memo } from 'react';
 import { baseName, formatBytes } from '../../../shared/format';
+import { hasProtocol } from '../../../shared/images/backing';
 import type { Image } from '../../../shared/images/model';
+import { displayPath } from '../../../shared/images/path-bytes';
 import { BLOCKING, PROBLEM_TITLES } from '../../../shared/images/problems';
 
 /** `state`: holds the selected snapshot's state; `chain`: in a disk chain of the selected domain. */
@@ -14,10 +16,10 @@ export const ImageNode = memo(function ImageNode({ data, selected }: NodeProps<I
   const blocking = image.problems.some((problem) => BLOCKING.has(problem.code));
   const classes = ['image-node', `format-${image.format}`, selected && 'selected', dimmed && 'dimmed', blocking && 'broken', highlight && `highlight-${highlight}`];
   return (
-    <div className={classes.filter(Boolean).join(' ')} data-testid="image-node" data-path={image.path} title={image.path}>
+    <div className={classes.filter(Boolean).join(' ')} data-testid="image-node" data-path={image.path} title={displayPath(image.path)}>
       <Handle type="target" position={Position.Left} isConnectable={false} />
       <div className="image-node-head">
-        <span className="image-name">{baseName(image.path)}</span>
+        <span className="image-name">{displayPath(baseName(image.path))}</span>
         <span className="format-badge">{image.format}</span>
       </div>
       <div className="image-sizes">
@@ -49,15 +51,16 @@ export const ImageNode = memo(function ImageNode({ data, selected }: NodeProps<I
 export type MissingNodeData = { path: string };
 export type MissingFlowNode = Node<MissingNodeData, 'missing'>;
 
-/** A backing file that an overlay names but that is not on disk. */
+/** A backing file that an overlay names but that is not on disk, or a QEMU protocol string (`nbd:…`) not followed. */
 export const MissingNode = memo(function MissingNode({ data, selected }: NodeProps<MissingFlowNode>) {
+  const protocol = hasProtocol(data.path);
   return (
-    <div className={`image-node missing ${selected ? 'selected' : ''}`} data-testid="missing-node" title={data.path}>
+    <div className={`image-node missing ${protocol ? 'protocol' : ''} ${selected ? 'selected' : ''}`} data-testid="missing-node" title={displayPath(data.path)}>
       <div className="image-node-head">
-        <span className="image-name">{baseName(data.path)}</span>
-        <span className="format-badge">missing</span>
+        <span className="image-name">{displayPath(protocol ? data.path : baseName(data.path))}</span>
+        <span className="format-badge">{protocol ? 'protocol' : 'missing'}</span>
       </div>
-      <div className="image-sizes">not on disk: its overlays cannot be opened</div>
+      <div className="image-sizes">{protocol ? 'a QEMU protocol string: not followed' : 'no image file there: its overlays cannot be opened'}</div>
       <Handle type="source" position={Position.Right} isConnectable={false} />
     </div>
   );

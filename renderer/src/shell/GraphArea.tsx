@@ -1,6 +1,8 @@
 import { ReactFlowProvider } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useEffect, useMemo } from 'react';
+import type { Forest as ForestModel } from '../../../shared/images/model';
+import { displayPath } from '../../../shared/images/path-bytes';
 import { folderWithChains } from '../../../shared/images/tree';
 import { ForestGraph } from '../forest/ForestGraph';
 import { useForest } from '../forest/store';
@@ -62,12 +64,31 @@ function Forest() {
       {error && <div className="graph-error">The scan failed: {error}</div>}
       {forest?.errors.map((problem) => (
         <div key={problem.path} className="graph-error" data-testid="folder-error">
-          {problem.path}: {problem.message}
+          {displayPath(problem.path)}: {displayPath(problem.message)}
         </div>
       ))}
+      {forest && forest.skipped.length > 0 && <Skipped skipped={forest.skipped} />}
       {forest && forest.images.length === 0 && <div className="graph-note">No disk images in the watched folders yet.</div>}
       <div className="graph-canvas">{forest && <ForestGraph key={folderFilter ?? ''} images={images} />}</div>
     </>
+  );
+}
+
+/** Entries in the watched folders that are not shown: a FIFO, a dangling or looping link … */
+function Skipped({ skipped }: { skipped: ForestModel['skipped'] }) {
+  return (
+    <details className="graph-note skipped" data-testid="skipped">
+      <summary>
+        {skipped.length} {skipped.length === 1 ? 'entry' : 'entries'} in the watched folders not shown
+      </summary>
+      <ul>
+        {skipped.map((entry) => (
+          <li key={entry.path}>
+            <code>{displayPath(entry.path)}</code>: {displayPath(entry.reason)}
+          </li>
+        ))}
+      </ul>
+    </details>
   );
 }
 
