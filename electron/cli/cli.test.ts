@@ -1,5 +1,5 @@
 import { execFile, execFileSync, spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,6 +34,19 @@ describe('snaptree scan', () => {
     execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', '-u', '-b', 'gone.qcow2', '-F', 'qcow2', join(dir, 'orphan.qcow2'), '32M']);
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('lists what it skipped in a folder and why, in text and in JSON', async () => {
+    const folder = join(dir, 'odd');
+    mkdirSync(folder);
+    execFileSync('mkfifo', [join(folder, 'pipe.qcow2')]);
+    symlinkSync(join(folder, 'nowhere.qcow2'), join(folder, 'dangling.qcow2'));
+    const text = await snaptree(['scan', folder]);
+    expect(text.stdout).toContain(`skipped ${join(folder, 'pipe.qcow2')}: a FIFO (named pipe)`);
+    expect(text.stdout).toContain(`skipped ${join(folder, 'dangling.qcow2')}:`);
+    const { skipped } = JSON.parse((await snaptree(['scan', folder, '--json'])).stdout) as { skipped: { path: string; reason: string }[] };
+    expect(skipped.map((entry) => entry.path)).toEqual([join(folder, 'dangling.qcow2'), join(folder, 'pipe.qcow2')]);
+    rmSync(folder, { recursive: true });
+  });
 
   it('prints the forest as JSON in the documented shape', async () => {
     const { code, stdout } = await snaptree(['scan', dir, '--json']);

@@ -61,6 +61,7 @@ export function formatForest(forest: Forest): string {
   };
   for (const root of roots) draw(root, '', true, 0);
   for (const error of forest.errors) lines.push(`${error.path}: ${error.message}`);
+  for (const entry of forest.skipped) lines.push(`skipped ${entry.path}: ${entry.reason}`);
   if (forest.images.length === 0 && forest.errors.length === 0) lines.push('No disk images found.');
   return terminalLines(lines);
 }

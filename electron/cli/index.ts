@@ -116,7 +116,7 @@ async function main(argv: string[]): Promise<number> {
       const indent = process.stdout.isTTY ? 2 : undefined;
       await print(
         values.json
-          ? `${JSON.stringify({ images: linked.images, domains: linked.domains }, null, indent)}\n`
+          ? `${JSON.stringify({ images: linked.images, domains: linked.domains, skipped: forest.skipped, errors: forest.errors }, null, indent)}\n`
           : formatForest({ ...forest, images: linked.images }) + formatConnections(linked.connections),
       );
       return forest.errors.length > 0 || connections.some((connection) => !connection.reachable) ? 1 : 0;
