@@ -32,7 +32,8 @@ type FeatureKind = (typeof FEATURE_KINDS)[number];
 
 export interface Qcow2Header {
   readonly details: Qcow2Details;
-  readonly virtualSize: number;
+  /** The disk the guest sees, in whole sectors; null when QEMU refuses the image. */
+  readonly virtualSize: number | null;
   readonly backingFile: string | null;
   readonly backingFormat: string | null;
   readonly dataFile: string | null;
@@ -52,6 +53,12 @@ export interface Qcow2Decoding {
    * again with this many bytes from the start of the file (at most the first cluster).
    */
   readonly needsBytes?: number;
+  /**
+   * Whether QEMU would go on to read the snapshot table: no check before it refused the
+   * image. A table behind a refused header holds nothing worth reading (and may claim
+   * 65,536 entries at any offset).
+   */
+  readonly readsSnapshotTable?: boolean;
 }
 
 const text = new TextDecoder('utf-8');
@@ -170,6 +177,8 @@ interface Extensions {
   featureNames: Map<string, string>;
   /** Where the extensions end (after the end marker), for the truncation check. */
   end: number;
+  /** QEMU's words when it would refuse the image for its extensions; what came before is kept. */
+  refusal: string | null;
 }
 
 interface ExtensionContext {
@@ -180,46 +189,47 @@ interface ExtensionContext {
 
 /**
  * QEMU's qcow2_read_extensions: from header_length up to `end` (the backing name's
- * offset, else the cluster's end), stopping at the end marker. Returns QEMU's words
- * when it would refuse the image.
+ * offset, else the cluster's end), stopping at the end marker; with QEMU's words when it
+ * would refuse the image.
  */
-function readExtensions(file: FileStart, start: number, end: number, context: ExtensionContext): Extensions | { refusal: string } {
-  const found: Extensions = { backingFormat: null, dataFile: null, encryptionHeader: null, bitmapCount: 0, featureNames: new Map(), end: start };
+function readExtensions(file: FileStart, start: number, end: number, context: ExtensionContext): Extensions {
+  const found: Extensions = { backingFormat: null, dataFile: null, encryptionHeader: null, bitmapCount: 0, featureNames: new Map(), end: start, refusal: null };
+  const refuse = (refusal: string): Extensions => ({ ...found, refusal });
   let offset = start;
   // Each step moves at least 8 bytes within one cluster, so the loop is bounded.
   while (offset < end) {
     const type = file.u32(offset);
     const length = file.u32(offset + 4);
     offset += 8;
-    if (offset > end || length > end - offset) return { refusal: 'Header extension too large' };
+    if (offset > end || length > end - offset) return refuse('Header extension too large');
     if (type === 0) {
       found.end = offset;
       return found;
     }
     const body = file.slice(offset, length);
     if (type === EXT_BACKING_FORMAT) {
-      if (length >= 16) return { refusal: `ERROR: ext_backing_format: len=${length} too large (>=16)` };
+      if (length >= 16) return refuse(`ERROR: ext_backing_format: len=${length} too large (>=16)`);
       // An empty name is no format at all to QEMU: it probes.
       const name = cString(body);
       found.backingFormat = name.length > 0 ? text.decode(name) : null;
     } else if (type === EXT_DATA_FILE) {
       found.dataFile = decodePathBytes(cString(body));
     } else if (type === EXT_ENCRYPTION) {
-      if (context.cryptMethod !== 2) return { refusal: 'CRYPTO header extension only expected with LUKS encryption method' };
-      if (length !== 16) return { refusal: `CRYPTO header extension size ${length}, but expected size 16` };
+      if (context.cryptMethod !== 2) return refuse('CRYPTO header extension only expected with LUKS encryption method');
+      if (length !== 16) return refuse(`CRYPTO header extension size ${length}, but expected size 16`);
       const pointer = { offset: Number(file.u64(offset)), length: Number(file.u64(offset + 8)) };
-      if (pointer.offset % context.clusterSize !== 0) return { refusal: `Encryption header offset '${pointer.offset}' is not a multiple of cluster size '${context.clusterSize}'` };
+      if (pointer.offset % context.clusterSize !== 0) return refuse(`Encryption header offset '${pointer.offset}' is not a multiple of cluster size '${context.clusterSize}'`);
       found.encryptionHeader = pointer;
     } else if (type === EXT_BITMAPS) {
-      if (length !== 24) return { refusal: 'bitmaps_ext: Invalid extension length' };
+      if (length !== 24) return refuse('bitmaps_ext: Invalid extension length');
       // Without the autoclear bit QEMU takes the bitmaps as stale and ignores them.
       if ((context.autoclear & AUTOCLEAR_BITMAPS) !== 0n) {
         const count = file.u32(offset);
-        if (file.u32(offset + 4) !== 0) return { refusal: 'bitmaps_ext: Reserved field is not zero' };
-        if (count > MAX_BITMAPS) return { refusal: `bitmaps_ext: Image has ${count} bitmaps, exceeding the QEMU supported maximum of ${MAX_BITMAPS}` };
-        if (count === 0) return { refusal: 'found bitmaps extension with zero bitmaps' };
-        if (file.u64(offset + 16) % BigInt(context.clusterSize) !== 0n) return { refusal: 'bitmaps_ext: invalid bitmap directory offset' };
-        if (file.u64(offset + 8) > BigInt(MAX_BITMAP_DIRECTORY)) return { refusal: 'bitmaps_ext: bitmap directory size exceeds the maximum supported size' };
+        if (file.u32(offset + 4) !== 0) return refuse('bitmaps_ext: Reserved field is not zero');
+        if (count > MAX_BITMAPS) return refuse(`bitmaps_ext: Image has ${count} bitmaps, exceeding the QEMU supported maximum of ${MAX_BITMAPS}`);
+        if (count === 0) return refuse('found bitmaps extension with zero bitmaps');
+        if (file.u64(offset + 16) % BigInt(context.clusterSize) !== 0n) return refuse('bitmaps_ext: invalid bitmap directory offset');
+        if (file.u64(offset + 8) > BigInt(MAX_BITMAP_DIRECTORY)) return refuse('bitmaps_ext: bitmap directory size exceeds the maximum supported size');
         found.bitmapCount = count;
       }
     } else if (type === EXT_FEATURE_NAMES) {
@@ -270,15 +280,22 @@ export function decodeQcow2Header(bytes: Uint8Array, fileSize: number): Qcow2Dec
 
 function decode(file: FileStart, fileSize: number): Qcow2Decoding {
   const problems: Problem[] = [];
-  const refuse = (reason: string): Qcow2Decoding => ({ header: null, problems: [...problems, refusal(reason)] });
+  // Past the version and cluster size, the fields still say what the image claims (its
+  // backing file above all: a base that a refused overlay needs must not look unused),
+  // so a refusal is noted, QEMU's first in QEMU's order, and reading goes on.
+  let refused: string | null = null;
+  const refuse = (reason: string): void => {
+    refused ??= reason;
+  };
+  const unopenable = (reason: string): Qcow2Decoding => ({ header: null, problems: [...problems, refusal(reason)] });
   // A file that ends inside the fixed header was cut short, whatever QEMU makes of the rest.
   const headerCut = truncation(fileSize, [['header', QCOW2_V2_HEADER_LENGTH]]);
   if (headerCut) problems.push(headerCut);
 
   const version = file.u32(4);
-  if (version !== 2 && version !== 3) return refuse(`Unsupported qcow2 version ${version}`);
+  if (version !== 2 && version !== 3) return unopenable(`Unsupported qcow2 version ${version}`);
   const clusterBits = file.u32(20);
-  if (clusterBits < MIN_CLUSTER_BITS || clusterBits > MAX_CLUSTER_BITS) return refuse(`Unsupported cluster size: 2^${clusterBits}`);
+  if (clusterBits < MIN_CLUSTER_BITS || clusterBits > MAX_CLUSTER_BITS) return unopenable(`Unsupported cluster size: 2^${clusterBits}`);
   const clusterSize = 2 ** clusterBits;
 
   let incompatible = 0n;
@@ -292,26 +309,26 @@ function decode(file: FileStart, fileSize: number): Qcow2Decoding {
     autoclear = file.u64(88);
     refcountOrder = file.u32(96);
     headerLength = file.u32(100);
-    if (headerLength < V3_MIN_HEADER_LENGTH) return refuse('qcow2 header too short');
+    if (headerLength < V3_MIN_HEADER_LENGTH) refuse('qcow2 header too short');
   }
-  if (headerLength > clusterSize) return refuse('qcow2 header exceeds cluster size');
+  if (headerLength > clusterSize) refuse('qcow2 header exceeds cluster size');
   const backingFileOffset = file.u64(8);
-  if (backingFileOffset > BigInt(clusterSize)) return refuse('Invalid backing file offset');
-  const extensionsEnd = backingFileOffset !== 0n ? Number(backingFileOffset) : clusterSize;
+  if (backingFileOffset > BigInt(clusterSize)) refuse('Invalid backing file offset');
+  const extensionsEnd = backingFileOffset !== 0n ? Math.min(Number(backingFileOffset), clusterSize) : clusterSize;
 
   const compressionByte = headerLength > V3_MIN_HEADER_LENGTH ? file.u8(104) : 0;
-  if (compressionByte > 1) return refuse(`qcow2: unknown compression type: ${compressionByte}`);
-  if (compressionByte === 0 && (incompatible & INCOMPATIBLE_COMPRESSION) !== 0n) return refuse('qcow2: Compression type incompatible feature bit must not be set');
-  if (compressionByte === 1 && (incompatible & INCOMPATIBLE_COMPRESSION) === 0n) return refuse('qcow2: Compression type incompatible feature bit must be set');
+  if (compressionByte > 1) refuse(`qcow2: unknown compression type: ${compressionByte}`);
+  if (compressionByte === 0 && (incompatible & INCOMPATIBLE_COMPRESSION) !== 0n) refuse('qcow2: Compression type incompatible feature bit must not be set');
+  if (compressionByte === 1 && (incompatible & INCOMPATIBLE_COMPRESSION) === 0n) refuse('qcow2: Compression type incompatible feature bit must be set');
 
   const cryptMethod = file.u32(32);
   const extensions = readExtensions(file, headerLength, extensionsEnd, { clusterSize, cryptMethod, autoclear });
   const unknownIncompatible = incompatible & ~KNOWN_INCOMPATIBLE;
-  if (unknownIncompatible !== 0n) return refuse(unsupportedFeatures(unknownIncompatible, 'refusal' in extensions ? new Map() : extensions.featureNames));
+  if (unknownIncompatible !== 0n) refuse(unsupportedFeatures(unknownIncompatible, extensions.featureNames));
 
   const extendedL2 = (incompatible & INCOMPATIBLE_EXTENDED_L2) !== 0n;
-  if (extendedL2 && clusterSize / 32 < 2 ** MIN_CLUSTER_BITS) return refuse(`Unsupported subcluster size: ${clusterSize / 32}`);
-  if (refcountOrder > 6) return refuse('Reference count entry width too large; may not exceed 64 bits');
+  if (extendedL2 && clusterSize / 32 < 2 ** MIN_CLUSTER_BITS) refuse(`Unsupported subcluster size: ${clusterSize / 32}`);
+  if (refcountOrder > 6) refuse('Reference count entry width too large; may not exceed 64 bits');
 
   const refcountTableOffset = file.u64(48);
   const refcountTableClusters = file.u32(56);
@@ -320,22 +337,22 @@ function decode(file: FileStart, fileSize: number): Qcow2Decoding {
   const l1Size = file.u32(36);
   const l1TableOffset = file.u64(40);
   const size = file.u64(24);
-  if (refcountTableClusters === 0) return refuse('Image does not contain a reference count table');
+  if (refcountTableClusters === 0) refuse('Image does not contain a reference count table');
   const tables = [
     tableRefusal('Reference count table', refcountTableOffset, BigInt(refcountTableClusters), BigInt(clusterSize), MAX_REFTABLE_BYTES, clusterSize),
     tableRefusal('Snapshot table', snapshotsOffset, BigInt(snapshotCount), SNAPSHOT_HEADER_BYTES, SNAPSHOT_HEADER_BYTES * BigInt(MAX_SNAPSHOTS), clusterSize),
     tableRefusal('Active L1 table', l1TableOffset, BigInt(l1Size), 8n, MAX_L1_BYTES, clusterSize),
   ].find((refusal) => refusal !== null);
-  if (tables) return refuse(tables);
+  if (tables) refuse(tables);
 
   // size_to_l1, in QEMU's unsigned 64-bit arithmetic (a sum past 2^64 wraps).
   const l2Bits = BigInt(clusterBits - (extendedL2 ? 4 : 3));
   const shift = BigInt(clusterBits) + l2Bits;
   const l1Needed = ((size + (1n << shift) - 1n) & ((1n << 64n) - 1n)) >> shift;
-  if (l1Needed > INT_MAX) return refuse('Image is too big');
-  if (BigInt(l1Size) < l1Needed) return refuse('L1 table is too small');
-  if (cryptMethod > 2) return refuse(`Unsupported encryption method ${cryptMethod | 0}`);
-  if ('refusal' in extensions) return refuse(extensions.refusal);
+  if (l1Needed > INT_MAX) refuse('Image is too big');
+  if (BigInt(l1Size) < l1Needed) refuse('L1 table is too small');
+  if (cryptMethod > 2) refuse(`Unsupported encryption method ${cryptMethod | 0}`);
+  if (extensions.refusal !== null) refuse(extensions.refusal);
 
   // `qemu-img info` does not open the data file (so that it can inspect an untrusted
   // image), but QEMU running a guest does, and refuses these two.
@@ -351,16 +368,18 @@ function decode(file: FileStart, fileSize: number): Qcow2Decoding {
   let backingFile: string | null = null;
   if (backingFileOffset !== 0n) {
     const offset = Number(backingFileOffset);
-    if (backingFileSize > Math.min(MAX_BACKING_NAME, clusterSize - offset)) return refuse('Backing file name too long');
+    if (offset > clusterSize || backingFileSize > Math.min(MAX_BACKING_NAME, clusterSize - offset)) refuse('Backing file name too long');
     // An empty name, or one that starts with NUL, is no backing file at all to QEMU.
-    const name = cString(file.slice(offset, backingFileSize));
+    const name = cString(file.slice(offset, Math.max(0, Math.min(backingFileSize, MAX_BACKING_NAME, clusterSize - offset))));
     // Kept byte for byte: the name must lead to the file QEMU opens, UTF-8 or not.
     backingFile = name.length > 0 ? decodePathBytes(name) : null;
   }
   // The disk QEMU shows is whole sectors (total_sectors = size / 512).
   const virtualSize = (size / SECTOR) * SECTOR;
+  // QEMU reads the snapshot table only when nothing above refused the image.
+  const readsSnapshotTable = refused === null;
   // The block layer checks this after the driver has opened the image, snapshots and all.
-  if (virtualSize > MAX_LENGTH) problems.push(refusal('Could not refresh total sector count: File too large'));
+  if (virtualSize > MAX_LENGTH) refuse('Could not refresh total sector count: File too large');
 
   const backingEnd = Number(backingFileOffset) + backingFileSize;
   const cut = headerCut ? null : truncation(fileSize, [
@@ -406,7 +425,10 @@ function decode(file: FileStart, fileSize: number): Qcow2Decoding {
     bitmapCount,
   };
   return {
-    header: { details, virtualSize: Number(virtualSize), backingFile, backingFormat, dataFile, externalData: hasDataFile, dirty, corrupt, encrypted },
-    problems,
+    // A disk QEMU will not open has no size a guest could see.
+    header: { details, virtualSize: refused === null ? Number(virtualSize) : null, backingFile, backingFormat, dataFile, externalData: hasDataFile, dirty, corrupt, encrypted },
+    // A file cut inside its header says so first: that is why QEMU refuses it.
+    problems: refused === null ? problems : headerCut ? [headerCut, refusal(refused), ...problems.slice(1)] : [refusal(refused), ...problems],
+    readsSnapshotTable,
   };
 }

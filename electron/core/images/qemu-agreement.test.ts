@@ -12,7 +12,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawVirtualSize } from '../../../shared/images/raw.js';
 import { mapLimit } from '../map-limit.js';
+import { LocalHost } from '../host/local.js';
 import { readImage } from './read.js';
+import { scanPaths } from './scan.js';
 
 /** Fixed, so that CI always runs the same corpus; set them to explore further. */
 const MUTANTS = Number(process.env.SNAPTREE_MUTANTS ?? 3000);
@@ -275,6 +277,17 @@ describe('the reader agrees with qemu-img on what a hostile header does', () => 
     } else {
       expect(snaptree).toEqual({ ...qemu, backingName: comparable(qemu.kind === 'opened' ? qemu.backingName : null) });
     }
+  });
+
+  it('keeps an overlay QEMU refuses linked to its base, so that the base never looks unused', async () => {
+    const folder = mkdtempSync(join(dir, 'refused-'));
+    execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', join(folder, 'base.qcow2'), '8M']);
+    writeFileSync(join(folder, 'refused.qcow2'), poked('overlay.qcow2', [32, 4, 3]));
+    const { images } = await scanPaths(new LocalHost(), [folder]);
+    const refused = images.find((image) => image.path.endsWith('refused.qcow2'))!;
+    expect(refused.problems[0]).toMatchObject({ code: 'invalid-header', message: expect.stringContaining('Unsupported encryption method 3') });
+    expect(refused.virtualSize).toBeNull();
+    expect(refused.backing).toMatchObject({ name: 'base.qcow2', image: join(folder, 'base.qcow2') });
   });
 
   it('takes the seconds of a snapshot date as they are, and nanoseconds of a second or more as none', () => {

@@ -167,7 +167,7 @@ export function readImage(path: string): ReadOutcome {
     if (decoding.needsBytes !== undefined) decoding = decodeQcow2Header(readAt(fd, 0, Math.min(decoding.needsBytes, size)), size);
     const { header, problems } = decoding;
     let snapshots: InternalSnapshot[] = [];
-    if (header !== null && header.details.snapshotCount > 0) {
+    if (header !== null && decoding.readsSnapshotTable === true && header.details.snapshotCount > 0) {
       const table = readSnapshots(fd, header.details.snapshotsOffset, header.details.snapshotCount, size);
       // QEMU reads the table of an image with an external data file, but lists none of
       // its snapshots: internal snapshots need the data in the image itself.
