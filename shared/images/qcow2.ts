@@ -98,11 +98,15 @@ class NeedsMore extends Error {}
  * A read past the bytes given but inside the file asks for the first cluster.
  */
 class FileStart {
+  private readonly view: DataView;
+
   constructor(
     private readonly bytes: Uint8Array,
     /** How far the bytes given must reach: the file's end or its first cluster's, whichever comes first. */
     private readonly known: number,
-  ) {}
+  ) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
 
   slice(offset: number, length: number): Uint8Array {
     if (offset + length <= this.bytes.length) return this.bytes.subarray(offset, offset + length);
@@ -113,15 +117,19 @@ class FileStart {
   }
 
   u8(offset: number): number {
-    return this.slice(offset, 1)[0]!;
+    return offset < this.bytes.length ? this.bytes[offset]! : this.slice(offset, 1)[0]!;
   }
 
+  // Every header field is read through these, so the common case (inside the bytes
+  // given) reads the view directly: a scan of 10,000 images reads 200,000 fields.
   u32(offset: number): number {
+    if (offset + 4 <= this.bytes.length) return this.view.getUint32(offset);
     const b = this.slice(offset, 4);
     return ((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0;
   }
 
   u64(offset: number): bigint {
+    if (offset + 8 <= this.bytes.length) return this.view.getBigUint64(offset);
     return (BigInt(this.u32(offset)) << 32n) | BigInt(this.u32(offset + 4));
   }
 }
