@@ -362,6 +362,9 @@ function decode(file: FileStart, fileSize: number): Qcow2Decoding {
   if (cryptMethod > 2) refuse(`Unsupported encryption method ${cryptMethod | 0}`);
   if (extensions.refusal !== null) refuse(extensions.refusal);
 
+  // `qemu-img info` opens a LUKS image without its LUKS header (it reads no data) and
+  // then crashes on it (7.2, a NULL crypto context); QEMU running a guest refuses it.
+  if (cryptMethod === 2 && extensions.encryptionHeader === null) refuse('Missing CRYPTO header for crypt method 2');
   // `qemu-img info` does not open the data file (so that it can inspect an untrusted
   // image), but QEMU running a guest does, and refuses these two.
   const hasDataFile = (incompatible & INCOMPATIBLE_DATA_FILE) !== 0n;

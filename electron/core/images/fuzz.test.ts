@@ -6,19 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detectFormat } from '../../../shared/images/magic.js';
 import { decodeQcow2Header } from '../../../shared/images/qcow2.js';
 import { decodeSnapshotTable } from '../../../shared/images/snapshots.js';
+import { random } from './random.test-support.js';
 import { readImage } from './read.js';
-
-/** A small seeded generator, so that a failure can be replayed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Bit flips, random bytes, 0xff runs in header fields, and cuts, as a damaged disk would make them. */
 function mutate(original: Uint8Array, next: () => number): Uint8Array {
