@@ -265,3 +265,32 @@ test('a bad frame closes its own socket with a close code, and the server keeps 
   }
   other.close();
 });
+
+/** Sends raw request lines and resolves to the status line of the answer. */
+function rawRequest(snaptree: ServedSnaptree, lines: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const url = new URL(snaptree.origin);
+    const socket = connect({ host: url.hostname, port: Number(url.port) });
+    let answer = '';
+    socket.on('error', reject);
+    socket.on('data', (chunk: Buffer) => {
+      answer += chunk.toString('latin1');
+      if (answer.includes('\r\n')) {
+        socket.destroy();
+        resolve(answer.slice(0, answer.indexOf('\r\n')));
+      }
+    });
+    socket.on('close', () => resolve(answer));
+    socket.write([...lines, '', ''].join('\r\n'));
+  });
+}
+
+test('a request target no URL parser takes is refused, without a token, and the server goes on', async ({ snaptree }) => {
+  const upgrade = ['Upgrade: websocket', 'Connection: Upgrade', `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}`, 'Sec-WebSocket-Version: 13'];
+  expect(await rawRequest(snaptree, ['GET http://a:99999/ HTTP/1.1', 'Host: a', ...upgrade])).toMatch(/^HTTP\/1\.1 401/);
+  expect(await rawRequest(snaptree, ['GET http://a:99999/ HTTP/1.1', 'Host: a'])).toMatch(/^HTTP\/1\.1 404/);
+  process.kill(snaptree.pid, 0);
+  const page = await openAsPage(snaptree);
+  expect(((await ask(page, { id: 1, name: 'appInfo', arg: {} })) as { reply: { ok: boolean } }).reply.ok).toBe(true);
+  page.close();
+});

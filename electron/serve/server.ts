@@ -34,6 +34,16 @@ const NOSNIFF = { 'x-content-type-options': 'nosniff' } as const;
  * sends, and offers it on the WebSocket that carries the contract; that socket also
  * accepts only this server's own origin.
  */
+/**
+ * The path a request asks for, or null for a target no URL parser takes
+ * (`GET http://a:99999/`): it runs in the upgrade listener, where a throw would end
+ * the server, and anyone on this machine can send one before any token is checked.
+ */
+function requestPath(req: IncomingMessage): string | null {
+  const url = URL.parse(req.url ?? '/', 'http://localhost');
+  return url === null ? null : url.pathname;
+}
+
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   const token = newToken();
   const host = options.host ?? '127.0.0.1';
@@ -54,8 +64,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       res.end();
       return;
     }
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    const file = await readRendererFile(options.rendererDir, path);
+    const path = requestPath(req);
+    const file = path === null ? null : await readRendererFile(options.rendererDir, path);
     if (file === null) {
       res.writeHead(404, { ...NOSNIFF, 'content-type': 'text/plain; charset=utf-8' });
       res.end('Not found\n');
@@ -85,7 +95,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   http.on('upgrade', (req, socket, head) => {
     // Until ws owns the socket, a client that resets it must not end the process.
     socket.on('error', () => socket.destroy());
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const path = requestPath(req);
     if (path !== '/api' || !isSameOrigin(req) || !offersToken(req, token)) {
       socket.end(
         `HTTP/1.1 401 Unauthorized\r\nconnection: close\r\ncontent-type: text/plain; charset=utf-8\r\n` +
