@@ -4,15 +4,52 @@
  * overlay was opened by, without normalising and without resolving symlinks.
  */
 
-/** QEMU's path_has_protocol: a ':' before any '/' means `nbd:…`, `json:{…}` and the like. */
-export function hasProtocol(name: string): boolean {
+/** QEMU's path_has_protocol: a ':' before any '/'. */
+function pathHasProtocol(name: string): boolean {
   const first = /[:/]/.exec(name);
   return first !== null && first[0] === ':';
 }
 
+/** The `filename` a `json:` backing opens through the file driver, in its nested or dotted form. */
+function jsonFileName(spec: unknown): unknown {
+  if (typeof spec !== 'object' || spec === null) return undefined;
+  const object = spec as Record<string, unknown>;
+  const file = object['file'];
+  if (typeof file === 'object' && file !== null) {
+    const inner = file as Record<string, unknown>;
+    return inner['driver'] === undefined || inner['driver'] === 'file' ? inner['filename'] : undefined;
+  }
+  return object['file.driver'] === undefined || object['file.driver'] === 'file' ? object['file.filename'] : undefined;
+}
+
+/**
+ * The local file a protocol backing name opens, where it names one outright:
+ * `file:/srv/base.qcow2`, or `json:{"file":{"driver":"file","filename":"/srv/base.qcow2"}}`.
+ * Its overlay needs that file like any other backing file. Relative names there QEMU
+ * opens from its own working directory, which no scan can know: null, as for `nbd:`.
+ */
+function localFileOf(name: string): string | null {
+  let path: unknown;
+  if (name.startsWith('file:')) path = name.slice('file:'.length);
+  else if (name.startsWith('json:')) {
+    try {
+      path = jsonFileName(JSON.parse(name.slice('json:'.length)));
+    } catch {
+      return null;
+    }
+  }
+  return typeof path === 'string' && path.startsWith('/') ? path : null;
+}
+
+/** A name QEMU opens through a protocol other than a local file (`nbd:…`, most `json:{…}`). */
+export function hasProtocol(name: string): boolean {
+  return pathHasProtocol(name) && localFileOf(name) === null;
+}
+
 /** QEMU's path_combine for local files: `/srv/vm/sub/top.qcow2` + `../base.qcow2` → `/srv/vm/sub/../base.qcow2`. */
 export function resolveBackingPath(overlayPath: string, name: string): string {
-  if (name.startsWith('/') || hasProtocol(name)) return name;
+  if (pathHasProtocol(name)) return localFileOf(name) ?? name;
+  if (name.startsWith('/')) return name;
   const slash = overlayPath.lastIndexOf('/');
   return slash < 0 ? name : overlayPath.slice(0, slash + 1) + name;
 }

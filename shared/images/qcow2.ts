@@ -379,11 +379,15 @@ function decode(file: FileStart, fileSize: number): Qcow2Decoding {
   let backingFile: string | null = null;
   if (backingFileOffset !== 0n) {
     const offset = Number(backingFileOffset);
-    if (offset > clusterSize || backingFileSize > Math.min(MAX_BACKING_NAME, clusterSize - offset)) refuse('Backing file name too long');
-    // An empty name, or one that starts with NUL, is no backing file at all to QEMU.
-    const name = cString(file.slice(offset, Math.max(0, Math.min(backingFileSize, MAX_BACKING_NAME, clusterSize - offset))));
-    // Kept byte for byte: the name must lead to the file QEMU opens, UTF-8 or not.
-    backingFile = name.length > 0 ? decodePathBytes(name) : null;
+    if (offset > clusterSize || backingFileSize > Math.min(MAX_BACKING_NAME, clusterSize - offset)) {
+      // A name cut to fit could name another, existing file: none is claimed.
+      refuse('Backing file name too long');
+    } else {
+      // An empty name, or one that starts with NUL, is no backing file at all to QEMU.
+      const name = cString(file.slice(offset, backingFileSize));
+      // Kept byte for byte: the name must lead to the file QEMU opens, UTF-8 or not.
+      backingFile = name.length > 0 ? decodePathBytes(name) : null;
+    }
   }
   // The disk QEMU shows is whole sectors (total_sectors = size / 512).
   const virtualSize = (size / SECTOR) * SECTOR;

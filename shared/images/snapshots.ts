@@ -43,9 +43,11 @@ export function decodeSnapshotTable(bytes: Uint8Array, count: number, toFileEnd:
     const extraSize = headerView.getUint32(36);
     if (extraSize > MAX_EXTRA_DATA) return { kind: 'refused', reason: `Too much extra metadata in snapshot table entry ${index}` };
     const end = offset + ENTRY_HEADER + extraSize + idLength + nameLength;
+    // QEMU reads the entry before it checks, but past the end of the file that read
+    // cannot fail: checked first, a hostile table never costs more than QEMU's limit.
+    if (end > MAX_SNAPSHOT_TABLE) return { kind: 'refused', reason: 'Snapshot table is too big' };
     const entry = view(bytes, offset, end - offset, toFileEnd);
     if (entry === null) return { kind: 'incomplete', needsBytes: end };
-    if (end > MAX_SNAPSHOT_TABLE) return { kind: 'refused', reason: 'Snapshot table is too big' };
     // Past the bytes given, the entry was padded with zeros: keep the padded copy.
     const entryBytes = new Uint8Array(entry.buffer, entry.byteOffset, entry.byteLength);
     const extra = ENTRY_HEADER;

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -65,6 +65,9 @@ beforeAll(async () => {
   qemuImg('create', '-q', '-f', 'qcow2', '-u', '-b', 'nbd://127.0.0.1:10809/x', '-F', 'raw', inVm('on-nbd.qcow2'), '1M');
   const json = `json:{"driver":"qcow2","file":{"driver":"file","filename":"${join(root, 'real', 'base.qcow2')}"}}`;
   qemuImg('create', '-q', '-f', 'qcow2', '-u', '-b', json, '-F', 'qcow2', inVm('on-json.qcow2'), '1M');
+
+  qemuImg('create', '-q', '-f', 'qcow2', '-u', '-b', `file:${join(root, 'real', 'base.qcow2')}`, '-F', 'qcow2', inVm('on-file-protocol.qcow2'), '1M');
+  qemuImg('create', '-q', '-f', 'qcow2', '-u', '-b', 'json:{"file":{"driver":"file","filename":"relative.qcow2"}}', '-F', 'qcow2', inVm('on-relative-json.qcow2'), '1M');
 
   forest = await scanPaths(new LocalHost(), [vm]);
 }, 60_000);
@@ -133,8 +136,18 @@ describe('a backing name that leads to something that is no image file', () => {
 });
 
 describe('a backing name that is a QEMU protocol string', () => {
+  it('that names a local file outright (file:/…, json: with the file driver) links to that file, which its overlay needs', () => {
+    for (const name of ['on-file-protocol.qcow2', 'on-json.qcow2']) {
+      const { problems, backing } = image(inVm(name));
+      expect(backing, name).toMatchObject({ path: join(root, 'real', 'base.qcow2'), exists: true });
+      // The image, named by whichever path reached it first (another overlay's `../real/…`).
+      expect(realpathSync(backing!.image!), name).toBe(join(root, 'real', 'base.qcow2'));
+      expect(problems, name).toEqual([]);
+    }
+  });
+
   it('is named as one, not as a missing file, and does not block', () => {
-    for (const [name, protocol] of [['on-nbd.qcow2', 'nbd'], ['on-json.qcow2', 'json']] as const) {
+    for (const [name, protocol] of [['on-nbd.qcow2', 'nbd'], ['on-relative-json.qcow2', 'json']] as const) {
       const { problems, backing } = image(inVm(name));
       expect(backing).toMatchObject({ exists: false, image: null });
       expect(backing?.path).toBe(backing?.name);

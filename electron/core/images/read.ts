@@ -3,7 +3,7 @@ import { detectFormat } from '../../../shared/images/magic.js';
 import { fsPath } from './fs-path.js';
 import type { ImageFormat, InternalSnapshot, Problem } from '../../../shared/images/model.js';
 import { decodeQcow2Header, refusal, type Qcow2Header } from '../../../shared/images/qcow2.js';
-import { decodeSnapshotTable } from '../../../shared/images/snapshots.js';
+import { decodeSnapshotTable, MAX_SNAPSHOT_TABLE } from '../../../shared/images/snapshots.js';
 
 /** Holds the header of any image qemu-img writes; the decoder asks for more when not. */
 export const FIRST_READ = 4096;
@@ -39,11 +39,14 @@ export type ReadOutcome =
  * batches), and the decoders copy out what they keep, so it is never shared.
  */
 let scratch = Buffer.allocUnsafe(64 * 1024);
+const SCRATCH_LIMIT = 2 * 1024 * 1024;
 
 function readAt(fd: number, position: number, length: number): Uint8Array {
-  if (scratch.length < length) scratch = Buffer.allocUnsafe(length);
-  const bytesRead = readSync(fd, scratch, 0, length, position);
-  return scratch.subarray(0, bytesRead);
+  // A large snapshot table (up to QEMU's 64 MiB) gets a buffer of its own, so that one
+  // image does not keep the scratch buffer that large for the life of the program.
+  const buffer = length > SCRATCH_LIMIT ? Buffer.allocUnsafe(length) : scratch.length < length ? (scratch = Buffer.allocUnsafe(length)) : scratch;
+  const bytesRead = readSync(fd, buffer, 0, length, position);
+  return buffer.subarray(0, bytesRead);
 }
 
 /**
@@ -60,7 +63,7 @@ function readSnapshots(fd: number, offset: number, count: number, fileSize: numb
       const cut = offset + decoded.length > fileSize;
       return { snapshots: decoded.snapshots, problem: cut ? { code: 'truncated', message: `The file ends at ${fileSize} bytes, inside its internal snapshot table (${offset} to ${offset + decoded.length}): it was cut short, or its header points past its end.` } : null };
     }
-    length = Math.min(inFile, Math.max(decoded.needsBytes, length * 4));
+    length = Math.min(inFile, MAX_SNAPSHOT_TABLE, Math.max(decoded.needsBytes, length * 4));
   }
 }
 
@@ -165,6 +168,10 @@ export function readImage(path: string): ReadOutcome {
 
     let decoding = decodeQcow2Header(bytes, size);
     if (decoding.needsBytes !== undefined) decoding = decodeQcow2Header(readAt(fd, 0, Math.min(decoding.needsBytes, size)), size);
+    // Still short: the file shrank between fstat and the read (a copy being rewritten).
+    if (decoding.needsBytes !== undefined) {
+      return { kind: 'unreadable', identity, fileSize: size, actualSize: allocated, problem: { code: 'unreadable', message: 'The file changed while it was read: its header could not be read whole.' } };
+    }
     const { header, problems } = decoding;
     let snapshots: InternalSnapshot[] = [];
     if (header !== null && decoding.readsSnapshotTable === true && header.details.snapshotCount > 0) {
