@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { terminalText } from './format.js';
+import { terminalJson, terminalText } from './format.js';
 
 describe('text for a terminal', () => {
   it('shows the escapes that would set the title and clear the screen, instead of sending them', () => {
@@ -28,5 +28,16 @@ describe('text for a terminal', () => {
     for (const text of ['/srv/vm/Fedora guest (1).qcow2', 'Überprüfung — 検証 — تحقق', 'می‌خواهم', '👨‍👩‍👧 🏴󠁧󠁢󠁥󠁮󠁧󠁿', '├─ └─ │']) {
       expect(terminalText(text)).toBe(text);
     }
+  });
+});
+
+describe('JSON for a terminal', () => {
+  it('writes C1 controls, bidi overrides and separators as escapes, and parses back to the exact value', () => {
+    const value = { name: 'a\u009b2Jb\u202ec\u2028d\u{e0020}e', plain: 'ünïcødé ☃', lone: '\udcff' };
+    const json = terminalJson(value, 2);
+    expect(json).not.toMatch(/[\u007f-\u009f\u202e\u2028\u{e0020}]/u);
+    expect(json).toContain('\\u009b');
+    expect(json).toContain('ünïcødé ☃');
+    expect(JSON.parse(json)).toEqual(value);
   });
 });

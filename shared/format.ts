@@ -64,3 +64,22 @@ export function terminalText(text: string): string {
     return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, '0')}`;
   });
 }
+
+/**
+ * What JSON.stringify leaves raw that a terminal acts on or hides: DEL and C1 controls,
+ * line and paragraph separators, format characters. (It escapes C0 itself; the newlines
+ * of its indentation are C0 and must stay.) Such characters occur only inside strings.
+ */
+const UNSAFE_IN_JSON = /[\u007f-\u009f\p{Cf}\p{Zl}\p{Zp}]/gu;
+
+const unicodeEscape = (char: string): string =>
+  Array.from({ length: char.length }, (_, i) => `\\u${char.charCodeAt(i).toString(16).padStart(4, '0')}`).join('');
+
+/**
+ * JSON for a terminal as well as a script: the same value (`JSON.parse` gives back every
+ * string exactly), with the characters JSON.stringify leaves raw that a terminal would act
+ * on (U+009B is a CSI) or hide (a bidi override) written as `\uNNNN` escapes.
+ */
+export function terminalJson(value: unknown, indent?: number): string {
+  return JSON.stringify(value, null, indent).replace(UNSAFE_IN_JSON, unicodeEscape);
+}

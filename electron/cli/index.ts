@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getSystemErrorMap, parseArgs } from 'node:util';
-import { errorMessage, terminalText } from '../../shared/format.js';
+import { errorMessage, terminalJson, terminalText } from '../../shared/format.js';
 import { localDomainDisks, uriRefusal } from '../../shared/libvirt/uri.js';
 import { LocalHost } from '../core/host/local.js';
 
@@ -78,7 +78,7 @@ async function main(argv: string[]): Promise<number> {
       const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean', default: false } } });
       const [{ checkTools }, { formatToolsReport }] = await Promise.all([import('../core/tools/check.js'), import('./format.js')]);
       const report = await checkTools(host);
-      await print(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatToolsReport(report));
+      await print(values.json ? `${terminalJson(report, 2)}\n` : formatToolsReport(report));
       return 0;
     }
     case 'scan': {
@@ -116,7 +116,7 @@ async function main(argv: string[]): Promise<number> {
       const indent = process.stdout.isTTY ? 2 : undefined;
       await print(
         values.json
-          ? `${JSON.stringify({ images: linked.images, domains: linked.domains, skipped: forest.skipped, errors: forest.errors }, null, indent)}\n`
+          ? `${terminalJson({ images: linked.images, domains: linked.domains, skipped: forest.skipped, errors: forest.errors }, indent)}\n`
           : formatForest({ ...forest, images: linked.images }) + formatConnections(linked.connections),
       );
       return forest.errors.length > 0 || connections.some((connection) => !connection.reachable) ? 1 : 0;

@@ -139,6 +139,13 @@ describe('a settings file with entries this version cannot take', () => {
     expect(JSON.parse(readFileSync(settingsPath, 'utf8'))).toEqual({ watchedFolders: [home], connections: [], theme: 'dark', window: { width: 1200, maximised: true } });
     expect(await problemsOf(core)).toEqual([]);
   });
+
+  it('written by an editor with a byte order mark is read as it is, not set aside', async () => {
+    writeFileSync(settingsPath, `\ufeff${JSON.stringify({ watchedFolders: [home] })}`);
+    const core = startCore();
+    expect((await core.handlers.foldersList({})).folders).toEqual([home]);
+    expect(await problemsOf(core)).toEqual([]);
+  });
 });
 
 describe('the atomic write', () => {

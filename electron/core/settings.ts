@@ -128,7 +128,8 @@ export class SettingsFile {
     }
     let json: unknown;
     try {
-      json = JSON.parse(text);
+      // A byte order mark (an editor's) is not bad settings: JSON.parse would refuse it.
+      json = JSON.parse(text.replace(/^\ufeff/, ''));
     } catch (error) {
       return this.setAsideCorrupt(errorMessage(error));
     }

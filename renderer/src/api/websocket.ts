@@ -6,8 +6,9 @@ const LOST = 'The connection to Snaptree was lost: after a restart of `snaptree 
 
 /**
  * The contract over the `serve` WebSocket, which the server opens only for the run's
- * token, offered as a subprotocol. The socket reconnects if the connection drops, and
- * requests wait for it.
+ * token, offered as a subprotocol. The socket reconnects a second after the connection
+ * drops; a request made while it connects waits for it, one made while it is down is
+ * answered at once with the reason.
  */
 export function webSocketApi(url: string, token: string | null): Api {
   let socket: WebSocket;

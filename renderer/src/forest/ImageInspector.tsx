@@ -133,7 +133,7 @@ export function ImageInspector({ path }: { path: string }) {
           <h3>Problems</h3>
           <ul className="problems">
             {image.problems.map((problem) => (
-              <li key={problem.code} className={BLOCKING.has(problem.code) ? 'blocking' : 'warning'} data-problem={problem.code}>
+              <li key={`${problem.code}:${problem.message}`} className={BLOCKING.has(problem.code) ? 'blocking' : 'warning'} data-problem={problem.code}>
                 <b>{PROBLEM_TITLES[problem.code]}</b> {displayPath(problem.message)}
               </li>
             ))}

@@ -37,9 +37,10 @@ export const ImageNode = memo(function ImageNode({ data, selected }: NodeProps<I
             {image.snapshots.length} internal snapshot{image.snapshots.length > 1 ? 's' : ''}
           </span>
         )}
-        {image.problems.map((problem) => (
-          <span key={problem.code} className={`badge problem ${BLOCKING.has(problem.code) ? 'blocking' : 'warning'}`} data-problem={problem.code}>
-            {PROBLEM_TITLES[problem.code]}
+        {/* One badge a code: a file can be truncated in its header and in its snapshot table. */}
+        {[...new Set(image.problems.map((problem) => problem.code))].map((code) => (
+          <span key={code} className={`badge problem ${BLOCKING.has(code) ? 'blocking' : 'warning'}`} data-problem={code}>
+            {PROBLEM_TITLES[code]}
           </span>
         ))}
       </div>
