@@ -172,14 +172,17 @@ export function readImage(path: string): ReadOutcome {
     if (decoding.needsBytes !== undefined) {
       return { kind: 'unreadable', identity, fileSize: size, actualSize: allocated, problem: { code: 'unreadable', message: 'The file changed while it was read: its header could not be read whole.' } };
     }
-    const { header, problems } = decoding;
+    let { header } = decoding;
+    const { problems } = decoding;
     let snapshots: InternalSnapshot[] = [];
     if (header !== null && decoding.readsSnapshotTable === true && header.details.snapshotCount > 0) {
       const table = readSnapshots(fd, header.details.snapshotsOffset, header.details.snapshotCount, size);
       // QEMU reads the table of an image with an external data file, but lists none of
       // its snapshots: internal snapshots need the data in the image itself.
       snapshots = header.externalData ? [] : table.snapshots;
-      // QEMU reads the table before the block layer's last checks: its refusal comes first.
+      // QEMU reads the table before the block layer's last checks: its refusal comes first,
+      // and a disk QEMU will not open has no size a guest could see.
+      if (table.problem?.code === 'invalid-header') header = { ...header, virtualSize: null };
       if (table.problem) problems.unshift(table.problem);
     }
     return { kind: 'image', image: { ...base, qcow2: header, snapshots, readProblems: problems } };
