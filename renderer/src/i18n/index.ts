@@ -1,0 +1,39 @@
+/**
+ * The window's languages: i18next with react-i18next (the common pair for React and
+ * Electron; it does plurals, interpolation and Intl formatting, and switches language
+ * without a reload). The language follows the system (Electron's locale, which Chromium
+ * gives the page as navigator.language; the browser's in web mode) until the user picks one.
+ */
+import i18next from 'i18next';
+import { initReactI18next } from 'react-i18next';
+import { CATALOGUES, LANGUAGES, type Language } from './catalogues';
+
+const CHOSEN = 'snaptree.language';
+
+/** The catalogue for a BCP 47 tag: any Chinese is Simplified Chinese here, anything else English. */
+export function languageFor(tag: string | null | undefined): Language {
+  return tag?.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
+}
+
+function chosen(): Language | null {
+  const stored = globalThis.localStorage?.getItem(CHOSEN);
+  return LANGUAGES.find((language) => language === stored) ?? null;
+}
+
+export const i18n = i18next.createInstance();
+void i18n.use(initReactI18next).init({
+  resources: CATALOGUES,
+  lng: chosen() ?? languageFor(globalThis.navigator?.language),
+  fallbackLng: 'en',
+  defaultNS: 'shell',
+  ns: Object.keys(CATALOGUES.en),
+  // React escapes what it renders; i18next must not do it a second time.
+  interpolation: { escapeValue: false },
+  initAsync: false,
+});
+
+export async function setLanguage(language: Language): Promise<void> {
+  globalThis.localStorage?.setItem(CHOSEN, language);
+  document.documentElement.lang = language;
+  await i18n.changeLanguage(language);
+}
