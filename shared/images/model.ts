@@ -32,7 +32,16 @@ export const ProblemCode = z.enum([
 ]);
 export type ProblemCode = z.infer<typeof ProblemCode>;
 
-export const Problem = z.object({ code: ProblemCode, message: z.string() });
+/**
+ * `message` is the English sentence (CLI, JSON); `key` and `values` say the same for the
+ * window's catalogues (shared/messages, renderer/src/i18n).
+ */
+export const Problem = z.object({
+  code: ProblemCode,
+  message: z.string(),
+  key: z.string().optional(),
+  values: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+});
 export type Problem = z.infer<typeof Problem>;
 
 /** An internal snapshot, as stored in the qcow2 snapshot table. */

@@ -5,7 +5,13 @@
 import { z } from 'zod';
 
 export const LibvirtProblemCode = z.enum(['stale-snapshot', 'snapshot-file-missing', 'chain-mismatch']);
-export const LibvirtProblem = z.object({ code: LibvirtProblemCode, message: z.string() });
+/** As an image's Problem: the English `message`, and `key` and `values` for the window. */
+export const LibvirtProblem = z.object({
+  code: LibvirtProblemCode,
+  message: z.string(),
+  key: z.string().optional(),
+  values: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+});
 export type LibvirtProblem = z.infer<typeof LibvirtProblem>;
 
 export const DomainDisk = z.object({

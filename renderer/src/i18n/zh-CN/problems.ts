@@ -1,4 +1,6 @@
-import type { Messages } from '../messages';
 import type { problems as english } from '../../../../shared/messages/problems';
+import type { Messages } from '../messages';
+import { imageProblems } from './problems/image';
+import { libvirtProblems } from './problems/libvirt';
 
-export const problems: Messages<typeof english> = {};
+export const problems: Messages<typeof english> = { image: imageProblems, libvirt: libvirtProblems };
