@@ -55,6 +55,14 @@ beforeAll(async () => {
   qemuImg('create', '-q', '-f', 'vdi', join(dir, 'tmp.vdi'), '1M');
   renameSync(join(dir, 'tmp.vdi'), Buffer.concat([Buffer.from(`${dir}/`), Buffer.from([0xfe]), Buffer.from('.vdi')]));
 
+  // A qed overlay whose backing name is not UTF-8: made with a stand-in byte, then patched.
+  qemuImg('create', '-q', '-f', 'qed', join(dir, 'baseX.qed'), '1M');
+  qemuImg('create', '-q', '-f', 'qed', '-b', 'baseX.qed', '-F', 'qed', join(dir, 'over-odd-name.qed'), '1M');
+  const overlay = readFileSync(join(dir, 'over-odd-name.qed'));
+  overlay[overlay.indexOf('baseX.qed') + 4] = 0xfe;
+  writeFileSync(join(dir, 'over-odd-name.qed'), overlay);
+  renameSync(join(dir, 'baseX.qed'), Buffer.concat([Buffer.from(`${dir}/base`), Buffer.from([0xfe]), Buffer.from('.qed')]));
+
   const started = performance.now();
   forest = await scanPaths(new LocalHost(), [dir]);
   seconds = (performance.now() - started) / 1000;
@@ -104,5 +112,16 @@ describe('an image whose name is not UTF-8, in a format only qemu-img reads', ()
     expect(named.format).toBe('vdi');
     expect(named.problems.map((problem) => problem.code)).toEqual(['unreadable']);
     expect(named.problems[0]?.message).toContain("qemu-img cannot be given this file's name");
+  });
+});
+
+describe('an overlay whose backing name qemu-img reports with bytes that are not UTF-8', () => {
+  it('says the name cannot be read exactly, not that the backing file is missing', () => {
+    // qemu-img's JSON has "base\ufffd.qed"; the file is base\xfe.qed, right beside it.
+    expect(image(`${dir}/base\udcfe.qed`).format).toBe('qed');
+    const overlay = image(join(dir, 'over-odd-name.qed'));
+    expect(overlay.backing).toMatchObject({ name: 'base\ufffd.qed', exists: false, image: null });
+    expect(overlay.problems.map((problem) => problem.code)).toEqual(['inexact-backing-name']);
+    expect(overlay.problems[0]?.message).toContain('Snaptree cannot tell which file it is');
   });
 });

@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { hasProtocol, resolveBackingPath } from '../../../shared/images/backing.js';
-import { backingNameOf, buildForest, type FallbackInfo, type ScannedFile } from '../../../shared/images/forest.js';
+import { backingNameInexact, backingNameOf, buildForest, type FallbackInfo, type ScannedFile } from '../../../shared/images/forest.js';
 import { looksLikeImage } from '../../../shared/images/magic.js';
 import type { Forest, Image, Problem, ProblemCode } from '../../../shared/images/model.js';
 import { hasEscapedBytes } from '../../../shared/images/path-bytes.js';
@@ -178,7 +178,8 @@ export async function scanPaths(host: Host, folders: readonly string[], extraFil
     const before = new Set(pending.keys());
     await inBatches(round, (file) => {
       const name = backingNameOf(file);
-      if (name === null || hasProtocol(name)) return;
+      // An inexact name would be looked up under another file's name (its problem says so).
+      if (name === null || hasProtocol(name) || backingNameInexact(file)) return;
       const path = resolveBackingPath(file.path, name);
       const known = identityByPath.get(path);
       const { identity, refused, notAFile } = known === undefined ? lookUp(path) : { identity: known, refused: null, notAFile: null };
