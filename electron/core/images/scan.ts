@@ -140,12 +140,13 @@ export async function scanPaths(host: Host, folders: readonly string[], extraFil
   });
 
   // Details of formats we do not decode, from qemu-img itself, when it can be given the
-  // file: a name that is not UTF-8 cannot be a process argument, and a vmdk's extents
+  // file: Node's spawn passes arguments as UTF-8 text, so a name that is not UTF-8 would
+  // reach qemu-img altered (the kernel itself takes any bytes), and a vmdk's extents
   // must be files qemu-img can open without waiting.
   const foreign = [...pending.values()].filter((file) => {
     if (file.format === 'qcow2' || file.format === 'raw' || file.readProblems.length > 0) return false;
     if (hasEscapedBytes(file.path)) {
-      file.readProblems.push({ code: 'unreadable', message: `qemu-img cannot be given this file's name: it holds bytes that are not UTF-8 (shown as \\xNN), which a process argument cannot carry. Rename the file to see its details.` });
+      file.readProblems.push({ code: 'unreadable', message: `qemu-img cannot be given this file's name: it holds bytes that are not UTF-8 (shown as \\xNN), and Snaptree starts qemu-img through Node.js, which passes arguments only as UTF-8 text: qemu-img would be given another name. Rename the file to see its details.` });
       return false;
     }
     if (file.format === 'vmdk') file.readProblems.push(...extentProblems(file.path));
