@@ -85,6 +85,9 @@ export async function scanPaths(host: Host, folders: readonly string[], extraFil
   const errors: Forest['errors'] = [];
   const skipped: Forest['skipped'] = [];
   const pending = new Map<string, Pending>();
+  // Unreadable files of the folders whose names say no disk image: skipped, unless an
+  // image names one as its backing file, which it then is (by the path and folder it was listed under).
+  const unreadableSkipped: { identity: string; path: string; folder: string | null; reason: string }[] = [];
 
   function add(path: string, folder: string | null, requireImageLike: boolean): void {
     const outcome = readImage(path);
@@ -96,14 +99,15 @@ export async function scanPaths(host: Host, folders: readonly string[], extraFil
     }
     if (outcome.kind === 'unreadable') {
       // Nothing tells whether it is an image but its name: one that says none stays out, named.
+      const identity = outcome.identity ?? `unreadable:${path}`;
       if (requireImageLike && !looksLikeImage(path, 'raw')) {
-        skipped.push({ path, reason: `cannot be read, and its name does not say disk image: ${outcome.problem.message}` });
+        unreadableSkipped.push({ identity, path, folder, reason: `cannot be read, and its name does not say disk image: ${outcome.problem.message}` });
         return;
       }
-      const identity = outcome.identity ?? `unreadable:${path}`;
       if (pending.has(identity)) return;
+      const listed = unreadableSkipped.find((entry) => entry.identity === identity) ?? { path, folder };
       const { fileSize, actualSize, problem } = outcome;
-      pending.set(identity, { path, identity, folder, fileSize, actualSize, format: 'unknown', qcow2: null, snapshots: [], readProblems: [problem], fallback: null });
+      pending.set(identity, { path: listed.path, identity, folder: listed.folder, fileSize, actualSize, format: 'unknown', qcow2: null, snapshots: [], readProblems: [problem], fallback: null });
       return;
     }
     const image: ReadImage = outcome.image;
@@ -207,6 +211,7 @@ export async function scanPaths(host: Host, folders: readonly string[], extraFil
     return { ...file, backingIdentity: backingIdentity.get(file.identity) ?? null, dataFileExists: identity !== null };
   });
   scanned.sort(byPath);
+  skipped.push(...unreadableSkipped.filter((entry) => !pending.has(entry.identity)).map(({ path, reason }) => ({ path, reason })));
   skipped.sort(byPath);
   return { images: withReasons(buildForest(scanned), reasons), errors, skipped, scannedAt: new Date().toISOString() };
 }
