@@ -43,6 +43,17 @@ export function backingNameOf(file: Pick<ScannedFile, 'qcow2' | 'fallback'>): st
   return file.qcow2?.backingFile ?? file.fallback?.backingName ?? null;
 }
 
+/**
+ * Whether the backing name is not the one the header holds: qemu-img's JSON writes each
+ * byte of a name that is not UTF-8 as U+FFFD, so a name from it (vmdk, qed, qcow) that
+ * holds one may stand for any bytes, and no path made from it is the backing file. (A
+ * name really spelt with U+FFFD cannot be told apart from it.) Names read natively keep
+ * their bytes (path-bytes.ts).
+ */
+export function backingNameInexact(file: Pick<ScannedFile, 'qcow2' | 'fallback'>): boolean {
+  return file.qcow2 === null && file.fallback?.backingName?.includes('\ufffd') === true;
+}
+
 
 /** Identities of all files that sit on a backing loop, with the loop as names, in one pass. */
 function findLoops(byIdentity: ReadonlyMap<string, ScannedFile>): Map<string, string[]> {
@@ -104,6 +115,11 @@ export function buildForest(files: readonly ScannedFile[]): Image[] {
       problems.push({
         code: 'protocol-backing',
         message: `The backing "${backing.name}" is a QEMU protocol string (${backing.name.slice(0, backing.name.indexOf(':'))}:…), not a file name: QEMU opens it over the network or as a JSON description; Snaptree does not follow such backings.`,
+      });
+    } else if (backing !== null && backingNameInexact(file)) {
+      problems.push({
+        code: 'inexact-backing-name',
+        message: `qemu-img reports the backing name as "${backing.name}": the name holds bytes that are not UTF-8, which qemu-img replaces with U+FFFD (\ufffd), so Snaptree cannot tell which file it is and does not follow it. QEMU itself opens the name's exact bytes. To see the chain here, give the backing file a UTF-8 name and rebase this image onto it (qemu-img rebase -u).`,
       });
     } else if (backing !== null && !backing.exists) {
       problems.push({

@@ -14,6 +14,7 @@ export type ScannedFormat = z.infer<typeof ScannedFormat>;
 
 export const ProblemCode = z.enum([
   'missing-backing',
+  'inexact-backing-name',
   'backing-not-a-file',
   'protocol-backing',
   'backing-loop',

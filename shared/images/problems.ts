@@ -3,6 +3,7 @@ import type { ProblemCode } from './model.js';
 /** A short title per problem, for badges; the problem's message says the rest. */
 export const PROBLEM_TITLES: Record<ProblemCode, string> = {
   'missing-backing': 'backing file missing',
+  'inexact-backing-name': 'backing name not exact',
   'backing-not-a-file': 'backing is not a file',
   'protocol-backing': 'network backing not followed',
   'backing-loop': 'backing loop',
@@ -23,6 +24,7 @@ export const PROBLEM_TITLES: Record<ProblemCode, string> = {
 /** Problems that stop QEMU from opening the image, as opposed to warnings. */
 export const BLOCKING: ReadonlySet<ProblemCode> = new Set([
   'missing-backing',
+  'inexact-backing-name',
   'backing-not-a-file',
   'backing-loop',
   'backing-format-mismatch',

@@ -1,19 +1,31 @@
-import { closeSync, constants, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { resolveBackingPath } from '../../../shared/images/backing.js';
 import type { Problem } from '../../../shared/images/model.js';
-import { decodePathBytes } from '../../../shared/images/path-bytes.js';
-import { vmdkExtentNames } from '../../../shared/images/vmdk.js';
+import { vmdkDescriptorOffset, vmdkExtentNames } from '../../../shared/images/vmdk.js';
 import { fsPath } from './fs-path.js';
 import { notAnImageFile, osReason } from './read.js';
 
 /** QEMU reads at most this much of a descriptor (vmdk_read_desc). */
 const MAX_DESCRIPTOR = (1 << 20) - 1;
+/** What QEMU's probe reads of a file, and more than a vmdk's header and magic. */
+const HEAD = 512;
 
-function descriptorOf(path: string): string {
+/**
+ * The bytes of the descriptor QEMU reads for a vmdk's extents, or none: a sparse vmdk with
+ * a capacity is its own extent (nothing more is read of it, at every rescan). QEMU reads
+ * as many bytes as the file is long, at most MAX_DESCRIPTOR, from the descriptor's offset;
+ * past the end it finds zeros, which end the descriptor text.
+ */
+function descriptorOf(path: string): Uint8Array {
   const fd = openSync(fsPath(path), constants.O_RDONLY | constants.O_NONBLOCK);
   try {
-    const bytes = Buffer.alloc(MAX_DESCRIPTOR);
-    return decodePathBytes(bytes.subarray(0, readSync(fd, bytes, 0, MAX_DESCRIPTOR, 0)));
+    const head = Buffer.alloc(HEAD);
+    readSync(fd, head, 0, HEAD, 0);
+    const offset = vmdkDescriptorOffset(head);
+    if (offset === null) return new Uint8Array(0);
+    const fileSize = fstatSync(fd).size;
+    const bytes = Buffer.alloc(Math.max(0, Math.min(fileSize, MAX_DESCRIPTOR, fileSize - offset)));
+    return bytes.subarray(0, readSync(fd, bytes, 0, bytes.length, offset));
   } finally {
     closeSync(fd);
   }
@@ -25,14 +37,15 @@ function descriptorOf(path: string): string {
  * at every rescan. Extent names resolve against the descriptor's folder, as QEMU's do.
  */
 export function extentProblems(path: string): Problem[] {
-  let descriptor: string;
+  let descriptor: Uint8Array;
   try {
     descriptor = descriptorOf(path);
   } catch (error) {
     return [{ code: 'unreadable', message: `The file could not be read: ${osReason(error)}.` }];
   }
   const problems: Problem[] = [];
-  for (const name of vmdkExtentNames(descriptor)) {
+  // QEMU opens an extent named twice twice; it has one problem.
+  for (const name of new Set(vmdkExtentNames(descriptor))) {
     const extent = resolveBackingPath(path, name);
     const said = `The vmdk extent "${name}" (${extent})`;
     try {

@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { hasProtocol, resolveBackingPath } from '../../../shared/images/backing.js';
-import { backingNameOf, buildForest, type FallbackInfo, type ScannedFile } from '../../../shared/images/forest.js';
+import { backingNameInexact, backingNameOf, buildForest, type FallbackInfo, type ScannedFile } from '../../../shared/images/forest.js';
 import { looksLikeImage } from '../../../shared/images/magic.js';
 import type { Forest, Image, Problem, ProblemCode } from '../../../shared/images/model.js';
 import { hasEscapedBytes } from '../../../shared/images/path-bytes.js';
@@ -85,6 +85,9 @@ export async function scanPaths(host: Host, folders: readonly string[], extraFil
   const errors: Forest['errors'] = [];
   const skipped: Forest['skipped'] = [];
   const pending = new Map<string, Pending>();
+  // Unreadable files of the folders whose names say no disk image: skipped, unless an
+  // image names one as its backing file, which it then is (by the path and folder it was listed under).
+  const unreadableSkipped: { identity: string; path: string; folder: string | null; reason: string }[] = [];
 
   function add(path: string, folder: string | null, requireImageLike: boolean): void {
     const outcome = readImage(path);
@@ -96,14 +99,15 @@ export async function scanPaths(host: Host, folders: readonly string[], extraFil
     }
     if (outcome.kind === 'unreadable') {
       // Nothing tells whether it is an image but its name: one that says none stays out, named.
+      const identity = outcome.identity ?? `unreadable:${path}`;
       if (requireImageLike && !looksLikeImage(path, 'raw')) {
-        skipped.push({ path, reason: `cannot be read, and its name does not say disk image: ${outcome.problem.message}` });
+        unreadableSkipped.push({ identity, path, folder, reason: `cannot be read, and its name does not say disk image: ${outcome.problem.message}` });
         return;
       }
-      const identity = outcome.identity ?? `unreadable:${path}`;
       if (pending.has(identity)) return;
+      const listed = unreadableSkipped.find((entry) => entry.identity === identity) ?? { path, folder };
       const { fileSize, actualSize, problem } = outcome;
-      pending.set(identity, { path, identity, folder, fileSize, actualSize, format: 'unknown', qcow2: null, snapshots: [], readProblems: [problem], fallback: null });
+      pending.set(identity, { path: listed.path, identity, folder: listed.folder, fileSize, actualSize, format: 'unknown', qcow2: null, snapshots: [], readProblems: [problem], fallback: null });
       return;
     }
     const image: ReadImage = outcome.image;
@@ -140,12 +144,13 @@ export async function scanPaths(host: Host, folders: readonly string[], extraFil
   });
 
   // Details of formats we do not decode, from qemu-img itself, when it can be given the
-  // file: a name that is not UTF-8 cannot be a process argument, and a vmdk's extents
+  // file: Node's spawn passes arguments as UTF-8 text, so a name that is not UTF-8 would
+  // reach qemu-img altered (the kernel itself takes any bytes), and a vmdk's extents
   // must be files qemu-img can open without waiting.
   const foreign = [...pending.values()].filter((file) => {
     if (file.format === 'qcow2' || file.format === 'raw' || file.readProblems.length > 0) return false;
     if (hasEscapedBytes(file.path)) {
-      file.readProblems.push({ code: 'unreadable', message: `qemu-img cannot be given this file's name: it holds bytes that are not UTF-8 (shown as \\xNN), which a process argument cannot carry. Rename the file to see its details.` });
+      file.readProblems.push({ code: 'unreadable', message: `qemu-img cannot be given this file's name: it holds bytes that are not UTF-8 (shown as \\xNN), and Snaptree starts qemu-img through Node.js, which passes arguments only as UTF-8 text: qemu-img would be given another name. Rename the file to see its details.` });
       return false;
     }
     if (file.format === 'vmdk') file.readProblems.push(...extentProblems(file.path));
@@ -178,7 +183,8 @@ export async function scanPaths(host: Host, folders: readonly string[], extraFil
     const before = new Set(pending.keys());
     await inBatches(round, (file) => {
       const name = backingNameOf(file);
-      if (name === null || hasProtocol(name)) return;
+      // An inexact name would be looked up under another file's name (its problem says so).
+      if (name === null || hasProtocol(name) || backingNameInexact(file)) return;
       const path = resolveBackingPath(file.path, name);
       const known = identityByPath.get(path);
       const { identity, refused, notAFile } = known === undefined ? lookUp(path) : { identity: known, refused: null, notAFile: null };
@@ -205,6 +211,7 @@ export async function scanPaths(host: Host, folders: readonly string[], extraFil
     return { ...file, backingIdentity: backingIdentity.get(file.identity) ?? null, dataFileExists: identity !== null };
   });
   scanned.sort(byPath);
+  skipped.push(...unreadableSkipped.filter((entry) => !pending.has(entry.identity)).map(({ path, reason }) => ({ path, reason })));
   skipped.sort(byPath);
   return { images: withReasons(buildForest(scanned), reasons), errors, skipped, scannedAt: new Date().toISOString() };
 }

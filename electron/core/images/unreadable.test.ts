@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Image } from '../../../shared/images/model.js';
+import type { Forest, Image } from '../../../shared/images/model.js';
 import { LocalHost } from '../host/local.js';
 import { qemuImg } from './corpus.test-support.js';
 import { scanPaths } from './scan.js';
@@ -20,18 +20,19 @@ const bin = fileURLToPath(new URL('../../../bin/snaptree.js', import.meta.url));
 
 let dir: string;
 let images: Image[];
+let skipped: Forest['skipped'];
 const image = (name: string): Image => {
   const found = images.find((candidate) => candidate.path === join(dir, name));
   if (!found) throw new Error(`${name} was not in the forest`);
   return found;
 };
 
-async function scanAsAnotherUser(folder: string): Promise<Image[]> {
+async function scanAsAnotherUser(folder: string): Promise<Pick<Forest, 'images' | 'skipped'>> {
   // Built as root first: `nobody` may not write the build.
   execFileSync(process.execPath, [bin, '--help'], { stdio: 'ignore' });
   const asNobody = ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, bin, 'scan', folder, '--json'];
   const { stdout } = await promisify(execFile)('setpriv', asNobody, { env: { PATH: process.env.PATH, LC_ALL: 'C' } });
-  return (JSON.parse(stdout) as { images: Image[] }).images;
+  return JSON.parse(stdout) as Pick<Forest, 'images' | 'skipped'>;
 }
 
 beforeAll(async () => {
@@ -40,9 +41,13 @@ beforeAll(async () => {
   qemuImg('create', '-q', '-f', 'qcow2', join(dir, 'base.qcow2'), '16M');
   qemuImg('create', '-q', '-f', 'qcow2', '-b', 'base.qcow2', '-F', 'qcow2', join(dir, 'top.qcow2'));
   writeFileSync(join(dir, 'empty.img'), '');
+  // Names that do not say disk image: one is a backing file all the same.
+  qemuImg('create', '-q', '-f', 'qcow2', join(dir, 'base.bin'), '16M');
+  qemuImg('create', '-q', '-f', 'qcow2', '-b', 'base.bin', '-F', 'qcow2', join(dir, 'on-bin.qcow2'));
+  writeFileSync(join(dir, 'private.log'), 'not an image\n');
   // Its owner reads a file of mode 600: as root, nobody is another user; else no one may.
-  for (const name of ['base.qcow2', 'empty.img']) chmodSync(join(dir, name), isRoot ? 0o600 : 0o000);
-  images = isRoot ? await scanAsAnotherUser(dir) : (await scanPaths(new LocalHost(), [dir])).images;
+  for (const name of ['base.qcow2', 'empty.img', 'base.bin', 'private.log']) chmodSync(join(dir, name), isRoot ? 0o600 : 0o000);
+  ({ images, skipped } = isRoot ? await scanAsAnotherUser(dir) : await scanPaths(new LocalHost(), [dir]));
 }, 120_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -56,5 +61,20 @@ describe('an image Snaptree may not read', () => {
 
   it('is still its overlay\'s backing file, and the overlay gets no format mismatch', () => {
     expect(image('top.qcow2')).toMatchObject({ backing: { exists: true, image: join(dir, 'base.qcow2'), format: 'qcow2' }, problems: [] });
+  });
+});
+
+describe('an unreadable file whose name does not say disk image', () => {
+  it('is skipped, named, when nothing uses it', () => {
+    expect(skipped.map((entry) => entry.path)).toContain(join(dir, 'private.log'));
+    expect(images.map((candidate) => candidate.path)).not.toContain(join(dir, 'private.log'));
+  });
+
+  it('is in the forest once, in its folder, when an image names it as its backing file, and not skipped', () => {
+    expect(images.filter((candidate) => candidate.path === join(dir, 'base.bin'))).toEqual([
+      expect.objectContaining({ folder: dir, format: 'unknown', problems: [expect.objectContaining({ code: 'unreadable' })] }),
+    ]);
+    expect(skipped.map((entry) => entry.path)).not.toContain(join(dir, 'base.bin'));
+    expect(image('on-bin.qcow2').backing).toMatchObject({ exists: true, image: join(dir, 'base.bin') });
   });
 });
