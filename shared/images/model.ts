@@ -39,8 +39,8 @@ export type ProblemCode = z.infer<typeof ProblemCode>;
 export const Problem = z.object({
   code: ProblemCode,
   message: z.string(),
-  key: z.string().optional(),
-  values: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+  key: z.string(),
+  values: z.record(z.string(), z.union([z.string(), z.number()])),
 });
 export type Problem = z.infer<typeof Problem>;
 
