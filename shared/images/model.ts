@@ -126,7 +126,7 @@ export type Image = z.infer<typeof Image>;
 export const Forest = z.object({
   images: z.array(Image),
   /** Watched folders that could not be scanned, with the reason. */
-  errors: z.array(z.object({ path: z.string(), message: z.string() })),
+  errors: z.array(z.object({ path: z.string(), message: z.string(), key: z.string(), values: Problem.shape.values })),
   /** Entries in the watched folders that are not shown, with the reason: a FIFO, a dangling or looping link … */
   skipped: z.array(z.object({ path: z.string(), reason: z.string() })),
   scannedAt: z.string(),

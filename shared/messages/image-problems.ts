@@ -72,5 +72,13 @@ export const imageProblems = {
       'The vmdk extent "{{name}}" ({{path}}) is $t(problems:image.fileKind.{{kind}}), not a file: the image\'s data is not there, and qemu-img is not asked about it (it would wait on it).',
     unreachable: 'The vmdk extent "{{name}}" ({{path}}) cannot be reached: {{reason}}.',
   },
+  /** A watched path that could not be scanned (the forest's `errors`). */
+  watchedPath: {
+    gone: 'This path does not exist.',
+    unreachable: 'This path cannot be read: {{reason}}.',
+    notAFolder: 'This path is $t(problems:image.fileKind.{{kind}}), not a folder or an image file.',
+    folderUnreadable: 'This folder cannot be read: {{reason}}. Its images are not shown.',
+    scanFailed: 'The scan failed: {{reason}}',
+  },
   orphanOverlay: 'No domain uses this overlay and no image is built on it: it may be left over from an old snapshot or clone.',
 } as const;

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Problem } from '../../../shared/images/model.js';
+import type { Forest, Problem } from '../../../shared/images/model.js';
 import { linkInventory } from '../../../shared/libvirt/link.js';
 import type { Connection, Domain, LibvirtProblem } from '../../../shared/libvirt/model.js';
 import { problems as english, say } from '../../../shared/messages/problems.js';
@@ -24,7 +24,7 @@ import { scanPaths } from './scan.js';
 
 let corpus: Corpus;
 let extra: string;
-let said: (Problem | LibvirtProblem)[];
+let said: (Problem | LibvirtProblem | Forest['errors'][number])[];
 
 /** The window's catalogues, with the window's interpolation (renderer/src/i18n/index.ts: React escapes, i18next does not). */
 const i18n = i18next.createInstance();
@@ -88,7 +88,7 @@ beforeAll(async () => {
   qemuImg('create', '-q', '-f', 'vmdk', '-o', 'subformat=monolithicFlat', img('extent-gone.vmdk'), '1M');
   unlinkSync(img('extent-gone-flat.vmdk'));
 
-  const forest = await scanPaths(new LocalHost(), [corpus.folder, extra]);
+  const forest = await scanPaths(new LocalHost(), [corpus.folder, extra, img('nowhere'), img('fifo'), join(img('a-file'), 'below')]);
   const connection: Connection = {
     uri: 'qemu:///system',
     reachable: true,
@@ -101,7 +101,7 @@ beforeAll(async () => {
   };
   const linked = linkInventory(forest.images, [connection], canonicalPaths());
   const domains = linked.connections.flatMap((linkedConnection) => linkedConnection.domains);
-  said = [...linked.images.flatMap((image) => image.problems), ...domains.flatMap((domain) => [...domain.problems, ...domain.snapshots.flatMap((snapshot) => snapshot.problems)])];
+  said = [...forest.errors, ...linked.images.flatMap((image) => image.problems), ...domains.flatMap((domain) => [...domain.problems, ...domain.snapshots.flatMap((snapshot) => snapshot.problems)])];
 }, 120_000);
 afterAll(() => {
   corpus?.remove();
@@ -112,7 +112,7 @@ describe('every problem the core sends', () => {
   it('has a key whose English template, filled with its values, is its message', () => {
     expect(said.length).toBeGreaterThan(30);
     for (const problem of said) {
-      expect(typeof templateAt(english, problem.key), `${problem.code}: no template at ${problem.key}`).toBe('string');
+      expect(typeof templateAt(english, problem.key), `no template at ${problem.key}`).toBe('string');
       expect(templateAt(english, problem.key), problem.key).not.toBe(problem.key);
       expect(say(problem.key, problem.values).message, problem.key).toBe(problem.message);
     }
@@ -147,6 +147,9 @@ describe('every problem the core sends', () => {
       'image.dirty',
       'image.encrypted',
       'image.orphanOverlay',
+      'image.watchedPath.gone',
+      'image.watchedPath.unreachable',
+      'image.watchedPath.notAFolder',
       'libvirt.chainMismatch.named',
       'libvirt.chainMismatch.none',
       'libvirt.snapshotFileMissing.overlay',

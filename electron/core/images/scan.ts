@@ -13,7 +13,7 @@ import { mapLimit } from '../map-limit.js';
 import { qemuImgInfo } from '../qemu-img/info.js';
 import { extentProblems } from './extents.js';
 import { fsPath } from './fs-path.js';
-import { fileKind, notAnImageFile, osReason, readImage, type FileKind, type ReadImage } from './read.js';
+import { fileKind, osReason, readImage, type FileKind, type ReadImage } from './read.js';
 import { walkFolder } from './walk.js';
 
 /** Files read between two yields to the event loop, so that the core stays responsive. */
@@ -117,11 +117,12 @@ export async function scanPaths(host: Host, folders: readonly string[], extraFil
   for (const folder of folders) {
     const stats = await stat(fsPath(folder)).catch((error: NodeJS.ErrnoException) => error);
     if (stats instanceof Error) {
-      errors.push({ path: folder, message: stats.code === 'ENOENT' ? 'This path does not exist.' : `This path cannot be read: ${osReason(stats)}.` });
+      errors.push({ path: folder, ...(stats.code === 'ENOENT' ? say('image.watchedPath.gone') : say('image.watchedPath.unreachable', { reason: osReason(stats) })) });
       continue;
     }
-    if (!stats.isDirectory() && notAnImageFile(stats) !== null) {
-      errors.push({ path: folder, message: `This path is ${notAnImageFile(stats)}, not a folder or an image file.` });
+    const kind = stats.isDirectory() ? null : fileKind(stats);
+    if (kind !== null) {
+      errors.push({ path: folder, ...say('image.watchedPath.notAFolder', { kind }) });
       continue;
     }
     if (!stats.isDirectory()) {

@@ -62,5 +62,12 @@ export const imageProblems: Messages<typeof english> = {
     notAFile: 'vmdk 区段文件“{{name}}”（{{path}}）是$t(problems:image.fileKind.{{kind}})，不是文件：镜像的数据不在那里，也不会交给 qemu-img 读取（它会一直卡在那里等待）。',
     unreachable: '无法访问 vmdk 区段文件“{{name}}”（{{path}}）：{{reason}}。',
   },
+  watchedPath: {
+    gone: '此路径不存在。',
+    unreachable: '无法读取此路径：{{reason}}。',
+    notAFolder: '此路径是$t(problems:image.fileKind.{{kind}})，不是文件夹，也不是镜像文件。',
+    folderUnreadable: '无法读取此文件夹：{{reason}}。其中的镜像不会显示。',
+    scanFailed: '扫描失败：{{reason}}',
+  },
   orphanOverlay: '没有虚拟机使用这个增量镜像，也没有镜像以它为后端镜像：它可能是旧快照或克隆遗留下来的。',
 };
