@@ -18,7 +18,7 @@ const AbsolutePath = z
   .refine((path) => !path.includes('\0'), 'must not contain a NUL byte');
 const LibvirtUri = z.string().superRefine((uri, context) => {
   const refusal = uriRefusal(uri);
-  if (refusal !== null) context.addIssue({ code: 'custom', message: refusal });
+  if (refusal !== null) context.addIssue({ code: 'custom', message: refusal.message });
 });
 const WatchedFolders = z.object({ folders: z.array(z.string()) });
 

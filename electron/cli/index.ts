@@ -94,7 +94,7 @@ async function main(argv: string[]): Promise<number> {
       // would silently stand for the default URI).
       for (const uri of values.connect) {
         const refusal = uriRefusal(uri);
-        if (refusal !== null) throw new UsageError(`--connect "${uri}" refused: ${refusal}`);
+        if (refusal !== null) throw new UsageError(`--connect "${uri}" refused: ${refusal.message}`);
       }
       const [{ scanPaths }, { formatForest, formatConnections }, libvirt] = await Promise.all([
         import('../core/images/scan.js'),

@@ -3,6 +3,7 @@ import type { Forest } from '../../shared/images/model.js';
 import { linkInventory, type Linked } from '../../shared/libvirt/link.js';
 import { localDomainDisks } from '../../shared/libvirt/uri.js';
 import type { Connection } from '../../shared/libvirt/model.js';
+import { say } from '../../shared/messages/problems.js';
 import type { Host } from './host/host.js';
 import { scanPaths } from './images/scan.js';
 import { FolderWatcher } from './images/watch.js';
@@ -16,8 +17,8 @@ export interface WorkspaceEvents {
 
 /** The last forest kept, with the reason the new scan failed on each folder: nothing shown is lost. */
 function failedScan(previous: Forest | null, folders: readonly string[], error: unknown): Forest {
-  const message = `The scan failed: ${errorMessage(error)}`;
-  return { images: previous?.images ?? [], errors: folders.map((path) => ({ path, message })), skipped: previous?.skipped ?? [], scannedAt: new Date().toISOString() };
+  const failed = say('image.watchedPath.scanFailed', { reason: errorMessage(error) });
+  return { images: previous?.images ?? [], errors: folders.map((path) => ({ path, ...failed })), skipped: previous?.skipped ?? [], scannedAt: new Date().toISOString() };
 }
 
 /**

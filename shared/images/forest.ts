@@ -4,6 +4,7 @@
  * Pure: the scanner does all file system work and hands in file identities.
  */
 import { baseName } from '../format.js';
+import { say } from '../messages/problems.js';
 import { hasProtocol, resolveBackingPath } from './backing.js';
 import { formatClaimedByName } from './magic.js';
 import type { Image, InternalSnapshot, Problem, ScannedFormat } from './model.js';
@@ -102,79 +103,46 @@ export function buildForest(files: readonly ScannedFile[]): Image[] {
     // Of a file that could not be read, only its unreadable problem is known.
     const read = file.format !== 'unknown';
     if (read && file.fileSize === 0) {
-      problems.push({ code: 'truncated', message: 'The file is empty (0 bytes): it holds no image.' });
+      problems.push({ code: 'truncated', ...say('image.truncated.empty') });
     }
     const claimed = formatClaimedByName(file.path);
     if (read && claimed !== null && claimed !== file.format && file.fileSize > 0) {
-      problems.push({
-        code: 'unknown-format',
-        message: `The name says ${claimed}, but the file has no ${claimed} header: QEMU would open it as ${file.format}.`,
-      });
+      problems.push({ code: 'unknown-format', ...say('image.unknownFormat', { claimed, format: file.format }) });
     }
     if (backing !== null && hasProtocol(backing.name)) {
-      problems.push({
-        code: 'protocol-backing',
-        message: `The backing "${backing.name}" is a QEMU protocol string (${backing.name.slice(0, backing.name.indexOf(':'))}:…), not a file name: QEMU opens it over the network or as a JSON description; Snaptree does not follow such backings.`,
-      });
+      problems.push({ code: 'protocol-backing', ...say('image.protocolBacking', { name: backing.name, protocol: backing.name.slice(0, backing.name.indexOf(':')) }) });
     } else if (backing !== null && backingNameInexact(file)) {
-      problems.push({
-        code: 'inexact-backing-name',
-        message: `qemu-img reports the backing name as "${backing.name}": the name holds bytes that are not UTF-8, which qemu-img replaces with U+FFFD (\ufffd), so Snaptree cannot tell which file it is and does not follow it. QEMU itself opens the name's exact bytes. To see the chain here, give the backing file a UTF-8 name and rebase this image onto it (qemu-img rebase -u).`,
-      });
+      problems.push({ code: 'inexact-backing-name', ...say('image.inexactBackingName', { name: backing.name }) });
     } else if (backing !== null && !backing.exists) {
-      problems.push({
-        code: 'missing-backing',
-        message: `The backing file "${backing.name}" (${backing.path}) does not exist: this image cannot be opened until it is back or the image is rebased.`,
-      });
+      problems.push({ code: 'missing-backing', ...say('image.missingBacking.gone', { name: backing.name, path: backing.path }) });
     }
     const loop = loops.get(file.identity);
     if (loop !== undefined) {
-      problems.push({
-        code: 'backing-loop',
-        message:
-          loop.length === 2
-            ? `This image names itself as its backing file: QEMU cannot open it.`
-            : `The backing chain loops back to this image (${loop.join(' → ')}): QEMU cannot open it.`,
-      });
+      problems.push({ code: 'backing-loop', ...(loop.length === 2 ? say('image.backingLoop.self') : say('image.backingLoop.chain', { chain: loop.join(' → ') })) });
     }
     if (backing !== null && target !== undefined && loop === undefined) {
       if (recordedFormat === null) {
         problems.push({
           code: 'no-backing-format',
-          message:
-            target.format === 'unknown'
-              ? `The header does not record the backing file's format, so QEMU must guess it; guessing is unsafe and newer QEMU refuses.`
-              : `The header does not record the backing file's format, so QEMU must guess it (${target.format}); guessing is unsafe and newer QEMU refuses. Fix: qemu-img rebase -u -b <same name> -F ${target.format}.`,
+          ...(target.format === 'unknown' ? say('image.noBackingFormat.unknown') : say('image.noBackingFormat.known', { format: target.format })),
         });
       } else if (target.format !== 'unknown' && recordedFormat !== target.format) {
         // Claimed only of a header that was read: an unreadable backing file's format is unknown.
-        problems.push({
-          code: 'backing-format-mismatch',
-          message: `The header says the backing file is ${recordedFormat}, but ${baseName(target.path)} is ${target.format}: the guest would see the wrong disk content.`,
-        });
+        problems.push({ code: 'backing-format-mismatch', ...say('image.backingFormatMismatch', { recorded: recordedFormat, file: baseName(target.path), format: target.format }) });
       }
     }
     if (qcow2?.corrupt) {
-      problems.push({
-        code: 'corrupt',
-        message: 'The corrupt bit is set: QEMU found an inconsistency and opens the image read-only. Check it with qemu-img check, repair with -r all.',
-      });
+      problems.push({ code: 'corrupt', ...say('image.corrupt') });
     }
     if (qcow2?.dirty) {
-      problems.push({
-        code: 'dirty',
-        message: 'The dirty bit is set: the image was not closed cleanly (lazy refcounts). QEMU repairs it at the next read-write open.',
-      });
+      problems.push({ code: 'dirty', ...say('image.dirty') });
     }
     const encrypted = qcow2?.encrypted ?? file.fallback?.encrypted ?? file.format === 'luks';
     if (encrypted) {
-      problems.push({ code: 'encrypted', message: 'The image is encrypted: reading or changing its data needs its passphrase.' });
+      problems.push({ code: 'encrypted', ...say('image.encrypted') });
     }
     if (file.dataFileExists === false) {
-      problems.push({
-        code: 'missing-data-file',
-        message: `The external data file "${qcow2?.dataFile}" does not exist: the guest data is gone or was moved.`,
-      });
+      problems.push({ code: 'missing-data-file', ...say('image.missingDataFile.gone', { path: qcow2?.dataFile ?? '' }) });
     }
 
     return {

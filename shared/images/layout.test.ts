@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { say } from '../messages/problems.js';
 import { layoutForest, missingId } from './layout.js';
 import type { Image } from './model.js';
 
@@ -16,7 +17,7 @@ function image(path: string, backing: string | null, options: { exists?: boolean
     corrupt: false,
     dirty: false,
     dataFile: null,
-    problems: options.loop ? [{ code: 'backing-loop', message: '' }] : [],
+    problems: options.loop ? [{ code: 'backing-loop', ...say('image.backingLoop.self') }] : [],
     folder: '/vm',
     qcow2: null,
     usedBy: [],

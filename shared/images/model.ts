@@ -40,8 +40,8 @@ export type ProblemCode = z.infer<typeof ProblemCode>;
 export const Problem = z.object({
   code: ProblemCode,
   message: z.string(),
-  key: z.string().optional(),
-  values: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+  key: z.string(),
+  values: z.record(z.string(), z.union([z.string(), z.number()])),
 });
 export type Problem = z.infer<typeof Problem>;
 
@@ -127,7 +127,7 @@ export type Image = z.infer<typeof Image>;
 export const Forest = z.object({
   images: z.array(Image),
   /** Watched folders that could not be scanned, with the reason. */
-  errors: z.array(z.object({ path: z.string(), message: z.string() })),
+  errors: z.array(z.object({ path: z.string(), message: z.string(), key: z.string(), values: Problem.shape.values })),
   /** Entries in the watched folders that are not shown, with the reason: a FIFO, a dangling or looping link … */
   skipped: z.array(z.object({ path: z.string(), reason: z.string() })),
   scannedAt: z.string(),

@@ -3,6 +3,8 @@
  * or nonsensical bytes become problems, never exceptions, and every loop is bounded.
  * Layout: qemu-libvirt-reference.md §1 (docs/interop/qcow2.txt).
  */
+import type { imageProblems } from '../messages/image-problems.js';
+import { say } from '../messages/problems.js';
 import type { Problem, Qcow2Details } from './model.js';
 import { decodePathBytes } from './path-bytes.js';
 
@@ -155,18 +157,15 @@ function setFeatures(kind: FeatureKind, value: bigint, table: ReadonlyMap<string
 }
 
 /** Structures the file must hold in full; a file that ends before one was cut short. */
-function truncation(fileSize: number, structures: ReadonlyArray<readonly [name: string, end: number]>): Problem | null {
+function truncation(fileSize: number, structures: ReadonlyArray<readonly [structure: keyof typeof imageProblems.structure, end: number]>): Problem | null {
   const cut = structures.find(([, end]) => end > fileSize);
   if (cut === undefined) return null;
-  return {
-    code: 'truncated',
-    message: `The file ends at ${fileSize} bytes, before the end of its ${cut[0]} (${cut[1]}): it was cut short, or its header points past its end. QEMU reads the missing part as zeros; data may be lost.`,
-  };
+  return { code: 'truncated', ...say('image.truncated.structure', { fileSize, structure: cut[0], end: cut[1] }) };
 }
 
 /** An image QEMU will not open, in QEMU's words: blocking, and no plan may use it. */
 export function refusal(reason: string): Problem {
-  return { code: 'invalid-header', message: `QEMU refuses to open this image: "${reason}".` };
+  return { code: 'invalid-header', ...say('image.invalidHeader', { reason }) };
 }
 
 /** QEMU's qcow2_validate_table: a table too large, or at an offset it cannot use. */
@@ -369,10 +368,10 @@ function decode(file: FileStart, fileSize: number): Qcow2Decoding {
   // image), but QEMU running a guest does, and refuses these two.
   const hasDataFile = (incompatible & INCOMPATIBLE_DATA_FILE) !== 0n;
   if (hasDataFile && extensions.dataFile === null) {
-    problems.push({ code: 'missing-data-file', message: "The header says the guest data lives in an external data file, but names none: QEMU cannot run this image ('data-file' is required for this image)." });
+    problems.push({ code: 'missing-data-file', ...say('image.missingDataFile.unnamed', { reason: "'data-file' is required for this image" }) });
   }
   if (!hasDataFile && (autoclear & AUTOCLEAR_DATA_FILE_RAW) !== 0n) {
-    problems.push({ code: 'missing-data-file', message: 'The header marks a raw external data file, but the image has no data file: QEMU cannot run this image (data-file-raw requires a data file).' });
+    problems.push({ code: 'missing-data-file', ...say('image.missingDataFile.rawWithoutFile', { reason: 'data-file-raw requires a data file' }) });
   }
 
   const backingFileSize = file.u32(16);
@@ -399,10 +398,10 @@ function decode(file: FileStart, fileSize: number): Qcow2Decoding {
   const backingEnd = Number(backingFileOffset) + backingFileSize;
   const cut = headerCut ? null : truncation(fileSize, [
     ['header', headerLength],
-    ['header extensions', extensions.end],
-    ['backing file name', backingFileOffset === 0n ? 0 : backingEnd],
-    ['refcount table', Number(refcountTableOffset) + refcountTableClusters * clusterSize],
-    ['L1 table', Number(l1TableOffset) + l1Size * 8],
+    ['headerExtensions', extensions.end],
+    ['backingFileName', backingFileOffset === 0n ? 0 : backingEnd],
+    ['refcountTable', Number(refcountTableOffset) + refcountTableClusters * clusterSize],
+    ['l1Table', Number(l1TableOffset) + l1Size * 8],
   ]);
   if (cut) problems.push(cut);
   const { backingFormat, encryptionHeader, bitmapCount, featureNames } = extensions;

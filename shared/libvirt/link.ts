@@ -6,6 +6,7 @@
  */
 import { baseName } from '../format.js';
 import type { Image, Problem } from '../images/model.js';
+import { say } from '../messages/problems.js';
 import { disksAreLocal, knowsEveryLocalDomain } from './uri.js';
 import type { Connection, Domain, DomainDisk, LibvirtProblem, Snapshot } from './model.js';
 
@@ -24,21 +25,18 @@ function stateOfSnapshot(snapshot: Snapshot, chains: ReadonlyMap<string, (string
     if (disk.snapshot === 'external' && disk.file !== null) {
       const overlay = canonical(disk.file);
       if (overlay === null) {
-        problems.push({ code: 'snapshot-file-missing', message: `The overlay ${disk.file} made for ${disk.target} at this snapshot no longer exists.` });
+        problems.push({ code: 'snapshot-file-missing', ...say('libvirt.snapshotFileMissing.overlay', { file: disk.file, target: disk.target }) });
         continue;
       }
       // The snapshot's disk state is what lies below the overlay made at that point.
       const below = imageAt(overlay)?.backing;
       if (below?.image) stateFiles.push(below.image);
-      else if (below) problems.push({ code: 'snapshot-file-missing', message: `${baseName(disk.file)} names ${below.path} as its backing file, which does not exist: the state of ${disk.target} at this snapshot is gone.` });
+      else if (below) problems.push({ code: 'snapshot-file-missing', ...say('libvirt.snapshotFileMissing.backing', { overlay: baseName(disk.file), path: below.path, target: disk.target }) });
       // A chain of the active layer alone, unread (a disk on another host, a file this user
       // cannot read), says nothing of what lies below it: cannot tell.
       const chainKnown = chain.length > 1 || imageAt(chain[0] ?? null) !== undefined;
       if (chainKnown && !chain.includes(overlay)) {
-        problems.push({
-          code: 'stale-snapshot',
-          message: `${baseName(disk.file)}, made for ${disk.target} at this snapshot, is no longer in the disk's chain (as after a manual blockcommit): libvirt cannot revert to or delete this snapshot.`,
-        });
+        problems.push({ code: 'stale-snapshot', ...say('libvirt.staleSnapshot.external', { overlay: baseName(disk.file), target: disk.target }) });
       }
     } else if (disk.snapshot === 'internal') {
       const read = chain.map(imageAt).filter((image) => image !== undefined);
@@ -46,15 +44,12 @@ function stateOfSnapshot(snapshot: Snapshot, chains: ReadonlyMap<string, (string
       if (carrier) stateFiles.push(carrier.path);
       // No image of the chain was read (a disk on another host, a network disk): cannot tell.
       else if (read.length > 0) {
-        problems.push({
-          code: 'stale-snapshot',
-          message: `No image in ${disk.target}'s chain holds an internal snapshot named "${snapshot.name}" any more: libvirt's record of it is stale.`,
-        });
+        problems.push({ code: 'stale-snapshot', ...say('libvirt.staleSnapshot.internal', { target: disk.target, snapshot: snapshot.name }) });
       }
     }
   }
   if (snapshot.memory === 'external' && snapshot.memoryFile !== null && canonical(snapshot.memoryFile) === null) {
-    problems.push({ code: 'snapshot-file-missing', message: `The memory file ${snapshot.memoryFile} of this snapshot no longer exists.` });
+    problems.push({ code: 'snapshot-file-missing', ...say('libvirt.snapshotFileMissing.memory', { file: snapshot.memoryFile }) });
   }
   return { ...snapshot, stateFiles, problems };
 }
@@ -68,10 +63,8 @@ function chainMismatch(disk: DomainDisk, chain: (string | null)[], imageAt: (can
     if (image === undefined) return null; // not scanned: cannot tell
     const headerBelow = image.backing?.image ? canonical(image.backing.image) : null;
     if (headerBelow !== chain[level + 1]) {
-      return {
-        code: 'chain-mismatch',
-        message: `${disk.target}: libvirt has ${baseName(disk.chain[level + 1]!)} below ${baseName(disk.chain[level]!)}, but that image's header names ${image.backing ? `"${image.backing.name}"` : 'no backing file'}. QEMU and the files disagree (as after --reuse-external with a wrong header).`,
-      };
+      const pair = { target: disk.target, below: baseName(disk.chain[level + 1]!), above: baseName(disk.chain[level]!) };
+      return { code: 'chain-mismatch', ...(image.backing ? say('libvirt.chainMismatch.named', { ...pair, name: image.backing.name }) : say('libvirt.chainMismatch.none', pair)) };
     }
   }
   return null;
@@ -105,10 +98,7 @@ export function linkInventory(images: readonly Image[], connections: readonly Co
     const users = usedBy.get(image.path) ?? [];
     const problems: Problem[] = [...image.problems];
     if (libvirtKnown && image.folder !== null && image.backing !== null && users.length === 0 && !backing.has(image.path)) {
-      problems.push({
-        code: 'orphan-overlay',
-        message: 'No domain uses this overlay and no image is built on it: it may be left over from an old snapshot or clone.',
-      });
+      problems.push({ code: 'orphan-overlay', ...say('image.orphanOverlay') });
     }
     return { ...image, usedBy: users, problems };
   });

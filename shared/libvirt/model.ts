@@ -9,8 +9,8 @@ export const LibvirtProblemCode = z.enum(['stale-snapshot', 'snapshot-file-missi
 export const LibvirtProblem = z.object({
   code: LibvirtProblemCode,
   message: z.string(),
-  key: z.string().optional(),
-  values: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+  key: z.string(),
+  values: z.record(z.string(), z.union([z.string(), z.number()])),
 });
 export type LibvirtProblem = z.infer<typeof LibvirtProblem>;
 

@@ -1,4 +1,5 @@
 /** What a libvirt connection URI says: where its domains' disks are, and whether it is safe to follow. */
+import { say, type Said } from '../messages/problems.js';
 import type { Connection } from './model.js';
 
 const URI = /^([a-z][a-z0-9.-]*)(?:\+[a-z0-9.-]+)?:\/\/([^/?#]*)(\/[^?#]*)?/i;
@@ -25,15 +26,15 @@ export function disksAreLocal(uri: string): boolean {
  * one function. `$LIBVIRT_DEFAULT_URI` is not asked: it is the user's own environment,
  * which virsh itself follows, and whoever can set it can set PATH as well.
  */
-export function uriRefusal(uri: string): string | null {
+export function uriRefusal(uri: string): Said | null {
   const match = URI.exec(uri);
-  if (!match) return 'must be a libvirt URI such as qemu+ssh://host/system';
-  if (/^[a-z0-9.-]+\+ext:/i.test(uri)) return 'the ext transport runs a program named in the URI: use ssh, tls, tcp or unix';
+  if (!match) return say('libvirt.uriRefused.notAUri');
+  if (/^[a-z0-9.-]+\+ext:/i.test(uri)) return say('libvirt.uriRefused.ext');
   // As libvirt reads parameters: split on & and ;, names compared without case.
   const query = uri.slice(uri.indexOf('?') + 1 || uri.length).split('#')[0]!;
   for (const part of query.split(/[&;]/)) {
     const name = safeDecode(part.split('=')[0]!).trim().toLowerCase();
-    if (name === 'command' || name === 'netcat') return `the parameter ${name}= names a program to run: leave it out`;
+    if (name === 'command' || name === 'netcat') return say('libvirt.uriRefused.program', { parameter: name });
   }
   return null;
 }

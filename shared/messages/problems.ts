@@ -16,7 +16,15 @@ export interface Said {
   readonly message: string;
 }
 
-/** `say('image.missingBacking', { name, path })`: the key, its values, and the English. */
+/**
+ * `$t(problems:image.fileKind.{{kind}})` in a template: a word of the catalogue that a
+ * value chooses, nested as i18next nests it. Only templates nest, never the values
+ * (a file may be named `$t(…)`), as i18next's skipOnVariables has it.
+ */
+const NESTED = /\$t\(problems:([^)]+)\)/g;
+
+/** `say('image.missingBacking.gone', { name, path })`: the key, its values, and the English. */
 export function say(key: string, values: Values = {}): Said {
-  return { key, values, message: fillIn(templateAt(problems, key), values) };
+  const template = templateAt(problems, key).replace(NESTED, (_, nested: string) => templateAt(problems, fillIn(nested, values)));
+  return { key, values, message: fillIn(template, values) };
 }

@@ -2,8 +2,9 @@ import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'n
 import { resolveBackingPath } from '../../../shared/images/backing.js';
 import type { Problem } from '../../../shared/images/model.js';
 import { vmdkDescriptorOffset, vmdkExtentNames } from '../../../shared/images/vmdk.js';
+import { say } from '../../../shared/messages/problems.js';
 import { fsPath } from './fs-path.js';
-import { notAnImageFile, osReason } from './read.js';
+import { fileKind, osReason } from './read.js';
 
 /** QEMU reads at most this much of a descriptor (vmdk_read_desc). */
 const MAX_DESCRIPTOR = (1 << 20) - 1;
@@ -41,20 +42,20 @@ export function extentProblems(path: string): Problem[] {
   try {
     descriptor = descriptorOf(path);
   } catch (error) {
-    return [{ code: 'unreadable', message: `The file could not be read: ${osReason(error)}.` }];
+    return [{ code: 'unreadable', ...say('image.unreadable.failed', { reason: osReason(error) }) }];
   }
   const problems: Problem[] = [];
   // QEMU opens an extent named twice twice; it has one problem.
   for (const name of new Set(vmdkExtentNames(descriptor))) {
     const extent = resolveBackingPath(path, name);
-    const said = `The vmdk extent "${name}" (${extent})`;
+    const said = { name, path: extent };
     try {
       const stats = statSync(fsPath(extent), { throwIfNoEntry: false });
-      const what = stats === undefined ? null : notAnImageFile(stats);
-      if (stats === undefined) problems.push({ code: 'bad-extent', message: `${said} does not exist: the image's data is not there.` });
-      else if (what !== null) problems.push({ code: 'bad-extent', message: `${said} is ${what}, not a file: the image's data is not there, and qemu-img is not asked about it (it would wait on it).` });
+      const kind = stats === undefined ? null : fileKind(stats);
+      if (stats === undefined) problems.push({ code: 'bad-extent', ...say('image.badExtent.gone', said) });
+      else if (kind !== null) problems.push({ code: 'bad-extent', ...say('image.badExtent.notAFile', { ...said, kind }) });
     } catch (error) {
-      problems.push({ code: 'bad-extent', message: `${said} cannot be reached: ${osReason(error)}.` });
+      problems.push({ code: 'bad-extent', ...say('image.badExtent.unreachable', { ...said, reason: osReason(error) }) });
     }
   }
   return problems;

@@ -80,6 +80,8 @@ describe('a vmdk read through qemu-img', () => {
       {
         code: 'bad-extent',
         message: `The vmdk extent "on-fifo-flat.vmdk" (${join(dir, 'on-fifo-flat.vmdk')}) is a FIFO (named pipe), not a file: the image's data is not there, and qemu-img is not asked about it (it would wait on it).`,
+        key: 'image.badExtent.notAFile',
+        values: { name: 'on-fifo-flat.vmdk', path: join(dir, 'on-fifo-flat.vmdk'), kind: 'fifo' },
       },
     ]);
     expect(forest.skipped.map((entry) => entry.path)).toContain(join(dir, 'on-fifo-flat.vmdk'));

@@ -4,6 +4,8 @@ import { fsPath } from './fs-path.js';
 import type { ImageFormat, InternalSnapshot, Problem } from '../../../shared/images/model.js';
 import { decodeQcow2Header, refusal, type Qcow2Header } from '../../../shared/images/qcow2.js';
 import { decodeSnapshotTable, MAX_SNAPSHOT_TABLE } from '../../../shared/images/snapshots.js';
+import { imageProblems } from '../../../shared/messages/image-problems.js';
+import { say } from '../../../shared/messages/problems.js';
 
 /** Holds the header of any image qemu-img writes; the decoder asks for more when not. */
 export const FIRST_READ = 4096;
@@ -61,7 +63,8 @@ function readSnapshots(fd: number, offset: number, count: number, fileSize: numb
     if (decoded.kind === 'refused') return { snapshots: [], problem: refusal(decoded.reason) };
     if (decoded.kind === 'complete') {
       const cut = offset + decoded.length > fileSize;
-      return { snapshots: decoded.snapshots, problem: cut ? { code: 'truncated', message: `The file ends at ${fileSize} bytes, inside its internal snapshot table (${offset} to ${offset + decoded.length}): it was cut short, or its header points past its end.` } : null };
+      const problem: Problem | null = cut ? { code: 'truncated', ...say('image.truncated.snapshotTable', { fileSize, start: offset, end: offset + decoded.length }) } : null;
+      return { snapshots: decoded.snapshots, problem };
     }
     length = Math.min(inFile, MAX_SNAPSHOT_TABLE, Math.max(decoded.needsBytes, length * 4));
   }
@@ -102,17 +105,25 @@ export function osReason(error: unknown): string {
   return REASONS[code] === undefined ? code : `${REASONS[code]} (${code})`;
 }
 
+export type FileKind = keyof typeof imageProblems.fileKind;
+
 /**
  * What a path leads to when it is not something an image can be in (a regular file or a
- * block device), in words for a message: "a FIFO (named pipe)". Null for an image file.
+ * block device), as a problem's `kind` value names it: "fifo". Null for an image file.
  */
-export function notAnImageFile(stats: Stats): string | null {
+export function fileKind(stats: Stats): FileKind | null {
   if (stats.isFile() || stats.isBlockDevice()) return null;
-  if (stats.isDirectory()) return 'a folder';
-  if (stats.isFIFO()) return 'a FIFO (named pipe)';
-  if (stats.isSocket()) return 'a socket';
-  if (stats.isCharacterDevice()) return 'a character device';
-  return 'not a regular file';
+  if (stats.isDirectory()) return 'folder';
+  if (stats.isFIFO()) return 'fifo';
+  if (stats.isSocket()) return 'socket';
+  if (stats.isCharacterDevice()) return 'characterDevice';
+  return 'other';
+}
+
+/** The same in words for a message: "a FIFO (named pipe)". Null for an image file. */
+export function notAnImageFile(stats: Stats): string | null {
+  const kind = fileKind(stats);
+  return kind === null ? null : imageProblems.fileKind[kind];
 }
 
 /**
@@ -129,7 +140,7 @@ function refused(path: string, error: unknown): ReadOutcome {
   }
   const what = stats === null ? null : notAnImageFile(stats);
   if (what !== null) return { kind: 'not-a-file', what };
-  const problem: Problem = { code: 'unreadable', message: `Snaptree may not read this file: ${osReason(error)}. Check its permissions.` };
+  const problem: Problem = { code: 'unreadable', ...say('image.unreadable.denied', { reason: osReason(error) }) };
   if (stats === null) return { kind: 'unreadable', identity: null, fileSize: 0, actualSize: 0, problem };
   const { size, allocated } = sizeOf(stats);
   return { kind: 'unreadable', identity: `${stats.dev}:${stats.ino}`, fileSize: size, actualSize: allocated, problem };
@@ -160,7 +171,7 @@ export function readImage(path: string): ReadOutcome {
     try {
       bytes = readAt(fd, 0, Math.min(size, FIRST_READ));
     } catch (error) {
-      return { kind: 'unreadable', identity, fileSize: size, actualSize: allocated, problem: { code: 'unreadable', message: `The file could not be read: ${osReason(error)}.` } };
+      return { kind: 'unreadable', identity, fileSize: size, actualSize: allocated, problem: { code: 'unreadable', ...say('image.unreadable.failed', { reason: osReason(error) }) } };
     }
     const format = detectFormat(bytes);
     const base = { identity, fileSize: size, actualSize: allocated, format };
@@ -170,7 +181,7 @@ export function readImage(path: string): ReadOutcome {
     if (decoding.needsBytes !== undefined) decoding = decodeQcow2Header(readAt(fd, 0, Math.min(decoding.needsBytes, size)), size);
     // Still short: the file shrank between fstat and the read (a copy being rewritten).
     if (decoding.needsBytes !== undefined) {
-      return { kind: 'unreadable', identity, fileSize: size, actualSize: allocated, problem: { code: 'unreadable', message: 'The file changed while it was read: its header could not be read whole.' } };
+      return { kind: 'unreadable', identity, fileSize: size, actualSize: allocated, problem: { code: 'unreadable', ...say('image.unreadable.changed') } };
     }
     let { header } = decoding;
     const { problems } = decoding;

@@ -6,13 +6,14 @@ import { backingNameInexact, backingNameOf, buildForest, type FallbackInfo, type
 import { looksLikeImage } from '../../../shared/images/magic.js';
 import type { Forest, Image, Problem, ProblemCode } from '../../../shared/images/model.js';
 import { hasEscapedBytes } from '../../../shared/images/path-bytes.js';
+import { say } from '../../../shared/messages/problems.js';
 import type { Host } from '../host/host.js';
 import { HostCommandError } from '../host/host.js';
 import { mapLimit } from '../map-limit.js';
 import { qemuImgInfo } from '../qemu-img/info.js';
 import { extentProblems } from './extents.js';
 import { fsPath } from './fs-path.js';
-import { notAnImageFile, osReason, readImage, type ReadImage } from './read.js';
+import { fileKind, osReason, readImage, type FileKind, type ReadImage } from './read.js';
 import { walkFolder } from './walk.js';
 
 /** Files read between two yields to the event loop, so that the core stays responsive. */
@@ -35,8 +36,8 @@ interface Lookup {
   readonly identity: string | null;
   /** The system's reason when the path could not be followed at all; null when nothing is there. */
   readonly refused: string | null;
-  /** What is there when it is no image file: "a FIFO (named pipe)", "a folder" … */
-  readonly notAFile: string | null;
+  /** What is there when it is no image file: "fifo", "folder" … */
+  readonly notAFile: FileKind | null;
 }
 
 /**
@@ -47,7 +48,7 @@ function lookUp(path: string): Lookup {
   try {
     const stats = statSync(fsPath(path), { throwIfNoEntry: false });
     if (stats === undefined) return { identity: null, refused: null, notAFile: null };
-    const notAFile = notAnImageFile(stats);
+    const notAFile = fileKind(stats);
     return { identity: notAFile === null ? `${stats.dev}:${stats.ino}` : null, refused: null, notAFile };
   } catch (error) {
     return { identity: null, refused: osReason(error), notAFile: null };
@@ -120,11 +121,12 @@ export async function scanPaths(host: Host, folders: readonly string[], extraFil
   for (const folder of folders) {
     const stats = await stat(fsPath(folder)).catch((error: NodeJS.ErrnoException) => error);
     if (stats instanceof Error) {
-      errors.push({ path: folder, message: stats.code === 'ENOENT' ? 'This path does not exist.' : `This path cannot be read: ${osReason(stats)}.` });
+      errors.push({ path: folder, ...(stats.code === 'ENOENT' ? say('image.watchedPath.gone') : say('image.watchedPath.unreachable', { reason: osReason(stats) })) });
       continue;
     }
-    if (!stats.isDirectory() && notAnImageFile(stats) !== null) {
-      errors.push({ path: folder, message: `This path is ${notAnImageFile(stats)}, not a folder or an image file.` });
+    const kind = stats.isDirectory() ? null : fileKind(stats);
+    if (kind !== null) {
+      errors.push({ path: folder, ...say('image.watchedPath.notAFolder', { kind }) });
       continue;
     }
     if (!stats.isDirectory()) {
@@ -150,7 +152,7 @@ export async function scanPaths(host: Host, folders: readonly string[], extraFil
   const foreign = [...pending.values()].filter((file) => {
     if (file.format === 'qcow2' || file.format === 'raw' || file.readProblems.length > 0) return false;
     if (hasEscapedBytes(file.path)) {
-      file.readProblems.push({ code: 'unreadable', message: `qemu-img cannot be given this file's name: it holds bytes that are not UTF-8 (shown as \\xNN), and Snaptree starts qemu-img through Node.js, which passes arguments only as UTF-8 text: qemu-img would be given another name. Rename the file to see its details.` });
+      file.readProblems.push({ code: 'unreadable', ...say('image.unreadable.nameNotUtf8') });
       return false;
     }
     if (file.format === 'vmdk') file.readProblems.push(...extentProblems(file.path));
@@ -162,7 +164,7 @@ export async function scanPaths(host: Host, folders: readonly string[], extraFil
     if (qemuImg === null) return;
     file.fallback = await qemuImgInfo(host, qemuImg, file.path, file.format).catch((error: unknown) => {
       const detail = error instanceof HostCommandError ? error.stderr.trim() || error.message : String(error);
-      file.readProblems.push({ code: 'unreadable', message: `qemu-img could not read it: ${detail}` });
+      file.readProblems.push({ code: 'unreadable', ...say('image.unreadable.qemuImg', { detail }) });
       return null;
     });
   });
@@ -190,10 +192,10 @@ export async function scanPaths(host: Host, folders: readonly string[], extraFil
       const { identity, refused, notAFile } = known === undefined ? lookUp(path) : { identity: known, refused: null, notAFile: null };
       backingIdentity.set(file.identity, identity);
       if (refused !== null) {
-        because(file, 'missing-backing', { code: 'missing-backing', message: `The backing file "${name}" (${path}) cannot be reached: ${refused}. This image cannot be opened until the path leads to it or the image is rebased.` });
+        because(file, 'missing-backing', { code: 'missing-backing', ...say('image.missingBacking.unreachable', { name, path, reason: refused }) });
       }
       if (notAFile !== null) {
-        because(file, 'missing-backing', { code: 'backing-not-a-file', message: `The backing file "${name}" (${path}) is ${notAFile}, not an image file: this image cannot be opened until the path leads to its backing image or the image is rebased.` });
+        because(file, 'missing-backing', { code: 'backing-not-a-file', ...say('image.backingNotAFile', { name, path, kind: notAFile }) });
       }
       if (identity !== null && !pending.has(identity)) add(path, null, false);
     });
@@ -206,8 +208,8 @@ export async function scanPaths(host: Host, folders: readonly string[], extraFil
     // QEMU 7.2 opens a relative data file name from its working directory; Snaptree takes
     // the image's folder for it, joined like a backing name so that `..` goes where the kernel goes.
     const { identity, refused, notAFile } = lookUp(resolveBackingPath(file.path, dataFile));
-    if (refused !== null) because(file, 'missing-data-file', { code: 'missing-data-file', message: `The external data file "${dataFile}" cannot be reached: ${refused}.` });
-    if (notAFile !== null) because(file, 'missing-data-file', { code: 'missing-data-file', message: `The external data file "${dataFile}" is ${notAFile}, not a file: the guest data is not there.` });
+    if (refused !== null) because(file, 'missing-data-file', { code: 'missing-data-file', ...say('image.missingDataFile.unreachable', { path: dataFile, reason: refused }) });
+    if (notAFile !== null) because(file, 'missing-data-file', { code: 'missing-data-file', ...say('image.missingDataFile.notAFile', { path: dataFile, kind: notAFile }) });
     return { ...file, backingIdentity: backingIdentity.get(file.identity) ?? null, dataFileExists: identity !== null };
   });
   scanned.sort(byPath);

@@ -55,7 +55,9 @@ describe('an image Snaptree may not read', () => {
   it('is unreadable, of unknown format, with its size on disk: not a raw image, not an empty file', () => {
     expect(image('base.qcow2')).toMatchObject({ format: 'unknown', virtualSize: null, backing: null });
     expect(image('base.qcow2').actualSize).toBeGreaterThan(0);
-    expect(image('base.qcow2').problems).toEqual([{ code: 'unreadable', message: 'Snaptree may not read this file: permission denied (EACCES). Check its permissions.' }]);
+    expect(image('base.qcow2').problems).toEqual([
+      { code: 'unreadable', message: 'Snaptree may not read this file: permission denied (EACCES). Check its permissions.', key: 'image.unreadable.denied', values: { reason: 'permission denied (EACCES)' } },
+    ]);
     expect(image('empty.img').problems.map((problem) => problem.code)).toEqual(['unreadable']);
   });
 

@@ -33,7 +33,14 @@ describe('an unreadable subfolder', () => {
     try {
       const forest = await scanPaths(new LocalHost(), [vm]);
       expect(forest.images.map((image) => image.path)).toEqual([join(vm, 'visible.qcow2')]);
-      expect(forest.errors).toEqual([{ path: locked, message: 'This folder cannot be read: permission denied (EACCES). Its images are not shown.' }]);
+      expect(forest.errors).toEqual([
+        {
+          path: locked,
+          message: 'This folder cannot be read: permission denied (EACCES). Its images are not shown.',
+          key: 'image.watchedPath.folderUnreadable',
+          values: { reason: 'permission denied (EACCES)' },
+        },
+      ]);
     } finally {
       chmodSync(locked, 0o700);
     }
@@ -45,7 +52,14 @@ describe('an unreadable subfolder', () => {
 
     const forest = await scanPaths(new LocalHost(), [vm]);
     expect(forest.images.map((image) => image.path)).toEqual([join(vm, 'visible.qcow2')]);
-    expect(forest.errors).toEqual([{ path: tooLong, message: 'This folder cannot be read: the path is too long (ENAMETOOLONG). Its images are not shown.' }]);
+    expect(forest.errors).toEqual([
+      {
+        path: tooLong,
+        message: 'This folder cannot be read: the path is too long (ENAMETOOLONG). Its images are not shown.',
+        key: 'image.watchedPath.folderUnreadable',
+        values: { reason: 'the path is too long (ENAMETOOLONG)' },
+      },
+    ]);
   });
 });
 
@@ -78,8 +92,8 @@ describe('entries that are not image files', () => {
     execFileSync('mkfifo', [join(root, 'pipe')]);
     const forest = await scanPaths(new LocalHost(), [join(root, 'pipe'), '/dev/null']);
     expect(forest.errors).toEqual([
-      { path: join(root, 'pipe'), message: 'This path is a FIFO (named pipe), not a folder or an image file.' },
-      { path: '/dev/null', message: 'This path is a character device, not a folder or an image file.' },
+      { path: join(root, 'pipe'), message: 'This path is a FIFO (named pipe), not a folder or an image file.', key: 'image.watchedPath.notAFolder', values: { kind: 'fifo' } },
+      { path: '/dev/null', message: 'This path is a character device, not a folder or an image file.', key: 'image.watchedPath.notAFolder', values: { kind: 'characterDevice' } },
     ]);
   });
 });

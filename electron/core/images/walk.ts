@@ -3,6 +3,7 @@ import type { Stats } from 'node:fs';
 import { join } from 'node:path';
 import type { Forest } from '../../../shared/images/model.js';
 import { decodePathBytes } from '../../../shared/images/path-bytes.js';
+import { say } from '../../../shared/messages/problems.js';
 import { fsPath } from './fs-path.js';
 import { notAnImageFile, osReason } from './read.js';
 
@@ -39,7 +40,7 @@ export async function walkFolder(folder: string): Promise<Walk> {
 
   /** A folder gone since it was listed has nothing to show; any other failure hides images. */
   const unreadable = (dir: string) => (error: NodeJS.ErrnoException): null => {
-    if (error.code !== 'ENOENT') errors.push({ path: dir, message: `This folder cannot be read: ${osReason(error)}. Its images are not shown.` });
+    if (error.code !== 'ENOENT') errors.push({ path: dir, ...say('image.watchedPath.folderUnreadable', { reason: osReason(error) }) });
     return null;
   };
 

@@ -1,4 +1,75 @@
 import type { imageProblems as english } from '../../../../../shared/messages/image-problems';
 import type { Messages } from '../../messages';
 
-export const imageProblems: Messages<typeof english> = {};
+/** Commands stay as typed, in backticks; QEMU's and the system's own words come in as values. */
+export const imageProblems: Messages<typeof english> = {
+  fileKind: {
+    folder: '一个文件夹',
+    fifo: '一个 FIFO（命名管道）',
+    socket: '一个套接字',
+    characterDevice: '一个字符设备',
+    other: '一个特殊文件（不是普通文件）',
+  },
+  structure: {
+    header: '文件头',
+    headerExtensions: '文件头扩展',
+    backingFileName: '后端镜像文件名',
+    refcountTable: '引用计数表',
+    l1Table: 'L1 表',
+  },
+  truncated: {
+    empty: '文件为空（0 字节）：其中没有镜像。',
+    structure:
+      '文件只有 {{fileSize}} 字节，在其$t(problems:image.structure.{{structure}})的末尾（第 {{end}} 字节）之前就结束了：文件被截断了，或者文件头指向了文件末尾之后。QEMU 会把缺失的部分当作零读取，数据可能已经丢失。',
+    snapshotTable: '文件只有 {{fileSize}} 字节，结束在内部快照表之中（第 {{start}} 至 {{end}} 字节）：文件被截断了，或者文件头指向了文件末尾之后。',
+  },
+  invalidHeader: 'QEMU 拒绝打开此镜像：“{{reason}}”。',
+  missingDataFile: {
+    unnamed: '文件头表明客户机数据存放在外部数据文件中，却没有给出文件名：QEMU 无法运行此镜像（{{reason}}）。',
+    rawWithoutFile: '文件头标记了 raw 格式的外部数据文件，但镜像没有数据文件：QEMU 无法运行此镜像（{{reason}}）。',
+    gone: '外部数据文件“{{path}}”不存在：客户机数据已丢失或被移走。',
+    unreachable: '无法访问外部数据文件“{{path}}”：{{reason}}。',
+    notAFile: '外部数据文件“{{path}}”是$t(problems:image.fileKind.{{kind}})，不是文件：客户机数据不在那里。',
+  },
+  unknownFormat: '文件名表明它是 {{claimed}}，但文件没有 {{claimed}} 文件头：QEMU 会把它当作 {{format}} 打开。',
+  inexactBackingName:
+    'qemu-img 报告的后端镜像名称是“{{name}}”：名称中含有不是 UTF-8 的字节，qemu-img 把它们替换成了 U+FFFD（\ufffd），所以 Snaptree 无法判断它指的是哪个文件，也不跟踪它。QEMU 本身按名称的原始字节打开。要在这里看到镜像链，请给后端镜像换一个 UTF-8 名称，再把此镜像 rebase 到它上面（`qemu-img rebase -u`）。',
+  protocolBacking: '后端镜像“{{name}}”是 QEMU 协议字符串（{{protocol}}:…），不是文件名：QEMU 会通过网络或按 JSON 描述打开它，Snaptree 不跟踪这类后端镜像。',
+  missingBacking: {
+    gone: '后端镜像“{{name}}”（{{path}}）不存在：在它回到原处或对此镜像执行 rebase 之前，此镜像无法打开。',
+    unreachable: '无法访问后端镜像“{{name}}”（{{path}}）：{{reason}}。在该路径能找到它或对此镜像执行 rebase 之前，此镜像无法打开。',
+  },
+  backingNotAFile: '后端镜像“{{name}}”（{{path}}）是$t(problems:image.fileKind.{{kind}})，不是镜像文件：在该路径指向真正的后端镜像或对此镜像执行 rebase 之前，此镜像无法打开。',
+  backingLoop: {
+    self: '此镜像把自己设为了后端镜像：QEMU 无法打开它。',
+    chain: '镜像链绕回到了此镜像（{{chain}}）：QEMU 无法打开它。',
+  },
+  noBackingFormat: {
+    unknown: '文件头没有记录后端镜像的格式，QEMU 只能去猜；猜测格式并不安全，较新版本的 QEMU 会拒绝打开。',
+    known: '文件头没有记录后端镜像的格式，QEMU 只能去猜（{{format}}）；猜测格式并不安全，较新版本的 QEMU 会拒绝打开。修复方法：`qemu-img rebase -u -b <原文件名> -F {{format}}`。',
+  },
+  backingFormatMismatch: '文件头记录的后端镜像格式是 {{recorded}}，但 {{file}} 实际是 {{format}}：客户机看到的磁盘内容会是错的。',
+  corrupt: '已设置损坏标志位：QEMU 发现了不一致之处，会以只读方式打开此镜像。请用 `qemu-img check` 检查，用 `-r all` 修复。',
+  dirty: '已设置脏标志位：镜像没有被正常关闭（`lazy_refcounts`）。QEMU 会在下次以读写方式打开时修复它。',
+  encrypted: '此镜像已加密：读取或修改其中的数据需要密码。',
+  unreadable: {
+    denied: 'Snaptree 无权读取此文件：{{reason}}。请检查它的权限。',
+    failed: '无法读取此文件：{{reason}}。',
+    changed: '读取过程中文件发生了变化：无法完整读取其文件头。',
+    nameNotUtf8: '无法把此文件名交给 qemu-img：其中含有不是 UTF-8 的字节（显示为 `\\xNN`），而 Snaptree 通过 Node.js 启动 qemu-img，参数只能以 UTF-8 文本传递，qemu-img 会收到另一个文件名。请重命名此文件以查看详情。',
+    qemuImg: 'qemu-img 无法读取它：{{detail}}',
+  },
+  badExtent: {
+    gone: 'vmdk 区段文件“{{name}}”（{{path}}）不存在：镜像的数据不在那里。',
+    notAFile: 'vmdk 区段文件“{{name}}”（{{path}}）是$t(problems:image.fileKind.{{kind}})，不是文件：镜像的数据不在那里，也不会交给 qemu-img 读取（它会一直卡在那里等待）。',
+    unreachable: '无法访问 vmdk 区段文件“{{name}}”（{{path}}）：{{reason}}。',
+  },
+  watchedPath: {
+    gone: '此路径不存在。',
+    unreachable: '无法读取此路径：{{reason}}。',
+    notAFolder: '此路径是$t(problems:image.fileKind.{{kind}})，不是文件夹，也不是镜像文件。',
+    folderUnreadable: '无法读取此文件夹：{{reason}}。其中的镜像不会显示。',
+    scanFailed: '扫描失败：{{reason}}',
+  },
+  orphanOverlay: '没有虚拟机使用这个增量镜像，也没有镜像以它为后端镜像：它可能是旧快照或克隆遗留下来的。',
+};
