@@ -93,7 +93,7 @@ describe('a vmdk read through qemu-img', () => {
 
   it('that is binary with capacity 0 has the extents of its embedded descriptor, as QEMU opens them', () => {
     expect(image(join(dir, 'embedded.vmdk'))).toMatchObject({ format: 'vmdk', virtualSize: 1024 * 1024, problems: [] });
-    expect(image(join(dir, 'embedded-on-fifo.vmdk')).problems).toEqual([
+    expect(image(join(dir, 'embedded-on-fifo.vmdk')).problems).toMatchObject([
       {
         code: 'bad-extent',
         message: `The vmdk extent "embedded-fifo.raw" (${join(dir, 'embedded-fifo.raw')}) is a FIFO (named pipe), not a file: the image's data is not there, and qemu-img is not asked about it (it would wait on it).`,

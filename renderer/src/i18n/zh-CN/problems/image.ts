@@ -33,7 +33,7 @@ export const imageProblems: Messages<typeof english> = {
   },
   unknownFormat: '文件名表明它是 {{claimed}}，但文件没有 {{claimed}} 文件头：QEMU 会把它当作 {{format}} 打开。',
   inexactBackingName:
-    'qemu-img 报告的后端镜像名称是“{{name}}”：名称中含有不是 UTF-8 的字节，qemu-img 把它们替换成了 U+FFFD（\ufffd），所以 Snaptree 无法判断它指的是哪个文件，也不跟踪它。QEMU 本身按名称的原始字节打开。要在这里看到镜像链，请给后端镜像换一个 UTF-8 名称，再把此镜像 rebase 到它上面（`qemu-img rebase -u`）。',
+    'qemu-img 报告的后端镜像名称是“{{name}}”：名称中含有不是 UTF-8 的字节，qemu-img 把它们替换成了替换字符（\ufffd），所以 Snaptree 无法判断它指的是哪个文件，也不跟踪它。QEMU 本身按名称的原始字节打开。要在这里看到镜像链，请给后端镜像换一个 UTF-8 名称，再把此镜像 rebase 到它上面（`qemu-img rebase -u`）。',
   protocolBacking: '后端镜像“{{name}}”是 QEMU 协议字符串（{{protocol}}:…），不是文件名：QEMU 会通过网络或按 JSON 描述打开它，Snaptree 不跟踪这类后端镜像。',
   missingBacking: {
     gone: '后端镜像“{{name}}”（{{path}}）不存在：在它回到原处或对此镜像执行 rebase 之前，此镜像无法打开。',
@@ -56,7 +56,7 @@ export const imageProblems: Messages<typeof english> = {
     denied: 'Snaptree 无权读取此文件：{{reason}}。请检查它的权限。',
     failed: '无法读取此文件：{{reason}}。',
     changed: '读取过程中文件发生了变化：无法完整读取其文件头。',
-    nameNotUtf8: '无法把此文件名交给 qemu-img：其中含有不是 UTF-8 的字节（显示为 `\\xNN`），而 Snaptree 通过 Node.js 启动 qemu-img，参数只能以 UTF-8 文本传递，qemu-img 会收到另一个文件名。请重命名此文件以查看详情。',
+    nameNotUtf8: '无法把此文件名交给 qemu-img：其中含有不是 UTF-8 的字节（显示为 `\\xNN`），而 Snaptree 启动 qemu-img 时，参数只能以 UTF-8 文本传递，qemu-img 会收到另一个文件名。请重命名此文件以查看详情。',
     qemuImg: 'qemu-img 无法读取它：{{detail}}',
   },
   badExtent: {
