@@ -16,15 +16,21 @@ export function LanguageSwitch() {
   const { t, i18n } = useTranslation('shell');
   const picked = useRef(false);
   useEffect(() => {
-    void api.call('languageGet', {}).then(({ language }) => {
-      if (language !== null && !picked.current) void setLanguage(language);
-    });
+    api.call('languageGet', {}).then(
+      ({ language }) => {
+        if (language !== null && !picked.current) void setLanguage(language);
+      },
+      // No answer: the system's language, as before any choice.
+      () => undefined,
+    );
   }, []);
 
   const choose = (language: Language): void => {
     picked.current = true;
     void setLanguage(language);
-    void api.call('languageSet', { language });
+    // The window switches all the same; a settings file that cannot be written over is
+    // named by the settings notice already.
+    api.call('languageSet', { language }).catch(() => undefined);
   };
   return (
     <div className="language-switch" role="group" aria-label={t('sidebar.language')}>
