@@ -21,6 +21,8 @@ const LibvirtUri = z.string().superRefine((uri, context) => {
   if (refusal !== null) context.addIssue({ code: 'custom', message: refusal.message });
 });
 const WatchedFolders = z.object({ folders: z.array(z.string()) });
+/** The languages of the window (the renderer's catalogues); the CLI keeps English. */
+export const Language = z.enum(['en', 'zh-CN'], { error: 'is not a language of the window (en, zh-CN)' });
 
 export const requests = {
   /** Which front end this is, and what it can do (a folder dialog only in the window). */
@@ -42,6 +44,12 @@ export const requests = {
   /** libvirt URIs shown besides the default one, remembered across restarts. */
   connectionsAdd: { arg: z.object({ uri: LibvirtUri }).strict(), result: z.object({ uris: z.array(z.string()) }) },
   connectionsRemove: { arg: z.object({ uri: z.string() }).strict(), result: z.object({ uris: z.array(z.string()) }) },
+  /**
+   * The window's language once the user chose one (null: follow the system's), kept in the
+   * settings: `serve` gets a new port, and so a new origin and new browser storage, each run.
+   */
+  languageGet: { arg: NoArgument, result: z.object({ language: Language.nullable() }) },
+  languageSet: { arg: z.object({ language: Language }).strict(), result: z.object({ language: Language }) },
   /** Creates the demo workspace of real, small images with qemu-img, and watches it. */
   demoCreate: { arg: NoArgument, result: z.object({ folder: z.string() }) },
 } as const;

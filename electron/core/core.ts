@@ -124,6 +124,12 @@ export function createCore(host: Host, options: CoreOptions): Core {
         return current.includes(uri) ? { uris: await connectionUris() } : setConnections([...current, uri]);
       }),
     connectionsRemove: ({ uri }) => oneAtATime(async () => setConnections((await loadSettings()).connections.filter((known) => known !== uri))),
+    languageGet: async () => ({ language: (await loadSettings()).language ?? null }),
+    languageSet: ({ language }) =>
+      oneAtATime(async () => {
+        await settingsFile.update({ language });
+        return { language };
+      }),
     // One at a time: two clicks at once must not both find the folder missing and write
     // the same images.
     demoCreate: () =>

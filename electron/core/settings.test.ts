@@ -148,6 +148,26 @@ describe('a settings file with entries this version cannot take', () => {
   });
 });
 
+describe('the window’s language', () => {
+  it('is remembered in the file beside the other settings, which a change of language keeps', async () => {
+    writeFileSync(settingsPath, JSON.stringify({ watchedFolders: [home], connections: [] }));
+    const core = startCore();
+    expect(await core.handlers.languageGet({})).toEqual({ language: null });
+
+    await core.handlers.languageSet({ language: 'zh-CN' });
+    expect(JSON.parse(readFileSync(settingsPath, 'utf8'))).toEqual({ watchedFolders: [home], connections: [], language: 'zh-CN' });
+    expect(await startCore().handlers.languageGet({})).toEqual({ language: 'zh-CN' });
+    expect((await core.handlers.foldersList({})).folders).toEqual([home]);
+  });
+
+  it('that this version does not have is left out and named: the window follows the system', async () => {
+    writeFileSync(settingsPath, JSON.stringify({ watchedFolders: [], language: 'fr' }));
+    const core = startCore();
+    expect(await core.handlers.languageGet({})).toEqual({ language: null });
+    expect(await problemsOf(core)).toEqual([`${settingsPath}: language ("fr") is not a language of the window (en, zh-CN): left out.`]);
+  });
+});
+
 describe('the atomic write', () => {
   it('removes its temporary file when the rename fails', async () => {
     mkdirSync(settingsPath);

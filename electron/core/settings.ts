@@ -2,6 +2,7 @@ import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promis
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { Language } from '../../shared/contract.js';
 import { errorMessage } from '../../shared/format.js';
 import { osReason } from './images/read.js';
 import { Refusal } from './refusal.js';
@@ -13,7 +14,13 @@ const ENTRIES = {
   connections: z.string({ error: 'is not text' }),
 };
 type Key = keyof typeof ENTRIES;
-export type Settings = { [K in Key]: z.infer<(typeof ENTRIES)[K]>[] };
+/** Settings of one value each, absent until set. */
+const VALUES = {
+  /** The window's language, once the user picked one; until then it follows the system. */
+  language: Language,
+};
+type ValueKey = keyof typeof VALUES;
+export type Settings = { [K in Key]: z.infer<(typeof ENTRIES)[K]>[] } & { [K in ValueKey]?: z.infer<(typeof VALUES)[K]> };
 
 /** What a read of the file gave, and what it held that could not be taken. */
 export interface SettingsRead {
@@ -144,6 +151,16 @@ export class SettingsFile {
     const otherKeys: [string, unknown][] = [];
     let leftOut = false;
     for (const [key, value] of Object.entries(json)) {
+      if (Object.hasOwn(VALUES, key)) {
+        const parsed = VALUES[key as ValueKey].safeParse(value);
+        if (parsed.success) {
+          settings[key as ValueKey] = parsed.data;
+        } else {
+          problems.push(`${this.path}: ${key} (${shown(value)}) ${parsed.error.issues[0]?.message}: left out.`);
+          leftOut = true;
+        }
+        continue;
+      }
       if (!Object.hasOwn(ENTRIES, key)) {
         otherKeys.push([key, value]);
         continue;

@@ -1,22 +1,24 @@
 import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
 import { baseName } from '../../../shared/format';
 import { AddForm } from '../shell/AddForm';
 import { useFolders } from './store';
 
 /** The sidebar's list of watched folders, with add and remove. */
 export function WatchedFolders() {
+  const { t } = useTranslation('shell');
   const { folders, canChooseFolder, error, load, add, choose, remove, createDemo, creatingDemo } = useFolders();
   useEffect(() => {
     void load();
   }, [load]);
 
   return (
-    <section aria-label="Watched folders">
+    <section aria-label={t('folders.label')}>
       {folders?.length === 0 && (
         <p className="empty">
-          Folders holding disk images (qcow2, raw…). Their images are drawn as a forest in the centre. New here?{' '}
+          {t('folders.empty')}{' '}
           <button type="button" className="link side-link" onClick={() => void createDemo()} disabled={creatingDemo}>
-            {creatingDemo ? 'creating the demo…' : 'Create a demo workspace'}
+            {creatingDemo ? t('folders.creatingDemo') : t('demo.create')}
           </button>
         </p>
       )}
@@ -25,7 +27,7 @@ export function WatchedFolders() {
           <li key={folder} title={folder}>
             <span className="folder-name">{baseName(folder) || folder}</span>
             <span className="side-note">{folder}</span>
-            <button type="button" className="folder-remove" aria-label={`Stop watching ${folder}`} onClick={() => void remove(folder)}>
+            <button type="button" className="folder-remove" aria-label={t('folders.stopWatching', { folder })} onClick={() => void remove(folder)}>
               ×
             </button>
           </li>
@@ -33,10 +35,10 @@ export function WatchedFolders() {
       </ul>
       {canChooseFolder ? (
         <button type="button" className="side-action" onClick={() => void choose()}>
-          + Watch a folder…
+          {t('folders.choose')}
         </button>
       ) : (
-        <AddForm label="Folder path" placeholder="/var/lib/libvirt/images" action="Watch" onAdd={add} />
+        <AddForm label={t('folders.path')} placeholder="/var/lib/libvirt/images" action={t('folders.watch')} onAdd={add} />
       )}
       {error && <p className="form-error">{error}</p>}
     </section>

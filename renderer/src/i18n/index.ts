@@ -32,8 +32,19 @@ void i18n.use(initReactI18next).init({
   initAsync: false,
 });
 
+// The page says which language it is in: screen readers, fonts and hyphenation follow it.
+const markPage = (language: string): void => {
+  if (globalThis.document) document.documentElement.lang = language;
+};
+markPage(i18n.language);
+i18n.on('languageChanged', markPage);
+
+/**
+ * Switches the window at once. This origin's storage keeps the choice for the next start
+ * (the window's is always the same); the core's settings keep it for every front end
+ * (see LanguageSwitch: serve's origin changes each run).
+ */
 export async function setLanguage(language: Language): Promise<void> {
   globalThis.localStorage?.setItem(CHOSEN, language);
-  document.documentElement.lang = language;
   await i18n.changeLanguage(language);
 }

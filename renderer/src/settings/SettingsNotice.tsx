@@ -1,8 +1,10 @@
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useSettings } from './store';
 
 /** A banner across the window while the settings file held something Snaptree could not take. */
 export function SettingsNotice() {
+  const { t } = useTranslation('shell');
   const { problems, load } = useSettings();
   // Hidden until the problems change: a new one shows the banner again.
   const [hidden, setHidden] = useState<string | null>(null);
@@ -13,9 +15,9 @@ export function SettingsNotice() {
   const shown = problems.join('\n');
   if (problems.length === 0 || hidden === shown) return null;
   return (
-    <section className="settings-notice" role="alert" aria-label="Settings">
+    <section className="settings-notice" role="alert" aria-label={t('settings.label')}>
       <div className="settings-notice-text">
-        <b>Not all of your settings could be read.</b>
+        <b>{t('settings.title')}</b>
         <ul>
           {problems.map((problem) => (
             <li key={problem}>{problem}</li>
@@ -23,7 +25,7 @@ export function SettingsNotice() {
         </ul>
       </div>
       <button type="button" onClick={() => setHidden(shown)}>
-        Hide
+        {t('settings.hide')}
       </button>
     </section>
   );

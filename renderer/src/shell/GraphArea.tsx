@@ -1,29 +1,31 @@
 import { ReactFlowProvider } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useEffect, useMemo } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import type { Forest as ForestModel } from '../../../shared/images/model';
 import { displayPath } from '../../../shared/images/path-bytes';
 import { folderWithChains } from '../../../shared/images/tree';
 import { ForestGraph } from '../forest/ForestGraph';
 import { useForest } from '../forest/store';
 import { useFolders } from '../folders/store';
+import { Term } from '../i18n/Term';
 import { SnapshotTree } from '../libvirt/SnapshotTree';
 import { findDomain, useInventory } from '../libvirt/store';
+import { domainState } from './domainState';
 import { useSelection } from './selection';
 
 function EmptyForest() {
+  const { t } = useTranslation('shell');
   const { createDemo, creatingDemo, error } = useFolders();
   return (
     <div className="empty-graph">
-      <h1>Your disk forest will appear here</h1>
+      <h1>{t('graph.emptyTitle')}</h1>
       <p>
-        Every image in the folders you watch, drawn as a tree: a <b>backing file</b> (the read-only base) on the left,
-        the <b>overlays</b> that record changes on top of it to its right, and branches where one base carries several
-        overlays.
+        <Trans t={t} i18nKey="graph.emptyExplain" components={{ backingFile: <Term name="backingFile" />, overlay: <Term name="overlay" /> }} />
       </p>
-      <p>Add a folder of disk images in the sidebar, or try it on a demo workspace of small, real images first.</p>
+      <p>{t('graph.emptyHint')}</p>
       <button type="button" className="primary" onClick={() => void createDemo()} disabled={creatingDemo}>
-        {creatingDemo ? 'Creating the demo with qemu-img…' : 'Create a demo workspace'}
+        {creatingDemo ? t('demo.creating') : t('demo.create')}
       </button>
       {error && <p className="form-error">{error}</p>}
     </div>
@@ -31,24 +33,26 @@ function EmptyForest() {
 }
 
 function Toolbar({ folders }: { folders: string[] }) {
+  const { t } = useTranslation('shell');
   const { search, setSearch, folderFilter, setFolderFilter, forest } = useForest();
   return (
     <div className="graph-toolbar">
-      <input type="search" placeholder="Search images by name" aria-label="Search images" value={search} onChange={(event) => setSearch(event.target.value)} />
-      <select aria-label="Folder" value={folderFilter ?? ''} onChange={(event) => setFolderFilter(event.target.value || null)}>
-        <option value="">All watched folders</option>
+      <input type="search" placeholder={t('graph.searchPlaceholder')} aria-label={t('graph.search')} value={search} onChange={(event) => setSearch(event.target.value)} />
+      <select aria-label={t('graph.folder')} value={folderFilter ?? ''} onChange={(event) => setFolderFilter(event.target.value || null)}>
+        <option value="">{t('graph.allFolders')}</option>
         {folders.map((folder) => (
           <option key={folder} value={folder}>
             {folder}
           </option>
         ))}
       </select>
-      <span className="graph-count">{forest ? `${forest.images.length} images` : 'scanning…'}</span>
+      <span className="graph-count">{forest ? t('graph.images', { count: forest.images.length }) : t('graph.scanning')}</span>
     </div>
   );
 }
 
 function Forest() {
+  const { t } = useTranslation('shell');
   const folders = useFolders((state) => state.folders);
   const { forest, error, folderFilter } = useForest();
   const images = useMemo(() => {
@@ -61,14 +65,14 @@ function Forest() {
   return (
     <>
       <Toolbar folders={folders} />
-      {error && <div className="graph-error">The scan failed: {error}</div>}
+      {error && <div className="graph-error">{t('graph.scanFailed', { error })}</div>}
       {forest?.errors.map((problem) => (
         <div key={problem.path} className="graph-error" data-testid="folder-error">
           {displayPath(problem.path)}: {displayPath(problem.message)}
         </div>
       ))}
       {forest && forest.skipped.length > 0 && <Skipped skipped={forest.skipped} />}
-      {forest && forest.images.length === 0 && <div className="graph-note">No disk images in the watched folders yet.</div>}
+      {forest && forest.images.length === 0 && <div className="graph-note">{t('graph.noImages')}</div>}
       <div className="graph-canvas">{forest && <ForestGraph key={folderFilter ?? ''} images={images} />}</div>
     </>
   );
@@ -76,11 +80,10 @@ function Forest() {
 
 /** Entries in the watched folders that are not shown: a FIFO, a dangling or looping link … */
 function Skipped({ skipped }: { skipped: ForestModel['skipped'] }) {
+  const { t } = useTranslation('shell');
   return (
     <details className="graph-note skipped" data-testid="skipped">
-      <summary>
-        {skipped.length} {skipped.length === 1 ? 'entry' : 'entries'} in the watched folders not shown
-      </summary>
+      <summary>{t('graph.skipped', { count: skipped.length })}</summary>
       <ul>
         {skipped.map((entry) => (
           <li key={entry.path}>
@@ -93,15 +96,16 @@ function Skipped({ skipped }: { skipped: ForestModel['skipped'] }) {
 }
 
 function Snapshots({ uuid }: { uuid: string }) {
+  const { t } = useTranslation('shell');
   const domain = findDomain(useInventory((state) => state.connections), uuid);
-  if (!domain) return <div className="graph-note">This domain is no longer defined.</div>;
+  if (!domain) return <div className="graph-note">{t('graph.domainGone')}</div>;
   return (
     <>
       <div className="graph-toolbar">
         <span>
-          Snapshots of <b>{domain.name}</b> ({domain.state})
+          <Trans t={t} i18nKey="graph.snapshotsOf" values={{ name: domain.name, state: domainState(t, domain.state) }} components={{ b: <b /> }} />
         </span>
-        {domain.snapshots.length === 0 && <span className="graph-count">No snapshots yet: only the present state, NOW.</span>}
+        {domain.snapshots.length === 0 && <span className="graph-count">{t('graph.noSnapshots')}</span>}
       </div>
       <div className="graph-canvas">
         <SnapshotTree domain={domain} />
@@ -112,6 +116,7 @@ function Snapshots({ uuid }: { uuid: string }) {
 
 /** The centre: the disk forest, or the snapshot tree of the selected domain; one selection for both. */
 export function GraphArea() {
+  const { t } = useTranslation('shell');
   const load = useForest((state) => state.load);
   const { view, show, domain } = useSelection();
   // The name alone: the tab need not redraw the centre on every inventory event.
@@ -122,13 +127,13 @@ export function GraphArea() {
   }, [load]);
 
   return (
-    <main className="graph-area" aria-label="Graph">
+    <main className="graph-area" aria-label={t('graph.label')}>
       <div className="view-tabs" role="tablist">
         <button type="button" role="tab" aria-selected={view === 'forest'} onClick={() => show('forest')}>
-          Disk forest
+          {t('graph.forestTab')}
         </button>
         <button type="button" role="tab" aria-selected={view === 'snapshots'} disabled={domain === null} onClick={() => show('snapshots')}>
-          {domainName ? `Snapshots of ${domainName}` : 'Snapshots (select a domain)'}
+          {domainName ? t('graph.snapshotsTab', { name: domainName }) : t('graph.snapshotsTabNone')}
         </button>
       </div>
       <ReactFlowProvider key={view}>{view === 'snapshots' && domain !== null ? <Snapshots uuid={domain} /> : <Forest />}</ReactFlowProvider>

@@ -1,12 +1,15 @@
+import { Trans, useTranslation } from 'react-i18next';
 import { ImageInspector, MissingInspector } from '../forest/ImageInspector';
+import { Term } from '../i18n/Term';
 import { DomainInspector, SnapshotInspector } from '../libvirt/LibvirtInspector';
 import { ToolsPanel } from '../tools/ToolsPanel';
 import { useSelection } from './selection';
 
 export function Inspector() {
+  const { t } = useTranslation('shell');
   const selection = useSelection((state) => state.selection);
   return (
-    <aside className="inspector" aria-label="Inspector">
+    <aside className="inspector" aria-label={t('inspector.label')}>
       {selection?.kind === 'host' ? (
         <ToolsPanel />
       ) : selection?.kind === 'image' ? (
@@ -19,8 +22,7 @@ export function Inspector() {
         <SnapshotInspector uuid={selection.uuid} name={selection.name} />
       ) : (
         <p className="empty">
-          Select an image, a snapshot or a host to see its details here: header fields, sizes, internal snapshots and
-          problems.
+          <Trans t={t} i18nKey="inspector.empty" components={{ internal: <Term name="internal" /> }} />
         </p>
       )}
     </aside>

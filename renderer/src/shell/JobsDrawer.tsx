@@ -1,10 +1,13 @@
+import { Trans, useTranslation } from 'react-i18next';
+import { Term } from '../i18n/Term';
+
 export function JobsDrawer() {
+  const { t } = useTranslation('shell');
   return (
-    <footer className="jobs-drawer" aria-label="Jobs">
-      <h3>Jobs</h3>
+    <footer className="jobs-drawer" aria-label={t('jobs.label')}>
+      <h3>{t('jobs.title')}</h3>
       <p className="empty">
-        No jobs yet. Every change (a snapshot, a commit, a pull) runs here as a job with a progress bar, its exact
-        commands, and a cancel button.
+        <Trans t={t} i18nKey="jobs.empty" components={{ blockcommit: <Term name="blockcommit" />, pull: <Term name="pull" /> }} />
       </p>
     </footer>
   );

@@ -1,15 +1,23 @@
 import { useEffect } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import type { DaemonStatus, ToolStatus } from '../../../shared/tools/report';
+import { Term } from '../i18n/Term';
 import { useTools } from './store';
 
+/** The libvirt release that reverts external snapshots itself (it lists `<externalSnapshot/>`). */
+const EXTERNAL_REVERT_SINCE = '9.9';
+
+const installCommand = (pkg: string): string => `sudo apt install ${pkg}`;
+
 function ToolRow({ tool, explains }: { tool: ToolStatus; explains: string }) {
+  const { t } = useTranslation('tools');
   const ok = tool.error === null;
   return (
     <div className={`tool-row ${ok ? 'ok' : 'bad'}`} data-testid={`tool-${tool.name}`}>
       <div className="tool-head">
         <span className="tool-mark" aria-hidden>{ok ? '✓' : '✗'}</span>
         <span className="tool-name">{tool.name}</span>
-        <span className="tool-version">{tool.version ?? 'missing'}</span>
+        <span className="tool-version">{tool.version ?? t('missing')}</span>
       </div>
       <div className="tool-explain">{explains}</div>
       {tool.path && <div className="tool-path">{tool.path}</div>}
@@ -17,7 +25,7 @@ function ToolRow({ tool, explains }: { tool: ToolStatus; explains: string }) {
         <div className="tool-error">
           {tool.error}
           <div className="tool-fix">
-            Install it: <code>sudo apt install {tool.package}</code>
+            <Trans t={t} i18nKey="install" values={{ command: installCommand(tool.package) }} components={{ code: <code /> }} />
           </div>
         </div>
       )}
@@ -26,33 +34,34 @@ function ToolRow({ tool, explains }: { tool: ToolStatus; explains: string }) {
 }
 
 function DaemonRow({ daemon }: { daemon: DaemonStatus }) {
+  const { t } = useTranslation('tools');
   return (
     <div className={`tool-row ${daemon.reachable ? 'ok' : 'bad'}`} data-testid="tool-libvirtd">
       <div className="tool-head">
         <span className="tool-mark" aria-hidden>{daemon.reachable ? '✓' : '✗'}</span>
-        <span className="tool-name">libvirt daemon</span>
-        <span className="tool-version">{daemon.reachable ? `libvirt ${daemon.libvirtVersion}` : 'no answer'}</span>
+        <span className="tool-name">{t('daemon.name')}</span>
+        <span className="tool-version">{daemon.reachable ? `libvirt ${daemon.libvirtVersion}` : t('daemon.noAnswer')}</span>
       </div>
-      <div className="tool-explain">Runs the virtual machines (domains) and keeps their snapshot records.</div>
+      <div className="tool-explain">{t('daemon.explain')}</div>
       <div className="tool-path">{daemon.uri}</div>
       {daemon.reachable ? (
         <dl className="tool-facts">
-          <dt>Hypervisor</dt>
+          <dt>{t('daemon.hypervisor')}</dt>
           <dd>
             {daemon.hypervisor} {daemon.hypervisorVersion}
           </dd>
-          <dt>External revert</dt>
+          <dt>
+            <Trans t={t} i18nKey="daemon.externalRevert" components={{ external: <Term name="external" /> }} />
+          </dt>
           <dd data-testid="external-revert">
-            {daemon.externalSnapshotRevert
-              ? 'libvirt reverts external snapshots itself'
-              : 'not in this libvirt (needs 9.9): virsh snapshot-revert refuses external snapshots here'}
+            {daemon.externalSnapshotRevert ? t('daemon.revertsExternal') : t('daemon.noExternalRevert', { version: EXTERNAL_REVERT_SINCE })}
           </dd>
         </dl>
       ) : (
         <div className="tool-error">
           {daemon.error}
           <div className="tool-fix">
-            Domains need a running daemon: <code>sudo apt install {daemon.package}</code>, then start libvirtd.
+            <Trans t={t} i18nKey="daemon.install" values={{ command: installCommand(daemon.package) }} components={{ code: <code /> }} />
           </div>
         </div>
       )}
@@ -62,27 +71,30 @@ function DaemonRow({ daemon }: { daemon: DaemonStatus }) {
 
 /** What Snaptree found on this computer: the tools it drives and the libvirt daemon. */
 export function ToolsPanel() {
+  const { t } = useTranslation('tools');
   const { report, checking, error, check } = useTools();
   useEffect(() => {
     if (report === null) void check();
   }, [report, check]);
 
   return (
-    <section className="tools-panel" aria-label="Tools">
+    <section className="tools-panel" aria-label={t('label')}>
       <header className="panel-head">
-        <h2>Tools on {report?.host ?? 'this computer'}</h2>
+        <h2>{report ? t('title', { host: report.host }) : t('titleHere')}</h2>
         <button type="button" onClick={() => void check()} disabled={checking}>
-          {checking ? 'Checking…' : 'Check again'}
+          {checking ? t('checking') : t('checkAgain')}
         </button>
       </header>
-      {error && <div className="tool-error">The check could not run: {error}</div>}
-      {report === null && !error && <p className="empty">Looking for qemu-img, virsh and libvirtd…</p>}
+      {error && <div className="tool-error">{t('checkFailed', { error })}</div>}
+      {report === null && !error && <p className="empty">{t('looking')}</p>}
       {report && (
         <>
-          <ToolRow tool={report.qemuImg} explains="Reads, creates, commits and rebases disk images." />
-          <ToolRow tool={report.virsh} explains="Talks to libvirt: domains, snapshots, block jobs." />
+          <ToolRow tool={report.qemuImg} explains={t('qemuImg')} />
+          <ToolRow tool={report.virsh} explains={t('virsh')} />
           <DaemonRow daemon={report.daemon} />
-          <p className="checked-at">Checked {new Date(report.checkedAt).toLocaleTimeString()}</p>
+          <p className="checked-at">
+            {t('checkedAt', { date: new Date(report.checkedAt), formatParams: { date: { hour: 'numeric', minute: '2-digit', second: '2-digit' } } })}
+          </p>
         </>
       )}
     </section>

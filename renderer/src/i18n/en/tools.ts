@@ -1,2 +1,25 @@
 /** The tools strings in English: the source every other catalogue follows. */
-export const tools = {} as const;
+export const tools = {
+  label: 'Tools',
+  title: 'Tools on {{host}}',
+  titleHere: 'Tools on this computer',
+  checkAgain: 'Check again',
+  checking: 'Checking…',
+  checkFailed: 'The check could not run: {{error}}',
+  looking: 'Looking for qemu-img, virsh and libvirtd…',
+  missing: 'missing',
+  install: 'Install it: <code>{{command}}</code>',
+  qemuImg: 'Reads, creates, commits and rebases disk images.',
+  virsh: 'Talks to libvirt: domains, snapshots, block jobs.',
+  daemon: {
+    name: 'libvirt daemon',
+    noAnswer: 'no answer',
+    explain: 'Runs the virtual machines (domains) and keeps their snapshot records.',
+    hypervisor: 'Hypervisor',
+    externalRevert: '<external>External</external> revert',
+    revertsExternal: 'libvirt reverts external snapshots itself',
+    noExternalRevert: 'not in this libvirt (needs {{version}}): virsh snapshot-revert refuses external snapshots here',
+    install: 'Domains need a running daemon: <code>{{command}}</code>, then start libvirtd.',
+  },
+  checkedAt: 'Checked {{date, datetime}}',
+} as const;

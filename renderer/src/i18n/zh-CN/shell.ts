@@ -1,4 +1,91 @@
 import type { Messages } from '../messages';
 import type { shell as english } from '../en/shell';
 
-export const shell: Messages<typeof english> = {};
+export const shell: Messages<typeof english> = {
+  sidebar: {
+    label: '主机、虚拟机和文件夹',
+    hosts: '主机',
+    thisComputer: '本机',
+    libvirtNotAnswering: 'libvirt 没有响应',
+    checking: '正在检查…',
+    domains: '虚拟机',
+    watchedFolders: '监视的文件夹',
+    language: '语言',
+  },
+  domainState: {
+    running: '运行中',
+    idle: '空闲',
+    paused: '已暂停',
+    'in shutdown': '正在关机',
+    'shut off': '已关机',
+    crashed: '已崩溃',
+    pmsuspended: '已被客户机挂起',
+    blocked: '已阻塞',
+  },
+  connections: {
+    label: '虚拟机',
+    asking: '正在向 libvirt 查询虚拟机…',
+    connecting: '正在连接…',
+    details: '{{uri}}：libvirt {{version}}，{{hypervisor}} {{hypervisorVersion}}',
+    hypervisor: '虚拟机监控器',
+    unreachable: '无法列出虚拟机：{{error}}。镜像仍会显示；要列出虚拟机，需要一个有响应的 libvirt 守护进程。',
+    none: '这里还没有定义虚拟机。',
+    snapshots_one: '{{count, number}} 个快照',
+    snapshots_other: '{{count, number}} 个快照',
+    problems: '有问题',
+    uri: 'libvirt URI',
+    add: '添加',
+  },
+  folders: {
+    label: '监视的文件夹',
+    empty: '存放磁盘镜像（qcow2、raw 等）的文件夹。其中的镜像会以森林的形式画在中间。第一次使用？',
+    creatingDemo: '正在创建演示…',
+    stopWatching: '停止监视 {{folder}}',
+    choose: '+ 监视文件夹…',
+    path: '文件夹路径',
+    watch: '监视',
+  },
+  demo: {
+    create: '创建演示工作区',
+    creating: '正在用 qemu-img 创建演示…',
+  },
+  graph: {
+    label: '图',
+    forestTab: '镜像森林',
+    snapshotsTab: '{{name}} 的快照',
+    snapshotsTabNone: '快照（请先选择虚拟机）',
+    emptyTitle: '你的镜像森林会显示在这里',
+    emptyExplain:
+      '监视的文件夹中的每个镜像都会画成一棵树：左边是<backingFile>后端镜像</backingFile>（只读的基础镜像），右边是在它之上记录改动的<overlay>增量镜像</overlay>；一个基础镜像带有多个增量镜像时，树就在那里分叉。',
+    emptyHint: '在侧栏中添加一个存放磁盘镜像的文件夹，或者先在一个由小而真实的镜像组成的演示工作区里试一试。',
+    searchPlaceholder: '按名称搜索镜像',
+    search: '搜索镜像',
+    folder: '文件夹',
+    allFolders: '所有监视的文件夹',
+    images_one: '{{count, number}} 个镜像',
+    images_other: '{{count, number}} 个镜像',
+    scanning: '正在扫描…',
+    scanFailed: '扫描失败：{{error}}',
+    noImages: '监视的文件夹中还没有磁盘镜像。',
+    skipped_one: '监视的文件夹中有 {{count, number}} 个条目未显示',
+    skipped_other: '监视的文件夹中有 {{count, number}} 个条目未显示',
+    domainGone: '这个虚拟机已不再定义。',
+    snapshotsOf: '<b>{{name}}</b> 的快照（{{state}}）',
+    noSnapshots: '还没有快照：只有当前状态 NOW。',
+  },
+  inspector: {
+    label: '详情',
+    empty: '选择一个镜像、快照或主机，在这里查看它的详细信息：头部字段、大小、<internal>内部快照</internal>和问题。',
+  },
+  jobs: {
+    label: '任务',
+    title: '任务',
+    empty:
+      '还没有任务。每一项更改（创建快照、<blockcommit>向下合并</blockcommit>、<pull>向上合并</pull>）都会作为任务在这里运行，并显示进度条、所执行的确切命令和取消按钮。',
+  },
+  settings: {
+    label: '设置',
+    title: '部分设置无法读取。',
+    hide: '隐藏',
+  },
+};
