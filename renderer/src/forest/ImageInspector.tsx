@@ -232,8 +232,8 @@ export function ImageInspector({ path }: { path: string }) {
                 <td>{snapshot.id}</td>
                 <td>{snapshot.name}</td>
                 <td>{date.format(new Date(snapshot.date))}</td>
-                <td>{duration(snapshot.vmClockNs)}</td>
-                <td>{snapshot.vmStateSize === 0 ? t('inspector.snapshots.diskOnly') : formatBytes(snapshot.vmStateSize)}</td>
+                <td className="clock">{duration(snapshot.vmClockNs)}</td>
+                <td className="memory">{snapshot.vmStateSize === 0 ? t('inspector.snapshots.diskOnly') : formatBytes(snapshot.vmStateSize)}</td>
               </tr>
             ))}
           </tbody>
@@ -255,7 +255,7 @@ export function MissingInspector({ path }: { path: string }) {
   const forest = useForest((state) => state.forest);
   const overlays = (forest?.images ?? []).filter((image) => image.backing !== null && !image.backing.exists && image.backing.path === path);
   return (
-    <section aria-label={t('missing.label')}>
+    <section className="image-inspector" aria-label={t('missing.label')}>
       <h2>{displayPath(hasProtocol(path) ? path : baseName(path))}</h2>
       <div className="tool-path">{displayPath(path)}</div>
       {hasProtocol(path) ? (

@@ -65,7 +65,7 @@ export const forest: Messages<typeof english> = {
     },
     backing: {
       heading: '<backingFile>后端镜像</backingFile>',
-      explain: '本镜像在它之上记录自己的改动，它本身只读。',
+      explain: '只读的底层镜像，本镜像的改动记录在它之上。',
       none: '无：这是一个基础镜像。',
       file: '后端镜像',
       notFollowed: '未跟踪',
