@@ -171,3 +171,42 @@ test.describe('a folder with entries that are not images and a name that is not 
     await expect(skipped).toContainText(`${folder}/pipe.qcow2: a FIFO (named pipe), not an image file`);
   });
 });
+
+test('in a Chinese browser the forest and the image inspector are in Chinese, with the terms explained', async ({ page, browser, snaptree }) => {
+  const folder = mkdtempSync(join(tmpdir(), 'snaptree-e2e-zh-'));
+  try {
+    qemuImg('create', '-q', '-f', 'qcow2', join(folder, 'base.qcow2'), '16M');
+    qemuImg('snapshot', '-c', 'clean', join(folder, 'base.qcow2'));
+    qemuImg('create', '-q', '-f', 'qcow2', '-u', '-b', 'deleted-base.qcow2', '-F', 'qcow2', join(folder, 'orphan.qcow2'), '16M');
+    // The folder is watched in English; the server remembers it for the Chinese window.
+    await page.goto(snaptree.url);
+    await watch(page, folder);
+    await expect(node(page, 'orphan.qcow2')).toBeVisible();
+
+    const chinese = await browser.newPage({ locale: 'zh-CN' });
+    try {
+      await chinese.goto(snaptree.url);
+      await expect(node(chinese, 'base.qcow2')).toContainText('虚拟大小 16 MiB · 实际占用');
+      await expect(node(chinese, 'base.qcow2').locator('.badge.snapshots')).toHaveText('1 个内部快照');
+      await expect(node(chinese, 'orphan.qcow2').locator('[data-problem="missing-backing"]')).toHaveText('后端镜像缺失');
+      await expect(chinese.getByTestId('missing-node')).toContainText('此处没有镜像文件：其增量镜像无法打开');
+
+      await node(chinese, 'orphan.qcow2').click();
+      const inspector = chinese.getByRole('region', { name: '镜像' });
+      await expect(inspector.locator('[data-problem="missing-backing"] b')).toHaveText('后端镜像缺失');
+      await expect(inspector.locator('.fact', { hasText: '记录的格式' })).toContainText('qcow2');
+      // Hovering the term in the heading explains it, in Chinese with the English name.
+      await inspector.getByRole('heading', { name: '后端镜像' }).locator('.term').hover();
+      await expect(chinese.getByRole('tooltip')).toContainText('后端镜像（backing file）：');
+
+      await node(chinese, 'base.qcow2').click();
+      await expect(inspector.locator('.snapshot-table tbody tr')).toContainText(['clean']);
+      await expect(inspector.locator('.snapshot-table .memory')).toHaveText('仅磁盘');
+      await expect(inspector.locator('.snapshot-table tbody td').nth(2)).toContainText('年');
+    } finally {
+      await chinese.close();
+    }
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+});

@@ -1,5 +1,6 @@
 import { Background, Controls, ReactFlow, useReactFlow, useStore, type Edge, type NodeMouseHandler } from '@xyflow/react';
 import { useEffect, useMemo, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
 import { baseName } from '../../../shared/format';
 import type { Image } from '../../../shared/images/model';
 import { BLOCKING } from '../../../shared/images/problems';
@@ -28,6 +29,7 @@ function matches(image: Image, search: string): boolean {
 
 /** The disk forest: base images on the left, their overlays to the right. */
 export function ForestGraph({ images }: { images: readonly Image[] }) {
+  const { t } = useTranslation('forest');
   const search = useForest((state) => state.search);
   const selection = useSelection((state) => state.selection);
   const select = useSelection((state) => state.select);
@@ -102,6 +104,21 @@ export function ForestGraph({ images }: { images: readonly Image[] }) {
     void flow.fitView({ maxZoom: 1, nodes: whole ? undefined : corner.map((place) => ({ id: place.id })) });
   }, [layout, paneWidth, paneHeight, flow]);
 
+  // React Flow's own labels and screen-reader descriptions, in the window's language.
+  const ariaLabelConfig = useMemo(
+    () => ({
+      'controls.ariaLabel': t('graph.controls'),
+      'controls.zoomIn.ariaLabel': t('graph.zoomIn'),
+      'controls.zoomOut.ariaLabel': t('graph.zoomOut'),
+      'controls.fitView.ariaLabel': t('graph.fitView'),
+      'node.a11yDescription.default': t('graph.nodeDescription'),
+      'node.a11yDescription.keyboardDisabled': t('graph.nodeDescription'),
+      'edge.a11yDescription.default': t('graph.edgeDescription'),
+      'handle.ariaLabel': t('graph.handle'),
+    }),
+    [t],
+  );
+
   const onNodeClick: NodeMouseHandler<ForestNode> = (_event, node) => {
     select(node.type === 'image' ? { kind: 'image', path: node.id } : { kind: 'missing', path: node.data.path as string });
   };
@@ -117,6 +134,7 @@ export function ForestGraph({ images }: { images: readonly Image[] }) {
       minZoom={0.05}
       onlyRenderVisibleElements={images.length > LARGE_FOREST}
       proOptions={{ hideAttribution: true }}
+      ariaLabelConfig={ariaLabelConfig}
     >
       <Background gap={24} />
       <ForestMinimap placed={layout.placed} broken={broken} />

@@ -1,5 +1,6 @@
 import { Panel, useReactFlow, useStore } from '@xyflow/react';
 import { useEffect, useMemo, useRef, type PointerEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { NODE_HEIGHT, NODE_WIDTH, type Placed } from '../../../shared/images/layout';
 
 const WIDTH = 200;
@@ -12,6 +13,7 @@ const PADDING = 6;
  * which cost half a second at 5,000 images; a canvas draws them in milliseconds.
  */
 export function ForestMinimap({ placed, broken }: { placed: readonly Placed[]; broken: ReadonlySet<string> }) {
+  const { t } = useTranslation('forest');
   const canvas = useRef<HTMLCanvasElement>(null);
   const [tx, ty, zoom] = useStore((state) => state.transform);
   const paneWidth = useStore((state) => state.width);
@@ -84,7 +86,7 @@ export function ForestMinimap({ placed, broken }: { placed: readonly Placed[]; b
 
   return (
     <Panel position="bottom-right" className="forest-minimap">
-      <canvas ref={canvas} width={WIDTH} height={HEIGHT} aria-label="Overview of the forest" onPointerDown={moveTo} onPointerMove={moveTo} />
+      <canvas ref={canvas} width={WIDTH} height={HEIGHT} aria-label={t('graph.overview')} onPointerDown={moveTo} onPointerMove={moveTo} />
     </Panel>
   );
 }

@@ -1,12 +1,15 @@
 import type { ReactNode } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import { baseName, formatBytes } from '../../../shared/format';
 import { hasProtocol } from '../../../shared/images/backing';
-import type { Image, Qcow2Details } from '../../../shared/images/model';
+import type { Image, Problem, Qcow2Details } from '../../../shared/images/model';
 import { displayPath } from '../../../shared/images/path-bytes';
-import { BLOCKING, PROBLEM_TITLES } from '../../../shared/images/problems';
+import { BLOCKING } from '../../../shared/images/problems';
 import { useSelection } from '../shell/selection';
 import { useInventory } from '../libvirt/store';
 import { useForest } from './store';
+import { FOREST_TERMS } from './terms';
 
 function Facts({ rows }: { rows: Array<[string, ReactNode]> }) {
   return (
@@ -49,29 +52,46 @@ function duration(ns: number): string {
   return `${String(hours).padStart(2, '0')}:${String(minutes).padStart(2, '0')}:${(total % 60).toFixed(3).padStart(6, '0')}`;
 }
 
-function headerRows(header: Qcow2Details): Array<[string, ReactNode]> {
+/** The header's fields; `compat=` and the feature names are QEMU's own words. */
+function headerRows(header: Qcow2Details, t: TFunction<'forest'>, language: string): Array<[string, ReactNode]> {
+  const number = new Intl.NumberFormat(language);
+  const none = t('inspector.none');
   return [
-    ['Version', `${header.version} (compat=${header.version === 2 ? '0.10' : '1.1'})`],
-    ['Cluster size', formatBytes(header.clusterSize)],
-    ['Encryption', header.cryptMethod],
-    ['Compression', header.compressionType],
-    ['Refcount bits', header.refcountBits],
-    ['Features', header.features.length > 0 ? header.features.join(', ') : 'none'],
-    ['Incompatible bits', header.incompatibleFeatures],
-    ['Compatible bits', header.compatibleFeatures],
-    ['Autoclear bits', header.autoclearFeatures],
-    ['Header length', `${header.headerLength} bytes`],
-    ['L1 table', `${header.l1Size} entries at ${header.l1TableOffset}`],
-    ['Refcount table', `${header.refcountTableClusters} clusters at ${header.refcountTableOffset}`],
-    ['Snapshot table', `${header.snapshotCount} entries at ${header.snapshotsOffset}`],
-    ['Backing name', header.backingFileOffset ? `${header.backingFileSize} bytes at ${header.backingFileOffset}` : 'none'],
-    ['Bitmaps', header.bitmapCount],
-    ['LUKS header', header.encryptionHeader ? `${formatBytes(header.encryptionHeader.length)} at ${header.encryptionHeader.offset}` : 'none'],
+    [t('inspector.header.version'), `${number.format(header.version)} (compat=${header.version === 2 ? '0.10' : '1.1'})`],
+    [t('inspector.header.clusterSize'), formatBytes(header.clusterSize)],
+    [t('inspector.header.encryption'), t(`inspector.header.cryptMethod.${header.cryptMethod}`)],
+    [t('inspector.header.compression'), t(`inspector.header.compressionType.${header.compressionType}`)],
+    [t('inspector.header.refcountBits'), number.format(header.refcountBits)],
+    [t('inspector.header.features'), header.features.length > 0 ? header.features.join(', ') : none],
+    [t('inspector.header.incompatibleBits'), header.incompatibleFeatures],
+    [t('inspector.header.compatibleBits'), header.compatibleFeatures],
+    [t('inspector.header.autoclearBits'), header.autoclearFeatures],
+    [t('inspector.header.headerLength'), t('inspector.header.bytes', { count: header.headerLength })],
+    [t('inspector.header.l1Table'), t('inspector.header.entriesAt', { count: header.l1Size, offset: header.l1TableOffset })],
+    [t('inspector.header.refcountTable'), t('inspector.header.clustersAt', { count: header.refcountTableClusters, offset: header.refcountTableOffset })],
+    [t('inspector.header.snapshotTable'), t('inspector.header.entriesAt', { count: header.snapshotCount, offset: header.snapshotsOffset })],
+    [t('inspector.header.backingName'), header.backingFileOffset ? t('inspector.header.bytesAt', { count: header.backingFileSize, offset: header.backingFileOffset }) : none],
+    [t('inspector.header.bitmaps'), number.format(header.bitmapCount)],
+    [
+      t('inspector.header.luksHeader'),
+      header.encryptionHeader ? t('inspector.header.sizeAt', { size: formatBytes(header.encryptionHeader.length), offset: header.encryptionHeader.offset }) : none,
+    ],
   ];
+}
+
+/**
+ * A problem's sentence in the window's language when the core sent its key, else (or when
+ * this window's catalogue lacks the key) the core's English. Paths among the values are shown with their undecodable bytes escaped.
+ */
+function problemSentence(problem: Problem, t: TFunction): string {
+  if (!problem.key) return displayPath(problem.message);
+  const values = Object.fromEntries(Object.entries(problem.values ?? {}).map(([name, value]) => [name, typeof value === 'string' ? displayPath(value) : value]));
+  return t(`problems:${problem.key}`, { ...values, defaultValue: displayPath(problem.message) });
 }
 
 /** The domains whose disks use the image, and the snapshots whose state it holds. */
 function UsedBy({ image }: { image: Image }) {
+  const { t } = useTranslation('forest');
   const connections = useInventory((state) => state.connections);
   const select = useSelection((state) => state.select);
   const holders = (connections ?? []).flatMap((connection) =>
@@ -79,26 +99,29 @@ function UsedBy({ image }: { image: Image }) {
   );
   return (
     <>
-      <h3>Used by</h3>
+      <h3>{t('inspector.usedBy.heading')}</h3>
       {image.usedBy.length === 0 && holders.length === 0 ? (
-        <p className="empty">No domain and no snapshot.</p>
+        <p className="empty">{t('inspector.usedBy.nothing')}</p>
       ) : (
         <ul className="overlay-list" data-testid="used-by">
           {image.usedBy.map((use) => (
             <li key={use.uuid + use.target}>
-              <button type="button" className="link" onClick={() => select({ kind: 'domain', uuid: use.uuid })}>
-                {use.domain}
-              </button>{' '}
-              disk {use.target}
-              {use.active ? ': the active layer QEMU writes to' : ': in its backing chain'}
+              <Trans
+                t={t}
+                i18nKey={use.active ? 'inspector.usedBy.activeLayer' : 'inspector.usedBy.inChain'}
+                values={{ domain: use.domain, target: use.target }}
+                components={{ ...FOREST_TERMS, domain: <button type="button" className="link" onClick={() => select({ kind: 'domain', uuid: use.uuid })} /> }}
+              />
             </li>
           ))}
           {holders.map(({ domain, snapshot }) => (
             <li key={domain.uuid + snapshot.name}>
-              <button type="button" className="link" onClick={() => select({ kind: 'snapshot', uuid: domain.uuid, name: snapshot.name })}>
-                {snapshot.name}
-              </button>{' '}
-              of {domain.name} keeps its state here
+              <Trans
+                t={t}
+                i18nKey="inspector.usedBy.snapshotState"
+                values={{ snapshot: snapshot.name, domain: domain.name }}
+                components={{ snapshot: <button type="button" className="link" onClick={() => select({ kind: 'snapshot', uuid: domain.uuid, name: snapshot.name })} /> }}
+              />
             </li>
           ))}
         </ul>
@@ -109,32 +132,41 @@ function UsedBy({ image }: { image: Image }) {
 
 /** Everything Snaptree knows about one image. */
 export function ImageInspector({ path }: { path: string }) {
+  const { t, i18n } = useTranslation('forest');
   const forest = useForest((state) => state.forest);
   const image: Image | undefined = forest?.images.find((candidate) => candidate.path === path);
-  if (!image) return <p className="empty">{displayPath(path)} is no longer in the forest.</p>;
+  if (!image) return <p className="empty">{t('inspector.gone', { path: displayPath(path) })}</p>;
+  const date = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'medium' });
   const overlays = forest!.images.filter((candidate) => candidate.backing?.image === image.path);
 
   return (
-    <section className="image-inspector" aria-label="Image">
+    <section className="image-inspector" aria-label={t('inspector.label')}>
       <h2>{displayPath(baseName(image.path))}</h2>
       <div className="tool-path">{displayPath(image.path)}</div>
       <Facts
         rows={[
-          ['Format', image.format === 'unknown' ? 'unknown: the file could not be read' : image.format === 'qcow2' || image.format === 'raw' ? image.format : `${image.format} (shown read-only)`],
-          ['Virtual size', formatBytes(image.virtualSize)],
-          ['On disk', formatBytes(image.actualSize)],
-          ['Folder', image.folder ?? 'outside the watched folders (found as a backing file)'],
-          ['Data file', image.dataFile ?? 'none'],
+          [
+            t('inspector.facts.format'),
+            image.format === 'unknown'
+              ? t('inspector.formatUnknown')
+              : image.format === 'qcow2' || image.format === 'raw'
+                ? image.format
+                : t('inspector.formatReadOnly', { format: image.format }),
+          ],
+          [t('inspector.facts.virtualSize'), formatBytes(image.virtualSize)],
+          [t('inspector.facts.onDisk'), formatBytes(image.actualSize)],
+          [t('inspector.facts.folder'), image.folder ?? <Trans t={t} i18nKey="inspector.outsideFolders" components={FOREST_TERMS} />],
+          [t('inspector.facts.dataFile'), image.dataFile ?? t('inspector.none')],
         ]}
       />
 
       {image.problems.length > 0 && (
         <>
-          <h3>Problems</h3>
+          <h3>{t('inspector.problems')}</h3>
           <ul className="problems">
             {image.problems.map((problem) => (
               <li key={`${problem.code}:${problem.message}`} className={BLOCKING.has(problem.code) ? 'blocking' : 'warning'} data-problem={problem.code}>
-                <b>{PROBLEM_TITLES[problem.code]}</b> {displayPath(problem.message)}
+                <b>{t(`problemTitles.${problem.code}`)}</b> {problemSentence(problem, t)}
               </li>
             ))}
           </ul>
@@ -143,42 +175,55 @@ export function ImageInspector({ path }: { path: string }) {
 
       <UsedBy image={image} />
 
-      <h3>Backing file</h3>
-      <p className="explain">The read-only image this one records its changes on top of.</p>
+      <h3>
+        <Trans t={t} i18nKey="inspector.backing.heading" components={FOREST_TERMS} />
+      </h3>
+      <p className="explain">{t('inspector.backing.explain')}</p>
       {image.backing === null ? (
-        <p className="empty">None: this is a base image.</p>
+        <p className="empty">{t('inspector.backing.none')}</p>
       ) : (
         <Facts
           rows={[
-            ['Backing file', image.backing.image ? <ImageLink path={image.backing.image} /> : <span className="bad">{hasProtocol(image.backing.name) ? 'not followed' : 'missing'}</span>],
-            ['Name in header', <code key="name">{displayPath(image.backing.name)}</code>],
-            ['Resolved path', <code key="path">{displayPath(image.backing.path)}</code>],
-            ['Recorded format', image.backing.format ?? 'not recorded'],
+            [
+              t('inspector.backing.file'),
+              image.backing.image ? (
+                <ImageLink path={image.backing.image} />
+              ) : (
+                <span className="bad">{t(hasProtocol(image.backing.name) ? 'inspector.backing.notFollowed' : 'inspector.backing.missing')}</span>
+              ),
+            ],
+            [t('inspector.backing.nameInHeader'), <code key="name">{displayPath(image.backing.name)}</code>],
+            [t('inspector.backing.resolvedPath'), <code key="path">{displayPath(image.backing.path)}</code>],
+            [t('inspector.backing.recordedFormat'), image.backing.format ?? t('inspector.backing.notRecorded')],
           ]}
         />
       )}
 
-      <h3>Overlays</h3>
-      <p className="explain">Images that use this one as their backing file: it must not change while they do.</p>
+      <h3>
+        <Trans t={t} i18nKey="inspector.overlays.heading" components={FOREST_TERMS} />
+      </h3>
+      <p className="explain">{t('inspector.overlays.explain')}</p>
       {overlays.length === 0 ? (
-        <p className="empty">None.</p>
+        <p className="empty">{t('inspector.noneSentence')}</p>
       ) : (
         <ImageList images={overlays} />
       )}
 
-      <h3>Internal snapshots</h3>
-      <p className="explain">Saved states stored inside this file only (not its backing files).</p>
+      <h3>
+        <Trans t={t} i18nKey="inspector.snapshots.heading" components={FOREST_TERMS} />
+      </h3>
+      <p className="explain">{t('inspector.snapshots.explain')}</p>
       {image.snapshots.length === 0 ? (
-        <p className="empty">None.</p>
+        <p className="empty">{t('inspector.noneSentence')}</p>
       ) : (
         <table className="snapshot-table">
           <thead>
             <tr>
-              <th>ID</th>
-              <th>Name</th>
-              <th>Date</th>
-              <th>VM clock</th>
-              <th>Memory</th>
+              <th>{t('inspector.snapshots.id')}</th>
+              <th>{t('inspector.snapshots.name')}</th>
+              <th>{t('inspector.snapshots.date')}</th>
+              <th>{t('inspector.snapshots.vmClock')}</th>
+              <th>{t('inspector.snapshots.memory')}</th>
             </tr>
           </thead>
           <tbody>
@@ -186,9 +231,9 @@ export function ImageInspector({ path }: { path: string }) {
               <tr key={snapshot.id}>
                 <td>{snapshot.id}</td>
                 <td>{snapshot.name}</td>
-                <td>{new Date(snapshot.date).toLocaleString()}</td>
-                <td>{duration(snapshot.vmClockNs)}</td>
-                <td>{snapshot.vmStateSize === 0 ? 'disk only' : formatBytes(snapshot.vmStateSize)}</td>
+                <td>{date.format(new Date(snapshot.date))}</td>
+                <td className="clock">{duration(snapshot.vmClockNs)}</td>
+                <td className="memory">{snapshot.vmStateSize === 0 ? t('inspector.snapshots.diskOnly') : formatBytes(snapshot.vmStateSize)}</td>
               </tr>
             ))}
           </tbody>
@@ -197,8 +242,8 @@ export function ImageInspector({ path }: { path: string }) {
 
       {image.qcow2 && (
         <>
-          <h3>qcow2 header</h3>
-          <Facts rows={headerRows(image.qcow2)} />
+          <h3>{t('inspector.header.heading')}</h3>
+          <Facts rows={headerRows(image.qcow2, t, i18n.language)} />
         </>
       )}
     </section>
@@ -206,16 +251,21 @@ export function ImageInspector({ path }: { path: string }) {
 }
 
 export function MissingInspector({ path }: { path: string }) {
+  const { t } = useTranslation('forest');
   const forest = useForest((state) => state.forest);
   const overlays = (forest?.images ?? []).filter((image) => image.backing !== null && !image.backing.exists && image.backing.path === path);
   return (
-    <section aria-label="Missing backing file">
+    <section className="image-inspector" aria-label={t('missing.label')}>
       <h2>{displayPath(hasProtocol(path) ? path : baseName(path))}</h2>
       <div className="tool-path">{displayPath(path)}</div>
       {hasProtocol(path) ? (
-        <p className="explain">A QEMU protocol string, not a file name: QEMU opens it over the network or as a JSON description, and Snaptree does not follow it. These overlays name it:</p>
+        <p className="explain">
+          <Trans t={t} i18nKey="missing.protocol" components={FOREST_TERMS} />
+        </p>
       ) : (
-        <p className="bad">No image file is there (their problems say what is). These overlays name it and cannot be opened until it is restored or they are rebased:</p>
+        <p className="bad">
+          <Trans t={t} i18nKey="missing.absent" components={FOREST_TERMS} />
+        </p>
       )}
       <ImageList images={overlays} />
     </section>

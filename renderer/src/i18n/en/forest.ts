@@ -1,2 +1,138 @@
-/** The forest strings in English: the source every other catalogue follows. */
-export const forest = {} as const;
+import type { ProblemCode } from '../../../../shared/images/model';
+
+/**
+ * The forest strings in English: the source every other catalogue follows. Tags such as
+ * `<activeLayer>…</activeLayer>` mark a term the window teaches (Term.tsx) around the
+ * words the sentence uses for it.
+ */
+export const forest = {
+  /** The badge of each problem code, on a node and before the sentence in the inspector. */
+  problemTitles: {
+    'missing-backing': 'backing file missing',
+    'inexact-backing-name': 'backing name not exact',
+    'backing-not-a-file': 'backing is not a file',
+    'protocol-backing': 'network backing not followed',
+    'backing-loop': 'backing loop',
+    'backing-format-mismatch': 'wrong backing format',
+    'no-backing-format': 'backing format not recorded',
+    corrupt: 'corrupt',
+    dirty: 'dirty',
+    encrypted: 'encrypted',
+    unreadable: 'unreadable',
+    truncated: 'truncated',
+    'unknown-format': 'unknown format',
+    'invalid-header': 'invalid header',
+    'missing-data-file': 'data file missing',
+    'bad-extent': 'vmdk extent unusable',
+    'orphan-overlay': 'used by nothing',
+  } satisfies Record<ProblemCode, string>,
+  graph: {
+    controls: 'Zoom and fit',
+    zoomIn: 'Zoom in',
+    zoomOut: 'Zoom out',
+    fitView: 'Fit the forest in view',
+    nodeDescription: 'Press Enter or Space to select the image and open it in the inspector.',
+    edgeDescription: 'A link from a backing file to an overlay built on it.',
+    handle: 'Link point',
+    overview: 'Overview of the forest',
+  },
+  node: {
+    sizes: '{{virtual}} virtual · {{onDisk}} on disk',
+    activeLayer: '<activeLayer>active layer</activeLayer>',
+    internalSnapshots_one: '{{count, number}} <internal>internal snapshot</internal>',
+    internalSnapshots_other: '{{count, number}} <internal>internal snapshots</internal>',
+    protocol: 'protocol',
+    missing: 'missing',
+    protocolNote: 'a QEMU protocol string: not followed',
+    missingNote: 'no image file there: its <overlay>overlays</overlay> cannot be opened',
+  },
+  inspector: {
+    label: 'Image',
+    gone: '{{path}} is no longer in the forest.',
+    none: 'none',
+    noneSentence: 'None.',
+    facts: {
+      format: 'Format',
+      virtualSize: 'Virtual size',
+      onDisk: 'On disk',
+      folder: 'Folder',
+      dataFile: 'Data file',
+    },
+    formatUnknown: 'unknown: the file could not be read',
+    formatReadOnly: '{{format}} (shown read-only)',
+    outsideFolders: 'outside the watched folders (found as a <backingFile>backing file</backingFile>)',
+    problems: 'Problems',
+    usedBy: {
+      heading: 'Used by',
+      nothing: 'No domain and no snapshot.',
+      activeLayer: '<domain>{{domain}}</domain> disk {{target}}: the <activeLayer>active layer</activeLayer> QEMU writes to',
+      inChain: '<domain>{{domain}}</domain> disk {{target}}: in its backing chain',
+      snapshotState: '<snapshot>{{snapshot}}</snapshot> of {{domain}} keeps its state here',
+    },
+    backing: {
+      heading: '<backingFile>Backing file</backingFile>',
+      explain: 'The read-only image this one records its changes on top of.',
+      none: 'None: this is a base image.',
+      file: 'Backing file',
+      notFollowed: 'not followed',
+      missing: 'missing',
+      nameInHeader: 'Name in header',
+      resolvedPath: 'Resolved path',
+      recordedFormat: 'Recorded format',
+      notRecorded: 'not recorded',
+    },
+    overlays: {
+      heading: '<overlay>Overlays</overlay>',
+      explain: 'Images that use this one as their backing file: it must not change while they do.',
+    },
+    snapshots: {
+      heading: '<internal>Internal snapshots</internal>',
+      explain: 'Saved states stored inside this file only (not its backing files).',
+      id: 'ID',
+      name: 'Name',
+      date: 'Date',
+      vmClock: 'VM clock',
+      memory: 'Memory',
+      diskOnly: 'disk only',
+    },
+    header: {
+      heading: 'qcow2 header',
+      version: 'Version',
+      clusterSize: 'Cluster size',
+      encryption: 'Encryption',
+      compression: 'Compression',
+      refcountBits: 'Refcount bits',
+      features: 'Features',
+      incompatibleBits: 'Incompatible bits',
+      compatibleBits: 'Compatible bits',
+      autoclearBits: 'Autoclear bits',
+      headerLength: 'Header length',
+      l1Table: 'L1 table',
+      refcountTable: 'Refcount table',
+      snapshotTable: 'Snapshot table',
+      backingName: 'Backing name',
+      bitmaps: 'Bitmaps',
+      luksHeader: 'LUKS header',
+      /** QEMU's names for the methods; `none` and `unknown` are ours. */
+      cryptMethod: { none: 'none', aes: 'AES', luks: 'LUKS', unknown: 'unknown' },
+      compressionType: { zlib: 'zlib', zstd: 'zstd', unknown: 'unknown' },
+      bytes_one: '{{count, number}} byte',
+      bytes_other: '{{count, number}} bytes',
+      // Offsets stay plain digits, as QEMU's tools print them, so that they can be compared.
+      entriesAt_one: '{{count, number}} entry at {{offset}}',
+      entriesAt_other: '{{count, number}} entries at {{offset}}',
+      clustersAt_one: '{{count, number}} cluster at {{offset}}',
+      clustersAt_other: '{{count, number}} clusters at {{offset}}',
+      bytesAt_one: '{{count, number}} byte at {{offset}}',
+      bytesAt_other: '{{count, number}} bytes at {{offset}}',
+      sizeAt: '{{size}} at {{offset}}',
+    },
+  },
+  missing: {
+    label: 'Missing backing file',
+    protocol:
+      'A QEMU protocol string, not a file name: QEMU opens it over the network or as a JSON description, and Snaptree does not follow it. These <overlay>overlays</overlay> name it:',
+    absent:
+      'No image file is there (their problems say what is). These <overlay>overlays</overlay> name it and cannot be opened until it is restored or they are rebased:',
+  },
+} as const;
