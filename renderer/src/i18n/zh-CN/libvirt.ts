@@ -68,7 +68,7 @@ export const libvirt: Messages<typeof english> = {
     current: '当前',
     takenState: '{{date, datetime(dateStyle: short; timeStyle: short)}} · {{state}}',
     now: 'NOW',
-    nowExplain: '虚拟机此刻的状态，含当前快照之后的改动',
+    nowExplain: '此刻的状态，含当前快照之后的改动',
   },
   inspector: {
     problems: '问题',
@@ -98,7 +98,7 @@ export const libvirt: Messages<typeof english> = {
       of: '虚拟机 {{domain}} 的快照',
       taken: '创建时间',
       takenAt: '{{date, datetime(dateStyle: medium; timeStyle: medium)}}',
-      domainWas: '当时虚拟机',
+      domainWas: '拍摄时状态',
       kind: '类型',
       kindAndMemory: '<kind/>，<memory/>',
       parent: '父快照',
