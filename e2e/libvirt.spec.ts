@@ -39,6 +39,36 @@ test('a domain shows its snapshot tree with the current one marked and NOW hangi
   await expect(page.locator('.react-flow__edge[data-id="snapshot:int1→snapshot:ext1"]')).toHaveCount(1);
 });
 
+test('in Chinese the tree and its inspector name kinds, states and terms as Chinese tutorials do', async ({ browser, snaptree }) => {
+  const context = await browser.newContext({ locale: 'zh-CN' });
+  try {
+    const page = await context.newPage();
+    await page.goto(snaptree.url);
+    await page.locator(`[data-domain="${guest.name}"]`).click();
+    const tree = page.getByRole('main');
+    await expect(tree.locator('[data-snapshot="int1"]')).toContainText('内部快照');
+    await expect(tree.locator('[data-snapshot="int1"]')).toContainText('系统还原点');
+    await expect(tree.locator('[data-snapshot="int1"]')).toContainText('· 运行中');
+    await expect(tree.locator('[data-snapshot="ext1"]')).toContainText('外部快照');
+    await expect(tree.locator('[data-snapshot="ext1"]')).toContainText('仅磁盘快照');
+    await expect(tree.locator('[data-snapshot="ext1"]')).toContainText('· 运行中或已暂停');
+    await expect(tree.locator('[data-snapshot="ext1"]')).toContainText('当前');
+    await expect(tree.getByTestId('now-node')).toContainText('运行中');
+
+    // A term is explained where it appears, with the English name users meet in virsh.
+    await tree.locator('[data-snapshot="ext1"]').getByText('外部快照').hover();
+    await expect(page.getByRole('tooltip').filter({ visible: true })).toContainText('外部快照（external snapshot）');
+
+    await tree.locator('[data-snapshot="ext1"]').click();
+    const inspector = page.getByRole('complementary').getByRole('region', { name: '快照' });
+    await expect(inspector).toContainText('拍摄时状态');
+    await expect(inspector).toContainText('外部快照，仅磁盘快照');
+    await expect(inspector).toContainText('vda：外部快照，当时新建的增量镜像：e2e.ext1.qcow2');
+  } finally {
+    await context.close();
+  }
+});
+
 test('a long line of snapshots opens on NOW and the latest ones, readable, the first a scroll away', async ({ page, snaptree }) => {
   const long = domains.define('long');
   for (let n = 1; n <= 25; n++) virsh('snapshot-create-as', long.name, `step-${n}`);

@@ -1,9 +1,14 @@
-import type { Snapshot } from './model.js';
+import type { Snapshot, SnapshotDisk } from './model.js';
+
+/** How the snapshot keeps its disks, each kind once (a disk left out of it aside); the window words them itself. */
+export function snapshotDiskKinds(snapshot: Snapshot): Exclude<SnapshotDisk['snapshot'], 'no'>[] {
+  return [...new Set(snapshot.disks.flatMap((disk) => (disk.snapshot === 'no' ? [] : [disk.snapshot])))];
+}
 
 /** internal: saved inside the qcow2; external: a new overlay took the writes from that point. */
 export function snapshotKind(snapshot: Snapshot): string {
-  const kinds = new Set(snapshot.disks.filter((disk) => disk.snapshot !== 'no').map((disk) => disk.snapshot));
-  return kinds.size === 0 ? 'no disks' : [...kinds].join(' + ');
+  const kinds = snapshotDiskKinds(snapshot);
+  return kinds.length === 0 ? 'no disks' : kinds.join(' + ');
 }
 
 export function memoryKind(snapshot: Snapshot): string {

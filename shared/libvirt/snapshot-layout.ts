@@ -7,7 +7,8 @@ import { layoutTrees, type Placed } from '../graph/tree-layout.js';
 import type { Snapshot } from './model.js';
 
 export const SNAPSHOT_WIDTH = 220;
-export const SNAPSHOT_HEIGHT = 78;
+/** Room for a name on two lines, time and state on two (English wraps "running or paused"), and a row of badges. */
+export const SNAPSHOT_HEIGHT = 96;
 /** The tree layout's columns become rows here: one generation per row. */
 const SPACING = { column: SNAPSHOT_HEIGHT + 36, row: SNAPSHOT_WIDTH + 24, treeGap: 24 };
 

@@ -1,18 +1,23 @@
+import { Trans, useTranslation } from 'react-i18next';
 import { baseName } from '../../../shared/format';
-import { memoryKind, snapshotKind, snapshotStateLabel } from '../../../shared/libvirt/describe';
-import type { Domain, LibvirtProblem } from '../../../shared/libvirt/model';
+import type { Domain, DomainDisk, LibvirtProblem } from '../../../shared/libvirt/model';
+import { Term } from '../i18n/Term';
 import { useSelection } from '../shell/selection';
+import { DiskKind, domainStateLabel, MemoryKind, problemSentence, SnapshotKinds, stateLabel } from './describe';
 import { findDomain, useInventory } from './store';
 
 function Problems({ problems }: { problems: readonly LibvirtProblem[] }) {
+  const { t } = useTranslation('libvirt');
   if (problems.length === 0) return null;
   return (
     <>
-      <h3>Problems</h3>
+      <h3>{t('inspector.problems')}</h3>
       <ul className="problems">
         {problems.map((problem) => (
           <li key={problem.code + problem.message} className="blocking" data-problem={problem.code}>
-            <b>{problem.code.replaceAll('-', ' ')}</b> {problem.message}
+            <b>{t(`problem.${problem.code}.title`)}</b>
+            {t('inspector.problemSeparator')}
+            {problemSentence(t, problem)}
           </li>
         ))}
       </ul>
@@ -29,30 +34,48 @@ function FileLink({ path }: { path: string }) {
   );
 }
 
+/** `disk, qcow2, read-only`: what libvirt says of the device, as a list in the window's language. */
+function DiskFacts({ disk }: { disk: DomainDisk }) {
+  const { t } = useTranslation('libvirt');
+  const facts = [
+    t(`inspector.device.${disk.device}`, { defaultValue: disk.device }),
+    disk.format ?? t('inspector.noFormat'),
+    disk.readonly && t('inspector.readOnly'),
+    disk.shareable && t('inspector.shareable'),
+  ];
+  return <>{facts.filter(Boolean).join(t('inspector.listSeparator'))}</>;
+}
+
 function Disks({ domain, title }: { domain: Domain; title: string }) {
+  const { t } = useTranslation('libvirt');
   return (
     <>
       <h3>{title}</h3>
-      <p className="explain">Each disk's chain, from the active layer QEMU writes to down to the base.</p>
+      <p className="explain">
+        <Trans t={t} i18nKey="inspector.chainExplain" components={{ activeLayer: <Term name="activeLayer" /> }} />
+      </p>
       {domain.disks.map((disk) => (
         <div key={disk.target} className="disk">
           <div className="fact">
             <dt>{disk.target}</dt>
             <dd>
-              {disk.device}, {disk.format ?? 'no format'}
-              {disk.readonly && ', read-only'}
-              {disk.shareable && ', shareable'}
+              <DiskFacts disk={disk} />
             </dd>
           </div>
           <ol className="chain">
             {disk.chain.map((path, level) => (
               <li key={path}>
-                <FileLink path={path} /> {level === 0 && <span className="badge domain-use active">active layer</span>}
+                <FileLink path={path} />{' '}
+                {level === 0 && (
+                  <span className="badge domain-use active">
+                    <Term name="activeLayer" />
+                  </span>
+                )}
               </li>
             ))}
           </ol>
           <details>
-            <summary>Domain XML of {disk.target}</summary>
+            <summary>{t('inspector.diskXml', { target: disk.target })}</summary>
             <pre className="xml">{disk.xml}</pre>
           </details>
         </div>
@@ -62,83 +85,94 @@ function Disks({ domain, title }: { domain: Domain; title: string }) {
 }
 
 export function DomainInspector({ uuid }: { uuid: string }) {
+  const { t } = useTranslation('libvirt');
   const domain = findDomain(useInventory((state) => state.connections), uuid);
-  if (!domain) return <p className="empty">This domain is no longer defined.</p>;
+  if (!domain) return <p className="empty">{t('inspector.domain.gone')}</p>;
   const current = domain.snapshots.find((snapshot) => snapshot.current);
   return (
-    <section aria-label="Domain">
+    <section aria-label={t('inspector.domain.label')}>
       <h2>{domain.name}</h2>
       <dl className="facts">
         <div className="fact">
-          <dt>State</dt>
-          <dd>
-            {domain.state}
-            {domain.stateReason && ` (${domain.stateReason})`}
-          </dd>
+          <dt>{t('inspector.domain.state')}</dt>
+          <dd>{domainStateLabel(t, domain)}</dd>
         </div>
         <div className="fact">
-          <dt>UUID</dt>
+          <dt>{t('inspector.domain.uuid')}</dt>
           <dd>{domain.uuid}</dd>
         </div>
         <div className="fact">
-          <dt>Persistent</dt>
-          <dd>{domain.persistent ? 'yes' : 'no (transient: gone when it stops)'}</dd>
+          <dt>{t('inspector.domain.persistent')}</dt>
+          <dd>{domain.persistent ? t('inspector.domain.persistentYes') : t('inspector.domain.persistentNo')}</dd>
         </div>
         <div className="fact">
-          <dt>Current snapshot</dt>
-          <dd>{current?.name ?? 'none'}</dd>
+          <dt>{t('inspector.domain.currentSnapshot')}</dt>
+          <dd>{current?.name ?? t('inspector.domain.noCurrent')}</dd>
         </div>
       </dl>
       <Problems problems={domain.problems} />
-      <Disks domain={domain} title="Disks" />
+      <Disks domain={domain} title={t('inspector.domain.disks')} />
     </section>
   );
 }
 
 export function SnapshotInspector({ uuid, name }: { uuid: string; name: string }) {
+  const { t } = useTranslation('libvirt');
   const domain = findDomain(useInventory((state) => state.connections), uuid);
   const snapshot = domain?.snapshots.find((candidate) => candidate.name === name);
-  if (!domain || !snapshot) return <p className="empty">This snapshot no longer exists.</p>;
+  if (!domain || !snapshot) return <p className="empty">{t('inspector.snapshot.gone')}</p>;
   return (
-    <section aria-label="Snapshot">
+    <section aria-label={t('inspector.snapshot.label')}>
       <h2>{snapshot.name}</h2>
-      <div className="tool-path">snapshot of {domain.name}</div>
+      <div className="tool-path">{t('inspector.snapshot.of', { domain: domain.name })}</div>
       {snapshot.description && <p>{snapshot.description}</p>}
       <dl className="facts">
         <div className="fact">
-          <dt>Taken</dt>
-          <dd>{new Date(snapshot.createdAt).toLocaleString()}</dd>
+          <dt>{t('inspector.snapshot.taken')}</dt>
+          <dd>{t('inspector.snapshot.takenAt', { date: new Date(snapshot.createdAt) })}</dd>
         </div>
         <div className="fact">
-          <dt>Domain was</dt>
-          <dd>{snapshotStateLabel(snapshot)}</dd>
+          <dt>{t('inspector.snapshot.domainWas')}</dt>
+          <dd>{stateLabel(t, snapshot.state)}</dd>
         </div>
         <div className="fact">
-          <dt>Kind</dt>
+          <dt>{t('inspector.snapshot.kind')}</dt>
           <dd>
-            {snapshotKind(snapshot)}, {memoryKind(snapshot)}
+            <Trans
+              t={t}
+              i18nKey="inspector.snapshot.kindAndMemory"
+              components={{ kind: <SnapshotKinds snapshot={snapshot} />, memory: <MemoryKind snapshot={snapshot} /> }}
+            />
           </dd>
         </div>
         <div className="fact">
-          <dt>Parent</dt>
-          <dd>{snapshot.parent ?? 'none (a root)'}</dd>
+          <dt>{t('inspector.snapshot.parent')}</dt>
+          <dd>{snapshot.parent ?? t('inspector.snapshot.root')}</dd>
         </div>
         <div className="fact">
-          <dt>Current</dt>
-          <dd>{snapshot.current ? 'yes: NOW hangs from it' : 'no'}</dd>
+          <dt>{t('inspector.snapshot.current')}</dt>
+          <dd>{snapshot.current ? t('inspector.snapshot.currentYes') : t('inspector.snapshot.currentNo')}</dd>
         </div>
         {snapshot.memoryFile && (
           <div className="fact">
-            <dt>Memory file</dt>
+            <dt>{t('inspector.snapshot.memoryFile')}</dt>
             <dd>{snapshot.memoryFile}</dd>
           </div>
         )}
       </dl>
       <Problems problems={snapshot.problems} />
-      <h3>Where its state lives</h3>
+      <h3>{t('inspector.snapshot.stateLives')}</h3>
       <p className="explain">
-        Internal: inside the image that carries it. External: in the backing file below the overlay made at that
-        point. These files are highlighted in the disk forest.
+        <Trans
+          t={t}
+          i18nKey="inspector.snapshot.stateExplain"
+          components={{
+            internal: <Term name="internal" />,
+            external: <Term name="external" />,
+            backingFile: <Term name="backingFile" />,
+            overlay: <Term name="overlay" />,
+          }}
+        />
       </p>
       <ul className="overlay-list" data-testid="state-files">
         {snapshot.stateFiles.map((path) => (
@@ -147,21 +181,21 @@ export function SnapshotInspector({ uuid, name }: { uuid: string; name: string }
           </li>
         ))}
       </ul>
-      {snapshot.stateFiles.length === 0 && <p className="explain">No image read on this machine holds it: its files are on the domain's host, or gone.</p>}
-      <h3>Disks at this snapshot</h3>
+      {snapshot.stateFiles.length === 0 && <p className="explain">{t('inspector.snapshot.noStateFiles')}</p>}
+      <h3>{t('inspector.snapshot.disksThen')}</h3>
       <ul className="overlay-list">
         {snapshot.disks.map((disk) => (
           <li key={disk.target}>
-            {disk.target}: {disk.snapshot}
-            {disk.file && (
-              <>
-                , overlay made then: <FileLink path={disk.file} />
-              </>
-            )}
+            <Trans
+              t={t}
+              i18nKey={disk.file ? 'inspector.snapshot.diskKindOverlay' : 'inspector.snapshot.diskKind'}
+              values={{ target: disk.target }}
+              components={{ kind: <DiskKind kind={disk.snapshot} />, overlay: <Term name="overlay" />, file: disk.file ? <FileLink path={disk.file} /> : <></> }}
+            />
           </li>
         ))}
       </ul>
-      <Disks domain={domain} title={`${domain.name}'s disks now`} />
+      <Disks domain={domain} title={t('inspector.snapshot.disksNow', { domain: domain.name })} />
     </section>
   );
 }

@@ -1,5 +1,6 @@
 import { Background, Controls, ReactFlow, useReactFlow, useStore, type Edge, type NodeMouseHandler } from '@xyflow/react';
 import { useEffect, useMemo, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { Domain } from '../../../shared/libvirt/model';
 import { layoutSnapshots, NOW_ID, SNAPSHOT_HEIGHT, SNAPSHOT_WIDTH, snapshotId } from '../../../shared/libvirt/snapshot-layout';
 import { fitsWhole, fixedGeometry } from '../graph/geometry';
@@ -29,6 +30,7 @@ function presentAndRecent(domain: Domain): string[] {
 
 /** One domain's snapshot tree: roots at the top, the current snapshot marked, NOW hanging from it. */
 export function SnapshotTree({ domain }: { domain: Domain }) {
+  const { t } = useTranslation('libvirt');
   const { selection, select } = useSelection();
   const flow = useReactFlow();
   const layout = useMemo(() => layoutSnapshots(domain.snapshots), [domain.snapshots]);
@@ -69,6 +71,21 @@ export function SnapshotTree({ domain }: { domain: Domain }) {
     [layout],
   );
 
+  // React Flow's own labels and screen-reader descriptions, in the window's language.
+  const ariaLabelConfig = useMemo(
+    () => ({
+      'controls.ariaLabel': t('tree.controls'),
+      'controls.zoomIn.ariaLabel': t('tree.zoomIn'),
+      'controls.zoomOut.ariaLabel': t('tree.zoomOut'),
+      'controls.fitView.ariaLabel': t('tree.fitView'),
+      'node.a11yDescription.default': t('tree.nodeDescription'),
+      'node.a11yDescription.keyboardDisabled': t('tree.nodeDescription'),
+      'edge.a11yDescription.default': t('tree.edgeDescription'),
+      'handle.ariaLabel': t('tree.handle'),
+    }),
+    [t],
+  );
+
   const onNodeClick: NodeMouseHandler<TreeNode> = (_event, node) => {
     select(node.type === 'snapshot' ? { kind: 'snapshot', uuid: domain.uuid, name: node.data.snapshot.name } : { kind: 'domain', uuid: domain.uuid });
   };
@@ -84,6 +101,7 @@ export function SnapshotTree({ domain }: { domain: Domain }) {
       // The wheel scrolls a long tree, as in a list; pinch or ctrl+wheel zooms.
       panOnScroll
       minZoom={0.1}
+      ariaLabelConfig={ariaLabelConfig}
       proOptions={{ hideAttribution: true }}
     >
       <Background gap={24} />

@@ -1,2 +1,128 @@
 /** The libvirt strings in English: the source every other catalogue follows. */
-export const libvirt = {} as const;
+export const libvirt = {
+  /**
+   * A domain's state by libvirt's code, as the snapshot XML writes it (`shutoff`; virsh
+   * domstate's words map to it). `disk-snapshot` is what libvirt records for a disk-only
+   * snapshot of a running or paused domain.
+   */
+  state: {
+    running: 'running',
+    blocked: 'blocked',
+    paused: 'paused',
+    shutdown: 'shutting down',
+    shutoff: 'shut off',
+    crashed: 'crashed',
+    pmsuspended: 'suspended by the guest',
+    nostate: 'no state',
+    'disk-snapshot': 'running or paused',
+  },
+  stateWithReason: '{{state}} ({{reason}})',
+  /** Why a domain is in its state, by virsh domstate --reason's words; another word is shown as virsh gave it. */
+  reason: {
+    unknown: 'reason unknown',
+    booted: 'booted',
+    migrated: 'migrated',
+    restored: 'restored from a saved file',
+    'from snapshot': 'from snapshot',
+    unpaused: 'unpaused',
+    user: 'by the user',
+    migrating: 'migrating',
+    saving: 'saving',
+    dumping: 'dumping',
+    watchdog: 'watchdog',
+    'starting up': 'starting up',
+    'shutting down': 'shutting down',
+    'creating snapshot': 'creating snapshot',
+    shutdown: 'shut down',
+    destroyed: 'destroyed',
+    crashed: 'crashed',
+    panicked: 'guest panicked',
+    saved: 'saved to a file',
+    failed: 'failed to start',
+    daemon: 'stopped by the daemon',
+  },
+  /** How a snapshot keeps a disk (`<disk snapshot=…>`). */
+  kind: {
+    internal: 'internal',
+    external: 'external',
+    manual: 'manual',
+    no: 'not in the snapshot',
+    none: 'no disks',
+  },
+  kindSeparator: ' + ',
+  /** Whether a snapshot saved the domain's memory too (a system checkpoint), and where. */
+  memory: {
+    no: 'disk only',
+    internal: 'with memory (internal)',
+    external: 'with memory (external)',
+  },
+  /** libvirt's problem codes: a short badge on a snapshot, a title above the sentence in the inspector. */
+  problem: {
+    'stale-snapshot': { badge: 'stale', title: 'stale snapshot' },
+    'snapshot-file-missing': { badge: 'file missing', title: 'snapshot file missing' },
+    'chain-mismatch': { badge: 'chain mismatch', title: 'chain mismatch' },
+  },
+  tree: {
+    controls: 'Zoom and fit',
+    zoomIn: 'Zoom in',
+    zoomOut: 'Zoom out',
+    fitView: 'Fit the snapshot tree in view',
+    nodeDescription: 'Press Enter or Space to select the snapshot and open it in the inspector.',
+    edgeDescription: 'A link from a snapshot to the one taken after it, or to NOW.',
+    handle: 'Link point',
+  },
+  node: {
+    current: 'current',
+    // Short, so that time and state fit one line; the inspector has the seconds.
+    takenState: '{{date, datetime(dateStyle: short; timeStyle: short)}} · {{state}}',
+    now: 'NOW',
+    nowExplain: 'the present state, changed since the current snapshot',
+  },
+  inspector: {
+    problems: 'Problems',
+    problemSeparator: ' ',
+    listSeparator: ', ',
+    device: { disk: 'disk', cdrom: 'cdrom', floppy: 'floppy' },
+    noFormat: 'no format',
+    readOnly: 'read-only',
+    shareable: 'shareable',
+    chainExplain: 'Each disk’s chain, from the <activeLayer>active layer</activeLayer> QEMU writes to down to the base.',
+    diskXml: 'Domain XML of {{target}}',
+    domain: {
+      label: 'Domain',
+      gone: 'This domain is no longer defined.',
+      state: 'State',
+      uuid: 'UUID',
+      persistent: 'Persistent',
+      persistentYes: 'yes',
+      persistentNo: 'no (transient: gone when it stops)',
+      currentSnapshot: 'Current snapshot',
+      noCurrent: 'none',
+      disks: 'Disks',
+    },
+    snapshot: {
+      label: 'Snapshot',
+      gone: 'This snapshot no longer exists.',
+      of: 'snapshot of {{domain}}',
+      taken: 'Taken',
+      takenAt: '{{date, datetime(dateStyle: medium; timeStyle: medium)}}',
+      domainWas: 'Domain was',
+      kind: 'Kind',
+      kindAndMemory: '<kind/>, <memory/>',
+      parent: 'Parent',
+      root: 'none (a root)',
+      current: 'Current',
+      currentYes: 'yes: NOW hangs from it',
+      currentNo: 'no',
+      memoryFile: 'Memory file',
+      stateLives: 'Where its state lives',
+      stateExplain:
+        '<internal>Internal</internal>: inside the image that carries it. <external>External</external>: in the <backingFile>backing file</backingFile> below the <overlay>overlay</overlay> made at that point. These files are highlighted in the disk forest.',
+      noStateFiles: 'No image read on this machine holds it: its files are on the domain’s host, or gone.',
+      disksThen: 'Disks at this snapshot',
+      diskKind: '{{target}}: <kind/>',
+      diskKindOverlay: '{{target}}: <kind/>, <overlay>overlay</overlay> made then: <file/>',
+      disksNow: '{{domain}}’s disks now',
+    },
+  },
+} as const;
