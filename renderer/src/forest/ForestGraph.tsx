@@ -78,8 +78,10 @@ export function ForestGraph({ images }: { images: readonly Image[] }) {
         target: link.to,
         className: link.from.startsWith('missing:') ? 'edge-dangling' : undefined,
         animated: link.from.startsWith('missing:'),
+        // React Flow's own label is "Edge from A to B", in English whatever the language.
+        ariaLabel: t('graph.edge', { overlay: baseName(link.to), backing: baseName(link.from.replace(/^missing:/, '')) }),
       })),
-    [layout],
+    [layout, t],
   );
 
   // Searching zooms to what matches.

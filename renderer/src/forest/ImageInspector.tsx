@@ -57,7 +57,7 @@ function headerRows(header: Qcow2Details, t: TFunction<'forest'>, language: stri
   const number = new Intl.NumberFormat(language);
   const none = t('inspector.none');
   return [
-    [t('inspector.header.version'), `${number.format(header.version)} (compat=${header.version === 2 ? '0.10' : '1.1'})`],
+    [t('inspector.header.version'), <>{number.format(header.version)} (<code>compat={header.version === 2 ? '0.10' : '1.1'}</code>)</>],
     [t('inspector.header.clusterSize'), formatBytes(header.clusterSize)],
     [t('inspector.header.encryption'), t(`inspector.header.cryptMethod.${header.cryptMethod}`)],
     [t('inspector.header.compression'), t(`inspector.header.compressionType.${header.compressionType}`)],

@@ -33,6 +33,7 @@ export const forest = {
     fitView: 'Fit the forest in view',
     nodeDescription: 'Press Enter or Space to select the image and open it in the inspector.',
     edgeDescription: 'A link from a backing file to an overlay built on it.',
+    edge: '{{overlay}} records its changes on top of {{backing}}',
     handle: 'Link point',
     overview: 'Overview of the forest',
   },

@@ -28,6 +28,7 @@ export const forest: Messages<typeof english> = {
     fitView: '显示整个磁盘森林',
     nodeDescription: '按回车键或空格键选中该镜像，并在检查器中查看。',
     edgeDescription: '从后端镜像指向基于它的增量镜像的连线。',
+    edge: '{{overlay}} 以 {{backing}} 为后端镜像，记录在其之上的改动',
     handle: '连接点',
     overview: '磁盘森林概览',
   },
