@@ -60,7 +60,7 @@ export function decodePathBytes(bytes: Uint8Array): string {
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 const ANY_LONE_SURROGATE = new RegExp(LONE_SURROGATE.source);
 
-/** Whether a path holds bytes that are not UTF-8, which no process argument can carry. */
+/** Whether a path holds bytes that are not UTF-8: Node.js passes process arguments as UTF-8 text only, so no tool can be given it as it is. */
 export function hasEscapedBytes(path: string): boolean {
   return ANY_LONE_SURROGATE.test(path);
 }
