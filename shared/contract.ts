@@ -20,6 +20,9 @@ const LibvirtUri = z.string().superRefine((uri, context) => {
   const refusal = uriRefusal(uri);
   if (refusal !== null) context.addIssue({ code: 'custom', message: refusal.message });
 });
+/** A sentence the core said through the catalogues (say()): the window shows `key` with `values`, the CLI `message`. */
+export const Sentence = z.object({ key: z.string(), values: z.record(z.string(), z.union([z.string(), z.number()])), message: z.string() });
+export type Sentence = z.infer<typeof Sentence>;
 const WatchedFolders = z.object({ folders: z.array(z.string()) });
 /** The languages of the window (the renderer's catalogues); the CLI keeps English. */
 export const Language = z.enum(['en', 'zh-CN'], { error: 'is not a language of the window (en, zh-CN)' });
@@ -30,7 +33,7 @@ export const requests = {
   /** Finds qemu-img and virsh, asks the libvirt daemon at the default URI what it is. */
   toolsCheck: { arg: NoArgument, result: ToolsReport },
   /** What the settings file held that could not be read, and what was set aside: empty when all was read. */
-  settingsCheck: { arg: NoArgument, result: z.object({ problems: z.array(z.string()) }) },
+  settingsCheck: { arg: NoArgument, result: z.object({ problems: z.array(Sentence) }) },
   /** The folders whose images make up the forest, remembered across restarts. */
   foldersList: { arg: NoArgument, result: WatchedFolders },
   foldersAdd: { arg: z.object({ path: AbsolutePath }).strict(), result: WatchedFolders },
@@ -87,6 +90,9 @@ export const ApiErrorBody = z.object({
   kind: z.enum(['validation', 'unknown-request', 'refused', 'tool', 'internal']),
   message: z.string(),
   field: z.string().optional(),
+  /** When the core said it through the catalogues (a refusal made with say()): the window shows it by key. */
+  key: z.string().optional(),
+  values: Sentence.shape.values.optional(),
 });
 export type ApiErrorBody = z.infer<typeof ApiErrorBody>;
 

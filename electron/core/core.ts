@@ -57,7 +57,7 @@ export function createCore(host: Host, options: CoreOptions): Core {
 
   // Said on stderr as the core starts, whichever front end runs it; the window asks settingsCheck.
   void settingsFile.read().then(
-    ({ problems }) => problems.forEach((problem) => process.stderr.write(`snaptree: ${problem}\n`)),
+    ({ problems }) => problems.forEach((problem) => process.stderr.write(`snaptree: ${problem.message}\n`)),
     (error: unknown) => process.stderr.write(`snaptree: the settings could not be read: ${errorMessage(error)}\n`),
   );
 

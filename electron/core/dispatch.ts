@@ -34,7 +34,7 @@ export async function dispatch(core: Core, name: unknown, arg: unknown): Promise
     return { ok: true, result: spec.result.parse(result) };
   } catch (error) {
     if (error instanceof Refusal) {
-      return { ok: false, error: { kind: 'refused', message: error.message } };
+      return { ok: false, error: { kind: 'refused', message: error.message, ...(error.said && { key: error.said.key, values: error.said.values }) } };
     }
     if (error instanceof HostCommandError) {
       return { ok: false, error: { kind: 'tool', message: error.message } };

@@ -2,5 +2,6 @@ import type { problems as english } from '../../../../shared/messages/problems';
 import type { Messages } from '../messages';
 import { imageProblems } from './problems/image';
 import { libvirtProblems } from './problems/libvirt';
+import { settingsProblems } from './problems/settings';
 
-export const problems: Messages<typeof english> = { image: imageProblems, libvirt: libvirtProblems };
+export const problems: Messages<typeof english> = { image: imageProblems, libvirt: libvirtProblems, settings: settingsProblems };
