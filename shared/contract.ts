@@ -8,7 +8,10 @@ import { z } from 'zod';
 import { Forest } from './images/model.js';
 import { Connection } from './libvirt/model.js';
 import { uriRefusal } from './libvirt/uri.js';
+import { Sentence } from './messages/sentence.js';
 import { ToolsReport } from './tools/report.js';
+
+export { Sentence };
 
 const NoArgument = z.object({}).strict();
 const AbsolutePath = z
@@ -20,9 +23,6 @@ const LibvirtUri = z.string().superRefine((uri, context) => {
   const refusal = uriRefusal(uri);
   if (refusal !== null) context.addIssue({ code: 'custom', message: refusal.message });
 });
-/** A sentence the core said through the catalogues (say()): the window shows `key` with `values`, the CLI `message`. */
-export const Sentence = z.object({ key: z.string(), values: z.record(z.string(), z.union([z.string(), z.number()])), message: z.string() });
-export type Sentence = z.infer<typeof Sentence>;
 const WatchedFolders = z.object({ folders: z.array(z.string()) });
 /** The languages of the window (the renderer's catalogues); the CLI keeps English. */
 export const Language = z.enum(['en', 'zh-CN'], { error: 'is not a language of the window (en, zh-CN)' });

@@ -3,5 +3,6 @@ import type { Messages } from '../messages';
 import { imageProblems } from './problems/image';
 import { libvirtProblems } from './problems/libvirt';
 import { settingsProblems } from './problems/settings';
+import { toolsProblems } from './problems/tools';
 
-export const problems: Messages<typeof english> = { image: imageProblems, libvirt: libvirtProblems, settings: settingsProblems };
+export const problems: Messages<typeof english> = { image: imageProblems, libvirt: libvirtProblems, settings: settingsProblems, tools: toolsProblems };
