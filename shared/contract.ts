@@ -21,7 +21,8 @@ const AbsolutePath = z
   .refine((path) => !path.includes('\0'), 'must not contain a NUL byte');
 const LibvirtUri = z.string().superRefine((uri, context) => {
   const refusal = uriRefusal(uri);
-  if (refusal !== null) context.addIssue({ code: 'custom', message: refusal.message });
+  // The refusal's key and values ride along, for dispatch to say it in the window's language.
+  if (refusal !== null) context.addIssue({ code: 'custom', message: refusal.message, params: { said: refusal } });
 });
 const WatchedFolders = z.object({ folders: z.array(z.string()) });
 /** The languages of the window (the renderer's catalogues); the CLI keeps English. */
