@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createCore } from './core.js';
 import { dispatch } from './dispatch.js';
@@ -38,6 +41,28 @@ describe('dispatch validates every request against the contract', () => {
     expect(said.map((error) => error?.key)).toEqual(['request.invalid.field', 'request.invalid.whole', 'request.invalid.said', 'request.invalid.said', 'request.unknown']);
     expect(said[2]?.message).toBe('Invalid argument for connectionsAdd (field uri): the ext transport runs a program named in the URI: use ssh, tls, tcp or unix');
     expectSaidInBoth(said.map((error) => ({ key: error!.key!, values: error!.values!, message: error!.message })));
+  });
+
+  it("says the core's refusals by key and values: a folder missing or a file, no folder dialog, no qemu-img for the demo", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'snaptree-dispatch-'));
+    const savedPath = process.env.PATH;
+    try {
+      writeFileSync(join(dir, 'disk.qcow2'), '');
+      const replies = [
+        await dispatch(core, 'foldersAdd', { path: join(dir, 'gone') }),
+        await dispatch(core, 'foldersAdd', { path: join(dir, 'disk.qcow2') }),
+        await dispatch(core, 'folderChoose', {}),
+      ];
+      process.env.PATH = dir;
+      replies.push(await dispatch(core, 'demoCreate', {}));
+      const said = replies.map((reply) => (reply.ok ? null : reply.error));
+      expect(said.map((error) => error?.key)).toEqual(['request.refused.folderMissing', 'request.refused.folderIsFile', 'request.refused.noFolderDialog', 'request.refused.demoNeedsQemuImg']);
+      expect(said[0]?.message).toBe(`${join(dir, 'gone')} does not exist.`);
+      expectSaidInBoth(said.map((error) => ({ key: error!.key!, values: error!.values!, message: error!.message })));
+    } finally {
+      process.env.PATH = savedPath;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses a request the contract does not have', async () => {

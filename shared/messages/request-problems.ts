@@ -8,4 +8,11 @@ export const requestProblems = {
     /** The field's check said why in a sentence of its own (uriRefusal): nested by its key. */
     said: 'Invalid argument for {{request}} (field {{field}}): $t(problems:{{said}})',
   },
+  /** Requests that make no sense now (a Refusal of the core). */
+  refused: {
+    folderMissing: '{{folder}} does not exist.',
+    folderIsFile: '{{folder}} is a file, not a folder: watch the folder that holds it.',
+    noFolderDialog: 'There is no folder dialog in the browser: type the folder’s path instead.',
+    demoNeedsQemuImg: 'The demo is made with qemu-img, which is not installed: install the package {{package}}.',
+  },
 } as const;

@@ -8,4 +8,10 @@ export const requestProblems: Messages<typeof english> = {
     whole: '请求 {{request}} 的参数无效：{{issue}}',
     said: '请求 {{request}} 的参数无效（字段 {{field}}）：$t(problems:{{said}})',
   },
+  refused: {
+    folderMissing: '{{folder}} 不存在。',
+    folderIsFile: '{{folder}} 是一个文件，不是文件夹：请监视包含它的文件夹。',
+    noFolderDialog: '浏览器中没有选择文件夹的对话框：请直接输入文件夹的路径。',
+    demoNeedsQemuImg: '演示镜像要用 qemu-img 创建，但它未安装：请安装软件包 {{package}}。',
+  },
 };
