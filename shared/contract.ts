@@ -8,7 +8,10 @@ import { z } from 'zod';
 import { Forest } from './images/model.js';
 import { Connection } from './libvirt/model.js';
 import { uriRefusal } from './libvirt/uri.js';
+import { Sentence } from './messages/sentence.js';
 import { ToolsReport } from './tools/report.js';
+
+export { Sentence };
 
 const NoArgument = z.object({}).strict();
 const AbsolutePath = z
@@ -18,7 +21,8 @@ const AbsolutePath = z
   .refine((path) => !path.includes('\0'), 'must not contain a NUL byte');
 const LibvirtUri = z.string().superRefine((uri, context) => {
   const refusal = uriRefusal(uri);
-  if (refusal !== null) context.addIssue({ code: 'custom', message: refusal.message });
+  // The refusal's key and values ride along, for dispatch to say it in the window's language.
+  if (refusal !== null) context.addIssue({ code: 'custom', message: refusal.message, params: { said: refusal } });
 });
 const WatchedFolders = z.object({ folders: z.array(z.string()) });
 /** The languages of the window (the renderer's catalogues); the CLI keeps English. */
@@ -30,7 +34,7 @@ export const requests = {
   /** Finds qemu-img and virsh, asks the libvirt daemon at the default URI what it is. */
   toolsCheck: { arg: NoArgument, result: ToolsReport },
   /** What the settings file held that could not be read, and what was set aside: empty when all was read. */
-  settingsCheck: { arg: NoArgument, result: z.object({ problems: z.array(z.string()) }) },
+  settingsCheck: { arg: NoArgument, result: z.object({ problems: z.array(Sentence) }) },
   /** The folders whose images make up the forest, remembered across restarts. */
   foldersList: { arg: NoArgument, result: WatchedFolders },
   foldersAdd: { arg: z.object({ path: AbsolutePath }).strict(), result: WatchedFolders },
@@ -87,6 +91,9 @@ export const ApiErrorBody = z.object({
   kind: z.enum(['validation', 'unknown-request', 'refused', 'tool', 'internal']),
   message: z.string(),
   field: z.string().optional(),
+  /** When the core said it through the catalogues (a refusal made with say()): the window shows it by key. */
+  key: z.string().optional(),
+  values: Sentence.shape.values.optional(),
 });
 export type ApiErrorBody = z.infer<typeof ApiErrorBody>;
 

@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { EventName, EventPayload, RequestName, RequestArg, RequestResult } from '../../shared/contract.js';
 import { errorMessage } from '../../shared/format.js';
+import { say } from '../../shared/messages/problems.js';
 import { uriRefusal } from '../../shared/libvirt/uri.js';
 import type { Host } from './host/host.js';
 import { createDemoWorkspace } from './images/demo.js';
@@ -57,7 +58,7 @@ export function createCore(host: Host, options: CoreOptions): Core {
 
   // Said on stderr as the core starts, whichever front end runs it; the window asks settingsCheck.
   void settingsFile.read().then(
-    ({ problems }) => problems.forEach((problem) => process.stderr.write(`snaptree: ${problem}\n`)),
+    ({ problems }) => problems.forEach((problem) => process.stderr.write(`snaptree: ${problem.message}\n`)),
     (error: unknown) => process.stderr.write(`snaptree: the settings could not be read: ${errorMessage(error)}\n`),
   );
 
@@ -92,8 +93,8 @@ export function createCore(host: Host, options: CoreOptions): Core {
   async function addFolder(path: string): Promise<{ folders: string[] }> {
     const folder = resolve(path);
     const stats = await stat(folder).catch(() => null);
-    if (stats === null) throw new Refusal(`${folder} does not exist.`);
-    if (!stats.isDirectory()) throw new Refusal(`${folder} is a file, not a folder: watch the folder that holds it.`);
+    if (stats === null) throw new Refusal(say('request.refused.folderMissing', { folder }));
+    if (!stats.isDirectory()) throw new Refusal(say('request.refused.folderIsFile', { folder }));
     const current = (await loadSettings()).watchedFolders;
     return current.includes(folder) ? { folders: current } : setFolders([...current, folder]);
   }
@@ -113,7 +114,7 @@ export function createCore(host: Host, options: CoreOptions): Core {
     foldersAdd: ({ path }) => oneAtATime(() => addFolder(path)),
     foldersRemove: ({ path }) => oneAtATime(async () => setFolders((await loadSettings()).watchedFolders.filter((folder) => folder !== path))),
     folderChoose: async () => {
-      if (!options.chooseFolder) throw new Refusal('There is no folder dialog in the browser: type the folder’s path instead.');
+      if (!options.chooseFolder) throw new Refusal(say('request.refused.noFolderDialog'));
       return { path: await options.chooseFolder() };
     },
     forestGet: async () => (await started()).scannedForest(),
@@ -136,7 +137,7 @@ export function createCore(host: Host, options: CoreOptions): Core {
       oneAtATime(async () => {
         const folder = options.demoDir ?? defaultDemoDir();
         const qemuImg = await host.findProgram('qemu-img');
-        if (qemuImg === null) throw new Refusal('The demo is made with qemu-img, which is not installed: install the package qemu-utils.');
+        if (qemuImg === null) throw new Refusal(say('request.refused.demoNeedsQemuImg', { package: 'qemu-utils' }));
         const existing = await stat(folder).catch(() => null);
         // A demo made before is watched again as it is, never overwritten.
         if (existing === null) await createDemoWorkspace(host, qemuImg, folder);

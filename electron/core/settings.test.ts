@@ -31,7 +31,7 @@ function startCore(): Core {
   return core;
 }
 
-const problemsOf = async (core: Core): Promise<string[]> => (await core.handlers.settingsCheck({})).problems;
+const problemsOf = async (core: Core): Promise<string[]> => (await core.handlers.settingsCheck({})).problems.map((problem) => problem.message);
 
 const isRoot = process.getuid?.() === 0;
 const NOBODY = 65534;

@@ -4,10 +4,14 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { Language } from '../../shared/contract.js';
 import { errorMessage } from '../../shared/format.js';
+import { say, type Said } from '../../shared/messages/problems.js';
 import { osReason } from './images/read.js';
 import { Refusal } from './refusal.js';
 
-/** What Snaptree remembers across restarts: each setting a list, read entry by entry. */
+/**
+ * What Snaptree remembers across restarts: each setting a list, read entry by entry.
+ * The validators' words (`error`) are sent as a value of settings.leftOut.*: zod says them.
+ */
 const ENTRIES = {
   watchedFolders: z.string({ error: 'is not text' }),
   /** libvirt URIs the user added; the default URI is always shown as well. */
@@ -25,8 +29,8 @@ export type Settings = { [K in Key]: z.infer<(typeof ENTRIES)[K]>[] } & { [K in 
 /** What a read of the file gave, and what it held that could not be taken. */
 export interface SettingsRead {
   readonly settings: Settings;
-  /** In words for the user: entries left out, a file that cannot be read or was set aside. */
-  readonly problems: string[];
+  /** Said for the user: entries left out, a file that cannot be read or was set aside. */
+  readonly problems: Said[];
 }
 
 /** One read of the file, with what a save needs to lose nothing of it. */
@@ -34,9 +38,21 @@ interface FileRead extends SettingsRead {
   /** Keys this version does not know (a newer Snaptree's): written back as they were. */
   readonly otherKeys: Readonly<Record<string, unknown>>;
   /** Why the file, there but unreadable, must not be written over; null when it may be. */
-  readonly keep: string | null;
+  readonly keep: Keep | null;
   /** Entries were left out: a save first keeps the file as it was. */
   readonly leftOut: boolean;
+}
+
+/** Why a file there must not be written over: a sentence of settings.kept and settings.notSaved. */
+interface Keep {
+  readonly why: 'unreadable' | 'folder' | 'notSetAside';
+  readonly values: Readonly<Record<string, string>>;
+}
+
+/** Why a file is not valid settings: settings.invalid's code, and JSON.parse's words when it has them. */
+interface Invalid {
+  readonly why: 'json' | 'notAnObject';
+  readonly error?: string;
 }
 
 /** `$XDG_CONFIG_HOME/snaptree`, else `~/.config/snaptree`: shared by the window, serve and the CLI. */
@@ -51,10 +67,6 @@ function errorCode(error: unknown): string | undefined {
   return (error as NodeJS.ErrnoException).code;
 }
 
-// osReason knows the errors met on the way to a file; a folder in its place is this file's own.
-function readReason(error: unknown): string {
-  return errorCode(error) === 'EISDIR' ? 'it is a folder (EISDIR)' : osReason(error);
-}
 
 /** An entry as the message shows it: short, whatever it holds. */
 function shown(value: unknown): string {
@@ -80,7 +92,7 @@ export async function writeAtomically(path: string, text: string): Promise<void>
 export class SettingsFile {
   private readonly path: string;
   /** What this session set aside: said until it ends, since the file no longer shows it. */
-  private readonly setAside: string[] = [];
+  private readonly setAside: Said[] = [];
 
   constructor(readonly dir: string) {
     this.path = join(dir, 'settings.json');
@@ -100,7 +112,7 @@ export class SettingsFile {
   async update(change: Partial<Settings>): Promise<Settings> {
     const current = await this.readFile();
     if (current.keep !== null) {
-      throw new Refusal(`Not saved: ${current.keep}, and saving would write over it. Let Snaptree read it (or move it away), then try again.`);
+      throw new Refusal(say(`settings.notSaved.${current.keep.why}`, current.keep.values));
     }
     const settings = { ...current.settings, ...change };
     try {
@@ -108,7 +120,7 @@ export class SettingsFile {
       await mkdir(this.dir, { recursive: true });
       await writeAtomically(this.path, `${JSON.stringify({ ...settings, ...current.otherKeys }, null, 2)}\n`);
     } catch (error) {
-      throw new Refusal(`Not saved: ${this.path} cannot be written: ${osReason(error)}.`);
+      throw new Refusal(say('settings.notSaved.unwritable', { path: this.path, reason: osReason(error) }));
     }
     return settings;
   }
@@ -122,7 +134,7 @@ export class SettingsFile {
       await rm(backup, { force: true });
       throw error;
     }
-    this.setAside.push(`${this.path} held entries Snaptree could not read: the file as it was is kept as ${backup}.`);
+    this.setAside.push(say('settings.keptBeforeSave', { path: this.path, backup }));
   }
 
   private async readFile(): Promise<FileRead> {
@@ -131,16 +143,18 @@ export class SettingsFile {
       text = await readFile(this.path, 'utf8');
     } catch (error) {
       if (errorCode(error) === 'ENOENT') return this.fresh();
-      return this.kept(`${this.path} cannot be read: ${readReason(error)}`);
+      // osReason knows the errors met on the way to a file; a folder in its place is this file's own.
+      if (errorCode(error) === 'EISDIR') return this.kept({ why: 'folder', values: { path: this.path } });
+      return this.kept({ why: 'unreadable', values: { path: this.path, reason: osReason(error) } });
     }
     let json: unknown;
     try {
       // A byte order mark (an editor's) is not bad settings: JSON.parse would refuse it.
       json = JSON.parse(text.replace(/^\ufeff/, ''));
     } catch (error) {
-      return this.setAsideCorrupt(errorMessage(error));
+      return this.setAsideCorrupt({ why: 'json', error: errorMessage(error) });
     }
-    if (typeof json !== 'object' || json === null || Array.isArray(json)) return this.setAsideCorrupt('it does not hold a JSON object');
+    if (typeof json !== 'object' || json === null || Array.isArray(json)) return this.setAsideCorrupt({ why: 'notAnObject' });
     return this.takeEntries(json as Record<string, unknown>);
   }
 
@@ -156,7 +170,7 @@ export class SettingsFile {
         if (parsed.success) {
           settings[key as ValueKey] = parsed.data;
         } else {
-          problems.push(`${this.path}: ${key} (${shown(value)}) ${parsed.error.issues[0]?.message}: left out.`);
+          problems.push(say('settings.leftOut.value', { path: this.path, setting: key, value: shown(value), issue: parsed.error.issues[0]?.message ?? '' }));
           leftOut = true;
         }
         continue;
@@ -166,7 +180,7 @@ export class SettingsFile {
         continue;
       }
       if (!Array.isArray(value)) {
-        problems.push(`${this.path}: ${key} is not a list (${shown(value)}): left out.`);
+        problems.push(say('settings.leftOut.notAList', { path: this.path, setting: key, value: shown(value) }));
         leftOut = true;
         continue;
       }
@@ -175,7 +189,7 @@ export class SettingsFile {
         if (parsed.success) {
           settings[key as Key].push(parsed.data);
         } else {
-          problems.push(`${this.path}: ${key} entry ${index + 1} (${shown(entry)}) ${parsed.error.issues[0]?.message}: left out.`);
+          problems.push(say('settings.leftOut.entry', { path: this.path, setting: key, number: index + 1, value: shown(entry), issue: parsed.error.issues[0]?.message ?? '' }));
           leftOut = true;
         }
       });
@@ -185,7 +199,8 @@ export class SettingsFile {
   }
 
   /** A file that does not parse is renamed to a backup of its own, and Snaptree starts afresh. */
-  private async setAsideCorrupt(reason: string): Promise<FileRead> {
+  private async setAsideCorrupt(invalid: Invalid): Promise<FileRead> {
+    const why = { why: invalid.why, error: invalid.error ?? '' };
     let backup: string | null = null;
     try {
       backup = await this.backupName('unreadable');
@@ -194,9 +209,9 @@ export class SettingsFile {
       if (backup !== null) await rm(backup, { force: true });
       // Another read of this process, or another Snaptree, set it aside first: read what is there now.
       if (errorCode(error) === 'ENOENT') return this.readFile();
-      return this.kept(`${this.path} is not valid settings (${reason}) and cannot be set aside: ${osReason(error)}`);
+      return this.kept({ why: 'notSetAside', values: { path: this.path, ...why, reason: osReason(error) } });
     }
-    this.setAside.push(`${this.path} was not valid settings (${reason}): it is kept as ${backup}, and Snaptree started afresh.`);
+    this.setAside.push(say('settings.setAside', { path: this.path, ...why, backup }));
     return this.readFile();
   }
 
@@ -206,9 +221,8 @@ export class SettingsFile {
   }
 
   /** A file there that must not be written over: the defaults for now, and no save. */
-  private kept(keep: string): FileRead {
-    const problem = `${keep}. Snaptree starts without its folders and connections, and saves no change over it.`;
-    return { ...this.fresh(), keep, problems: [...this.setAside, problem] };
+  private kept(keep: Keep): FileRead {
+    return { ...this.fresh(), keep, problems: [...this.setAside, say(`settings.kept.${keep.why}`, keep.values)] };
   }
 
   /**

@@ -3,6 +3,7 @@
  * their whole chains, and its snapshot tree. Printed by `snaptree scan --connect`.
  */
 import { z } from 'zod';
+import { Sentence } from '../messages/sentence.js';
 
 export const LibvirtProblemCode = z.enum(['stale-snapshot', 'snapshot-file-missing', 'chain-mismatch']);
 /** As an image's Problem: the English `message`, and `key` and `values` for the window. */
@@ -75,8 +76,10 @@ export type Domain = z.infer<typeof Domain>;
 export const Daemon = z.object({
   uri: z.string(),
   reachable: z.boolean(),
-  /** libvirt's own words when the daemon did not answer. */
+  /** libvirt's own words when the daemon did not answer, or the core's English. */
   error: z.string().nullable(),
+  /** When `error` is the core's sentence, not libvirt's: its key and values, for the window. */
+  errorSentence: Sentence.optional(),
   libvirtVersion: z.string().nullable(),
   /** The driver's hypervisor as virsh names it (`QEMU`), and its version. */
   hypervisor: z.string().nullable(),

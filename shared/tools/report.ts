@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Daemon } from '../libvirt/model.js';
+import { Sentence } from '../messages/sentence.js';
 
 /** One command-line tool on the host: where it is, which version, or why it is missing. */
 export const ToolStatus = z.object({
@@ -9,6 +10,8 @@ export const ToolStatus = z.object({
   /** The Debian/Ubuntu package that provides the tool, shown when it is missing. */
   package: z.string(),
   error: z.string().nullable(),
+  /** When `error` is the core's sentence, not the tool's: its key and values, for the window. */
+  errorSentence: Sentence.optional(),
 });
 export type ToolStatus = z.infer<typeof ToolStatus>;
 

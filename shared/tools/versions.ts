@@ -3,6 +3,7 @@
  * Each is fed the real captured output in versions.test.ts.
  */
 import type { Daemon } from '../libvirt/model.js';
+import { say, type Said } from '../messages/problems.js';
 
 /** `qemu-img version 7.2.22 (Debian 1:7.2+dfsg-7+deb12u18+b3)\nCopyright …` → `7.2.22` */
 export function parseQemuImgVersion(stdout: string): string | null {
@@ -40,9 +41,10 @@ export function parseDaemonVersion(stdout: string): DaemonVersionReport {
   };
 }
 
-/** A daemon that did not answer, with the reason (null: not asked yet). */
-export function silentDaemon(uri: string, error: string | null): Daemon {
-  return { uri, reachable: false, error, libvirtVersion: null, hypervisor: null, hypervisorVersion: null, externalSnapshotRevert: null };
+/** A daemon that did not answer, with the reason: libvirt's words, or the core's said (null: not asked yet). */
+export function silentDaemon(uri: string, error: string | Said | null): Daemon {
+  const said = typeof error === 'object' && error !== null ? { error: error.message, errorSentence: error } : { error };
+  return { uri, reachable: false, ...said, libvirtVersion: null, hypervisor: null, hypervisorVersion: null, externalSnapshotRevert: null };
 }
 
 /**
@@ -52,7 +54,7 @@ export function silentDaemon(uri: string, error: string | null): Daemon {
  */
 export function daemonFacts(uri: string, versionText: string, capabilities: string, stderr: string): Daemon {
   const version = parseDaemonVersion(versionText);
-  if (version.daemon === null) return silentDaemon(uri, virshErrorText(stderr) || `virsh -c ${uri} did not answer`);
+  if (version.daemon === null) return silentDaemon(uri, virshErrorText(stderr) || say('tools.noAnswer', { uri }));
   return {
     uri,
     reachable: true,

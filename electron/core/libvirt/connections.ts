@@ -1,5 +1,6 @@
 import { existsSync, watch, type FSWatcher } from 'node:fs';
 import { errorMessage } from '../../../shared/format.js';
+import { say } from '../../../shared/messages/problems.js';
 import { changesInventory, parseEventLine } from '../../../shared/libvirt/events.js';
 import type { Connection } from '../../../shared/libvirt/model.js';
 import type { Host, LongRunning } from '../host/host.js';
@@ -111,7 +112,7 @@ export class LibvirtConnections {
         try {
           connection =
             virsh === null
-              ? unreachable(uri, 'virsh is not installed: install the package libvirt-clients')
+              ? unreachable(uri, say('tools.notInstalled', { name: 'virsh', package: 'libvirt-clients' }))
               : pending !== 'all' && previous?.reachable
                 ? await refreshDomains(this.host, virsh, previous, [...pending], { cache: entry.cache })
                 : await inventoryConnection(this.host, virsh, uri, { cache: entry.cache });

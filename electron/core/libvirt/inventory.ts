@@ -1,4 +1,5 @@
 import { errorMessage } from '../../../shared/format.js';
+import type { Said } from '../../../shared/messages/problems.js';
 import { parseDomainXml, parseNameList, parseSnapshotXml, parseStateReason, parseUuidList } from '../../../shared/libvirt/parse.js';
 import type { Connection, Domain, Snapshot } from '../../../shared/libvirt/model.js';
 import { daemonFacts, silentDaemon } from '../../../shared/tools/versions.js';
@@ -27,7 +28,7 @@ function reader(host: Host, virsh: string, uri: string, options: InventoryOption
 }
 
 /** A connection that does not answer, with libvirt's reason; null while it was never asked. */
-export function unreachable(uri: string, error: string | null): Connection {
+export function unreachable(uri: string, error: string | Said | null): Connection {
   return { ...silentDaemon(uri, error), domains: [] };
 }
 

@@ -1,4 +1,5 @@
 import { errorMessage } from '../../../shared/format.js';
+import { say, type Said } from '../../../shared/messages/problems.js';
 import { daemonFacts, parseQemuImgVersion, parseVirshVersion, silentDaemon, virshErrorText } from '../../../shared/tools/versions.js';
 import type { DaemonStatus, ToolStatus, ToolsReport } from '../../../shared/tools/report.js';
 import { HostCommandError, type Host } from '../host/host.js';
@@ -51,21 +52,21 @@ async function checkTool(
 ): Promise<ToolStatus> {
   const path = await host.findProgram(name);
   if (path === null) {
-    return { name, path, version: null, package: pkg, error: `${name} is not installed: install the package ${pkg}` };
+    return { name, path, version: null, package: pkg, ...saidError(say('tools.notInstalled', { name, package: pkg })) };
   }
   try {
     const { stdout } = await host.run({ argv: [path, '--version'], timeoutMs: QUERY_TIMEOUT_MS });
     const version = parseVersion(stdout);
-    const error = version === null ? `${name} --version printed something unexpected: ${stdout.trim().slice(0, 200)}` : null;
-    return { name, path, version, package: pkg, error };
+    if (version === null) return { name, path, version, package: pkg, ...saidError(say('tools.unexpectedVersion', { name, output: stdout.trim().slice(0, 200) })) };
+    return { name, path, version, package: pkg, error: null };
   } catch (error) {
     return { name, path, version: null, package: pkg, error: describe(error) };
   }
 }
 
 async function checkDaemon(host: Host, virsh: ToolStatus, uri: string): Promise<DaemonStatus> {
-  const silent = (error: string): DaemonStatus => ({ ...silentDaemon(uri, error), package: PACKAGES.daemon });
-  if (virsh.path === null || virsh.version === null) return silent('virsh is needed to ask the libvirt daemon: install the package libvirt-clients');
+  const silent = (error: string | Said): DaemonStatus => ({ ...silentDaemon(uri, error), package: PACKAGES.daemon });
+  if (virsh.path === null || virsh.version === null) return silent(say('tools.virshNeeded', { package: PACKAGES.virsh }));
   try {
     const { outputs, stderr } = await runVirshBatch(host, virsh.path, uri, [['version', '--daemon'], ['capabilities']], QUERY_TIMEOUT_MS);
     const [versionText = '', capabilities = ''] = outputs;
@@ -75,7 +76,12 @@ async function checkDaemon(host: Host, virsh: ToolStatus, uri: string): Promise<
   }
 }
 
-/** libvirt's own words when virsh said something, else the runner's summary. */
+/** A sentence of the core: its English as `error`, its key and values for the window. */
+function saidError(said: Said): Pick<ToolStatus, 'error' | 'errorSentence'> {
+  return { error: said.message, errorSentence: said };
+}
+
+/** libvirt's own words when virsh said something, else the runner's summary (the host's English, sent as it is). */
 function describe(error: unknown): string {
   if (error instanceof HostCommandError) {
     return error.reason === 'exit-code' && error.stderr.trim() ? virshErrorText(error.stderr) : error.message;

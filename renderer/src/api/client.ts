@@ -1,4 +1,6 @@
 import type { Api, ApiErrorBody, EventName, EventPayload, RequestArg, RequestName, RequestResult } from '../../../shared/contract';
+import { i18n } from '../i18n';
+import { said } from '../i18n/sentence';
 import { webSocketApi } from './websocket';
 
 declare global {
@@ -8,10 +10,13 @@ declare global {
   }
 }
 
-/** A request the core answered with an error; `message` is written for a person. */
+/**
+ * A request the core answered with an error; `message` is written for a person: in the
+ * window's language when the core said it by key, else in the core's English.
+ */
 export class ApiError extends Error {
   constructor(readonly body: ApiErrorBody) {
-    super(body.message);
+    super(body.key === undefined ? body.message : said(i18n.t, body.message, { key: body.key, values: body.values ?? {}, message: body.message }));
     this.name = 'ApiError';
   }
 }

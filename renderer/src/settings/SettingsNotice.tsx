@@ -12,7 +12,7 @@ export function SettingsNotice() {
     void load();
   }, [load]);
 
-  const shown = problems.join('\n');
+  const shown = problems.map((problem) => problem.message).join('\n');
   if (problems.length === 0 || hidden === shown) return null;
   return (
     <section className="settings-notice" role="alert" aria-label={t('settings.label')}>
@@ -20,7 +20,7 @@ export function SettingsNotice() {
         <b>{t('settings.title')}</b>
         <ul>
           {problems.map((problem) => (
-            <li key={problem}>{problem}</li>
+            <li key={problem.message}>{t(`problems:${problem.key}`, { ...problem.values, defaultValue: problem.message })}</li>
           ))}
         </ul>
       </div>

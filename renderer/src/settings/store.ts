@@ -1,9 +1,10 @@
 import { create } from 'zustand';
+import type { Sentence } from '../../../shared/contract';
 import { api, refetchOn } from '../api/client';
 
 interface SettingsState {
-  /** What the settings file held that could not be read, and what was set aside, in the core's words. */
-  readonly problems: string[];
+  /** What the settings file held that could not be read, and what was set aside, as the core said it. */
+  readonly problems: Sentence[];
   load(): Promise<void>;
 }
 

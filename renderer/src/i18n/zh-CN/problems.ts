@@ -2,5 +2,8 @@ import type { problems as english } from '../../../../shared/messages/problems';
 import type { Messages } from '../messages';
 import { imageProblems } from './problems/image';
 import { libvirtProblems } from './problems/libvirt';
+import { requestProblems } from './problems/request';
+import { settingsProblems } from './problems/settings';
+import { toolsProblems } from './problems/tools';
 
-export const problems: Messages<typeof english> = { image: imageProblems, libvirt: libvirtProblems };
+export const problems: Messages<typeof english> = { image: imageProblems, libvirt: libvirtProblems, settings: settingsProblems, tools: toolsProblems, request: requestProblems };

@@ -1,0 +1,11 @@
+/**
+ * The sentences of the Tools panel's and the connections' errors, in English (keys under
+ * `problems:tools.`). libvirt's and virsh's own words are not among them: they are sent
+ * as they said them, with no key.
+ */
+export const toolsProblems = {
+  notInstalled: '{{name}} is not installed: install the package {{package}}',
+  unexpectedVersion: '{{name}} --version printed something unexpected: {{output}}',
+  virshNeeded: 'virsh is needed to ask the libvirt daemon: install the package {{package}}',
+  noAnswer: 'virsh -c {{uri}} did not answer',
+} as const;
