@@ -1,3 +1,6 @@
+import { execFileSync } from 'node:child_process';
+import { symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { strayEnglish } from '../renderer/src/i18n/kept';
 import { expect, serveSnaptree, test } from './snaptree';
@@ -106,7 +109,7 @@ async function englishLeft(page: Page): Promise<string[]> {
   });
 }
 
-test('in Chinese, no English word is left anywhere the window shows: sidebar, forest, inspectors, Tools panel, snapshot tree', async ({ browser, snaptree }) => {
+test('in Chinese, no English word is left anywhere the window shows: sidebar, forest, skipped entries, inspectors, Tools panel, snapshot tree', async ({ browser, snaptree }) => {
   const page = await browser.newPage({ locale: 'zh-CN' });
   const left = new Set<string>();
   const look = async (): Promise<void> => (await englishLeft(page)).forEach((line) => left.add(line));
@@ -117,6 +120,17 @@ test('in Chinese, no English word is left anywhere the window shows: sidebar, fo
 
   await page.getByRole('button', { name: '创建演示工作区' }).first().click();
   await expect(page.locator('.react-flow__node')).not.toHaveCount(0);
+  await look();
+
+  // Entries the scan skips, in the demo's folder (the watcher rescans): a FIFO, a dangling link, a link under a file (ENOTDIR).
+  const demo = join(snaptree.home, 'data/snaptree/demo-workspace');
+  execFileSync('mkfifo', [join(demo, 'pipe.qcow2')]);
+  symlinkSync('gone.qcow2', join(demo, 'dangling.qcow2'));
+  symlinkSync('RootBase.qcow2/below.qcow2', join(demo, 'under-a-file.qcow2'));
+  const skipped = page.getByTestId('skipped');
+  await expect(skipped).toContainText('3 个条目未显示');
+  await skipped.locator('summary').click();
+  await expect(skipped).toContainText('无法访问目标的符号链接：路径中的某一部分是文件，不是文件夹（ENOTDIR）');
   await look();
   for (const name of ['Overlay-1B.qcow2', 'Snapshots-inside.qcow2', 'FedoraBase.img']) {
     await page.locator('.react-flow__node', { hasText: name }).first().click();

@@ -26,7 +26,7 @@ const file = (path: string, fields: Partial<ScannedFile>): ScannedFile => ({
 
 /** A backing file Snaptree may not read (mode 600, another owner), as the scanner hands it in. */
 const unreadable = (path: string, fileSize: number): ScannedFile =>
-  file(path, { format: 'unknown', fileSize, readProblems: [{ code: 'unreadable', ...say('image.unreadable.denied', { reason: 'permission denied (EACCES)' }) }] });
+  file(path, { format: 'unknown', fileSize, readProblems: [{ code: 'unreadable', ...say('image.unreadable.denied', { errno: 'EACCES' }) }] });
 
 describe('an image that could not be read', () => {
   it('is unreadable and nothing else: not raw, not empty, no format claimed by its name', () => {

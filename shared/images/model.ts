@@ -128,8 +128,11 @@ export const Forest = z.object({
   images: z.array(Image),
   /** Watched folders that could not be scanned, with the reason. */
   errors: z.array(z.object({ path: z.string(), message: z.string(), key: z.string(), values: Problem.shape.values })),
-  /** Entries in the watched folders that are not shown, with the reason: a FIFO, a dangling or looping link … */
-  skipped: z.array(z.object({ path: z.string(), reason: z.string() })),
+  /**
+   * Entries in the watched folders that are not shown, and why: a FIFO, a dangling or looping link …
+   * `reason` in English (the CLI's), `key` and `values` for the window.
+   */
+  skipped: z.array(z.object({ path: z.string(), reason: z.string(), key: z.string(), values: Problem.shape.values })),
   scannedAt: z.string(),
 });
 export type Forest = z.infer<typeof Forest>;

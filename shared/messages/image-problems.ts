@@ -13,6 +13,21 @@ export const imageProblems = {
     characterDevice: 'a character device',
     other: 'not a regular file',
   },
+  /**
+   * Why the system refused a path, as `errno` values name it (osReason in electron/core/images/read.ts):
+   * "permission denied (EACCES)". Any other code is `other`, with the bare code as `code`.
+   */
+  errno: {
+    EACCES: 'permission denied (EACCES)',
+    EPERM: 'operation not permitted (EPERM)',
+    ENOENT: 'no such file or folder (ENOENT)',
+    ENOTDIR: 'a part of the path is a file, not a folder (ENOTDIR)',
+    EISDIR: 'it is a folder (EISDIR)',
+    ELOOP: 'the path runs through too many symbolic links (ELOOP)',
+    ENAMETOOLONG: 'the path is too long (ENAMETOOLONG)',
+    EIO: 'an input/output error (EIO)',
+    other: '{{code}}',
+  },
   /** The qcow2 structures a file may end inside, as `structure` values name them. */
   structure: {
     header: 'header',
@@ -33,7 +48,7 @@ export const imageProblems = {
     unnamed: 'The header says the guest data lives in an external data file, but names none: QEMU cannot run this image ({{reason}}).',
     rawWithoutFile: 'The header marks a raw external data file, but the image has no data file: QEMU cannot run this image ({{reason}}).',
     gone: 'The external data file "{{path}}" does not exist: the guest data is gone or was moved.',
-    unreachable: 'The external data file "{{path}}" cannot be reached: {{reason}}.',
+    unreachable: 'The external data file "{{path}}" cannot be reached: $t(problems:image.errno.{{errno}}).',
     notAFile: 'The external data file "{{path}}" is $t(problems:image.fileKind.{{kind}}), not a file: the guest data is not there.',
   },
   unknownFormat: 'The name says {{claimed}}, but the file has no {{claimed}} header: QEMU would open it as {{format}}.',
@@ -43,7 +58,7 @@ export const imageProblems = {
     'The backing "{{name}}" is a QEMU protocol string ({{protocol}}:…), not a file name: QEMU opens it over the network or as a JSON description; Snaptree does not follow such backings.',
   missingBacking: {
     gone: 'The backing file "{{name}}" ({{path}}) does not exist: this image cannot be opened until it is back or the image is rebased.',
-    unreachable: 'The backing file "{{name}}" ({{path}}) cannot be reached: {{reason}}. This image cannot be opened until the path leads to it or the image is rebased.',
+    unreachable: 'The backing file "{{name}}" ({{path}}) cannot be reached: $t(problems:image.errno.{{errno}}). This image cannot be opened until the path leads to it or the image is rebased.',
   },
   backingNotAFile:
     'The backing file "{{name}}" ({{path}}) is $t(problems:image.fileKind.{{kind}}), not an image file: this image cannot be opened until the path leads to its backing image or the image is rebased.',
@@ -59,10 +74,10 @@ export const imageProblems = {
   corrupt: 'The corrupt bit is set: QEMU found an inconsistency and opens the image read-only. Check it with qemu-img check, repair with -r all.',
   dirty: 'The dirty bit is set: the image was not closed cleanly (lazy refcounts). QEMU repairs it at the next read-write open.',
   encrypted: 'The image is encrypted: reading or changing its data needs its passphrase.',
-  /** `reason`: the system's (osReason), `detail`: qemu-img's own words. */
+  /** `errno`: the system's code (osReason), `detail`: qemu-img's own words. */
   unreadable: {
-    denied: 'Snaptree may not read this file: {{reason}}. Check its permissions.',
-    failed: 'The file could not be read: {{reason}}.',
+    denied: 'Snaptree may not read this file: $t(problems:image.errno.{{errno}}). Check its permissions.',
+    failed: 'The file could not be read: $t(problems:image.errno.{{errno}}).',
     changed: 'The file changed while it was read: its header could not be read whole.',
     nameNotUtf8:
       "qemu-img cannot be given this file's name: it holds bytes that are not UTF-8 (shown as \\xNN), and Snaptree starts qemu-img through Node.js, which passes arguments only as UTF-8 text: qemu-img would be given another name. Rename the file to see its details.",
@@ -72,15 +87,26 @@ export const imageProblems = {
     gone: 'The vmdk extent "{{name}}" ({{path}}) does not exist: the image\'s data is not there.',
     notAFile:
       'The vmdk extent "{{name}}" ({{path}}) is $t(problems:image.fileKind.{{kind}}), not a file: the image\'s data is not there, and qemu-img is not asked about it (it would wait on it).',
-    unreachable: 'The vmdk extent "{{name}}" ({{path}}) cannot be reached: {{reason}}.',
+    unreachable: 'The vmdk extent "{{name}}" ({{path}}) cannot be reached: $t(problems:image.errno.{{errno}}).',
   },
   /** A watched path that could not be scanned (the forest's `errors`). */
   watchedPath: {
     gone: 'This path does not exist.',
-    unreachable: 'This path cannot be read: {{reason}}.',
+    unreachable: 'This path cannot be read: $t(problems:image.errno.{{errno}}).',
     notAFolder: 'This path is $t(problems:image.fileKind.{{kind}}), not a folder or an image file.',
-    folderUnreadable: 'This folder cannot be read: {{reason}}. Its images are not shown.',
+    folderUnreadable: 'This folder cannot be read: $t(problems:image.errno.{{errno}}). Its images are not shown.',
     scanFailed: 'The scan failed: {{reason}}',
+  },
+  /** Entries of a watched folder that are not shown (the forest's `skipped`), as `reason` says them. */
+  skipped: {
+    notAFile: '$t(problems:image.fileKind.{{kind}}), not an image file',
+    linkNotAFile: 'a symbolic link to $t(problems:image.fileKind.{{kind}}), not an image file',
+    danglingLink: 'a dangling symbolic link: its target does not exist',
+    linkLoop: 'a symbolic link loop: the links lead back to each other (ELOOP)',
+    linkUnreachable: 'a symbolic link whose target cannot be reached: $t(problems:image.errno.{{errno}})',
+    folderAgain: 'a folder already scanned as {{first}} (a link loop or a second way to it)',
+    /** `problem`: the key of the unreadable file's problem, said with its values. */
+    unreadable: 'cannot be read, and its name does not say disk image: $t(problems:{{problem}})',
   },
   orphanOverlay: 'No domain uses this overlay and no image is built on it: it may be left over from an old snapshot or clone.',
 } as const;

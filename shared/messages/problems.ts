@@ -26,8 +26,12 @@ export interface Said {
  */
 const NESTED = /\$t\(problems:([^)]+)\)/g;
 
+/** The template at a key with its nestings resolved, as deep as they go (a nested sentence may nest a word). */
+function nested(key: string, values: Values): string {
+  return templateAt(problems, key).replace(NESTED, (_, inner: string) => nested(fillIn(inner, values), values));
+}
+
 /** `say('image.missingBacking.gone', { name, path })`: the key, its values, and the English. */
 export function say(key: string, values: Values = {}): Said {
-  const template = templateAt(problems, key).replace(NESTED, (_, nested: string) => templateAt(problems, fillIn(nested, values)));
-  return { key, values, message: fillIn(template, values) };
+  return { key, values, message: fillIn(nested(key, values), values) };
 }

@@ -4,7 +4,7 @@ import type { Problem } from '../../../shared/images/model.js';
 import { vmdkDescriptorOffset, vmdkExtentNames } from '../../../shared/images/vmdk.js';
 import { say } from '../../../shared/messages/problems.js';
 import { fsPath } from './fs-path.js';
-import { fileKind, osReason } from './read.js';
+import { errnoValues, fileKind } from './read.js';
 
 /** QEMU reads at most this much of a descriptor (vmdk_read_desc). */
 const MAX_DESCRIPTOR = (1 << 20) - 1;
@@ -42,7 +42,7 @@ export function extentProblems(path: string): Problem[] {
   try {
     descriptor = descriptorOf(path);
   } catch (error) {
-    return [{ code: 'unreadable', ...say('image.unreadable.failed', { reason: osReason(error) }) }];
+    return [{ code: 'unreadable', ...say('image.unreadable.failed', errnoValues(error)) }];
   }
   const problems: Problem[] = [];
   // QEMU opens an extent named twice twice; it has one problem.
@@ -55,7 +55,7 @@ export function extentProblems(path: string): Problem[] {
       if (stats === undefined) problems.push({ code: 'bad-extent', ...say('image.badExtent.gone', said) });
       else if (kind !== null) problems.push({ code: 'bad-extent', ...say('image.badExtent.notAFile', { ...said, kind }) });
     } catch (error) {
-      problems.push({ code: 'bad-extent', ...say('image.badExtent.unreachable', { ...said, reason: osReason(error) }) });
+      problems.push({ code: 'bad-extent', ...say('image.badExtent.unreachable', { ...said, ...errnoValues(error) }) });
     }
   }
   return problems;

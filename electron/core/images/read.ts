@@ -33,7 +33,7 @@ export type ReadOutcome =
   | { kind: 'image'; image: ReadImage }
   | ({ kind: 'unreadable' } & UnreadableFile)
   /** A FIFO, socket, folder or character device: never read, it may block or never end. */
-  | { kind: 'not-a-file'; what: string }
+  | { kind: 'not-a-file'; what: FileKind }
   | { kind: 'gone' };
 
 /**
@@ -90,19 +90,20 @@ function errorCode(error: unknown): string {
   return (error as NodeJS.ErrnoException).code ?? 'error';
 }
 
-/** The errors a path can meet on its way to a file, in words. */
-const REASONS: Readonly<Record<string, string>> = {
-  EACCES: 'permission denied',
-  ENOTDIR: 'a part of the path is a file, not a folder',
-  ELOOP: 'the path runs through too many symbolic links',
-  ENAMETOOLONG: 'the path is too long',
-  EIO: 'an input/output error',
-};
-
-/** Why the system refused a path, for a message: "permission denied (EACCES)". */
-export function osReason(error: unknown): string {
+/**
+ * Why the system refused a path, as a message's values: `{ errno: 'EACCES' }`, which the
+ * catalogue names in each language (`$t(problems:image.errno.{{errno}})`); a code it
+ * has no words for is `other`, shown as the bare `code`.
+ */
+export function errnoValues(error: unknown): { errno: string } | { errno: 'other'; code: string } {
   const code = errorCode(error);
-  return REASONS[code] === undefined ? code : `${REASONS[code]} (${code})`;
+  return code in imageProblems.errno && code !== 'other' ? { errno: code } : { errno: 'other', code };
+}
+
+/** The same in English, for the CLI's own messages: "permission denied (EACCES)". */
+export function osReason(error: unknown): string {
+  const values = errnoValues(error);
+  return say(`image.errno.${values.errno}`, values).message;
 }
 
 export type FileKind = keyof typeof imageProblems.fileKind;
@@ -120,12 +121,6 @@ export function fileKind(stats: Stats): FileKind | null {
   return 'other';
 }
 
-/** The same in words for a message: "a FIFO (named pipe)". Null for an image file. */
-export function notAnImageFile(stats: Stats): string | null {
-  const kind = fileKind(stats);
-  return kind === null ? null : imageProblems.fileKind[kind];
-}
-
 /**
  * A file that would not open: a socket (ENXIO), or one Snaptree may not read. An
  * unreadable file keeps its identity, so that an overlay above it finds it and does not
@@ -138,9 +133,9 @@ function refused(path: string, error: unknown): ReadOutcome {
   } catch {
     // not even its metadata: no identity
   }
-  const what = stats === null ? null : notAnImageFile(stats);
+  const what = stats === null ? null : fileKind(stats);
   if (what !== null) return { kind: 'not-a-file', what };
-  const problem: Problem = { code: 'unreadable', ...say('image.unreadable.denied', { reason: osReason(error) }) };
+  const problem: Problem = { code: 'unreadable', ...say('image.unreadable.denied', errnoValues(error)) };
   if (stats === null) return { kind: 'unreadable', identity: null, fileSize: 0, actualSize: 0, problem };
   const { size, allocated } = sizeOf(stats);
   return { kind: 'unreadable', identity: `${stats.dev}:${stats.ino}`, fileSize: size, actualSize: allocated, problem };
@@ -163,7 +158,7 @@ export function readImage(path: string): ReadOutcome {
   }
   try {
     const stats = fstatSync(fd);
-    const what = notAnImageFile(stats);
+    const what = fileKind(stats);
     if (what !== null) return { kind: 'not-a-file', what };
     const identity = `${stats.dev}:${stats.ino}`;
     const { size, allocated } = sizeOf(stats);
@@ -171,7 +166,7 @@ export function readImage(path: string): ReadOutcome {
     try {
       bytes = readAt(fd, 0, Math.min(size, FIRST_READ));
     } catch (error) {
-      return { kind: 'unreadable', identity, fileSize: size, actualSize: allocated, problem: { code: 'unreadable', ...say('image.unreadable.failed', { reason: osReason(error) }) } };
+      return { kind: 'unreadable', identity, fileSize: size, actualSize: allocated, problem: { code: 'unreadable', ...say('image.unreadable.failed', errnoValues(error)) } };
     }
     const format = detectFormat(bytes);
     const base = { identity, fileSize: size, actualSize: allocated, format };

@@ -191,6 +191,13 @@ describe('the forest and its problems', () => {
   it('leaves files that are not images out, and survives a symlink loop', () => {
     expect(forest.images.some((candidate) => candidate.path.endsWith('notes.txt'))).toBe(false);
     expect(forest.images.filter((candidate) => candidate.path.includes('back-up'))).toEqual([]);
-    expect(forest.skipped).toEqual([{ path: corpus.at('deep/back-up'), reason: `a folder already scanned as ${corpus.folder} (a link loop or a second way to it)` }]);
+    expect(forest.skipped).toEqual([
+      {
+        path: corpus.at('deep/back-up'),
+        reason: `a folder already scanned as ${corpus.folder} (a link loop or a second way to it)`,
+        key: 'image.skipped.folderAgain',
+        values: { first: corpus.folder },
+      },
+    ]);
   });
 });

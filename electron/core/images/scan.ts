@@ -13,8 +13,8 @@ import { mapLimit } from '../map-limit.js';
 import { qemuImgInfo } from '../qemu-img/info.js';
 import { extentProblems } from './extents.js';
 import { fsPath } from './fs-path.js';
-import { fileKind, osReason, readImage, type FileKind, type ReadImage } from './read.js';
-import { walkFolder } from './walk.js';
+import { errnoValues, fileKind, readImage, type FileKind, type ReadImage } from './read.js';
+import { skippedBecause, walkFolder } from './walk.js';
 
 /** Files read between two yields to the event loop, so that the core stays responsive. */
 const BATCH = 512;
@@ -34,8 +34,8 @@ const byPath = (a: { path: string }, b: { path: string }): number => (a.path < b
 /** What a path leads to: an image file's or block device's identity, or null and why not. */
 interface Lookup {
   readonly identity: string | null;
-  /** The system's reason when the path could not be followed at all; null when nothing is there. */
-  readonly refused: string | null;
+  /** The system's reason (errnoValues) when the path could not be followed at all; null when nothing is there. */
+  readonly refused: ReturnType<typeof errnoValues> | null;
   /** What is there when it is no image file: "fifo", "folder" … */
   readonly notAFile: FileKind | null;
 }
@@ -51,7 +51,7 @@ function lookUp(path: string): Lookup {
     const notAFile = fileKind(stats);
     return { identity: notAFile === null ? `${stats.dev}:${stats.ino}` : null, refused: null, notAFile };
   } catch (error) {
-    return { identity: null, refused: osReason(error), notAFile: null };
+    return { identity: null, refused: errnoValues(error), notAFile: null };
   }
 }
 
@@ -88,21 +88,21 @@ export async function scanPaths(host: Host, folders: readonly string[], extraFil
   const pending = new Map<string, Pending>();
   // Unreadable files of the folders whose names say no disk image: skipped, unless an
   // image names one as its backing file, which it then is (by the path and folder it was listed under).
-  const unreadableSkipped: { identity: string; path: string; folder: string | null; reason: string }[] = [];
+  const unreadableSkipped: ({ identity: string; folder: string | null } & Forest['skipped'][number])[] = [];
 
   function add(path: string, folder: string | null, requireImageLike: boolean): void {
     const outcome = readImage(path);
     if (outcome.kind === 'gone') return;
     if (outcome.kind === 'not-a-file') {
       // Replaced since it was listed (a backing path is looked up first, and says so).
-      skipped.push({ path, reason: `${outcome.what}, not an image file` });
+      skipped.push({ path, ...skippedBecause('image.skipped.notAFile', { kind: outcome.what }) });
       return;
     }
     if (outcome.kind === 'unreadable') {
       // Nothing tells whether it is an image but its name: one that says none stays out, named.
       const identity = outcome.identity ?? `unreadable:${path}`;
       if (requireImageLike && !looksLikeImage(path, 'raw')) {
-        unreadableSkipped.push({ identity, path, folder, reason: `cannot be read, and its name does not say disk image: ${outcome.problem.message}` });
+        unreadableSkipped.push({ identity, path, folder, ...skippedBecause('image.skipped.unreadable', { ...outcome.problem.values, problem: outcome.problem.key }) });
         return;
       }
       if (pending.has(identity)) return;
@@ -121,7 +121,7 @@ export async function scanPaths(host: Host, folders: readonly string[], extraFil
   for (const folder of folders) {
     const stats = await stat(fsPath(folder)).catch((error: NodeJS.ErrnoException) => error);
     if (stats instanceof Error) {
-      errors.push({ path: folder, ...(stats.code === 'ENOENT' ? say('image.watchedPath.gone') : say('image.watchedPath.unreachable', { reason: osReason(stats) })) });
+      errors.push({ path: folder, ...(stats.code === 'ENOENT' ? say('image.watchedPath.gone') : say('image.watchedPath.unreachable', errnoValues(stats))) });
       continue;
     }
     const kind = stats.isDirectory() ? null : fileKind(stats);
@@ -192,7 +192,7 @@ export async function scanPaths(host: Host, folders: readonly string[], extraFil
       const { identity, refused, notAFile } = known === undefined ? lookUp(path) : { identity: known, refused: null, notAFile: null };
       backingIdentity.set(file.identity, identity);
       if (refused !== null) {
-        because(file, 'missing-backing', { code: 'missing-backing', ...say('image.missingBacking.unreachable', { name, path, reason: refused }) });
+        because(file, 'missing-backing', { code: 'missing-backing', ...say('image.missingBacking.unreachable', { name, path, ...refused }) });
       }
       if (notAFile !== null) {
         because(file, 'missing-backing', { code: 'backing-not-a-file', ...say('image.backingNotAFile', { name, path, kind: notAFile }) });
@@ -208,12 +208,12 @@ export async function scanPaths(host: Host, folders: readonly string[], extraFil
     // QEMU 7.2 opens a relative data file name from its working directory; Snaptree takes
     // the image's folder for it, joined like a backing name so that `..` goes where the kernel goes.
     const { identity, refused, notAFile } = lookUp(resolveBackingPath(file.path, dataFile));
-    if (refused !== null) because(file, 'missing-data-file', { code: 'missing-data-file', ...say('image.missingDataFile.unreachable', { path: dataFile, reason: refused }) });
+    if (refused !== null) because(file, 'missing-data-file', { code: 'missing-data-file', ...say('image.missingDataFile.unreachable', { path: dataFile, ...refused }) });
     if (notAFile !== null) because(file, 'missing-data-file', { code: 'missing-data-file', ...say('image.missingDataFile.notAFile', { path: dataFile, kind: notAFile }) });
     return { ...file, backingIdentity: backingIdentity.get(file.identity) ?? null, dataFileExists: identity !== null };
   });
   scanned.sort(byPath);
-  skipped.push(...unreadableSkipped.filter((entry) => !pending.has(entry.identity)).map(({ path, reason }) => ({ path, reason })));
+  skipped.push(...unreadableSkipped.filter((entry) => !pending.has(entry.identity)).map(({ path, reason, key, values }) => ({ path, reason, key, values })));
   skipped.sort(byPath);
   return { images: withReasons(buildForest(scanned), reasons), errors, skipped, scannedAt: new Date().toISOString() };
 }

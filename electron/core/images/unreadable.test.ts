@@ -56,7 +56,7 @@ describe('an image Snaptree may not read', () => {
     expect(image('base.qcow2')).toMatchObject({ format: 'unknown', virtualSize: null, backing: null });
     expect(image('base.qcow2').actualSize).toBeGreaterThan(0);
     expect(image('base.qcow2').problems).toEqual([
-      { code: 'unreadable', message: 'Snaptree may not read this file: permission denied (EACCES). Check its permissions.', key: 'image.unreadable.denied', values: { reason: 'permission denied (EACCES)' } },
+      { code: 'unreadable', message: 'Snaptree may not read this file: permission denied (EACCES). Check its permissions.', key: 'image.unreadable.denied', values: { errno: 'EACCES' } },
     ]);
     expect(image('empty.img').problems.map((problem) => problem.code)).toEqual(['unreadable']);
   });

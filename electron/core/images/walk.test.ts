@@ -38,7 +38,7 @@ describe('an unreadable subfolder', () => {
           path: locked,
           message: 'This folder cannot be read: permission denied (EACCES). Its images are not shown.',
           key: 'image.watchedPath.folderUnreadable',
-          values: { reason: 'permission denied (EACCES)' },
+          values: { errno: 'EACCES' },
         },
       ]);
     } finally {
@@ -57,7 +57,7 @@ describe('an unreadable subfolder', () => {
         path: tooLong,
         message: 'This folder cannot be read: the path is too long (ENAMETOOLONG). Its images are not shown.',
         key: 'image.watchedPath.folderUnreadable',
-        values: { reason: 'the path is too long (ENAMETOOLONG)' },
+        values: { errno: 'ENAMETOOLONG' },
       },
     ]);
   });
@@ -77,13 +77,13 @@ describe('entries that are not image files', () => {
     expect(forest.images.map((image) => image.path)).toEqual([join(vm, 'visible.qcow2')]);
     expect(forest.errors).toEqual([]);
     expect(forest.skipped).toEqual([
-      { path: join(vm, 'dangling.qcow2'), reason: 'a dangling symbolic link: its target does not exist' },
-      { path: join(vm, 'here'), reason: `a folder already scanned as ${vm} (a link loop or a second way to it)` },
-      { path: join(vm, 'loop-a.qcow2'), reason: 'a symbolic link loop: the links lead back to each other (ELOOP)' },
-      { path: join(vm, 'loop-b.qcow2'), reason: 'a symbolic link loop: the links lead back to each other (ELOOP)' },
-      { path: join(vm, 'null.img'), reason: 'a symbolic link to a character device, not an image file' },
-      { path: join(vm, 'pipe.qcow2'), reason: 'a FIFO (named pipe), not an image file' },
-      { path: join(vm, 'to-pipe.qcow2'), reason: 'a symbolic link to a FIFO (named pipe), not an image file' },
+      { path: join(vm, 'dangling.qcow2'), reason: 'a dangling symbolic link: its target does not exist', key: 'image.skipped.danglingLink', values: {} },
+      { path: join(vm, 'here'), reason: `a folder already scanned as ${vm} (a link loop or a second way to it)`, key: 'image.skipped.folderAgain', values: { first: vm } },
+      { path: join(vm, 'loop-a.qcow2'), reason: 'a symbolic link loop: the links lead back to each other (ELOOP)', key: 'image.skipped.linkLoop', values: {} },
+      { path: join(vm, 'loop-b.qcow2'), reason: 'a symbolic link loop: the links lead back to each other (ELOOP)', key: 'image.skipped.linkLoop', values: {} },
+      { path: join(vm, 'null.img'), reason: 'a symbolic link to a character device, not an image file', key: 'image.skipped.linkNotAFile', values: { kind: 'characterDevice' } },
+      { path: join(vm, 'pipe.qcow2'), reason: 'a FIFO (named pipe), not an image file', key: 'image.skipped.notAFile', values: { kind: 'fifo' } },
+      { path: join(vm, 'to-pipe.qcow2'), reason: 'a symbolic link to a FIFO (named pipe), not an image file', key: 'image.skipped.linkNotAFile', values: { kind: 'fifo' } },
 
     ]);
   });

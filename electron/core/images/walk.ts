@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import type { Forest } from '../../../shared/images/model.js';
 import { decodePathBytes } from '../../../shared/images/path-bytes.js';
 import { say } from '../../../shared/messages/problems.js';
+import type { Values } from '../../../shared/messages/say.js';
 import { fsPath } from './fs-path.js';
-import { notAnImageFile, osReason } from './read.js';
+import { errnoValues, fileKind } from './read.js';
 
 export interface FoundFile {
   readonly path: string;
@@ -20,11 +21,17 @@ export interface Walk {
   readonly skipped: Forest['skipped'];
 }
 
+/** Why an entry is skipped: the key and values for the window, and the English (`reason`) for the CLI and the JSON. */
+export function skippedBecause(key: string, values: Values = {}): Omit<Forest['skipped'][number], 'path'> {
+  const { message, ...said } = say(key, values);
+  return { reason: message, ...said };
+}
+
 /** Why a symbolic link whose target could not be stat'ed is skipped. */
-function brokenLink(error: NodeJS.ErrnoException): string {
-  if (error.code === 'ENOENT') return 'a dangling symbolic link: its target does not exist';
-  if (error.code === 'ELOOP') return 'a symbolic link loop: the links lead back to each other (ELOOP)';
-  return `a symbolic link whose target cannot be reached: ${osReason(error)}`;
+function brokenLink(error: NodeJS.ErrnoException): Omit<Forest['skipped'][number], 'path'> {
+  if (error.code === 'ENOENT') return skippedBecause('image.skipped.danglingLink');
+  if (error.code === 'ELOOP') return skippedBecause('image.skipped.linkLoop');
+  return skippedBecause('image.skipped.linkUnreachable', errnoValues(error));
 }
 
 /**
@@ -40,15 +47,16 @@ export async function walkFolder(folder: string): Promise<Walk> {
 
   /** A folder gone since it was listed has nothing to show; any other failure hides images. */
   const unreadable = (dir: string) => (error: NodeJS.ErrnoException): null => {
-    if (error.code !== 'ENOENT') errors.push({ path: dir, ...say('image.watchedPath.folderUnreadable', { reason: osReason(error) }) });
+    if (error.code !== 'ENOENT') errors.push({ path: dir, ...say('image.watchedPath.folderUnreadable', errnoValues(error)) });
     return null;
   };
 
   /** Sorts one entry, by what it is or (for a link) what it leads to. */
-  const sort = (path: string, stats: Stats, subdirs: string[], through: string): void => {
+  const sort = (path: string, stats: Stats, subdirs: string[], key: 'image.skipped.notAFile' | 'image.skipped.linkNotAFile'): void => {
+    const kind = fileKind(stats);
     if (stats.isDirectory()) subdirs.push(path);
-    else if (notAnImageFile(stats) === null) files.push({ path, folder });
-    else skipped.push({ path, reason: `${through}${notAnImageFile(stats)}, not an image file` });
+    else if (kind === null) files.push({ path, folder });
+    else skipped.push({ path, ...skippedBecause(key, { kind }) });
   };
 
   const walked = new Map<string, string>();
@@ -57,7 +65,7 @@ export async function walkFolder(folder: string): Promise<Walk> {
     if (real === null) return;
     const first = walked.get(real.toString('latin1'));
     if (first !== undefined) {
-      skipped.push({ path: dir, reason: `a folder already scanned as ${first} (a link loop or a second way to it)` });
+      skipped.push({ path: dir, ...skippedBecause('image.skipped.folderAgain', { first }) });
       return;
     }
     walked.set(real.toString('latin1'), dir);
@@ -70,11 +78,11 @@ export async function walkFolder(folder: string): Promise<Walk> {
       else if (entry.isFile() || entry.isBlockDevice()) files.push({ path, folder });
       else if (entry.isSymbolicLink()) {
         const target = await stat(fsPath(path)).catch((error: NodeJS.ErrnoException) => error);
-        if (target instanceof Error) skipped.push({ path, reason: brokenLink(target) });
-        else sort(path, target, subdirs, 'a symbolic link to ');
+        if (target instanceof Error) skipped.push({ path, ...brokenLink(target) });
+        else sort(path, target, subdirs, 'image.skipped.linkNotAFile');
       } else {
         const stats = await stat(fsPath(path)).catch(() => null);
-        if (stats !== null) sort(path, stats, subdirs, '');
+        if (stats !== null) sort(path, stats, subdirs, 'image.skipped.notAFile');
       }
     }
     for (const subdir of subdirs) await walk(subdir);

@@ -80,10 +80,11 @@ function headerRows(header: Qcow2Details, t: TFunction<'forest'>, language: stri
 }
 
 /**
- * A problem's sentence in the window's language when the core sent its key, else (or when
+ * A problem's sentence (or any the core says by key: a watched folder's error, a skipped
+ * entry's reason) in the window's language when the core sent its key, else (or when
  * this window's catalogue lacks the key) the core's English. Paths among the values are shown with their undecodable bytes escaped.
  */
-function problemSentence(problem: Problem, t: TFunction): string {
+export function problemSentence(problem: Pick<Problem, 'key' | 'values' | 'message'>, t: TFunction): string {
   if (!problem.key) return displayPath(problem.message);
   const values = Object.fromEntries(Object.entries(problem.values ?? {}).map(([name, value]) => [name, typeof value === 'string' ? displayPath(value) : value]));
   return t(`problems:${problem.key}`, { ...values, defaultValue: displayPath(problem.message) });

@@ -6,6 +6,7 @@ import type { Forest as ForestModel } from '../../../shared/images/model';
 import { displayPath } from '../../../shared/images/path-bytes';
 import { folderWithChains } from '../../../shared/images/tree';
 import { ForestGraph } from '../forest/ForestGraph';
+import { problemSentence } from '../forest/ImageInspector';
 import { useForest } from '../forest/store';
 import { useFolders } from '../folders/store';
 import { Term } from '../i18n/Term';
@@ -68,7 +69,7 @@ function Forest() {
       {error && <div className="graph-error">{t('graph.scanFailed', { error })}</div>}
       {forest?.errors.map((problem) => (
         <div key={problem.path} className="graph-error" data-testid="folder-error">
-          {displayPath(problem.path)}: {displayPath(problem.message)}
+          {displayPath(problem.path)}: {problemSentence(problem, t)}
         </div>
       ))}
       {forest && forest.skipped.length > 0 && <Skipped skipped={forest.skipped} />}
@@ -87,7 +88,7 @@ function Skipped({ skipped }: { skipped: ForestModel['skipped'] }) {
       <ul>
         {skipped.map((entry) => (
           <li key={entry.path}>
-            <code>{displayPath(entry.path)}</code>: {displayPath(entry.reason)}
+            <code>{displayPath(entry.path)}</code>: {problemSentence({ ...entry, message: entry.reason }, t)}
           </li>
         ))}
       </ul>

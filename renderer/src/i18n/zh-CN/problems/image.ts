@@ -10,6 +10,17 @@ export const imageProblems: Messages<typeof english> = {
     characterDevice: '一个字符设备',
     other: '一个特殊文件（不是普通文件）',
   },
+  errno: {
+    EACCES: '权限不足（EACCES）',
+    EPERM: '不允许此操作（EPERM）',
+    ENOENT: '文件或文件夹不存在（ENOENT）',
+    ENOTDIR: '路径中的某一部分是文件，不是文件夹（ENOTDIR）',
+    EISDIR: '它是一个文件夹（EISDIR）',
+    ELOOP: '路径经过的符号链接太多（ELOOP）',
+    ENAMETOOLONG: '路径太长（ENAMETOOLONG）',
+    EIO: '输入/输出错误（EIO）',
+    other: '{{code}}',
+  },
   structure: {
     header: '文件头',
     headerExtensions: '文件头扩展',
@@ -28,7 +39,7 @@ export const imageProblems: Messages<typeof english> = {
     unnamed: '文件头表明客户机数据存放在外部数据文件中，却没有给出文件名：QEMU 无法运行此镜像（{{reason}}）。',
     rawWithoutFile: '文件头标记了 raw 格式的外部数据文件，但镜像没有数据文件：QEMU 无法运行此镜像（{{reason}}）。',
     gone: '外部数据文件“{{path}}”不存在：客户机数据已丢失或被移走。',
-    unreachable: '无法访问外部数据文件“{{path}}”：{{reason}}。',
+    unreachable: '无法访问外部数据文件“{{path}}”：$t(problems:image.errno.{{errno}})。',
     notAFile: '外部数据文件“{{path}}”是$t(problems:image.fileKind.{{kind}})，不是文件：客户机数据不在那里。',
   },
   unknownFormat: '文件名表明它是 {{claimed}}，但文件没有 {{claimed}} 文件头：QEMU 会把它当作 {{format}} 打开。',
@@ -37,7 +48,7 @@ export const imageProblems: Messages<typeof english> = {
   protocolBacking: '后端镜像“{{name}}”是 QEMU 协议字符串（{{protocol}}:…），不是文件名：QEMU 会通过网络或按 JSON 描述打开它，Snaptree 不跟踪这类后端镜像。',
   missingBacking: {
     gone: '后端镜像“{{name}}”（{{path}}）不存在：在它回到原处或对此镜像执行 rebase 之前，此镜像无法打开。',
-    unreachable: '无法访问后端镜像“{{name}}”（{{path}}）：{{reason}}。在该路径能找到它或对此镜像执行 rebase 之前，此镜像无法打开。',
+    unreachable: '无法访问后端镜像“{{name}}”（{{path}}）：$t(problems:image.errno.{{errno}})。在该路径能找到它或对此镜像执行 rebase 之前，此镜像无法打开。',
   },
   backingNotAFile: '后端镜像“{{name}}”（{{path}}）是$t(problems:image.fileKind.{{kind}})，不是镜像文件：在该路径指向真正的后端镜像或对此镜像执行 rebase 之前，此镜像无法打开。',
   backingLoop: {
@@ -53,8 +64,8 @@ export const imageProblems: Messages<typeof english> = {
   dirty: '已设置脏标志位：镜像没有被正常关闭（`lazy_refcounts`）。QEMU 会在下次以读写方式打开时修复它。',
   encrypted: '此镜像已加密：读取或修改其中的数据需要密码。',
   unreadable: {
-    denied: 'Snaptree 无权读取此文件：{{reason}}。请检查它的权限。',
-    failed: '无法读取此文件：{{reason}}。',
+    denied: 'Snaptree 无权读取此文件：$t(problems:image.errno.{{errno}})。请检查它的权限。',
+    failed: '无法读取此文件：$t(problems:image.errno.{{errno}})。',
     changed: '读取过程中文件发生了变化：无法完整读取其文件头。',
     nameNotUtf8: '无法把此文件名交给 qemu-img：其中含有不是 UTF-8 的字节（显示为 `\\xNN`），而 Snaptree 启动 qemu-img 时，参数只能以 UTF-8 文本传递，qemu-img 会收到另一个文件名。请重命名此文件以查看详情。',
     qemuImg: 'qemu-img 无法读取它：{{detail}}',
@@ -62,14 +73,23 @@ export const imageProblems: Messages<typeof english> = {
   badExtent: {
     gone: 'vmdk 区段文件“{{name}}”（{{path}}）不存在：镜像的数据不在那里。',
     notAFile: 'vmdk 区段文件“{{name}}”（{{path}}）是$t(problems:image.fileKind.{{kind}})，不是文件：镜像的数据不在那里，也不会交给 qemu-img 读取（它会一直卡在那里等待）。',
-    unreachable: '无法访问 vmdk 区段文件“{{name}}”（{{path}}）：{{reason}}。',
+    unreachable: '无法访问 vmdk 区段文件“{{name}}”（{{path}}）：$t(problems:image.errno.{{errno}})。',
   },
   watchedPath: {
     gone: '此路径不存在。',
-    unreachable: '无法读取此路径：{{reason}}。',
+    unreachable: '无法读取此路径：$t(problems:image.errno.{{errno}})。',
     notAFolder: '此路径是$t(problems:image.fileKind.{{kind}})，不是文件夹，也不是镜像文件。',
-    folderUnreadable: '无法读取此文件夹：{{reason}}。其中的镜像不会显示。',
+    folderUnreadable: '无法读取此文件夹：$t(problems:image.errno.{{errno}})。其中的镜像不会显示。',
     scanFailed: '扫描失败：{{reason}}',
+  },
+  skipped: {
+    notAFile: '$t(problems:image.fileKind.{{kind}})，不是镜像文件',
+    linkNotAFile: '指向$t(problems:image.fileKind.{{kind}})的符号链接，不是镜像文件',
+    danglingLink: '失效的符号链接：它指向的目标不存在',
+    linkLoop: '符号链接循环：这些链接互相指向对方（ELOOP）',
+    linkUnreachable: '无法访问目标的符号链接：$t(problems:image.errno.{{errno}})',
+    folderAgain: '已作为 {{first}} 扫描过的文件夹（链接循环，或通往它的第二条路径）',
+    unreadable: '无法读取，文件名也不像磁盘镜像：$t(problems:{{problem}})',
   },
   orphanOverlay: '没有虚拟机使用这个增量镜像，也没有镜像以它为后端镜像：它可能是旧快照或克隆遗留下来的。',
 };
