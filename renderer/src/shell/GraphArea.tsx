@@ -69,7 +69,7 @@ function Forest() {
       {error && <div className="graph-error">{t('graph.scanFailed', { error })}</div>}
       {forest?.errors.map((problem) => (
         <div key={problem.path} className="graph-error" data-testid="folder-error">
-          {displayPath(problem.path)}: {problemSentence(problem, t)}
+          <Trans t={t} i18nKey="graph.pathAndReason" values={{ reason: problemSentence(problem, t) }} components={{ path: <>{displayPath(problem.path)}</> }} />
         </div>
       ))}
       {forest && forest.skipped.length > 0 && <Skipped skipped={forest.skipped} />}
@@ -88,7 +88,7 @@ function Skipped({ skipped }: { skipped: ForestModel['skipped'] }) {
       <ul>
         {skipped.map((entry) => (
           <li key={entry.path}>
-            <code>{displayPath(entry.path)}</code>: {problemSentence({ ...entry, message: entry.reason }, t)}
+            <Trans t={t} i18nKey="graph.pathAndReason" values={{ reason: problemSentence({ ...entry, message: entry.reason }, t) }} components={{ path: <code>{displayPath(entry.path)}</code> }} />
           </li>
         ))}
       </ul>

@@ -66,6 +66,8 @@ export const shell = {
     scanning: 'scanning…',
     scanFailed: 'The scan failed: {{error}}',
     noImages: 'No disk images in the watched folders yet.',
+    /** A path and what is wrong with it: the punctuation between them is the language's. */
+    pathAndReason: '<path/>: {{reason}}',
     skipped_one: '{{count, number}} entry in the watched folders not shown',
     skipped_other: '{{count, number}} entries in the watched folders not shown',
     domainGone: 'This domain is no longer defined.',

@@ -67,6 +67,7 @@ export const shell: Messages<typeof english> = {
     scanning: '正在扫描…',
     scanFailed: '扫描失败：{{error}}',
     noImages: '监视的文件夹中还没有磁盘镜像。',
+    pathAndReason: '<path/>：{{reason}}',
     skipped_one: '监视的文件夹中有 {{count, number}} 个条目未显示',
     skipped_other: '监视的文件夹中有 {{count, number}} 个条目未显示',
     domainGone: '这个虚拟机已不再定义。',
