@@ -26,7 +26,8 @@ const LibvirtUri = z.string().superRefine((uri, context) => {
 });
 const WatchedFolders = z.object({ folders: z.array(z.string()) });
 /** The languages of the window (the renderer's catalogues); the CLI keeps English. */
-export const Language = z.enum(['en', 'zh-CN'], { error: 'is not a language of the window (en, zh-CN)' });
+/** The window's languages; `error` is a code of problems:settings.issue, as the settings file's problems name it. */
+export const Language = z.enum(['en', 'zh-CN'], { error: 'notLanguage' });
 
 export const requests = {
   /** Which front end this is, and what it can do (a folder dialog only in the window). */

@@ -5,19 +5,25 @@ import { z } from 'zod';
 import { Language } from '../../shared/contract.js';
 import { errorMessage } from '../../shared/format.js';
 import { say, type Said } from '../../shared/messages/problems.js';
-import { osReason } from './images/read.js';
+import { errnoValues } from './images/read.js';
 import { Refusal } from './refusal.js';
 
 /**
  * What Snaptree remembers across restarts: each setting a list, read entry by entry.
- * The validators' words (`error`) are sent as a value of settings.leftOut.*: zod says them.
+ * The validators' `error` is a code of problems:settings.issue, which names what is wrong.
  */
 const ENTRIES = {
-  watchedFolders: z.string({ error: 'is not text' }),
+  watchedFolders: z.string({ error: 'notText' }),
   /** libvirt URIs the user added; the default URI is always shown as well. */
-  connections: z.string({ error: 'is not text' }),
+  connections: z.string({ error: 'notText' }),
 };
 type Key = keyof typeof ENTRIES;
+
+const ISSUES = new Set(['notText', 'notLanguage']);
+/** The code of problems:settings.issue a validator gave; zod's own messages are 'other'. */
+function issueCode(message: string | undefined): string {
+  return message !== undefined && ISSUES.has(message) ? message : 'other';
+}
 /** Settings of one value each, absent until set. */
 const VALUES = {
   /** The window's language, once the user picked one; until then it follows the system. */
@@ -120,7 +126,7 @@ export class SettingsFile {
       await mkdir(this.dir, { recursive: true });
       await writeAtomically(this.path, `${JSON.stringify({ ...settings, ...current.otherKeys }, null, 2)}\n`);
     } catch (error) {
-      throw new Refusal(say('settings.notSaved.unwritable', { path: this.path, reason: osReason(error) }));
+      throw new Refusal(say('settings.notSaved.unwritable', { path: this.path, ...errnoValues(error) }));
     }
     return settings;
   }
@@ -143,9 +149,9 @@ export class SettingsFile {
       text = await readFile(this.path, 'utf8');
     } catch (error) {
       if (errorCode(error) === 'ENOENT') return this.fresh();
-      // osReason knows the errors met on the way to a file; a folder in its place is this file's own.
+      // The system's codes are named as for images; a folder in its place is this file's own sentence.
       if (errorCode(error) === 'EISDIR') return this.kept({ why: 'folder', values: { path: this.path } });
-      return this.kept({ why: 'unreadable', values: { path: this.path, reason: osReason(error) } });
+      return this.kept({ why: 'unreadable', values: { path: this.path, ...errnoValues(error) } });
     }
     let json: unknown;
     try {
@@ -170,7 +176,7 @@ export class SettingsFile {
         if (parsed.success) {
           settings[key as ValueKey] = parsed.data;
         } else {
-          problems.push(say('settings.leftOut.value', { path: this.path, setting: key, value: shown(value), issue: parsed.error.issues[0]?.message ?? '' }));
+          problems.push(say('settings.leftOut.value', { path: this.path, setting: key, value: shown(value), issue: issueCode(parsed.error.issues[0]?.message) }));
           leftOut = true;
         }
         continue;
@@ -189,7 +195,7 @@ export class SettingsFile {
         if (parsed.success) {
           settings[key as Key].push(parsed.data);
         } else {
-          problems.push(say('settings.leftOut.entry', { path: this.path, setting: key, number: index + 1, value: shown(entry), issue: parsed.error.issues[0]?.message ?? '' }));
+          problems.push(say('settings.leftOut.entry', { path: this.path, setting: key, number: index + 1, value: shown(entry), issue: issueCode(parsed.error.issues[0]?.message) }));
           leftOut = true;
         }
       });
@@ -209,7 +215,7 @@ export class SettingsFile {
       if (backup !== null) await rm(backup, { force: true });
       // Another read of this process, or another Snaptree, set it aside first: read what is there now.
       if (errorCode(error) === 'ENOENT') return this.readFile();
-      return this.kept({ why: 'notSetAside', values: { path: this.path, ...why, reason: osReason(error) } });
+      return this.kept({ why: 'notSetAside', values: { path: this.path, ...why, ...errnoValues(error) } });
     }
     this.setAside.push(say('settings.setAside', { path: this.path, ...why, backup }));
     return this.readFile();

@@ -2,10 +2,15 @@ import type { settingsProblems as english } from '../../../../../shared/messages
 import type { Messages } from '../../messages';
 
 export const settingsProblems: Messages<typeof english> = {
+  issue: {
+    notText: '不是文本',
+    notLanguage: '不是界面支持的语言（英文 `en`、简体中文 `zh-CN`）',
+    other: '无效',
+  },
   leftOut: {
-    value: '{{path}}：设置项 {{setting}}（{{value}}）无效（{{issue}}），已略过。',
+    value: '{{path}}：设置项 {{setting}}（{{value}}）$t(problems:settings.issue.{{issue}})，已略过。',
     notAList: '{{path}}：设置项 {{setting}} 应为列表（实际为 {{value}}），已略过。',
-    entry: '{{path}}：设置项 {{setting}} 的第 {{number}} 项（{{value}}）无效（{{issue}}），已略过。',
+    entry: '{{path}}：设置项 {{setting}} 的第 {{number}} 项（{{value}}）$t(problems:settings.issue.{{issue}})，已略过。',
   },
   invalid: {
     json: '{{error}}',
@@ -14,16 +19,16 @@ export const settingsProblems: Messages<typeof english> = {
   setAside: '{{path}} 不是有效的设置文件（$t(problems:settings.invalid.{{why}})）：原文件已保留为 {{backup}}，Snaptree 已使用全新的设置启动。',
   keptBeforeSave: '{{path}} 中有 Snaptree 无法读取的设置项：保存前的原文件已保留为 {{backup}}。',
   kept: {
-    unreadable: '无法读取 {{path}}：{{reason}}。Snaptree 启动时不带其中的文件夹和连接，也不会保存任何更改覆盖它。',
+    unreadable: '无法读取 {{path}}：$t(problems:image.errno.{{errno}})。Snaptree 启动时不带其中的文件夹和连接，也不会保存任何更改覆盖它。',
     folder: '无法读取 {{path}}：它是一个文件夹，不是文件。Snaptree 启动时不带其中的文件夹和连接，也不会保存任何更改覆盖它。',
     notSetAside:
-      '{{path}} 不是有效的设置文件（$t(problems:settings.invalid.{{why}})），且无法移到一旁：{{reason}}。Snaptree 启动时不带其中的文件夹和连接，也不会保存任何更改覆盖它。',
+      '{{path}} 不是有效的设置文件（$t(problems:settings.invalid.{{why}})），且无法移到一旁：$t(problems:image.errno.{{errno}})。Snaptree 启动时不带其中的文件夹和连接，也不会保存任何更改覆盖它。',
   },
   notSaved: {
-    unreadable: '未保存：无法读取 {{path}}：{{reason}}，保存会覆盖它。请先让 Snaptree 能读取它（或将其移走），然后重试。',
+    unreadable: '未保存：无法读取 {{path}}：$t(problems:image.errno.{{errno}})，保存会覆盖它。请先让 Snaptree 能读取它（或将其移走），然后重试。',
     folder: '未保存：无法读取 {{path}}：它是一个文件夹，不是文件，保存会覆盖它。请先让 Snaptree 能读取它（或将其移走），然后重试。',
     notSetAside:
-      '未保存：{{path}} 不是有效的设置文件（$t(problems:settings.invalid.{{why}})），且无法移到一旁：{{reason}}，保存会覆盖它。请先让 Snaptree 能读取它（或将其移走），然后重试。',
-    unwritable: '未保存：无法写入 {{path}}：{{reason}}。',
+      '未保存：{{path}} 不是有效的设置文件（$t(problems:settings.invalid.{{why}})），且无法移到一旁：$t(problems:image.errno.{{errno}})，保存会覆盖它。请先让 Snaptree 能读取它（或将其移走），然后重试。',
+    unwritable: '未保存：无法写入 {{path}}：$t(problems:image.errno.{{errno}})。',
   },
 };
