@@ -45,7 +45,7 @@ export async function dispatch(core: Core, name: unknown, arg: unknown): Promise
       return { ok: false, error: { kind: 'refused', ...(error.said ? sentence(error.said) : { message: error.message }) } };
     }
     if (error instanceof HostCommandError) {
-      return { ok: false, error: { kind: 'tool', message: error.message } };
+      return { ok: false, error: { kind: 'tool', ...sentence(error.said) } };
     }
     return { ok: false, error: { kind: 'internal', message: errorMessage(error) } };
   }

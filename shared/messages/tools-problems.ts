@@ -8,4 +8,12 @@ export const toolsProblems = {
   unexpectedVersion: '{{name}} --version printed something unexpected: {{output}}',
   virshNeeded: 'virsh is needed to ask the libvirt daemon: install the package {{package}}',
   noAnswer: 'virsh -c {{uri}} did not answer',
+  /** Why a command the host ran failed; `detail` is the tool's own words (its stderr) or the system's. */
+  command: {
+    cancelled: '{{program}} was cancelled',
+    timeout: '{{program}} did not finish within {{seconds}} s and was stopped',
+    notFound: '{{program}} is not installed or not on the search path',
+    spawn: '{{program}} could not be started: {{detail}}',
+    exitCode: '{{program}} failed (exit code {{exitCode}}): {{detail}}',
+  },
 } as const;

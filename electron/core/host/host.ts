@@ -4,6 +4,8 @@
  * are read here directly, not through a Host (image headers in images/, libvirt's
  * snapshot metadata, path resolution): an ssh host needs those reads routed too.
  */
+import type { Said } from '../../../shared/messages/problems.js';
+
 export interface HostCommand {
   /** Program and arguments. Never passed through a shell. */
   readonly argv: readonly [string, ...string[]];
@@ -59,9 +61,10 @@ export class HostCommandError extends Error {
     readonly exitCode: number | null,
     readonly stdout: string,
     readonly stderr: string,
-    summary: string,
+    /** What went wrong, for a person: through the catalogues (problems:tools.command.*). */
+    readonly said: Said,
   ) {
-    super(summary);
+    super(said.message);
     this.name = 'HostCommandError';
   }
 }

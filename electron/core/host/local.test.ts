@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HostCommandError } from './host.js';
+import { expectSaidInBoth } from '../said.test-support.js';
 import { LocalHost } from './local.js';
 
 const host = new LocalHost();
@@ -88,6 +89,17 @@ describe('LocalHost.run against real processes', () => {
     const error = await failure(host.run({ argv: ['snaptree-no-such-program-4711'] }));
     expect(error.reason).toBe('not-found');
     expect(error.message).toContain('not installed');
+  });
+
+  it('says every failure through the catalogues, so that the window can say it in Chinese', async () => {
+    const failures = [
+      await failure(host.run({ argv: [node, '-e', 'console.error("error: no such domain"); process.exit(3)'] })),
+      await failure(host.run({ argv: ['sleep', '30'], timeoutMs: 300 })),
+      await failure(host.run({ argv: ['snaptree-no-such-program-4711'] })),
+    ];
+    expect(failures.map((error) => error.said.key)).toEqual(['tools.command.exitCode', 'tools.command.timeout', 'tools.command.notFound']);
+    expect(failures[0]!.said.values).toMatchObject({ exitCode: 3, detail: 'error: no such domain' });
+    expectSaidInBoth(failures.map((error) => error.said));
   });
 });
 

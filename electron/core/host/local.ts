@@ -1,3 +1,4 @@
+import { say, type Said } from '../../../shared/messages/problems.js';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { access, constants, open, readFile, unlink, type FileHandle } from 'node:fs/promises';
@@ -75,22 +76,22 @@ export class LocalHost implements Host {
       await output?.close();
     }
     const stderr = typeof result.stderr === 'string' ? result.stderr : '';
-    const fail = (reason: HostCommandError['reason'], summary: string): never => {
-      throw new HostCommandError(reason, command.argv, result.exitCode ?? null, stdout, stderr, summary);
+    const fail = (reason: HostCommandError['reason'], said: Said): never => {
+      throw new HostCommandError(reason, command.argv, result.exitCode ?? null, stdout, stderr, said);
     };
-    if (result.isCanceled) fail('cancelled', `${program} was cancelled`);
+    if (result.isCanceled) fail('cancelled', say('tools.command.cancelled', { program }));
     if (result.timedOut) {
-      fail('timeout', `${program} did not finish within ${Math.round((command.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000)} s and was stopped`);
+      fail('timeout', say('tools.command.timeout', { program, seconds: Math.round((command.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000) }));
     }
     if (result.exitCode === undefined) {
       const cause = result.cause as NodeJS.ErrnoException | undefined;
-      if (cause?.code === 'ENOENT') fail('not-found', `${program} is not installed or not on the search path`);
-      fail('spawn', `${program} could not be started: ${cause?.message ?? result.shortMessage ?? 'unknown error'}`);
+      if (cause?.code === 'ENOENT') fail('not-found', say('tools.command.notFound', { program }));
+      fail('spawn', say('tools.command.spawn', { program, detail: cause?.message ?? result.shortMessage ?? 'unknown error' }));
     }
     const exitCode = result.exitCode as number;
     if (!okExitCodes.includes(exitCode)) {
       const detail = stderr.trim() || stdout.trim() || `exit code ${exitCode}`;
-      fail('exit-code', `${program} failed (exit code ${exitCode}): ${detail}`);
+      fail('exit-code', say('tools.command.exitCode', { program, exitCode, detail }));
     }
     return { stdout, stderr, exitCode };
   }
