@@ -20,8 +20,15 @@ function chosen(): Language | null {
   return LANGUAGES.find((language) => language === stored) ?? null;
 }
 
+/**
+ * Chinese sentences mark commands and names with backticks, so that the catalogue test
+ * can tell them from English left untranslated; the window shows them without the marks.
+ */
+const unmarkCode = { type: 'postProcessor' as const, name: 'unmarkCode', process: (value: string) => value.replace(/`/g, '') };
+
 export const i18n = i18next.createInstance();
-void i18n.use(initReactI18next).init({
+void i18n.use(initReactI18next).use(unmarkCode).init({
+  postProcess: ['unmarkCode'],
   resources: CATALOGUES,
   lng: chosen() ?? languageFor(globalThis.navigator?.language),
   fallbackLng: 'en',

@@ -25,12 +25,12 @@ export const forest: Messages<typeof english> = {
     controls: '缩放与适应窗口',
     zoomIn: '放大',
     zoomOut: '缩小',
-    fitView: '显示整个磁盘森林',
-    nodeDescription: '按回车键或空格键选中该镜像，并在检查器中查看。',
+    fitView: '显示整个镜像森林',
+    nodeDescription: '按回车键或空格键选中该镜像，并在详情面板中查看。',
     edgeDescription: '从后端镜像指向基于它的增量镜像的连线。',
     edge: '{{overlay}} 以 {{backing}} 为后端镜像，记录在其之上的改动',
     handle: '连接点',
-    overview: '磁盘森林概览',
+    overview: '镜像森林概览',
   },
   node: {
     sizes: '虚拟大小 {{virtual}} · 实际占用 {{onDisk}}',
@@ -44,7 +44,7 @@ export const forest: Messages<typeof english> = {
   },
   inspector: {
     label: '镜像',
-    gone: '{{path}} 已不在磁盘森林中。',
+    gone: '{{path}} 已不在镜像森林中。',
     none: '无',
     noneSentence: '无。',
     facts: {

@@ -4,7 +4,7 @@ import type { libvirt as english } from '../en/libvirt';
 export const libvirt: Messages<typeof english> = {
   state: {
     running: '运行中',
-    blocked: '阻塞',
+    blocked: '已阻塞',
     paused: '已暂停',
     shutdown: '正在关机',
     shutoff: '已关机',
@@ -47,8 +47,8 @@ export const libvirt: Messages<typeof english> = {
   kindSeparator: ' + ',
   memory: {
     no: '仅磁盘快照',
-    internal: '系统还原点（内存在镜像内）',
-    external: '系统还原点（内存文件）',
+    internal: '系统还原点（内存保存在镜像内）',
+    external: '系统还原点（内存保存在单独文件中）',
   },
   problem: {
     'stale-snapshot': { badge: '已失效', title: '快照记录已失效' },

@@ -57,7 +57,7 @@ export const shell: Messages<typeof english> = {
     emptyTitle: '你的镜像森林会显示在这里',
     emptyExplain:
       '监视的文件夹中的每个镜像都会画成一棵树：左边是<backingFile>后端镜像</backingFile>（只读的基础镜像），右边是在它之上记录改动的<overlay>增量镜像</overlay>；一个基础镜像带有多个增量镜像时，树就在那里分叉。',
-    emptyHint: '在侧栏中添加一个存放磁盘镜像的文件夹，或者先在一个由小而真实的镜像组成的演示工作区里试一试。',
+    emptyHint: '在侧栏中添加一个存放磁盘镜像的文件夹，或者先用演示工作区（几个小而真实的镜像）试一试。',
     searchPlaceholder: '按名称搜索镜像',
     search: '搜索镜像',
     folder: '文件夹',
@@ -76,7 +76,7 @@ export const shell: Messages<typeof english> = {
   },
   inspector: {
     label: '详情',
-    empty: '选择一个镜像、快照或主机，在这里查看它的详细信息：头部字段、大小、<internal>内部快照</internal>和问题。',
+    empty: '选择一个镜像、快照或主机，在这里查看它的详细信息：镜像头字段、大小、<internal>内部快照</internal>和问题。',
   },
   jobs: {
     label: '任务',

@@ -29,7 +29,7 @@ export const terms: Messages<typeof english> = {
   },
   external: {
     name: '外部快照',
-    explanation: '把当前镜像冻结为后端镜像，并在其上新建一个增量镜像来接收之后写入的快照。',
+    explanation: '把当前镜像冻结为后端镜像，并在其上新建一个增量镜像，接收此后的所有写入。',
   },
   checkpoint: {
     name: '系统还原点',

@@ -11,7 +11,7 @@ export const tools: Messages<typeof english> = {
   looking: '正在查找 qemu-img、virsh 和 libvirtd…',
   missing: '未安装',
   install: '安装方法：<code>{{command}}</code>',
-  qemuImg: '读取和创建磁盘镜像，并执行 commit（合并）和 rebase（更换后端镜像）。',
+  qemuImg: '读取和创建磁盘镜像，并执行 commit（向下合并）和 rebase（更换后端镜像）。',
   virsh: '与 libvirt 通信：管理虚拟机、快照和块作业。',
   daemon: {
     name: 'libvirt 守护进程',

@@ -8,12 +8,12 @@ export const libvirtProblems: Messages<typeof english> = {
     memory: '此快照的内存文件 {{file}} 已不存在。',
   },
   staleSnapshot: {
-    external: '此快照为 {{target}} 创建的 {{overlay}} 已不在该磁盘的镜像链中（例如手动执行 blockcommit 向下合并之后）：libvirt 无法恢复到此快照，也无法删除它。',
+    external: '此快照为 {{target}} 创建的 {{overlay}} 已不在该磁盘的镜像链中（例如手动执行 blockcommit（向下合并）之后）：libvirt 无法恢复到此快照，也无法删除它。',
     internal: '{{target}} 的镜像链中已没有镜像保存名为“{{snapshot}}”的内部快照：libvirt 中的这条快照记录已过时。',
   },
   chainMismatch: {
-    named: '{{target}}：libvirt 记录 {{above}} 的下一层是 {{below}}，但该镜像的文件头写的后端镜像是“{{name}}”。QEMU 与镜像文件的记录不一致（例如使用 --reuse-external 时文件头不对）。',
-    none: '{{target}}：libvirt 记录 {{above}} 的下一层是 {{below}}，但该镜像的文件头没有写后端镜像。QEMU 与镜像文件的记录不一致（例如使用 --reuse-external 时文件头不对）。',
+    named: '{{target}}：libvirt 记录 {{above}} 的下一层是 {{below}}，但该镜像的镜像头写的后端镜像是“{{name}}”。QEMU 与镜像文件的记录不一致（例如使用 --reuse-external 时镜像头不对）。',
+    none: '{{target}}：libvirt 记录 {{above}} 的下一层是 {{below}}，但该镜像的镜像头没有写后端镜像。QEMU 与镜像文件的记录不一致（例如使用 --reuse-external 时镜像头不对）。',
   },
   uriRefused: {
     notAUri: '必须是 libvirt URI，例如 `qemu+ssh://host/system`',

@@ -19,10 +19,10 @@ export const settingsProblems: Messages<typeof english> = {
   setAside: '{{path}} 不是有效的设置文件（$t(problems:settings.invalid.{{why}})）：原文件已保留为 {{backup}}，Snaptree 已使用全新的设置启动。',
   keptBeforeSave: '{{path}} 中有 Snaptree 无法读取的设置项：保存前的原文件已保留为 {{backup}}。',
   kept: {
-    unreadable: '无法读取 {{path}}：$t(problems:image.errno.{{errno}})。Snaptree 启动时不带其中的文件夹和连接，也不会保存任何更改覆盖它。',
-    folder: '无法读取 {{path}}：它是一个文件夹，不是文件。Snaptree 启动时不带其中的文件夹和连接，也不会保存任何更改覆盖它。',
+    unreadable: '无法读取 {{path}}：$t(problems:image.errno.{{errno}})。本次启动不会载入其中的文件夹和连接，也不会保存更改覆盖该文件。',
+    folder: '无法读取 {{path}}：它是一个文件夹，不是文件。本次启动不会载入其中的文件夹和连接，也不会保存更改覆盖该文件。',
     notSetAside:
-      '{{path}} 不是有效的设置文件（$t(problems:settings.invalid.{{why}})），且无法移到一旁：$t(problems:image.errno.{{errno}})。Snaptree 启动时不带其中的文件夹和连接，也不会保存任何更改覆盖它。',
+      '{{path}} 不是有效的设置文件（$t(problems:settings.invalid.{{why}})），且无法移到一旁：$t(problems:image.errno.{{errno}})。本次启动不会载入其中的文件夹和连接，也不会保存更改覆盖该文件。',
   },
   notSaved: {
     unreadable: '未保存：无法读取 {{path}}：$t(problems:image.errno.{{errno}})，保存会覆盖它。请先让 Snaptree 能读取它（或将其移走），然后重试。',
