@@ -1,8 +1,10 @@
 import type { Api, EventName, Reply } from '../../../shared/contract';
 import { API_PROTOCOL, TOKEN_PROTOCOL_PREFIX, type ServerMessage } from '../../../shared/wire';
+import { i18n } from '../i18n';
 
 const failed = (message: string): Reply => ({ ok: false, error: { kind: 'internal', message } });
-const LOST = 'The connection to Snaptree was lost: after a restart of `snaptree serve`, open the new URL it printed';
+/** Said in the window's language at the moment it happens. */
+const lost = (): string => i18n.t('shell:socket.lost');
 
 /**
  * The contract over the `serve` WebSocket, which the server opens only for the run's
@@ -23,7 +25,7 @@ export function webSocketApi(url: string, token: string | null): Api {
     // requests waiting for it are answered instead of waiting forever.
     opened = new Promise((resolve, reject) => {
       socket.addEventListener('open', () => resolve(), { once: true });
-      socket.addEventListener('close', () => reject(new Error(LOST)), { once: true });
+      socket.addEventListener('close', () => reject(new Error(lost())), { once: true });
     });
     opened.catch(() => undefined);
     socket.addEventListener('message', (message) => {
@@ -37,7 +39,7 @@ export function webSocketApi(url: string, token: string | null): Api {
     });
     socket.addEventListener('close', () => {
       for (const resolve of pending.values()) {
-        resolve(failed(LOST));
+        resolve(failed(lost()));
       }
       pending.clear();
       setTimeout(connect, 1000);
@@ -47,13 +49,13 @@ export function webSocketApi(url: string, token: string | null): Api {
 
   return {
     async invoke(name, arg) {
-      if (token === null) return failed('Snaptree needs its token: open the URL that `snaptree serve` printed');
+      if (token === null) return failed(i18n.t('shell:socket.noToken'));
       // Closing or closed, between a drop and the next try: a send would go nowhere.
-      if (socket.readyState > WebSocket.OPEN) return failed(LOST);
+      if (socket.readyState > WebSocket.OPEN) return failed(lost());
       try {
         await opened;
       } catch {
-        return failed(LOST);
+        return failed(lost());
       }
       const id = nextId++;
       return new Promise((resolve) => {

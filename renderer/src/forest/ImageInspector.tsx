@@ -167,7 +167,9 @@ export function ImageInspector({ path }: { path: string }) {
           <ul className="problems">
             {image.problems.map((problem) => (
               <li key={`${problem.code}:${problem.message}`} className={BLOCKING.has(problem.code) ? 'blocking' : 'warning'} data-problem={problem.code}>
-                <b>{t(`problemTitles.${problem.code}`)}</b> {problemSentence(problem, t)}
+                <b>{t(`problemTitles.${problem.code}`)}</b>
+                {t('libvirt:inspector.problemSeparator')}
+                {problemSentence(problem, t)}
               </li>
             ))}
           </ul>

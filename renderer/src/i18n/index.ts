@@ -21,15 +21,19 @@ function chosen(): Language | null {
 }
 
 /**
- * Chinese sentences mark commands and names with backticks, so that the catalogue test
- * can tell them from English left untranslated; the window shows them without the marks.
+ * The Chinese catalogue marks commands and names with backticks, so that its test can tell
+ * them from English left untranslated; the window shows them without the marks. Only the
+ * templates lose them: a value (a file name, QEMU's words) is shown exactly as it is.
  */
-const unmarkCode = { type: 'postProcessor' as const, name: 'unmarkCode', process: (value: string) => value.replace(/`/g, '') };
+function unmarked<T>(catalogue: T): T {
+  if (typeof catalogue === 'string') return catalogue.replace(/`/g, '') as T;
+  if (typeof catalogue !== 'object' || catalogue === null) return catalogue;
+  return Object.fromEntries(Object.entries(catalogue).map(([key, value]) => [key, unmarked(value)])) as T;
+}
 
 export const i18n = i18next.createInstance();
-void i18n.use(initReactI18next).use(unmarkCode).init({
-  postProcess: ['unmarkCode'],
-  resources: CATALOGUES,
+void i18n.use(initReactI18next).init({
+  resources: { ...CATALOGUES, 'zh-CN': unmarked(CATALOGUES['zh-CN']) },
   lng: chosen() ?? languageFor(globalThis.navigator?.language),
   fallbackLng: 'en',
   defaultNS: 'shell',

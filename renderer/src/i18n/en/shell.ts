@@ -1,5 +1,10 @@
 /** The shell strings in English: the source every other catalogue follows. */
 export const shell = {
+  /** What a request meets when the page has no working socket to `snaptree serve`. */
+  socket: {
+    lost: 'The connection to Snaptree was lost: after a restart of `snaptree serve`, open the new URL it printed',
+    noToken: 'Snaptree needs its token: open the URL that `snaptree serve` printed',
+  },
   sidebar: {
     label: 'Hosts, domains and folders',
     hosts: 'Hosts',

@@ -2,6 +2,10 @@ import type { Messages } from '../messages';
 import type { shell as english } from '../en/shell';
 
 export const shell: Messages<typeof english> = {
+  socket: {
+    lost: '与 Snaptree 的连接已断开：如果重启过 `snaptree serve`，请打开它新打印出的网址',
+    noToken: 'Snaptree 需要它的令牌：请打开 `snaptree serve` 打印出的网址',
+  },
   sidebar: {
     label: '主机、虚拟机和文件夹',
     hosts: '主机',
