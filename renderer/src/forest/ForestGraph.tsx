@@ -1,3 +1,4 @@
+import { InGraph } from '../i18n/Term';
 import { Background, Controls, ReactFlow, useReactFlow, useStore, type Edge, type NodeMouseHandler } from '@xyflow/react';
 import { useEffect, useMemo, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -126,21 +127,23 @@ export function ForestGraph({ images }: { images: readonly Image[] }) {
   };
 
   return (
-    <ReactFlow<ForestNode>
-      nodes={nodes}
-      edges={edges}
-      nodeTypes={nodeTypes}
-      onNodeClick={onNodeClick}
-      onPaneClick={() => select(null)}
-      nodesConnectable={false}
-      minZoom={0.05}
-      onlyRenderVisibleElements={images.length > LARGE_FOREST}
-      proOptions={{ hideAttribution: true }}
-      ariaLabelConfig={ariaLabelConfig}
-    >
-      <Background gap={24} />
-      <ForestMinimap placed={layout.placed} broken={broken} />
-      <Controls showInteractive={false} />
-    </ReactFlow>
+    <InGraph>
+      <ReactFlow<ForestNode>
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        onNodeClick={onNodeClick}
+        onPaneClick={() => select(null)}
+        nodesConnectable={false}
+        minZoom={0.05}
+        onlyRenderVisibleElements={images.length > LARGE_FOREST}
+        proOptions={{ hideAttribution: true }}
+        ariaLabelConfig={ariaLabelConfig}
+      >
+        <Background gap={24} />
+        <ForestMinimap placed={layout.placed} broken={broken} />
+        <Controls showInteractive={false} />
+      </ReactFlow>
+    </InGraph>
   );
 }

@@ -1,4 +1,4 @@
-import { useId, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { createContext, useContext, useId, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { createPortal } from 'react-dom';
 import { Trans, useTranslation } from 'react-i18next';
 import { terms } from './en/terms';
@@ -22,9 +22,14 @@ export type TermName = Exclude<keyof typeof terms, 'tooltip'>;
  * The tooltip is drawn in a portal with fixed coordinates: a graph node or the sidebar clips
  * what overflows it, and React Flow's transformed viewport would carry a fixed child with it.
  * The English name carries lang="en": it is English on purpose in a Chinese window.
+ *
+ * Inside a graph (<InGraph>, around a React Flow) a term is taught on hover only: the node itself is
+ * the focusable thing there (Enter selects it, the inspector then teaches the same words),
+ * and a forest of thousands of nodes must not carry a hidden tooltip for each.
  */
 export function Term({ name, children }: { name: TermName; children?: ReactNode }) {
   const { t } = useTranslation('terms');
+  const inNode = useContext(GraphNode);
   const id = useId();
   const anchor = useRef<HTMLSpanElement>(null);
   const [place, setPlace] = useState<{ left: number; top: number } | null>(null);
@@ -50,16 +55,14 @@ export function Term({ name, children }: { name: TermName; children?: ReactNode 
     <span
       ref={anchor}
       className="term"
-      tabIndex={0}
-      aria-describedby={id}
+      {...(inNode ? {} : { tabIndex: 0, 'aria-describedby': id, onFocus: show, onBlur: hide })}
       onMouseEnter={show}
       onMouseLeave={hide}
-      onFocus={show}
-      onBlur={hide}
       onKeyDown={(event) => event.key === 'Escape' && hide()}
     >
       {children ?? t(`${name}.name`)}
-      {createPortal(
+      {(!inNode || place !== null) &&
+        createPortal(
         <span ref={tip} id={id} role="tooltip" className="term-tip" hidden={place === null} style={place ?? undefined}>
           <Trans
             t={t}
@@ -72,4 +75,11 @@ export function Term({ name, children }: { name: TermName; children?: ReactNode 
       )}
     </span>
   );
+}
+
+const GraphNode = createContext(false);
+
+/** Marks a graph: the terms in its nodes are taught on hover only (see Term). */
+export function InGraph({ children }: { children: ReactNode }) {
+  return <GraphNode.Provider value={true}>{children}</GraphNode.Provider>;
 }

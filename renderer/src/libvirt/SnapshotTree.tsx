@@ -1,3 +1,4 @@
+import { InGraph } from '../i18n/Term';
 import { Background, Controls, ReactFlow, useReactFlow, useStore, type Edge, type NodeMouseHandler } from '@xyflow/react';
 import { useEffect, useMemo, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -91,21 +92,23 @@ export function SnapshotTree({ domain }: { domain: Domain }) {
   };
 
   return (
-    <ReactFlow<TreeNode>
-      key={domain.uuid}
-      nodes={nodes}
-      edges={edges}
-      nodeTypes={nodeTypes}
-      onNodeClick={onNodeClick}
-      nodesConnectable={false}
-      // The wheel scrolls a long tree, as in a list; pinch or ctrl+wheel zooms.
-      panOnScroll
-      minZoom={0.1}
-      ariaLabelConfig={ariaLabelConfig}
-      proOptions={{ hideAttribution: true }}
-    >
-      <Background gap={24} />
-      <Controls showInteractive={false} />
-    </ReactFlow>
+    <InGraph>
+      <ReactFlow<TreeNode>
+        key={domain.uuid}
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        onNodeClick={onNodeClick}
+        nodesConnectable={false}
+        // The wheel scrolls a long tree, as in a list; pinch or ctrl+wheel zooms.
+        panOnScroll
+        minZoom={0.1}
+        ariaLabelConfig={ariaLabelConfig}
+        proOptions={{ hideAttribution: true }}
+      >
+        <Background gap={24} />
+        <Controls showInteractive={false} />
+      </ReactFlow>
+    </InGraph>
   );
 }
