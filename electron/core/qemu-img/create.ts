@@ -1,15 +1,12 @@
+import { createBaseArgv, createOverlayArgv } from '../../../shared/qemu-img/create.js';
 import type { Host } from '../host/host.js';
 
-/** `qemu-img create -f raw|qcow2 FILE SIZE`: a new, sparse image with no backing file. */
+/** A new, sparse image with no backing file (the argv: shared/qemu-img/create.ts). */
 export async function createImage(host: Host, qemuImg: string, path: string, format: 'raw' | 'qcow2', size: string): Promise<void> {
-  await host.run({ argv: [qemuImg, 'create', '-q', '-f', format, path, size] });
+  await host.run({ argv: createBaseArgv(qemuImg, path, format, size, { quiet: true }) });
 }
 
-/**
- * `qemu-img create -f qcow2 -b BACKING -F FMT OVERLAY`: a new overlay. The backing
- * format is always named (data-safety rule 3); a relative BACKING is resolved by
- * qemu-img against the overlay's folder and stored as given.
- */
+/** A new overlay on BACKING, its format named (the argv: shared/qemu-img/create.ts). */
 export async function createOverlay(host: Host, qemuImg: string, overlay: string, backing: string, backingFormat: string): Promise<void> {
-  await host.run({ argv: [qemuImg, 'create', '-q', '-f', 'qcow2', '-b', backing, '-F', backingFormat, overlay] });
+  await host.run({ argv: createOverlayArgv(qemuImg, overlay, backing, backingFormat, { quiet: true }) });
 }

@@ -1,5 +1,5 @@
 import type { FallbackInfo } from '../../../shared/images/forest.js';
-import { parseQemuImgInfo } from '../../../shared/qemu-img/info.js';
+import { infoArgv, parseQemuImgInfo } from '../../../shared/qemu-img/info.js';
 import type { Host } from '../host/host.js';
 
 /**
@@ -8,11 +8,8 @@ import type { Host } from '../host/host.js';
  */
 const INFO_TIMEOUT_MS = 5_000;
 
-/**
- * `qemu-img info --output=json -U -f FMT FILE`, for formats Snaptree does not decode
- * itself (vmdk, vdi, vhdx, qed, vpc, LUKS). `-U` because the image may be in use.
- */
+/** `qemu-img info` (shared/qemu-img/info.ts), for formats Snaptree does not decode itself (vmdk, vdi, vhdx, qed, vpc, LUKS). */
 export async function qemuImgInfo(host: Host, qemuImg: string, path: string, format: string): Promise<FallbackInfo> {
-  const { stdout } = await host.run({ argv: [qemuImg, 'info', '--output=json', '-U', '-f', format, path], timeoutMs: INFO_TIMEOUT_MS });
+  const { stdout } = await host.run({ argv: infoArgv(qemuImg, path, format), timeoutMs: INFO_TIMEOUT_MS });
   return parseQemuImgInfo(stdout);
 }

@@ -1,0 +1,92 @@
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { virshQuote } from '../../electron/core/libvirt/batch.js';
+import type { Argv } from '../argv.js';
+import { blockcommitArgv } from './blockcommit.js';
+import { blockjobArgv, parseBlockJobRaw } from './blockjob.js';
+import { blockpullArgv } from './blockpull.js';
+import { virshArgv } from './connection.js';
+import { snapshotCreateAsArgv } from './snapshot-create-as.js';
+import { snapshotDeleteArgv } from './snapshot-delete.js';
+import { snapshotRevertArgv } from './snapshot-revert.js';
+
+const system = { virsh: 'virsh', uri: 'qemu:///system' };
+const prefix = ['virsh', '-c', 'qemu:///system'];
+
+describe('virsh argv, built before anything runs', () => {
+  it.each([
+    ['an internal snapshot', snapshotCreateAsArgv(system, 'vm', 'before update', { kind: 'internal' }), ['snapshot-create-as', '--domain', 'vm', '--name', 'before update']],
+    [
+      'an external snapshot of two disks, all or none',
+      snapshotCreateAsArgv(system, 'vm', 's1', { kind: 'external', disks: [{ target: 'vda', file: '/vm/a.s1' }, { target: 'vdb', file: '/vm/b,c.s1' }] }, { description: 'why' }),
+      ['snapshot-create-as', '--domain', 'vm', '--name', 's1', '--description', 'why', '--disk-only', '--atomic', '--diskspec', 'vda,snapshot=external,file=/vm/a.s1', '--diskspec', 'vdb,snapshot=external,file=/vm/b,,c.s1'],
+    ],
+    [
+      'a checkpoint keeps the memory instead of being disk-only',
+      snapshotCreateAsArgv(system, 'vm', 's1', { kind: 'external', disks: [{ target: 'vda', file: '/vm/a.s1' }], memoryFile: '/vm/s1,mem' }),
+      ['snapshot-create-as', '--domain', 'vm', '--name', 's1', '--memspec', 'file=/vm/s1,,mem,snapshot=external', '--atomic', '--diskspec', 'vda,snapshot=external,file=/vm/a.s1'],
+    ],
+    ['a revert that leaves the guest paused', snapshotRevertArgv(system, 'vm', 's1', { then: 'paused' }), ['snapshot-revert', '--domain', 'vm', '--snapshotname', 's1', '--paused']],
+    ['a forced revert, running', snapshotRevertArgv(system, 'vm', 's1', { then: 'running', force: true }), ['snapshot-revert', '--domain', 'vm', '--snapshotname', 's1', '--running', '--force']],
+    ['a delete', snapshotDeleteArgv(system, 'vm', 's1'), ['snapshot-delete', '--domain', 'vm', '--snapshotname', 's1']],
+    ['a delete of the record only', snapshotDeleteArgv(system, 'vm', 's1', { metadataOnly: true }), ['snapshot-delete', '--domain', 'vm', '--snapshotname', 's1', '--metadata']],
+    ['a commit of a lower layer', blockcommitArgv(system, 'vm', 'vda', { kind: 'layer', top: 'vda[2]' }, { base: 'vda[3]' }), ['blockcommit', '--domain', 'vm', '--path', 'vda', '--top', 'vda[2]', '--base', 'vda[3]', '--wait', '--verbose']],
+    ['a commit of the active layer pivots', blockcommitArgv(system, 'vm', 'vda', { kind: 'active' }), ['blockcommit', '--domain', 'vm', '--path', 'vda', '--active', '--pivot', '--wait', '--verbose']],
+    ['a pull', blockpullArgv(system, 'vm', 'vda', { base: '/vm/base.qcow2' }), ['blockpull', '--domain', 'vm', '--path', 'vda', '--base', '/vm/base.qcow2', '--wait', '--verbose']],
+    ['a pull of everything', blockpullArgv(system, 'vm', 'vda'), ['blockpull', '--domain', 'vm', '--path', 'vda', '--wait', '--verbose']],
+    ['reading a block job', blockjobArgv(system, 'vm', 'vda', 'read'), ['blockjob', '--domain', 'vm', '--path', 'vda', '--raw']],
+    ['aborting it', blockjobArgv(system, 'vm', 'vda', 'abort'), ['blockjob', '--domain', 'vm', '--path', 'vda', '--abort']],
+  ])('%s', (_, argv, expected) => {
+    expect(argv).toEqual([...prefix, ...expected]);
+  });
+
+  it.each(['a b', `it's "q"`, '$(touch pwned)', '--x', 'a,b', 'снимок ✓ 日本'])('the name %j is always the value of a named option', (name) => {
+    const argvs = [
+      snapshotCreateAsArgv(system, name, name, { kind: 'internal' }),
+      snapshotRevertArgv(system, name, name, { then: 'running' }),
+      snapshotDeleteArgv(system, name, name),
+      blockcommitArgv(system, name, 'vda', { kind: 'layer', top: name }, { base: name }),
+      blockpullArgv(system, name, 'vda', { base: name }),
+      blockjobArgv(system, name, 'vda', 'read'),
+    ];
+    for (const argv of argvs) {
+      argv.forEach((token, index) => {
+        if (token === name) expect(argv[index - 1]).toMatch(/^--(domain|name|snapshotname|top|base)$/);
+      });
+      expect(argv).toContain(name);
+    }
+  });
+
+  it('a file name in a --diskspec keeps its commas and everything else', () => {
+    const argv = snapshotCreateAsArgv(system, 'vm', 's', { kind: 'external', disks: [{ target: 'vda', file: `/vm/-a,b "c" $(d) ✓` }] });
+    expect(argv.at(-1)).toBe(`vda,snapshot=external,file=/vm/-a,,b "c" $(d) ✓`);
+  });
+});
+
+describe('virsh accepts the built argv', () => {
+  /** The test driver keeps state within one virsh process only, so the commands run as one batch, quoted as the inventory quotes them. */
+  const batch = (argvs: readonly Argv[]): string =>
+    argvs.map((argv) => argv.slice(3).map((token, index) => (index === 0 ? token : virshQuote(token))).join(' ')).join('; ');
+  const test = { virsh: 'virsh', uri: 'test:///default' };
+
+  it('a snapshot named like an option is created, reverted to and deleted on the test driver', () => {
+    const name = `--x, "q" $(y) ✓`;
+    const script = batch([
+      snapshotCreateAsArgv(test, 'test', name, { kind: 'internal' }),
+      virshArgv(test, 'snapshot-list', ['--domain', 'test', '--name']),
+      snapshotRevertArgv(test, 'test', name, { then: 'paused' }),
+      virshArgv(test, 'domstate', ['--domain', 'test']),
+      snapshotDeleteArgv(test, 'test', name),
+      virshArgv(test, 'snapshot-list', ['--domain', 'test', '--name']),
+    ]);
+    const stdout = execFileSync('virsh', ['-c', 'test:///default', script], { encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' } });
+    expect(stdout).toBe(`Domain snapshot ${name} created\n${name}\n\nDomain snapshot ${name} reverted\n\npaused\n\nDomain snapshot ${name} deleted\n\n\n`);
+  });
+});
+
+describe('virsh output', () => {
+  it('a block job read is parsed from --raw, and no job is null', () => {
+    expect(parseBlockJobRaw('')).toBeNull();
+    expect(parseBlockJobRaw(' type=Active Block Commit\n bandwidth=10\n cur=16777216\n end=167772160\n')).toEqual({ type: 'Active Block Commit', cur: 16777216, end: 167772160 });
+  });
+});
