@@ -1,6 +1,6 @@
 import type { Api, ApiErrorBody, EventName, EventPayload, RequestArg, RequestName, RequestResult } from '../../../shared/contract';
 import { i18n } from '../i18n';
-import { said } from '../i18n/sentence';
+import { sentenceOf } from '../i18n/sentence';
 import { webSocketApi } from './websocket';
 
 declare global {
@@ -16,7 +16,7 @@ declare global {
  */
 export class ApiError extends Error {
   constructor(readonly body: ApiErrorBody) {
-    super(body.key === undefined ? body.message : said(i18n.t, body.message, { key: body.key, values: body.values ?? {}, message: body.message }));
+    super(sentenceOf(i18n.t, body));
     this.name = 'ApiError';
   }
 }

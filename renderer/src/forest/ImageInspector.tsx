@@ -1,9 +1,10 @@
+import { sentenceOf } from '../i18n/sentence';
 import type { ReactNode } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { baseName, formatBytes } from '../../../shared/format';
 import { hasProtocol } from '../../../shared/images/backing';
-import type { Image, Problem, Qcow2Details } from '../../../shared/images/model';
+import type { Image, Qcow2Details } from '../../../shared/images/model';
 import { displayPath } from '../../../shared/images/path-bytes';
 import { BLOCKING } from '../../../shared/images/problems';
 import { useSelection } from '../shell/selection';
@@ -77,17 +78,6 @@ function headerRows(header: Qcow2Details, t: TFunction<'forest'>, language: stri
       header.encryptionHeader ? t('inspector.header.sizeAt', { size: formatBytes(header.encryptionHeader.length), offset: header.encryptionHeader.offset }) : none,
     ],
   ];
-}
-
-/**
- * A problem's sentence (or any the core says by key: a watched folder's error, a skipped
- * entry's reason) in the window's language when the core sent its key, else (or when
- * this window's catalogue lacks the key) the core's English. Paths among the values are shown with their undecodable bytes escaped.
- */
-export function problemSentence(problem: Pick<Problem, 'key' | 'values' | 'message'>, t: TFunction): string {
-  if (!problem.key) return displayPath(problem.message);
-  const values = Object.fromEntries(Object.entries(problem.values ?? {}).map(([name, value]) => [name, typeof value === 'string' ? displayPath(value) : value]));
-  return t(`problems:${problem.key}`, { ...values, defaultValue: displayPath(problem.message) });
 }
 
 /** The domains whose disks use the image, and the snapshots whose state it holds. */
@@ -169,7 +159,7 @@ export function ImageInspector({ path }: { path: string }) {
               <li key={`${problem.code}:${problem.message}`} className={BLOCKING.has(problem.code) ? 'blocking' : 'warning'} data-problem={problem.code}>
                 <b>{t(`problemTitles.${problem.code}`)}</b>
                 {t('libvirt:inspector.problemSeparator')}
-                {problemSentence(problem, t)}
+                {sentenceOf(t, problem)}
               </li>
             ))}
           </ul>

@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Connection } from '../../../shared/libvirt/model';
-import { said } from '../i18n/sentence';
+import { sentenceOf } from '../i18n/sentence';
 import { AddForm } from '../shell/AddForm';
 import { domainState } from '../shell/domainState';
 import { useSelection } from '../shell/selection';
@@ -33,7 +33,7 @@ function ConnectionEntry({ connection }: { connection: Connection }) {
       </div>
       {!connection.reachable && connection.error === null && <p className="empty">{t('connections.connecting')}</p>}
       {!connection.reachable && connection.error !== null && (
-        <p className="side-error">{t('connections.unreachable', { error: said(t, connection.error, connection.errorSentence) })}</p>
+        <p className="side-error">{t('connections.unreachable', { error: sentenceOf(t, connection.errorSentence ?? { message: connection.error }) })}</p>
       )}
       {connection.reachable && connection.domains.length === 0 && <p className="empty">{t('connections.none')}</p>}
       <ul className="domain-list">

@@ -3,7 +3,8 @@ import { baseName } from '../../../shared/format';
 import type { Domain, DomainDisk, LibvirtProblem } from '../../../shared/libvirt/model';
 import { Term } from '../i18n/Term';
 import { useSelection } from '../shell/selection';
-import { DiskKind, domainStateLabel, MemoryKind, problemSentence, SnapshotKinds, stateLabel } from './describe';
+import { sentenceOf } from '../i18n/sentence';
+import { DiskKind, domainStateLabel, MemoryKind, SnapshotKinds, stateLabel } from './describe';
 import { findDomain, useInventory } from './store';
 
 function Problems({ problems }: { problems: readonly LibvirtProblem[] }) {
@@ -17,7 +18,7 @@ function Problems({ problems }: { problems: readonly LibvirtProblem[] }) {
           <li key={problem.code + problem.message} className="blocking" data-problem={problem.code}>
             <b>{t(`problem.${problem.code}.title`)}</b>
             {t('inspector.problemSeparator')}
-            {problemSentence(t, problem)}
+            {sentenceOf(t, problem)}
           </li>
         ))}
       </ul>

@@ -3,7 +3,8 @@ import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { snapshotDiskKinds } from '../../../shared/libvirt/describe';
 import type { Domain, Snapshot } from '../../../shared/libvirt/model';
-import { domainStateLabel, MemoryKind, problemSentence, SnapshotKinds, stateLabel } from './describe';
+import { sentenceOf } from '../i18n/sentence';
+import { domainStateLabel, MemoryKind, SnapshotKinds, stateLabel } from './describe';
 
 export type SnapshotNodeData = { snapshot: Snapshot };
 export type SnapshotFlowNode = Node<SnapshotNodeData, 'snapshot'>;
@@ -29,7 +30,7 @@ export const SnapshotNode = memo(function SnapshotNode({ data, selected }: NodeP
           <MemoryKind snapshot={snapshot} />
         </span>
         {snapshot.problems.map((problem) => (
-          <span key={problem.code + problem.message} className="badge problem blocking" data-problem={problem.code} title={problemSentence(t, problem)}>
+          <span key={problem.code + problem.message} className="badge problem blocking" data-problem={problem.code} title={sentenceOf(t, problem)}>
             {t(`problem.${problem.code}.badge`)}
           </span>
         ))}

@@ -7,7 +7,7 @@ import type { TFunction } from 'i18next';
 import { Fragment } from 'react';
 import { useTranslation } from 'react-i18next';
 import { snapshotDiskKinds } from '../../../shared/libvirt/describe';
-import type { Domain, LibvirtProblem, Snapshot, SnapshotDisk } from '../../../shared/libvirt/model';
+import type { Domain, Snapshot, SnapshotDisk } from '../../../shared/libvirt/model';
 import { Term } from '../i18n/Term';
 
 type T = TFunction<'libvirt'>;
@@ -25,11 +25,6 @@ export function domainStateLabel(t: T, domain: Domain): string {
   const state = stateLabel(t, DOMSTATE_CODE[domain.state] ?? domain.state);
   if (domain.stateReason === null) return state;
   return t('stateWithReason', { state, reason: t(`reason.${domain.stateReason}`, { defaultValue: domain.stateReason }) });
-}
-
-/** The problem's sentence from the `problems` catalogue when the core sent its key; its English otherwise. */
-export function problemSentence(t: T, problem: LibvirtProblem): string {
-  return problem.key ? t(`problems:${problem.key}`, { ...problem.values, defaultValue: problem.message }) : problem.message;
 }
 
 /** How a snapshot keeps one disk: internal and external are taught where they appear. */

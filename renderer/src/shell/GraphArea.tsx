@@ -6,7 +6,7 @@ import type { Forest as ForestModel } from '../../../shared/images/model';
 import { displayPath } from '../../../shared/images/path-bytes';
 import { folderWithChains } from '../../../shared/images/tree';
 import { ForestGraph } from '../forest/ForestGraph';
-import { problemSentence } from '../forest/ImageInspector';
+import { sentenceOf } from '../i18n/sentence';
 import { useForest } from '../forest/store';
 import { useFolders } from '../folders/store';
 import { Term } from '../i18n/Term';
@@ -69,7 +69,7 @@ function Forest() {
       {error && <div className="graph-error">{t('graph.scanFailed', { error })}</div>}
       {forest?.errors.map((problem) => (
         <div key={problem.path} className="graph-error" data-testid="folder-error">
-          <Trans t={t} i18nKey="graph.pathAndReason" values={{ reason: problemSentence(problem, t) }} components={{ path: <>{displayPath(problem.path)}</> }} />
+          <Trans t={t} i18nKey="graph.pathAndReason" values={{ reason: sentenceOf(t, problem) }} components={{ path: <>{displayPath(problem.path)}</> }} />
         </div>
       ))}
       {forest && forest.skipped.length > 0 && <Skipped skipped={forest.skipped} />}
@@ -88,7 +88,7 @@ function Skipped({ skipped }: { skipped: ForestModel['skipped'] }) {
       <ul>
         {skipped.map((entry) => (
           <li key={entry.path}>
-            <Trans t={t} i18nKey="graph.pathAndReason" values={{ reason: problemSentence({ ...entry, message: entry.reason }, t) }} components={{ path: <code>{displayPath(entry.path)}</code> }} />
+            <Trans t={t} i18nKey="graph.pathAndReason" values={{ reason: sentenceOf(t, { ...entry, message: entry.reason }) }} components={{ path: <code>{displayPath(entry.path)}</code> }} />
           </li>
         ))}
       </ul>

@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import type { DaemonStatus, ToolStatus } from '../../../shared/tools/report';
-import { said } from '../i18n/sentence';
+import { sentenceOf } from '../i18n/sentence';
 import { Term } from '../i18n/Term';
 import { useTools } from './store';
 
@@ -24,7 +24,7 @@ function ToolRow({ tool, explains }: { tool: ToolStatus; explains: string }) {
       {tool.path && <div className="tool-path">{tool.path}</div>}
       {!ok && (
         <div className="tool-error">
-          {tool.error !== null && said(t, tool.error, tool.errorSentence)}
+          {tool.error !== null && sentenceOf(t, tool.errorSentence ?? { message: tool.error })}
           <div className="tool-fix">
             <Trans t={t} i18nKey="install" values={{ command: installCommand(tool.package) }} components={{ code: <code /> }} />
           </div>
@@ -60,7 +60,7 @@ function DaemonRow({ daemon }: { daemon: DaemonStatus }) {
         </dl>
       ) : (
         <div className="tool-error">
-          {daemon.error !== null && said(t, daemon.error, daemon.errorSentence)}
+          {daemon.error !== null && sentenceOf(t, daemon.errorSentence ?? { message: daemon.error })}
           <div className="tool-fix">
             <Trans t={t} i18nKey="daemon.install" values={{ command: installCommand(daemon.package) }} components={{ code: <code /> }} />
           </div>
