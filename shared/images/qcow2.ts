@@ -411,7 +411,8 @@ function decode(file: FileStart, fileSize: number): Qcow2Decoding {
 
   const dirty = (incompatible & 1n) !== 0n;
   const corrupt = (incompatible & 2n) !== 0n;
-  const encrypted = cryptMethod !== 0;
+  // An unknown method is a refusal (above), not encryption a passphrase would open.
+  const encrypted = cryptMethod === 1 || cryptMethod === 2;
   const details: Qcow2Details = {
     version,
     clusterSize,

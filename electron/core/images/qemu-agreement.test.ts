@@ -281,6 +281,8 @@ describe('the reader agrees with qemu-img on what a hostile header does', () => 
     const refused = images.find((image) => image.path.endsWith('refused.qcow2'))!;
     expect(refused.problems[0]).toMatchObject({ code: 'invalid-header', message: expect.stringContaining('Unsupported encryption method 3') });
     expect(refused.virtualSize).toBeNull();
+    // An unknown encryption method is QEMU's refusal, not a passphrase the user lacks.
+    expect(refused.problems.map((problem) => problem.code)).toEqual(['invalid-header']);
     expect(refused.backing).toMatchObject({ name: 'base.qcow2', image: join(folder, 'base.qcow2') });
   });
 
