@@ -15,5 +15,7 @@ export const toolsProblems = {
     notFound: '{{program}} is not installed or not on the search path',
     spawn: '{{program}} could not be started: {{detail}}',
     exitCode: '{{program}} failed (exit code {{exitCode}}): {{detail}}',
+    nameNotUtf8:
+      '{{program}} was not started: the argument {{argument}} holds bytes that are not UTF-8 (shown as \\xNN), and Node.js passes arguments only as UTF-8 text, so {{program}} would be given another name.',
   },
 } as const;

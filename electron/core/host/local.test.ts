@@ -91,6 +91,17 @@ describe('LocalHost.run against real processes', () => {
     expect(error.message).toContain('not installed');
   });
 
+  it('never starts a tool on a name that is not UTF-8: Node would hand it another name', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'snaptree-host-name-'));
+    const marker = join(dir, 'ran');
+    const name = join(dir, 'disk-\udcff.qcow2');
+    const error = await failure(host.run({ argv: [node, '-e', `require('fs').writeFileSync(${JSON.stringify(marker)}, '')`, name] }));
+    expect(error.said).toMatchObject({ key: 'tools.command.nameNotUtf8', values: { argument: join(dir, 'disk-\\xff.qcow2') } });
+    expect(await readdir(dir)).toEqual([]);
+    expectSaidInBoth([error.said]);
+    await rm(dir, { recursive: true });
+  });
+
   it('says every failure through the catalogues, so that the window can say it in Chinese', async () => {
     const failures = [
       await failure(host.run({ argv: [node, '-e', 'console.error("error: no such domain"); process.exit(3)'] })),

@@ -1,3 +1,4 @@
+import { displayPath, hasEscapedBytes } from '../../../shared/images/path-bytes.js';
 import { say, type Said } from '../../../shared/messages/problems.js';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
@@ -49,6 +50,13 @@ export class LocalHost implements Host {
 
   async run(command: HostCommand): Promise<HostResult> {
     const [program, ...args] = command.argv;
+    // A file name that is not UTF-8 (kept with escaped bytes) cannot reach a tool through
+    // Node's spawn, which would write U+FFFD in its place: another file, perhaps another
+    // image. Every tool runs through here, so no plan can make qemu-img write to it.
+    const unsayable = command.argv.find(hasEscapedBytes);
+    if (unsayable !== undefined) {
+      throw new HostCommandError('spawn', command.argv, null, '', '', say('tools.command.nameNotUtf8', { program, argument: displayPath(unsayable) }));
+    }
     const okExitCodes = command.okExitCodes ?? [0];
     // Loaded on first use: a scan that runs no process should not pay for loading it.
     const { execa } = await import('execa');

@@ -12,5 +12,6 @@ export const toolsProblems: Messages<typeof english> = {
     notFound: '未安装 {{program}}，或它不在搜索路径中',
     spawn: '无法启动 {{program}}：{{detail}}',
     exitCode: '{{program}} 运行失败（退出码 {{exitCode}}）：{{detail}}',
+    nameNotUtf8: '没有启动 {{program}}：参数 {{argument}} 中含有不是 UTF-8 的字节（显示为 `\\xNN`），而进程参数只能以 UTF-8 文本传递，{{program}} 会收到另一个文件名。',
   },
 };
