@@ -3,10 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import WebSocket from 'ws';
+import { API_PROTOCOL, TOKEN_PROTOCOL_PREFIX } from '../shared/wire';
 import { expect, test, type ServedSnaptree } from './snaptree';
 
 /** The subprotocols the page offers: the API's, and one carrying the run's token. */
-const protocolsFor = (token: string): string[] => ['snaptree', `snaptree.token.${token}`];
+const protocolsFor = (token: string): string[] => [API_PROTOCOL, `${TOKEN_PROTOCOL_PREFIX}${token}`];
 
 type Opened = { opened: true; socket: WebSocket; protocol: string } | { opened: false; status?: number; headers?: Record<string, unknown> };
 

@@ -25,7 +25,6 @@ const LibvirtUri = z.string().superRefine((uri, context) => {
   if (refusal !== null) context.addIssue({ code: 'custom', message: refusal.message, params: { said: refusal } });
 });
 const WatchedFolders = z.object({ folders: z.array(z.string()) });
-/** The languages of the window (the renderer's catalogues); the CLI keeps English. */
 /** The window's languages; `error` is a code of problems:settings.issue, as the settings file's problems name it. */
 export const Language = z.enum(['en', 'zh-CN'], { error: 'notLanguage' });
 

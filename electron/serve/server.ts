@@ -29,12 +29,6 @@ const UNAUTHORIZED = 'Snaptree needs the token: open the URL that `snaptree serv
 const NOSNIFF = { 'x-content-type-options': 'nosniff' } as const;
 
 /**
- * The web mode: the same renderer and core as the Electron window, for a browser.
- * The page gets the per-run token in the URL's fragment, which the browser never
- * sends, and offers it on the WebSocket that carries the contract; that socket also
- * accepts only this server's own origin.
- */
-/**
  * The path a request asks for, or null for a target no URL parser takes
  * (`GET http://a:99999/`): it runs in the upgrade listener, where a throw would end
  * the server, and anyone on this machine can send one before any token is checked.
@@ -44,6 +38,12 @@ function requestPath(req: IncomingMessage): string | null {
   return url === null ? null : url.pathname;
 }
 
+/**
+ * The web mode: the same renderer and core as the Electron window, for a browser.
+ * The page gets the per-run token in the URL's fragment, which the browser never
+ * sends, and offers it on the WebSocket that carries the contract; that socket also
+ * accepts only this server's own origin.
+ */
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   const token = newToken();
   const host = options.host ?? '127.0.0.1';

@@ -14,7 +14,7 @@ export const imageProblems = {
     other: 'not a regular file',
   },
   /**
-   * Why the system refused a path, as `errno` values name it (osReason in electron/core/images/read.ts):
+   * Why the system refused a path, as `errno` values name it (errnoValues in electron/core/images/read.ts):
    * "permission denied (EACCES)". Any other code is `other`, with the bare code as `code`.
    */
   errno: {
@@ -74,7 +74,7 @@ export const imageProblems = {
   corrupt: 'The corrupt bit is set: QEMU found an inconsistency and opens the image read-only. Check it with qemu-img check, repair with -r all.',
   dirty: 'The dirty bit is set: the image was not closed cleanly (lazy refcounts). QEMU repairs it at the next read-write open.',
   encrypted: 'The image is encrypted: reading or changing its data needs its passphrase.',
-  /** `errno`: the system's code (osReason), `detail`: qemu-img's own words. */
+  /** `errno`: the system's code (errnoValues), `detail`: qemu-img's own words. */
   unreadable: {
     denied: 'Snaptree may not read this file: $t(problems:image.errno.{{errno}}). Check its permissions.',
     failed: 'The file could not be read: $t(problems:image.errno.{{errno}}).',

@@ -100,12 +100,6 @@ export function errnoValues(error: unknown): { errno: string } | { errno: 'other
   return code in imageProblems.errno && code !== 'other' ? { errno: code } : { errno: 'other', code };
 }
 
-/** The same in English, for the CLI's own messages: "permission denied (EACCES)". */
-export function osReason(error: unknown): string {
-  const values = errnoValues(error);
-  return say(`image.errno.${values.errno}`, values).message;
-}
-
 export type FileKind = keyof typeof imageProblems.fileKind;
 
 /**

@@ -88,7 +88,8 @@ export async function scanPaths(host: Host, folders: readonly string[], extraFil
   const pending = new Map<string, Pending>();
   // Unreadable files of the folders whose names say no disk image: skipped, unless an
   // image names one as its backing file, which it then is (by the path and folder it was listed under).
-  const unreadableSkipped: ({ identity: string; folder: string | null } & Forest['skipped'][number])[] = [];
+  /** Unreadable files held back from `skipped` until the end, by identity: one may be reached as a backing file. */
+  const unreadableSkipped = new Map<string, { folder: string | null } & Forest['skipped'][number]>();
 
   function add(path: string, folder: string | null, requireImageLike: boolean): void {
     const outcome = readImage(path);
@@ -102,11 +103,11 @@ export async function scanPaths(host: Host, folders: readonly string[], extraFil
       // Nothing tells whether it is an image but its name: one that says none stays out, named.
       const identity = outcome.identity ?? `unreadable:${path}`;
       if (requireImageLike && !looksLikeImage(path, 'raw')) {
-        unreadableSkipped.push({ identity, path, folder, ...skippedBecause('image.skipped.unreadable', { ...outcome.problem.values, problem: outcome.problem.key }) });
+        unreadableSkipped.set(identity, { path, folder, ...skippedBecause('image.skipped.unreadable', { ...outcome.problem.values, problem: outcome.problem.key }) });
         return;
       }
       if (pending.has(identity)) return;
-      const listed = unreadableSkipped.find((entry) => entry.identity === identity) ?? { path, folder };
+      const listed = unreadableSkipped.get(identity) ?? { path, folder };
       const { fileSize, actualSize, problem } = outcome;
       pending.set(identity, { path: listed.path, identity, folder: listed.folder, fileSize, actualSize, format: 'unknown', qcow2: null, snapshots: [], readProblems: [problem], fallback: null });
       return;
@@ -213,7 +214,7 @@ export async function scanPaths(host: Host, folders: readonly string[], extraFil
     return { ...file, backingIdentity: backingIdentity.get(file.identity) ?? null, dataFileExists: identity !== null };
   });
   scanned.sort(byPath);
-  skipped.push(...unreadableSkipped.filter((entry) => !pending.has(entry.identity)).map(({ path, reason, key, values }) => ({ path, reason, key, values })));
+  skipped.push(...[...unreadableSkipped].filter(([identity]) => !pending.has(identity)).map(([, { path, reason, key, values }]) => ({ path, reason, key, values })));
   skipped.sort(byPath);
   return { images: withReasons(buildForest(scanned), reasons), errors, skipped, scannedAt: new Date().toISOString() };
 }

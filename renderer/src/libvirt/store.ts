@@ -2,6 +2,7 @@ import { create } from 'zustand';
 import { errorMessage } from '../../../shared/format';
 import type { Connection, Domain } from '../../../shared/libvirt/model';
 import { api, refetchOn } from '../api/client';
+import { useSettings } from '../settings/store';
 
 interface InventoryState {
   readonly connections: Connection[] | null;
@@ -24,6 +25,7 @@ export const useInventory = create<InventoryState>((set) => ({
   async addConnection(uri) {
     try {
       await api.call('connectionsAdd', { uri: uri.trim() });
+      void useSettings.getState().load();
       set({ error: null });
       return true;
     } catch (error) {
@@ -33,6 +35,7 @@ export const useInventory = create<InventoryState>((set) => ({
   },
   async removeConnection(uri) {
     await api.call('connectionsRemove', { uri });
+    void useSettings.getState().load();
   },
 }));
 

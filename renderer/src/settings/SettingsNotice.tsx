@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { sentenceOf } from '../i18n/sentence';
 import { useSettings } from './store';
 
 /** A banner across the window while the settings file held something Snaptree could not take. */
@@ -20,7 +21,7 @@ export function SettingsNotice() {
         <b>{t('settings.title')}</b>
         <ul>
           {problems.map((problem) => (
-            <li key={problem.message}>{t(`problems:${problem.key}`, { ...problem.values, defaultValue: problem.message })}</li>
+            <li key={problem.message}>{sentenceOf(t, problem)}</li>
           ))}
         </ul>
       </div>

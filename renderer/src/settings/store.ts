@@ -15,6 +15,7 @@ export const useSettings = create<SettingsState>((set) => ({
   },
 }));
 
-// A save can set a file aside (entries it could not read): asked again after each change.
+// A save can set a file aside (entries it could not read): asked again after each change
+// of the settings: folders here, connections and the language where the window makes them
+// (not on every libvirt event, which would read the file again for each).
 refetchOn('foldersChanged', () => useSettings.getState().load(), 200);
-refetchOn('inventoryChanged', () => useSettings.getState().load(), 200);

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
 import { LANGUAGES, type Language } from '../i18n/catalogues';
 import { setLanguage } from '../i18n/index';
+import { useSettings } from '../settings/store';
 
 /** Each language by its own name: whoever cannot read the window's present language still finds theirs. */
 const NAMES: Record<Language, string> = { en: 'English', 'zh-CN': '中文' };
@@ -29,8 +30,11 @@ export function LanguageSwitch() {
     picked.current = true;
     void setLanguage(language);
     // The window switches all the same; a settings file that cannot be written over is
-    // named by the settings notice already.
-    api.call('languageSet', { language }).catch(() => undefined);
+    // named by the settings notice, asked again once the save is done or refused.
+    api
+      .call('languageSet', { language })
+      .catch(() => undefined)
+      .finally(() => void useSettings.getState().load());
   };
   return (
     <div className="language-switch" role="group" aria-label={t('sidebar.language')}>
