@@ -163,6 +163,12 @@ test('a URI that would run a program is refused with the reason, and not remembe
   await page.getByLabel('libvirt URI').fill('qemu+ext:///system?command=/usr/bin/touch');
   await page.getByRole('button', { name: 'Add', exact: true }).click();
   await expect(domainsRegion.locator('.form-error')).toContainText('the ext transport runs a program');
+  // A libvirt event reads the inventory again (within 0.2 s, measured); the reason must
+  // stay in front of the user, not vanish with the next read that succeeds.
+  virsh('snapshot-create-as', guest.name, 'during-refusal');
+  await page.waitForTimeout(1500);
+  await expect(domainsRegion.locator('.form-error')).toContainText('the ext transport runs a program');
+  virsh('snapshot-delete', guest.name, 'during-refusal');
   await page.reload();
   await expect(domainsRegion).toContainText('qemu:///system');
   await expect(domainsRegion).not.toContainText('qemu+ext');

@@ -67,7 +67,7 @@ function ConnectionEntry({ connection }: { connection: Connection }) {
 /** libvirt connections and their domains, with a state badge each. */
 export function Connections() {
   const { t } = useTranslation('shell');
-  const { connections, error, load, addConnection } = useInventory();
+  const { connections, error, addError, load, addConnection } = useInventory();
   useEffect(() => {
     void load();
   }, [load]);
@@ -81,7 +81,7 @@ export function Connections() {
         ))}
       </ul>
       <AddForm label={t('connections.uri')} placeholder="qemu+ssh://host/system" action={t('connections.add')} onAdd={addConnection} />
-      {error && <p className="form-error">{error}</p>}
+      {(addError ?? error) && <p className="form-error">{addError ?? error}</p>}
     </section>
   );
 }

@@ -6,7 +6,13 @@ import { useSettings } from '../settings/store';
 
 interface InventoryState {
   readonly connections: Connection[] | null;
+  /** Why the inventory could not be read; cleared by the next read that succeeds. */
   readonly error: string | null;
+  /**
+   * Why the URI last added was refused: kept apart from `error`, so that the next read
+   * (any libvirt event brings one) does not take the reason from under the user's eyes.
+   */
+  readonly addError: string | null;
   load(): Promise<void>;
   addConnection(uri: string): Promise<boolean>;
   removeConnection(uri: string): Promise<void>;
@@ -15,6 +21,7 @@ interface InventoryState {
 export const useInventory = create<InventoryState>((set) => ({
   connections: null,
   error: null,
+  addError: null,
   async load() {
     try {
       set({ connections: (await api.call('inventoryGet', {})).connections, error: null });
@@ -26,10 +33,10 @@ export const useInventory = create<InventoryState>((set) => ({
     try {
       await api.call('connectionsAdd', { uri: uri.trim() });
       void useSettings.getState().load();
-      set({ error: null });
+      set({ addError: null });
       return true;
     } catch (error) {
-      set({ error: errorMessage(error) });
+      set({ addError: errorMessage(error) });
       return false;
     }
   },
