@@ -6,9 +6,12 @@
  */
 import { z } from 'zod';
 import { Forest } from './images/model.js';
+import { Job, TrashEntry } from './jobs/model.js';
 import { Connection } from './libvirt/model.js';
 import { uriRefusal } from './libvirt/uri.js';
 import { Sentence } from './messages/sentence.js';
+import { Intent } from './plans/intent.js';
+import { Plan } from './plans/plan.js';
 import { ToolsReport } from './tools/report.js';
 
 export { Sentence };
@@ -56,6 +59,23 @@ export const requests = {
   languageSet: { arg: z.object({ language: Language }).strict(), result: z.object({ language: Language }) },
   /** Creates the demo workspace of real, small images with qemu-img, and watches it. */
   demoCreate: { arg: NoArgument, result: z.object({ folder: z.string() }) },
+  /** What an intent would do, planned on the core's current view: shown before anything runs. */
+  planMake: { arg: z.object({ intent: Intent }).strict(), result: Plan },
+  /**
+   * Runs the plan the user saw: the core plans the intent again, and starts it only if the
+   * new plan's id is `plan`; otherwise nothing runs and the new plan comes back to be shown.
+   */
+  jobStart: {
+    arg: z.object({ intent: Intent, plan: z.string() }).strict(),
+    result: z.discriminatedUnion('started', [z.object({ started: z.literal(true), job: Job }), z.object({ started: z.literal(false), plan: Plan })]),
+  },
+  jobCancel: { arg: z.object({ job: z.string() }).strict(), result: Job },
+  /** Every recorded job: unfinished (interrupted) first, then running and waiting, then the rest, newest first. */
+  jobsList: { arg: NoArgument, result: z.object({ jobs: z.array(Job) }) },
+  /** What jobs moved to the trash and is still there. Emptying it is a plan (intent `trash-empty`). */
+  trashList: { arg: NoArgument, result: z.object({ entries: z.array(TrashEntry) }) },
+  /** Puts a job's trashed files back where they were (refused where something now stands there). */
+  trashRestore: { arg: z.object({ job: z.string() }).strict(), result: z.object({ entries: z.array(TrashEntry) }) },
 } as const;
 
 export const events = {
@@ -67,6 +87,10 @@ export const events = {
   forestChanged: z.object({ scannedAt: z.string() }),
   /** libvirt reported a change (a domain started, a snapshot made): fetch the inventory. */
   inventoryChanged: z.object({}),
+  /** A job started, moved on, made progress or ended: fetch the jobs (progress rides along). */
+  jobChanged: z.object({ job: z.string(), state: Job.shape.state, progress: Job.shape.progress }),
+  /** The trash changed (a job put files there, a restore or an empty took them out). */
+  trashChanged: z.object({}),
 } as const;
 
 export type RequestName = keyof typeof requests;

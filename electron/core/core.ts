@@ -8,6 +8,8 @@ import { say } from '../../shared/messages/problems.js';
 import { uriRefusal } from '../../shared/libvirt/uri.js';
 import type { Host } from './host/host.js';
 import { createDemoWorkspace } from './images/demo.js';
+import { createJobs, type Jobs } from './jobs/jobs.js';
+import { defaultDataDir, defaultJournalDir, planHandlers } from './plans.js';
 import { Refusal } from './refusal.js';
 import { defaultConfigDir, SettingsFile, type Settings } from './settings.js';
 import { sharedToolsCheck } from './tools/check.js';
@@ -21,6 +23,10 @@ export interface CoreOptions {
   readonly configDir?: string;
   /** Where the demo workspace is made; defaults to the user's data folder. */
   readonly demoDir?: string;
+  /** The jobs' journal; defaults to `$XDG_STATE_HOME/snaptree/jobs`. */
+  readonly journalDir?: string;
+  /** Snaptree's data folder (snapshot screenshots); defaults to `$XDG_DATA_HOME/snaptree`. */
+  readonly dataDir?: string;
   /** The window's native folder dialog, when there is one. */
   readonly chooseFolder?: () => Promise<string | null>;
 }
@@ -49,6 +55,17 @@ export function createCore(host: Host, options: CoreOptions): Core {
     forestChanged: (scannedAt) => emit('forestChanged', { scannedAt }),
     inventoryChanged: () => emit('inventoryChanged', {}),
   });
+
+  // Made on first use: reading the journal (and showing interrupted jobs) waits until a
+  // front end asks for jobs, a plan or the trash.
+  let jobs: Jobs | null = null;
+  const theJobs = (): Jobs =>
+    (jobs ??= createJobs(host, {
+      journalDir: options.journalDir ?? defaultJournalDir(),
+      jobChanged: (job) => emit('jobChanged', { job: job.id, state: job.state, progress: job.progress }),
+      trashChanged: () => emit('trashChanged', {}),
+      changedWorld: () => void workspace.fresh(),
+    }));
 
   // Read afresh every time, never cached: the window, serve and the CLI share the file,
   // and a list cached here would write over what another of them saved meanwhile.
@@ -107,6 +124,12 @@ export function createCore(host: Host, options: CoreOptions): Core {
   }
 
   const handlers: Handlers = {
+    ...planHandlers({
+      host,
+      view: async (fresh) => (fresh ? (await started()).fresh() : (await started()).view()),
+      jobs: theJobs,
+      dataDir: options.dataDir ?? defaultDataDir(),
+    }),
     appInfo: async () => ({ mode: options.mode, canChooseFolder: options.chooseFolder !== undefined }),
     toolsCheck: sharedToolsCheck(host, (report) => emit('toolsChecked', report)),
     settingsCheck: async () => ({ problems: (await settingsFile.read()).problems }),
@@ -152,6 +175,9 @@ export function createCore(host: Host, options: CoreOptions): Core {
       bus.on('event', listener);
       return () => bus.off('event', listener);
     },
-    close: () => workspace.close(),
+    close: () => {
+      jobs?.close();
+      workspace.close();
+    },
   };
 }

@@ -84,6 +84,17 @@ export class Workspace {
     return { ...forest, images: (await this.view()).images };
   }
 
+  /**
+   * The forest and the connections read again now, linked: what a job's plan is checked
+   * against just before it starts (a watch or an event may not have arrived yet).
+   */
+  async fresh(): Promise<Linked> {
+    await this.libvirt.refreshAll();
+    // A scan under way reads once more before it settles (rescan marks it).
+    await this.rescan();
+    return this.view();
+  }
+
   /** Paths of the layers QEMU writes to: scanned too, so that chains outside the folders show. */
   private domainDisks(): string[] {
     return localDomainDisks(this.libvirt.current());

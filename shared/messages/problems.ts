@@ -4,13 +4,15 @@
  * same key with the same values. i18next's `{{name}}` placeholders.
  */
 import { imageProblems } from './image-problems.js';
+import { jobProblems } from './job-problems.js';
 import { libvirtProblems } from './libvirt-problems.js';
+import { planProblems } from './plan-problems.js';
 import { requestProblems } from './request-problems.js';
 import { settingsProblems } from './settings-problems.js';
 import { toolsProblems } from './tools-problems.js';
 import { fillIn, templateAt, type Values } from './say.js';
 
-export const problems = { image: imageProblems, libvirt: libvirtProblems, settings: settingsProblems, tools: toolsProblems, request: requestProblems } as const;
+export const problems = { image: imageProblems, libvirt: libvirtProblems, settings: settingsProblems, tools: toolsProblems, request: requestProblems, plans: planProblems, jobs: jobProblems } as const;
 
 /** What a problem carries for a person: the key and values, and the English sentence. */
 export interface Said {

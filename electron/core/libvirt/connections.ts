@@ -54,6 +54,19 @@ export class LibvirtConnections {
     return [...this.watched].map(([uri, entry]) => entry.connection ?? unreachable(uri, null));
   }
 
+  /**
+   * Reads every connection again now, whatever events said: a job starts only on a plan
+   * made from what libvirt says at that moment, not from an event that may still be coming.
+   */
+  async refreshAll(): Promise<void> {
+    await Promise.all(
+      [...this.watched].map(([uri, entry]) => {
+        entry.pending = 'all';
+        return this.refresh(uri, entry).then(() => entry.refreshing ?? undefined);
+      }),
+    );
+  }
+
   /** Follows exactly these URIs; resolves when each has been read once (callers need not wait). */
   async follow(uris: readonly string[]): Promise<void> {
     for (const [uri, entry] of this.watched) {

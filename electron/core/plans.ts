@@ -1,0 +1,106 @@
+/**
+ * The core's side of the change path: the World a planner sees, the plan's id, and the
+ * requests that plan, start, cancel and list jobs and the trash. The plan that runs is
+ * the plan that was shown: a start plans the intent again on the world read afresh and
+ * runs only if that plan has the id the user saw.
+ */
+import { createHash } from 'node:crypto';
+import { lstatSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { Image } from '../../shared/images/model.js';
+import type { Linked } from '../../shared/libvirt/link.js';
+import { Intent, type IntentInput } from '../../shared/plans/intent.js';
+import { Plan } from '../../shared/plans/plan.js';
+import { plan as planDraft } from '../../shared/plans/planners.js';
+import type { World } from '../../shared/plans/world.js';
+import type { Host } from './host/host.js';
+import { fsPath } from './images/fs-path.js';
+import type { Jobs } from './jobs/jobs.js';
+import type { Handlers } from './core.js';
+
+function stateBase(): string {
+  return process.env.XDG_STATE_HOME || join(homedir(), '.local', 'state');
+}
+export function defaultJournalDir(): string {
+  return join(stateBase(), 'snaptree', 'jobs');
+}
+export function defaultDataDir(): string {
+  return join(process.env.XDG_DATA_HOME || join(homedir(), '.local', 'share'), 'snaptree');
+}
+
+/** Anything at the path, even a dangling link or a folder: a plan never creates a file there. */
+function exists(path: string): boolean {
+  try {
+    lstatSync(fsPath(path));
+    return true;
+  } catch (error) {
+    // Only "nothing there" is absence; a folder that cannot be read may hold the name.
+    return (error as NodeJS.ErrnoException).code !== 'ENOENT';
+  }
+}
+
+/**
+ * The facts a plan stands on, besides its own steps: every image it names or locks and
+ * every domain it locks, as read now. A header or a domain's state that changed between
+ * showing and running changes the id, and the user sees the new plan.
+ */
+function basis(draft: Omit<Plan, 'id'>, view: Linked): unknown {
+  const files = new Set([...draft.changes, ...draft.unused, ...draft.locks.files]);
+  const image = (candidate: Image): boolean => files.has(candidate.path);
+  const domains = draft.locks.domains.map(({ uri, uuid }) => {
+    const domain = view.connections.find((connection) => connection.uri === uri)?.domains.find((candidate) => candidate.uuid === uuid);
+    return domain === undefined ? null : { state: domain.state, disks: domain.disks.map((disk) => [disk.target, disk.chain]), snapshots: domain.snapshots.map((s) => [s.name, s.current]) };
+  });
+  return { images: view.images.filter(image), domains };
+}
+
+export function planId(draft: Omit<Plan, 'id'>, view: Linked): string {
+  return createHash('sha256').update(JSON.stringify([draft, basis(draft, view)])).digest('hex').slice(0, 16);
+}
+
+export interface PlanSources {
+  readonly host: Host;
+  /** The view as last read (planning), or read again now (starting). */
+  view(fresh: boolean): Promise<Linked>;
+  readonly jobs: () => Jobs;
+  readonly dataDir: string;
+}
+
+async function worldOf(sources: PlanSources, view: Linked): Promise<World> {
+  const [qemuImg, virsh, trash] = await Promise.all([sources.host.findProgram('qemu-img'), sources.host.findProgram('virsh'), sources.jobs().trash()]);
+  return {
+    forest: { images: view.images, errors: [], skipped: [], scannedAt: '' },
+    connections: view.connections,
+    exists,
+    tools: { qemuImg, virsh },
+    dataDir: sources.dataDir,
+    trash,
+    agents: new Set(),
+    now: new Date(),
+  };
+}
+
+/** Plans an intent (the CLI's too: it gives the intent unparsed, with its defaults left out). */
+export async function makePlan(sources: PlanSources, intent: IntentInput, fresh: boolean): Promise<Plan> {
+  const view = await sources.view(fresh);
+  const draft = Plan.omit({ id: true }).parse(planDraft(Intent.parse(intent), await worldOf(sources, view)));
+  return { id: planId(draft, view), ...draft };
+}
+
+type PlanHandlers = Pick<Handlers, 'planMake' | 'jobStart' | 'jobCancel' | 'jobsList' | 'trashList' | 'trashRestore'>;
+
+export function planHandlers(sources: PlanSources): PlanHandlers {
+  return {
+    planMake: ({ intent }) => makePlan(sources, intent, false),
+    jobStart: async ({ intent, plan: shown }) => {
+      const plan = await makePlan(sources, intent, true);
+      if (plan.id !== shown) return { started: false, plan };
+      return { started: true, job: await sources.jobs().start(plan) };
+    },
+    jobCancel: ({ job }) => sources.jobs().cancel(job),
+    jobsList: async () => ({ jobs: await sources.jobs().list() }),
+    trashList: async () => ({ entries: await sources.jobs().trash() }),
+    trashRestore: async ({ job }) => ({ entries: await sources.jobs().restore(job) }),
+  };
+}

@@ -1,0 +1,64 @@
+/**
+ * What the user asked for, as data: one zod schema per kind. The window's dialogs and the
+ * CLI's INTENT words both make these; a planner (shared/plans/<kind>.ts) turns one into a
+ * Plan. Names and paths are kept exactly as given: a planner refuses what cannot work,
+ * with a sentence, never by rewriting it.
+ */
+import { z } from 'zod';
+
+const Path = z
+  .string()
+  .min(1)
+  .refine((path) => path.startsWith('/'), 'must be an absolute path (starting with /)')
+  .refine((path) => !path.includes('\0'), 'must not contain a NUL byte');
+/** A libvirt domain by its connection and its name (the name is what virsh takes; the plan notes the UUID). */
+const DomainRef = { uri: z.string().min(1), domain: z.string().min(1) };
+
+/** A libvirt snapshot of a domain: internal, external disk-only, or a checkpoint with memory. */
+export const SnapshotIntent = z
+  .object({
+    kind: z.literal('snapshot'),
+    ...DomainRef,
+    name: z.string(),
+    description: z.string().optional(),
+    snapshot: z.enum(['internal', 'disk-only', 'memory']).default('internal'),
+    /** A checkpoint of a running domain taken while it runs (`--live`), not paused. */
+    live: z.boolean().default(false),
+    /** Freeze the guest's file systems through its agent first. */
+    quiesce: z.boolean().default(false),
+    /** External snapshots: the new overlay per disk target; a target left out gets the default name. */
+    files: z.record(z.string(), Path).default({}),
+    /** A checkpoint's memory file; left out, the default name. */
+    memoryFile: Path.optional(),
+  })
+  .strict();
+
+/** `qemu-img snapshot -c`: an internal snapshot in an image that no running domain holds. */
+export const ImageSnapshotIntent = z.object({ kind: z.literal('image-snapshot'), image: Path, name: z.string() }).strict();
+
+/** A new overlay on any image (a branch); `clone`: a linked-clone domain defined on it. */
+export const OverlayIntent = z
+  .object({
+    kind: z.literal('overlay'),
+    image: Path,
+    path: Path,
+    clone: z.object({ ...DomainRef, name: z.string().min(1) }).strict().optional(),
+  })
+  .strict();
+
+/** The image's whole chain as a new qcow2 file; a domain's disk is switched to it. */
+export const ConvertIntent = z.object({ kind: z.literal('convert'), image: Path, path: Path }).strict();
+
+/** `qemu-img check` of an image (or its whole chain), repairing when asked. */
+export const CheckIntent = z
+  .object({ kind: z.literal('check'), image: Path, chain: z.boolean().default(false), repair: z.enum(['leaks', 'all']).optional() })
+  .strict();
+
+/** Deletes what jobs moved to the trash: every job's, or the named jobs'. */
+export const TrashEmptyIntent = z.object({ kind: z.literal('trash-empty'), jobs: z.array(z.string()).optional() }).strict();
+
+export const Intent = z.discriminatedUnion('kind', [SnapshotIntent, ImageSnapshotIntent, OverlayIntent, ConvertIntent, CheckIntent, TrashEmptyIntent]);
+export type Intent = z.infer<typeof Intent>;
+export type IntentInput = z.input<typeof Intent>;
+export type IntentKind = Intent['kind'];
+export type IntentOf<K extends IntentKind> = Extract<Intent, { kind: K }>;

@@ -1,0 +1,25 @@
+/**
+ * What a planner may know: the forest and the libvirt inventory as the core last read
+ * them, and a few facts the core looks up for it. Planners do no I/O of their own, so a
+ * table test builds a World by hand.
+ */
+import type { Forest } from '../images/model.js';
+import type { Connection } from '../libvirt/model.js';
+import type { TrashEntry } from '../jobs/model.js';
+
+export interface World {
+  readonly forest: Forest;
+  readonly connections: readonly Connection[];
+  /** Whether anything (file, folder, link, even a dangling one) is at a path: a target is never overwritten. */
+  exists(path: string): boolean;
+  /** The tools' absolute paths, or null when not installed (a plan that needs one is blocked). */
+  readonly tools: { readonly qemuImg: string | null; readonly virsh: string | null };
+  /** Snaptree's data folder: snapshot screenshots live under `<dataDir>/screenshots/<uuid>/`. */
+  readonly dataDir: string;
+  /** What earlier jobs moved to the trash and is still there. */
+  readonly trash: readonly TrashEntry[];
+  /** UUIDs of running domains whose guest agent answered a ping: `--quiesce` works only there. */
+  readonly agents: ReadonlySet<string>;
+  /** For default names ("snapshot-2026-12-01-0930"). */
+  readonly now: Date;
+}
