@@ -154,6 +154,7 @@ export function createCore(host: Host, options: CoreOptions): Core {
         await settingsFile.update({ language });
         return { language };
       }),
+    screenshotGet: async () => ({ png: null }),
     // One at a time: two clicks at once must not both find the folder missing and write
     // the same images.
     demoCreate: () =>

@@ -66,6 +66,8 @@ export const Domain = z.object({
   /** Why it is in that state: booted, user, destroyed, from snapshot … */
   stateReason: z.string().nullable(),
   persistent: z.boolean(),
+  /** Whether it has a display (`<graphics>` or a video device): only then a snapshot keeps a screenshot. */
+  display: z.boolean().default(false),
   disks: z.array(DomainDisk),
   snapshots: z.array(Snapshot),
   problems: z.array(LibvirtProblem),

@@ -62,6 +62,7 @@ function disagreeingDomain(at: (name: string) => string): Domain {
   return {
     name: 'disagrees',
     uuid: '00000000-0000-0000-0000-000000000000',
+    display: false,
     state: 'shut off',
     stateReason: null,
     persistent: true,
