@@ -6,6 +6,7 @@ import { blockcommitArgv } from './blockcommit.js';
 import { blockjobArgv, parseBlockJobRaw } from './blockjob.js';
 import { blockpullArgv } from './blockpull.js';
 import { virshArgv } from './connection.js';
+import { defineArgv, dumpxmlInactiveArgv } from './define.js';
 import { snapshotCreateAsArgv } from './snapshot-create-as.js';
 import { snapshotDeleteArgv } from './snapshot-delete.js';
 import { snapshotRevertArgv } from './snapshot-revert.js';
@@ -36,6 +37,8 @@ describe('virsh argv, built before anything runs', () => {
     ['a pull of everything', blockpullArgv(system, 'vm', 'vda'), ['blockpull', '--domain', 'vm', '--path', 'vda', '--wait', '--verbose']],
     ['reading a block job', blockjobArgv(system, 'vm', 'vda', 'read'), ['blockjob', '--domain', 'vm', '--path', 'vda', '--raw']],
     ['aborting it', blockjobArgv(system, 'vm', 'vda', 'abort'), ['blockjob', '--domain', 'vm', '--path', 'vda', '--abort']],
+    ['the persistent XML with its secrets', dumpxmlInactiveArgv(system, 'vm'), ['dumpxml', '--domain', 'vm', '--inactive', '--security-info']],
+    ['defining it again', defineArgv(system, '/tmp/d/domain.xml'), ['define', '--file', '/tmp/d/domain.xml']],
   ])('%s', (_, argv, expected) => {
     expect(argv).toEqual([...prefix, ...expected]);
   });

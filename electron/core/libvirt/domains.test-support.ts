@@ -17,8 +17,11 @@ export const virsh = (...args: string[]): string =>
 export interface TestDomains {
   readonly prefix: string;
   readonly dir: string;
-  /** Defines (and optionally starts) a domain `<prefix>-<name>` with a fresh disk; returns its full name. */
-  define(name: string, options?: { start?: boolean }): { name: string; disk: string };
+  /**
+   * Defines (and optionally starts) a domain `<prefix>-<name>` with a fresh disk; returns its
+   * full name. `devices`: more device XML (a NIC, a second disk).
+   */
+  define(name: string, options?: { start?: boolean; devices?: string }): { name: string; disk: string };
   /** Destroys and undefines every domain with the prefix, and removes the folder. */
   remove(): void;
 }
@@ -38,7 +41,7 @@ export function testDomains(): TestDomains {
         xml,
         `<domain type='qemu'><name>${full}</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>
           <os><type arch='x86_64' machine='pc'>hvm</type></os>
-          <devices><disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='${disk}'/><target dev='vda' bus='virtio'/></disk></devices>
+          <devices><disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='${disk}'/><target dev='vda' bus='virtio'/></disk>${options.devices ?? ''}</devices>
         </domain>`,
       );
       virsh('define', xml);
