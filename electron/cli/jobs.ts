@@ -22,30 +22,28 @@ export async function jobsVerb(host: Host, args: string[]): Promise<number> {
 export async function trashVerb(host: Host, args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean', default: false }, yes: { type: 'boolean', default: false } } });
   const [action = 'list', ...rest] = positionals;
-  if (action === 'empty' && rest.length === 0) return runIntent(host, { kind: 'trash-empty' }, await host.defaultLibvirtUri(), { json: values.json, yes: values.yes });
+  const usage = (action !== 'list' && action !== 'restore' && action !== 'empty') || rest.length !== (action === 'restore' ? 1 : 0);
+  if (usage) throw new UsageError('trash takes list, restore JOB, or empty --yes');
+  if (action === 'empty') return runIntent(host, { kind: 'trash-empty' }, await host.defaultLibvirtUri(), { json: values.json, yes: values.yes });
   if (values.yes) throw new UsageError('--yes goes with trash empty');
   const jobs = cliJobs(host).jobs();
   try {
-    if (action === 'list' && rest.length === 0) {
+    if (action === 'list') {
       const entries = await jobs.trash();
       await print(values.json ? json(entries) : formatTrash(entries));
       return 0;
     }
-    if (action === 'restore' && rest.length === 1) {
-      const job = rest[0]!;
-      const restoring = (await jobs.trash()).filter((entry) => entry.job === job);
-      if (restoring.length === 0) throw new UsageError(`job ${job} has nothing in the trash (snaptree trash lists what is there)`);
-      try {
-        const entries = await jobs.restore(job);
-        await print(values.json ? json(entries) : `Put back where they were:\n${formatTrash(restoring)}`);
-        return 0;
-      } catch (error) {
-        if (!(error instanceof Refusal)) throw error;
-        warn(error.message);
-        return 3;
-      }
-    }
-    throw new UsageError('trash takes list, restore JOB, or empty --yes');
+    const job = rest[0]!;
+    const restoring = (await jobs.trash()).filter((entry) => entry.job === job);
+    if (restoring.length === 0) throw new UsageError(`job ${job} has nothing in the trash (snaptree trash lists what is there)`);
+    const entries = await jobs.restore(job);
+    await print(values.json ? json(entries) : `Put back where they were:\n${formatTrash(restoring)}`);
+    return 0;
+  } catch (error) {
+    // Something stands where a file was: said, and nothing is moved.
+    if (!(error instanceof Refusal)) throw error;
+    warn(error.message);
+    return 3;
   } finally {
     jobs.close();
   }
