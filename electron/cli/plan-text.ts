@@ -9,8 +9,17 @@ import type { Sentence } from '../../shared/messages/sentence.js';
 import type { Plan, Step } from '../../shared/plans/plan.js';
 import { shellLine } from './shell-line.js';
 
-function lines(all: readonly string[]): string {
-  return all.map((line) => `${terminalText(line)}\n`).join('');
+/** A command line to copy into a shell: escaped as other text only where it holds more than backslashes (a quote's `'\''` must stay as it is to be pasted). */
+export function commandText(line: string): string {
+  const escaped = terminalText(line);
+  return escaped === line.replaceAll('\\', '\\\\') ? line : escaped;
+}
+
+/** Lines of text, escaped; a command (`{ command }`) as commandText has it. */
+type Line = string | { readonly command: string };
+
+function lines(all: readonly Line[]): string {
+  return all.map((line) => `${typeof line === 'string' ? terminalText(line) : commandText(line.command)}\n`).join('');
 }
 
 /** The commands a step runs, as a shell would need them quoted (copyable). */
@@ -44,7 +53,7 @@ export function formatPlan(plan: Plan): string {
   const sentences = (items: readonly Sentence[]) => items.map((item) => item.message);
   return lines([
     `Plan: ${plan.title.message}`,
-    ...plan.steps.flatMap((step, index) => [`  ${index + 1}. ${step.says.message}`, ...stepCommands(step).map((command) => `       $ ${command}`)]),
+    ...plan.steps.flatMap((step, index) => [`  ${index + 1}. ${step.says.message}`, ...stepCommands(step).map((command) => ({ command: `       $ ${command}` }))]),
     ...list('Creates', plan.creates),
     ...list('Changes', plan.changes.filter((path) => !plan.creates.includes(path))),
     ...list('Made unused (moved to the trash)', plan.unused),

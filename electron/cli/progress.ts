@@ -5,7 +5,7 @@
  */
 import { formatBytes, terminalText } from '../../shared/format.js';
 import type { Job } from '../../shared/jobs/model.js';
-import { stepCommands } from './plan-text.js';
+import { commandText, stepCommands } from './plan-text.js';
 
 const BAR_WIDTH = 30;
 
@@ -58,7 +58,7 @@ export function progressReporter(stream: NodeJS.WriteStream): (job: Job) => void
       const planned = job.plan.steps[running]!;
       clearBar();
       write(`Step ${running + 1}/${job.plan.steps.length}: ${terminalText(planned.says.message)}\n`);
-      for (const command of stepCommands(planned)) write(`  $ ${terminalText(command)}\n`);
+      for (const command of stepCommands(planned)) write(`  $ ${commandText(command)}\n`);
     }
     if (ENDED.has(job.state)) {
       clearBar();
