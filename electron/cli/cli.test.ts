@@ -1,12 +1,12 @@
 import { execFile, execFileSync, spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unreadableFolder } from '../core/images/corpus.test-support.js';
-import { testDomains, URI, type TestDomains } from '../core/libvirt/domains.test-support.js';
+import { testDomains, URI, virsh, type TestDomains } from '../core/libvirt/domains.test-support.js';
 
 const bin = fileURLToPath(new URL('../../bin/snaptree.js', import.meta.url));
 
@@ -335,4 +335,147 @@ describe('snaptree on the command line', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+describe('snaptree plan, run, jobs and trash', () => {
+  let dir: string;
+  let env: NodeJS.ProcessEnv;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'snaptree-cli-change-'));
+    // The journal, the trash's records and the data folder of these tests alone.
+    env = { ...process.env, XDG_STATE_HOME: join(dir, 'state'), XDG_DATA_HOME: join(dir, 'data'), XDG_CONFIG_HOME: join(dir, 'config') };
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const run = (args: string[]) => snaptree(args, { env, cwd: dir });
+  const info = (path: string) => JSON.parse(execFileSync('qemu-img', ['info', '-U', '--output=json', '--', path], { encoding: 'utf8' })) as { format: string; 'backing-filename'?: string };
+  /** A raw image holding data (random bytes at a few places), so that a copy that loses any is seen. */
+  function rawWithData(path: string): void {
+    execFileSync('qemu-img', ['create', '-q', '-f', 'raw', '--', path, '16M']);
+    for (const offset of ['0', '5M', '15M']) execFileSync('qemu-io', ['-f', 'raw', '-c', `write -P 0xa5 ${offset} 512k`, '--', path], { stdio: 'ignore' });
+  }
+
+  it('says what is wrong with the words, with exit code 2, and runs nothing', async () => {
+    for (const [args, message] of [
+      [['plan', 'revert', 'web', 's1'], 'Unknown intent "revert"'],
+      [['plan', 'overlay', './base.qcow2'], 'overlay takes IMAGE NEW'],
+      [['plan', 'convert', 'seed.img', './x.qcow2'], '"seed.img" is not an image path'],
+      [['plan', 'overlay', './a', './b', '--live'], '--live does not go with overlay'],
+      [['plan', 'overlay', './a', './b', '--yes'], '--yes goes with run'],
+      [['plan', 'snapshot', 'web', 's', '--connect', 'qemu+ext:///system?command=/bin/true'], 'refused: the ext transport runs a program'],
+      [['trash', 'burn'], 'trash takes list, restore JOB, or empty --yes'],
+    ] as const) {
+      const { code, stderr, stdout } = await run([...args]);
+      expect(code, args.join(' ')).toBe(2);
+      expect(stderr).toContain(message);
+      expect(stdout).toBe('');
+    }
+  });
+
+  it('plans an overlay: prints the exact create command and creates nothing', async () => {
+    execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', join(dir, 'plan-base.qcow2'), '16M']);
+    const { code, stdout } = await run(['plan', 'overlay', './plan-base.qcow2', './plan-new.qcow2']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Plan: /);
+    expect(stdout).toMatch(/\$ \S*qemu-img create -f qcow2 -b plan-base\.qcow2 -F qcow2 -- \S*\/plan-new\.qcow2\n/);
+    expect(existsSync(join(dir, 'plan-new.qcow2'))).toBe(false);
+    const plan = JSON.parse((await run(['plan', 'overlay', './plan-base.qcow2', './plan-new.qcow2', '--json'])).stdout) as { creates: string[]; blockers: unknown[] };
+    expect(plan).toMatchObject({ creates: [join(dir, 'plan-new.qcow2')], blockers: [] });
+  });
+
+  it('runs an overlay without a terminal only with --yes, and lists the job it ran', async () => {
+    execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', join(dir, 'run-base.qcow2'), '16M']);
+    const asked = await run(['run', 'overlay', './run-base.qcow2', './run-new.qcow2']);
+    expect(asked.code).toBe(2);
+    expect(asked.stderr).toContain('add --yes');
+    expect(existsSync(join(dir, 'run-new.qcow2'))).toBe(false);
+
+    const { code, stdout, stderr } = await run(['run', 'overlay', './run-base.qcow2', './run-new.qcow2', '--yes', '--json']);
+    expect(code, stderr).toBe(0);
+    const job = JSON.parse(stdout) as { id: string; state: string };
+    expect(job.state).toBe('done');
+    expect(stderr).toContain('Step 1/1: ');
+    expect(info(join(dir, 'run-new.qcow2'))).toMatchObject({ format: 'qcow2', 'backing-filename': 'run-base.qcow2' });
+    const jobs = JSON.parse((await run(['jobs', '--json'])).stdout) as Array<{ id: string; state: string }>;
+    expect(jobs).toContainEqual(expect.objectContaining({ id: job.id, state: 'done' }));
+    expect((await run(['jobs'])).stdout).toContain(`${job.id}  done  `);
+  });
+
+  it('refuses a blocked plan with exit code 3 and its sentence: an internal snapshot in an image other overlays use', async () => {
+    execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', join(dir, 'shared-base.qcow2'), '16M']);
+    execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', 'shared-base.qcow2', '-F', 'qcow2', join(dir, 'shared-top.qcow2')]);
+    for (const verb of ['plan', 'run']) {
+      const { code, stderr } = await run([verb, 'snapshot', './shared-base.qcow2', 's1', '--yes'].filter((word) => verb === 'run' || word !== '--yes'));
+      expect(code, verb).toBe(3);
+      expect(stderr).toMatch(/^Blocked: .*shared-top\.qcow2/m);
+      expect(stderr).toMatch(/^ {2}instead: /m);
+    }
+    expect(execFileSync('qemu-img', ['snapshot', '-l', join(dir, 'shared-base.qcow2')], { encoding: 'utf8' })).toBe('');
+  });
+
+  it('never writes over a file that exists: exit code 3, and the file is unchanged', async () => {
+    execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', join(dir, 'keep-base.qcow2'), '16M']);
+    writeFileSync(join(dir, 'taken.qcow2'), 'precious');
+    const { code, stderr } = await run(['run', 'overlay', './keep-base.qcow2', './taken.qcow2', '--yes']);
+    expect(code).toBe(3);
+    expect(stderr).toContain('taken.qcow2');
+    expect(readFileSync(join(dir, 'taken.qcow2'), 'utf8')).toBe('precious');
+  });
+
+  it('converts a raw image holding data into qcow2 with the same guest-visible bytes', async () => {
+    rawWithData(join(dir, 'seed.img'));
+    const { code, stderr } = await run(['run', 'convert', './seed.img', './seed.qcow2', '--yes']);
+    expect(code, stderr).toBe(0);
+    expect(info(join(dir, 'seed.qcow2')).format).toBe('qcow2');
+    execFileSync('qemu-img', ['compare', '-f', 'raw', '-F', 'qcow2', join(dir, 'seed.img'), join(dir, 'seed.qcow2')]);
+  });
+
+  it('takes names with spaces, quotes, $(…), a leading dash and Unicode through overlay and convert', async () => {
+    const hostile = join(dir, "-x 'q' \"d\" $(touch pwned) 名前");
+    mkdirSync(hostile);
+    rawWithData(join(hostile, '-seed $(x).img'));
+    const converted = join(hostile, "-it's $(x) 名.qcow2");
+    const overlay = join(hostile, '-overlay "q" $(x).qcow2');
+    expect((await run(['run', 'convert', join(hostile, '-seed $(x).img'), converted, '--yes'])).code).toBe(0);
+    const planned = await run(['plan', 'overlay', converted, overlay]);
+    expect(planned.stdout).toContain(`'${overlay}'`);
+    expect((await run(['run', 'overlay', converted, overlay, '--yes'])).code).toBe(0);
+    execFileSync('qemu-img', ['compare', '-f', 'raw', '-F', 'qcow2', join(hostile, '-seed $(x).img'), overlay]);
+    expect(info(overlay)['backing-filename']).toBe("-it's $(x) 名.qcow2");
+    expect(existsSync(join(dir, 'pwned'))).toBe(false);
+    expect(existsSync('pwned')).toBe(false);
+  });
+});
+
+describe('snaptree run on a running domain', () => {
+  let domains: TestDomains;
+  let env: NodeJS.ProcessEnv;
+  beforeAll(() => {
+    domains = testDomains();
+    env = { ...process.env, XDG_STATE_HOME: join(domains.dir, 'state'), XDG_DATA_HOME: join(domains.dir, 'data'), XDG_CONFIG_HOME: join(domains.dir, 'config') };
+  });
+  afterAll(() => domains?.remove());
+
+  it('takes a disk-only snapshot of a running TCG domain: libvirt lists it, the overlay exists, the guest sees the same bytes', async () => {
+    const guest = domains.define('cli-snap', { start: true });
+    const before = join(domains.dir, 'before.raw');
+    execFileSync('qemu-img', ['convert', '-U', '-f', 'qcow2', '-O', 'raw', guest.disk, before]);
+    const overlay = join(domains.dir, 'cli-snap s1 名.qcow2');
+    const { code, stderr } = await snaptree(['run', 'snapshot', guest.name, 's1', '--disk-only', '--file', `vda=${overlay}`, '--connect', URI, '--yes'], { env });
+    expect(code, stderr).toBe(0);
+    expect(virsh('snapshot-list', '--domain', guest.name, '--name').split('\n')).toContain('s1');
+    expect(existsSync(overlay)).toBe(true);
+    expect(virsh('domblklist', '--domain', guest.name)).toContain(overlay);
+    execFileSync('qemu-img', ['compare', '-U', '-f', 'raw', '-F', 'qcow2', before, overlay]);
+  }, 120_000);
+
+  it('defines a linked clone on a new overlay and leaves the source domain as it was', async () => {
+    const source = domains.define('cli-src');
+    const xml = virsh('dumpxml', '--inactive', '--domain', source.name);
+    const overlay = join(domains.dir, 'cli-clone.qcow2');
+    const name = `${domains.prefix}-cli-clone`;
+    const { code, stderr } = await snaptree(['run', 'overlay', source.disk, overlay, '--clone', name, '--connect', URI, '--yes'], { env });
+    expect(code, stderr).toBe(0);
+    expect(virsh('domblklist', '--domain', name)).toContain(overlay);
+    expect(virsh('dumpxml', '--inactive', '--domain', source.name)).toBe(xml);
+  }, 60_000);
 });
