@@ -445,6 +445,44 @@ describe('snaptree plan, run, jobs and trash', () => {
     expect(existsSync(join(dir, 'pwned'))).toBe(false);
     expect(existsSync('pwned')).toBe(false);
   });
+  it('cancels on Ctrl-C and says what the cancel left; the trash lists the half-made file, will not restore it over a file, and empties', async () => {
+    // Enough data that the convert is still running when the interrupt comes.
+    const source = join(dir, 'big.img');
+    execFileSync('qemu-img', ['create', '-q', '-f', 'raw', source, '1G']);
+    execFileSync('qemu-io', ['-f', 'raw', '-c', 'write -P 0x5a 0 1G', source], { stdio: 'ignore' });
+    const target = join(dir, 'big.qcow2');
+    const child = spawn(process.execPath, [bin, 'run', 'convert', source, target, '--yes', '--json'], { env, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      // Ctrl-C as a terminal sends it, to Snaptree alone: the cancel must stop qemu-img itself.
+      if (stderr.includes('Step 1/1:') && !child.killed) child.kill('SIGINT');
+    });
+    const code = await new Promise((resolve) => child.once('close', resolve));
+    expect(code, stderr).toBe(1);
+    expect(stderr).toContain('cancelling: waiting for the job to say what it left');
+    const job = JSON.parse(stdout) as { id: string; state: string; left: Array<{ message: string }> };
+    expect(job.state).toBe('cancelled');
+    expect(job.left.map((left) => left.message).join('\n')).toContain(`The half-made file ${target} was moved to the trash`);
+    expect(existsSync(target)).toBe(false);
+
+    const [entry, ...others] = JSON.parse((await run(['trash', '--json'])).stdout) as Array<{ job: string; path: string; trashed: string }>;
+    expect(others).toEqual([]);
+    expect(entry).toMatchObject({ job: job.id, path: target });
+    expect((await run(['trash'])).stdout).toContain(`${job.id}  `);
+    writeFileSync(target, 'new');
+    const refused = await run(['trash', 'restore', job.id]);
+    expect(refused.code).toBe(3);
+    expect(readFileSync(target, 'utf8')).toBe('new');
+
+    const emptied = await run(['trash', 'empty', '--yes']);
+    expect(emptied.code, emptied.stderr).toBe(0);
+    expect(existsSync(entry!.trashed)).toBe(false);
+    expect(JSON.parse((await run(['trash', '--json'])).stdout)).toEqual([]);
+    expect(readFileSync(target, 'utf8')).toBe('new');
+  }, 120_000);
 });
 
 describe('snaptree run on a running domain', () => {
