@@ -455,12 +455,15 @@ describe('snaptree plan, run, jobs and trash', () => {
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr!.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      // Ctrl-C as a terminal sends it, to Snaptree alone: the cancel must stop qemu-img itself.
-      if (stderr.includes('Step 1/1:') && !child.killed) child.kill('SIGINT');
-    });
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    // Once qemu-img has begun writing the target: Ctrl-C, to Snaptree alone (the cancel must stop qemu-img itself).
+    const interrupt = setInterval(() => {
+      if (!existsSync(target)) return;
+      child.kill('SIGINT');
+      clearInterval(interrupt);
+    }, 10);
     const code = await new Promise((resolve) => child.once('close', resolve));
+    clearInterval(interrupt);
     expect(code, stderr).toBe(1);
     expect(stderr).toContain('cancelling: waiting for the job to say what it left');
     const job = JSON.parse(stdout) as { id: string; state: string; left: Array<{ message: string }> };
