@@ -451,15 +451,17 @@ describe('snaptree plan, run, jobs and trash', () => {
     execFileSync('qemu-img', ['create', '-q', '-f', 'raw', source, '1G']);
     execFileSync('qemu-io', ['-f', 'raw', '-c', 'write -P 0x5a 0 1G', source], { stdio: 'ignore' });
     const target = join(dir, 'big.qcow2');
-    const child = spawn(process.execPath, [bin, 'run', 'convert', source, target, '--yes', '--json'], { env, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    // In a process group of its own, as a shell's foreground job is.
+    const child = spawn(process.execPath, [bin, 'run', 'convert', source, target, '--yes', '--json'], { env, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    // Once qemu-img has begun writing the target: Ctrl-C, to Snaptree alone (the cancel must stop qemu-img itself).
+    // Once qemu-img has begun writing the target: Ctrl-C as a terminal sends it, to the whole
+    // group, so qemu-img gets it too and the job must still end cancelled, not failed.
     const interrupt = setInterval(() => {
       if (!existsSync(target)) return;
-      child.kill('SIGINT');
+      process.kill(-child.pid!, 'SIGINT');
       clearInterval(interrupt);
     }, 10);
     const code = await new Promise((resolve) => child.once('close', resolve));
