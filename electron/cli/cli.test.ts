@@ -263,6 +263,8 @@ describe('snaptree on the command line', () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/^\s+serve /m);
     expect(stdout).toMatch(/^\s+tools /m);
+    for (const verb of ['plan', 'run', 'jobs', 'trash']) expect(stdout).toMatch(new RegExp(`^\\s+${verb} `, 'm'));
+    expect(stdout).toContain('3 refused');
   });
 
   it('prints the tools check as JSON', async () => {
