@@ -6,12 +6,13 @@
 import type { Intent, IntentKind, IntentOf } from './intent.js';
 import type { PlanDraft } from './plan.js';
 import type { World } from './world.js';
+import { planSnapshot } from './snapshot.js';
 
 export type Planner<K extends IntentKind> = (intent: IntentOf<K>, world: World) => PlanDraft;
 
 type Planners = { [K in IntentKind]: Planner<K> };
 
-const planners: Partial<Planners> = {};
+const planners: Partial<Planners> = { snapshot: planSnapshot };
 
 export function plan(intent: Intent, world: World): PlanDraft {
   const planner = planners[intent.kind] as Planner<typeof intent.kind> | undefined;
