@@ -33,10 +33,6 @@ export const planProblems = {
     purge: 'Delete {{folder}} for good, freeing {{bytes}} bytes.',
   },
   blocker: {
-    toolMissing: {
-      qemuImg: 'qemu-img is not installed: install qemu-utils (Debian, Ubuntu) or qemu-img (Fedora).',
-      virsh: 'virsh is not installed: install libvirt-clients (Debian, Ubuntu) or libvirt-client (Fedora).',
-    },
     noDomain: 'There is no domain {{domain}} at {{uri}}.',
     nameEmpty: 'The snapshot needs a name.',
     nameRefused: {

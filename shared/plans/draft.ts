@@ -18,12 +18,15 @@ export function blocker(code: string, said: Said, alternatives: readonly Said[] 
 
 /** The tool's path, or its bare name for the commands a blocked plan still shows. */
 export function toolPath(world: World, tool: 'qemuImg' | 'virsh'): string {
-  return world.tools[tool] ?? (tool === 'qemuImg' ? 'qemu-img' : 'virsh');
+  return world.tools[tool] ?? TOOL[tool].name;
 }
 
-/** A blocker per tool the plan needs that is not installed. */
+/** The Debian package of each tool, as the Tools panel names it. */
+const TOOL = { qemuImg: { name: 'qemu-img', package: 'qemu-utils' }, virsh: { name: 'virsh', package: 'libvirt-clients' } } as const;
+
+/** A blocker per tool the plan needs that is not installed, in the Tools panel's words. */
 export function missingTools(world: World, tools: readonly ('qemuImg' | 'virsh')[]): Blocker[] {
-  return tools.filter((tool) => world.tools[tool] === null).map((tool) => blocker('tool-missing', say(`plans.blocker.toolMissing.${tool}`)));
+  return tools.filter((tool) => world.tools[tool] === null).map((tool) => blocker('tool-missing', say('tools.notInstalled', TOOL[tool])));
 }
 
 export function domainLock(uri: string, domain: Domain): DomainLock {

@@ -31,10 +31,6 @@ export const planProblems: Messages<typeof english> = {
     purge: '彻底删除 {{folder}}，释放 {{bytes}} 字节。',
   },
   blocker: {
-    toolMissing: {
-      qemuImg: '未安装 qemu-img：请安装 qemu-utils（Debian、Ubuntu）或 qemu-img（Fedora）。',
-      virsh: '未安装 virsh：请安装 libvirt-clients（Debian、Ubuntu）或 libvirt-client（Fedora）。',
-    },
     noDomain: '{{uri}} 上没有虚拟机 {{domain}}。',
     nameEmpty: '快照需要一个名称。',
     nameRefused: {
