@@ -86,6 +86,11 @@ export function draft(parts: DraftParts): PlanDraft {
   };
 }
 
+/** The folder of an absolute path (`/` for a file at the root). */
+export function dirOf(path: string): string {
+  return path.slice(0, path.lastIndexOf('/')) || '/';
+}
+
 /** Letters, digits and `._+-` of a name, anything else `_`: a snapshot's name as part of a file name. */
 export function fileNamePart(name: string): string {
   return name.replace(/[^\p{L}\p{N}._+-]/gu, '_').replace(/^\./, '_');

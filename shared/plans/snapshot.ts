@@ -9,7 +9,7 @@ import type { Domain, DomainDisk } from '../libvirt/model.js';
 import { screenshotArgv } from '../virsh/screenshot.js';
 import { snapshotCreateAsArgv, type ExternalDisk } from '../virsh/snapshot-create-as.js';
 import { dependentsOf, qemuRuns } from './dependents.js';
-import { blocker, domainLock, draft, fileNamePart, missingTools, runStep, toolPath } from './draft.js';
+import { blocker, dirOf, domainLock, draft, fileNamePart, missingTools, runStep, toolPath } from './draft.js';
 import type { IntentOf } from './intent.js';
 import type { Blocker, PlanDraft, StepInput } from './plan.js';
 import type { Planner } from './planners.js';
@@ -18,7 +18,6 @@ import type { World } from './world.js';
 
 type SnapshotIntent = IntentOf<'snapshot'>;
 
-const dirOf = (path: string): string => path.slice(0, path.lastIndexOf('/')) || '/';
 const stemOf = (path: string): string => {
   const name = path.slice(path.lastIndexOf('/') + 1);
   const dot = name.lastIndexOf('.');
