@@ -109,3 +109,12 @@ export function watchedJobs(journalDir: string): Watched {
 }
 
 export const ENDED: readonly Job['state'][] = ['done', 'failed', 'cancelled'];
+
+/** Polls until the condition holds (a job's progress, read from its events). */
+export async function waitFor(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > until) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { expectSaidInBoth } from '../said.test-support.js';
 import { Refusal } from '../refusal.js';
-import { convertStep, ENDED, MiB, opens, planOf, rawWithData, sameGuestBytes, watchedJobs } from './jobs.test-support.js';
+import { convertStep, ENDED, MiB, opens, planOf, rawWithData, sameGuestBytes, waitFor, watchedJobs } from './jobs.test-support.js';
 import { trashPathOf } from './trash.js';
 
 let dir: string;
@@ -227,11 +227,3 @@ describe('the trash', () => {
     expect(await watched.jobs.trash()).toEqual([]);
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > until) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
