@@ -33,12 +33,17 @@ const text = (node: unknown, name: string): string | null => {
   return null;
 };
 
+/** A domain UUID as libvirt prints it (lower-case hex in five groups). */
+export function isUuid(text: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(text);
+}
+
 /** `list --all --uuid`: one UUID per line, then a blank line. */
 export function parseUuidList(stdout: string): string[] {
   return stdout
     .split('\n')
     .map((line) => line.trim())
-    .filter((line) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(line));
+    .filter(isUuid);
 }
 
 /** `domstate D --reason`: `running (booted)`, `shut off (destroyed)`, `paused (from snapshot)`. */
