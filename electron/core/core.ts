@@ -166,7 +166,11 @@ export function createCore(host: Host, options: CoreOptions): Core {
         if (qemuImg === null) throw new Refusal(say('request.refused.demoNeedsQemuImg', { package: 'qemu-utils' }));
         const existing = await stat(folder).catch(() => null);
         // A demo made before is watched again as it is, never overwritten.
-        if (existing === null) await createDemoWorkspace(host, qemuImg, folder);
+        if (existing === null) {
+          const { problem } = await createDemoWorkspace(host, qemuImg, folder, { dataDir });
+          // The demo's images are made: it goes on; the front end's log says why it has no domain.
+          if (problem !== null) process.stderr.write(`snaptree: ${problem.message}\n`);
+        }
         await addFolder(folder);
         return { folder };
       }),
