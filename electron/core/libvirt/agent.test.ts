@@ -20,6 +20,7 @@ const host: Host = {
     return local.run(command);
   },
   follow: (argv, onLine) => local.follow(argv, onLine),
+  stream: (command) => local.stream(command),
   findProgram: (program) => local.findProgram(program),
   defaultLibvirtUri: () => local.defaultLibvirtUri(),
 };
