@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unreadableFolder } from '../core/images/corpus.test-support.js';
 import { testDomains, URI, virsh, type TestDomains } from '../core/libvirt/domains.test-support.js';
-import { shellLine } from './shell-line.js';
+import { shellLine } from '../../shared/shell-words.js';
 
 const bin = fileURLToPath(new URL('../../bin/snaptree.js', import.meta.url));
 

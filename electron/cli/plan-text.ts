@@ -7,7 +7,7 @@ import { formatBytes, terminalText } from '../../shared/format.js';
 import type { Job, TrashEntry } from '../../shared/jobs/model.js';
 import type { Sentence } from '../../shared/messages/sentence.js';
 import type { Plan, Step } from '../../shared/plans/plan.js';
-import { shellLine } from './shell-line.js';
+import { shellLine } from '../../shared/shell-words.js';
 
 /** A command line to copy into a shell: escaped as other text only where it holds more than backslashes (a quote's `'\''` must stay as it is to be pasted). */
 export function commandText(line: string): string {
