@@ -432,6 +432,13 @@ describe('snaptree plan, run, jobs and trash', () => {
     execFileSync('qemu-img', ['compare', '-f', 'raw', '-F', 'qcow2', join(dir, 'seed.img'), join(dir, 'seed.qcow2')]);
   });
 
+  it('runs a check and prints what qemu-img found', async () => {
+    execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', join(dir, 'checked.qcow2'), '16M']);
+    const { code, stdout } = await run(['run', 'check', './checked.qcow2', '--yes']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Step 1 printed:\n\{\n.*"check-errors": 0,/ms);
+  });
+
   it('takes names with spaces, quotes, $(…), a leading dash and Unicode through overlay and convert', async () => {
     const hostile = join(dir, "-x 'q' \"d\" $(touch pwned) 名前");
     mkdirSync(hostile);

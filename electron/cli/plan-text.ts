@@ -40,13 +40,9 @@ function list(title: string, items: readonly string[]): string[] {
   return items.length === 0 ? [] : [`${title}:`, ...items.map((item) => `  ${item}`)];
 }
 
-/** Blockers with what the user can do instead: stderr for `plan` and `run`, and in the plan. */
-export function blockerLines(plan: Plan): string[] {
-  return plan.blockers.flatMap((blocker) => [`Blocked: ${blocker.message}`, ...blocker.alternatives.map((alternative) => `  instead: ${alternative.message}`)]);
-}
-
+/** Blockers with what the user can do instead: said on stderr, after the plan (docs/cli.md). */
 export function formatBlockers(plan: Plan): string {
-  return lines(blockerLines(plan));
+  return lines(plan.blockers.flatMap((blocker) => [`Blocked: ${blocker.message}`, ...blocker.alternatives.map((alternative) => `  instead: ${alternative.message}`)]));
 }
 
 export function formatPlan(plan: Plan): string {
@@ -60,7 +56,6 @@ export function formatPlan(plan: Plan): string {
     ...(plan.bytes > 0 ? [`Bytes to copy or write: ${formatBytes(plan.bytes)}`] : []),
     ...list('Lost', sentences(plan.lost)),
     ...list('Warnings', sentences(plan.warnings)),
-    ...blockerLines(plan),
     `If cancelled: ${plan.cancel.message}`,
   ]);
 }
@@ -85,9 +80,10 @@ export function formatJobs(jobs: readonly Job[]): string {
   return jobs.length === 0 ? 'No jobs recorded.\n' : lines(jobs.flatMap(jobLines));
 }
 
-/** How a job ended, for `snaptree run`. */
+/** How a job ended, for `snaptree run`, with what a step that keeps its output printed (a check's findings). */
 export function formatJobEnd(job: Job): string {
-  return lines(jobLines(job));
+  const outputs = job.steps.flatMap((step, index) => (step.output === null ? [] : [`Step ${index + 1} printed:`, ...step.output.trimEnd().split('\n')]));
+  return lines([...jobLines(job), ...outputs]);
 }
 
 /** `snaptree trash`: each file with the job that put it there. */
