@@ -498,6 +498,29 @@ describe('snaptree plan, run, jobs and trash', () => {
     expect(JSON.parse((await run(['trash', '--json'])).stdout)).toEqual([]);
     expect(readFileSync(target, 'utf8')).toBe('new');
   }, 120_000);
+  it('after a kill -9 mid-step, jobs lists the job first as interrupted: the step that ran, each file read again, how to undo', async () => {
+    const source = join(dir, 'killed.img');
+    execFileSync('qemu-img', ['create', '-q', '-f', 'raw', source, '1G']);
+    execFileSync('qemu-io', ['-f', 'raw', '-c', 'write -P 0x5a 0 1G', source], { stdio: 'ignore' });
+    const target = join(dir, 'killed.qcow2');
+    const child = spawn(process.execPath, [bin, 'run', 'convert', source, target, '--yes'], { env, cwd: dir, stdio: 'ignore', detached: true });
+    const kill = setInterval(() => {
+      if (!existsSync(target)) return;
+      process.kill(-child.pid!, 'SIGKILL');
+      clearInterval(kill);
+    }, 10);
+    await new Promise((resolve) => child.once('close', resolve));
+    clearInterval(kill);
+
+    const [first] = JSON.parse((await run(['jobs', '--json'])).stdout) as Array<{ id: string; state: string; plan: { intent: { image: string } }; files: Array<{ path: string; state: string }>; recovery: { message: string } | null }>;
+    expect(first).toMatchObject({ state: 'interrupted', plan: { intent: { image: source } } });
+    expect(first!.files).toContainEqual(expect.objectContaining({ path: source, state: 'ok' }));
+    expect(first!.recovery?.message).toContain(target);
+    const text = (await run(['jobs'])).stdout;
+    expect(text.startsWith(`${first!.id}  interrupted  `)).toBe(true);
+    expect(text).toContain(`  ok: ${source}\n`);
+    expect(text).toContain('  to finish or undo: ');
+  }, 120_000);
 });
 
 describe('snaptree run on a running domain', () => {
