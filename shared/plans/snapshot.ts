@@ -94,7 +94,7 @@ function externalPart(intent: SnapshotIntent, world: World, domain: Domain, disk
   const skip = domain.disks.filter((disk) => !disks.includes(disk)).map((disk) => disk.target);
   const kind = { kind: 'external', disks: overlays, skip, ...(memoryFile === undefined ? {} : { memoryFile }) } as const;
   const step = runStep({
-    says: memory ? say('plans.step.snapshot.memory', { name: intent.name, domain: domain.name, path: memoryFile! }) : say('plans.step.snapshot.diskOnly', { name: intent.name, domain: domain.name, count: overlays.length }),
+    says: memory ? say('plans.step.snapshot.memory', { name: intent.name, domain: domain.name, path: memoryFile! }) : say('plans.step.snapshot.diskOnly', { name: intent.name, domain: domain.name, disks: overlays.length }),
     changes: creates,
     creates,
     argv: snapshotCreateAsArgv({ virsh: toolPath(world, 'virsh'), uri: intent.uri }, domain.name, intent.name, kind, { description: intent.description, live: intent.live, quiesce: intent.quiesce }),
