@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CheckIntent } from './intent.js';
 import type { RunStep } from './plan.js';
 import { plan } from './planners.js';
-import { disk, domain, image, overlay, world } from './world.test-support.js';
+import { HOSTILE, disk, domain, image, overlay, world } from './world.test-support.js';
 
 const base = image('/vm/base.img', { format: 'raw' });
 const mid = overlay('/vm/mid.qcow2', base);
@@ -55,5 +55,11 @@ describe('check', () => {
   it('a damaged image is still checked: that is how it is looked at', () => {
     const damaged = { ...top, corrupt: true, problems: [{ code: 'corrupt' as const, key: '', values: {}, message: '' }] };
     expect(plan(intent(), world({ images: [base, mid, damaged] })).blockers).toEqual([]);
+  });
+
+  it.each(HOSTILE)('the file name %j reaches qemu-img as itself, after --', (name) => {
+    const path = `/vm/${name}.qcow2`;
+    const draft = plan(intent({ image: path }), world({ images: [image(path)] }));
+    expect((draft.steps[0] as RunStep).argv.slice(-2)).toEqual(['--', path]);
   });
 });

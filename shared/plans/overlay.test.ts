@@ -79,4 +79,9 @@ describe('a linked clone', () => {
     const [blocker] = plan(clone(), world({ ...parts, domains: [two] })).blockers;
     expect(blocker).toMatchObject({ code: 'clone-other-disks', values: { targets: 'vdb' } });
   });
+
+  it.each(HOSTILE)('the clone name %j is kept as given for the define step', (name) => {
+    const draft = plan(clone({ clone: { uri: URI, domain: 'web', name: `c ${name}` } }), world(parts));
+    expect((draft.steps[1] as DefineStep).edit).toMatchObject({ name: `c ${name}` });
+  });
 });

@@ -1,5 +1,5 @@
 /**
- * Every sentence a plan says (title, steps, blockers and their alternatives, warnings,
+ * Every plan below is of the shape the core parses, and every sentence a plan says (title, steps, blockers and their alternatives, warnings,
  * lost states, what a cancel leaves) has an English template that gives its `message`,
  * the same English in the window's i18next, and Chinese with every placeholder and nested
  * word filled in; and every template of the planners' catalogue is said by some plan.
@@ -11,7 +11,7 @@ import { say } from '../messages/problems.js';
 import { planProblems } from '../messages/plan-problems.js';
 import type { Sentence } from '../messages/sentence.js';
 import { Intent, type IntentInput } from './intent.js';
-import type { PlanDraft } from './plan.js';
+import { Plan, type PlanDraft } from './plan.js';
 import { plan } from './planners.js';
 import { URI, disk, domain, image, overlay, snapshot, world, type WorldParts } from './world.test-support.js';
 
@@ -79,7 +79,8 @@ function sentencesOf(draft: PlanDraft): Sentence[] {
   ] as Sentence[];
 }
 
-const said = scenarios.flatMap(([intent, here]) => sentencesOf(plan(Intent.parse(intent), world(here ?? parts))));
+const drafts = scenarios.map(([intent, here]) => plan(Intent.parse(intent), world(here ?? parts)));
+const said = drafts.flatMap(sentencesOf);
 
 /** Every template key of the planners' catalogue, but the words other templates nest. */
 function keys(catalogue: object, prefix: string): string[] {
@@ -87,6 +88,10 @@ function keys(catalogue: object, prefix: string): string[] {
 }
 
 describe("the planners' sentences", () => {
+  it('come in plans of the shape the core checks before it gives one an id', () => {
+    for (const draft of drafts) expect(() => Plan.omit({ id: true }).parse(draft)).not.toThrow();
+  });
+
   it('are said by some plan, every one of them', () => {
     const spoken = new Set(said.map((sentence) => sentence.key));
     const unsaid = keys(planProblems, 'plans.').filter((key) => !/^plans\.(skipReason|unsafe)\./.test(key) && !spoken.has(key));

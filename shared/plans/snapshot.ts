@@ -123,9 +123,12 @@ export const planSnapshot: Planner<'snapshot'> = (intent, world): PlanDraft => {
     const reason = skipReason(disk);
     return reason === null ? [] : [say('plans.warning.diskSkipped', { target: disk.target, reason })];
   });
+  // Measured on libvirt 9.0: `live snapshot creation is supported only during full system
+  // snapshots`, and virsh itself: `Flag 'VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY' is required
+  // by flag 'VIR_DOMAIN_SNAPSHOT_CREATE_QUIESCE'`. (An internal snapshot after external
+  // ones is accepted, running or shut off, so it is not refused here.)
   if (intent.live && intent.snapshot !== 'memory') blockers.push(blocker('live-needs-memory', say('plans.blocker.liveNeedsMemory'), [say('plans.alternative.memory')]));
   if (intent.quiesce) {
-    // libvirt freezes the guest's file systems only for a disk-only snapshot ("quiesce requires disk-only").
     if (intent.snapshot !== 'disk-only') blockers.push(blocker('quiesce-needs-disk-only', say('plans.blocker.quiesceNeedsDiskOnly'), [say('plans.alternative.diskOnly')]));
     else if (!world.agents.has(domain.uuid)) blockers.push(blocker('no-agent', say('plans.blocker.noAgent', { domain: domain.name }), [say('plans.alternative.noQuiesce')]));
   }
