@@ -60,7 +60,7 @@ export const planProblems = {
     notQcow2: 'An internal snapshot needs a qcow2 image: {{path}} is {{format}}.',
     heldByQemu: 'The running domain {{domain}} holds {{path}}: only libvirt may write into it now (data-safety rule 2).',
     domainDisk: '{{path}} is a disk of {{domain}}: an internal snapshot made with qemu-img would be unknown to libvirt.',
-    backingWritten: '{{path}} is the active layer of the running domain {{domain}}: it changes under any overlay made on it.',
+    backingWritten: '{{path}} is the active layer of {{domain}}: whenever {{domain}} runs, it changes under any overlay made on it.',
     domainExists: 'There is already a domain named {{name}} at {{uri}}.',
     domainNameNewline: 'libvirt refuses the domain name "{{name}}": a name cannot hold a line break.',
     cloneOfActive: '{{path}} is the active layer of {{domain}}: the clone and {{domain}} would both build on a file that still changes.',

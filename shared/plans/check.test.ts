@@ -33,6 +33,13 @@ describe('check', () => {
     expect(draft.warnings.map((warning) => warning.key)).toEqual(['plans.warning.checkShared']);
   });
 
+  it('a lower layer of a running chain is read with -U too, with no warning: QEMU does not write it', () => {
+    const web = domain('web', { disks: [disk('vda', ['/vm/top.qcow2', '/vm/mid.qcow2', '/vm/base.img'])] });
+    const draft = plan(intent({ image: '/vm/mid.qcow2' }), world({ images, domains: [web] }));
+    expect(argvs(draft)).toEqual([['check', '-U', '--output=json', '-f', 'qcow2', '--', '/vm/mid.qcow2']]);
+    expect(draft.warnings).toEqual([]);
+  });
+
   it('rule 2: a repair of an image a running QEMU holds is blocked; shut the domain off first', () => {
     const web = domain('web', { disks: [disk('vda', ['/vm/top.qcow2'])] });
     const [blocker] = plan(intent({ repair: 'leaks' }), world({ images, domains: [web] })).blockers;

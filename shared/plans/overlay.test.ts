@@ -32,10 +32,16 @@ describe('a new overlay', () => {
     expect(codes(plan(request, world({ images: [base], ...parts })))).toContain(code);
   });
 
-  it('on the active layer of a running domain it is blocked: take an external snapshot of the domain', () => {
-    const web = domain('web', { disks: [disk('vda', ['/vm/base.img'], { format: 'raw' })] });
+  it.each(['running', 'shut off'])('on the active layer of a domain (%s) it is blocked: take an external snapshot of the domain', (state) => {
+    const web = domain('web', { state, disks: [disk('vda', ['/vm/base.img'], { format: 'raw' })] });
     const [blocker] = plan(OverlayIntent.parse({ kind: 'overlay', image: '/vm/base.img', path: '/vm/branch.qcow2' }), world({ images: [base], domains: [web] })).blockers;
     expect(blocker).toMatchObject({ code: 'backing-written', alternatives: [{ key: 'plans.alternative.externalSnapshot' }] });
+  });
+
+  it("on a lower layer of a running domain's chain it is a branch like any other", () => {
+    const top = overlay('/vm/top.qcow2', base);
+    const web = domain('web', { disks: [disk('vda', ['/vm/top.qcow2', '/vm/base.img'])] });
+    expect(plan(OverlayIntent.parse({ kind: 'overlay', image: '/vm/base.img', path: '/vm/branch.qcow2' }), world({ images: [base, top], domains: [web] })).blockers).toEqual([]);
   });
 
   it.each(HOSTILE)('the file name %j reaches qemu-img as itself, after --', (name) => {

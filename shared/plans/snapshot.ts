@@ -82,7 +82,9 @@ function externalPart(intent: SnapshotIntent, world: World, domain: Domain, disk
     if (!disks.some((disk) => disk.target === target)) blockers.push(blocker('no-such-disk', say('plans.blocker.noSuchDisk', { target, domain: domain.name })));
   }
   const overlays: ExternalDisk[] = disks.map((disk) => ({ target: disk.target, file: intent.files[disk.target] ?? defaultOverlayPath(disk.activePath!, intent.name) }));
-  const memoryFile = memory ? (intent.memoryFile ?? `${dirOf(disks[0]?.activePath ?? world.dataDir)}/${fileNamePart(domain.name)}.${fileNamePart(intent.name)}.mem`) : undefined;
+  // Beside the first disk; a domain with none is blocked, and the data folder only keeps the name total.
+  const memoryFolder = disks[0] ? dirOf(disks[0].activePath!) : world.dataDir;
+  const memoryFile = memory ? (intent.memoryFile ?? `${memoryFolder}/${fileNamePart(domain.name)}.${fileNamePart(intent.name)}.mem`) : undefined;
   const creates = [...overlays.map((overlay) => overlay.file), ...(memoryFile === undefined ? [] : [memoryFile])];
   const seen = new Set<string>();
   for (const path of creates) {
