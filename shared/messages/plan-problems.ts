@@ -12,7 +12,7 @@ export const planProblems = {
     convert: 'Convert {{image}} to qcow2 as {{path}}',
     check: 'Check {{path}}',
     checkChain: 'Check {{path}} and its backing chain',
-    repair: 'Repair {{path}} (`qemu-img check -r {{mode}}`)',
+    repair: 'Repair {{path}} (qemu-img check -r {{mode}})',
     trashEmpty: 'Empty the trash: {{bytes}} bytes',
   },
   step: {
@@ -29,7 +29,7 @@ export const planProblems = {
     switchDisk: "Switch the disk {{target}} of {{domain}} to {{path}} (qcow2) in its persistent definition.",
     trashSource: 'Move {{path}}, which nothing uses any more, to the trash.',
     check: 'Check {{path}} ({{format}}).',
-    repair: 'Check and repair {{path}} (`qemu-img check -r {{mode}}`).',
+    repair: 'Check and repair {{path}} (qemu-img check -r {{mode}}).',
     purge: 'Delete {{folder}} for good, freeing {{bytes}} bytes.',
   },
   blocker: {
@@ -85,8 +85,8 @@ export const planProblems = {
     checkpointPauses: '{{domain}} is paused while its memory is saved (choose live to keep it running).',
     diskSkipped: 'The disk {{target}} gets no snapshot: it is $t(problems:plans.skipReason.{{reason}}).',
     checkShared: 'The running domain {{domain}} holds {{path}}: the check reads it while QEMU writes, and may report leaks that are not there.',
-    repairLeaks: '`qemu-img check -r leaks` writes into {{path}}: it frees clusters that nothing refers to, and changes no guest data.',
-    repairAll: '`qemu-img check -r all` writes into {{path}}: it also fixes corruptions, and may discard the data of corrupt clusters.',
+    repairLeaks: 'qemu-img check -r leaks writes into {{path}}: it frees clusters that nothing refers to, and changes no guest data.',
+    repairAll: 'qemu-img check -r all writes into {{path}}: it also fixes corruptions, and may discard the data of corrupt clusters.',
     sourceKept: '{{path}} stays where it is: {{overlays}} still use it as their backing file.',
     flattened: '{{path}} will hold the whole chain, with no backing file.',
   },

@@ -52,7 +52,7 @@ describe('check', () => {
     expect(leaks.steps[0]).toMatchObject({ cancel: 'wait', changes: ['/vm/top.qcow2'] });
     expect(leaks.warnings.map((warning) => warning.key)).toEqual(['plans.warning.repairLeaks']);
     const all = plan(intent({ repair: 'all' }), world({ images }));
-    expect(all.warnings[0]!.message).toBe('`qemu-img check -r all` writes into /vm/top.qcow2: it also fixes corruptions, and may discard the data of corrupt clusters.');
+    expect(all.warnings[0]!.message).toBe('qemu-img check -r all writes into /vm/top.qcow2: it also fixes corruptions, and may discard the data of corrupt clusters.');
   });
 
   it('a raw image asked for by itself is blocked: qemu-img has no check for it', () => {

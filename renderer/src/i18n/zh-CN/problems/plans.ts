@@ -108,7 +108,7 @@ export const planProblems: Messages<typeof english> = {
     trashEmpty: '取消会在下一个文件夹之前停止；正在删除的文件夹可能只删了一半。',
   },
   skipReason: {
-    device: '不是硬盘（而是光驱或软驱）',
+    device: '光驱或软驱，不是硬盘',
     readonly: '只读的',
     empty: '空的',
   },
