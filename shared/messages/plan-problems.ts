@@ -49,7 +49,7 @@ export const planProblems = {
     noSuchDisk: '{{domain}} has no writable disk {{target}}.',
     targetExists: '{{path}} already exists: Snaptree never writes over a file.',
     fileTwice: '{{path}} is named for two files of this snapshot.',
-    liveNeedsMemory: 'Only a system checkpoint is taken live; the other kinds do not stop the guest for long.',
+    liveNeedsMemory: 'Only a system checkpoint can be taken live: libvirt saves memory while the guest runs, and the other kinds save none or pause the guest.',
     quiesceNeedsDiskOnly: 'libvirt freezes the guest\'s file systems (quiesce) only for a disk-only snapshot.',
     noAgent: "The guest agent of {{domain}} does not answer, so its file systems cannot be frozen (quiesce).",
     imageMissing: 'There is no file at {{path}}.',

@@ -47,7 +47,7 @@ export const planProblems: Messages<typeof english> = {
     noSuchDisk: '{{domain}} 没有可写的磁盘 {{target}}。',
     targetExists: '{{path}} 已存在：Snaptree 从不覆盖文件。',
     fileTwice: '{{path}} 在这次快照中被指定给了两个文件。',
-    liveNeedsMemory: '只有系统还原点才能在运行中创建；其他类型不会让客户机停顿很久。',
+    liveNeedsMemory: '只有系统还原点才能不停机创建：libvirt 在客户机运行时保存内存，其他类型要么不保存内存，要么会暂停客户机。',
     quiesceNeedsDiskOnly: 'libvirt 只在仅磁盘快照时冻结客户机的文件系统。',
     noAgent: '{{domain}} 的客户机代理没有响应，因此无法冻结其文件系统。',
     imageMissing: '{{path}} 处没有文件。',
