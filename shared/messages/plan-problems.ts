@@ -79,6 +79,7 @@ export const planProblems = {
     domainSnapshot: 'Take a snapshot of the domain {{domain}} instead.',
     shutOff: 'Shut {{domain}} off first.',
     externalSnapshot: 'Take a disk-only snapshot of {{domain}} first: its old layer then no longer changes.',
+    overlayInstead: 'Make a new overlay on {{path}} and take the snapshot there.',
   },
   warning: {
     internalPauses: '{{domain}} runs: it is paused while libvirt saves its memory into the snapshot.',

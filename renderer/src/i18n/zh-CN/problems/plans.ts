@@ -77,6 +77,7 @@ export const planProblems: Messages<typeof english> = {
     domainSnapshot: '改为给虚拟机 {{domain}} 创建快照。',
     shutOff: '先将 {{domain}} 关机。',
     externalSnapshot: '先给 {{domain}} 创建一个仅磁盘快照：它原来的那一层之后就不再变化。',
+    overlayInstead: '在 {{path}} 上新建一个增量镜像，在那里创建快照。',
   },
   warning: {
     internalPauses: '{{domain}} 正在运行：libvirt 把内存保存到快照期间，它会暂停。',
