@@ -63,6 +63,13 @@ describe('a snapshot of a domain', () => {
     expect(codes(plan(request, world({ images: [base], domains: [withOld], ...parts })))).toContain(code);
   });
 
+  it('a disk-only snapshot of a shut-off domain onto a path with a comma is blocked: libvirt 9.0 would create another file', () => {
+    const off = { ...web, state: 'shut off', disks: [disk('vda', ['/vm/d,1.qcow2'])] };
+    const draft = plan(intent({ snapshot: 'disk-only' }), world({ images: [image('/vm/d,1.qcow2')], domains: [off] }));
+    expect(draft.blockers.map((blocker) => [blocker.code, blocker.values])).toEqual([['offline-comma', { path: '/vm/d,1.s1.qcow2' }]]);
+    expect(plan(intent({ snapshot: 'disk-only' }), world({ images: [image('/vm/d,1.qcow2')], domains: [{ ...off, state: 'running' }] })).blockers).toEqual([]);
+  });
+
   it('quiesce works where the agent answered', () => {
     const draft = plan(intent({ snapshot: 'disk-only', quiesce: true }), world({ images: [base], domains: [web], agents: ['uuid-web'] }));
     expect(draft.blockers).toEqual([]);

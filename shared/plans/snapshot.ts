@@ -93,6 +93,14 @@ function externalPart(intent: SnapshotIntent, world: World, domain: Domain, disk
     else if (seen.has(path)) blockers.push(blocker('file-twice', say('plans.blocker.fileTwice', { path })));
     seen.add(path);
   }
+  // Measured on libvirt 9.0: for a shut-off domain it creates the overlay itself, with the
+  // comma doubled (`d,,1.s1.qcow2`), while the domain's XML names `d,1.s1.qcow2`, which is
+  // not there: the domain no longer starts. A running domain's QEMU makes the right file.
+  if (!qemuRuns(domain)) {
+    for (const overlay of overlays.filter((candidate) => candidate.file.includes(','))) {
+      blockers.push(blocker('offline-comma', say('plans.blocker.offlineComma', { path: overlay.file }), [say('plans.alternative.otherName')]));
+    }
+  }
   const skip = domain.disks.filter((disk) => !disks.includes(disk)).map((disk) => disk.target);
   const kind = { kind: 'external', disks: overlays, skip, ...(memoryFile === undefined ? {} : { memoryFile }) } as const;
   const step = runStep({
