@@ -49,6 +49,7 @@ export const planProblems = {
     noSuchDisk: '{{domain}} has no writable disk {{target}}.',
     targetExists: '{{path}} already exists: Snaptree never writes over a file.',
     fileTwice: '{{path}} is named for two files of this snapshot.',
+    pathNewline: 'libvirt would create another file than {{path}}: virsh passes it on in XML, which reads its line break as a space.',
     offlineComma: 'libvirt 9.0 would create {{path}} under another name (it doubles the comma when the domain is shut off), and the domain would then not start.',
     liveNeedsMemory: 'Only a system checkpoint can be taken live: libvirt saves memory while the guest runs, and the other kinds save none or pause the guest.',
     quiesceNeedsDiskOnly: 'libvirt freezes the guest\'s file systems (quiesce) only for a disk-only snapshot.',

@@ -41,6 +41,7 @@ const scenarios: [IntentInput, WorldParts?][] = [
   [snap({ domain: 'off', snapshot: 'memory' })],
   [snap({ domain: 'off' })],
   [snap({ domain: 'off', snapshot: 'disk-only', files: { vda: '/vm/a,b.qcow2' } })],
+  [snap({ snapshot: 'disk-only', files: { vda: '/vm/a\nb.qcow2' } })],
   [snap({}), { domains: [domain('web', { disks: [] })], tools: { qemuImg: null, virsh: null } }],
   [{ kind: 'image-snapshot', image: '/vm/base.qcow2', name: '' }],
   [{ kind: 'image-snapshot', image: '/vm/web.img', name: 'int' }],

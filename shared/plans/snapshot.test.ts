@@ -57,6 +57,7 @@ describe('a snapshot of a domain', () => {
     ['live on anything but a checkpoint', intent({ live: true }), {}, 'live-needs-memory'],
     ['an overlay file that exists', intent({ snapshot: 'disk-only' }), { existing: ['/vm/web.s1.qcow2'] }, 'target-exists'],
     ['a memory file named like an overlay', intent({ snapshot: 'memory', memoryFile: '/vm/web.s1.qcow2' }), {}, 'file-twice'],
+    ['an overlay path with a line break, which libvirt would read as a space', intent({ snapshot: 'disk-only', files: { vda: '/vm/a\nb.qcow2' } }), {}, 'path-newline'],
     ['a file for a disk the domain does not have', intent({ snapshot: 'disk-only', files: { vdz: '/vm/z.qcow2' } }), {}, 'no-such-disk'],
   ] as const)('is blocked: %s', (_, request, parts, code) => {
     const withOld = { ...web, snapshots: [snapshot('old')] };

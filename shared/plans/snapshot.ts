@@ -88,6 +88,9 @@ function externalPart(intent: SnapshotIntent, world: World, domain: Domain, disk
   const creates = [...overlays.map((overlay) => overlay.file), ...(memoryFile === undefined ? [] : [memoryFile])];
   const seen = new Set<string>();
   for (const path of creates) {
+    // Measured: virsh puts a --diskspec or --memspec file into XML unescaped, and XML reads
+    // a line break in it as a space: libvirt would create `a b`, not `a\nb`.
+    if (path.includes('\n')) blockers.push(blocker('path-newline', say('plans.blocker.pathNewline', { path }), [say('plans.alternative.otherName')]));
     // Never over an existing file, and never one file for two things.
     if (world.exists(path)) blockers.push(blocker('target-exists', say('plans.blocker.targetExists', { path }), [say('plans.alternative.otherName')]));
     else if (seen.has(path)) blockers.push(blocker('file-twice', say('plans.blocker.fileTwice', { path })));

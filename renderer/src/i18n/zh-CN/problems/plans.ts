@@ -47,6 +47,7 @@ export const planProblems: Messages<typeof english> = {
     noSuchDisk: '{{domain}} 没有可写的磁盘 {{target}}。',
     targetExists: '{{path}} 已存在：Snaptree 从不覆盖文件。',
     fileTwice: '{{path}} 在这次快照中被指定给了两个文件。',
+    pathNewline: 'libvirt 创建的将不是 {{path}}：virsh 把它写进 XML，而 XML 会把其中的换行读成空格。',
     offlineComma: 'libvirt 9.0 会用另一个名称创建 {{path}}（虚拟机关机时它会把逗号写成两个），之后虚拟机将无法启动。',
     liveNeedsMemory: '只有系统还原点才能不停机创建：libvirt 在客户机运行时保存内存，其他类型要么不保存内存，要么会暂停客户机。',
     quiesceNeedsDiskOnly: 'libvirt 只在仅磁盘快照时冻结客户机的文件系统。',
