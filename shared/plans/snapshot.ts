@@ -30,7 +30,7 @@ const stemOf = (path: string): string => {
  * each snapshot's XML in a file of that name), and what Snaptree refuses itself: a
  * newline, which libvirt takes but `snapshot-list --name` then prints as two names.
  */
-export function snapshotNameBlockers(name: string, domain: Domain): Blocker[] {
+function snapshotNameBlockers(name: string, domain: Domain): Blocker[] {
   if (name.trim() === '') return [blocker('name-empty', say('plans.blocker.nameEmpty'))];
   const refused = name.includes('/') ? 'slash' : name.startsWith('.') ? 'dot' : name.includes('\n') ? 'newline' : null;
   const blockers = refused === null ? [] : [blocker('name-refused', say(`plans.blocker.nameRefused.${refused}`, { name }))];
@@ -47,7 +47,7 @@ function skipReason(disk: DomainDisk): 'device' | 'readonly' | 'empty' | null {
 }
 
 /** `<dir>/<stem>.<snapshot>.qcow2` beside the disk's active layer, as libvirt names its own (minus the extension). */
-export function defaultOverlayPath(activePath: string, snapshotName: string): string {
+function defaultOverlayPath(activePath: string, snapshotName: string): string {
   return `${dirOf(activePath)}/${stemOf(activePath)}.${fileNamePart(snapshotName)}.qcow2`;
 }
 
