@@ -19,6 +19,7 @@ const host: Host = {
     asked.push([...command.argv]);
     return local.run(command);
   },
+  stream: (command) => local.stream(command),
   follow: (argv, onLine) => local.follow(argv, onLine),
   findProgram: (program) => local.findProgram(program),
   defaultLibvirtUri: () => local.defaultLibvirtUri(),
