@@ -186,7 +186,8 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
     for (const [index, step] of steps.entries()) {
       const stepRecord = record.steps[index]!;
       if (controller.signal.aborted) {
-        await finish(job, 'cancelled', [say('jobs.left.cancelledAfter', { step: index, total }), ...notRun(job, index)], { hadLocks: true });
+        const when = index === 0 ? say('jobs.left.cancelledWaiting') : say('jobs.left.cancelledAfter', { step: index, total });
+        await finish(job, 'cancelled', [when, ...notRun(job, index)], { hadLocks: true });
         return;
       }
       Object.assign(stepRecord, { startedAt: nowIso(), outcome: 'running' });
