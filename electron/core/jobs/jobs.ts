@@ -14,7 +14,7 @@ import type { Plan } from '../../../shared/plans/plan.js';
 import type { Host } from '../host/host.js';
 import { Refusal } from '../refusal.js';
 import { Journal, type JournalRecord } from './journal.js';
-import { isAlive, lockKeysOf, Locks, type LockKey } from './locks.js';
+import { isAlive, lockKeysOf, Locks, type Held, type LockKey } from './locks.js';
 import { JobMeter } from './progress.js';
 import { interrupted } from './recovery.js';
 import { runStep, type StepEnd } from './steps.js';
@@ -49,7 +49,7 @@ const LOCK_POLL_MS = 300;
 /** How long a cancel of another process's job waits for its record to say it ended (the jobChanged that follows says the rest). */
 const CANCEL_ELSEWHERE_MS = 10_000;
 
-/** A job of this process, while it runs and after. */
+/** A job of this process, while it waits or runs. */
 interface Mine {
   readonly record: JournalRecord;
   readonly keys: readonly LockKey[];
@@ -75,8 +75,7 @@ const byShowingOrder = (a: Job, b: Job): number => RANK[a.state] - RANK[b.state]
 export function createJobs(host: Host, options: JobsOptions): Jobs {
   const journal = new Journal(options.journalDir);
   const mine = new Map<string, Mine>();
-  const unfinished = (id: string): boolean => ['waiting', 'running'].includes(mine.get(id)?.record.state ?? '');
-  const locks = new Locks(options.journalDir, unfinished);
+  const locks = new Locks(options.journalDir, (id) => mine.has(id));
   /** Jobs of this process waiting for a lock: woken when one of ours is released. */
   const waiters = new Set<() => void>();
   const reportedUnreadable = new Set<string>();
@@ -112,7 +111,7 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
     };
     const job: Mine = { record, keys: lockKeysOf(plan), meter: new JobMeter(plan), controller: new AbortController(), finished: Promise.resolve() };
     mine.set(record.id, job);
-    let held: Awaited<ReturnType<Locks['acquire']>>;
+    let held: Held | null;
     try {
       held = await locks.acquire(record.id, job.keys);
       if (held === null) record.state = 'running';
@@ -247,6 +246,8 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
     await unlink(cancelRequest(record.id)).catch(() => undefined);
     for (const wake of [...waiters]) wake();
     await journal.write(record);
+    // From here on its record is the journal's: this process keeps only the jobs it still runs.
+    mine.delete(record.id);
     const ran = record.plan.steps.filter((_, index) => record.steps[index]!.startedAt !== null);
     const trashed = left.some((said) => said.key === 'jobs.left.partialTrashed') || ran.some((step) => step.op === 'trash' || step.op === 'purge');
     // Before the job's last event: a front end that sees it ended finds the world already being read again.
