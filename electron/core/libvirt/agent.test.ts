@@ -21,6 +21,7 @@ const host: Host = {
   },
   stream: (command) => local.stream(command),
   follow: (argv, onLine) => local.follow(argv, onLine),
+  stream: (command) => local.stream(command),
   findProgram: (program) => local.findProgram(program),
   defaultLibvirtUri: () => local.defaultLibvirtUri(),
 };
