@@ -19,7 +19,6 @@ const host: Host = {
     asked.push([...command.argv]);
     return local.run(command);
   },
-  stream: (command) => local.stream(command),
   follow: (argv, onLine) => local.follow(argv, onLine),
   stream: (command) => local.stream(command),
   findProgram: (program) => local.findProgram(program),
