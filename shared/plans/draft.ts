@@ -44,12 +44,24 @@ export interface RunParts {
   readonly optional?: boolean;
   readonly domain?: DomainLock & { readonly disk?: string };
   readonly keepOutput?: boolean;
+  readonly makesFolders?: readonly string[];
 }
 
 /** A tool run: by default short and all-or-nothing (no progress; a cancel waits for it). */
 export function runStep(parts: RunParts): StepInput {
-  const { says, argv, changes = [], creates = [], progress = 'none', cancel = 'wait', okExitCodes, ...rest } = parts;
-  return { op: 'run', says: sentence(says), argv: [...argv], changes: [...changes], creates: [...creates], progress, cancel, ...(okExitCodes ? { okExitCodes: [...okExitCodes] } : {}), ...rest };
+  const { says, argv, changes = [], creates = [], makesFolders = [], progress = 'none', cancel = 'wait', okExitCodes, ...rest } = parts;
+  return {
+    op: 'run',
+    says: sentence(says),
+    argv: [...argv],
+    changes: [...changes],
+    creates: [...creates],
+    makesFolders: [...makesFolders],
+    progress,
+    cancel,
+    ...(okExitCodes ? { okExitCodes: [...okExitCodes] } : {}),
+    ...rest,
+  };
 }
 
 export interface DraftParts {

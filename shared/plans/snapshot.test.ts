@@ -16,7 +16,7 @@ describe('a snapshot of a domain', () => {
     expect(draft.blockers).toEqual([]);
     expect(argv(draft)).toEqual(['/usr/bin/virsh', '-c', URI, 'snapshot-create-as', '--domain', 'web', '--name', 's1']);
     expect(argv(draft, 1)).toEqual(['/usr/bin/virsh', '-c', URI, 'screenshot', '--domain', 'web', '--file', '/home/u/.local/share/snaptree/screenshots/uuid-web/s1.ppm']);
-    expect(draft.steps[1]).toMatchObject({ optional: true });
+    expect(draft.steps[1]).toMatchObject({ optional: true, makesFolders: ['/home/u/.local/share/snaptree/screenshots/uuid-web'] });
     expect(draft.warnings.map((w) => w.key)).toEqual(['plans.warning.diskSkipped', 'plans.warning.internalPauses']);
     expect(draft.warnings[0]!.message).toBe('The disk sda gets no snapshot: it is not a hard disk (a CD-ROM or floppy drive).');
     expect(draft.changes).toContain('/vm/web.qcow2');

@@ -13,7 +13,7 @@ import { blocker, dirOf, domainLock, draft, fileNamePart, missingTools, runStep,
 import type { IntentOf } from './intent.js';
 import type { Blocker, PlanDraft, StepInput } from './plan.js';
 import type { Planner } from './planners.js';
-import { screenshotPath } from './screenshot.js';
+import { screenshotDir, screenshotPath } from './screenshot.js';
 import type { World } from './world.js';
 
 type SnapshotIntent = IntentOf<'snapshot'>;
@@ -151,7 +151,7 @@ export const planSnapshot: Planner<'snapshot'> = (intent, world): PlanDraft => {
   // The picture is taken after the snapshot, so that it never delays it nor fails it.
   if (qemuRuns(domain) && domain.display) {
     const path = screenshotPath(world.dataDir, domain.uuid, intent.name);
-    steps.push(runStep({ says: say('plans.step.screenshot', { domain: domain.name }), changes: [path], argv: screenshotArgv({ virsh: toolPath(world, 'virsh'), uri: intent.uri }, domain.name, path), optional: true }));
+    steps.push(runStep({ says: say('plans.step.screenshot', { domain: domain.name }), changes: [path], makesFolders: [screenshotDir(world.dataDir, domain.uuid)], argv: screenshotArgv({ virsh: toolPath(world, 'virsh'), uri: intent.uri }, domain.name, path), optional: true }));
   }
   return draft({
     intent,
