@@ -17,6 +17,7 @@ import type { World } from '../../shared/plans/world.js';
 import type { Host } from './host/host.js';
 import { fsPath } from './images/fs-path.js';
 import { answeringAgents } from './libvirt/agent.js';
+import { makeScreenshotFolders } from './libvirt/screenshot.js';
 import type { Jobs } from './jobs/jobs.js';
 import type { Handlers } from './core.js';
 
@@ -99,6 +100,7 @@ export function planHandlers(sources: PlanSources): PlanHandlers {
     jobStart: async ({ intent, plan: shown }) => {
       const plan = await makePlan(sources, intent, true);
       if (plan.id !== shown) return { started: false, plan };
+      await makeScreenshotFolders(sources.dataDir, plan);
       return { started: true, job: await sources.jobs().start(plan) };
     },
     jobCancel: ({ job }) => sources.jobs().cancel(job),

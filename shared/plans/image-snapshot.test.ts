@@ -33,6 +33,7 @@ describe('an internal snapshot of an image with qemu-img', () => {
     const draft = plan(intent('/vm/free.qcow2'), world({ images: [free, overlay('/vm/a.qcow2', free), overlay('/vm/b.qcow2', free)] }));
     expect(codes(draft)).toEqual(['backing-file']);
     expect(draft.blockers[0]!.message).toContain('/vm/a.qcow2, /vm/b.qcow2');
+    expect(draft.blockers[0]!.alternatives).toMatchObject([{ key: 'plans.alternative.overlayInstead', values: { path: '/vm/free.qcow2' } }]);
   });
 
   it("a shut-off domain's disk is blocked: libvirt would not know the snapshot", () => {
@@ -63,5 +64,11 @@ describe('an internal snapshot of an image with qemu-img', () => {
   it.each(HOSTILE)('the snapshot name %j is the value of -c, untouched', (name) => {
     const argv = (plan(intent('/vm/free.qcow2', name), world({ images: [free] })).steps[0] as RunStep).argv;
     expect(argv[argv.indexOf('-c') + 1]).toBe(name);
+  });
+
+  it.each(HOSTILE)('the file name %j is named in --image-opts, its commas doubled as QEMU parses them', (name) => {
+    const path = `/vm/${name}.qcow2`;
+    const argv = (plan(intent(path), world({ images: [image(path)] })).steps[0] as RunStep).argv;
+    expect(argv.at(-1)).toBe(`driver=qcow2,file.driver=file,file.filename=${path.replaceAll(',', ',,')}`);
   });
 });

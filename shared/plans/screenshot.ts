@@ -52,8 +52,13 @@ export function screenshotFileStem(snapshot: string): string {
   return `${start}~${hash}`;
 }
 
+/** Every domain's screenshots, each in a folder of its UUID (made by the core before a job writes there). */
+export function screenshotsRoot(dataDir: string): string {
+  return `${dataDir}/screenshots`;
+}
+
 export function screenshotDir(dataDir: string, uuid: string): string {
-  return `${dataDir}/screenshots/${uuid}`;
+  return `${screenshotsRoot(dataDir)}/${uuid}`;
 }
 
 export function screenshotPath(dataDir: string, uuid: string, snapshot: string): string {
