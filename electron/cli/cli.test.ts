@@ -455,7 +455,7 @@ describe('snaptree plan, run, jobs and trash', () => {
     expect(existsSync(join(dir, 'pwned'))).toBe(false);
     expect(existsSync('pwned')).toBe(false);
   });
-  it('cancels on Ctrl-C and says what the cancel left; the trash lists the half-made file, will not restore it over a file, and empties', async () => {
+  it('cancels on Ctrl-C and says what the cancel left; the trash lists the half-made file, will not restore it over a file, and restores it once the place is free', async () => {
     // Enough data that the convert is still running when the interrupt comes.
     const source = join(dir, 'big.img');
     execFileSync('qemu-img', ['create', '-q', '-f', 'raw', source, '1G']);
@@ -491,12 +491,14 @@ describe('snaptree plan, run, jobs and trash', () => {
     const refused = await run(['trash', 'restore', job.id]);
     expect(refused.code).toBe(3);
     expect(readFileSync(target, 'utf8')).toBe('new');
+    expect(existsSync(entry!.trashed)).toBe(true);
 
-    const emptied = await run(['trash', 'empty', '--yes']);
-    expect(emptied.code, emptied.stderr).toBe(0);
-    expect(existsSync(entry!.trashed)).toBe(false);
+    rmSync(target);
+    const restored = await run(['trash', 'restore', job.id]);
+    expect(restored.code, restored.stderr).toBe(0);
+    expect(restored.stdout).toContain(target);
+    expect(existsSync(target)).toBe(true);
     expect(JSON.parse((await run(['trash', '--json'])).stdout)).toEqual([]);
-    expect(readFileSync(target, 'utf8')).toBe('new');
   }, 120_000);
   it('after a kill -9 mid-step, jobs lists the job first as interrupted: the step that ran, each file read again, how to undo', async () => {
     const source = join(dir, 'killed.img');
@@ -544,6 +546,27 @@ describe('snaptree run on a running domain', () => {
     expect(virsh('dumpxml', '--domain', guest.name)).toContain(`<source file='${overlay}'`);
     execFileSync('qemu-img', ['compare', '-U', '-f', 'raw', '-F', 'qcow2', before, overlay]);
   }, 120_000);
+
+  it('converts a shut-off domain disk: the domain reads the new qcow2, the old file goes to the trash, and emptying the trash deletes it', async () => {
+    const guest = domains.define('cli-convert');
+    execFileSync('qemu-io', ['-f', 'qcow2', '-c', 'write -P 0x3c 1M 1M', guest.disk], { stdio: 'ignore' });
+    const converted = join(domains.dir, 'cli-convert.new.qcow2');
+    const { code, stdout, stderr } = await snaptree(['run', 'convert', guest.disk, converted, '--connect', URI, '--yes', '--json'], { env });
+    expect(code, stderr).toBe(0);
+    const job = JSON.parse(stdout) as { id: string };
+    expect(virsh('dumpxml', '--inactive', '--domain', guest.name)).toContain(`<source file='${converted}'/>`);
+    expect(existsSync(guest.disk)).toBe(false);
+    const [entry] = JSON.parse((await snaptree(['trash', '--json'], { env })).stdout) as Array<{ job: string; path: string; trashed: string }>;
+    expect(entry).toMatchObject({ job: job.id, path: guest.disk });
+    execFileSync('qemu-img', ['compare', '-f', 'qcow2', '-F', 'qcow2', entry!.trashed, converted]);
+
+    const plan = await snaptree(['trash', 'empty', '--yes'], { env });
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(plan.stdout).toMatch(/^Plan: /);
+    expect(existsSync(entry!.trashed)).toBe(false);
+    expect((await snaptree(['trash'], { env })).stdout).toBe('The trash is empty.\n');
+    execFileSync('qemu-img', ['info', converted], { stdio: 'ignore' });
+  }, 60_000);
 
   it('defines a linked clone on a new overlay and leaves the source domain as it was', async () => {
     const source = domains.define('cli-src');
