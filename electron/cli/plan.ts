@@ -5,6 +5,7 @@
  */
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import { errorMessage } from '../../shared/format.js';
 import type { Job } from '../../shared/jobs/model.js';
 import { uriRefusal } from '../../shared/libvirt/uri.js';
 import { Intent, type IntentInput } from '../../shared/plans/intent.js';
@@ -84,7 +85,7 @@ function cancelOnInterrupt(cancel: () => Promise<unknown>): () => void {
     }
     asked = true;
     warn('cancelling: waiting for the job to say what it left (Ctrl-C again to stop waiting)');
-    cancel().catch((error: unknown) => warn(`the cancel failed: ${error instanceof Error ? error.message : String(error)}`));
+    cancel().catch((error: unknown) => warn(`the cancel failed: ${errorMessage(error)}`));
   };
   process.on('SIGINT', onSignal);
   return () => process.off('SIGINT', onSignal);
