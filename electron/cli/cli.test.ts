@@ -404,6 +404,31 @@ describe('snaptree plan, run, jobs and trash', () => {
     expect((await run(['jobs'])).stdout).toContain(`${job.id}  done  `);
   });
 
+  // A terminal for the CLI: Python's pty.spawn runs it (an argument array, no shell) on a
+  // pseudo-terminal and passes our stdin to it as typed keys.
+  const python = ['/usr/bin/python3', '/usr/local/bin/python3'].find((path) => existsSync(path));
+  it.skipIf(python === undefined)('asks on a terminal before it runs, and runs nothing on no (skipped where python3 is not installed: it provides the pseudo-terminal)', async () => {
+    execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', join(dir, 'asked-base.qcow2'), '16M']);
+    const onTerminal = (answer: string, target: string) =>
+      new Promise<{ code: number | null; output: string }>((resolve) => {
+        const child = spawn(python!, ['-c', 'import pty, sys; sys.exit(pty.spawn(sys.argv[1:]) >> 8)', process.execPath, bin, 'run', 'overlay', './asked-base.qcow2', target], { env, cwd: dir });
+        let output = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+          if (output.includes('Run this plan? [y/N]') && !child.stdin.writableEnded) child.stdin.end(`${answer}\n`);
+        });
+        child.once('close', (code) => resolve({ code, output }));
+      });
+    const no = await onTerminal('n', './asked-no.qcow2');
+    expect(no.code).toBe(1);
+    expect(no.output).toContain('nothing was run');
+    expect(existsSync(join(dir, 'asked-no.qcow2'))).toBe(false);
+    const yes = await onTerminal('y', './asked-yes.qcow2');
+    expect(yes.code, yes.output).toBe(0);
+    expect(yes.output).toContain('Step 1/1: ');
+    expect(info(join(dir, 'asked-yes.qcow2'))['backing-filename']).toBe('asked-base.qcow2');
+  }, 60_000);
+
   it('refuses a blocked plan with exit code 3 and its sentence: an internal snapshot in an image other overlays use', async () => {
     execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', join(dir, 'shared-base.qcow2'), '16M']);
     execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', 'shared-base.qcow2', '-F', 'qcow2', join(dir, 'shared-top.qcow2')]);
