@@ -52,13 +52,9 @@ export function screenshotFileStem(snapshot: string): string {
   return `${start}~${hash}`;
 }
 
-/** Every domain's screenshots, each in a folder of its UUID (made by the core before a job writes there). */
-export function screenshotsRoot(dataDir: string): string {
-  return `${dataDir}/screenshots`;
-}
-
+/** A domain's screenshots: the snapshot step names it for the runner to make (virsh makes no folder). */
 export function screenshotDir(dataDir: string, uuid: string): string {
-  return `${screenshotsRoot(dataDir)}/${uuid}`;
+  return `${dataDir}/screenshots/${uuid}`;
 }
 
 export function screenshotPath(dataDir: string, uuid: string, snapshot: string): string {

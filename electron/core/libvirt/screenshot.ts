@@ -7,12 +7,10 @@
  * since a snapshot never fails for want of one.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, stat, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { open, rename, stat, writeFile } from 'node:fs/promises';
 import { crc32, deflateSync } from 'node:zlib';
 import { isUuid } from '../../../shared/libvirt/parse.js';
-import type { Plan } from '../../../shared/plans/plan.js';
-import { screenshotPath, screenshotsRoot } from '../../../shared/plans/screenshot.js';
+import { screenshotPath } from '../../../shared/plans/screenshot.js';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 /** The IEND chunk every whole PNG ends with: length 0, type, CRC. */
@@ -136,16 +134,4 @@ async function fromScreenshot(path: string, pngPath: string): Promise<Buffer | n
   const png = encodePng(ppm.width, ppm.height, ppm.rgb);
   await keep(pngPath, png);
   return png;
-}
-
-/**
- * Makes the folders a plan's screenshot steps write into: `virsh screenshot --file`
- * makes no folder ("error: cannot create file …"), and a domain's folder in Snaptree's
- * data folder exists only once it has a picture. Before the job starts, so the plan
- * shown stays the plan that runs.
- */
-export async function makeScreenshotFolders(dataDir: string, plan: Plan): Promise<void> {
-  const root = `${screenshotsRoot(dataDir)}/`;
-  const files = plan.steps.flatMap((step) => (step.op === 'run' ? step.changes : [])).filter((path) => path.startsWith(root));
-  for (const folder of new Set(files.map((path) => dirname(path)))) await mkdir(folder, { recursive: true });
 }
