@@ -457,6 +457,18 @@ describe('snaptree plan, run, jobs and trash', () => {
     execFileSync('qemu-img', ['compare', '-f', 'raw', '-F', 'qcow2', join(dir, 'seed.img'), join(dir, 'seed.qcow2')]);
   });
 
+  it('shows a name holding terminal escapes escaped in the plan, and exactly in its JSON', async () => {
+    execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', join(dir, 'escapes-base.qcow2'), '16M']);
+    const target = join(dir, '\x1b]0;title\x07\x1b[2J.qcow2');
+    const { code, stdout } = await run(['plan', 'overlay', './escapes-base.qcow2', target]);
+    expect(code).toBe(0);
+    expect(stdout).not.toContain('\x1b');
+    expect(stdout).not.toContain('\x07');
+    expect(stdout).toContain(`-- '${dir}/\\e]0;title\\a\\e[2J.qcow2'\n`);
+    const plan = JSON.parse((await run(['plan', 'overlay', './escapes-base.qcow2', target, '--json'])).stdout) as { creates: string[] };
+    expect(plan.creates).toEqual([target]);
+  });
+
   it('runs a check and prints what qemu-img found', async () => {
     execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', join(dir, 'checked.qcow2'), '16M']);
     const { code, stdout } = await run(['run', 'check', './checked.qcow2', '--yes']);
