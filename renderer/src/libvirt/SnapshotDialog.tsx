@@ -1,0 +1,153 @@
+import { useId, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { create } from 'zustand';
+import { baseName } from '../../../shared/format';
+import type { Domain, DomainDisk } from '../../../shared/libvirt/model';
+import type { IntentInput } from '../../../shared/plans/intent';
+import { nextFreeName } from '../plans/names';
+import { usePlans } from '../plans/store';
+import { findDomain, useInventory } from './store';
+
+/** Which domain's "Take snapshot…" dialog is open: the NOW node and the inspector both open it. */
+export const useSnapshotDialog = create<{ readonly uuid: string | null; open(uuid: string): void; close(): void }>((set) => ({
+  uuid: null,
+  open: (uuid) => set({ uuid }),
+  close: () => set({ uuid: null }),
+}));
+
+type Kind = 'internal' | 'disk-only' | 'memory';
+
+/** The disks an external snapshot gives a new overlay: file-backed disks, not an empty cdrom. */
+function snapshotDisks(domain: Domain): DomainDisk[] {
+  return domain.disks.filter((disk) => disk.device === 'disk' && disk.activePath !== null && !disk.readonly);
+}
+
+/** virsh's own default: the active layer's name without its extension, then the snapshot's name. */
+function besideLayer(path: string, name: string, extension: string): string {
+  const folder = path.slice(0, path.length - baseName(path).length);
+  return `${folder}${baseName(path).replace(/\.[^.]*$/, '')}.${name}${extension}`;
+}
+
+function SnapshotForm({ domain, uri }: { domain: Domain; uri: string }) {
+  const { t } = useTranslation('plans');
+  const close = useSnapshotDialog((state) => state.close);
+  const openPlan = usePlans((state) => state.open);
+  const taken = domain.snapshots.map((snapshot) => snapshot.name);
+  const running = domain.state === 'running' || domain.state === 'paused';
+  const disks = snapshotDisks(domain);
+  const [name, setName] = useState(() => nextFreeName('snapshot', taken));
+  const [description, setDescription] = useState('');
+  const [kind, setKind] = useState<Kind>('internal');
+  const [live, setLive] = useState(false);
+  const [quiesce, setQuiesce] = useState(false);
+  // A file the user edited stays as typed; the others follow the name.
+  const [edited, setEdited] = useState<Record<string, string>>({});
+  const fileOf = (disk: DomainDisk): string => edited[disk.target] ?? besideLayer(disk.activePath!, name, '.qcow2');
+  const memoryDefault = disks[0] ? besideLayer(disks[0].activePath!, name, '.mem') : '';
+  const memoryFile = edited['\0memory'] ?? memoryDefault;
+  const nameTaken = taken.includes(name);
+  const external = kind !== 'internal';
+  const files = Object.fromEntries(disks.map((disk) => [disk.target, fileOf(disk)]));
+  const valid = name.trim() !== '' && !nameTaken && (!external || Object.values(files).every((path) => path.startsWith('/')));
+
+  const submit = (event: FormEvent): void => {
+    event.preventDefault();
+    if (!valid) return;
+    const intent: IntentInput = {
+      kind: 'snapshot',
+      uri,
+      domain: domain.name,
+      name,
+      ...(description === '' ? {} : { description }),
+      snapshot: kind,
+      live: kind === 'memory' && running && live,
+      quiesce: external && running && quiesce,
+      files: external ? files : {},
+      ...(kind === 'memory' && memoryFile.startsWith('/') ? { memoryFile } : {}),
+    };
+    close();
+    void openPlan(intent);
+  };
+
+  return (
+    <form onSubmit={submit}>
+      <label className="field">
+        <span>{t('snapshot.name')}</span>
+        <input value={name} onChange={(event) => setName(event.target.value)} spellCheck={false} aria-invalid={nameTaken} autoFocus />
+      </label>
+      {nameTaken && <p className="form-error">{t('gesture.nameTaken', { name })}</p>}
+      <label className="field">
+        <span>{t('snapshot.description')}</span>
+        <textarea value={description} onChange={(event) => setDescription(event.target.value)} rows={2} />
+      </label>
+      <fieldset className="snapshot-kinds">
+        <legend>{t('snapshot.kind')}</legend>
+        {(['internal', 'disk-only', 'memory'] as const).map((option) => (
+          <label key={option} className="check">
+            <input type="radio" name="kind" value={option} checked={kind === option} onChange={() => setKind(option)} />
+            <span>
+              <b>{t(`snapshot.kinds.${option}`)}</b>
+              <span className="explain-inline">
+                {' '}
+                {t(`snapshot.kindExplain.${option}`)}
+              </span>
+            </span>
+          </label>
+        ))}
+      </fieldset>
+      {external &&
+        disks.map((disk) => (
+          <label key={disk.target} className="field">
+            <span>{t('snapshot.overlayFor', { target: disk.target })}</span>
+            <input value={fileOf(disk)} onChange={(event) => setEdited({ ...edited, [disk.target]: event.target.value })} spellCheck={false} />
+          </label>
+        ))}
+      {kind === 'memory' && (
+        <label className="field">
+          <span>{t('snapshot.memoryFile')}</span>
+          <input value={memoryFile} onChange={(event) => setEdited({ ...edited, '\0memory': event.target.value })} spellCheck={false} />
+        </label>
+      )}
+      {kind === 'memory' && running && (
+        <label className="check">
+          <input type="checkbox" checked={live} onChange={(event) => setLive(event.target.checked)} />
+          {t('snapshot.live')}
+        </label>
+      )}
+      {external && running && (
+        <label className="check">
+          <input type="checkbox" checked={quiesce} onChange={(event) => setQuiesce(event.target.checked)} />
+          {t('snapshot.quiesce')}
+        </label>
+      )}
+      <div className="modal-actions">
+        <button type="button" onClick={close}>
+          {t('gesture.close')}
+        </button>
+        <button type="submit" className="primary" disabled={!valid}>
+          {t('gesture.showPlan')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** "Take snapshot…": a name (checked as you type), a description and the kind; Show plan opens the plan dialog. */
+export function SnapshotDialog() {
+  const { t } = useTranslation('plans');
+  const uuid = useSnapshotDialog((state) => state.uuid);
+  const connections = useInventory((state) => state.connections);
+  const titleId = useId();
+  if (uuid === null) return null;
+  const domain = findDomain(connections, uuid);
+  const connection = connections?.find((candidate) => candidate.domains.some((one) => one.uuid === uuid));
+  if (!domain || !connection) return null;
+  return (
+    <div className="modal-backdrop">
+      <div className="modal snapshot-dialog" role="dialog" aria-modal="true" aria-labelledby={titleId}>
+        <h2 id={titleId}>{t('snapshot.title', { domain: domain.name })}</h2>
+        <SnapshotForm key={uuid} domain={domain} uri={connection.uri} />
+      </div>
+    </div>
+  );
+}

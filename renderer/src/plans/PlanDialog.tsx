@@ -1,0 +1,159 @@
+import { useEffect, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { formatBytes } from '../../../shared/format';
+import { displayPath } from '../../../shared/images/path-bytes';
+import type { Plan } from '../../../shared/plans/plan';
+import { sentenceOf } from '../i18n/sentence';
+import { stepCommands } from './commands';
+import { usePlans } from './store';
+
+/** A command the user can read, select, and copy in one click. */
+function Command({ line }: { line: string }) {
+  const { t } = useTranslation('plans');
+  const [copied, setCopied] = useState(false);
+  const copy = async (): Promise<void> => {
+    await navigator.clipboard.writeText(line);
+    setCopied(true);
+  };
+  return (
+    <div className="command">
+      <code data-testid="command">{line}</code>
+      <button type="button" className="copy" onClick={() => void copy()} aria-label={t('dialog.copyLabel', { command: line })}>
+        {copied ? t('dialog.copied') : t('dialog.copy')}
+      </button>
+    </div>
+  );
+}
+
+function Files({ heading, paths, testId }: { heading: string; paths: readonly string[]; testId: string }) {
+  if (paths.length === 0) return null;
+  return (
+    <>
+      <h4>{heading}</h4>
+      <ul className="plan-files" data-testid={testId}>
+        {paths.map((path) => (
+          <li key={path}>
+            <code>{displayPath(path)}</code>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+function PlanBody({ plan }: { plan: Plan }) {
+  const { t } = useTranslation('plans');
+  const changed = plan.changes.filter((path) => !plan.creates.includes(path));
+  return (
+    <>
+      {plan.blockers.length > 0 && (
+        <section className="plan-blockers" aria-label={t('dialog.blockers')}>
+          <h4>{t('dialog.blockers')}</h4>
+          <ul>
+            {plan.blockers.map((blocker) => (
+              <li key={blocker.code + blocker.message} data-blocker={blocker.code}>
+                {sentenceOf(t, blocker)}
+                {blocker.alternatives.length > 0 && (
+                  <>
+                    <div className="instead">{t('dialog.instead')}</div>
+                    <ul className="alternatives">
+                      {blocker.alternatives.map((alternative) => (
+                        <li key={alternative.message}>{sentenceOf(t, alternative)}</li>
+                      ))}
+                    </ul>
+                  </>
+                )}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      {plan.warnings.length > 0 && (
+        <section className="plan-warnings" aria-label={t('dialog.warnings')}>
+          <h4>{t('dialog.warnings')}</h4>
+          <ul>
+            {plan.warnings.map((warning) => (
+              <li key={warning.message}>{sentenceOf(t, warning)}</li>
+            ))}
+          </ul>
+        </section>
+      )}
+      <h4>{t('dialog.steps', { count: plan.steps.length })}</h4>
+      <ol className="plan-steps">
+        {plan.steps.map((step, index) => (
+          <li key={index}>
+            <div>{sentenceOf(t, step.says)}</div>
+            {stepCommands(step).map((line) => (
+              <Command key={line} line={line} />
+            ))}
+          </li>
+        ))}
+      </ol>
+      <Files heading={t('dialog.creates')} paths={plan.creates} testId="plan-creates" />
+      <Files heading={t('dialog.changes')} paths={changed} testId="plan-changes" />
+      <Files heading={t('dialog.unused')} paths={plan.unused} testId="plan-unused" />
+      <dl className="facts">
+        <div className="fact">
+          <dt>{t('dialog.bytes')}</dt>
+          <dd>{plan.bytes === 0 ? t('dialog.noBytes') : formatBytes(plan.bytes)}</dd>
+        </div>
+      </dl>
+      {plan.lost.length > 0 && (
+        <>
+          <h4>{t('dialog.lost')}</h4>
+          <ul className="plan-lost">
+            {plan.lost.map((lost) => (
+              <li key={lost.message}>{sentenceOf(t, lost)}</li>
+            ))}
+          </ul>
+        </>
+      )}
+      <h4>{t('dialog.cancel')}</h4>
+      <p className="plan-cancel">{sentenceOf(t, plan.cancel)}</p>
+    </>
+  );
+}
+
+/** Shown before every change: what it will do, exactly; Run stays disabled while anything blocks it. */
+export function PlanDialog() {
+  const { t } = useTranslation('plans');
+  const { intent, plan, replanned, busy, error, run, close } = usePlans();
+  const titleId = useId();
+  useEffect(() => {
+    if (intent === null) return;
+    const onKey = (event: KeyboardEvent): void => {
+      if (event.key === 'Escape') close();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [intent, close]);
+  if (intent === null) return null;
+  const blocked = plan !== null && plan.blockers.length > 0;
+  return (
+    <div className="modal-backdrop">
+      <div className="modal plan-dialog" role="dialog" aria-modal="true" aria-labelledby={titleId}>
+        <h2 id={titleId}>{plan ? sentenceOf(t, plan.title) : t('dialog.planning')}</h2>
+        {replanned && (
+          <p className="notice" role="status">
+            {t('dialog.replanned')}
+          </p>
+        )}
+        {error !== null && (
+          <p className="form-error" role="alert">
+            {error}
+          </p>
+        )}
+        {plan && <PlanBody plan={plan} />}
+        <div className="modal-actions">
+          {blocked && <span className="blocked-note">{t('dialog.blockedNote')}</span>}
+          <button type="button" onClick={close}>
+            {t('dialog.close')}
+          </button>
+          <button type="button" className="primary" disabled={plan === null || blocked || busy} onClick={() => void run()}>
+            {t('dialog.run')}
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}
