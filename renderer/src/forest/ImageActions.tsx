@@ -144,7 +144,8 @@ function CheckForm({ image, onClose }: { image: Image; onClose: () => void }) {
 /** What can be done to an image: each gesture asks its few questions, then shows its plan. */
 export function ImageActions({ image }: { image: Image }) {
   const { t } = useTranslation('plans');
-  const existing = useForest((state) => state.forest?.images.map((candidate) => candidate.path) ?? []);
+  const forest = useForest((state) => state.forest);
+  const existing = forest?.images.map((candidate) => candidate.path) ?? [];
   const [open, setOpen] = useState<Gesture | null>(null);
   const close = (): void => setOpen(null);
   const gestures: Gesture[] = ['snapshot', 'overlay', 'convert', 'check'];

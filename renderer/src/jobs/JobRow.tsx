@@ -107,6 +107,7 @@ export function JobRow({ job }: { job: Job }) {
         <span className={`job-state state-${job.state}`} data-testid="job-state">
           {t(`state.${job.state}`)}
         </span>
+        <span className="job-time">{t('row.at', { date: new Date(job.endedAt ?? job.startedAt ?? job.createdAt) })}</span>
         <Progress job={job} />
         {UNFINISHED.has(job.state) && (
           <button type="button" onClick={() => void cancel(job.id)}>
@@ -114,9 +115,9 @@ export function JobRow({ job }: { job: Job }) {
           </button>
         )}
       </div>
-      {step && job.state === 'running' && (
+      {step && (job.state === 'running' || job.state === 'interrupted') && (
         <div className="job-step">
-          {t('row.step', { number: index + 1, total: job.plan.steps.length })} {commands.length > 0 ? <code>{commands.join(' && ')}</code> : sentenceOf(t, step.says)}
+          {t(job.state === 'running' ? 'row.step' : 'row.interruptedAt', { number: index + 1, total: job.plan.steps.length })} {commands.length > 0 ? <code>{commands.join(' && ')}</code> : sentenceOf(t, step.says)}
         </div>
       )}
       <Outcome job={job} />

@@ -26,11 +26,13 @@ export const jobs = {
     trashed: 'in the trash',
   } satisfies Record<FileState['state'], string>,
   row: {
+    at: '{{date, datetime(timeStyle: short)}}',
     progress: 'Progress',
     speed: '{{speed}}/s',
     secondsLeft: '{{seconds, number}} s left',
     minutesLeft: '{{minutes, number}} min {{seconds}} s left',
     step: 'Step {{number, number}} of {{total, number}}:',
+    interruptedAt: 'Was at step {{number, number}} of {{total, number}} when the program stopped:',
     cancel: 'Cancel',
     details: 'Steps and output',
     exitCode: '(exit code {{code}})',

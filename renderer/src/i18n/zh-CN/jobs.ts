@@ -26,11 +26,13 @@ export const jobs: Messages<typeof english> = {
     trashed: '在回收站中',
   },
   row: {
+    at: '{{date, datetime(timeStyle: short)}}',
     progress: '进度',
     speed: '每秒 {{speed}}',
     secondsLeft: '剩余 {{seconds, number}} 秒',
     minutesLeft: '剩余 {{minutes, number}} 分 {{seconds}} 秒',
     step: '第 {{number, number}} 步，共 {{total, number}} 步：',
+    interruptedAt: '程序停止时正在执行第 {{number, number}} 步，共 {{total, number}} 步：',
     cancel: '取消',
     details: '步骤和输出',
     exitCode: '（退出码 {{code}}）',
