@@ -1,0 +1,110 @@
+import { execFileSync } from 'node:child_process';
+import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { testDomains, virsh, type TestDomains } from '../electron/core/libvirt/domains.test-support';
+import { expect, test } from './snaptree';
+
+// The real daemon, with the TCG domains these tests make (and remove).
+test.use({ libvirtUri: 'qemu:///system' });
+
+let domains: TestDomains;
+test.beforeAll(() => {
+  domains = testDomains();
+});
+test.afterAll(() => domains?.remove());
+
+const drawer = (page: Page) => page.getByRole('contentinfo', { name: 'Jobs' });
+const inspector = (page: Page) => page.getByRole('complementary', { name: 'Inspector' });
+const tree = (page: Page) => page.getByRole('main', { name: 'Graph' });
+
+/** Take snapshot… from the domain's NOW node, as a person would, up to the plan's Run. */
+async function snapshotFromNow(page: Page, domain: string, name: string, kind: RegExp): Promise<void> {
+  await page.locator(`[data-domain="${domain}"]`).click();
+  await tree(page).getByTestId('now-node').getByRole('button', { name: 'Take snapshot…' }).click();
+  const form = page.getByRole('dialog', { name: `Take a snapshot of ${domain}` });
+  await form.getByLabel('Name').fill(name);
+  await form.getByRole('radio', { name: kind }).check();
+  await form.getByRole('button', { name: 'Show the plan…' }).click();
+  const plan = page.getByRole('dialog');
+  await expect(plan.getByTestId('command').first()).toContainText('virsh');
+  await plan.getByRole('button', { name: 'Run' }).click();
+  await expect(drawer(page).locator('.job-row').first()).toHaveAttribute('data-state', 'done', { timeout: 30_000 });
+}
+
+test('a running TCG domain takes an internal and then an external disk-only snapshot from its NOW node; both join the tree, NOW hangs from the newest', async ({ page, snaptree }) => {
+  const guest = domains.define('snap', { start: true });
+  virsh('snapshot-create-as', guest.name, 'first');
+  await page.goto(snaptree.url);
+
+  // The name is checked against the domain's snapshots as it is typed.
+  await page.locator(`[data-domain="${guest.name}"]`).click();
+  await tree(page).getByTestId('now-node').getByRole('button', { name: 'Take snapshot…' }).click();
+  const form = page.getByRole('dialog', { name: `Take a snapshot of ${guest.name}` });
+  await form.getByLabel('Name').fill('first');
+  await expect(form).toContainText('A snapshot named "first" already exists.');
+  await expect(form.getByRole('button', { name: 'Show the plan…' })).toBeDisabled();
+  await form.getByRole('button', { name: 'Cancel' }).click();
+
+  await snapshotFromNow(page, guest.name, 'inside it', /^Internal/);
+  await expect(tree(page).locator('[data-snapshot="inside it"]')).toContainText('current');
+  await expect(page.locator('.react-flow__edge[data-id="snapshot:inside it→now"]')).toHaveCount(1);
+
+  await snapshotFromNow(page, guest.name, 'outside', /^External, disks only/);
+  await expect(tree(page).locator('[data-snapshot="outside"]')).toContainText('external');
+  await expect(page.locator('.react-flow__edge[data-id="snapshot:outside→now"]')).toHaveCount(1);
+  // The new overlay is the disk's active layer now, beside the old one.
+  const overlay = join(domains.dir, 'snap.outside.qcow2');
+  await expect(page.locator(`[data-domain="${guest.name}"]`)).toBeVisible();
+  expect(virsh('domblklist', guest.name)).toContain(overlay);
+});
+
+test('a running convert is cancelled from its row; the job says what it left and the source is as it was', async ({ page, snaptree }) => {
+  // A disk of a shut-off domain with 1 GiB of real data, so that the convert runs long enough to cancel.
+  const guest = domains.define('cancel');
+  execFileSync('qemu-img', ['resize', '-q', guest.disk, '2G']);
+  const raw = join(domains.dir, 'cancel-data.raw');
+  const fd = openSync(raw, 'w');
+  const chunk = Buffer.alloc(1 << 20, 'snaptree ');
+  for (let n = 0; n < 1024; n++) writeSync(fd, chunk);
+  closeSync(fd);
+  execFileSync('qemu-img', ['convert', '-q', '-n', '-f', 'raw', '-O', 'qcow2', raw, guest.disk]);
+  const before = execFileSync('qemu-img', ['check', '--output=json', guest.disk], { encoding: 'utf8' });
+
+  await page.goto(snaptree.url);
+  await page.locator(`[data-domain="${guest.name}"]`).click();
+  await page.getByRole('complementary').getByRole('button', { name: 'cancel.qcow2' }).first().click();
+  await inspector(page).getByRole('button', { name: 'Convert to qcow2…' }).click();
+  await inspector(page).getByRole('button', { name: 'Show the plan…' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Run' }).click();
+
+  const row = drawer(page).locator('.job-row').first();
+  await expect(row).toHaveAttribute('data-state', 'running');
+  await row.getByRole('button', { name: 'Cancel' }).click();
+  await expect(row).toHaveAttribute('data-state', 'cancelled', { timeout: 30_000 });
+  await expect(row).toContainText('What it left:');
+  expect(execFileSync('qemu-img', ['check', '--output=json', guest.disk], { encoding: 'utf8' })).toBe(before);
+  expect(virsh('domblklist', guest.name)).toContain(guest.disk);
+});
+
+test('a convert of a shut-off domain\'s disk puts the old file in the trash, listed with its job; Restore puts it back', async ({ page, snaptree }) => {
+  const guest = domains.define('trash');
+  await page.goto(snaptree.url);
+  await page.locator(`[data-domain="${guest.name}"]`).click();
+  await page.getByRole('complementary').getByRole('button', { name: 'trash.qcow2' }).first().click();
+  await inspector(page).getByRole('button', { name: 'Convert to qcow2…' }).click();
+  await inspector(page).getByRole('button', { name: 'Show the plan…' }).click();
+  const plan = page.getByRole('dialog');
+  await expect(plan.getByTestId('plan-unused')).toContainText(guest.disk);
+  await plan.getByRole('button', { name: 'Run' }).click();
+  await expect(drawer(page).locator('.job-row').first()).toHaveAttribute('data-state', 'done', { timeout: 30_000 });
+  expect(existsSync(guest.disk)).toBe(false);
+
+  await drawer(page).getByRole('tab', { name: /Trash/ }).click();
+  const entry = drawer(page).getByTestId('trash-entry');
+  await expect(entry).toContainText(guest.disk);
+  await expect(drawer(page).locator('[data-trash-job]')).toContainText('Put here by:');
+  await drawer(page).getByRole('button', { name: 'Restore' }).click();
+  await expect(entry).toHaveCount(0);
+  expect(existsSync(guest.disk)).toBe(true);
+});
