@@ -22,10 +22,11 @@ function snapshotDisks(domain: Domain): DomainDisk[] {
   return domain.disks.filter((disk) => disk.device === 'disk' && disk.activePath !== null && !disk.readonly);
 }
 
+const folderOf = (path: string): string => path.slice(0, path.length - baseName(path).length);
+
 /** virsh's own default: the active layer's name without its extension, then the snapshot's name. */
-function besideLayer(path: string, name: string, extension: string): string {
-  const folder = path.slice(0, path.length - baseName(path).length);
-  return `${folder}${baseName(path).replace(/\.[^.]*$/, '')}.${name}${extension}`;
+function besideLayer(path: string, name: string): string {
+  return `${folderOf(path)}${baseName(path).replace(/\.[^.]*$/, '')}.${name}.qcow2`;
 }
 
 function SnapshotForm({ domain, uri }: { domain: Domain; uri: string }) {
@@ -42,8 +43,9 @@ function SnapshotForm({ domain, uri }: { domain: Domain; uri: string }) {
   const [quiesce, setQuiesce] = useState(false);
   // A file the user edited stays as typed; the others follow the name.
   const [edited, setEdited] = useState<Record<string, string>>({});
-  const fileOf = (disk: DomainDisk): string => edited[disk.target] ?? besideLayer(disk.activePath!, name, '.qcow2');
-  const memoryDefault = disks[0] ? besideLayer(disks[0].activePath!, name, '.mem') : '';
+  const fileOf = (disk: DomainDisk): string => edited[disk.target] ?? besideLayer(disk.activePath!, name);
+  // The memory is the domain's, not a disk's: named after both, beside the first disk.
+  const memoryDefault = disks[0] ? `${folderOf(disks[0].activePath!)}${domain.name}.${name}.mem` : '';
   const memoryFile = edited['\0memory'] ?? memoryDefault;
   const nameTaken = taken.includes(name);
   const external = kind !== 'internal';
@@ -87,10 +89,7 @@ function SnapshotForm({ domain, uri }: { domain: Domain; uri: string }) {
             <input type="radio" name="kind" value={option} checked={kind === option} onChange={() => setKind(option)} />
             <span>
               <b>{t(`snapshot.kinds.${option}`)}</b>
-              <span className="explain-inline">
-                {' '}
-                {t(`snapshot.kindExplain.${option}`)}
-              </span>
+              <span className="kind-explain">{t(`snapshot.kindExplain.${option}`)}</span>
             </span>
           </label>
         ))}
