@@ -80,8 +80,8 @@ function Outcome({ job }: { job: Job }) {
           <ul data-testid="job-files">
             {job.files.map((file) => (
               <li key={file.path}>
-                <code>{displayPath(file.path)}</code> {t(`fileState.${file.state}`)}
-                {file.problem && <>: {sentenceOf(t, file.problem)}</>}
+                <code>{displayPath(file.path)}</code>{' '}
+                {file.problem ? t('row.fileProblem', { state: t(`fileState.${file.state}`), problem: sentenceOf(t, file.problem) }) : t(`fileState.${file.state}`)}
               </li>
             ))}
           </ul>

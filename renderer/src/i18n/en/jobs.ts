@@ -39,6 +39,7 @@ export const jobs = {
     output: 'Output',
     left: 'What it left:',
     files: 'The files it touched, read again:',
+    fileProblem: '{{state}}: {{problem}}',
   },
   trash: {
     empty: 'The trash is empty. Files a change makes unused are moved here, beside where they were, until you empty it.',

@@ -39,6 +39,7 @@ export const jobs: Messages<typeof english> = {
     output: '输出',
     left: '留下了：',
     files: '它涉及的文件（重新读取）：',
+    fileProblem: '{{state}}：{{problem}}',
   },
   trash: {
     empty: '回收站是空的。更改后不再使用的文件会移到这里，就在原位置旁边，直到你清空回收站。',
