@@ -233,7 +233,8 @@ describe('snaptree demo', () => {
   it('makes the demo workspace in a new folder and refuses a folder that holds anything', async () => {
     const parent = mkdtempSync(join(tmpdir(), 'snaptree-demo-'));
     try {
-      const made = await snaptree(['demo', join(parent, 'demo')]);
+      // No daemon answers: the demo's domain is tested in demo-domain.test.ts, which removes it.
+      const made = await snaptree(['demo', join(parent, 'demo')], { env: { ...process.env, LIBVIRT_DEFAULT_URI: 'qemu+unix:///system?socket=/nonexistent/snaptree-cli-demo.sock' } });
       expect(made.code).toBe(0);
       const { stdout } = await snaptree(['scan', join(parent, 'demo'), '--json']);
       const { images } = JSON.parse(stdout) as { images: Array<{ path: string; backing: { image: string } | null }> };

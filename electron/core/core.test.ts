@@ -1,12 +1,15 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createCore } from './core.js';
 import { LocalHost } from './host/local.js';
 
 let home: string;
-afterEach(() => rmSync(home, { recursive: true, force: true }));
+afterEach(() => {
+  vi.unstubAllEnvs();
+  rmSync(home, { recursive: true, force: true });
+});
 
 describe('the watched folders', () => {
   it('keeps both folders when two windows add one at the same moment', async () => {
@@ -38,6 +41,8 @@ describe('the demo workspace', () => {
   it('is made once when two windows ask for it at the same moment, and watched once', async () => {
     home = mkdtempSync(join(tmpdir(), 'snaptree-core-'));
     const demoDir = join(home, 'demo');
+    // No daemon answers: the demo's domain is tested in demo-domain.test.ts, which removes it.
+    vi.stubEnv('LIBVIRT_DEFAULT_URI', 'qemu+unix:///system?socket=/nonexistent/snaptree-core-demo.sock');
     const core = createCore(new LocalHost(), { mode: 'cli', configDir: join(home, 'config'), demoDir });
     const replies = await Promise.all([core.handlers.demoCreate({}), core.handlers.demoCreate({})]);
     expect(replies).toEqual([{ folder: demoDir }, { folder: demoDir }]);

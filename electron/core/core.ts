@@ -9,6 +9,7 @@ import { uriRefusal } from '../../shared/libvirt/uri.js';
 import type { Host } from './host/host.js';
 import { createDemoWorkspace } from './images/demo.js';
 import { createJobs, type Jobs } from './jobs/jobs.js';
+import { screenshotPng } from './libvirt/screenshot.js';
 import { defaultDataDir, defaultJournalDir, planHandlers } from './plans.js';
 import { Refusal } from './refusal.js';
 import { defaultConfigDir, SettingsFile, type Settings } from './settings.js';
@@ -123,12 +124,13 @@ export function createCore(host: Host, options: CoreOptions): Core {
     return { uris: await connectionUris() };
   }
 
+  const dataDir = options.dataDir ?? defaultDataDir();
   const handlers: Handlers = {
     ...planHandlers({
       host,
       view: async (fresh) => (fresh ? (await started()).fresh() : (await started()).view()),
       jobs: theJobs,
-      dataDir: options.dataDir ?? defaultDataDir(),
+      dataDir,
     }),
     appInfo: async () => ({ mode: options.mode, canChooseFolder: options.chooseFolder !== undefined }),
     toolsCheck: sharedToolsCheck(host, (report) => emit('toolsChecked', report)),
@@ -154,7 +156,7 @@ export function createCore(host: Host, options: CoreOptions): Core {
         await settingsFile.update({ language });
         return { language };
       }),
-    screenshotGet: async () => ({ png: null }),
+    screenshotGet: async ({ uuid, snapshot }) => ({ png: await screenshotPng(dataDir, uuid, snapshot) }),
     // One at a time: two clicks at once must not both find the folder missing and write
     // the same images.
     demoCreate: () =>
@@ -164,7 +166,11 @@ export function createCore(host: Host, options: CoreOptions): Core {
         if (qemuImg === null) throw new Refusal(say('request.refused.demoNeedsQemuImg', { package: 'qemu-utils' }));
         const existing = await stat(folder).catch(() => null);
         // A demo made before is watched again as it is, never overwritten.
-        if (existing === null) await createDemoWorkspace(host, qemuImg, folder);
+        if (existing === null) {
+          const { problem } = await createDemoWorkspace(host, qemuImg, folder, { dataDir });
+          // The demo's images are made: it goes on; the front end's log says why it has no domain.
+          if (problem !== null) process.stderr.write(`snaptree: ${problem.message}\n`);
+        }
         await addFolder(folder);
         return { folder };
       }),

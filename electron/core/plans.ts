@@ -16,6 +16,7 @@ import { plan as planDraft } from '../../shared/plans/planners.js';
 import type { World } from '../../shared/plans/world.js';
 import type { Host } from './host/host.js';
 import { fsPath } from './images/fs-path.js';
+import { answeringAgents } from './libvirt/agent.js';
 import type { Jobs } from './jobs/jobs.js';
 import type { Handlers } from './core.js';
 
@@ -67,8 +68,9 @@ export interface PlanSources {
   readonly dataDir: string;
 }
 
-async function worldOf(sources: PlanSources, view: Linked): Promise<World> {
+async function worldOf(sources: PlanSources, view: Linked, intent: Intent): Promise<World> {
   const [qemuImg, virsh, trash] = await Promise.all([sources.host.findProgram('qemu-img'), sources.host.findProgram('virsh'), sources.jobs().trash()]);
+  const agents = await answeringAgents(sources.host, virsh, view, intent);
   return {
     forest: { images: view.images, errors: [], skipped: [], scannedAt: '' },
     connections: view.connections,
@@ -76,7 +78,7 @@ async function worldOf(sources: PlanSources, view: Linked): Promise<World> {
     tools: { qemuImg, virsh },
     dataDir: sources.dataDir,
     trash,
-    agents: new Set(),
+    agents,
     now: new Date(),
   };
 }
@@ -84,7 +86,8 @@ async function worldOf(sources: PlanSources, view: Linked): Promise<World> {
 /** Plans an intent (the CLI's too: it gives the intent unparsed, with its defaults left out). */
 export async function makePlan(sources: PlanSources, intent: IntentInput, fresh: boolean): Promise<Plan> {
   const view = await sources.view(fresh);
-  const draft = Plan.omit({ id: true }).parse(planDraft(Intent.parse(intent), await worldOf(sources, view)));
+  const parsed = Intent.parse(intent);
+  const draft = Plan.omit({ id: true }).parse(planDraft(parsed, await worldOf(sources, view, parsed)));
   return { id: planId(draft, view), ...draft };
 }
 

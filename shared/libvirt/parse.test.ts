@@ -60,6 +60,20 @@ describe('virsh parsers on captured output', () => {
     ]);
   });
 
+  it('says a domain with VNC graphics and a VGA card has a display', () => {
+    expect(parseDomainXml(fixture('dumpxml-running-vnc.xml'))).toMatchObject({ name: 'snaptree-probe-2', display: true });
+  });
+
+  it('says a domain with no graphics, or only a video model of none, has no display', () => {
+    expect(parseDomainXml(fixture('dumpxml-running-after-snapshots.xml'))!.display).toBe(false);
+    expect(parseDomainXml(fixture('dumpxml-running-video-none.xml'))!.display).toBe(false);
+  });
+
+  it('says a domain defined with graphics but no video device yet has a display', () => {
+    const xml = `<domain><name>g</name><uuid>00000000-0000-4000-8000-000000000004</uuid><devices><graphics type='spice' autoport='yes'/></devices></domain>`;
+    expect(parseDomainXml(xml)!.display).toBe(true);
+  });
+
   it('reads no domain from what a failed dumpxml leaves', () => {
     expect(parseDomainXml('')).toBeNull();
     expect(parseDomainXml('error: failed to get domain')).toBeNull();

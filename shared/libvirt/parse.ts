@@ -11,7 +11,7 @@ const parser = new XMLParser({
   ignoreAttributes: false,
   attributeNamePrefix: '@',
   // Elements that may repeat are always arrays, so one disk and two disks read alike.
-  isArray: (name) => name === 'disk',
+  isArray: (name) => name === 'disk' || name === 'graphics' || name === 'video',
   parseTagValue: false,
   parseAttributeValue: false,
   // Names are kept exactly: libvirt accepts a snapshot named " padded ".
@@ -33,12 +33,17 @@ const text = (node: unknown, name: string): string | null => {
   return null;
 };
 
+/** A domain UUID as libvirt prints it (lower-case hex in five groups). */
+export function isUuid(text: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(text);
+}
+
 /** `list --all --uuid`: one UUID per line, then a blank line. */
 export function parseUuidList(stdout: string): string[] {
   return stdout
     .split('\n')
     .map((line) => line.trim())
-    .filter((line) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(line));
+    .filter(isUuid);
 }
 
 /** `domstate D --reason`: `running (booted)`, `shut off (destroyed)`, `paused (from snapshot)`. */
@@ -80,17 +85,30 @@ function diskXml(raw: string, index: number): string {
 }
 
 /**
- * A domain from `dumpxml`: its name, UUID and disks; live XML for a running domain (with
+ * Whether the domain has a screen `virsh screenshot` can take: a video device other
+ * than `<model type='none'/>` (QEMU's screendump answers "There is no console to take
+ * a screendump from" there), or, where the XML lists no video, a `<graphics>` element
+ * (libvirt adds a video device for it when it starts the domain).
+ */
+function hasDisplay(devices: XmlNode | undefined): boolean {
+  const videos = (devices?.video ?? []) as XmlNode[];
+  if (videos.length > 0) return videos.some((video) => attr(child(video, 'model'), 'type') !== 'none');
+  return ((devices?.graphics ?? []) as XmlNode[]).length > 0;
+}
+
+/**
+ * A domain from `dumpxml`: its name, UUID, disks and whether it has a display; live XML for a running domain (with
  * the whole `<backingStore>` chain QEMU has open), persistent XML when shut off. Null
  * when it is no domain XML (virsh failed: the domain is gone).
  */
-export function parseDomainXml(xml: string): { name: string; uuid: string; disks: DomainDisk[] } | null {
+export function parseDomainXml(xml: string): { name: string; uuid: string; display: boolean; disks: DomainDisk[] } | null {
   const domain = child(parser.parse(xml) as XmlNode, 'domain');
   const name = text(domain, 'name');
   const uuid = text(domain, 'uuid')?.trim() ?? null;
   if (name === null || uuid === null) return null;
-  const disks = (child(domain, 'devices')?.disk ?? []) as XmlNode[];
-  return { name, uuid, disks: disks.map((disk, index) => {
+  const devices = child(domain, 'devices');
+  const disks = (devices?.disk ?? []) as XmlNode[];
+  return { name, uuid, display: hasDisplay(devices), disks: disks.map((disk, index) => {
     const active = sourcePath(child(disk, 'source'));
     return {
       target: attr(child(disk, 'target'), 'dev') ?? `disk${index}`,

@@ -4,4 +4,39 @@
  */
 export const jobProblems = {
   waiting: 'Waits for job {{job}}, which holds {{what}}',
+  refused: {
+    blocked: 'This plan has blockers, so it never runs: its blockers say what to do instead.',
+    unknownJob: 'No job {{job}} is recorded.',
+    restoreOccupied: 'Not restored: something now stands at {{path}}. Move it away first; nothing was moved back.',
+    nothingTrashed: 'Job {{job}} has nothing in the trash.',
+  },
+  step: {
+    exists: 'Not run: {{path}} already exists, and a job never writes over a file.',
+    exitCode: '{{program}} failed with exit code {{exitCode}}: {{detail}}',
+    signal: '{{program}} was ended by {{signal}}.',
+    cancelled: 'Cancelled.',
+    failed: 'The step failed: {{detail}}',
+    trashFailed: '{{path}} could not be moved to the trash ({{code}}): {{detail}}',
+    purgeRefused: 'Refused to delete {{folder}}: only a job\'s folder inside .snaptree-trash is ever deleted.',
+  },
+  left: {
+    failedAt: 'Step {{step}} of {{total}} failed; the steps before it are done.',
+    cancelledAt: 'Cancelled during step {{step}} of {{total}}; the steps before it are done.',
+    cancelledAfter: 'Cancelled after step {{step}} of {{total}}, which had to finish: the steps after it did not run.',
+    cancelledWaiting: 'Cancelled before it started: nothing ran.',
+    optionalFailed: 'Step {{step}} failed; it is optional, so the job went on without it.',
+    partialTrashed: 'The half-made file {{path}} was moved to the trash ({{trashed}}).',
+    partialKept: 'The half-made file {{path}} is still there: it could not be moved to the trash ({{code}}).',
+    notRun: 'Step {{step}} of {{total}} was not run.',
+  },
+  interrupted: {
+    running: 'The program stopped (a crash or a kill) during step {{step}} of {{total}}.',
+    between: 'The program stopped (a crash or a kill) after step {{step}} of {{total}}, before the next one started.',
+    waiting: 'The program stopped while the job waited: nothing ran.',
+  },
+  recovery: {
+    halfMade: 'To undo step {{step}}: move {{path}}, which it was making, to the trash; then plan the change again to finish it.',
+    rest: 'Steps {{from}} to {{total}} did not run: plan the change again to finish it.',
+  },
+  journalUnreadable: 'The job record {{file}} could not be read and is kept as it is: {{detail}}',
 } as const;

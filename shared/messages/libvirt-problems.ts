@@ -19,4 +19,8 @@ export const libvirtProblems = {
     ext: 'the ext transport runs a program named in the URI: use ssh, tls, tcp or unix',
     program: 'the parameter {{parameter}}= names a program to run: leave it out',
   },
+  /** The demo workspace's domain (electron/core/libvirt/demo-domain.ts); the demo's images are made all the same. */
+  demoDomain: {
+    failed: 'The demo images are made, but not their domain at {{uri}}, which the snapshot gestures need: {{detail}}',
+  },
 } as const;

@@ -6,15 +6,26 @@
 import type { Intent, IntentKind, IntentOf } from './intent.js';
 import type { PlanDraft } from './plan.js';
 import type { World } from './world.js';
+import { planCheck } from './check.js';
+import { planConvert } from './convert.js';
+import { planImageSnapshot } from './image-snapshot.js';
+import { planOverlay } from './overlay.js';
+import { planSnapshot } from './snapshot.js';
+import { planTrashEmpty } from './trash-empty.js';
 
 export type Planner<K extends IntentKind> = (intent: IntentOf<K>, world: World) => PlanDraft;
 
 type Planners = { [K in IntentKind]: Planner<K> };
 
-const planners: Partial<Planners> = {};
+const planners: Planners = {
+  snapshot: planSnapshot,
+  'image-snapshot': planImageSnapshot,
+  overlay: planOverlay,
+  convert: planConvert,
+  check: planCheck,
+  'trash-empty': planTrashEmpty,
+};
 
 export function plan(intent: Intent, world: World): PlanDraft {
-  const planner = planners[intent.kind] as Planner<typeof intent.kind> | undefined;
-  if (planner === undefined) throw new Error(`no planner for ${intent.kind} yet`);
-  return planner(intent, world);
+  return (planners[intent.kind] as Planner<typeof intent.kind>)(intent, world);
 }

@@ -2,13 +2,15 @@ import type { Argv } from '../argv.js';
 import type { ImageFormat } from './image-opts.js';
 
 /**
- * `qemu-img check [-r leaks|all] --output=json -f FMT -- FILE`. No `-U`: an image a
- * running QEMU writes to shows leaks that are not there, so the lock error is the
- * honest answer; with `-r` check writes, which rule 2 forbids on a held image anyway.
+ * `qemu-img check [-r leaks|all | -U] --output=json -f FMT -- FILE`. `-U` only when asked
+ * (`shared`): an image a running QEMU writes to may show leaks that are not there, so
+ * the plan that asks says so. `-r` writes, which rule 2 forbids on a held image, and
+ * qemu-img refuses `-U` with it: the two never go together.
  */
-export function checkArgv(qemuImg: string, path: string, format: ImageFormat, options: { readonly repair?: 'leaks' | 'all' } = {}): Argv {
-  const repair = options.repair === undefined ? [] : ['-r', options.repair];
-  return [qemuImg, 'check', ...repair, '--output=json', '-f', format, '--', path];
+export function checkArgv(qemuImg: string, path: string, format: ImageFormat, options: { readonly repair?: 'leaks' | 'all'; readonly shared?: boolean } = {}): Argv {
+  if (options.repair !== undefined && options.shared) throw new Error('a repairing check cannot share the lock of a running QEMU');
+  const mode = options.repair !== undefined ? ['-r', options.repair] : options.shared ? ['-U'] : [];
+  return [qemuImg, 'check', ...mode, '--output=json', '-f', format, '--', path];
 }
 
 /**

@@ -6,6 +6,8 @@ import { blockcommitArgv } from './blockcommit.js';
 import { blockjobArgv, parseBlockJobRaw } from './blockjob.js';
 import { blockpullArgv } from './blockpull.js';
 import { virshArgv } from './connection.js';
+import { defineArgv, dumpxmlInactiveArgv } from './define.js';
+import { screenshotArgv } from './screenshot.js';
 import { snapshotCreateAsArgv } from './snapshot-create-as.js';
 import { snapshotDeleteArgv } from './snapshot-delete.js';
 import { snapshotRevertArgv } from './snapshot-revert.js';
@@ -26,6 +28,14 @@ describe('virsh argv, built before anything runs', () => {
       snapshotCreateAsArgv(system, 'vm', 's1', { kind: 'external', disks: [{ target: 'vda', file: '/vm/a.s1' }], memoryFile: '/vm/s1,mem' }),
       ['snapshot-create-as', '--domain', 'vm', '--name', 's1', '--memspec', 'file=/vm/s1,,mem,snapshot=external', '--atomic', '--diskspec', 'vda,snapshot=external,file=/vm/a.s1'],
     ],
+    [
+      'a live checkpoint, quiesced, with a cdrom left out',
+      snapshotCreateAsArgv(system, 'vm', 's1', { kind: 'external', disks: [{ target: 'vda', file: '/vm/a.s1' }], memoryFile: '/vm/s1.mem', skip: ['sda'] }, { live: true, quiesce: true }),
+      ['snapshot-create-as', '--domain', 'vm', '--name', 's1', '--live', '--quiesce', '--memspec', 'file=/vm/s1.mem,snapshot=external', '--atomic', '--diskspec', 'vda,snapshot=external,file=/vm/a.s1', '--diskspec', 'sda,snapshot=no'],
+    ],
+    ['a screenshot', screenshotArgv(system, 'vm', '/data/s1.ppm'), ['screenshot', '--domain', 'vm', '--file', '/data/s1.ppm']],
+    ['the persistent definition', dumpxmlInactiveArgv(system, 'vm'), ['dumpxml', '--inactive', '--domain', 'vm']],
+    ['a define from a pipe', defineArgv(system, '/dev/stdin'), ['define', '--file', '/dev/stdin']],
     ['a revert that leaves the guest paused', snapshotRevertArgv(system, 'vm', 's1', { then: 'paused' }), ['snapshot-revert', '--domain', 'vm', '--snapshotname', 's1', '--paused']],
     ['a forced revert, running', snapshotRevertArgv(system, 'vm', 's1', { then: 'running', force: true }), ['snapshot-revert', '--domain', 'vm', '--snapshotname', 's1', '--running', '--force']],
     ['a delete', snapshotDeleteArgv(system, 'vm', 's1'), ['snapshot-delete', '--domain', 'vm', '--snapshotname', 's1']],
@@ -48,6 +58,8 @@ describe('virsh argv, built before anything runs', () => {
       blockcommitArgv(system, name, 'vda', { kind: 'layer', top: name }, { base: name }),
       blockpullArgv(system, name, 'vda', { base: name }),
       blockjobArgv(system, name, 'vda', 'read'),
+      screenshotArgv(system, name, '/data/s.ppm'),
+      dumpxmlInactiveArgv(system, name),
     ];
     for (const argv of argvs) {
       argv.forEach((token, index) => {

@@ -29,6 +29,23 @@ export interface HostResult {
   readonly exitCode: number;
 }
 
+/** A long step of a job: its output as it comes, for progress and the job's live output. */
+export interface StreamCommand {
+  /** Program and arguments. Never passed through a shell. */
+  readonly argv: readonly [string, ...string[]];
+  /** Aborting it sends SIGINT (qemu-img stops cleanly between clusters), SIGKILL if the process outlives a grace period. */
+  readonly signal?: AbortSignal;
+  /** Each piece of stdout or stderr as the pipe delivers it (UTF-8, cut anywhere but inside a character). */
+  readonly onStdout?: (chunk: string) => void;
+  readonly onStderr?: (chunk: string) => void;
+}
+
+export interface StreamResult {
+  /** Null when a signal ended the process. */
+  readonly exitCode: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
 /** A process that runs until stopped, read line by line (an event stream). */
 export interface LongRunning {
   stop(): void;
@@ -40,6 +57,12 @@ export interface Host {
   /** Shown to the user: `localhost`, later `user@hypervisor`. */
   readonly name: string;
   run(command: HostCommand): Promise<HostResult>;
+  /**
+   * Runs a command for as long as it takes (no timeout), handing its output over as it
+   * comes. Any exit code is a result; only a program that cannot start is an error
+   * (HostCommandError: not-found, spawn).
+   */
+  stream(command: StreamCommand): Promise<StreamResult>;
   /** Starts a long-running command and hands each line of its stdout to `onLine`. */
   follow(argv: readonly [string, ...string[]], onLine: (line: string) => void): LongRunning;
   /** The absolute path of a program on the host's search path, or null. */

@@ -114,6 +114,67 @@ describe('LocalHost.run against real processes', () => {
   });
 });
 
+describe('LocalHost.stream: a job step, read as it runs', () => {
+  it('hands stdout and stderr over as they come, split nowhere inside a character, with the exit code', async () => {
+    const script = 'process.stdout.write("(1.00/100%)\\r"); setTimeout(() => { process.stdout.write("ü✓\\n"); process.stderr.write("Block commit: [ 53 %]"); process.exit(4); }, 300)';
+    const stdout: { chunk: string; at: number }[] = [];
+    let stderr = '';
+    const started = Date.now();
+    const result = await host.stream({ argv: [node, '-e', script], onStdout: (chunk) => stdout.push({ chunk, at: Date.now() - started }), onStderr: (chunk) => (stderr += chunk) });
+    expect(result).toEqual({ exitCode: 4, signal: null });
+    expect(stdout.map(({ chunk }) => chunk).join('')).toBe('(1.00/100%)\rü✓\n');
+    // The first piece arrived before the process ended, not all at the end.
+    expect(stdout[0]!.at).toBeLessThan(250);
+    expect(stderr).toBe('Block commit: [ 53 %]');
+  });
+
+  it('passes hostile names as single arguments, in the C locale, with no timeout of its own', async () => {
+    const names = ['$(touch pwned)', '-rf', 'a b "c"', '\nnewline', 'ünïcødé'];
+    let stdout = '';
+    await host.stream({ argv: [node, '-e', 'setTimeout(() => console.log(JSON.stringify([process.env.LC_ALL, ...process.argv.slice(1)])), 100)', ...names], onStdout: (chunk) => (stdout += chunk) });
+    expect(JSON.parse(stdout)).toEqual(['C', ...names]);
+  });
+
+  it('stops a process with SIGINT when aborted, so that qemu-img can end cleanly', async () => {
+    const controller = new AbortController();
+    let stdout = '';
+    const running = host.stream({
+      argv: [node, '-e', 'process.on("SIGINT", () => { console.log("interrupted"); process.exit(130); }); console.log("ready"); setInterval(() => {}, 1000)'],
+      signal: controller.signal,
+      onStdout: (chunk) => {
+        stdout += chunk;
+        if (stdout.includes('ready')) controller.abort();
+      },
+    });
+    expect(await running).toEqual({ exitCode: 130, signal: null });
+    expect(stdout).toContain('interrupted');
+  });
+
+  it('kills a process that outlives SIGINT', async () => {
+    const controller = new AbortController();
+    const started = Date.now();
+    const running = host.stream({
+      argv: [node, '-e', 'process.on("SIGINT", () => {}); console.log("ready"); setInterval(() => {}, 1000)'],
+      signal: controller.signal,
+      onStdout: () => controller.abort(),
+    });
+    expect(await running).toEqual({ exitCode: null, signal: 'SIGKILL' });
+    expect(Date.now() - started).toBeLessThan(10_000);
+  }, 15_000);
+
+  it('says that a program is not installed, and refuses a name that is not UTF-8 before starting anything', async () => {
+    const missing = await failure(host.stream({ argv: ['snaptree-no-such-program-4711'] }));
+    expect(missing.reason).toBe('not-found');
+    const dir = await mkdtemp(join(tmpdir(), 'snaptree-stream-name-'));
+    const marker = join(dir, 'ran');
+    const unsayable = await failure(host.stream({ argv: [node, '-e', `require('fs').writeFileSync(${JSON.stringify(marker)}, '')`, join(dir, 'disk-\udcff.qcow2')] }));
+    expect(unsayable.said.key).toBe('tools.command.nameNotUtf8');
+    expect(await readdir(dir)).toEqual([]);
+    expectSaidInBoth([missing.said, unsayable.said]);
+    await rm(dir, { recursive: true });
+  });
+});
+
 describe('LocalHost.findProgram', () => {
   it('finds qemu-img on the search path', async () => {
     expect(await host.findProgram('qemu-img')).toMatch(/\/qemu-img$/);

@@ -1,13 +1,16 @@
 import { displayPath, hasEscapedBytes } from '../../../shared/images/path-bytes.js';
 import { say, type Said } from '../../../shared/messages/problems.js';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { access, constants, open, readFile, unlink, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { HostCommandError, type Host, type HostCommand, type HostResult, type LongRunning } from './host.js';
+import { HostCommandError, type Host, type HostCommand, type HostResult, type LongRunning, type StreamCommand, type StreamResult } from './host.js';
 
 const DEFAULT_TIMEOUT_MS = 60_000;
+/** How long a stopped stream's process may take to end cleanly after SIGINT before SIGKILL. */
+const STOP_GRACE_MS = 5_000;
 /** Daemons and admin tools live in sbin, which a desktop user's PATH often leaves out. */
 const SBIN_DIRS = ['/usr/local/sbin', '/usr/sbin', '/sbin'];
 
@@ -44,19 +47,25 @@ async function readAll(handle: FileHandle): Promise<string> {
   return buffer.toString('utf8', 0, filled);
 }
 
+/**
+ * A file name that is not UTF-8 (kept with escaped bytes) cannot reach a tool through
+ * Node's spawn, which would write U+FFFD in its place: another file, perhaps another
+ * image. Every tool runs through here, so no plan can make qemu-img write to it.
+ */
+function refuseUnsayable(argv: readonly [string, ...string[]]): void {
+  const unsayable = argv.find(hasEscapedBytes);
+  if (unsayable !== undefined) {
+    throw new HostCommandError('spawn', argv, null, '', '', say('tools.command.nameNotUtf8', { program: argv[0], argument: displayPath(unsayable) }));
+  }
+}
+
 /** The machine Snaptree runs on. */
 export class LocalHost implements Host {
   readonly name = 'localhost';
 
   async run(command: HostCommand): Promise<HostResult> {
     const [program, ...args] = command.argv;
-    // A file name that is not UTF-8 (kept with escaped bytes) cannot reach a tool through
-    // Node's spawn, which would write U+FFFD in its place: another file, perhaps another
-    // image. Every tool runs through here, so no plan can make qemu-img write to it.
-    const unsayable = command.argv.find(hasEscapedBytes);
-    if (unsayable !== undefined) {
-      throw new HostCommandError('spawn', command.argv, null, '', '', say('tools.command.nameNotUtf8', { program, argument: displayPath(unsayable) }));
-    }
+    refuseUnsayable(command.argv);
     const okExitCodes = command.okExitCodes ?? [0];
     // Loaded on first use: a scan that runs no process should not pay for loading it.
     const { execa } = await import('execa');
@@ -102,6 +111,36 @@ export class LocalHost implements Host {
       fail('exit-code', say('tools.command.exitCode', { program, exitCode, detail }));
     }
     return { stdout, stderr, exitCode };
+  }
+
+  async stream(command: StreamCommand): Promise<StreamResult> {
+    const [program, ...args] = command.argv;
+    refuseUnsayable(command.argv);
+    const { signal } = command;
+    if (signal?.aborted) return { exitCode: null, signal: 'SIGINT' };
+    const child = spawn(program, args, { env: { ...process.env, LC_ALL: 'C', LANG: 'C' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // A decoder per pipe keeps a character cut between two chunks whole.
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => command.onStdout?.(chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => command.onStderr?.(chunk));
+    let killer: NodeJS.Timeout | undefined;
+    const interrupt = (): void => {
+      child.kill('SIGINT');
+      killer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+    };
+    signal?.addEventListener('abort', interrupt, { once: true });
+    try {
+      return await new Promise<StreamResult>((resolve, reject) => {
+        child.once('error', (error: NodeJS.ErrnoException) => {
+          const said = error.code === 'ENOENT' ? say('tools.command.notFound', { program }) : say('tools.command.spawn', { program, detail: error.message });
+          reject(new HostCommandError(error.code === 'ENOENT' ? 'not-found' : 'spawn', command.argv, null, '', '', said));
+        });
+        // 'close', not 'exit': the pipes are drained by then, so no output comes after the result.
+        child.once('close', (exitCode, exitSignal) => resolve({ exitCode, signal: exitSignal }));
+      });
+    } finally {
+      clearTimeout(killer);
+      signal?.removeEventListener('abort', interrupt);
+    }
   }
 
   follow(argv: readonly [string, ...string[]], onLine: (line: string) => void): LongRunning {

@@ -1,6 +1,10 @@
 import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { errorMessage } from '../../../shared/format.js';
+import { say, type Said } from '../../../shared/messages/problems.js';
 import type { Host } from '../host/host.js';
+import { createDemoDomain, type DemoDomain } from '../libvirt/demo-domain.js';
+import { defaultDataDir } from '../plans.js';
 import { createImage, createOverlay } from '../qemu-img/create.js';
 import { createInternalSnapshot } from '../qemu-img/snapshot.js';
 
@@ -24,8 +28,18 @@ const OVERLAYS: ReadonlyArray<readonly [overlay: string, backing: string, backin
 
 export class DemoFolderNotEmptyError extends Error {}
 
-/** Creates the demo workspace in `dir` with qemu-img. Refuses a folder that holds anything. */
-export async function createDemoWorkspace(host: Host, qemuImg: string, dir: string): Promise<void> {
+export interface DemoWorkspace {
+  /** Its libvirt domain; null where no libvirt daemon answers at the default URI. */
+  readonly domain: DemoDomain | null;
+  /** Why the domain could not be made, where a daemon answered; the images are there all the same. */
+  readonly problem: Said | null;
+}
+
+/**
+ * Creates the demo workspace in `dir` with qemu-img, and its domain with virsh where a
+ * libvirt daemon answers. Refuses a folder that holds anything.
+ */
+export async function createDemoWorkspace(host: Host, qemuImg: string, dir: string, options: { readonly dataDir?: string } = {}): Promise<DemoWorkspace> {
   await mkdir(dir, { recursive: true });
   if ((await readdir(dir)).length > 0) {
     throw new DemoFolderNotEmptyError(`${dir} is not empty: the demo goes into a new or empty folder, so that nothing of yours is touched.`);
@@ -41,5 +55,11 @@ export async function createDemoWorkspace(host: Host, qemuImg: string, dir: stri
   await createImage(host, qemuImg, snapshots, 'qcow2', '1G');
   for (const name of ['fresh install', 'before upgrade', 'after upgrade']) {
     await createInternalSnapshot(host, qemuImg, snapshots, name);
+  }
+  try {
+    const domain = await createDemoDomain(host, qemuImg, dir, { base: { name: 'RootBase.qcow2', format: 'qcow2' }, dataDir: options.dataDir ?? defaultDataDir() });
+    return { domain, problem: null };
+  } catch (error) {
+    return { domain: null, problem: say('libvirt.demoDomain.failed', { uri: await host.defaultLibvirtUri(), detail: errorMessage(error) }) };
   }
 }

@@ -3,9 +3,19 @@
  * holding a lock on every file and domain it touches, journaled before and after every
  * step, cancellable; and the trash its steps fill.
  */
-import type { Job, TrashEntry } from '../../../shared/jobs/model.js';
+import { randomBytes } from 'node:crypto';
+import type { Job, StepRecord, TrashEntry } from '../../../shared/jobs/model.js';
+import { say, type Said } from '../../../shared/messages/problems.js';
+import { errorMessage } from '../../../shared/format.js';
 import type { Plan } from '../../../shared/plans/plan.js';
 import type { Host } from '../host/host.js';
+import { Refusal } from '../refusal.js';
+import { Journal, type JournalRecord } from './journal.js';
+import { isAlive, lockKeysOf, Locks, type LockKey } from './locks.js';
+import { JobMeter } from './progress.js';
+import { interrupted } from './recovery.js';
+import { runStep, type StepEnd } from './steps.js';
+import { moveToTrash, restoreEntries, standsAt, trashEntryOf } from './trash.js';
 
 export interface JobsOptions {
   /** The journal's folder: `$XDG_STATE_HOME/snaptree/jobs`. */
@@ -29,8 +39,256 @@ export interface Jobs {
   close(): void;
 }
 
+/** How often a running job's progress reaches the window: at least twice a second. */
+const TICK_MS = 300;
+/** How often a waiting job looks again at a lock another process holds (this process's own wake it at once). */
+const LOCK_POLL_MS = 300;
+
+/** A job of this process, while it runs and after. */
+interface Mine {
+  readonly record: JournalRecord;
+  readonly keys: readonly LockKey[];
+  readonly meter: JobMeter;
+  readonly controller: AbortController;
+  finished: Promise<void>;
+}
+
+const nowIso = (): string => new Date().toISOString();
+const newJobId = (): string => `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
+const pendingStep = (): StepRecord => ({ startedAt: null, endedAt: null, outcome: 'pending', exitCode: null, outputTail: [], error: null, output: null });
+
+function jobOf(record: JournalRecord): Job {
+  const { pid, ...job } = record;
+  void pid;
+  return structuredClone(job);
+}
+
+/** Unfinished first, then running and waiting, then the rest; newest first within each. */
+const RANK: Readonly<Record<Job['state'], number>> = { interrupted: 0, running: 1, waiting: 2, done: 3, failed: 3, cancelled: 3 };
+const byShowingOrder = (a: Job, b: Job): number => RANK[a.state] - RANK[b.state] || b.createdAt.localeCompare(a.createdAt);
+
 export function createJobs(host: Host, options: JobsOptions): Jobs {
-  void host;
-  void options;
-  throw new Error('jobs: not built yet');
+  const journal = new Journal(options.journalDir);
+  const mine = new Map<string, Mine>();
+  const unfinished = (id: string): boolean => ['waiting', 'running'].includes(mine.get(id)?.record.state ?? '');
+  const locks = new Locks(options.journalDir, unfinished);
+  /** Jobs of this process waiting for a lock: woken when one of ours is released. */
+  const waiters = new Set<() => void>();
+  const reportedUnreadable = new Set<string>();
+
+  const changed = (job: Mine): void => options.jobChanged(jobOf(job.record));
+  const save = async (job: Mine): Promise<void> => {
+    await journal.write(job.record);
+    changed(job);
+  };
+
+  async function start(plan: Plan): Promise<Job> {
+    if (plan.blockers.length > 0) throw new Refusal(say('jobs.refused.blocked'));
+    const record: JournalRecord = {
+      id: newJobId(),
+      pid: process.pid,
+      plan,
+      state: 'waiting',
+      createdAt: nowIso(),
+      startedAt: null,
+      endedAt: null,
+      waitingFor: null,
+      steps: plan.steps.map(pendingStep),
+      progress: null,
+      left: [],
+      files: [],
+      recovery: null,
+    };
+    const job: Mine = { record, keys: lockKeysOf(plan), meter: new JobMeter(plan), controller: new AbortController(), finished: Promise.resolve() };
+    mine.set(record.id, job);
+    const held = await locks.acquire(record.id, job.keys);
+    if (held === null) record.state = 'running';
+    else record.waitingFor = say('jobs.waiting', { job: held.job, what: held.what });
+    await journal.write(record);
+    job.finished = drive(job, held === null);
+    return jobOf(record);
+  }
+
+  /** Waits for the job's locks; false when it was cancelled meanwhile. */
+  async function locked(job: Mine): Promise<boolean> {
+    const { record, controller } = job;
+    changed(job);
+    for (;;) {
+      await new Promise<void>((resolve) => {
+        const wake = (): void => {
+          clearTimeout(timer);
+          waiters.delete(wake);
+          controller.signal.removeEventListener('abort', wake);
+          resolve();
+        };
+        const timer = setTimeout(wake, LOCK_POLL_MS);
+        waiters.add(wake);
+        controller.signal.addEventListener('abort', wake);
+      });
+      if (controller.signal.aborted) return false;
+      const held = await locks.acquire(record.id, job.keys);
+      if (held === null) return true;
+      const waitingFor = say('jobs.waiting', { job: held.job, what: held.what });
+      if (record.waitingFor?.message !== waitingFor.message) {
+        record.waitingFor = waitingFor;
+        await save(job);
+      }
+    }
+  }
+
+  async function drive(job: Mine, holdsLocks: boolean): Promise<void> {
+    const { record } = job;
+    try {
+      if (!holdsLocks && !(await locked(job))) {
+        await finish(job, 'cancelled', [say('jobs.left.cancelledWaiting')], { hadLocks: false });
+        return;
+      }
+      Object.assign(record, { state: 'running', waitingFor: null, startedAt: nowIso(), progress: job.meter.at(0, null) });
+      await save(job);
+      const ticker = setInterval(() => changed(job), TICK_MS);
+      try {
+        await runSteps(job);
+      } finally {
+        clearInterval(ticker);
+      }
+    } catch (error) {
+      // The journal itself could not be written (its disk full, its folder gone): said, and the locks freed.
+      await finish(job, 'failed', [say('jobs.step.failed', { detail: errorMessage(error) })], { hadLocks: true }).catch(() => undefined);
+    }
+  }
+
+  async function runSteps(job: Mine): Promise<void> {
+    const { record, controller } = job;
+    const { steps } = record.plan;
+    const total = steps.length;
+    for (const [index, step] of steps.entries()) {
+      const stepRecord = record.steps[index]!;
+      if (controller.signal.aborted) {
+        await finish(job, 'cancelled', [say('jobs.left.cancelledAfter', { step: index, total }), ...notRun(job, index)], { hadLocks: true });
+        return;
+      }
+      Object.assign(stepRecord, { startedAt: nowIso(), outcome: 'running' });
+      record.progress = job.meter.at(index, null);
+      await save(job);
+      const end = await runStep(step, {
+        host,
+        job: record.id,
+        signal: controller.signal,
+        progress: (fraction) => (record.progress = job.meter.at(index, fraction)),
+        output: (tail) => (stepRecord.outputTail = [...tail]),
+      });
+      Object.assign(stepRecord, { outcome: end.outcome, exitCode: end.exitCode, error: end.error, output: end.output, endedAt: nowIso() });
+      if (end.outcome === 'failed' && step.op === 'run' && step.optional) {
+        record.left.push(say('jobs.left.optionalFailed', { step: index + 1 }));
+      } else if (end.outcome !== 'done') {
+        const left = [say(end.outcome === 'cancelled' ? 'jobs.left.cancelledAt' : 'jobs.left.failedAt', { step: index + 1, total }), ...(await halfMade(job, index, end)), ...notRun(job, index + 1)];
+        await finish(job, end.outcome === 'cancelled' ? 'cancelled' : 'failed', left, { hadLocks: true });
+        return;
+      }
+      await journal.write(record);
+    }
+    record.progress = job.meter.at(total, null);
+    await finish(job, 'done', [], { hadLocks: true });
+  }
+
+  /** The steps from `from` on, marked as never run, each said. */
+  function notRun(job: Mine, from: number): Said[] {
+    const total = job.record.steps.length;
+    return job.record.steps.slice(from).map((stepRecord, offset) => {
+      stepRecord.outcome = 'skipped';
+      return say('jobs.left.notRun', { step: from + offset + 1, total });
+    });
+  }
+
+  /** A file the failed or cancelled step was creating goes to the trash, never left where a plan would refuse it, nor deleted. */
+  async function halfMade(job: Mine, index: number, end: StepEnd): Promise<Said[]> {
+    const step = job.record.plan.steps[index]!;
+    if (step.op !== 'run' || !end.ran) return [];
+    const left: Said[] = [];
+    for (const path of step.creates) {
+      if (!(await standsAt(path))) continue;
+      try {
+        left.push(say('jobs.left.partialTrashed', { path, trashed: await moveToTrash(path, job.record.id) }));
+      } catch (error) {
+        left.push(say('jobs.left.partialKept', { path, code: (error as NodeJS.ErrnoException).code ?? 'error' }));
+      }
+    }
+    return left;
+  }
+
+  async function finish(job: Mine, state: 'done' | 'failed' | 'cancelled', left: Said[], { hadLocks }: { hadLocks: boolean }): Promise<void> {
+    const { record } = job;
+    Object.assign(record, { state, endedAt: nowIso(), waitingFor: null });
+    record.left.push(...left);
+    if (hadLocks) await locks.release(record.id, job.keys);
+    for (const wake of [...waiters]) wake();
+    await journal.write(record);
+    const ran = record.plan.steps.filter((_, index) => record.steps[index]!.startedAt !== null);
+    const trashed = left.some((said) => said.key === 'jobs.left.partialTrashed') || ran.some((step) => step.op === 'trash' || step.op === 'purge');
+    // Before the job's last event: a front end that sees it ended finds the world already being read again.
+    if (trashed) options.trashChanged();
+    if (trashed || ran.some((step) => step.op !== 'run' || step.changes.length > 0 || step.creates.length > 0)) options.changedWorld();
+    changed(job);
+  }
+
+  async function list(): Promise<Job[]> {
+    const { records, unreadable } = await journal.readAll();
+    for (const { file, detail } of unreadable) {
+      // Kept for a person to look at, and said once per process, not on every list.
+      if (reportedUnreadable.has(file)) continue;
+      reportedUnreadable.add(file);
+      process.stderr.write(`snaptree: ${say('jobs.journalUnreadable', { file, detail }).message}\n`);
+    }
+    const jobs = await Promise.all(
+      records.map((record) => {
+        const ours = mine.get(record.id);
+        if (ours !== undefined) return jobOf(ours.record);
+        const orphaned = (record.state === 'running' || record.state === 'waiting') && (record.pid === process.pid || !isAlive(record.pid));
+        return orphaned ? interrupted(record) : jobOf(record);
+      }),
+    );
+    return jobs.sort(byShowingOrder);
+  }
+
+  async function trash(): Promise<TrashEntry[]> {
+    const { records } = await journal.readAll();
+    const entries: TrashEntry[] = [];
+    for (const record of records) {
+      // What a job can have put there: the files its trash steps made unused, and the ones a failed step was making.
+      const paths = new Set(record.plan.steps.flatMap((step) => (step.op === 'trash' ? [step.path] : step.op === 'run' ? step.creates : [])));
+      for (const path of paths) {
+        const entry = await trashEntryOf(path, record.id);
+        if (entry !== null) entries.push(entry);
+      }
+    }
+    return entries.sort((a, b) => b.at.localeCompare(a.at));
+  }
+
+  return {
+    start,
+    async cancel(id) {
+      const job = mine.get(id);
+      if (job === undefined) {
+        const recorded = (await list()).find((candidate) => candidate.id === id);
+        if (recorded === undefined) throw new Refusal(say('jobs.refused.unknownJob', { job: id }));
+        return recorded;
+      }
+      job.controller.abort();
+      await job.finished;
+      return jobOf(job.record);
+    },
+    list,
+    trash,
+    async restore(id) {
+      const entries = (await trash()).filter((entry) => entry.job === id);
+      if (entries.length === 0) throw new Refusal(say('jobs.refused.nothingTrashed', { job: id }));
+      await restoreEntries(entries);
+      options.trashChanged();
+      options.changedWorld();
+      return entries;
+    },
+    close() {
+      // Nothing to stop: a job's process goes on to its end, and the journal says how it went.
+    },
+  };
 }

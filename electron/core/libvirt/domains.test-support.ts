@@ -17,8 +17,12 @@ export const virsh = (...args: string[]): string =>
 export interface TestDomains {
   readonly prefix: string;
   readonly dir: string;
-  /** Defines (and optionally starts) a domain `<prefix>-<name>` with a fresh disk; returns its full name. */
-  define(name: string, options?: { start?: boolean }): { name: string; disk: string };
+  /**
+   * Defines (and optionally starts) a domain `<prefix>-<name>` with a fresh disk; returns its full name.
+   * `graphics`: a VNC display on 127.0.0.1 (any free port) and a VGA card, so `virsh screenshot` works.
+   * `agentChannel`: the guest agent's virtio channel, with no agent behind it (the guest has no OS).
+   */
+  define(name: string, options?: { start?: boolean; graphics?: boolean; agentChannel?: boolean }): { name: string; disk: string };
   /** Destroys and undefines every domain with the prefix, and removes the folder. */
   remove(): void;
 }
@@ -38,7 +42,10 @@ export function testDomains(): TestDomains {
         xml,
         `<domain type='qemu'><name>${full}</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>
           <os><type arch='x86_64' machine='pc'>hvm</type></os>
-          <devices><disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='${disk}'/><target dev='vda' bus='virtio'/></disk></devices>
+          <devices><disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='${disk}'/><target dev='vda' bus='virtio'/></disk>
+            ${options.graphics ? "<graphics type='vnc' port='-1' autoport='yes' listen='127.0.0.1'/><video><model type='vga'/></video>" : ''}
+            ${options.agentChannel ? "<channel type='unix'><target type='virtio' name='org.qemu.guest_agent.0'/></channel>" : ''}
+          </devices>
         </domain>`,
       );
       virsh('define', xml);

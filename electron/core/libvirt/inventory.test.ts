@@ -129,6 +129,7 @@ describe('the inventory of a real libvirt daemon', () => {
         scripts.push(command.argv.join(' '));
         return host.run(command);
       },
+      stream: (command) => host.stream(command),
       follow: (argv, onLine) => host.follow(argv, onLine),
       findProgram: (program) => host.findProgram(program),
       defaultLibvirtUri: () => host.defaultLibvirtUri(),

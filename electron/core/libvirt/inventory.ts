@@ -140,7 +140,7 @@ async function readDomains(read: Reader, ids: readonly string[]): Promise<Domain
       uuid: domain.uuid,
       state: domain.state?.state ?? 'no state',
       stateReason: domain.state?.reason ?? null,
-      display: false,
+      display: domain.display,
       persistent: persistent.has(domain.uuid),
       disks: domain.disks,
       snapshots,

@@ -3,4 +3,39 @@ import type { Messages } from '../../messages';
 
 export const jobProblems: Messages<typeof english> = {
   waiting: '等待任务 {{job}}，它正占用 {{what}}',
+  refused: {
+    blocked: '此计划有阻止项，因此不会运行：阻止项说明了可以改做什么。',
+    unknownJob: '没有记录任务 {{job}}。',
+    restoreOccupied: '未恢复：{{path}} 处现在已有别的东西。请先把它移开；没有任何文件被移回。',
+    nothingTrashed: '任务 {{job}} 在回收站中没有文件。',
+  },
+  step: {
+    exists: '未运行：{{path}} 已存在，任务从不覆盖文件。',
+    exitCode: '{{program}} 失败，退出码 {{exitCode}}：{{detail}}',
+    signal: '{{program}} 被信号 {{signal}} 结束。',
+    cancelled: '已取消。',
+    failed: '此步骤失败：{{detail}}',
+    trashFailed: '无法把 {{path}} 移到回收站（{{code}}）：{{detail}}',
+    purgeRefused: '拒绝删除 {{folder}}：只会删除 `.snaptree-trash` 中某个任务的文件夹。',
+  },
+  left: {
+    failedAt: '第 {{step}} 步（共 {{total}} 步）失败；之前的步骤已完成。',
+    cancelledAt: '在第 {{step}} 步（共 {{total}} 步）时取消；之前的步骤已完成。',
+    cancelledAfter: '在第 {{step}} 步（共 {{total}} 步）之后取消，该步必须完成：之后的步骤没有运行。',
+    cancelledWaiting: '在开始前取消：没有运行任何步骤。',
+    optionalFailed: '第 {{step}} 步失败；它是可选的，任务跳过它继续进行。',
+    partialTrashed: '未完成的文件 {{path}} 已移到回收站（{{trashed}}）。',
+    partialKept: '未完成的文件 {{path}} 仍在原处：无法把它移到回收站（{{code}}）。',
+    notRun: '第 {{step}} 步（共 {{total}} 步）没有运行。',
+  },
+  interrupted: {
+    running: '程序在第 {{step}} 步（共 {{total}} 步）时停止了（崩溃或被强制结束）。',
+    between: '程序在第 {{step}} 步（共 {{total}} 步）之后、下一步开始之前停止了（崩溃或被强制结束）。',
+    waiting: '程序在任务等待时停止了：没有运行任何步骤。',
+  },
+  recovery: {
+    halfMade: '撤销第 {{step}} 步：把它正在生成的 {{path}} 移到回收站；然后重新规划此更改以完成它。',
+    rest: '第 {{from}} 到第 {{total}} 步没有运行：重新规划此更改以完成它。',
+  },
+  journalUnreadable: '无法读取任务记录 {{file}}，已原样保留：{{detail}}',
 };

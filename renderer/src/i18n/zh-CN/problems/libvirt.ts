@@ -20,4 +20,7 @@ export const libvirtProblems: Messages<typeof english> = {
     ext: '`ext` 传输方式会运行 URI 中指定的程序：请改用 `ssh`、`tls`、`tcp` 或 `unix`',
     program: '参数 {{parameter}}= 指定了要运行的程序：请去掉它',
   },
+  demoDomain: {
+    failed: '演示镜像已创建，但无法在 {{uri}} 创建快照操作所需的演示虚拟机：{{detail}}',
+  },
 };

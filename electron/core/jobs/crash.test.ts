@@ -1,0 +1,98 @@
+import { spawn } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { expectSaidInBoth } from '../said.test-support.js';
+import { convertStep, ENDED, MiB, opens, planOf, rawWithData, sameGuestBytes, watchedJobs } from './jobs.test-support.js';
+
+let dir: string;
+let child: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'snaptree-crash-'));
+  // The core in a process of its own, bundled as the program is (no TypeScript loader in the child).
+  await build({
+    configFile: false,
+    logLevel: 'warn',
+    root: fileURLToPath(new URL('../../..', import.meta.url)),
+    build: { ssr: fileURLToPath(new URL('crash-child.test-support.ts', import.meta.url)), outDir: join(dir, 'child'), emptyOutDir: true, minify: false, rollupOptions: { output: { entryFileNames: 'child.mjs' } } },
+    ssr: { noExternal: true },
+  });
+  child = join(dir, 'child', 'child.mjs');
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('kill -9 of the program mid-step', () => {
+  it('leaves a record that the next start shows interrupted: the step that ran, each file read again, and how to undo; its lock is taken over', async () => {
+    const work = await mkdtemp(join(dir, 'work-'));
+    const journalDir = join(work, 'state');
+    const source = join(work, 'disk.raw');
+    const target = join(work, 'disk.qcow2');
+    rawWithData(source, 32 * MiB);
+    const planFile = join(work, 'plan.json');
+    writeFileSync(planFile, JSON.stringify(planOf([convertStep(source, target, { rate: '4M' })], { lockFiles: [source] })));
+    // A group of its own, so that the kill takes qemu-img with it, as a crash of the machine's session would.
+    const program = spawn(process.execPath, [child, journalDir, planFile], { detached: true, stdio: ['ignore', 'pipe', 'inherit'] });
+    const killedJob = await new Promise<string>((resolve, reject) => {
+      program.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+        const id = /under way (\S+)/.exec(chunk)?.[1];
+        if (id) resolve(id);
+      });
+      program.once('exit', (code) => reject(new Error(`the child ended first (${code})`)));
+    });
+
+    // Another process (this one) wants the same file: it waits for the child's job.
+    const watched = watchedJobs(journalDir);
+    const second = await watched.jobs.start(planOf([convertStep(source, join(work, 'second.qcow2'))], { lockFiles: [source] }));
+    expect(second.state).toBe('waiting');
+    expect(second.waitingFor?.values).toEqual({ job: killedJob, what: source });
+
+    const exited = new Promise((resolve) => program.once('exit', resolve));
+    process.kill(-program.pid!, 'SIGKILL');
+    await exited;
+
+    // The dead process's lock is stale: the waiting job takes it over and runs.
+    expect((await watched.until(second.id, ENDED)).state).toBe('done');
+    expect(sameGuestBytes(source, join(work, 'second.qcow2'))).toBe(true);
+
+    const interrupted = (await watched.jobs.list()).find((job) => job.id === killedJob)!;
+    expect(interrupted.state).toBe('interrupted');
+    expect((await watched.jobs.list())[0]!.id).toBe(killedJob);
+    expect(interrupted.steps[0]!.outcome).toBe('running');
+    expect(interrupted.left.map((said) => said.message)).toEqual(['The program stopped (a crash or a kill) during step 1 of 1.']);
+    expect(interrupted.files).toEqual([
+      { path: target, state: 'ok', problem: null },
+      { path: source, state: 'ok', problem: null },
+    ]);
+    expect(interrupted.recovery?.message).toBe(`To undo step 1: move ${target}, which it was making, to the trash; then plan the change again to finish it.`);
+    expectSaidInBoth([...interrupted.left, interrupted.recovery!]);
+    // Nothing was lost: the source is whole, the half-made file still opens.
+    expect(opens(source)).toBe(true);
+    expect(opens(target)).toBe(true);
+  }, 30_000);
+
+  it('a journal file that cannot be read is said and kept, and the others are listed', async () => {
+    const work = await mkdtemp(join(dir, 'work-'));
+    const journalDir = join(work, 'state');
+    const watched = watchedJobs(journalDir);
+    const source = join(work, 'disk.raw');
+    rawWithData(source, MiB);
+    const job = await watched.jobs.start(planOf([convertStep(source, join(work, 'disk.qcow2'))]));
+    await watched.until(job.id, ENDED);
+    writeFileSync(join(journalDir, 'broken.json'), '{"id": "broken", "state": ');
+    const said = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      expect((await watched.jobs.list()).map((listed) => listed.id)).toEqual([job.id]);
+      expect(said).toHaveBeenCalledWith(expect.stringMatching(/^snaptree: The job record .*broken\.json could not be read and is kept as it is: /));
+    } finally {
+      said.mockRestore();
+    }
+    expect(existsSync(join(journalDir, 'broken.json'))).toBe(true);
+    expect(new Set(await readdir(journalDir))).toEqual(new Set(['broken.json', `${job.id}.json`, 'locks']));
+  });
+});

@@ -1,0 +1,65 @@
+/**
+ * The journal: one JSON record per job in the user's state folder, written whole (a
+ * temporary file, fsync, rename, fsync of the folder) before and after every step and at
+ * every change of state, so that a crash or kill -9 leaves the last record intact.
+ */
+import { constants } from 'node:fs';
+import { mkdir, open, readdir, readFile, rename } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { Job } from '../../../shared/jobs/model.js';
+import { errorMessage } from '../../../shared/format.js';
+
+/** A job as journaled: with the pid of the process that runs it, to tell a dead one's job. */
+export const JournalRecord = Job.extend({ pid: z.number() });
+export type JournalRecord = z.infer<typeof JournalRecord>;
+
+/** A journal file that would not read or parse: reported, and kept as it is for a person to look at. */
+export interface UnreadableRecord {
+  readonly file: string;
+  readonly detail: string;
+}
+
+const RECORD = /^[\w-]+\.json$/;
+
+export class Journal {
+  constructor(readonly folder: string) {}
+
+  async write(record: JournalRecord): Promise<void> {
+    await mkdir(this.folder, { recursive: true });
+    const file = join(this.folder, `${record.id}.json`);
+    const draft = `${file}.tmp-${process.pid}`;
+    const handle = await open(draft, 'w', 0o600);
+    try {
+      await handle.writeFile(JSON.stringify(record, null, 1));
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(draft, file);
+    const folder = await open(this.folder, constants.O_RDONLY | constants.O_DIRECTORY);
+    try {
+      await folder.sync();
+    } finally {
+      await folder.close();
+    }
+  }
+
+  async readAll(): Promise<{ records: JournalRecord[]; unreadable: UnreadableRecord[] }> {
+    const names = await readdir(this.folder).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return [] as string[];
+      throw error;
+    });
+    const records: JournalRecord[] = [];
+    const unreadable: UnreadableRecord[] = [];
+    for (const name of names.filter((candidate) => RECORD.test(candidate))) {
+      const file = join(this.folder, name);
+      try {
+        records.push(JournalRecord.parse(JSON.parse(await readFile(file, 'utf8'))));
+      } catch (error) {
+        unreadable.push({ file, detail: error instanceof z.ZodError ? z.prettifyError(error).replaceAll('\n', ' ') : errorMessage(error) });
+      }
+    }
+    return { records, unreadable };
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * What a job holds while it runs: one lock per file and per domain. The window, `serve`
+ * and the CLI are separate processes sharing the journal folder, so a lock is a file in
+ * `<journal>/locks/`, made exclusively (it fails where one exists) and holding the pid and job id. A lock whose pid is
+ * no longer alive (a crash, kill -9) is stale and taken over.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Plan } from '../../../shared/plans/plan.js';
+
+/** One thing a job holds, and how a person names it ("/vm/a.qcow2", "web"). */
+export interface LockKey {
+  readonly key: string;
+  readonly what: string;
+}
+
+interface LockFile {
+  readonly pid: number;
+  readonly job: string;
+  readonly what: string;
+}
+
+/** Who holds what the job asked for. */
+export interface Held {
+  readonly job: string;
+  readonly what: string;
+}
+
+/** Every file a plan writes, creates, makes unused or names as a lock, and every domain it locks. */
+export function lockKeysOf(plan: Plan): LockKey[] {
+  const files = new Set([...plan.locks.files, ...plan.changes, ...plan.creates, ...plan.unused]);
+  const keys = [...files].map((path) => ({ key: `file ${path}`, what: path }));
+  // By connection and UUID: a domain renamed meanwhile is still the same domain.
+  for (const domain of plan.locks.domains) keys.push({ key: `domain ${domain.uri} ${domain.uuid}`, what: domain.name });
+  return keys;
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: alive, another user's.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export class Locks {
+  private readonly folder: string;
+
+  /** `ours`: the ids of the jobs this process runs, to tell its own live locks from a dead job's. */
+  constructor(
+    journalDir: string,
+    private readonly ours: (job: string) => boolean,
+  ) {
+    this.folder = join(journalDir, 'locks');
+  }
+
+  private fileOf(key: LockKey): string {
+    // Hashed: a path is longer than a file name may be, and holds slashes.
+    return join(this.folder, `${createHash('sha256').update(key.key).digest('hex').slice(0, 32)}.lock`);
+  }
+
+  /** Who holds the lock now, or null when it is free or stale (a stale one is removed). */
+  private async holder(file: string): Promise<LockFile | null> {
+    const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? null : ''));
+    if (text === null) return null;
+    let lock: LockFile;
+    try {
+      lock = JSON.parse(text) as LockFile;
+    } catch {
+      // Locks are linked whole into place: one that does not parse was damaged, and nothing holds it.
+      lock = { pid: 0, job: '', what: '' };
+    }
+    const stale = lock.pid === process.pid ? !this.ours(lock.job) : !isAlive(lock.pid);
+    if (!stale) return lock;
+    // Read once more just before the unlink: another process that took the stale lock
+    // over a moment ago has linked a new one, which must stay.
+    if ((await readFile(file, 'utf8').catch(() => null)) === text) await unlink(file).catch(() => undefined);
+    return null;
+  }
+
+  /** All of the keys for the job, or none: null when taken, else who holds one of them. */
+  async acquire(job: string, keys: readonly LockKey[]): Promise<Held | null> {
+    await mkdir(this.folder, { recursive: true });
+    const taken: string[] = [];
+    for (const key of keys) {
+      const file = this.fileOf(key);
+      const held = await this.take(file, job, key);
+      if (held !== null) {
+        await Promise.all(taken.map((mine) => unlink(mine).catch(() => undefined)));
+        return held;
+      }
+      taken.push(file);
+    }
+    return null;
+  }
+
+  private async take(file: string, job: string, key: LockKey): Promise<Held | null> {
+    // Written whole under a name of its own, then linked to the lock's name: link(2) fails
+    // if the name exists, as O_EXCL does, and no reader ever sees a half-written lock.
+    const draft = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+    await writeFile(draft, JSON.stringify({ pid: process.pid, job, what: key.what } satisfies LockFile), { flag: 'wx' });
+    try {
+      for (;;) {
+        try {
+          await link(draft, file);
+          return null;
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        }
+        const holder = await this.holder(file);
+        if (holder !== null) return holder.job === job ? null : { job: holder.job, what: key.what };
+      }
+    } finally {
+      await unlink(draft);
+    }
+  }
+
+  async release(job: string, keys: readonly LockKey[]): Promise<void> {
+    for (const key of keys) {
+      const file = this.fileOf(key);
+      const lock = await readFile(file, 'utf8').then((text) => JSON.parse(text) as LockFile, () => null);
+      if (lock?.job === job && lock.pid === process.pid) await unlink(file).catch(() => undefined);
+    }
+  }
+}

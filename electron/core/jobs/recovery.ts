@@ -1,0 +1,56 @@
+/**
+ * A job found unfinished in the journal, its process gone (a crash, kill -9): which step
+ * was running, each file it touched read again from its header, and what finishing or
+ * undoing takes.
+ */
+import type { FileState, Job } from '../../../shared/jobs/model.js';
+import { say } from '../../../shared/messages/problems.js';
+import type { Plan } from '../../../shared/plans/plan.js';
+import { readImage } from '../images/read.js';
+import type { JournalRecord } from './journal.js';
+import { standsAt, trashEntryOf } from './trash.js';
+
+/** Header problems after which QEMU would not open the image as it was. */
+const INVALID = new Set(['invalid-header', 'corrupt', 'truncated']);
+
+export function touchedFiles(plan: Plan): string[] {
+  return [...new Set([...plan.changes, ...plan.creates, ...plan.unused, ...plan.locks.files])];
+}
+
+export async function fileState(path: string, job: string): Promise<FileState> {
+  const outcome = readImage(path);
+  switch (outcome.kind) {
+    case 'gone':
+      return { path, state: (await trashEntryOf(path, job)) === null ? 'missing' : 'trashed', problem: null };
+    case 'unreadable':
+      return { path, state: 'unreadable', problem: outcome.problem };
+    case 'not-a-file':
+      return { path, state: 'invalid', problem: say('image.skipped.notAFile', { kind: outcome.what }) };
+    case 'image': {
+      const problem = outcome.image.readProblems.find((candidate) => INVALID.has(candidate.code));
+      return problem === undefined ? { path, state: 'ok', problem: null } : { path, state: 'invalid', problem };
+    }
+  }
+}
+
+export async function interrupted(record: JournalRecord): Promise<Job> {
+  const { pid, ...job } = record;
+  void pid;
+  const { plan } = job;
+  const total = plan.steps.length;
+  const running = job.steps.findIndex((step) => step.outcome === 'running');
+  const firstPending = job.steps.findIndex((step) => step.outcome === 'pending');
+  const ran = job.steps.some((step) => step.startedAt !== null);
+  const left = [running >= 0 ? say('jobs.interrupted.running', { step: running + 1, total }) : ran ? say('jobs.interrupted.between', { step: firstPending < 0 ? total : firstPending, total }) : say('jobs.interrupted.waiting')];
+  const files = await Promise.all(touchedFiles(plan).map((path) => fileState(path, job.id)));
+  return { ...job, state: 'interrupted', left: [...job.left, ...left], files, recovery: ran ? await recoveryOf(job, running, firstPending) : null };
+}
+
+async function recoveryOf(job: Job, running: number, firstPending: number): Promise<Job['recovery']> {
+  const step = running >= 0 ? job.plan.steps[running] : undefined;
+  if (step?.op === 'run') {
+    for (const path of step.creates) if (await standsAt(path)) return say('jobs.recovery.halfMade', { step: running + 1, path });
+  }
+  const from = running >= 0 ? running + 1 : firstPending + 1;
+  return from >= 1 ? say('jobs.recovery.rest', { from, total: job.plan.steps.length }) : null;
+}

@@ -1,0 +1,193 @@
+/**
+ * One step of a plan, run: a tool through the host (its output read for progress as it
+ * comes), a file renamed into the trash, a job's trash folder deleted, or a domain's XML
+ * defined again. Every outcome is data for the job record, never a throw.
+ */
+import type { Said } from '../../../shared/messages/problems.js';
+import { say } from '../../../shared/messages/problems.js';
+import { errorMessage } from '../../../shared/format.js';
+import type { StepRecord } from '../../../shared/jobs/model.js';
+import type { RunStep, Step } from '../../../shared/plans/plan.js';
+import { parseDomJobInfo } from '../../../shared/progress/domjobinfo.js';
+import { progressStream, type Progress, type ProgressStream } from '../../../shared/progress/progress.js';
+import { parseQemuImgProgressLine } from '../../../shared/progress/qemu-img.js';
+import { parseBlockJobVerboseLine } from '../../../shared/progress/virsh-block-job.js';
+import { blockjobArgv } from '../../../shared/virsh/blockjob.js';
+import { virshArgv, type VirshTarget } from '../../../shared/virsh/connection.js';
+import { HostCommandError, type Host } from '../host/host.js';
+import { Refusal } from '../refusal.js';
+import { runDefineStep } from './define.js';
+import { moveToTrash, purgeJobTrash, standsAt } from './trash.js';
+
+/** The last lines of a step's output kept in its record. */
+const TAIL_LINES = 40;
+/** How often a memory snapshot's progress is asked of libvirt. */
+const DOMJOBINFO_POLL_MS = 500;
+/** A failure's detail: the end of what the tool said, enough for its reason. */
+const DETAIL_CHARS = 1000;
+
+export interface StepRun {
+  readonly host: Host;
+  readonly job: string;
+  /** Aborted when the user cancels the job. */
+  readonly signal: AbortSignal;
+  /** The step's own 0..1, as its tool says it. */
+  readonly progress: (fraction: number) => void;
+  /** The step's output so far, its last lines (a progress line replaces the progress line before it). */
+  readonly output: (tail: readonly string[]) => void;
+}
+
+export type StepEnd = Pick<StepRecord, 'outcome' | 'exitCode' | 'error' | 'output'> & {
+  /** A tool was started: a file the step creates may now be there, half made. */
+  readonly ran: boolean;
+};
+
+/** Failed before any tool ran. */
+const failed = (error: Said): StepEnd => ({ outcome: 'failed', exitCode: null, error, output: null, ran: false });
+const done: StepEnd = { outcome: 'done', exitCode: null, error: null, output: null, ran: true };
+
+function saidOf(error: unknown): Said {
+  if (error instanceof HostCommandError) return error.said;
+  if (error instanceof Refusal && error.said !== null) return error.said;
+  return say('jobs.step.failed', { detail: errorMessage(error) });
+}
+
+export async function runStep(step: Step, run: StepRun): Promise<StepEnd> {
+  try {
+    switch (step.op) {
+      case 'run':
+        return await runTool(step, run);
+      case 'trash':
+        try {
+          await moveToTrash(step.path, run.job);
+          return done;
+        } catch (error) {
+          return failed(say('jobs.step.trashFailed', { path: step.path, code: (error as NodeJS.ErrnoException).code ?? 'error', detail: errorMessage(error) }));
+        }
+      case 'purge':
+        await purgeJobTrash(step.folder);
+        return done;
+      case 'define':
+        await runDefineStep(run.host, step, run.signal);
+        return done;
+    }
+  } catch (error) {
+    return failed(saidOf(error));
+  }
+}
+
+/** The tail of a step's output: every line, but a progress line replaces the progress line before it. */
+class Tail {
+  readonly lines: string[] = [];
+  private lastWasProgress = false;
+
+  add(line: string, isProgress: boolean): void {
+    if (isProgress && this.lastWasProgress) this.lines.pop();
+    this.lines.push(line);
+    this.lastWasProgress = isProgress;
+    if (this.lines.length > TAIL_LINES) this.lines.shift();
+  }
+}
+
+const asText = (line: string): Progress => ({ kind: 'text', line: line.trim() });
+
+async function runTool(step: RunStep, run: StepRun): Promise<StepEnd> {
+  // Never over a file: the plan was made when it was not there, and something put it there since.
+  for (const path of step.creates) if (await standsAt(path)) return failed(say('jobs.step.exists', { path }));
+  const program = step.argv[0]!;
+  const target: VirshTarget | null = step.domain === undefined ? null : { virsh: program, uri: step.domain.uri };
+  const tail = new Tail();
+  let stdout = '';
+  let stderr = '';
+  // Each pipe is split on \r and \n by a stream of its own (they are cut in separate
+  // places); each line goes to the step's parser, to the tail, and its fraction onwards.
+  const lines = (parseLine: (line: string) => Progress): ProgressStream =>
+    progressStream((line) => {
+      const item = parseLine(line);
+      tail.add(line.trim(), item.kind === 'progress');
+      if (item.kind === 'progress') run.progress(item.fraction);
+      return item;
+    });
+  const out = lines(step.progress === 'qemu-img' ? parseQemuImgProgressLine : asText);
+  const err = lines(step.progress === 'virsh-block-job' ? parseBlockJobVerboseLine : asText);
+  const push = (stream: ProgressStream, chunk: string): void => {
+    if (stream.push(chunk).length > 0) run.output(tail.lines);
+  };
+
+  const stopPolling = step.progress === 'domjobinfo' && target !== null && step.domain ? pollDomJobInfo(run, target, step.domain.name) : () => undefined;
+  const cancel = cancelHandler(step, run, target);
+  run.signal.addEventListener('abort', cancel.onAbort, { once: true });
+  try {
+    const result = await run.host.stream({
+      argv: step.argv as [string, ...string[]],
+      signal: cancel.signal,
+      onStdout: (chunk) => {
+        if (step.keepOutput) stdout += chunk;
+        push(out, chunk);
+      },
+      onStderr: (chunk) => {
+        stderr = (stderr + chunk).slice(-DETAIL_CHARS * 4);
+        push(err, chunk);
+      },
+    });
+    // A last line with no \r or \n after it (virsh's final percentage) is read at the end.
+    if ([...out.end(), ...err.end()].length > 0) run.output(tail.lines);
+    const output = step.keepOutput ? stdout : null;
+    const ended = { exitCode: result.exitCode, output, ran: true };
+    if (result.exitCode !== null && step.okExitCodes.includes(result.exitCode)) return { ...ended, outcome: 'done', error: null };
+    if (run.signal.aborted && step.cancel !== 'wait') return { ...ended, outcome: 'cancelled', error: say('jobs.step.cancelled') };
+    if (result.exitCode === null) return { ...ended, outcome: 'failed', error: say('jobs.step.signal', { program, signal: result.signal ?? 'SIGKILL' }) };
+    const detail = (stderr.trim() || tail.lines.at(-1) || '').slice(-DETAIL_CHARS);
+    return { ...ended, outcome: 'failed', error: say('jobs.step.exitCode', { program, exitCode: result.exitCode, detail }) };
+  } finally {
+    run.signal.removeEventListener('abort', cancel.onAbort);
+    stopPolling();
+  }
+}
+
+/**
+ * What a cancel does to this step: SIGINT through the stream's own signal, or a virsh
+ * command that stops the libvirt job (the step's virsh then ends by itself), or nothing
+ * for a short all-or-nothing step (the job stops before the next one).
+ */
+function cancelHandler(step: RunStep, run: StepRun, target: VirshTarget | null): { signal: AbortSignal | undefined; onAbort: () => void } {
+  const domain = step.domain;
+  switch (step.cancel) {
+    case 'sigint':
+      return { signal: run.signal, onAbort: () => undefined };
+    case 'wait':
+      return { signal: undefined, onAbort: () => undefined };
+    case 'blockjob-abort':
+    case 'domjobabort': {
+      const argv =
+        target === null || domain === undefined
+          ? null
+          : step.cancel === 'blockjob-abort'
+            ? domain.disk === undefined
+              ? null
+              : blockjobArgv(target, domain.name, domain.disk, 'abort')
+            : virshArgv(target, 'domjobabort', ['--domain', domain.name]);
+      // A plan without the domain to abort on falls back to SIGINT: virsh then asks libvirt to stop the job itself.
+      if (argv === null) return { signal: run.signal, onAbort: () => undefined };
+      return { signal: undefined, onAbort: () => void run.host.run({ argv, timeoutMs: 30_000 }).catch(() => undefined) };
+    }
+  }
+}
+
+/** Asks libvirt how far a memory snapshot is every half second until stopped. */
+function pollDomJobInfo(run: StepRun, target: VirshTarget, domain: string): () => void {
+  let asking = false;
+  const timer = setInterval(() => {
+    if (asking) return;
+    asking = true;
+    run.host
+      .run({ argv: virshArgv(target, 'domjobinfo', ['--domain', domain]), timeoutMs: 5_000 })
+      .then(({ stdout }) => {
+        const progress = parseDomJobInfo(stdout);
+        if (progress?.kind === 'progress') run.progress(progress.fraction);
+      })
+      .catch(() => undefined) // between polls the job may end, or the domain go: the step's own exit says what happened
+      .finally(() => (asking = false));
+  }, DOMJOBINFO_POLL_MS);
+  return () => clearInterval(timer);
+}

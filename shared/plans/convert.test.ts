@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { ConvertIntent } from './intent.js';
+import type { DefineStep, RunStep } from './plan.js';
+import { plan } from './planners.js';
+import { HOSTILE, disk, domain, image, overlay, snapshot, world } from './world.test-support.js';
+
+const raw = image('/vm/web.img', { format: 'raw', actualSize: 3000 });
+const intent = (fields: object = {}) => ConvertIntent.parse({ kind: 'convert', image: '/vm/web.img', path: '/vm/web.qcow2', ...fields });
+const codes = (draft: ReturnType<typeof plan>) => draft.blockers.map((blocker) => blocker.code);
+
+describe('convert to qcow2', () => {
+  it('of a free image: one copy with progress, cancelled by SIGINT; the source is kept', () => {
+    const draft = plan(intent(), world({ images: [raw] }));
+    expect(draft.blockers).toEqual([]);
+    expect(draft.steps).toHaveLength(1);
+    expect(draft.steps[0]).toMatchObject({ argv: ['/usr/bin/qemu-img', 'convert', '-p', '-f', 'raw', '-O', 'qcow2', '--', '/vm/web.img', '/vm/web.qcow2'], progress: 'qemu-img', cancel: 'sigint', creates: ['/vm/web.qcow2'] });
+    expect(draft.unused).toEqual([]);
+    expect(draft.bytes).toBe(3000);
+    expect(draft.cancel.message).toBe('A cancel stops the copy: the part-written /vm/web.qcow2 goes to the trash, and /vm/web.img is left untouched.');
+  });
+
+  it("of a shut-off domain's disk: the disk is switched to the new file, the old one goes to the trash, its snapshots are said lost", () => {
+    const web = domain('web', { state: 'shut off', disks: [disk('vda', ['/vm/web.img'], { format: 'raw' })], snapshots: [snapshot('s0', { stateFiles: ['/vm/web.img'] })] });
+    const withInternal = { ...raw, snapshots: [{ id: '1', name: 'int', date: '', vmClockNs: 0, vmStateSize: 0, diskSize: null, icount: null }] };
+    const draft = plan(intent(), world({ images: [withInternal], domains: [web] }));
+    expect(draft.blockers).toEqual([]);
+    expect(draft.steps.map((step) => step.op)).toEqual(['run', 'define', 'trash']);
+    expect((draft.steps[1] as DefineStep).edit).toEqual({ kind: 'switch-disk', target: 'vda', path: '/vm/web.qcow2', format: 'qcow2' });
+    expect(draft.unused).toEqual(['/vm/web.img']);
+    expect(draft.lost.map((lost) => lost.key)).toEqual(['plans.lost.libvirtSnapshot', 'plans.lost.internalSnapshot']);
+    expect(draft.locks.domains).toEqual([{ uri: 'qemu:///system', uuid: 'uuid-web', name: 'web' }]);
+  });
+
+  it("rule 1: a domain's old file that other overlays use is kept, and the plan says why", () => {
+    const web = domain('web', { state: 'shut off', disks: [disk('vda', ['/vm/web.img'], { format: 'raw' })] });
+    const draft = plan(intent(), world({ images: [raw, overlay('/vm/branch.qcow2', raw)], domains: [web] }));
+    expect(draft.steps.map((step) => step.op)).toEqual(['run', 'define']);
+    expect(draft.unused).toEqual([]);
+    expect(draft.warnings.map((warning) => warning.key)).toEqual(['plans.warning.sourceKept']);
+  });
+
+  it('a whole chain is flattened, and its allocated bytes are the estimate', () => {
+    const base = image('/vm/base.qcow2', { actualSize: 1000 });
+    const top = overlay('/vm/top.qcow2', base, { actualSize: 200 });
+    const draft = plan(intent({ image: '/vm/top.qcow2' }), world({ images: [base, top] }));
+    expect(draft.bytes).toBe(1200);
+    expect(draft.locks.files).toEqual(['/vm/top.qcow2', '/vm/base.qcow2', '/vm/web.qcow2']);
+    expect(draft.warnings.map((warning) => warning.key)).toEqual(['plans.warning.flattened']);
+  });
+
+  it('rule 2: an image a running domain holds is blocked; shut the domain off first', () => {
+    const web = domain('web', { disks: [disk('vda', ['/vm/web.img'], { format: 'raw' })] });
+    const [blocker] = plan(intent(), world({ images: [raw], domains: [web] })).blockers;
+    expect(blocker).toMatchObject({ code: 'held-by-qemu', alternatives: [{ key: 'plans.alternative.shutOff' }] });
+  });
+
+  it.each([
+    ['the target exists', intent(), { existing: ['/vm/web.qcow2'] }, 'target-exists'],
+    ['the source is not there', intent({ image: '/vm/gone.img' }), {}, 'image-missing'],
+    ['the source is truncated', intent(), { images: [{ ...raw, problems: [{ code: 'truncated' as const, key: '', values: {}, message: '' }] }] }, 'image-truncated'],
+    ['qemu-img is missing', intent(), { tools: { qemuImg: null, virsh: null } }, 'tool-missing'],
+  ])('is blocked: %s', (_, request, parts, code) => {
+    expect(codes(plan(request, world({ images: [raw], ...parts })))).toContain(code);
+  });
+
+  it.each(HOSTILE)('the names %j reach qemu-img as themselves, after --', (name) => {
+    const draft = plan(intent({ image: `/vm/${name}`, path: `/vm/${name}.qcow2` }), world({ images: [image(`/vm/${name}`, { format: 'raw' })] }));
+    expect((draft.steps[0] as RunStep).argv.slice(-3)).toEqual(['--', `/vm/${name}`, `/vm/${name}.qcow2`]);
+  });
+});

@@ -1,0 +1,97 @@
+/**
+ * What every planner shares: blockers as a code, a sentence and the alternatives, the
+ * tools a plan needs, and a plan draft whose `changes` and `creates` are gathered from
+ * its steps (so a file a step writes can never be left out of what the dialog shows).
+ */
+import { say, type Said } from '../messages/problems.js';
+import type { Argv } from '../argv.js';
+import type { Blocker, CancelBy, DomainLock, PlanDraft, ProgressSource, StepInput } from './plan.js';
+import type { Intent } from './intent.js';
+import type { World } from './world.js';
+import type { Domain } from '../libvirt/model.js';
+
+const sentence = (said: Said) => ({ ...said, values: { ...said.values } });
+
+export function blocker(code: string, said: Said, alternatives: readonly Said[] = []): Blocker {
+  return { code, ...sentence(said), alternatives: alternatives.map(sentence) };
+}
+
+/** The tool's path, or its bare name for the commands a blocked plan still shows. */
+export function toolPath(world: World, tool: 'qemuImg' | 'virsh'): string {
+  return world.tools[tool] ?? TOOL[tool].name;
+}
+
+/** The Debian package of each tool, as the Tools panel names it. */
+const TOOL = { qemuImg: { name: 'qemu-img', package: 'qemu-utils' }, virsh: { name: 'virsh', package: 'libvirt-clients' } } as const;
+
+/** A blocker per tool the plan needs that is not installed, in the Tools panel's words. */
+export function missingTools(world: World, tools: readonly ('qemuImg' | 'virsh')[]): Blocker[] {
+  return tools.filter((tool) => world.tools[tool] === null).map((tool) => blocker('tool-missing', say('tools.notInstalled', TOOL[tool])));
+}
+
+export function domainLock(uri: string, domain: Domain): DomainLock {
+  return { uri, uuid: domain.uuid, name: domain.name };
+}
+
+export interface RunParts {
+  readonly says: Said;
+  readonly argv: Argv;
+  readonly changes?: readonly string[];
+  readonly creates?: readonly string[];
+  readonly progress?: ProgressSource;
+  readonly cancel?: CancelBy;
+  readonly okExitCodes?: readonly number[];
+  readonly optional?: boolean;
+  readonly domain?: DomainLock & { readonly disk?: string };
+  readonly keepOutput?: boolean;
+}
+
+/** A tool run: by default short and all-or-nothing (no progress; a cancel waits for it). */
+export function runStep(parts: RunParts): StepInput {
+  const { says, argv, changes = [], creates = [], progress = 'none', cancel = 'wait', okExitCodes, ...rest } = parts;
+  return { op: 'run', says: sentence(says), argv: [...argv], changes: [...changes], creates: [...creates], progress, cancel, ...(okExitCodes ? { okExitCodes: [...okExitCodes] } : {}), ...rest };
+}
+
+export interface DraftParts {
+  readonly intent: Intent;
+  readonly title: Said;
+  readonly steps: readonly StepInput[];
+  readonly unused?: readonly string[];
+  readonly bytes?: number;
+  readonly lost?: readonly Said[];
+  readonly warnings?: readonly Said[];
+  readonly blockers: readonly Blocker[];
+  readonly cancel: Said;
+  readonly lockFiles: readonly string[];
+  readonly lockDomains?: readonly DomainLock[];
+}
+
+const unique = (paths: Iterable<string>): string[] => [...new Set(paths)];
+
+export function draft(parts: DraftParts): PlanDraft {
+  const creates = unique(parts.steps.flatMap((step) => (step.op === 'run' ? step.creates : [])));
+  return {
+    intent: parts.intent,
+    title: sentence(parts.title),
+    steps: [...parts.steps],
+    changes: unique(parts.steps.flatMap((step) => step.changes)),
+    creates,
+    unused: [...(parts.unused ?? [])],
+    bytes: parts.bytes ?? 0,
+    lost: (parts.lost ?? []).map(sentence),
+    warnings: (parts.warnings ?? []).map(sentence),
+    blockers: [...parts.blockers],
+    cancel: sentence(parts.cancel),
+    locks: { files: unique([...parts.lockFiles, ...creates]), domains: [...(parts.lockDomains ?? [])] },
+  };
+}
+
+/** The folder of an absolute path (`/` for a file at the root). */
+export function dirOf(path: string): string {
+  return path.slice(0, path.lastIndexOf('/')) || '/';
+}
+
+/** Letters, digits and `._+-` of a name, anything else `_`: a snapshot's name as part of a file name. */
+export function fileNamePart(name: string): string {
+  return name.replace(/[^\p{L}\p{N}._+-]/gu, '_').replace(/^\./, '_');
+}

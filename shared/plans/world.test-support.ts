@@ -1,0 +1,82 @@
+/**
+ * Worlds built by hand for the planners' table tests: images, domains on one local
+ * connection, and the files that exist. Each image's `usedBy` is filled from the
+ * domains' chains, as the link step would.
+ */
+import type { Image } from '../images/model.js';
+import type { Domain, DomainDisk, Snapshot } from '../libvirt/model.js';
+import type { TrashEntry } from '../jobs/model.js';
+import type { World } from './world.js';
+
+export const URI = 'qemu:///system';
+
+export function image(path: string, fields: Partial<Image> = {}): Image {
+  return {
+    path,
+    format: 'qcow2',
+    virtualSize: 1 << 30,
+    actualSize: 1 << 20,
+    backing: null,
+    snapshots: [],
+    encrypted: false,
+    corrupt: false,
+    dirty: false,
+    dataFile: null,
+    problems: [],
+    folder: path.slice(0, path.lastIndexOf('/')),
+    qcow2: null,
+    usedBy: [],
+    ...fields,
+  };
+}
+
+/** An overlay on `backing`, its backing name as the header would store it. */
+export function overlay(path: string, backing: Image, fields: Partial<Image> = {}): Image {
+  return image(path, { backing: { name: backing.path, path: backing.path, format: backing.format, exists: true, image: backing.path }, ...fields });
+}
+
+export function disk(target: string, chain: readonly string[], fields: Partial<DomainDisk> = {}): DomainDisk {
+  return { target, device: 'disk', type: 'file', format: 'qcow2', activePath: chain[0] ?? null, chain: [...chain], readonly: false, shareable: false, xml: '', ...fields };
+}
+
+export function domain(name: string, fields: Partial<Domain> = {}): Domain {
+  return { name, uuid: `uuid-${name}`, state: 'running', stateReason: null, persistent: true, display: false, disks: [], snapshots: [], problems: [], ...fields };
+}
+
+export function snapshot(name: string, fields: Partial<Snapshot> = {}): Snapshot {
+  return { name, description: null, parent: null, state: 'running', createdAt: '2026-12-01T09:00:00Z', current: false, memory: 'no', memoryFile: null, disks: [], stateFiles: [], problems: [], ...fields };
+}
+
+export interface WorldParts {
+  readonly images?: readonly Image[];
+  readonly domains?: readonly Domain[];
+  /** Files that exist besides the images. */
+  readonly existing?: readonly string[];
+  readonly tools?: World['tools'];
+  readonly agents?: readonly string[];
+  readonly trash?: readonly TrashEntry[];
+}
+
+export function world(parts: WorldParts = {}): World {
+  const domains = parts.domains ?? [];
+  const images = (parts.images ?? []).map((candidate) => ({
+    ...candidate,
+    usedBy: domains.flatMap((owner) =>
+      owner.disks.flatMap((member) => (member.chain.includes(candidate.path) ? [{ domain: owner.name, uuid: owner.uuid, target: member.target, active: member.chain[0] === candidate.path }] : [])),
+    ),
+  }));
+  const existing = new Set([...images.map((candidate) => candidate.path), ...(parts.existing ?? [])]);
+  return {
+    forest: { images, errors: [], skipped: [], scannedAt: '2026-12-01T09:30:00Z' },
+    connections: [{ uri: URI, reachable: true, error: null, libvirtVersion: '9.0.0', hypervisor: 'QEMU', hypervisorVersion: '7.2.0', externalSnapshotRevert: false, domains: [...domains] }],
+    exists: (path) => existing.has(path),
+    tools: parts.tools ?? { qemuImg: '/usr/bin/qemu-img', virsh: '/usr/bin/virsh' },
+    dataDir: '/home/u/.local/share/snaptree',
+    trash: [...(parts.trash ?? [])],
+    agents: new Set(parts.agents ?? []),
+    now: new Date('2026-12-01T09:30:00Z'),
+  };
+}
+
+/** Names a user may give a file, a domain or a snapshot: each must reach the tools as itself. */
+export const HOSTILE = ['a b', `it's "q"`, '$(touch pwned)', '-x', 'a,b', 'line\nbreak', 'диск ✓ 日本'];

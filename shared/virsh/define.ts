@@ -1,0 +1,12 @@
+import type { Argv } from '../argv.js';
+import { virshArgv, type VirshTarget } from './connection.js';
+
+/** `virsh dumpxml --inactive --domain D`: the persistent definition, as the next boot would use it. */
+export function dumpxmlInactiveArgv(target: VirshTarget, domain: string): Argv {
+  return virshArgv(target, 'dumpxml', ['--inactive', '--domain', domain]);
+}
+
+/** `virsh define --file F`: defines (or redefines, by UUID) a domain from an XML file; `/dev/stdin` reads it from a pipe. */
+export function defineArgv(target: VirshTarget, file: string): Argv {
+  return virshArgv(target, 'define', ['--file', file]);
+}
