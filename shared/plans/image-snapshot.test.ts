@@ -33,6 +33,7 @@ describe('an internal snapshot of an image with qemu-img', () => {
     const draft = plan(intent('/vm/free.qcow2'), world({ images: [free, overlay('/vm/a.qcow2', free), overlay('/vm/b.qcow2', free)] }));
     expect(codes(draft)).toEqual(['backing-file']);
     expect(draft.blockers[0]!.message).toContain('/vm/a.qcow2, /vm/b.qcow2');
+    expect(draft.blockers[0]!.alternatives).toMatchObject([{ key: 'plans.alternative.overlayInstead', values: { path: '/vm/free.qcow2' } }]);
   });
 
   it("a shut-off domain's disk is blocked: libvirt would not know the snapshot", () => {

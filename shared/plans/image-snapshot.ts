@@ -34,7 +34,8 @@ export const planImageSnapshot: Planner<'image-snapshot'> = (intent, world): Pla
     blockers.push(blocker('domain-disk', say('plans.blocker.domainDisk', { path, domain: owner }), [say('plans.alternative.domainSnapshot', { domain: owner })]));
   }
   if (dependents.overlays.length > 0) {
-    blockers.push(blocker('backing-file', say('plans.blocker.backingFile', { path, overlays: dependents.overlays.map((overlay) => overlay.path).join(', ') })));
+    const overlays = dependents.overlays.map((overlay) => overlay.path).join(', ');
+    blockers.push(blocker('backing-file', say('plans.blocker.backingFile', { path, overlays }), [say('plans.alternative.overlayInstead', { path })]));
   }
   const step = runStep({
     says: say('plans.step.imageSnapshot', { name, path }),
