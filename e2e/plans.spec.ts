@@ -54,18 +54,22 @@ test('a new overlay on a demo image: the plan shows qemu-img create with -F, Run
   await expect(drawer(page).locator('.job-row').first()).toHaveAttribute('data-state', 'done');
 });
 
-test('convert of a raw demo image shows its progress, keeps the raw file, and the guest sees the same bytes', async ({ page, snaptree }) => {
+test('convert of a raw demo image: a disk that changed after its plan was shown gets a new plan, then the copy runs with progress, keeps the raw file, and the guest sees the same bytes', async ({ page, snaptree }) => {
   await openDemo(page, snaptree);
   const raw = join(demoDir(snaptree), 'FedoraBase.img');
-  // Real data, so that there is something to copy and to compare: 64 MiB of text at 1 MiB in.
-  const fd = openSync(raw, 'r+');
-  const chunk = Buffer.from('snaptree '.repeat(116508).slice(0, 1 << 20));
-  for (let n = 1; n <= 64; n++) writeSync(fd, chunk, 0, chunk.length, n << 20);
-  closeSync(fd);
-
   await node(page, 'FedoraBase.img').click();
   const dialog = await showPlan(page, 'Convert to qcow2…');
   await expect(dialog.getByTestId('command').first()).toContainText('qemu-img convert -p -f raw -O qcow2');
+
+  // Meanwhile the image gets real data (64 MiB of text from 1 MiB in): the plan shown no longer stands.
+  const fd = openSync(raw, 'r+');
+  const chunk = Buffer.alloc(1 << 20, 'snaptree ');
+  for (let n = 1; n <= 64; n++) writeSync(fd, chunk, 0, chunk.length, n << 20);
+  closeSync(fd);
+  await dialog.getByRole('button', { name: 'Run' }).click();
+  await expect(dialog.getByRole('status')).toContainText('The disks changed since this plan was made: here is the new one. Nothing has run yet.');
+  await expect(dialog).toContainText('64 MiB');
+  await expect(drawer(page).locator('.job-row')).toHaveCount(0);
   await dialog.getByRole('button', { name: 'Run' }).click();
 
   const row = drawer(page).locator('.job-row').first();
@@ -94,11 +98,14 @@ test('an internal snapshot of an image that overlays use is blocked: Run is disa
   await openDemo(page, snaptree);
   await node(page, 'RootBase.qcow2').click();
   const dialog = await showPlan(page, 'Internal snapshot…');
-  await expect(dialog.getByRole('region', { name: 'Why this cannot run' })).toBeVisible();
-  await expect(dialog).toContainText('What you can do instead:');
-  await expect(dialog.locator('.alternatives li').first()).toBeVisible();
+  const blockers = dialog.getByRole('region', { name: 'Why this cannot run' });
+  await expect(blockers).toContainText('is the backing file of');
+  await expect(blockers).toContainText('Overlay-1.qcow2');
+  await expect(blockers).toContainText('What you can do instead:');
+  await expect(blockers.locator('.alternatives li')).toContainText('Make a new overlay on');
   await expect(dialog.getByRole('button', { name: 'Run' })).toBeDisabled();
   await expect(dialog).toContainText('Blocked: nothing will run.');
   await dialog.getByRole('button', { name: 'Close' }).click();
+  await expect(page.getByRole('dialog')).toHaveCount(0);
   await expect(drawer(page).locator('.job-row')).toHaveCount(0);
 });
