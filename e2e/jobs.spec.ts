@@ -48,6 +48,8 @@ test('a running TCG domain takes an internal and then an external disk-only snap
 
   await snapshotFromNow(page, guest.name, 'inside it', /^Internal/);
   await expect(tree(page).locator('[data-snapshot="inside it"]')).toContainText('current');
+  // No display, no picture; and the snapshot is whole without one.
+  await expect(tree(page).locator('.snapshot-thumb')).toHaveCount(0);
   await expect(page.locator('.react-flow__edge[data-id="snapshot:inside it→now"]')).toHaveCount(1);
 
   await snapshotFromNow(page, guest.name, 'outside', /^External, disks only/);
@@ -57,6 +59,19 @@ test('a running TCG domain takes an internal and then an external disk-only snap
   const overlay = join(domains.dir, 'snap.outside.qcow2');
   await expect(page.locator(`[data-domain="${guest.name}"]`)).toBeVisible();
   expect(virsh('domblklist', guest.name)).toContain(overlay);
+});
+
+test('a snapshot of a domain with a display keeps a picture of its screen: small on the node, large in the inspector', async ({ page, snaptree }) => {
+  const guest = domains.define('screen', { start: true, graphics: true });
+  await page.goto(snaptree.url);
+  await snapshotFromNow(page, guest.name, 'pictured', /^Internal/);
+  const thumb = tree(page).locator('[data-snapshot="pictured"] img.snapshot-thumb');
+  await expect(thumb).toBeVisible();
+  await expect.poll(() => thumb.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(0);
+  await tree(page).locator('[data-snapshot="pictured"]').click();
+  const large = inspector(page).locator('img.snapshot-screenshot');
+  await expect(large).toBeVisible();
+  await expect(large).toHaveAttribute('alt', 'The screen as pictured was taken');
 });
 
 test('a running convert is cancelled from its row; the job says what it left and the source is as it was', async ({ page, snaptree }) => {
