@@ -141,7 +141,7 @@ function CheckForm({ image, onClose }: { image: Image; onClose: () => void }) {
   );
 }
 
-/** What can be done to an image: each gesture asks its few questions, then shows its plan. */
+/** What can be done to an image: each gesture asks its few questions, then shows its plan. Keyed by the image: another image starts closed. */
 export function ImageActions({ image }: { image: Image }) {
   const { t } = useTranslation('plans');
   const forest = useForest((state) => state.forest);
@@ -158,10 +158,10 @@ export function ImageActions({ image }: { image: Image }) {
           </button>
         ))}
       </div>
-      {open === 'snapshot' && <SnapshotForm key={image.path} image={image} onClose={close} />}
-      {open === 'overlay' && <OverlayForm key={image.path} image={image} existing={existing} onClose={close} />}
-      {open === 'convert' && <ConvertForm key={image.path} image={image} existing={existing} onClose={close} />}
-      {open === 'check' && <CheckForm key={image.path} image={image} onClose={close} />}
+      {open === 'snapshot' && <SnapshotForm image={image} onClose={close} />}
+      {open === 'overlay' && <OverlayForm image={image} existing={existing} onClose={close} />}
+      {open === 'convert' && <ConvertForm image={image} existing={existing} onClose={close} />}
+      {open === 'check' && <CheckForm image={image} onClose={close} />}
     </div>
   );
 }

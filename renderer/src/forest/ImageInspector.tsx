@@ -153,7 +153,7 @@ export function ImageInspector({ path }: { path: string }) {
         ]}
       />
 
-      <ImageActions image={image} />
+      <ImageActions key={image.path} image={image} />
       <CheckResults path={image.path} />
 
       {image.problems.length > 0 && (
