@@ -1,8 +1,9 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -27,8 +28,19 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe('kill -9 of the program mid-step', () => {
-  it('leaves a record that the next start shows interrupted: the step that ran, each file read again, and how to undo; its lock is taken over', async () => {
+/** The id of the job the child started, once it is under way. */
+function underWay(program: ChildProcessByStdio<null, Readable, null>): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    program.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      const id = /under way (\S+)/.exec(chunk)?.[1];
+      if (id) resolve(id);
+    });
+    program.once('exit', (code) => reject(new Error(`the child ended first (${code})`)));
+  });
+}
+
+describe('another Snaptree process', () => {
+  it('killed with -9 mid-step leaves a record that the next start shows interrupted: the step that ran, each file read again, and how to undo; its lock is taken over', async () => {
     const work = await mkdtemp(join(dir, 'work-'));
     const journalDir = join(work, 'state');
     const source = join(work, 'disk.raw');
@@ -38,13 +50,7 @@ describe('kill -9 of the program mid-step', () => {
     writeFileSync(planFile, JSON.stringify(planOf([convertStep(source, target, { rate: '4M' })], { lockFiles: [source] })));
     // A group of its own, so that the kill takes qemu-img with it, as a crash of the machine's session would.
     const program = spawn(process.execPath, [child, journalDir, planFile], { detached: true, stdio: ['ignore', 'pipe', 'inherit'] });
-    const killedJob = await new Promise<string>((resolve, reject) => {
-      program.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-        const id = /under way (\S+)/.exec(chunk)?.[1];
-        if (id) resolve(id);
-      });
-      program.once('exit', (code) => reject(new Error(`the child ended first (${code})`)));
-    });
+    const killedJob = await underWay(program);
 
     // Another process (this one) wants the same file: it waits for the child's job.
     const watched = watchedJobs(journalDir);
@@ -74,6 +80,27 @@ describe('kill -9 of the program mid-step', () => {
     // Nothing was lost: the source is whole, the half-made file still opens.
     expect(opens(source)).toBe(true);
     expect(opens(target)).toBe(true);
+  }, 30_000);
+
+  it("cancels a job that another process runs (the window cancelling the CLI's job)", async () => {
+    const work = await mkdtemp(join(dir, 'work-'));
+    const journalDir = join(work, 'state');
+    const source = join(work, 'disk.raw');
+    const target = join(work, 'disk.qcow2');
+    rawWithData(source, 32 * MiB);
+    const planFile = join(work, 'plan.json');
+    writeFileSync(planFile, JSON.stringify(planOf([convertStep(source, target, { rate: '4M' })])));
+    const program = spawn(process.execPath, [child, journalDir, planFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const exited = new Promise((resolve) => program.once('exit', resolve));
+    const id = await underWay(program);
+
+    const cancelled = await watchedJobs(journalDir).jobs.cancel(id);
+    expect(cancelled.state).toBe('cancelled');
+    expect(cancelled.left.map((said) => said.key)).toEqual(['jobs.left.cancelledAt', 'jobs.left.partialTrashed']);
+    expect(existsSync(target)).toBe(false);
+    // Its job ended, the other process has nothing left to do.
+    await exited;
+    expect(await readdir(journalDir)).not.toContain(`${id}.cancel`);
   }, 30_000);
 
   it('a journal file that cannot be read is said and kept, and the others are listed', async () => {

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -5,7 +6,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { expectSaidInBoth } from '../said.test-support.js';
 import { Refusal } from '../refusal.js';
-import { convertStep, ENDED, MiB, opens, planOf, rawWithData, sameGuestBytes, waitFor, watchedJobs } from './jobs.test-support.js';
+import { CHECK_RAN_EXIT_CODES, checkArgv } from '../../../shared/qemu-img/check.js';
+import { convertStep, ENDED, MiB, QEMU_IMG, opens, planOf, rawWithData, sameGuestBytes, waitFor, watchedJobs } from './jobs.test-support.js';
 import { trashPathOf } from './trash.js';
 
 let dir: string;
@@ -132,6 +134,38 @@ describe('a convert job, run for real', () => {
     expect(done.steps.map((step) => step.outcome)).toEqual(['failed', 'done']);
     expect(done.steps[0]!.error?.message).toMatch(/^\/usr\/bin\/qemu-img failed with exit code 1: .*absent\.raw/);
     expect(done.left.map((said) => said.message)).toEqual(['Step 1 failed; it is optional, so the job went on without it.']);
+  });
+});
+
+describe('steps that are not copies', () => {
+  it("a check keeps its whole output for the inspector, and qemu-img check's findings (exit 2, 3) are not failures", async () => {
+    const image = join(dir, 'disk.qcow2');
+    execFileSync(QEMU_IMG, ['create', '-q', '-f', 'qcow2', '--', image, '16M']);
+    const watched = watchedJobs(journalDir);
+    const check = { op: 'run' as const, says: { key: 't', values: {}, message: 'check' }, changes: [], argv: [...checkArgv(QEMU_IMG, image, 'qcow2')] as [string, ...string[]], creates: [], progress: 'none' as const, cancel: 'sigint' as const, okExitCodes: [...CHECK_RAN_EXIT_CODES], keepOutput: true };
+    const job = await watched.jobs.start(planOf([check]));
+    const done = await watched.until(job.id, ENDED);
+    expect(done.state).toBe('done');
+    expect(JSON.parse(done.steps[0]!.output!)).toMatchObject({ filename: image, format: 'qcow2', 'check-errors': 0 });
+    // A check changes nothing: the forest is not read again for it.
+    expect(watched.worldChanges).toEqual([]);
+  });
+
+  it('a cancel during a short all-or-nothing step lets it finish and stops before the next', async () => {
+    const source = join(dir, 'disk.raw');
+    rawWithData(source, MiB);
+    const marker = join(dir, 'short step ran');
+    const short = { op: 'run' as const, says: { key: 't', values: {}, message: 'short' }, changes: [marker], argv: [process.execPath, '-e', `setTimeout(() => require('fs').writeFileSync(${JSON.stringify(marker)}, ''), 600)`] as [string, ...string[]], creates: [marker], progress: 'none' as const, cancel: 'wait' as const };
+    const watched = watchedJobs(journalDir);
+    const job = await watched.jobs.start(planOf([short, convertStep(source, join(dir, 'disk.qcow2'))]));
+    await waitFor(() => watched.events.findLast((event) => event.job.id === job.id)?.job.steps[0]!.outcome === 'running');
+    const cancelled = await watched.jobs.cancel(job.id);
+    expect(cancelled.state).toBe('cancelled');
+    expect(cancelled.steps.map((step) => step.outcome)).toEqual(['done', 'skipped']);
+    expect(existsSync(marker)).toBe(true);
+    expect(existsSync(join(dir, 'disk.qcow2'))).toBe(false);
+    expect(cancelled.left.map((said) => said.message)).toEqual(['Cancelled after step 1 of 2, which had to finish: the steps after it did not run.', 'Step 2 of 2 was not run.']);
+    expectSaidInBoth(cancelled.left);
   });
 });
 

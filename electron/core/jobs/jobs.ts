@@ -4,6 +4,9 @@
  * step, cancellable; and the trash its steps fill.
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Job, StepRecord, TrashEntry } from '../../../shared/jobs/model.js';
 import { say, type Said } from '../../../shared/messages/problems.js';
 import { errorMessage } from '../../../shared/format.js';
@@ -11,7 +14,7 @@ import type { Plan } from '../../../shared/plans/plan.js';
 import type { Host } from '../host/host.js';
 import { Refusal } from '../refusal.js';
 import { Journal, type JournalRecord } from './journal.js';
-import { isAlive, lockKeysOf, Locks, type LockKey } from './locks.js';
+import { isAlive, lockKeysOf, Locks, type Held, type LockKey } from './locks.js';
 import { JobMeter } from './progress.js';
 import { interrupted } from './recovery.js';
 import { runStep, type StepEnd } from './steps.js';
@@ -43,8 +46,10 @@ export interface Jobs {
 const TICK_MS = 300;
 /** How often a waiting job looks again at a lock another process holds (this process's own wake it at once). */
 const LOCK_POLL_MS = 300;
+/** How long a cancel of another process's job waits for its record to say it ended (the jobChanged that follows says the rest). */
+const CANCEL_ELSEWHERE_MS = 10_000;
 
-/** A job of this process, while it runs and after. */
+/** A job of this process, while it waits or runs. */
 interface Mine {
   readonly record: JournalRecord;
   readonly keys: readonly LockKey[];
@@ -70,11 +75,16 @@ const byShowingOrder = (a: Job, b: Job): number => RANK[a.state] - RANK[b.state]
 export function createJobs(host: Host, options: JobsOptions): Jobs {
   const journal = new Journal(options.journalDir);
   const mine = new Map<string, Mine>();
-  const unfinished = (id: string): boolean => ['waiting', 'running'].includes(mine.get(id)?.record.state ?? '');
-  const locks = new Locks(options.journalDir, unfinished);
+  const locks = new Locks(options.journalDir, (id) => mine.has(id));
   /** Jobs of this process waiting for a lock: woken when one of ours is released. */
   const waiters = new Set<() => void>();
   const reportedUnreadable = new Set<string>();
+  /**
+   * The window may cancel a job the CLI runs, and the other way round: the front end that
+   * asks leaves this file, and the process running the job sees it at its next tick.
+   */
+  const cancelRequest = (id: string): string => join(options.journalDir, `${id}.cancel`);
+  const cancelAsked = (id: string): boolean => existsSync(cancelRequest(id));
 
   const changed = (job: Mine): void => options.jobChanged(jobOf(job.record));
   const save = async (job: Mine): Promise<void> => {
@@ -101,10 +111,18 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
     };
     const job: Mine = { record, keys: lockKeysOf(plan), meter: new JobMeter(plan), controller: new AbortController(), finished: Promise.resolve() };
     mine.set(record.id, job);
-    const held = await locks.acquire(record.id, job.keys);
-    if (held === null) record.state = 'running';
-    else record.waitingFor = say('jobs.waiting', { job: held.job, what: held.what });
-    await journal.write(record);
+    let held: Held | null;
+    try {
+      held = await locks.acquire(record.id, job.keys);
+      if (held === null) record.state = 'running';
+      else record.waitingFor = say('jobs.waiting', { job: held.job, what: held.what });
+      await journal.write(record);
+    } catch (error) {
+      // The state folder cannot be written: nothing ran, and nothing stays held.
+      mine.delete(record.id);
+      await locks.release(record.id, job.keys);
+      throw error;
+    }
     job.finished = drive(job, held === null);
     return jobOf(record);
   }
@@ -125,7 +143,7 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
         waiters.add(wake);
         controller.signal.addEventListener('abort', wake);
       });
-      if (controller.signal.aborted) return false;
+      if (controller.signal.aborted || cancelAsked(record.id)) return false;
       const held = await locks.acquire(record.id, job.keys);
       if (held === null) return true;
       const waitingFor = say('jobs.waiting', { job: held.job, what: held.what });
@@ -145,7 +163,10 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
       }
       Object.assign(record, { state: 'running', waitingFor: null, startedAt: nowIso(), progress: job.meter.at(0, null) });
       await save(job);
-      const ticker = setInterval(() => changed(job), TICK_MS);
+      const ticker = setInterval(() => {
+        if (cancelAsked(record.id)) job.controller.abort();
+        changed(job);
+      }, TICK_MS);
       try {
         await runSteps(job);
       } finally {
@@ -164,7 +185,8 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
     for (const [index, step] of steps.entries()) {
       const stepRecord = record.steps[index]!;
       if (controller.signal.aborted) {
-        await finish(job, 'cancelled', [say('jobs.left.cancelledAfter', { step: index, total }), ...notRun(job, index)], { hadLocks: true });
+        const when = index === 0 ? say('jobs.left.cancelledWaiting') : say('jobs.left.cancelledAfter', { step: index, total });
+        await finish(job, 'cancelled', [when, ...notRun(job, index)], { hadLocks: true });
         return;
       }
       Object.assign(stepRecord, { startedAt: nowIso(), outcome: 'running' });
@@ -221,8 +243,11 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
     Object.assign(record, { state, endedAt: nowIso(), waitingFor: null });
     record.left.push(...left);
     if (hadLocks) await locks.release(record.id, job.keys);
+    await unlink(cancelRequest(record.id)).catch(() => undefined);
     for (const wake of [...waiters]) wake();
     await journal.write(record);
+    // From here on its record is the journal's: this process keeps only the jobs it still runs.
+    mine.delete(record.id);
     const ran = record.plan.steps.filter((_, index) => record.steps[index]!.startedAt !== null);
     const trashed = left.some((said) => said.key === 'jobs.left.partialTrashed') || ran.some((step) => step.op === 'trash' || step.op === 'purge');
     // Before the job's last event: a front end that sees it ended finds the world already being read again.
@@ -264,15 +289,29 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
     return entries.sort((a, b) => b.at.localeCompare(a.at));
   }
 
+  /** A job of another live process: asked to stop through the journal folder, and its record read until it ends. */
+  async function cancelElsewhere(id: string): Promise<Job> {
+    const find = async (): Promise<Job> => {
+      const recorded = (await list()).find((candidate) => candidate.id === id);
+      if (recorded === undefined) throw new Refusal(say('jobs.refused.unknownJob', { job: id }));
+      return recorded;
+    };
+    let recorded = await find();
+    if (recorded.state !== 'running' && recorded.state !== 'waiting') return recorded;
+    await writeFile(cancelRequest(id), '');
+    const until = Date.now() + CANCEL_ELSEWHERE_MS;
+    while ((recorded.state === 'running' || recorded.state === 'waiting') && Date.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, TICK_MS));
+      recorded = await find();
+    }
+    return recorded;
+  }
+
   return {
     start,
     async cancel(id) {
       const job = mine.get(id);
-      if (job === undefined) {
-        const recorded = (await list()).find((candidate) => candidate.id === id);
-        if (recorded === undefined) throw new Refusal(say('jobs.refused.unknownJob', { job: id }));
-        return recorded;
-      }
+      if (job === undefined) return cancelElsewhere(id);
       job.controller.abort();
       await job.finished;
       return jobOf(job.record);

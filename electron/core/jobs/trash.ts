@@ -51,7 +51,6 @@ async function move(from: string, to: string): Promise<void> {
 export async function moveToTrash(path: string, job: string): Promise<string> {
   const trashed = trashPathOf(path, job);
   await mkdir(fsPath(dirname(trashed)), { recursive: true });
-  await syncFolder(dirname(path));
   await move(path, trashed);
   return trashed;
 }

@@ -1,0 +1,57 @@
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Locks, type LockKey } from './locks.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'snaptree-locks-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const keys: LockKey[] = [
+  { key: 'file /vm/a.qcow2', what: '/vm/a.qcow2' },
+  { key: 'domain qemu:///system 1234', what: 'web' },
+];
+
+/** The lock file a process with this pid would have left for the key. */
+async function leaveLock(pid: number, job: string): Promise<void> {
+  const locks = new Locks(dir, () => true);
+  await locks.acquire('placeholder', keys.slice(0, 1));
+  const [name] = await readdir(join(dir, 'locks'));
+  writeFileSync(join(dir, 'locks', name!), JSON.stringify({ pid, job, what: '/vm/a.qcow2' }));
+}
+
+describe('locks shared between Snaptree processes', () => {
+  it('are all or nothing: a second job gets none of them while one is held, and all once it is released', async () => {
+    const ours = new Set(['one', 'two']);
+    const locks = new Locks(dir, (job) => ours.has(job));
+    expect(await locks.acquire('one', keys.slice(0, 1))).toBeNull();
+    expect(await locks.acquire('two', keys)).toEqual({ job: 'one', what: '/vm/a.qcow2' });
+    // The domain lock it did get was given back.
+    expect(await readdir(join(dir, 'locks'))).toHaveLength(1);
+    await locks.release('one', keys.slice(0, 1));
+    expect(await locks.acquire('two', keys)).toBeNull();
+  });
+
+  it('a lock held by a live process of another job is respected', async () => {
+    await leaveLock(process.ppid, 'theirs');
+    expect(await new Locks(dir, () => false).acquire('mine', keys)).toEqual({ job: 'theirs', what: '/vm/a.qcow2' });
+  });
+
+  it('a lock whose process is dead (kill -9, a crash) is stale and taken over', async () => {
+    const dead = spawnSync(process.execPath, ['-e', 'process.exit(0)']).pid!;
+    await leaveLock(dead, 'crashed');
+    expect(await new Locks(dir, () => false).acquire('mine', keys)).toBeNull();
+  });
+
+  it("a lock of this process's pid for a job it does not run (left by an earlier life of the pid) is stale", async () => {
+    await leaveLock(process.pid, 'forgotten');
+    expect(await new Locks(dir, (job) => job === 'mine').acquire('mine', keys)).toBeNull();
+  });
+});
