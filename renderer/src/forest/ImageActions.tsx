@@ -1,5 +1,5 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
-import { useTranslation } from 'react-i18next';
+import { Trans, useTranslation } from 'react-i18next';
 import type { Image } from '../../../shared/images/model';
 import type { IntentInput } from '../../../shared/plans/intent';
 import { findDomain, useInventory } from '../libvirt/store';
@@ -48,7 +48,9 @@ function SnapshotForm({ image, onClose }: { image: Image; onClose: () => void })
   const exists = taken.includes(name);
   return (
     <GestureForm intent={name === '' || exists ? null : { kind: 'image-snapshot', image: image.path, name }} onClose={onClose}>
-      <p className="explain">{t('gesture.snapshot.explain')}</p>
+      <p className="explain">
+        <Trans t={t} i18nKey="gesture.snapshot.explain" components={{ cmd: <code /> }} />
+      </p>
       <Field label={t('gesture.snapshot.name')} value={name} onChange={setName} />
       {exists && <p className="form-error">{t('gesture.nameTaken', { name })}</p>}
     </GestureForm>
@@ -122,7 +124,9 @@ function CheckForm({ image, onClose }: { image: Image; onClose: () => void }) {
   const [repair, setRepair] = useState<'' | 'leaks' | 'all'>('');
   return (
     <GestureForm intent={{ kind: 'check', image: image.path, chain, ...(repair === '' ? {} : { repair }) }} onClose={onClose}>
-      <p className="explain">{t('gesture.check.explain')}</p>
+      <p className="explain">
+        <Trans t={t} i18nKey="gesture.check.explain" components={{ cmd: <code /> }} />
+      </p>
       {image.backing !== null && (
         <label className="check">
           <input type="checkbox" checked={chain} onChange={(event) => setChain(event.target.checked)} />

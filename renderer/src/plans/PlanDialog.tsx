@@ -11,14 +11,18 @@ import { usePlans } from './store';
 function Command({ line }: { line: string }) {
   const { t } = useTranslation('plans');
   const [copied, setCopied] = useState(false);
+  const id = useId();
   const copy = async (): Promise<void> => {
     await navigator.clipboard.writeText(line);
     setCopied(true);
   };
   return (
     <div className="command">
-      <code data-testid="command">{line}</code>
-      <button type="button" className="copy" onClick={() => void copy()} aria-label={t('dialog.copyLabel', { command: line })}>
+      <code id={id} data-testid="command">
+        {line}
+      </code>
+      {/* The command itself describes the button: a label would say it again, as words. */}
+      <button type="button" className="copy" onClick={() => void copy()} aria-describedby={id}>
         {copied ? t('dialog.copied') : t('dialog.copy')}
       </button>
     </div>

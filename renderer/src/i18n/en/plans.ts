@@ -1,7 +1,8 @@
 /**
  * The plan dialog and the gestures that open it (image actions, "Take snapshot…"), in
  * English. What a plan says itself (title, steps, blockers) comes from the core by key
- * (the `problems` namespace); these are the window's own labels around it.
+ * (the `problems` namespace); these are the window's own labels around it. `<cmd>` marks a
+ * command, shown as code.
  */
 export const plans = {
   dialog: {
@@ -14,7 +15,6 @@ export const plans = {
     steps_other: 'What it will do ({{count, number}} steps)',
     copy: 'Copy',
     copied: 'Copied',
-    copyLabel: 'Copy the command {{command}}',
     creates: 'New files',
     changes: 'Files changed',
     unused: 'Files no longer used (moved to the trash, restorable)',
@@ -32,7 +32,7 @@ export const plans = {
     nameTaken: 'A snapshot named "{{name}}" already exists.',
     snapshot: {
       button: 'Internal snapshot…',
-      explain: 'Saves the image as it is now inside the file itself (qemu-img snapshot -c). Not while a running domain writes to it.',
+      explain: 'Saves the image as it is now inside the file itself (<cmd>qemu-img snapshot -c</cmd>). Not while a running domain writes to it.',
       name: 'Snapshot name',
     },
     overlay: {
@@ -52,7 +52,7 @@ export const plans = {
     },
     check: {
       button: 'Check…',
-      explain: 'Looks for corruption and leaked clusters (qemu-img check). Checking alone changes nothing.',
+      explain: 'Looks for corruption and leaked clusters (<cmd>qemu-img check</cmd>). Checking alone changes nothing.',
       chain: 'Check the whole backing chain',
       repair: 'Repair',
       repairNone: 'no, only check',

@@ -12,7 +12,6 @@ export const plans: Messages<typeof english> = {
     steps_other: '将要执行的操作（{{count, number}} 步）',
     copy: '复制',
     copied: '已复制',
-    copyLabel: '复制命令 {{command}}',
     creates: '新建的文件',
     changes: '会被修改的文件',
     unused: '不再使用的文件（移入回收站，可恢复）',
@@ -30,7 +29,7 @@ export const plans: Messages<typeof english> = {
     nameTaken: '已有名为“{{name}}”的快照。',
     snapshot: {
       button: '内部快照…',
-      explain: '把镜像此刻的内容保存在文件内部（`qemu-img snapshot -c`）。正在运行的虚拟机写入该镜像时不可用。',
+      explain: '把镜像此刻的内容保存在文件内部（<cmd>`qemu-img snapshot -c`</cmd>）。正在运行的虚拟机写入该镜像时不可用。',
       name: '快照名称',
     },
     overlay: {
@@ -49,7 +48,7 @@ export const plans: Messages<typeof english> = {
     },
     check: {
       button: '检查…',
-      explain: '查找损坏和泄漏的簇（`qemu-img check`）。只检查不会改动任何内容。',
+      explain: '查找损坏和泄漏的簇（<cmd>`qemu-img check`</cmd>）。只检查不会改动任何内容。',
       chain: '检查整条后端镜像链',
       repair: '修复',
       repairNone: '不修复，只检查',
