@@ -74,7 +74,7 @@ test('a snapshot of a domain with a display keeps a picture of its screen: small
   await expect(large).toHaveAttribute('alt', 'The screen as pictured was taken');
 });
 
-test('a running convert is cancelled from its row; the job says what it left and the source is as it was', async ({ page, snaptree }) => {
+test('a running convert is cancelled from its row; the job says what it left, the source is as it was, and the half-made copy waits in the trash until it is emptied', async ({ page, snaptree }) => {
   // A disk of a shut-off domain with 1 GiB of real data, so that the convert runs long enough to cancel.
   const guest = domains.define('cancel');
   execFileSync('qemu-img', ['resize', '-q', guest.disk, '2G']);
@@ -100,6 +100,24 @@ test('a running convert is cancelled from its row; the job says what it left and
   await expect(row).toContainText('What it left:');
   expect(execFileSync('qemu-img', ['check', '--output=json', guest.disk], { encoding: 'utf8' })).toBe(before);
   expect(virsh('domblklist', guest.name)).toContain(guest.disk);
+
+  // The part-written copy went to the trash, with the job that put it there; emptying it is a plan of its own.
+  const halfMade = join(domains.dir, 'cancel-2.qcow2');
+  expect(existsSync(halfMade)).toBe(false);
+  await drawer(page).getByRole('tab', { name: /Trash/ }).click();
+  await expect(drawer(page).getByTestId('trash-entry')).toContainText(halfMade);
+  await expect(drawer(page).locator('[data-trash-job]')).toContainText('Put here by: Convert');
+  await drawer(page).getByRole('button', { name: 'Empty trash…' }).click();
+  const plan = page.getByRole('dialog');
+  await expect(plan.getByTestId('command')).toHaveCount(0);
+  await expect(plan).toContainText('Data to write');
+  await plan.getByRole('button', { name: 'Run' }).click();
+  // The drawer shows the new job; the trash is a click away.
+  await expect(drawer(page).locator('.job-row').first()).toHaveAttribute('data-state', 'done');
+  await drawer(page).getByRole('tab', { name: /Trash/ }).click();
+  await expect(drawer(page).getByTestId('trash-entry')).toHaveCount(0);
+  await expect(drawer(page)).toContainText('The trash is empty.');
+  expect(existsSync(join(domains.dir, '.snaptree-trash'))).toBe(false);
 });
 
 test('a convert of a shut-off domain\'s disk puts the old file in the trash, listed with its job; Restore puts it back', async ({ page, snaptree }) => {
