@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, openSync, writeSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { expect, test, type ServedSnaptree } from './snaptree';
+import { expect, serveSnaptree, test, type ServedSnaptree } from './snaptree';
 
 // The demo workspace's real images, made by the served core in its own home; no libvirt domain here.
 const node = (page: Page, name: string) => page.locator(`[data-testid="image-node"][data-path$="/${name}"]`);
@@ -108,4 +108,40 @@ test('an internal snapshot of an image that overlays use is blocked: Run is disa
   await dialog.getByRole('button', { name: 'Close' }).click();
   await expect(page.getByRole('dialog')).toHaveCount(0);
   await expect(drawer(page).locator('.job-row')).toHaveCount(0);
+});
+
+test('after kill -9 of the program mid-convert, the next start shows the job interrupted: the step it was at, and each file it touched read again', async ({ page }) => {
+  const first = await serveSnaptree();
+  await openDemo(page, first);
+  const raw = join(demoDir(first), 'FedoraBase.img');
+  const fd = openSync(raw, 'r+');
+  const chunk = Buffer.alloc(1 << 20, 'snaptree ');
+  for (let n = 0; n < 900; n++) writeSync(fd, chunk, 0, chunk.length, n << 20);
+  closeSync(fd);
+  await node(page, 'FedoraBase.img').click();
+  const dialog = await showPlan(page, 'Convert to qcow2…');
+  await dialog.getByRole('button', { name: 'Run' }).click();
+  // The forest may not have seen all the writes when the plan was made: then Run shows the plan again, to run.
+  const started = drawer(page).locator('.job-row').first();
+  await expect(started.or(dialog.getByRole('status'))).toBeVisible();
+  if (await dialog.getByRole('status').isVisible()) await dialog.getByRole('button', { name: 'Run' }).click();
+  await expect(started).toHaveAttribute('data-state', 'running');
+
+  // This serve's own qemu-img, found by its parent pid; both die at once, as in a crash.
+  const copier = execFileSync('pgrep', ['-P', String(first.pid), '-f', 'qemu-img convert'], { encoding: 'utf8' }).trim();
+  expect(copier).toMatch(/^\d+$/);
+  process.kill(first.pid, 'SIGKILL');
+  process.kill(Number(copier), 'SIGKILL');
+
+  const second = await serveSnaptree({}, first.home);
+  try {
+    await page.goto(second.url);
+    const row = drawer(page).locator('.job-row').first();
+    await expect(row).toHaveAttribute('data-state', 'interrupted');
+    await expect(row).toContainText('Was at step 1 of 1 when the program stopped:');
+    await expect(row.getByTestId('job-files')).toContainText(`${raw} opens as before`);
+    expect(existsSync(raw)).toBe(true);
+  } finally {
+    await second.stop();
+  }
 });

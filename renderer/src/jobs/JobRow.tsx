@@ -28,6 +28,8 @@ function Progress({ job }: { job: Job }) {
   const { t, i18n } = useTranslation('jobs');
   const progress = job.progress;
   const fraction = progress?.fraction ?? (job.state === 'done' ? 1 : null);
+  // The journal keeps where a job was, not how far: an interrupted job shows no bar rather than a false 0%.
+  if (job.state === 'interrupted' && !fraction) return null;
   const percent = new Intl.NumberFormat(i18n.language, { style: 'percent', maximumFractionDigits: 0 });
   return (
     <div className="job-progress">

@@ -63,7 +63,7 @@ function SnapshotForm({ domain, uri }: { domain: Domain; uri: string }) {
       ...(description === '' ? {} : { description }),
       snapshot: kind,
       live: kind === 'memory' && running && live,
-      quiesce: external && running && quiesce,
+      quiesce: kind === 'disk-only' && running && quiesce,
       files: external ? files : {},
       ...(kind === 'memory' && memoryFile.startsWith('/') ? { memoryFile } : {}),
     };
@@ -113,7 +113,8 @@ function SnapshotForm({ domain, uri }: { domain: Domain; uri: string }) {
           {t('snapshot.live')}
         </label>
       )}
-      {external && running && (
+      {/* libvirt quiesces only a disk-only snapshot, through the guest agent (the plan says so where none answers). */}
+      {kind === 'disk-only' && running && (
         <label className="check">
           <input type="checkbox" checked={quiesce} onChange={(event) => setQuiesce(event.target.checked)} />
           {t('snapshot.quiesce')}
