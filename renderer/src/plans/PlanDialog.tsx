@@ -1,4 +1,4 @@
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatBytes } from '../../../shared/format';
 import { displayPath } from '../../../shared/images/path-bytes';
@@ -13,8 +13,15 @@ function Command({ line }: { line: string }) {
   const [copied, setCopied] = useState(false);
   const id = useId();
   const copy = async (): Promise<void> => {
-    await navigator.clipboard.writeText(line);
-    setCopied(true);
+    try {
+      // Absent or refused on a page served over plain HTTP to another host (`serve --allow-remote`).
+      await navigator.clipboard.writeText(line);
+      setCopied(true);
+    } catch {
+      // The command is selected instead, for ctrl+C.
+      const code = document.getElementById(id);
+      if (code) window.getSelection()?.selectAllChildren(code);
+    }
   };
   return (
     <div className="command">
@@ -123,6 +130,12 @@ export function PlanDialog() {
   const { t } = useTranslation('plans');
   const { intent, plan, replanned, busy, error, run, close } = usePlans();
   const titleId = useId();
+  const dialog = useRef<HTMLDivElement>(null);
+  const open = intent !== null;
+  // Keyboard and screen-reader users land in the dialog when it opens.
+  useEffect(() => {
+    if (open) dialog.current?.focus();
+  }, [open]);
   useEffect(() => {
     if (intent === null) return;
     const onKey = (event: KeyboardEvent): void => {
@@ -135,7 +148,7 @@ export function PlanDialog() {
   const blocked = plan !== null && plan.blockers.length > 0;
   return (
     <div className="modal-backdrop">
-      <div className="modal plan-dialog" role="dialog" aria-modal="true" aria-labelledby={titleId}>
+      <div ref={dialog} tabIndex={-1} className="modal plan-dialog" role="dialog" aria-modal="true" aria-labelledby={titleId}>
         <h2 id={titleId}>{plan ? sentenceOf(t, plan.title) : t('dialog.planning')}</h2>
         {replanned && (
           <p className="notice" role="status">
