@@ -33,6 +33,10 @@ test('a new overlay on a demo image: the plan shows qemu-img create with -F, Run
   // A name a shell would misread, to see it quoted in the command and kept exactly in the file.
   const name = `Branch 'one' $(x).qcow2`;
   const dialog = await showPlan(page, 'New overlay…', async () => {
+    // A relative path is refused before anything is planned, with the reason.
+    await inspector(page).getByLabel('New overlay file').fill(name);
+    await expect(inspector(page)).toContainText('Give the whole path, starting with /.');
+    await expect(inspector(page).getByRole('button', { name: 'Show the plan…' })).toBeDisabled();
     await inspector(page).getByLabel('New overlay file').fill(join(demoDir(snaptree), name));
   });
   const command = dialog.getByTestId('command').first();

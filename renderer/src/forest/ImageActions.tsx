@@ -4,6 +4,7 @@ import type { Image } from '../../../shared/images/model';
 import type { IntentInput } from '../../../shared/plans/intent';
 import { findDomain, useInventory } from '../libvirt/store';
 import { usePlans } from '../plans/store';
+import { Field, PathField } from '../plans/fields';
 import { besideFree, nextFreeName } from '../plans/names';
 import { useForest } from './store';
 
@@ -29,15 +30,6 @@ function GestureForm({ intent, children, onClose }: { intent: IntentInput | null
         </button>
       </div>
     </form>
-  );
-}
-
-function Field({ label, value, onChange }: { label: string; value: string; onChange: (value: string) => void }) {
-  return (
-    <label className="field">
-      <span>{label}</span>
-      <input value={value} onChange={(event) => onChange(event.target.value)} spellCheck={false} />
-    </label>
   );
 }
 
@@ -77,7 +69,7 @@ function OverlayForm({ image, existing, onClose }: { image: Image; existing: rea
   return (
     <GestureForm intent={intent} onClose={onClose}>
       <p className="explain">{t('gesture.overlay.explain')}</p>
-      <Field label={t('gesture.overlay.path')} value={path} onChange={setPath} />
+      <PathField label={t('gesture.overlay.path')} value={path} onChange={setPath} />
       {sources.length > 0 && (
         <>
           <label className="check">
@@ -113,7 +105,7 @@ function ConvertForm({ image, existing, onClose }: { image: Image; existing: rea
   return (
     <GestureForm intent={path.startsWith('/') ? { kind: 'convert', image: image.path, path } : null} onClose={onClose}>
       <p className="explain">{t(image.usedBy.length > 0 ? 'gesture.convert.explainDomain' : 'gesture.convert.explain', { format: image.format })}</p>
-      <Field label={t('gesture.convert.path')} value={path} onChange={setPath} />
+      <PathField label={t('gesture.convert.path')} value={path} onChange={setPath} />
     </GestureForm>
   );
 }

@@ -4,6 +4,7 @@ import { create } from 'zustand';
 import { baseName } from '../../../shared/format';
 import type { Domain, DomainDisk } from '../../../shared/libvirt/model';
 import type { IntentInput } from '../../../shared/plans/intent';
+import { PathField } from '../plans/fields';
 import { nextFreeName } from '../plans/names';
 import { usePlans } from '../plans/store';
 import { findDomain, useInventory } from './store';
@@ -50,7 +51,8 @@ function SnapshotForm({ domain, uri }: { domain: Domain; uri: string }) {
   const nameTaken = taken.includes(name);
   const external = kind !== 'internal';
   const files = Object.fromEntries(disks.map((disk) => [disk.target, fileOf(disk)]));
-  const valid = name.trim() !== '' && !nameTaken && (!external || Object.values(files).every((path) => path.startsWith('/')));
+  const valid =
+    name.trim() !== '' && !nameTaken && (!external || Object.values(files).every((path) => path.startsWith('/'))) && (kind !== 'memory' || memoryFile.startsWith('/'));
 
   const submit = (event: FormEvent): void => {
     event.preventDefault();
@@ -65,7 +67,7 @@ function SnapshotForm({ domain, uri }: { domain: Domain; uri: string }) {
       live: kind === 'memory' && running && live,
       quiesce: kind === 'disk-only' && running && quiesce,
       files: external ? files : {},
-      ...(kind === 'memory' && memoryFile.startsWith('/') ? { memoryFile } : {}),
+      ...(kind === 'memory' ? { memoryFile } : {}),
     };
     close();
     void openPlan(intent);
@@ -96,17 +98,14 @@ function SnapshotForm({ domain, uri }: { domain: Domain; uri: string }) {
       </fieldset>
       {external &&
         disks.map((disk) => (
-          <label key={disk.target} className="field">
-            <span>{t('snapshot.overlayFor', { target: disk.target })}</span>
-            <input value={fileOf(disk)} onChange={(event) => setEdited({ ...edited, [disk.target]: event.target.value })} spellCheck={false} />
-          </label>
+          <PathField
+            key={disk.target}
+            label={t('snapshot.overlayFor', { target: disk.target })}
+            value={fileOf(disk)}
+            onChange={(value) => setEdited({ ...edited, [disk.target]: value })}
+          />
         ))}
-      {kind === 'memory' && (
-        <label className="field">
-          <span>{t('snapshot.memoryFile')}</span>
-          <input value={memoryFile} onChange={(event) => setEdited({ ...edited, '\0memory': event.target.value })} spellCheck={false} />
-        </label>
-      )}
+      {kind === 'memory' && <PathField label={t('snapshot.memoryFile')} value={memoryFile} onChange={(value) => setEdited({ ...edited, '\0memory': value })} />}
       {kind === 'memory' && running && (
         <label className="check">
           <input type="checkbox" checked={live} onChange={(event) => setLive(event.target.checked)} />

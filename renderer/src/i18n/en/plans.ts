@@ -30,6 +30,7 @@ export const plans = {
     close: 'Cancel',
     showPlan: 'Show the plan…',
     nameTaken: 'A snapshot named "{{name}}" already exists.',
+    pathNotAbsolute: 'Give the whole path, starting with /.',
     snapshot: {
       button: 'Internal snapshot…',
       explain: 'Saves the image as it is now inside the file itself (<cmd>qemu-img snapshot -c</cmd>). Not while a running domain writes to it.',

@@ -27,6 +27,7 @@ export const plans: Messages<typeof english> = {
     close: '取消',
     showPlan: '查看计划…',
     nameTaken: '已有名为“{{name}}”的快照。',
+    pathNotAbsolute: '请填写完整路径，以 / 开头。',
     snapshot: {
       button: '内部快照…',
       explain: '把镜像此刻的内容保存在文件内部（<cmd>`qemu-img snapshot -c`</cmd>）。正在运行的虚拟机写入该镜像时不可用。',
