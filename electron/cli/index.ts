@@ -128,8 +128,9 @@ async function main(argv: string[]): Promise<number> {
       const { createDemoWorkspace, DemoFolderNotEmptyError } = await import('../core/images/demo.js');
       const qemuImg = await host.findProgram('qemu-img');
       if (qemuImg === null) throw new Error('qemu-img is not installed: install the package qemu-utils');
+      let demo;
       try {
-        await createDemoWorkspace(host, qemuImg, dir);
+        demo = await createDemoWorkspace(host, qemuImg, dir);
       } catch (error) {
         if (error instanceof DemoFolderNotEmptyError) throw new UsageError(error.message);
         // The folder could not be made or listed: a file in its place or on its way.
@@ -141,7 +142,9 @@ async function main(argv: string[]): Promise<number> {
         }
         throw error;
       }
-      await print(`Created the demo workspace in ${terminalText(dir)}\nSee it: snaptree scan ${terminalText(dir)}\n`);
+      if (demo.problem !== null) warn(demo.problem.message);
+      const domain = demo.domain === null ? '' : `and the domain ${terminalText(demo.domain.name)} at ${terminalText(demo.domain.uri)}, running, with two snapshots\n`;
+      await print(`Created the demo workspace in ${terminalText(dir)}\n${domain}See it: snaptree scan ${terminalText(dir)}${demo.domain === null ? '' : ` --connect ${terminalText(demo.domain.uri)}`}\n`);
       return 0;
     }
     case 'serve': {

@@ -48,16 +48,23 @@ function exists(path: string): boolean {
  */
 function basis(draft: Omit<Plan, 'id'>, view: Linked): unknown {
   const files = new Set([...draft.changes, ...draft.unused, ...draft.locks.files]);
-  const image = (candidate: Image): boolean => files.has(candidate.path);
+  // What a header says, not how big the file has grown: a running guest's active layer
+  // grows by the second, and a plan for its snapshot must not be "changed" by that.
+  const facts = (image: Image) => [image.path, image.format, image.virtualSize, image.backing, image.snapshots, image.dataFile, image.problems.map((problem) => problem.key), image.usedBy];
   const domains = draft.locks.domains.map(({ uri, uuid }) => {
     const domain = view.connections.find((connection) => connection.uri === uri)?.domains.find((candidate) => candidate.uuid === uuid);
     return domain === undefined ? null : { state: domain.state, disks: domain.disks.map((disk) => [disk.target, disk.chain]), snapshots: domain.snapshots.map((s) => [s.name, s.current]) };
   });
-  return { images: view.images.filter(image), domains };
+  return { images: view.images.filter((image) => files.has(image.path)).map(facts), domains };
 }
 
+/**
+ * The plan's fingerprint. Its byte estimate is left out for the same reason as sizes:
+ * it follows the allocated sizes, which a running guest changes all the time.
+ */
 export function planId(draft: Omit<Plan, 'id'>, view: Linked): string {
-  return createHash('sha256').update(JSON.stringify([draft, basis(draft, view)])).digest('hex').slice(0, 16);
+  const steady = { ...draft, bytes: null };
+  return createHash('sha256').update(JSON.stringify([steady, basis(draft, view)])).digest('hex').slice(0, 16);
 }
 
 export interface PlanSources {

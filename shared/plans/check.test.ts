@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CheckIntent } from './intent.js';
 import type { RunStep } from './plan.js';
 import { plan } from './planners.js';
-import { disk, domain, image, overlay, world } from './world.test-support.js';
+import { HOSTILE, disk, domain, image, overlay, world } from './world.test-support.js';
 
 const base = image('/vm/base.img', { format: 'raw' });
 const mid = overlay('/vm/mid.qcow2', base);
@@ -33,6 +33,13 @@ describe('check', () => {
     expect(draft.warnings.map((warning) => warning.key)).toEqual(['plans.warning.checkShared']);
   });
 
+  it('a lower layer of a running chain is read with -U too, with no warning: QEMU does not write it', () => {
+    const web = domain('web', { disks: [disk('vda', ['/vm/top.qcow2', '/vm/mid.qcow2', '/vm/base.img'])] });
+    const draft = plan(intent({ image: '/vm/mid.qcow2' }), world({ images, domains: [web] }));
+    expect(argvs(draft)).toEqual([['check', '-U', '--output=json', '-f', 'qcow2', '--', '/vm/mid.qcow2']]);
+    expect(draft.warnings).toEqual([]);
+  });
+
   it('rule 2: a repair of an image a running QEMU holds is blocked; shut the domain off first', () => {
     const web = domain('web', { disks: [disk('vda', ['/vm/top.qcow2'])] });
     const [blocker] = plan(intent({ repair: 'leaks' }), world({ images, domains: [web] })).blockers;
@@ -45,7 +52,7 @@ describe('check', () => {
     expect(leaks.steps[0]).toMatchObject({ cancel: 'wait', changes: ['/vm/top.qcow2'] });
     expect(leaks.warnings.map((warning) => warning.key)).toEqual(['plans.warning.repairLeaks']);
     const all = plan(intent({ repair: 'all' }), world({ images }));
-    expect(all.warnings[0]!.message).toBe('`qemu-img check -r all` writes into /vm/top.qcow2: it also fixes corruptions, and may discard the data of corrupt clusters.');
+    expect(all.warnings[0]!.message).toBe('qemu-img check -r all writes into /vm/top.qcow2: it also fixes corruptions, and may discard the data of corrupt clusters.');
   });
 
   it('a raw image asked for by itself is blocked: qemu-img has no check for it', () => {
@@ -55,5 +62,11 @@ describe('check', () => {
   it('a damaged image is still checked: that is how it is looked at', () => {
     const damaged = { ...top, corrupt: true, problems: [{ code: 'corrupt' as const, key: '', values: {}, message: '' }] };
     expect(plan(intent(), world({ images: [base, mid, damaged] })).blockers).toEqual([]);
+  });
+
+  it.each(HOSTILE)('the file name %j reaches qemu-img as itself, after --', (name) => {
+    const path = `/vm/${name}.qcow2`;
+    const draft = plan(intent({ image: path }), world({ images: [image(path)] }));
+    expect((draft.steps[0] as RunStep).argv.slice(-2)).toEqual(['--', path]);
   });
 });

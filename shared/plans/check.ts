@@ -31,12 +31,15 @@ export const planCheck: Planner<'check'> = (intent, world): PlanDraft => {
       if (layer === source.image) blockers.push(blocker('no-check', say('plans.blocker.noCheck', { path: layer.path, format: layer.format })));
       continue;
     }
-    const held = heldBy(world, layer.path)[0];
+    const holders = heldBy(world, layer.path);
+    const held = holders[0];
+    // Only the layer QEMU writes to changes while it is read; a lower layer is read-only to QEMU too.
+    const written = holders.find((use) => use.active);
     if (repair && held) {
       blockers.push(blocker('held-by-qemu', say('plans.blocker.heldByQemu', { path: layer.path, domain: held.domain.name }), [say('plans.alternative.shutOff', { domain: held.domain.name })]));
     }
     if (repair) warnings.push(say(repair === 'all' ? 'plans.warning.repairAll' : 'plans.warning.repairLeaks', { path: layer.path }));
-    else if (held) warnings.push(say('plans.warning.checkShared', { path: layer.path, domain: held.domain.name }));
+    else if (written) warnings.push(say('plans.warning.checkShared', { path: layer.path, domain: written.domain.name }));
     steps.push(
       runStep({
         says: repair ? say('plans.step.repair', { path: layer.path, mode: repair }) : say('plans.step.check', { path: layer.path, format: layer.format }),

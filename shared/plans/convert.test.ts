@@ -19,7 +19,7 @@ describe('convert to qcow2', () => {
     expect(draft.cancel.message).toBe('A cancel stops the copy: the part-written /vm/web.qcow2 goes to the trash, and /vm/web.img is left untouched.');
   });
 
-  it("of a shut-off domain's disk: the disk is switched to the new file, the old one goes to the trash, its snapshots are said lost", () => {
+  it("rule 6: of a shut-off domain's disk, the disk is switched to the new file, the old one goes to the trash, its snapshots are said lost", () => {
     const web = domain('web', { state: 'shut off', disks: [disk('vda', ['/vm/web.img'], { format: 'raw' })], snapshots: [snapshot('s0', { stateFiles: ['/vm/web.img'] })] });
     const withInternal = { ...raw, snapshots: [{ id: '1', name: 'int', date: '', vmClockNs: 0, vmStateSize: 0, diskSize: null, icount: null }] };
     const draft = plan(intent(), world({ images: [withInternal], domains: [web] }));

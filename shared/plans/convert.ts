@@ -65,6 +65,7 @@ export const planConvert: Planner<'convert'> = (intent, world): PlanDraft => {
         if (file !== undefined) lost.push(say('plans.lost.libvirtSnapshot', { name: snapshot.name, domain: use.domain.name, path: file }));
       }
     }
+    // Only here are they lost: a convert copies none, and the disk leaves the file that has them.
     for (const internal of image.snapshots) lost.push(say('plans.lost.internalSnapshot', { name: internal.name, path }));
     const users = dependents.overlays;
     if (users.length > 0) {

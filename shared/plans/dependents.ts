@@ -37,7 +37,6 @@ interface Index {
   readonly overlays: ReadonlyMap<string, Image[]>;
   readonly disks: ReadonlyMap<string, DiskUse[]>;
   readonly snapshots: ReadonlyMap<string, SnapshotUse[]>;
-  readonly domains: ReadonlyMap<string, { readonly uri: string; readonly domain: Domain }>;
 }
 
 // Keyed by the World, not its forest alone: the domains come from its connections, and a
@@ -82,7 +81,7 @@ function build(world: World): Index {
       if (!known.some((use) => use.domain.uuid === user.uuid && use.disk.target === user.target)) push(disks, image.path, { uri: owner.uri, domain: owner.domain, disk, active: user.active });
     }
   }
-  return { images, overlays, disks, snapshots, domains };
+  return { images, overlays, disks, snapshots };
 }
 
 function indexOf(world: World): Index {
@@ -97,11 +96,6 @@ function indexOf(world: World): Index {
 /** The scanned image at a path, if the forest has it. */
 export function imageAt(world: World, path: string): Image | undefined {
   return indexOf(world).images.get(path);
-}
-
-/** A local domain by UUID, with its connection's URI. */
-export function domainByUuid(world: World, uuid: string): { readonly uri: string; readonly domain: Domain } | undefined {
-  return indexOf(world).domains.get(uuid);
 }
 
 export function dependentsOf(world: World, path: string): Dependents {

@@ -16,13 +16,13 @@ export function blocker(code: string, said: Said, alternatives: readonly Said[] 
   return { code, ...sentence(said), alternatives: alternatives.map(sentence) };
 }
 
+/** The Debian package of each tool, as the Tools panel names it. */
+const TOOL = { qemuImg: { name: 'qemu-img', package: 'qemu-utils' }, virsh: { name: 'virsh', package: 'libvirt-clients' } } as const;
+
 /** The tool's path, or its bare name for the commands a blocked plan still shows. */
 export function toolPath(world: World, tool: 'qemuImg' | 'virsh'): string {
   return world.tools[tool] ?? TOOL[tool].name;
 }
-
-/** The Debian package of each tool, as the Tools panel names it. */
-const TOOL = { qemuImg: { name: 'qemu-img', package: 'qemu-utils' }, virsh: { name: 'virsh', package: 'libvirt-clients' } } as const;
 
 /** A blocker per tool the plan needs that is not installed, in the Tools panel's words. */
 export function missingTools(world: World, tools: readonly ('qemuImg' | 'virsh')[]): Blocker[] {
@@ -44,12 +44,24 @@ export interface RunParts {
   readonly optional?: boolean;
   readonly domain?: DomainLock & { readonly disk?: string };
   readonly keepOutput?: boolean;
+  readonly makesFolders?: readonly string[];
 }
 
 /** A tool run: by default short and all-or-nothing (no progress; a cancel waits for it). */
 export function runStep(parts: RunParts): StepInput {
-  const { says, argv, changes = [], creates = [], progress = 'none', cancel = 'wait', okExitCodes, ...rest } = parts;
-  return { op: 'run', says: sentence(says), argv: [...argv], changes: [...changes], creates: [...creates], progress, cancel, ...(okExitCodes ? { okExitCodes: [...okExitCodes] } : {}), ...rest };
+  const { says, argv, changes = [], creates = [], makesFolders = [], progress = 'none', cancel = 'wait', okExitCodes, ...rest } = parts;
+  return {
+    op: 'run',
+    says: sentence(says),
+    argv: [...argv],
+    changes: [...changes],
+    creates: [...creates],
+    makesFolders: [...makesFolders],
+    progress,
+    cancel,
+    ...(okExitCodes ? { okExitCodes: [...okExitCodes] } : {}),
+    ...rest,
+  };
 }
 
 export interface DraftParts {

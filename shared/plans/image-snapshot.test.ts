@@ -65,4 +65,10 @@ describe('an internal snapshot of an image with qemu-img', () => {
     const argv = (plan(intent('/vm/free.qcow2', name), world({ images: [free] })).steps[0] as RunStep).argv;
     expect(argv[argv.indexOf('-c') + 1]).toBe(name);
   });
+
+  it.each(HOSTILE)('the file name %j is named in --image-opts, its commas doubled as QEMU parses them', (name) => {
+    const path = `/vm/${name}.qcow2`;
+    const argv = (plan(intent(path), world({ images: [image(path)] })).steps[0] as RunStep).argv;
+    expect(argv.at(-1)).toBe(`driver=qcow2,file.driver=file,file.filename=${path.replaceAll(',', ',,')}`);
+  });
 });

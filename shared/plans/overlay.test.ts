@@ -32,10 +32,16 @@ describe('a new overlay', () => {
     expect(codes(plan(request, world({ images: [base], ...parts })))).toContain(code);
   });
 
-  it('on the active layer of a running domain it is blocked: take an external snapshot of the domain', () => {
-    const web = domain('web', { disks: [disk('vda', ['/vm/base.img'], { format: 'raw' })] });
+  it.each(['running', 'shut off'])('on the active layer of a domain (%s) it is blocked: take an external snapshot of the domain', (state) => {
+    const web = domain('web', { state, disks: [disk('vda', ['/vm/base.img'], { format: 'raw' })] });
     const [blocker] = plan(OverlayIntent.parse({ kind: 'overlay', image: '/vm/base.img', path: '/vm/branch.qcow2' }), world({ images: [base], domains: [web] })).blockers;
     expect(blocker).toMatchObject({ code: 'backing-written', alternatives: [{ key: 'plans.alternative.externalSnapshot' }] });
+  });
+
+  it("on a lower layer of a running domain's chain it is a branch like any other", () => {
+    const top = overlay('/vm/top.qcow2', base);
+    const web = domain('web', { disks: [disk('vda', ['/vm/top.qcow2', '/vm/base.img'])] });
+    expect(plan(OverlayIntent.parse({ kind: 'overlay', image: '/vm/base.img', path: '/vm/branch.qcow2' }), world({ images: [base, top], domains: [web] })).blockers).toEqual([]);
   });
 
   it.each(HOSTILE)('the file name %j reaches qemu-img as itself, after --', (name) => {
@@ -78,5 +84,10 @@ describe('a linked clone', () => {
     const two = { ...web, disks: [...web.disks, disk('vdb', ['/vm/data.qcow2'])] };
     const [blocker] = plan(clone(), world({ ...parts, domains: [two] })).blockers;
     expect(blocker).toMatchObject({ code: 'clone-other-disks', values: { targets: 'vdb' } });
+  });
+
+  it.each(HOSTILE)('the clone name %j is kept as given for the define step', (name) => {
+    const draft = plan(clone({ clone: { uri: URI, domain: 'web', name: `c ${name}` } }), world(parts));
+    expect((draft.steps[1] as DefineStep).edit).toMatchObject({ name: `c ${name}` });
   });
 });

@@ -10,7 +10,7 @@ import type { Domain } from '../libvirt/model.js';
 import { say } from '../messages/problems.js';
 import { createOverlayArgv } from '../qemu-img/create.js';
 import { defineArgv, dumpxmlInactiveArgv } from '../virsh/define.js';
-import { dependentsOf, heldBy } from './dependents.js';
+import { dependentsOf } from './dependents.js';
 import { blocker, dirOf, domainLock, draft, missingTools, runStep, toolPath } from './draft.js';
 import type { IntentOf } from './intent.js';
 import type { Blocker, PlanDraft, StepInput } from './plan.js';
@@ -25,7 +25,7 @@ import type { World } from './world.js';
  * another folder, the absolute path: a relative name there would be read against the
  * overlay's own folder (reference 1.6) and break as soon as either file moves alone.
  */
-export function backingName(overlay: string, backing: string): string {
+function backingName(overlay: string, backing: string): string {
   return dirOf(overlay) === dirOf(backing) ? baseName(backing) : backing;
 }
 
@@ -75,7 +75,9 @@ export const planOverlay: Planner<'overlay'> = (intent, world): PlanDraft => {
   const backing = source.image;
   if (backing === null) return draft({ intent, title, steps: [], blockers, cancel: say('plans.cancel.nothing'), lockFiles: [] });
 
-  const writer = heldBy(world, path).find((use) => use.active);
+  // Running or shut off: a domain writes into its active layer whenever it runs, and an
+  // overlay made on it would then see its base change under it (rule 1).
+  const writer = dependentsOf(world, path).disks.find((use) => use.active);
   if (writer) {
     blockers.push(blocker('backing-written', say('plans.blocker.backingWritten', { path, domain: writer.domain.name }), [say('plans.alternative.externalSnapshot', { domain: writer.domain.name })]));
   }

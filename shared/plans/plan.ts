@@ -51,6 +51,8 @@ export const RunStep = z.object({
   argv: z.array(z.string()).min(1),
   /** Files the step creates: the runner refuses to start it if one exists (never overwrites). */
   creates: z.array(z.string()),
+  /** Snaptree's own folders the step writes into (screenshots): made first if missing. Never a user's folder. */
+  makesFolders: z.array(z.string()).default([]),
   progress: ProgressSource,
   cancel: CancelBy,
   /** Exit codes that count as success (`qemu-img check` reports findings with 2 and 3). */

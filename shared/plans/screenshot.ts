@@ -52,6 +52,7 @@ export function screenshotFileStem(snapshot: string): string {
   return `${start}~${hash}`;
 }
 
+/** A domain's screenshots: the snapshot step names it for the runner to make (virsh makes no folder). */
 export function screenshotDir(dataDir: string, uuid: string): string {
   return `${dataDir}/screenshots/${uuid}`;
 }

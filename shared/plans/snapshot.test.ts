@@ -16,7 +16,7 @@ describe('a snapshot of a domain', () => {
     expect(draft.blockers).toEqual([]);
     expect(argv(draft)).toEqual(['/usr/bin/virsh', '-c', URI, 'snapshot-create-as', '--domain', 'web', '--name', 's1']);
     expect(argv(draft, 1)).toEqual(['/usr/bin/virsh', '-c', URI, 'screenshot', '--domain', 'web', '--file', '/home/u/.local/share/snaptree/screenshots/uuid-web/s1.ppm']);
-    expect(draft.steps[1]).toMatchObject({ optional: true });
+    expect(draft.steps[1]).toMatchObject({ optional: true, makesFolders: ['/home/u/.local/share/snaptree/screenshots/uuid-web'] });
     expect(draft.warnings.map((w) => w.key)).toEqual(['plans.warning.diskSkipped', 'plans.warning.internalPauses']);
     expect(draft.warnings[0]!.message).toBe('The disk sda gets no snapshot: it is not a hard disk (a CD-ROM or floppy drive).');
     expect(draft.changes).toContain('/vm/web.qcow2');
@@ -57,10 +57,18 @@ describe('a snapshot of a domain', () => {
     ['live on anything but a checkpoint', intent({ live: true }), {}, 'live-needs-memory'],
     ['an overlay file that exists', intent({ snapshot: 'disk-only' }), { existing: ['/vm/web.s1.qcow2'] }, 'target-exists'],
     ['a memory file named like an overlay', intent({ snapshot: 'memory', memoryFile: '/vm/web.s1.qcow2' }), {}, 'file-twice'],
+    ['an overlay path with a line break, which libvirt would read as a space', intent({ snapshot: 'disk-only', files: { vda: '/vm/a\nb.qcow2' } }), {}, 'path-newline'],
     ['a file for a disk the domain does not have', intent({ snapshot: 'disk-only', files: { vdz: '/vm/z.qcow2' } }), {}, 'no-such-disk'],
   ] as const)('is blocked: %s', (_, request, parts, code) => {
     const withOld = { ...web, snapshots: [snapshot('old')] };
     expect(codes(plan(request, world({ images: [base], domains: [withOld], ...parts })))).toContain(code);
+  });
+
+  it('a disk-only snapshot of a shut-off domain onto a path with a comma is blocked: libvirt 9.0 would create another file', () => {
+    const off = { ...web, state: 'shut off', disks: [disk('vda', ['/vm/d,1.qcow2'])] };
+    const draft = plan(intent({ snapshot: 'disk-only' }), world({ images: [image('/vm/d,1.qcow2')], domains: [off] }));
+    expect(draft.blockers.map((blocker) => [blocker.code, blocker.values])).toEqual([['offline-comma', { path: '/vm/d,1.s1.qcow2' }]]);
+    expect(plan(intent({ snapshot: 'disk-only' }), world({ images: [image('/vm/d,1.qcow2')], domains: [{ ...off, state: 'running' }] })).blockers).toEqual([]);
   });
 
   it('quiesce works where the agent answered', () => {

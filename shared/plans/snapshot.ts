@@ -13,7 +13,7 @@ import { blocker, dirOf, domainLock, draft, fileNamePart, missingTools, runStep,
 import type { IntentOf } from './intent.js';
 import type { Blocker, PlanDraft, StepInput } from './plan.js';
 import type { Planner } from './planners.js';
-import { screenshotPath } from './screenshot.js';
+import { screenshotDir, screenshotPath } from './screenshot.js';
 import type { World } from './world.js';
 
 type SnapshotIntent = IntentOf<'snapshot'>;
@@ -30,7 +30,7 @@ const stemOf = (path: string): string => {
  * each snapshot's XML in a file of that name), and what Snaptree refuses itself: a
  * newline, which libvirt takes but `snapshot-list --name` then prints as two names.
  */
-export function snapshotNameBlockers(name: string, domain: Domain): Blocker[] {
+function snapshotNameBlockers(name: string, domain: Domain): Blocker[] {
   if (name.trim() === '') return [blocker('name-empty', say('plans.blocker.nameEmpty'))];
   const refused = name.includes('/') ? 'slash' : name.startsWith('.') ? 'dot' : name.includes('\n') ? 'newline' : null;
   const blockers = refused === null ? [] : [blocker('name-refused', say(`plans.blocker.nameRefused.${refused}`, { name }))];
@@ -47,7 +47,7 @@ function skipReason(disk: DomainDisk): 'device' | 'readonly' | 'empty' | null {
 }
 
 /** `<dir>/<stem>.<snapshot>.qcow2` beside the disk's active layer, as libvirt names its own (minus the extension). */
-export function defaultOverlayPath(activePath: string, snapshotName: string): string {
+function defaultOverlayPath(activePath: string, snapshotName: string): string {
   return `${dirOf(activePath)}/${stemOf(activePath)}.${fileNamePart(snapshotName)}.qcow2`;
 }
 
@@ -82,19 +82,32 @@ function externalPart(intent: SnapshotIntent, world: World, domain: Domain, disk
     if (!disks.some((disk) => disk.target === target)) blockers.push(blocker('no-such-disk', say('plans.blocker.noSuchDisk', { target, domain: domain.name })));
   }
   const overlays: ExternalDisk[] = disks.map((disk) => ({ target: disk.target, file: intent.files[disk.target] ?? defaultOverlayPath(disk.activePath!, intent.name) }));
-  const memoryFile = memory ? (intent.memoryFile ?? `${dirOf(disks[0]?.activePath ?? world.dataDir)}/${fileNamePart(domain.name)}.${fileNamePart(intent.name)}.mem`) : undefined;
+  // Beside the first disk; a domain with none is blocked, and the data folder only keeps the name total.
+  const memoryFolder = disks[0] ? dirOf(disks[0].activePath!) : world.dataDir;
+  const memoryFile = memory ? (intent.memoryFile ?? `${memoryFolder}/${fileNamePart(domain.name)}.${fileNamePart(intent.name)}.mem`) : undefined;
   const creates = [...overlays.map((overlay) => overlay.file), ...(memoryFile === undefined ? [] : [memoryFile])];
   const seen = new Set<string>();
   for (const path of creates) {
+    // Measured: virsh puts a --diskspec or --memspec file into XML unescaped, and XML reads
+    // a line break in it as a space: libvirt would create `a b`, not `a\nb`.
+    if (path.includes('\n')) blockers.push(blocker('path-newline', say('plans.blocker.pathNewline', { path }), [say('plans.alternative.otherName')]));
     // Never over an existing file, and never one file for two things.
     if (world.exists(path)) blockers.push(blocker('target-exists', say('plans.blocker.targetExists', { path }), [say('plans.alternative.otherName')]));
     else if (seen.has(path)) blockers.push(blocker('file-twice', say('plans.blocker.fileTwice', { path })));
     seen.add(path);
   }
+  // Measured on libvirt 9.0: for a shut-off domain it creates the overlay itself, with the
+  // comma doubled (`d,,1.s1.qcow2`), while the domain's XML names `d,1.s1.qcow2`, which is
+  // not there: the domain no longer starts. A running domain's QEMU makes the right file.
+  if (!qemuRuns(domain)) {
+    for (const overlay of overlays.filter((candidate) => candidate.file.includes(','))) {
+      blockers.push(blocker('offline-comma', say('plans.blocker.offlineComma', { path: overlay.file }), [say('plans.alternative.otherName')]));
+    }
+  }
   const skip = domain.disks.filter((disk) => !disks.includes(disk)).map((disk) => disk.target);
   const kind = { kind: 'external', disks: overlays, skip, ...(memoryFile === undefined ? {} : { memoryFile }) } as const;
   const step = runStep({
-    says: memory ? say('plans.step.snapshot.memory', { name: intent.name, domain: domain.name, path: memoryFile! }) : say('plans.step.snapshot.diskOnly', { name: intent.name, domain: domain.name, count: overlays.length }),
+    says: memory ? say('plans.step.snapshot.memory', { name: intent.name, domain: domain.name, path: memoryFile! }) : say('plans.step.snapshot.diskOnly', { name: intent.name, domain: domain.name, disks: overlays.length }),
     changes: creates,
     creates,
     argv: snapshotCreateAsArgv({ virsh: toolPath(world, 'virsh'), uri: intent.uri }, domain.name, intent.name, kind, { description: intent.description, live: intent.live, quiesce: intent.quiesce }),
@@ -123,9 +136,12 @@ export const planSnapshot: Planner<'snapshot'> = (intent, world): PlanDraft => {
     const reason = skipReason(disk);
     return reason === null ? [] : [say('plans.warning.diskSkipped', { target: disk.target, reason })];
   });
+  // Measured on libvirt 9.0: `live snapshot creation is supported only during full system
+  // snapshots`, and virsh itself: `Flag 'VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY' is required
+  // by flag 'VIR_DOMAIN_SNAPSHOT_CREATE_QUIESCE'`. (An internal snapshot after external
+  // ones is accepted, running or shut off, so it is not refused here.)
   if (intent.live && intent.snapshot !== 'memory') blockers.push(blocker('live-needs-memory', say('plans.blocker.liveNeedsMemory'), [say('plans.alternative.memory')]));
   if (intent.quiesce) {
-    // libvirt freezes the guest's file systems only for a disk-only snapshot ("quiesce requires disk-only").
     if (intent.snapshot !== 'disk-only') blockers.push(blocker('quiesce-needs-disk-only', say('plans.blocker.quiesceNeedsDiskOnly'), [say('plans.alternative.diskOnly')]));
     else if (!world.agents.has(domain.uuid)) blockers.push(blocker('no-agent', say('plans.blocker.noAgent', { domain: domain.name }), [say('plans.alternative.noQuiesce')]));
   }
@@ -135,7 +151,7 @@ export const planSnapshot: Planner<'snapshot'> = (intent, world): PlanDraft => {
   // The picture is taken after the snapshot, so that it never delays it nor fails it.
   if (qemuRuns(domain) && domain.display) {
     const path = screenshotPath(world.dataDir, domain.uuid, intent.name);
-    steps.push(runStep({ says: say('plans.step.screenshot', { domain: domain.name }), changes: [path], argv: screenshotArgv({ virsh: toolPath(world, 'virsh'), uri: intent.uri }, domain.name, path), optional: true }));
+    steps.push(runStep({ says: say('plans.step.screenshot', { domain: domain.name }), changes: [path], makesFolders: [screenshotDir(world.dataDir, domain.uuid)], argv: screenshotArgv({ virsh: toolPath(world, 'virsh'), uri: intent.uri }, domain.name, path), optional: true }));
   }
   return draft({
     intent,

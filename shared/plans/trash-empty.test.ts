@@ -12,7 +12,7 @@ const entry = (job: string, path: string, bytes: number): TrashEntry => {
 const trash = [entry('j1', '/vm/a.img', 100), entry('j1', '/vm/b.img', 20), entry('j1', '/data/c.img', 3), entry('j2', '/vm/d.img', 4000)];
 
 describe('emptying the trash', () => {
-  it("deletes each job's trash folder, one step per folder, and says the bytes it frees", () => {
+  it("rule 6: only this plan deletes, each job's trash folder in one step, and it says the bytes it frees", () => {
     const draft = plan(TrashEmptyIntent.parse({ kind: 'trash-empty' }), world({ trash }));
     expect(draft.blockers).toEqual([]);
     expect(draft.steps.map((step) => [(step as PurgeStep).folder, (step as PurgeStep).bytes])).toEqual([

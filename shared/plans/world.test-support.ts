@@ -61,7 +61,7 @@ export function world(parts: WorldParts = {}): World {
   const domains = parts.domains ?? [];
   const images = (parts.images ?? []).map((candidate) => ({
     ...candidate,
-    usedBy: domains.flatMap((owner) =>
+    usedBy: candidate.usedBy.length > 0 ? candidate.usedBy : domains.flatMap((owner) =>
       owner.disks.flatMap((member) => (member.chain.includes(candidate.path) ? [{ domain: owner.name, uuid: owner.uuid, target: member.target, active: member.chain[0] === candidate.path }] : [])),
     ),
   }));

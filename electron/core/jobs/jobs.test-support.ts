@@ -39,7 +39,7 @@ export function planOf(steps: readonly StepInput[], extra: { bytes?: number; unu
 }
 
 /** `qemu-img convert -p` of a raw file into a new qcow2, slowed to `rate` bytes/s where a test needs time to act. */
-export function convertStep(source: string, target: string, options: { rate?: string } = {}): StepInput {
+export function convertStep(source: string, target: string, options: { rate?: string } = {}): Extract<StepInput, { op: 'run' }> {
   const argv = [...convertArgv(QEMU_IMG, source, 'raw', target, 'qcow2')];
   if (options.rate !== undefined) argv.splice(2, 0, '-r', options.rate);
   return { op: 'run', says: sentence(`convert ${source}`), changes: [target], argv: argv as [string, ...string[]], creates: [target], progress: 'qemu-img', cancel: 'sigint' };

@@ -135,6 +135,17 @@ describe('a convert job, run for real', () => {
     expect(done.steps[0]!.error?.message).toMatch(/^\/usr\/bin\/qemu-img failed with exit code 1: .*absent\.raw/);
     expect(done.left.map((said) => said.message)).toEqual(['Step 1 failed; it is optional, so the job went on without it.']);
   });
+
+  it("makes Snaptree's own folder a step writes into (a domain's first screenshot has none yet)", async () => {
+    const source = join(dir, 'disk.raw');
+    rawWithData(source, MiB);
+    const folder = join(dir, 'data', 'screenshots', 'uuid-web');
+    const target = join(folder, 'shot.qcow2');
+    const watched = watchedJobs(journalDir);
+    const job = await watched.jobs.start(planOf([{ ...convertStep(source, target), makesFolders: [folder] }]));
+    expect((await watched.until(job.id, ENDED)).state).toBe('done');
+    expect(sameGuestBytes(source, target)).toBe(true);
+  });
 });
 
 describe('steps that are not copies', () => {

@@ -14,7 +14,9 @@ import { parseQemuImgProgressLine } from '../../../shared/progress/qemu-img.js';
 import { parseBlockJobVerboseLine } from '../../../shared/progress/virsh-block-job.js';
 import { blockjobArgv } from '../../../shared/virsh/blockjob.js';
 import { virshArgv, type VirshTarget } from '../../../shared/virsh/connection.js';
+import { mkdir } from 'node:fs/promises';
 import { HostCommandError, type Host } from '../host/host.js';
+import { fsPath } from '../images/fs-path.js';
 import { Refusal } from '../refusal.js';
 import { runDefineStep } from './define.js';
 import { moveToTrash, purgeJobTrash, standsAt } from './trash.js';
@@ -94,6 +96,8 @@ const asText = (line: string): Progress => ({ kind: 'text', line: line.trim() })
 async function runTool(step: RunStep, run: StepRun): Promise<StepEnd> {
   // Never over a file: the plan was made when it was not there, and something put it there since.
   for (const path of step.creates) if (await standsAt(path)) return failed(say('jobs.step.exists', { path }));
+  // virsh screenshot cannot make the folder of its file: the first snapshot of a domain would have none.
+  for (const folder of step.makesFolders) await mkdir(fsPath(folder), { recursive: true, mode: 0o700 });
   const program = step.argv[0]!;
   const target: VirshTarget | null = step.domain === undefined ? null : { virsh: program, uri: step.domain.uri };
   const tail = new Tail();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Linked } from '../../../shared/libvirt/link.js';
 import { Intent } from '../../../shared/plans/intent.js';
-import type { Host, HostCommand } from '../host/host.js';
+import type { HostCommand } from '../host/host.js';
 import { LocalHost } from '../host/local.js';
 import { agentAnswers, answeringAgents, pingAnswered } from './agent.js';
 import { testDomains, URI, type TestDomains } from './domains.test-support.js';
@@ -11,19 +11,15 @@ const VIRSH = '/usr/bin/virsh';
 let domains: TestDomains;
 let view: Linked;
 const asked: string[][] = [];
-/** The real host, noting each virsh command it runs. */
-const local = new LocalHost();
-const host: Host = {
-  name: local.name,
-  run: (command: HostCommand) => {
+/** The real host, noting each command it runs. */
+class NotingHost extends LocalHost {
+  override run(command: HostCommand) {
     asked.push([...command.argv]);
-    return local.run(command);
-  },
-  follow: (argv, onLine) => local.follow(argv, onLine),
-  stream: (command) => local.stream(command),
-  findProgram: (program) => local.findProgram(program),
-  defaultLibvirtUri: () => local.defaultLibvirtUri(),
-};
+    return super.run(command);
+  }
+}
+const local = new LocalHost();
+const host = new NotingHost();
 const pings = () => asked.filter((argv) => argv.includes('qemu-agent-command'));
 const uuidOf = (name: string) => view.connections[0]!.domains.find((domain) => domain.name === name)!.uuid;
 const snapshotOf = (domain: string) => Intent.parse({ kind: 'snapshot', uri: URI, domain, name: 'quiet' });

@@ -12,6 +12,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { screenshotPath } from '../../../shared/plans/screenshot.js';
 import { virshArgv, type VirshTarget } from '../../../shared/virsh/connection.js';
+import { defineArgv } from '../../../shared/virsh/define.js';
+import { screenshotArgv } from '../../../shared/virsh/screenshot.js';
 import { snapshotCreateAsArgv } from '../../../shared/virsh/snapshot-create-as.js';
 import { HostCommandError, type Host } from '../host/host.js';
 import { createOverlay } from '../qemu-img/create.js';
@@ -77,7 +79,7 @@ async function defineUnderFreeName(host: Host, target: VirshTarget, first: strin
       const file = join(folder, `${suffix}.xml`);
       await writeFile(file, domainXml(name, uuid, disk));
       try {
-        await host.run({ argv: virshArgv(target, 'define', ['--file', file]) });
+        await host.run({ argv: defineArgv(target, file) });
         return { uri: target.uri, name, uuid };
       } catch (error) {
         if (!(error instanceof HostCommandError && /already exists/.test(error.stderr))) throw error;
@@ -94,7 +96,7 @@ async function screenshot(host: Host, target: VirshTarget, domain: DemoDomain, s
   const path = screenshotPath(dataDir, domain.uuid, snapshot);
   try {
     await mkdir(dirname(path), { recursive: true });
-    await host.run({ argv: virshArgv(target, 'screenshot', ['--domain', domain.uuid, '--file', path]) });
+    await host.run({ argv: screenshotArgv(target, domain.uuid, path) });
   } catch {
     // No picture is no fault: the node shows none.
   }

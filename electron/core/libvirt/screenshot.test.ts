@@ -71,8 +71,11 @@ describe("a snapshot's screenshot", () => {
     mkdirSync(dirname(path), { recursive: true });
     virsh('screenshot', '--domain', screen.name, '--file', path);
     const png = fromDataUrl(await screenshotPng(join(home, 'data'), screen.uuid, HOSTILE));
-    // SeaBIOS's text screen, as QEMU 7.2 sends it.
-    expect(readPng(png)).toMatchObject({ width: 720, height: 400 });
+    // QEMU 7.2 sent PNG (SeaBIOS's 720x400 text screen once it is up; the size before that
+    // depends on how far the guest got): shown as it came.
+    expect(png).toEqual(readFileSync(path));
+    const { width, height } = readPng(png);
+    expect(width * height).toBeGreaterThan(0);
   });
 
   it("is QEMU's own PPM screendump as a PNG with the same pixels, converted once", async () => {

@@ -28,7 +28,7 @@ function chunk(type: string, data: Buffer): Buffer {
 }
 
 /** A truecolour PNG (8 bits per channel, no filter) of `width` x `height` RGB pixels, row by row. */
-export function encodePng(width: number, height: number, rgb: Buffer): Buffer {
+function encodePng(width: number, height: number, rgb: Buffer): Buffer {
   const header = Buffer.alloc(13);
   header.writeUInt32BE(width, 0);
   header.writeUInt32BE(height, 4);
@@ -41,19 +41,22 @@ export function encodePng(width: number, height: number, rgb: Buffer): Buffer {
   return Buffer.concat([PNG_SIGNATURE, chunk('IHDR', header), chunk('IDAT', deflateSync(rows)), chunk('IEND', Buffer.alloc(0))]);
 }
 
+/** Netpbm's whitespace: space, tab, LF, VT, FF, CR. */
+const isSpace = (byte: number): boolean => byte === 0x20 || (byte >= 0x09 && byte <= 0x0d);
+
 /**
  * A binary PPM (`P6`, maxval 255, as QEMU's screendump writes it: `P6\n720 400\n255\n`
  * then the pixels) as width, height and its RGB bytes; null for anything else, or for
  * pixels cut short.
  */
-export function parsePpm(file: Buffer): { width: number; height: number; rgb: Buffer } | null {
+function parsePpm(file: Buffer): { width: number; height: number; rgb: Buffer } | null {
   if (file.length < 2 || file.toString('latin1', 0, 2) !== 'P6') return null;
   let at = 2;
   const fields: number[] = [];
   while (fields.length < 3) {
     const start = at;
     // Whitespace, and comments from '#' to the end of the line, separate the fields.
-    while (at < file.length && (/\s/.test(String.fromCharCode(file[at]!)) || file[at] === 0x23)) {
+    while (at < file.length && (isSpace(file[at]!) || file[at] === 0x23)) {
       if (file[at] === 0x23) while (at < file.length && file[at] !== 0x0a) at++;
       else at++;
     }
@@ -65,7 +68,7 @@ export function parsePpm(file: Buffer): { width: number; height: number; rgb: Bu
   }
   const [width, height, maxval] = fields as [number, number, number];
   // One whitespace byte ends the header; two-byte samples (maxval over 255) are not a screen's.
-  if (maxval !== 255 || width === 0 || height === 0 || at >= file.length || !/\s/.test(String.fromCharCode(file[at]!))) return null;
+  if (maxval !== 255 || width === 0 || height === 0 || at >= file.length || !isSpace(file[at]!)) return null;
   const size = width * height * 3;
   const rgb = file.subarray(at + 1);
   return rgb.length < size ? null : { width, height, rgb: rgb.subarray(0, size) };

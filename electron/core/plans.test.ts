@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import type { Linked } from '../../shared/libvirt/link.js';
+import { Intent } from '../../shared/plans/intent.js';
+import { Plan } from '../../shared/plans/plan.js';
+import { plan } from '../../shared/plans/planners.js';
+import { disk, domain, image, overlay, URI, world } from '../../shared/plans/world.test-support.js';
+import { planId } from './plans.js';
+
+// The plan that runs is the plan that was shown: its id must change with every fact the
+// plan stands on, and with nothing else.
+const base = image('/vm/base.qcow2');
+const active = overlay('/vm/web.qcow2', base);
+const web = domain('web', { disks: [disk('vda', [active.path, base.path])] });
+const intent = Intent.parse({ kind: 'snapshot', uri: URI, domain: 'web', name: 's1', snapshot: 'disk-only' });
+
+function idOn(images: ReturnType<typeof image>[], domains = [web]): string {
+  const shown = world({ images, domains });
+  const draft = Plan.omit({ id: true }).parse(plan(intent, shown));
+  const view: Linked = { images: [...shown.forest.images], connections: [...shown.connections] };
+  return planId(draft, view);
+}
+
+describe('a plan id', () => {
+  it('stays the same while a running guest writes: its active layer grows, the plan does not change', () => {
+    expect(idOn([base, { ...active, actualSize: active.actualSize * 40 }])).toBe(idOn([base, active]));
+  });
+
+  it('changes when a header it stands on changes (a new backing file), or the domain stops', () => {
+    const before = idOn([base, active]);
+    const elsewhere = image('/vm/other.qcow2');
+    expect(idOn([base, elsewhere, overlay(active.path, elsewhere)])).not.toBe(before);
+    expect(idOn([base, active], [{ ...web, state: 'shut off' }])).not.toBe(before);
+  });
+});

@@ -1,0 +1,116 @@
+/**
+ * Every plan below is of the shape the core parses, and every sentence a plan says (title, steps, blockers and their alternatives, warnings,
+ * lost states, what a cancel leaves) has an English template that gives its `message`,
+ * the same English in the window's i18next, and Chinese with every placeholder and nested
+ * word filled in; and every template of the planners' catalogue is said by some plan.
+ */
+import i18next from 'i18next';
+import { describe, expect, it } from 'vitest';
+import { CATALOGUES } from '../../renderer/src/i18n/catalogues.js';
+import { say } from '../messages/problems.js';
+import { planProblems } from '../messages/plan-problems.js';
+import type { Sentence } from '../messages/sentence.js';
+import { Intent, type IntentInput } from './intent.js';
+import { Plan, type PlanDraft } from './plan.js';
+import { plan } from './planners.js';
+import { URI, disk, domain, image, overlay, snapshot, world, type WorldParts } from './world.test-support.js';
+
+const i18n = i18next.createInstance();
+void i18n.init({ resources: CATALOGUES, fallbackLng: 'en', ns: Object.keys(CATALOGUES.en), interpolation: { escapeValue: false }, initAsync: false });
+
+const raw = image('/vm/web.img', { format: 'raw', snapshots: [{ id: '1', name: 'int', date: '', vmClockNs: 0, vmStateSize: 0, diskSize: null, icount: null }] });
+const base = image('/vm/base.qcow2');
+const top = overlay('/vm/top.qcow2', base);
+const web = domain('web', { display: true, disks: [disk('vda', ['/vm/top.qcow2', '/vm/base.qcow2']), disk('sda', ['/iso/d.iso'], { device: 'cdrom', readonly: true })], snapshots: [snapshot('old')] });
+const off = domain('off', { state: 'shut off', disks: [disk('vda', ['/vm/web.img'], { format: 'raw' })], snapshots: [snapshot('s0', { stateFiles: ['/vm/web.img'] })] });
+const images = [raw, base, top, overlay('/vm/branch.qcow2', raw)];
+const parts: WorldParts = { images, domains: [web, off], existing: ['/vm/taken', '/elsewhere/x.img'] };
+const snap = (fields: object): IntentInput => ({ kind: 'snapshot', uri: URI, domain: 'web', name: 's1', ...fields });
+
+const scenarios: [IntentInput, WorldParts?][] = [
+  [snap({})],
+  [snap({ snapshot: 'disk-only', quiesce: true })],
+  [snap({ snapshot: 'memory', memoryFile: '/vm/taken' })],
+  [snap({ snapshot: 'memory', files: { vda: '/vm/twice', vdz: '/vm/z' }, memoryFile: '/vm/twice' })],
+  [snap({ name: '', live: true, quiesce: true })],
+  [snap({ name: 'a/b' })],
+  [snap({ name: '.b' })],
+  [snap({ name: 'a\nb' })],
+  [snap({ name: 'old', domain: 'nope' })],
+  [snap({ name: 'old' })],
+  [snap({ domain: 'off', snapshot: 'memory' })],
+  [snap({ domain: 'off' })],
+  [snap({ domain: 'off', snapshot: 'disk-only', files: { vda: '/vm/a,b.qcow2' } })],
+  [snap({ snapshot: 'disk-only', files: { vda: '/vm/a\nb.qcow2' } })],
+  [snap({}), { domains: [domain('web', { disks: [] })], tools: { qemuImg: null, virsh: null } }],
+  [{ kind: 'image-snapshot', image: '/vm/base.qcow2', name: '' }],
+  [{ kind: 'image-snapshot', image: '/vm/web.img', name: 'int' }],
+  [{ kind: 'image-snapshot', image: '/vm/base.qcow2', name: 'x' }, { images: [base] }],
+  [{ kind: 'image-snapshot', image: '/vm/gone', name: 'x' }],
+  [{ kind: 'image-snapshot', image: '/elsewhere/x.img', name: 'x' }],
+  [{ kind: 'image-snapshot', image: '/vm/bad.qcow2', name: 'x' }, { images: [image('/vm/bad.qcow2', { corrupt: true })] }],
+  [{ kind: 'image-snapshot', image: '/vm/u.qcow2', name: 'x' }, { images: [image('/vm/u.qcow2', { format: 'unknown' })] }],
+  [{ kind: 'overlay', image: '/vm/top.qcow2', path: '/vm/taken' }],
+  [{ kind: 'overlay', image: '/vm/bad.qcow2', path: '/vm/n' }, { images: [image('/vm/bad.qcow2', { encrypted: true })] }],
+  [{ kind: 'overlay', image: '/vm/base.qcow2', path: '/vm/c.qcow2', clone: { uri: URI, domain: 'web', name: 'off' } }],
+  [{ kind: 'overlay', image: '/vm/top.qcow2', path: '/vm/c.qcow2', clone: { uri: URI, domain: 'web', name: 'c\nd' } }],
+  [{ kind: 'overlay', image: '/vm/web.img', path: '/vm/c.qcow2', clone: { uri: URI, domain: 'web', name: 'c' } }],
+  [{ kind: 'overlay', image: '/vm/web.img', path: '/vm/c.qcow2', clone: { uri: URI, domain: 'nope', name: 'c' } }],
+  [{ kind: 'overlay', image: '/vm/x.qcow2', path: '/vm/c.qcow2', clone: { uri: URI, domain: 'two', name: 'c' } }, { images: [image('/vm/x.qcow2')], domains: [domain('two', { state: 'shut off', disks: [disk('vda', ['/vm/top2.qcow2', '/vm/x.qcow2']), disk('vdb', ['/vm/y.qcow2'])] })] }],
+  [{ kind: 'convert', image: '/vm/web.img', path: '/vm/web.qcow2' }],
+  [{ kind: 'convert', image: '/vm/web.img', path: '/vm/web.qcow2' }, { images: [raw], domains: [off] }],
+  [{ kind: 'convert', image: '/vm/top.qcow2', path: '/vm/taken' }],
+  [{ kind: 'check', image: '/vm/top.qcow2', chain: true }],
+  [{ kind: 'check', image: '/vm/base.qcow2' }],
+  [{ kind: 'check', image: '/vm/top.qcow2', repair: 'all' }],
+  [{ kind: 'check', image: '/vm/web.img', repair: 'leaks' }],
+  [{ kind: 'check', image: '/vm/top.qcow2', repair: 'leaks' }],
+  [{ kind: 'trash-empty' }],
+  [{ kind: 'trash-empty', jobs: ['j9'] }, { trash: [{ job: 'j1', path: '/vm/a', trashed: '/vm/.snaptree-trash/j1/a', bytes: 5, at: '' }] }],
+  [{ kind: 'trash-empty' }, { trash: [{ job: 'j1', path: '/vm/a', trashed: '/vm/.snaptree-trash/j1/a', bytes: 5, at: '' }] }],
+];
+
+function sentencesOf(draft: PlanDraft): Sentence[] {
+  return [
+    draft.title,
+    draft.cancel,
+    ...draft.steps.map((step) => step.says),
+    ...draft.blockers.flatMap((blocker) => [blocker, ...blocker.alternatives]),
+    ...(draft.warnings ?? []),
+    ...(draft.lost ?? []),
+  ] as Sentence[];
+}
+
+const drafts = scenarios.map(([intent, here]) => plan(Intent.parse(intent), world(here ?? parts)));
+const said = drafts.flatMap(sentencesOf);
+
+/** Every template key of the planners' catalogue, but the words other templates nest. */
+function keys(catalogue: object, prefix: string): string[] {
+  return Object.entries(catalogue).flatMap(([key, value]) => (typeof value === 'string' ? [`${prefix}${key}`] : keys(value as object, `${prefix}${key}.`)));
+}
+
+describe("the planners' sentences", () => {
+  it('come in plans of the shape the core checks before it gives one an id', () => {
+    for (const draft of drafts) expect(() => Plan.omit({ id: true }).parse(draft)).not.toThrow();
+  });
+
+  it('are said by some plan, every one of them', () => {
+    const spoken = new Set(said.map((sentence) => sentence.key));
+    const unsaid = keys(planProblems, 'plans.').filter((key) => !/^plans\.(skipReason|unsafe)\./.test(key) && !spoken.has(key));
+    expect(unsaid).toEqual([]);
+  });
+
+  it('give their message from the English template, and the window says the same English and a Chinese with nothing left unfilled', () => {
+    const inEnglish = i18n.getFixedT('en', 'problems');
+    const inChinese = i18n.getFixedT('zh-CN', 'problems');
+    for (const sentence of said) {
+      expect(say(sentence.key, sentence.values).message, sentence.key).toBe(sentence.message);
+      expect(sentence.message, sentence.key).not.toMatch(/\{\{|\$t\(/);
+      expect(inEnglish(sentence.key, sentence.values), sentence.key).toBe(sentence.message);
+      expect(i18n.exists(sentence.key, { lng: 'zh-CN', ns: 'problems', fallbackLng: [] }), sentence.key).toBe(true);
+      const chinese = inChinese(sentence.key, sentence.values);
+      expect(chinese, sentence.key).not.toMatch(/\{\{|\$t\(/);
+      expect(chinese, sentence.key).toMatch(/[\u4e00-\u9fff]/);
+    }
+  });
+});
