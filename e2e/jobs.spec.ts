@@ -120,6 +120,23 @@ test('a running convert is cancelled from its row; the job says what it left, th
   expect(existsSync(join(domains.dir, '.snaptree-trash'))).toBe(false);
 });
 
+test('a new overlay on a domain\'s disk can also define a linked clone: the plan shows the XML it reads and the define, and runs nothing until Run', async ({ page, snaptree }) => {
+  const guest = domains.define('source');
+  await page.goto(snaptree.url);
+  await page.locator(`[data-domain="${guest.name}"]`).click();
+  await page.getByRole('complementary').getByRole('button', { name: 'source.qcow2' }).first().click();
+  await inspector(page).getByRole('button', { name: 'New overlay…' }).click();
+  await inspector(page).getByLabel('Also define a linked-clone domain on it').check();
+  await expect(inspector(page).getByLabel(`Name of the clone of ${guest.name}`)).toHaveValue(`${guest.name}-clone`);
+  await inspector(page).getByRole('button', { name: 'Show the plan…' }).click();
+  const plan = page.getByRole('dialog');
+  await expect(plan.getByTestId('command').first()).toContainText('qemu-img create');
+  await expect(plan.getByTestId('command').filter({ hasText: 'dumpxml --inactive' })).toHaveCount(1);
+  await expect(plan.getByTestId('command').filter({ hasText: ' define ' })).toHaveCount(1);
+  await plan.getByRole('button', { name: 'Close' }).click();
+  expect(virsh('list', '--all', '--name')).not.toContain(`${guest.name}-clone`);
+});
+
 test('a convert of a shut-off domain\'s disk puts the old file in the trash, listed with its job; Restore puts it back', async ({ page, snaptree }) => {
   const guest = domains.define('trash');
   await page.goto(snaptree.url);
