@@ -146,3 +146,29 @@ test('after kill -9 of the program mid-convert, the next start shows the job int
     await second.stop();
   }
 });
+
+test('a second job on an image another job holds waits, says for whom, and runs when that one ends', async ({ page, snaptree }) => {
+  await openDemo(page, snaptree);
+  // 2 GiB of real data: the first copy runs for a few seconds.
+  const raw = join(demoDir(snaptree), 'FedoraBase.img');
+  execFileSync('qemu-img', ['resize', '-q', '-f', 'raw', raw, '2G']);
+  const fd = openSync(raw, 'r+');
+  const chunk = Buffer.alloc(1 << 20, 'snaptree ');
+  for (let n = 0; n < 2048; n++) writeSync(fd, chunk, 0, chunk.length, n * chunk.length);
+  closeSync(fd);
+  await node(page, 'FedoraBase.img').click();
+  await (await showPlan(page, 'Convert to qcow2…')).getByRole('button', { name: 'Run' }).click();
+  const first = drawer(page).locator('.job-row', { hasText: 'FedoraBase.qcow2' });
+  await expect(first).toHaveAttribute('data-state', 'running');
+
+  const copy = join(demoDir(snaptree), 'FedoraBase-copy.qcow2');
+  const dialog = await showPlan(page, 'Convert to qcow2…', async () => {
+    await inspector(page).getByLabel('New qcow2 file').fill(copy);
+  });
+  await dialog.getByRole('button', { name: 'Run' }).click();
+  const second = drawer(page).locator('.job-row', { hasText: 'FedoraBase-copy.qcow2' });
+  await expect(second).toHaveAttribute('data-state', 'waiting');
+  await expect(second).toContainText(`which holds ${raw}`);
+  await expect(first).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
+  await expect(second).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
+});

@@ -1,4 +1,4 @@
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import type { Image } from '../../../shared/images/model';
 import type { IntentInput } from '../../../shared/plans/intent';
@@ -14,8 +14,15 @@ type Gesture = 'snapshot' | 'overlay' | 'convert' | 'check';
 function GestureForm({ intent, children, onClose }: { intent: IntentInput | null; children: ReactNode; onClose: () => void }) {
   const { t } = useTranslation('plans');
   const openPlan = usePlans((state) => state.open);
+  const started = usePlans((state) => state.started);
+  const submitted = useRef<IntentInput | null>(null);
+  // Its plan ran: the form has done its part. (Closed unrun, the form stays, to be changed.)
+  useEffect(() => {
+    if (started !== null && started === submitted.current) onClose();
+  }, [started, onClose]);
   const submit = (event: FormEvent): void => {
     event.preventDefault();
+    submitted.current = intent;
     if (intent) void openPlan(intent);
   };
   return (

@@ -14,6 +14,8 @@ interface PlanState {
   readonly replanned: boolean;
   readonly busy: boolean;
   readonly error: string | null;
+  /** The intent of the last plan that started a job: the gesture that asked for it is done. */
+  readonly started: IntentInput | null;
   /** Plans an intent on the core's current view and opens the dialog on it. */
   open(intent: IntentInput): Promise<void>;
   /** Starts the plan shown; the dialog closes once the job is recorded. */
@@ -27,6 +29,7 @@ export const usePlans = create<PlanState>((set, get) => ({
   replanned: false,
   busy: false,
   error: null,
+  started: null,
   async open(intent) {
     set({ intent, plan: null, replanned: false, busy: true, error: null });
     try {
@@ -47,7 +50,7 @@ export const usePlans = create<PlanState>((set, get) => ({
         set({ plan: reply.plan, replanned: true, busy: false });
         return null;
       }
-      set({ intent: null, plan: null, replanned: false, busy: false });
+      set({ intent: null, plan: null, replanned: false, busy: false, started: intent });
       void useJobs.getState().load();
       useJobs.getState().showTab('jobs');
       return reply.job;
