@@ -120,11 +120,15 @@ test('a running convert is cancelled from its row; the job says what it left, th
   expect(existsSync(join(domains.dir, '.snaptree-trash'))).toBe(false);
 });
 
-test('a new overlay on a domain\'s disk can also define a linked clone: the plan shows the XML it reads and the define, and runs nothing until Run', async ({ page, snaptree }) => {
+test('a new overlay on a domain\'s old disk layer can also define a linked clone: the plan shows the XML it reads and the define; Run defines the clone on the new overlay and leaves the source as it was', async ({ page, snaptree }) => {
   const guest = domains.define('source');
+  // The source's disk must stop changing first (rule 1): an external snapshot makes it a backing file.
+  virsh('snapshot-create-as', guest.name, 'frozen', '--disk-only', '--diskspec', `vda,snapshot=external,file=${join(domains.dir, 'source.frozen.qcow2')}`);
   await page.goto(snaptree.url);
   await page.locator(`[data-domain="${guest.name}"]`).click();
-  await page.getByRole('complementary').getByRole('button', { name: 'source.qcow2' }).first().click();
+  // The disk's old layer, through the new one's backing file.
+  await page.getByRole('complementary').getByRole('button', { name: 'source.frozen.qcow2' }).first().click();
+  await inspector(page).locator('.fact', { hasText: 'Backing file' }).getByRole('button', { name: 'source.qcow2' }).click();
   await inspector(page).getByRole('button', { name: 'New overlay…' }).click();
   await inspector(page).getByLabel('Also define a linked-clone domain on it').check();
   await expect(inspector(page).getByLabel(`Name of the clone of ${guest.name}`)).toHaveValue(`${guest.name}-clone`);
@@ -133,8 +137,15 @@ test('a new overlay on a domain\'s disk can also define a linked clone: the plan
   await expect(plan.getByTestId('command').first()).toContainText('qemu-img create');
   await expect(plan.getByTestId('command').filter({ hasText: 'dumpxml --inactive' })).toHaveCount(1);
   await expect(plan.getByTestId('command').filter({ hasText: ' define ' })).toHaveCount(1);
-  await plan.getByRole('button', { name: 'Close' }).click();
   expect(virsh('list', '--all', '--name')).not.toContain(`${guest.name}-clone`);
+  await plan.getByRole('button', { name: 'Run' }).click();
+  await expect(drawer(page).locator('.job-row').first()).toHaveAttribute('data-state', 'done', { timeout: 30_000 });
+  // The clone runs on the new overlay; the source domain is untouched.
+  const clone = page.locator(`[data-domain="${guest.name}-clone"]`);
+  await expect(clone).toBeVisible();
+  expect(virsh('domblklist', `${guest.name}-clone`)).toContain(join(domains.dir, 'source-overlay.qcow2'));
+  expect(virsh('domblklist', guest.name)).toContain(join(domains.dir, 'source.frozen.qcow2'));
+  expect(virsh('domuuid', `${guest.name}-clone`).trim()).not.toBe(virsh('domuuid', guest.name).trim());
 });
 
 test('a convert of a shut-off domain\'s disk puts the old file in the trash, listed with its job; Restore puts it back', async ({ page, snaptree }) => {
