@@ -62,6 +62,11 @@ let refetching: ReturnType<typeof setTimeout> | null = null;
 // Progress rides in the event: the bar moves at once; the rest (output, steps) comes with the refetch.
 api.on('jobChanged', ({ job, state, progress }) => {
   useJobs.setState((current) => ({ jobs: current.jobs?.map((candidate) => (candidate.id === job ? { ...candidate, state, progress } : candidate)) ?? null }));
+  // An end is fetched at once: its badge must not say done beside steps still running.
+  if (state !== 'running' && state !== 'waiting') {
+    void useJobs.getState().load();
+    return;
+  }
   refetching ??= setTimeout(() => {
     refetching = null;
     void useJobs.getState().load();
