@@ -5,6 +5,7 @@ import { baseName } from '../../../shared/format';
 import type { Domain, DomainDisk } from '../../../shared/libvirt/model';
 import type { IntentInput } from '../../../shared/plans/intent';
 import { PathField } from '../plans/fields';
+import { useEscape } from '../plans/escape';
 import { nextFreeName } from '../plans/names';
 import { usePlans } from '../plans/store';
 import { findDomain, useInventory } from './store';
@@ -135,6 +136,8 @@ function SnapshotForm({ domain, uri }: { domain: Domain; uri: string }) {
 export function SnapshotDialog() {
   const { t } = useTranslation('plans');
   const uuid = useSnapshotDialog((state) => state.uuid);
+  const close = useSnapshotDialog((state) => state.close);
+  useEscape(uuid !== null, close);
   const connections = useInventory((state) => state.connections);
   const titleId = useId();
   if (uuid === null) return null;

@@ -5,6 +5,7 @@ import { displayPath } from '../../../shared/images/path-bytes';
 import type { Plan } from '../../../shared/plans/plan';
 import { sentenceOf } from '../i18n/sentence';
 import { stepCommands } from './commands';
+import { useEscape } from './escape';
 import { usePlans } from './store';
 
 /** A command the user can read, select, and copy in one click. */
@@ -136,14 +137,7 @@ export function PlanDialog() {
   useEffect(() => {
     if (open) dialog.current?.focus();
   }, [open]);
-  useEffect(() => {
-    if (intent === null) return;
-    const onKey = (event: KeyboardEvent): void => {
-      if (event.key === 'Escape') close();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [intent, close]);
+  useEscape(open, close);
   if (intent === null) return null;
   const blocked = plan !== null && plan.blockers.length > 0;
   return (
