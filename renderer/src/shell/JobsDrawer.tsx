@@ -26,19 +26,21 @@ export function JobsDrawer() {
         </button>
       </div>
       {error !== null && <p className="form-error">{error}</p>}
-      {tab === 'trash' ? (
-        <TrashList />
-      ) : jobs === null || jobs.length === 0 ? (
-        <p className="empty">
-          <Trans t={t} i18nKey="jobs.empty" components={{ blockcommit: <Term name="blockcommit" />, pull: <Term name="pull" /> }} />
-        </p>
-      ) : (
-        <ul className="job-list">
-          {jobs.map((job) => (
-            <JobRow key={job.id} job={job} />
-          ))}
-        </ul>
-      )}
+      <div role="tabpanel" aria-label={tab === 'trash' ? t('jobs.trash') : t('jobs.title')}>
+        {tab === 'trash' ? (
+          <TrashList />
+        ) : jobs === null || jobs.length === 0 ? (
+          <p className="empty">
+            <Trans t={t} i18nKey="jobs.empty" components={{ blockcommit: <Term name="blockcommit" />, pull: <Term name="pull" /> }} />
+          </p>
+        ) : (
+          <ul className="job-list">
+            {jobs.map((job) => (
+              <JobRow key={job.id} job={job} />
+            ))}
+          </ul>
+        )}
+      </div>
     </footer>
   );
 }
