@@ -106,7 +106,7 @@ function PlanBody({ plan }: { plan: Plan }) {
       <Files heading={t('dialog.unused')} paths={plan.unused} testId="plan-unused" />
       <dl className="facts">
         <div className="fact">
-          <dt>{t('dialog.bytes')}</dt>
+          <dt>{plan.intent.kind === 'trash-empty' ? t('dialog.freed') : t('dialog.bytes')}</dt>
           <dd>{plan.bytes === 0 ? t('dialog.noBytes') : formatBytes(plan.bytes)}</dd>
         </div>
       </dl>
