@@ -109,7 +109,7 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
       files: [],
       recovery: null,
     };
-    const job: Mine = { record, keys: lockKeysOf(plan), meter: new JobMeter(plan), controller: new AbortController(), finished: Promise.resolve() };
+    const job: Mine = { record, keys: await lockKeysOf(plan), meter: new JobMeter(plan), controller: new AbortController(), finished: Promise.resolve() };
     mine.set(record.id, job);
     let held: Held | null;
     try {

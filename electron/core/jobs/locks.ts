@@ -5,9 +5,10 @@
  * no longer alive (a crash, kill -9) is stale and taken over.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { link, mkdir, readFile, realpath, unlink, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import type { Plan } from '../../../shared/plans/plan.js';
+import { fsPath } from '../images/fs-path.js';
 
 /** One thing a job holds, and how a person names it ("/vm/a.qcow2", "web"). */
 export interface LockKey {
@@ -27,10 +28,24 @@ export interface Held {
   readonly what: string;
 }
 
-/** Every file a plan writes, creates, makes unused or names as a lock, and every domain it locks. */
-export function lockKeysOf(plan: Plan): LockKey[] {
+/**
+ * The file a path names, as one key however it is spelt: a symlink, `..`, a folder reached
+ * through a link all resolve to the same real path. A file not there yet (a target) is its
+ * real folder and its name, which is what realpath says of it once it is made. Bytes
+ * (latin1), as the scan keys folders: a name that is not UTF-8 stays itself.
+ */
+async function realFile(path: string): Promise<string> {
+  const real = await realpath(fsPath(path), 'buffer').catch(async () => {
+    const folder = await realpath(fsPath(dirname(path)), 'buffer').catch(() => null);
+    return folder === null ? null : Buffer.concat([folder, Buffer.from('/'), fsPath(basename(path))]);
+  });
+  return real === null ? path : real.toString('latin1');
+}
+
+/** Every file a plan writes, creates, makes unused or names as a lock (by its real path), and every domain it locks. */
+export async function lockKeysOf(plan: Plan): Promise<LockKey[]> {
   const files = new Set([...plan.locks.files, ...plan.changes, ...plan.creates, ...plan.unused]);
-  const keys = [...files].map((path) => ({ key: `file ${path}`, what: path }));
+  const keys = await Promise.all([...files].map(async (path) => ({ key: `file ${await realFile(path)}`, what: path })));
   // By connection and UUID: a domain renamed meanwhile is still the same domain.
   for (const domain of plan.locks.domains) keys.push({ key: `domain ${domain.uri} ${domain.uuid}`, what: domain.name });
   return keys;
