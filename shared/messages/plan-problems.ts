@@ -68,6 +68,7 @@ export const planProblems = {
     cloneOfActive: '{{path}} is the active layer of {{domain}}: the clone and {{domain}} would both build on a file that still changes.',
     notInDomain: '{{path}} is not in a disk chain of {{domain}}.',
     cloneOtherDisks: '{{domain}} has other writable disks ({{targets}}): the clone would write into the same files.',
+    chainFormat: 'The copy of {{path}} reads through {{layer}}, which $t(problems:plans.unsafe.{{problem}}): qemu-img would guess the format below it, or take the wrong one, and the copy could hold other bytes than the disk (data-safety rule 3).',
     noCheck: '{{path}} is {{format}}: qemu-img checks only qcow2, qed, vdi, vhdx and vmdk images.',
     nothingInTrash: 'The trash is empty.',
     noSuchTrash: 'No job named {{job}} left anything in the trash.',
@@ -82,6 +83,7 @@ export const planProblems = {
     shutOff: 'Shut {{domain}} off first.',
     externalSnapshot: 'Take a disk-only snapshot of {{domain}} first: its old layer then no longer changes.',
     overlayInstead: 'Make a new overlay on {{path}} and take the snapshot there.',
+    recordFormat: 'Record the format of the backing file in {{layer}} first (`qemu-img rebase -u -F FORMAT`), then convert.',
   },
   warning: {
     internalPauses: '{{domain}} runs: it is paused while libvirt saves its memory into the snapshot.',
@@ -125,5 +127,7 @@ export const planProblems = {
     encrypted: 'is encrypted',
     'unknown-format': 'is in an unknown format',
     'missing-data-file': 'has lost its external data file',
+    'no-backing-format': 'does not record its backing file\'s format',
+    'backing-format-mismatch': 'records another format for its backing file than that file has',
   },
 } as const;

@@ -48,6 +48,14 @@ describe('convert to qcow2', () => {
     expect(draft.warnings.map((warning) => warning.key)).toEqual(['plans.warning.flattened']);
   });
 
+  it.each(['no-backing-format', 'backing-format-mismatch'] as const)("rule 3: a chain whose overlay's header says %s is blocked: qemu-img would guess the format of the layer below", (code) => {
+    const base = image('/vm/base.img', { format: 'raw' });
+    const middle = overlay('/vm/middle.qcow2', base, { problems: [{ code, key: '', values: {}, message: '' }] });
+    const top = overlay('/vm/top.qcow2', middle);
+    const draft = plan(intent({ image: '/vm/top.qcow2' }), world({ images: [base, middle, top] }));
+    expect(draft.blockers).toMatchObject([{ code: `layer-${code}`, values: { path: '/vm/top.qcow2', layer: '/vm/middle.qcow2', problem: code }, alternatives: [{ key: 'plans.alternative.recordFormat' }] }]);
+  });
+
   it('rule 2: an image a running domain holds is blocked; shut the domain off first', () => {
     const web = domain('web', { disks: [disk('vda', ['/vm/web.img'], { format: 'raw' })] });
     const [blocker] = plan(intent(), world({ images: [raw], domains: [web] })).blockers;

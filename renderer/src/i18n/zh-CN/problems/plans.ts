@@ -66,6 +66,7 @@ export const planProblems: Messages<typeof english> = {
     cloneOfActive: '{{path}} 是 {{domain}} 的活动层：克隆和 {{domain}} 都会建在一个仍在变化的文件上。',
     notInDomain: '{{path}} 不在 {{domain}} 的任何磁盘镜像链中。',
     cloneOtherDisks: '{{domain}} 还有其他可写的磁盘（{{targets}}）：克隆会写入同样的文件。',
+    chainFormat: '复制 {{path}} 时要经过 {{layer}}，而它$t(problems:plans.unsafe.{{problem}})：qemu-img 会猜测其下一层的格式，或用错格式，副本的内容可能与磁盘不同（数据安全规则 3）。',
     noCheck: '{{path}} 是 {{format}}：qemu-img 只能检查 qcow2、qed、vdi、vhdx 和 vmdk 镜像。',
     nothingInTrash: '回收站是空的。',
     noSuchTrash: '没有名为 {{job}} 的任务在回收站中留下文件。',
@@ -80,6 +81,7 @@ export const planProblems: Messages<typeof english> = {
     shutOff: '先将 {{domain}} 关机。',
     externalSnapshot: '先给 {{domain}} 创建一个仅磁盘快照：它原来的那一层之后就不再变化。',
     overlayInstead: '在 {{path}} 上新建一个增量镜像，在那里创建快照。',
+    recordFormat: '先在 {{layer}} 中记下后端镜像的格式（`qemu-img rebase -u -F` 加上格式），再转换。',
   },
   warning: {
     internalPauses: '{{domain}} 正在运行：libvirt 把内存保存到快照期间，它会暂停。',
@@ -123,5 +125,7 @@ export const planProblems: Messages<typeof english> = {
     encrypted: '已加密',
     'unknown-format': '的格式未知',
     'missing-data-file': '丢失了外部数据文件',
+    'no-backing-format': '没有记录其后端镜像的格式',
+    'backing-format-mismatch': '记录的后端镜像格式与该文件的实际格式不同',
   },
 };
