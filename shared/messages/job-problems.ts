@@ -37,6 +37,11 @@ export const jobProblems = {
   recovery: {
     halfMade: 'To undo step {{step}}: move {{path}}, which it was making, to the trash; then plan the change again to finish it.',
     rest: 'Steps {{from}} to {{total}} did not run: plan the change again to finish it.',
+    trashed: 'Step {{step}} was done: {{path}} is in the trash. Steps {{from}} to {{total}} did not run: plan the change again to finish it.',
+    allDone: 'Every step was done (step {{step}} moved {{path}} to the trash): nothing is left to finish.',
+    inPart: 'Step {{step}} may have written into its files in part: check them (their states are above, `qemu-img check` says more) before the change is planned again.',
+    define: 'Step {{step}} was defining {{domain}} again: virsh define is all or nothing, so its XML (`virsh dumpxml --inactive`) is either the old or the new one; look before the change is planned again.',
+    purge: 'Step {{step}} was deleting {{folder}}: part of it may be gone. Empty the trash again to delete the rest.',
   },
   journalUnreadable: 'The job record {{file}} could not be read and is kept as it is: {{detail}}',
 } as const;

@@ -36,6 +36,11 @@ export const jobProblems: Messages<typeof english> = {
   recovery: {
     halfMade: '撤销第 {{step}} 步：把它正在生成的 {{path}} 移到回收站；然后重新规划此更改以完成它。',
     rest: '第 {{from}} 到第 {{total}} 步没有运行：重新规划此更改以完成它。',
+    trashed: '第 {{step}} 步已完成：{{path}} 已在回收站中。第 {{from}} 到第 {{total}} 步没有运行：重新规划此更改以完成它。',
+    allDone: '所有步骤都已完成（第 {{step}} 步已把 {{path}} 移到回收站）：没有需要完成的了。',
+    inPart: '第 {{step}} 步可能已部分写入它的文件：请先检查这些文件（它们的状态见上方，`qemu-img check` 能说明更多），再重新规划此更改。',
+    define: '第 {{step}} 步正在重新定义 {{domain}}：`virsh define` 要么全部完成，要么完全没做，所以它的 XML（`virsh dumpxml --inactive`）不是旧的就是新的；请先查看，再重新规划此更改。',
+    purge: '第 {{step}} 步正在删除 {{folder}}：其中一部分可能已经删除。再次清空回收站即可删除其余部分。',
   },
   journalUnreadable: '无法读取任务记录 {{file}}，已原样保留：{{detail}}',
 };
