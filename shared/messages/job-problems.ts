@@ -28,6 +28,7 @@ export const jobProblems = {
     partialTrashed: 'The half-made file {{path}} was moved to the trash ({{trashed}}).',
     partialKept: 'The half-made file {{path}} is still there: it could not be moved to the trash ({{code}}).',
     notRun: 'Step {{step}} of {{total}} was not run.',
+    libvirtKept: 'libvirt was making {{path}}, and it is left where it is: if the snapshot was taken after all, the domain now writes into it (see `virsh domblklist`). Move it away only once no domain uses it.',
   },
   interrupted: {
     running: 'The program stopped (a crash or a kill) during step {{step}} of {{total}}.',
@@ -36,6 +37,7 @@ export const jobProblems = {
   },
   recovery: {
     halfMade: 'To undo step {{step}}: move {{path}}, which it was making, to the trash; then plan the change again to finish it.',
+    libvirtMade: 'Step {{step}} was libvirt making {{path}}: the domain may already write into it (see `virsh domblklist`), so move it away only once no domain uses it; then plan the change again.',
     rest: 'Steps {{from}} to {{total}} did not run: plan the change again to finish it.',
     trashed: 'Step {{step}} was done: {{path}} is in the trash. Steps {{from}} to {{total}} did not run: plan the change again to finish it.',
     allDone: 'Every step was done (step {{step}} moved {{path}} to the trash): nothing is left to finish.',

@@ -99,6 +99,20 @@ describe('a convert job, run for real', () => {
     expectSaidInBoth([failed.steps[0]!.error!, ...failed.left]);
   });
 
+  it('a failed step that libvirt was making a file in leaves that file where it is, and says why: the domain may already write into it', async () => {
+    const made = join(dir, 'overlay.qcow2');
+    const watched = watchedJobs(journalDir);
+    // virsh makes the file, then fails (test driver): as a snapshot whose daemon stopped after QEMU switched to its overlay.
+    const argv: [string, ...string[]] = ['/usr/bin/virsh', '-c', 'test:///default', `save test ${made}; domstate snaptree-no-such-domain`];
+    const job = await watched.jobs.start(planOf([{ op: 'run', says: { key: 't', values: {}, message: 'snapshot' }, changes: [made], argv, creates: [made], progress: 'none', cancel: 'wait' }]));
+    const failed = await watched.until(job.id, ENDED);
+    expect(failed.state).toBe('failed');
+    expect(existsSync(made)).toBe(true);
+    expect(failed.left.map((said) => said.key)).toEqual(['jobs.left.failedAt', 'jobs.left.libvirtKept']);
+    expect(await watched.jobs.trash()).toEqual([]);
+    expectSaidInBoth(failed.left);
+  });
+
   it('says that a tool is missing, and runs nothing after it', async () => {
     const watched = watchedJobs(journalDir);
     const missing = { ...convertStep(join(dir, 'a.raw'), join(dir, 'b.qcow2')), argv: ['snaptree-no-such-qemu-img', 'info'] as [string, ...string[]] };

@@ -17,7 +17,7 @@ import { Journal, type JournalRecord } from './journal.js';
 import { isAlive, lockKeysOf, Locks, type Held, type LockKey } from './locks.js';
 import { JobMeter } from './progress.js';
 import { interrupted } from './recovery.js';
-import { runStep, type StepEnd } from './steps.js';
+import { madeByLibvirt, runStep, type StepEnd } from './steps.js';
 import { moveToTrash, restoreEntries, standsAt, trashEntryOf } from './trash.js';
 
 export interface JobsOptions {
@@ -222,13 +222,20 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
     });
   }
 
-  /** A file the failed or cancelled step was creating goes to the trash, never left where a plan would refuse it, nor deleted. */
+  /**
+   * A file the failed or cancelled step was creating goes to the trash, never deleted; one
+   * libvirt was making stays where the domain's XML may name it, and is said to.
+   */
   async function halfMade(job: Mine, index: number, end: StepEnd): Promise<Said[]> {
     const step = job.record.plan.steps[index]!;
     if (step.op !== 'run' || !end.ran) return [];
     const left: Said[] = [];
     for (const path of step.creates) {
       if (!(await standsAt(path))) continue;
+      if (madeByLibvirt(step)) {
+        left.push(say('jobs.left.libvirtKept', { path }));
+        continue;
+      }
       try {
         left.push(say('jobs.left.partialTrashed', { path, trashed: await moveToTrash(path, job.record.id) }));
       } catch (error) {

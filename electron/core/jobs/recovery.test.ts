@@ -63,14 +63,17 @@ describe('a job found unfinished in the journal', () => {
       { op: 'run', says, changes: [image], argv: ['/usr/bin/qemu-img', 'snapshot', '-c', 's1', '-f', 'qcow2', '--', image], creates: [], progress: 'none', cancel: 'wait' },
       { op: 'define', says, changes: [], domain, virsh: '/usr/bin/virsh', edit: { kind: 'switch-disk', target: 'vda', path: image, format: 'qcow2' }, shows: [] },
       { op: 'purge', says, changes: [], folder: join(dir, '.snaptree-trash', 'old'), bytes: 0 },
+      { op: 'run', says, changes: [image], argv: ['/usr/bin/virsh', 'snapshot-create-as', 'web', 's1', '--disk-only', '--diskspec', `vda,file=${image}`], creates: [image], progress: 'none', cancel: 'wait' },
     ];
+    await writeFile(image, 'an overlay libvirt made');
     for (const [index, one] of steps.entries()) await leftBehind(`kind${index}`, 'running', [step('running')], planOf([one]));
     const jobs = await watchedJobs(join(dir, 'state')).jobs.list();
     const recovery = (index: number) => jobs.find((job) => job.id === `kind${index}`)!.recovery!;
     expect(recovery(0).key).toBe('jobs.recovery.inPart');
+    expect(recovery(3).key).toBe('jobs.recovery.libvirtMade');
     expect(recovery(1).message).toContain('was defining web again');
     expect(recovery(2).message).toBe(`Step 1 was deleting ${join(dir, '.snaptree-trash', 'old')}: part of it may be gone. Empty the trash again to delete the rest.`);
-    expectSaidInBoth([0, 1, 2].map(recovery));
+    expectSaidInBoth([0, 1, 2, 3].map(recovery));
   });
 
   it('while waiting: nothing ran, nothing to undo', async () => {

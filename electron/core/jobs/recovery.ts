@@ -8,6 +8,7 @@ import { say } from '../../../shared/messages/problems.js';
 import type { Plan } from '../../../shared/plans/plan.js';
 import { readImage } from '../images/read.js';
 import type { JournalRecord } from './journal.js';
+import { madeByLibvirt } from './steps.js';
 import { standsAt, trashEntryOf } from './trash.js';
 
 /** Header problems after which QEMU would not open the image as it was. */
@@ -59,7 +60,7 @@ async function recoveryOf(job: Job, running: number, firstPending: number): Prom
   const number = running + 1;
   switch (step.op) {
     case 'run': {
-      for (const path of step.creates) if (await standsAt(path)) return say('jobs.recovery.halfMade', { step: number, path });
+      for (const path of step.creates) if (await standsAt(path)) return say(madeByLibvirt(step) ? 'jobs.recovery.libvirtMade' : 'jobs.recovery.halfMade', { step: number, path });
       // Nothing it was making is there: it wrote only if it changes files that were there before.
       const writes = step.changes.filter((path) => !step.creates.includes(path));
       return writes.length > 0 ? say('jobs.recovery.inPart', { step: number }) : rest(number);

@@ -15,11 +15,21 @@ import { parseBlockJobVerboseLine } from '../../../shared/progress/virsh-block-j
 import { blockjobArgv } from '../../../shared/virsh/blockjob.js';
 import { virshArgv, type VirshTarget } from '../../../shared/virsh/connection.js';
 import { mkdir } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { HostCommandError, type Host } from '../host/host.js';
 import { fsPath } from '../images/fs-path.js';
 import { Refusal } from '../refusal.js';
 import { runDefineStep } from './define.js';
 import { moveToTrash, purgeJobTrash, standsAt } from './trash.js';
+
+/**
+ * A step whose new files libvirt makes for a domain (an external snapshot's overlays and
+ * memory file). Its failure says little of them: a daemon that stopped mid-step may have
+ * switched the domain onto its overlays all the same, so they are never moved away for it.
+ */
+export function madeByLibvirt(step: RunStep): boolean {
+  return basename(step.argv[0]!) === 'virsh';
+}
 
 /** The last lines of a step's output kept in its record. */
 const TAIL_LINES = 40;

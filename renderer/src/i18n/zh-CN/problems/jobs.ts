@@ -27,6 +27,7 @@ export const jobProblems: Messages<typeof english> = {
     partialTrashed: '未完成的文件 {{path}} 已移到回收站（{{trashed}}）。',
     partialKept: '未完成的文件 {{path}} 仍在原处：无法把它移到回收站（{{code}}）。',
     notRun: '第 {{step}} 步（共 {{total}} 步）没有运行。',
+    libvirtKept: 'libvirt 正在生成 {{path}}，它留在原处：如果快照其实已经创建，虚拟机现在正写入它（见 `virsh domblklist`）。只有在没有虚拟机使用它时才能把它移走。',
   },
   interrupted: {
     running: '程序在第 {{step}} 步（共 {{total}} 步）时停止了（崩溃或被强制结束）。',
@@ -35,6 +36,7 @@ export const jobProblems: Messages<typeof english> = {
   },
   recovery: {
     halfMade: '撤销第 {{step}} 步：把它正在生成的 {{path}} 移到回收站；然后重新规划此更改以完成它。',
+    libvirtMade: '第 {{step}} 步是 libvirt 在生成 {{path}}：虚拟机可能已在写入它（见 `virsh domblklist`），所以只有在没有虚拟机使用它时才能把它移走；然后重新规划此更改。',
     rest: '第 {{from}} 到第 {{total}} 步没有运行：重新规划此更改以完成它。',
     trashed: '第 {{step}} 步已完成：{{path}} 已在回收站中。第 {{from}} 到第 {{total}} 步没有运行：重新规划此更改以完成它。',
     allDone: '所有步骤都已完成（第 {{step}} 步已把 {{path}} 移到回收站）：没有需要完成的了。',
