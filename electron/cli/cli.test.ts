@@ -1,12 +1,13 @@
 import { execFile, execFileSync, spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unreadableFolder } from '../core/images/corpus.test-support.js';
-import { testDomains, URI, type TestDomains } from '../core/libvirt/domains.test-support.js';
+import { testDomains, URI, virsh, type TestDomains } from '../core/libvirt/domains.test-support.js';
+import { shellLine } from '../../shared/shell-words.js';
 
 const bin = fileURLToPath(new URL('../../bin/snaptree.js', import.meta.url));
 
@@ -263,6 +264,8 @@ describe('snaptree on the command line', () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/^\s+serve /m);
     expect(stdout).toMatch(/^\s+tools /m);
+    for (const verb of ['plan', 'run', 'jobs', 'trash']) expect(stdout).toMatch(new RegExp(`^\\s+${verb} `, 'm'));
+    expect(stdout).toContain('3 refused');
   });
 
   it('prints the tools check as JSON', async () => {
@@ -336,4 +339,284 @@ describe('snaptree on the command line', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+describe('snaptree plan, run, jobs and trash', () => {
+  let dir: string;
+  let env: NodeJS.ProcessEnv;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'snaptree-cli-change-'));
+    // The journal, the trash's records and the data folder of these tests alone.
+    env = { ...process.env, XDG_STATE_HOME: join(dir, 'state'), XDG_DATA_HOME: join(dir, 'data'), XDG_CONFIG_HOME: join(dir, 'config') };
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const run = (args: string[]) => snaptree(args, { env, cwd: dir });
+  const info = (path: string) => JSON.parse(execFileSync('qemu-img', ['info', '-U', '--output=json', '--', path], { encoding: 'utf8' })) as { format: string; 'backing-filename'?: string };
+  /** A raw image holding data (random bytes at a few places), so that a copy that loses any is seen. */
+  function rawWithData(path: string): void {
+    execFileSync('qemu-img', ['create', '-q', '-f', 'raw', '--', path, '16M']);
+    for (const offset of ['0', '5M', '15M']) execFileSync('qemu-io', ['-f', 'raw', '-c', `write -P 0xa5 ${offset} 512k`, '--', path], { stdio: 'ignore' });
+  }
+
+  it('says what is wrong with the words, with exit code 2, and runs nothing', async () => {
+    for (const [args, message] of [
+      [['plan', 'revert', 'web', 's1'], 'Unknown intent "revert"'],
+      [['plan', 'overlay', './base.qcow2'], 'overlay takes IMAGE NEW'],
+      [['plan', 'convert', 'seed.img', './x.qcow2'], '"seed.img" is not an image path'],
+      [['plan', 'overlay', './a', './b', '--live'], '--live does not go with overlay'],
+      [['plan', 'overlay', './a', './b', '--yes'], '--yes goes with run'],
+      [['plan', 'snapshot', 'web', 's', '--connect', 'qemu+ext:///system?command=/bin/true'], 'refused: the ext transport runs a program'],
+      [['trash', 'burn'], 'trash takes list, restore JOB, or empty --yes'],
+    ] as const) {
+      const { code, stderr, stdout } = await run([...args]);
+      expect(code, args.join(' ')).toBe(2);
+      expect(stderr).toContain(message);
+      expect(stdout).toBe('');
+    }
+  });
+
+  it('plans an overlay: prints the exact create command and creates nothing', async () => {
+    execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', join(dir, 'plan-base.qcow2'), '16M']);
+    const { code, stdout } = await run(['plan', 'overlay', './plan-base.qcow2', './plan-new.qcow2']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Plan: /);
+    expect(stdout).toMatch(/\$ \S*qemu-img create -f qcow2 -b plan-base\.qcow2 -F qcow2 -- \S*\/plan-new\.qcow2\n/);
+    expect(existsSync(join(dir, 'plan-new.qcow2'))).toBe(false);
+    const plan = JSON.parse((await run(['plan', 'overlay', './plan-base.qcow2', './plan-new.qcow2', '--json'])).stdout) as { creates: string[]; blockers: unknown[] };
+    expect(plan).toMatchObject({ creates: [join(dir, 'plan-new.qcow2')], blockers: [] });
+  });
+
+  it('runs an overlay without a terminal only with --yes, and lists the job it ran', async () => {
+    execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', join(dir, 'run-base.qcow2'), '16M']);
+    const asked = await run(['run', 'overlay', './run-base.qcow2', './run-new.qcow2']);
+    expect(asked.code).toBe(2);
+    expect(asked.stderr).toContain('add --yes');
+    expect(existsSync(join(dir, 'run-new.qcow2'))).toBe(false);
+
+    const { code, stdout, stderr } = await run(['run', 'overlay', './run-base.qcow2', './run-new.qcow2', '--yes', '--json']);
+    expect(code, stderr).toBe(0);
+    const job = JSON.parse(stdout) as { id: string; state: string };
+    expect(job.state).toBe('done');
+    expect(stderr).toContain('Step 1/1: ');
+    expect(info(join(dir, 'run-new.qcow2'))).toMatchObject({ format: 'qcow2', 'backing-filename': 'run-base.qcow2' });
+    const jobs = JSON.parse((await run(['jobs', '--json'])).stdout) as Array<{ id: string; state: string }>;
+    expect(jobs).toContainEqual(expect.objectContaining({ id: job.id, state: 'done' }));
+    expect((await run(['jobs'])).stdout).toContain(`${job.id}  done  `);
+  });
+
+  // A terminal for the CLI: Python's pty.spawn runs it (an argument array, no shell) on a
+  // pseudo-terminal and passes our stdin to it as typed keys.
+  const python = ['/usr/bin/python3', '/usr/local/bin/python3'].find((path) => existsSync(path));
+  it.skipIf(python === undefined)('asks on a terminal before it runs, and runs nothing on no (skipped where python3 is not installed: it provides the pseudo-terminal)', async () => {
+    execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', join(dir, 'asked-base.qcow2'), '16M']);
+    const onTerminal = (answer: string, target: string) =>
+      new Promise<{ code: number | null; output: string }>((resolve) => {
+        const child = spawn(python!, ['-c', 'import pty, sys; sys.exit(pty.spawn(sys.argv[1:]) >> 8)', process.execPath, bin, 'run', 'overlay', './asked-base.qcow2', target], { env, cwd: dir });
+        let output = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+          if (output.includes('Run this plan? [y/N]') && !child.stdin.writableEnded) child.stdin.end(`${answer}\n`);
+        });
+        child.once('close', (code) => resolve({ code, output }));
+      });
+    const no = await onTerminal('n', './asked-no.qcow2');
+    expect(no.code).toBe(1);
+    expect(no.output).toContain('nothing was run');
+    expect(existsSync(join(dir, 'asked-no.qcow2'))).toBe(false);
+    const yes = await onTerminal('y', './asked-yes.qcow2');
+    expect(yes.code, yes.output).toBe(0);
+    expect(yes.output).toContain('Step 1/1: ');
+    expect(info(join(dir, 'asked-yes.qcow2'))['backing-filename']).toBe('asked-base.qcow2');
+  }, 60_000);
+
+  it('refuses a blocked plan with exit code 3 and its sentence: an internal snapshot in an image other overlays use', async () => {
+    execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', join(dir, 'shared-base.qcow2'), '16M']);
+    execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', 'shared-base.qcow2', '-F', 'qcow2', join(dir, 'shared-top.qcow2')]);
+    for (const verb of ['plan', 'run']) {
+      const { code, stderr } = await run([verb, 'snapshot', './shared-base.qcow2', 's1', '--yes'].filter((word) => verb === 'run' || word !== '--yes'));
+      expect(code, verb).toBe(3);
+      expect(stderr).toMatch(/^Blocked: .*shared-base\.qcow2 is the backing file of .*shared-top\.qcow2/m);
+    }
+    expect(execFileSync('qemu-img', ['snapshot', '-l', join(dir, 'shared-base.qcow2')], { encoding: 'utf8' })).toBe('');
+  });
+
+  it('never writes over a file that exists: exit code 3, and the file is unchanged', async () => {
+    execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', join(dir, 'keep-base.qcow2'), '16M']);
+    writeFileSync(join(dir, 'taken.qcow2'), 'precious');
+    const { code, stderr } = await run(['run', 'overlay', './keep-base.qcow2', './taken.qcow2', '--yes']);
+    expect(code).toBe(3);
+    expect(stderr).toContain('taken.qcow2');
+    expect(readFileSync(join(dir, 'taken.qcow2'), 'utf8')).toBe('precious');
+  });
+
+  it('converts a raw image holding data into qcow2 with the same guest-visible bytes', async () => {
+    rawWithData(join(dir, 'seed.img'));
+    const { code, stderr } = await run(['run', 'convert', './seed.img', './seed.qcow2', '--yes']);
+    expect(code, stderr).toBe(0);
+    expect(info(join(dir, 'seed.qcow2')).format).toBe('qcow2');
+    execFileSync('qemu-img', ['compare', '-f', 'raw', '-F', 'qcow2', join(dir, 'seed.img'), join(dir, 'seed.qcow2')]);
+  });
+
+  it('shows a name holding terminal escapes escaped in the plan, and exactly in its JSON', async () => {
+    execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', join(dir, 'escapes-base.qcow2'), '16M']);
+    const target = join(dir, '\x1b]0;title\x07\x1b[2J.qcow2');
+    const { code, stdout } = await run(['plan', 'overlay', './escapes-base.qcow2', target]);
+    expect(code).toBe(0);
+    expect(stdout).not.toContain('\x1b');
+    expect(stdout).not.toContain('\x07');
+    expect(stdout).toContain(`-- '${dir}/\\e]0;title\\a\\e[2J.qcow2'\n`);
+    const plan = JSON.parse((await run(['plan', 'overlay', './escapes-base.qcow2', target, '--json'])).stdout) as { creates: string[] };
+    expect(plan.creates).toEqual([target]);
+  });
+
+  it('runs a check and prints what qemu-img found', async () => {
+    execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', join(dir, 'checked.qcow2'), '16M']);
+    const { code, stdout } = await run(['run', 'check', './checked.qcow2', '--yes']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Step 1 printed:\n\{\n.*"check-errors": 0,/ms);
+  });
+
+  it('takes names with spaces, quotes, $(…), a leading dash and Unicode through overlay and convert', async () => {
+    const hostile = join(dir, "-x 'q' \"d\" $(touch pwned) 名前");
+    mkdirSync(hostile);
+    rawWithData(join(hostile, '-seed $(x).img'));
+    const converted = join(hostile, "-it's $(x) 名.qcow2");
+    const overlay = join(hostile, '-overlay "q" $(x).qcow2');
+    expect((await run(['run', 'convert', join(hostile, '-seed $(x).img'), converted, '--yes'])).code).toBe(0);
+    const planned = await run(['plan', 'overlay', converted, overlay]);
+    // Quoted as a shell reads it back, and shown with nothing escaped.
+    expect(planned.stdout).toContain(` -- ${shellLine([overlay])}\n`);
+    expect((await run(['run', 'overlay', converted, overlay, '--yes'])).code).toBe(0);
+    execFileSync('qemu-img', ['compare', '-f', 'raw', '-F', 'qcow2', join(hostile, '-seed $(x).img'), overlay]);
+    expect(info(overlay)['backing-filename']).toBe("-it's $(x) 名.qcow2");
+    expect(existsSync(join(dir, 'pwned'))).toBe(false);
+    expect(existsSync('pwned')).toBe(false);
+  });
+  it('cancels on Ctrl-C and says what the cancel left; the trash lists the half-made file, will not restore it over a file, and restores it once the place is free', async () => {
+    // Enough data that the convert is still running when the interrupt comes.
+    const source = join(dir, 'big.img');
+    execFileSync('qemu-img', ['create', '-q', '-f', 'raw', source, '1G']);
+    execFileSync('qemu-io', ['-f', 'raw', '-c', 'write -P 0x5a 0 1G', source], { stdio: 'ignore' });
+    const target = join(dir, 'big.qcow2');
+    // In a process group of its own, as a shell's foreground job is.
+    const child = spawn(process.execPath, [bin, 'run', 'convert', source, target, '--yes', '--json'], { env, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    // Once qemu-img has begun writing the target: Ctrl-C as a terminal sends it, to the whole
+    // group, so qemu-img gets it too and the job must still end cancelled, not failed.
+    const interrupt = setInterval(() => {
+      if (!existsSync(target)) return;
+      process.kill(-child.pid!, 'SIGINT');
+      clearInterval(interrupt);
+    }, 10);
+    const code = await new Promise((resolve) => child.once('close', resolve));
+    clearInterval(interrupt);
+    expect(code, stderr).toBe(1);
+    expect(stderr).toContain('cancelling: waiting for the job to say what it left');
+    const job = JSON.parse(stdout) as { id: string; state: string; left: Array<{ message: string }> };
+    expect(job.state).toBe('cancelled');
+    expect(job.left.map((left) => left.message).join('\n')).toContain(`The half-made file ${target} was moved to the trash`);
+    expect(existsSync(target)).toBe(false);
+
+    const [entry, ...others] = JSON.parse((await run(['trash', '--json'])).stdout) as Array<{ job: string; path: string; trashed: string }>;
+    expect(others).toEqual([]);
+    expect(entry).toMatchObject({ job: job.id, path: target });
+    expect((await run(['trash'])).stdout).toContain(`${job.id}  `);
+    writeFileSync(target, 'new');
+    const refused = await run(['trash', 'restore', job.id]);
+    expect(refused.code).toBe(3);
+    expect(readFileSync(target, 'utf8')).toBe('new');
+    expect(existsSync(entry!.trashed)).toBe(true);
+
+    rmSync(target);
+    const restored = await run(['trash', 'restore', job.id]);
+    expect(restored.code, restored.stderr).toBe(0);
+    expect(restored.stdout).toContain(target);
+    expect(existsSync(target)).toBe(true);
+    expect(JSON.parse((await run(['trash', '--json'])).stdout)).toEqual([]);
+  }, 120_000);
+  it('after a kill -9 mid-step, jobs lists the job first as interrupted: the step that ran, each file read again, how to undo', async () => {
+    const source = join(dir, 'killed.img');
+    execFileSync('qemu-img', ['create', '-q', '-f', 'raw', source, '1G']);
+    execFileSync('qemu-io', ['-f', 'raw', '-c', 'write -P 0x5a 0 1G', source], { stdio: 'ignore' });
+    const target = join(dir, 'killed.qcow2');
+    const child = spawn(process.execPath, [bin, 'run', 'convert', source, target, '--yes'], { env, cwd: dir, stdio: 'ignore', detached: true });
+    const kill = setInterval(() => {
+      if (!existsSync(target)) return;
+      process.kill(-child.pid!, 'SIGKILL');
+      clearInterval(kill);
+    }, 10);
+    await new Promise((resolve) => child.once('close', resolve));
+    clearInterval(kill);
+
+    const [first] = JSON.parse((await run(['jobs', '--json'])).stdout) as Array<{ id: string; state: string; plan: { intent: { image: string } }; files: Array<{ path: string; state: string }>; recovery: { message: string } | null }>;
+    expect(first).toMatchObject({ state: 'interrupted', plan: { intent: { image: source } } });
+    expect(first!.files).toContainEqual(expect.objectContaining({ path: source, state: 'ok' }));
+    expect(first!.recovery?.message).toContain(target);
+    const text = (await run(['jobs'])).stdout;
+    expect(text.startsWith(`${first!.id}  interrupted  `)).toBe(true);
+    expect(text).toContain(`  ok: ${source}\n`);
+    expect(text).toContain('  to finish or undo: ');
+  }, 120_000);
+});
+
+describe('snaptree run on a running domain', () => {
+  let domains: TestDomains;
+  let env: NodeJS.ProcessEnv;
+  beforeAll(() => {
+    domains = testDomains();
+    env = { ...process.env, XDG_STATE_HOME: join(domains.dir, 'state'), XDG_DATA_HOME: join(domains.dir, 'data'), XDG_CONFIG_HOME: join(domains.dir, 'config') };
+  });
+  afterAll(() => domains?.remove());
+
+  it('takes a disk-only snapshot of a running TCG domain: libvirt lists it, the overlay exists, the guest sees the same bytes', async () => {
+    const guest = domains.define('cli-snap', { start: true });
+    const before = join(domains.dir, 'before.raw');
+    execFileSync('qemu-img', ['convert', '-U', '-f', 'qcow2', '-O', 'raw', guest.disk, before]);
+    const overlay = join(domains.dir, 'cli-snap s1 名.qcow2');
+    const { code, stderr } = await snaptree(['run', 'snapshot', guest.name, 's1', '--disk-only', '--file', `vda=${overlay}`, '--connect', URI, '--yes'], { env });
+    expect(code, stderr).toBe(0);
+    expect(virsh('snapshot-list', '--domain', guest.name, '--name').split('\n')).toContain('s1');
+    expect(existsSync(overlay)).toBe(true);
+    expect(virsh('dumpxml', '--domain', guest.name)).toContain(`<source file='${overlay}'`);
+    execFileSync('qemu-img', ['compare', '-U', '-f', 'raw', '-F', 'qcow2', before, overlay]);
+  }, 120_000);
+
+  it('converts a shut-off domain disk: the domain reads the new qcow2, the old file goes to the trash, and emptying the trash deletes it', async () => {
+    const guest = domains.define('cli-convert');
+    execFileSync('qemu-io', ['-f', 'qcow2', '-c', 'write -P 0x3c 1M 1M', guest.disk], { stdio: 'ignore' });
+    const converted = join(domains.dir, 'cli-convert.new.qcow2');
+    const { code, stdout, stderr } = await snaptree(['run', 'convert', guest.disk, converted, '--connect', URI, '--yes', '--json'], { env });
+    expect(code, stderr).toBe(0);
+    const job = JSON.parse(stdout) as { id: string };
+    expect(virsh('dumpxml', '--inactive', '--domain', guest.name)).toContain(`<source file='${converted}'/>`);
+    expect(existsSync(guest.disk)).toBe(false);
+    const [entry] = JSON.parse((await snaptree(['trash', '--json'], { env })).stdout) as Array<{ job: string; path: string; trashed: string }>;
+    expect(entry).toMatchObject({ job: job.id, path: guest.disk });
+    execFileSync('qemu-img', ['compare', '-f', 'qcow2', '-F', 'qcow2', entry!.trashed, converted]);
+
+    const plan = await snaptree(['trash', 'empty', '--yes'], { env });
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(plan.stdout).toMatch(/^Plan: /);
+    expect(existsSync(entry!.trashed)).toBe(false);
+    expect((await snaptree(['trash'], { env })).stdout).toBe('The trash is empty.\n');
+    execFileSync('qemu-img', ['info', converted], { stdio: 'ignore' });
+  }, 60_000);
+
+  it('defines a linked clone on a new overlay and leaves the source domain as it was', async () => {
+    const source = domains.define('cli-src');
+    // A clone builds on a layer that no longer changes: the source writes into an overlay above it.
+    virsh('snapshot-create-as', '--domain', source.name, '--name', 'base', '--disk-only', '--diskspec', `vda,snapshot=external,file=${join(domains.dir, 'cli-src.top.qcow2')}`);
+    const xml = virsh('dumpxml', '--inactive', '--domain', source.name);
+    const overlay = join(domains.dir, 'cli-clone.qcow2');
+    const name = `${domains.prefix}-cli-clone`;
+    const { code, stderr } = await snaptree(['run', 'overlay', source.disk, overlay, '--clone', name, '--connect', URI, '--yes'], { env });
+    expect(code, stderr).toBe(0);
+    const clone = virsh('dumpxml', '--inactive', '--domain', name);
+    expect(clone).toContain(`<source file='${overlay}'/>`);
+    expect(clone).not.toContain(/<uuid>([^<]+)/.exec(xml)![1]);
+    expect(virsh('dumpxml', '--inactive', '--domain', source.name)).toBe(xml);
+  }, 60_000);
 });

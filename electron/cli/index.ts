@@ -4,10 +4,12 @@
  */
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { getSystemErrorMap, parseArgs } from 'node:util';
+import { parseArgs } from 'node:util';
 import { errorMessage, terminalJson, terminalText } from '../../shared/format.js';
 import { localDomainDisks, uriRefusal } from '../../shared/libvirt/uri.js';
 import { LocalHost } from '../core/host/local.js';
+import { outputFailed, print, systemReason, warn } from './output.js';
+import { UsageError } from './usage.js';
 
 // Each verb loads only what it uses: a scan answers before zod, execa or ws are loaded.
 
@@ -31,40 +33,31 @@ Verbs:
                                    DIR (new or empty) with qemu-img
   tools [--json]                   where qemu-img and virsh are, their versions, and
                                    whether a libvirt daemon answers
+  plan INTENT... [--connect URI] [--json]
+                                   print the plan of a change: its exact commands,
+                                   files changed and made unused, bytes, lost states,
+                                   warnings, blockers; runs nothing
+  run INTENT... [--connect URI] [--yes] [--json]
+                                   show the plan, ask (no terminal: needs --yes), run
+                                   it as a job with progress on stderr; Ctrl-C cancels
+  jobs [--json]                    recorded jobs, unfinished ones first
+  trash [list | restore JOB | empty --yes] [--json]
+                                   files jobs made unused, kept beside where they were
   help                             this text
 
-Exit codes: 0 done, 1 failed, 2 bad usage or input.
+INTENT (a DOMAIN is a libvirt domain name; an IMAGE a path, absolute or ./relative):
+  snapshot DOMAIN NAME [--description TEXT] [--disk-only | --memory] [--live]
+                       [--quiesce] [--file DISK=PATH]...   default: internal
+  snapshot IMAGE NAME              internal, in an image no domain runs
+  overlay IMAGE NEW [--clone DOMAIN_NAME]
+                                   a new overlay; --clone: a linked clone domain on it
+  convert IMAGE NEW                the image (raw or any format) as a new qcow2 file
+  check IMAGE [--chain] [--repair leaks|all]
+  A NAME or NEW starting with a dash goes after --: snaptree run snapshot vm -- -x
+
+Exit codes: 0 done, 1 failed or cancelled, 2 bad usage or input, 3 refused (the plan
+has blockers; they are said on stderr).
 `;
-
-class UsageError extends Error {}
-
-/** What the system said, in its own words and code: "no space left on device (ENOSPC)". */
-function systemReason(error: NodeJS.ErrnoException): string {
-  const words = error.errno === undefined ? undefined : getSystemErrorMap().get(error.errno)?.[1];
-  return words === undefined ? errorMessage(error) : `${words} (${error.code})`;
-}
-
-/**
- * The output could not be written. A reader that stops early (`snaptree scan … | head`)
- * closes the pipe: that is the reader's choice, not a failure. Anything else (a full
- * disk, `> /dev/full`) is said in one line. Both the write's callback and the stream's
- * error event come here, whichever is first.
- */
-function outputFailed(error: NodeJS.ErrnoException): never {
-  if (error.code === 'EPIPE') process.exit(0);
-  warn(`cannot write output: ${systemReason(error)}`);
-  process.exit(2);
-}
-
-/** Resolves once the text is handed to the OS: exiting before that cuts a piped output short. */
-function print(text: string): Promise<void> {
-  return new Promise((resolve) => process.stdout.write(text, (error) => (error ? outputFailed(error) : resolve())));
-}
-
-/** A line for stderr, escaped as the text output is (docs/cli.md): names in it come from files, headers and libvirt. */
-function warn(message: string): void {
-  process.stderr.write(`snaptree: ${terminalText(message)}\n`);
-}
 
 async function main(argv: string[]): Promise<number> {
   const [verb, ...rest] = argv;
@@ -174,6 +167,13 @@ async function main(argv: string[]): Promise<number> {
       process.once('SIGTERM', stop);
       return new Promise<number>(() => {});
     }
+    case 'plan':
+    case 'run':
+      return (await import('./plan.js')).changeVerb(host, verb, rest);
+    case 'jobs':
+      return (await import('./jobs.js')).jobsVerb(host, rest);
+    case 'trash':
+      return (await import('./jobs.js')).trashVerb(host, rest);
     default:
       throw new UsageError(`Unknown verb "${verb}". Run snaptree --help for the list.`);
   }

@@ -3,6 +3,7 @@
  * The core fills them in for the CLI and the JSON (`message`); the window translates the
  * same key with the same values. i18next's `{{name}}` placeholders.
  */
+import { defineProblems } from './define-problems.js';
 import { imageProblems } from './image-problems.js';
 import { jobProblems } from './job-problems.js';
 import { libvirtProblems } from './libvirt-problems.js';
@@ -12,7 +13,7 @@ import { settingsProblems } from './settings-problems.js';
 import { toolsProblems } from './tools-problems.js';
 import { fillIn, templateAt, type Values } from './say.js';
 
-export const problems = { image: imageProblems, libvirt: libvirtProblems, settings: settingsProblems, tools: toolsProblems, request: requestProblems, plans: planProblems, jobs: jobProblems } as const;
+export const problems = { image: imageProblems, libvirt: libvirtProblems, settings: settingsProblems, tools: toolsProblems, request: requestProblems, plans: planProblems, jobs: jobProblems, define: defineProblems } as const;
 
 /** What a problem carries for a person: the key and values, and the English sentence. */
 export interface Said {

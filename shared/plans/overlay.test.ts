@@ -64,7 +64,7 @@ describe('a linked clone', () => {
     const define = draft.steps[1] as DefineStep;
     expect(define).toMatchObject({ op: 'define', edit: { kind: 'clone', name: 'web-clone', disks: { vda: '/vm/web-clone.qcow2' } }, domain: { uuid: 'uuid-web' } });
     expect(define.shows).toEqual([
-      ['/usr/bin/virsh', '-c', URI, 'dumpxml', '--inactive', '--domain', 'web'],
+      ['/usr/bin/virsh', '-c', URI, 'dumpxml', '--inactive', '--domain', 'web', '--security-info'],
       ['/usr/bin/virsh', '-c', URI, 'define', '--file', '/dev/stdin'],
     ]);
     expect(draft.changes).toEqual(['/vm/web-clone.qcow2']);

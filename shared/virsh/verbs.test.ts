@@ -34,7 +34,7 @@ describe('virsh argv, built before anything runs', () => {
       ['snapshot-create-as', '--domain', 'vm', '--name', 's1', '--live', '--quiesce', '--memspec', 'file=/vm/s1.mem,snapshot=external', '--atomic', '--diskspec', 'vda,snapshot=external,file=/vm/a.s1', '--diskspec', 'sda,snapshot=no'],
     ],
     ['a screenshot', screenshotArgv(system, 'vm', '/data/s1.ppm'), ['screenshot', '--domain', 'vm', '--file', '/data/s1.ppm']],
-    ['the persistent definition', dumpxmlInactiveArgv(system, 'vm'), ['dumpxml', '--inactive', '--domain', 'vm']],
+    ['the persistent definition with its secrets', dumpxmlInactiveArgv(system, 'vm'), ['dumpxml', '--inactive', '--domain', 'vm', '--security-info']],
     ['a define from a pipe', defineArgv(system, '/dev/stdin'), ['define', '--file', '/dev/stdin']],
     ['a revert that leaves the guest paused', snapshotRevertArgv(system, 'vm', 's1', { then: 'paused' }), ['snapshot-revert', '--domain', 'vm', '--snapshotname', 's1', '--paused']],
     ['a forced revert, running', snapshotRevertArgv(system, 'vm', 's1', { then: 'running', force: true }), ['snapshot-revert', '--domain', 'vm', '--snapshotname', 's1', '--running', '--force']],

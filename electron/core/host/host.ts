@@ -21,6 +21,8 @@ export interface HostCommand {
    * second longer into a pipe for 3.5 MB, and 0.3–0.5 s of this process's CPU).
    */
   readonly largeOutput?: boolean;
+  /** What the process reads on stdin (a file with no name, so `/dev/stdin` opens too); without it stdin is empty. */
+  readonly input?: string;
 }
 
 export interface HostResult {

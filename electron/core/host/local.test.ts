@@ -49,6 +49,23 @@ describe('LocalHost.run against real processes', () => {
     }
   });
 
+  it('gives a tool its input on stdin, which it can also open by name as /dev/stdin, and leaves no file behind', async () => {
+    const scratch = await mkdtemp(join(dir, 'tmp-'));
+    const previous = process.env.TMPDIR;
+    process.env.TMPDIR = scratch;
+    try {
+      const xml = "<domain><name>it's 名 $(x)</name></domain>\n";
+      expect((await host.run({ argv: ['cat'], input: xml })).stdout).toBe(xml);
+      // As virsh define --file /dev/stdin opens it: a pipe of Node's (a socket) would fail with ENXIO.
+      expect((await host.run({ argv: ['cat', '/dev/stdin'], input: xml })).stdout).toBe(xml);
+      expect((await host.run({ argv: ['cat'] })).stdout).toBe('');
+      expect(await readdir(scratch)).toEqual([]);
+    } finally {
+      if (previous === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = previous;
+    }
+  });
+
   it('runs every tool in the C locale so that parsers see English', async () => {
     const { stdout } = await host.run({ argv: [node, '-e', 'process.stdout.write(process.env.LC_ALL)'] });
     expect(stdout).toBe('C');

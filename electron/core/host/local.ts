@@ -6,6 +6,7 @@ import { createWriteStream } from 'node:fs';
 import { access, constants, open, readFile, unlink, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import type { Options } from 'execa';
 import { HostCommandError, type Host, type HostCommand, type HostResult, type LongRunning, type StreamCommand, type StreamResult } from './host.js';
 
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -70,6 +71,11 @@ export class LocalHost implements Host {
     // Loaded on first use: a scan that runs no process should not pay for loading it.
     const { execa } = await import('execa');
     const output = command.largeOutput ? await unlinkedFile() : null;
+    // Input in a file without a name rather than a pipe: Node's pipes are sockets, which a
+    // tool cannot open by name (`virsh define --file /dev/stdin` fails with ENXIO), and the
+    // input (a domain's XML with its secrets) is never on disk under a name, even after a kill -9.
+    const input = command.input === undefined ? null : await unlinkedFile();
+    if (input !== null) await input.write(command.input!, 0);
     const running = execa(program, args, {
       // A stream with a descriptor is handed to the child as it is: the child writes the
       // file itself. Given the path, execa would copy every chunk through this process
@@ -78,7 +84,7 @@ export class LocalHost implements Host {
       // Every string virsh prints is translatable; parsers need the C locale.
       env: { LC_ALL: 'C', LANG: 'C' },
       extendEnv: true,
-      stdin: 'ignore',
+      stdin: (input?.fd ?? 'ignore') as Options['stdin'],
       reject: false,
       timeout: command.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       cancelSignal: command.signal,
@@ -91,6 +97,7 @@ export class LocalHost implements Host {
       stdout = output === null ? (typeof result.stdout === 'string' ? result.stdout : '') : await readAll(output);
     } finally {
       await output?.close();
+      await input?.close();
     }
     const stderr = typeof result.stderr === 'string' ? result.stderr : '';
     const fail = (reason: HostCommandError['reason'], said: Said): never => {

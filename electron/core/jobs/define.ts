@@ -2,12 +2,22 @@
  * A define step: the domain's persistent XML read when the step runs, changed only as the
  * plan's edit says, and defined again (shared/plans/plan.ts, DefineStep).
  */
+import { editDomainXml } from '../../../shared/libvirt/domain-xml.js';
 import type { DefineStep } from '../../../shared/plans/plan.js';
+import { defineArgv, dumpxmlInactiveArgv } from '../../../shared/virsh/define.js';
 import type { Host } from '../host/host.js';
+import { Refusal } from '../refusal.js';
 
+/**
+ * Reads the XML now, not at planning time: libvirt fills in defaults (addresses, machine
+ * type) when it defines, and the plan must not define a stale copy over them. The XML holds
+ * the domain's secrets (`--security-info`), so it goes to `virsh define` through its stdin,
+ * never into a file: the commands are the two the plan showed.
+ */
 export async function runDefineStep(host: Host, step: DefineStep, signal: AbortSignal): Promise<void> {
-  void host;
-  void step;
-  void signal;
-  throw new Error('define steps: not built yet');
+  const target = { virsh: step.virsh, uri: step.domain.uri };
+  const { stdout } = await host.run({ argv: dumpxmlInactiveArgv(target, step.domain.name), signal });
+  const edited = editDomainXml(stdout, step.domain, step.edit);
+  if ('refused' in edited) throw new Refusal(edited.refused);
+  await host.run({ argv: defineArgv(target, '/dev/stdin'), input: edited.xml, signal });
 }

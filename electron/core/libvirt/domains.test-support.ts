@@ -21,8 +21,9 @@ export interface TestDomains {
    * Defines (and optionally starts) a domain `<prefix>-<name>` with a fresh disk; returns its full name.
    * `graphics`: a VNC display on 127.0.0.1 (any free port) and a VGA card, so `virsh screenshot` works.
    * `agentChannel`: the guest agent's virtio channel, with no agent behind it (the guest has no OS).
+   * `devices`: more device XML (a NIC, a second disk).
    */
-  define(name: string, options?: { start?: boolean; graphics?: boolean; agentChannel?: boolean }): { name: string; disk: string };
+  define(name: string, options?: { start?: boolean; graphics?: boolean; agentChannel?: boolean; devices?: string }): { name: string; disk: string };
   /** Destroys and undefines every domain with the prefix, and removes the folder. */
   remove(): void;
 }
@@ -45,6 +46,7 @@ export function testDomains(): TestDomains {
           <devices><disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='${disk}'/><target dev='vda' bus='virtio'/></disk>
             ${options.graphics ? "<graphics type='vnc' port='-1' autoport='yes' listen='127.0.0.1'/><video><model type='vga'/></video>" : ''}
             ${options.agentChannel ? "<channel type='unix'><target type='virtio' name='org.qemu.guest_agent.0'/></channel>" : ''}
+            ${options.devices ?? ''}
           </devices>
         </domain>`,
       );

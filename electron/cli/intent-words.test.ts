@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { Intent } from '../../shared/plans/intent.js';
+import { intentOf, type IntentValues } from './intent-words.js';
+
+const where = { cwd: '/srv/vm', uri: 'qemu:///system' };
+const words = (line: string[], values: IntentValues = {}) => intentOf(line, values, where);
+
+describe('INTENT words', () => {
+  it.each([
+    ['an internal snapshot of a domain', ['snapshot', 'web', 'before update'], {}, { kind: 'snapshot', uri: 'qemu:///system', domain: 'web', name: 'before update', snapshot: 'internal', live: false, quiesce: false, files: {} }],
+    [
+      'a disk-only snapshot with a named overlay, resolved from here',
+      ['snapshot', 'web', 's1'],
+      { 'disk-only': true, description: 'why', file: ['vda=./web.s1.qcow2'] },
+      { kind: 'snapshot', uri: 'qemu:///system', domain: 'web', name: 's1', description: 'why', snapshot: 'disk-only', live: false, quiesce: false, files: { vda: '/srv/vm/web.s1.qcow2' } },
+    ],
+    ['a live checkpoint', ['snapshot', 'web', 'c1'], { memory: true, live: true, quiesce: true }, { kind: 'snapshot', snapshot: 'memory', live: true, quiesce: true }],
+    ['an image snapshot: the word is a path', ['snapshot', './disk.qcow2', '-x'], {}, { kind: 'image-snapshot', image: '/srv/vm/disk.qcow2', name: '-x' }],
+    ['an overlay anywhere', ['overlay', '/vm/base.qcow2', "new 'q' $(x).qcow2"], {}, { kind: 'overlay', image: '/vm/base.qcow2', path: "/srv/vm/new 'q' $(x).qcow2" }],
+    ['an overlay with a linked clone', ['overlay', '../base.qcow2', '/vm/c.qcow2'], { clone: 'web-2' }, { kind: 'overlay', image: '/srv/base.qcow2', clone: { uri: 'qemu:///system', domain: '', name: 'web-2' } }],
+    ['a convert', ['convert', './seed.img', 'seed.qcow2'], {}, { kind: 'convert', image: '/srv/vm/seed.img', path: '/srv/vm/seed.qcow2' }],
+    ['a check of a chain, repairing leaks', ['check', '/vm/a.qcow2'], { chain: true, repair: 'leaks' }, { kind: 'check', image: '/vm/a.qcow2', chain: true, repair: 'leaks' }],
+  ])('%s', (_, line, values, expected) => {
+    const intent = words(line, values as IntentValues);
+    expect(intent).toMatchObject(expected);
+    if (intent.kind !== 'overlay' || intent.clone === undefined) expect(Intent.safeParse(intent).success).toBe(true);
+  });
+
+  it.each([
+    ['nothing named', [], {}, 'name what to change'],
+    ['an unknown intent', ['revert', 'web', 's1'], {}, 'Unknown intent "revert"'],
+    ['a word missing', ['overlay', '/vm/a.qcow2'], {}, 'overlay takes IMAGE NEW, got "/vm/a.qcow2"'],
+    ['a word too many', ['check', '/vm/a.qcow2', 'b'], {}, 'check takes IMAGE'],
+    ['an image that is not a path', ['convert', 'seed.img', 'x.qcow2'], {}, '"seed.img" is not an image path'],
+    ['an empty new path', ['convert', '/vm/seed.img', ''], {}, 'empty path'],
+    ['an option of another intent', ['overlay', '/vm/a', '/vm/b'], { live: true }, '--live does not go with overlay'],
+    ['options on an image snapshot', ['snapshot', '/vm/a', 's'], { 'disk-only': true }, '--disk-only does not go with snapshot IMAGE'],
+    ['disk-only and memory at once', ['snapshot', 'web', 's'], { 'disk-only': true, memory: true }, 'exclude each other'],
+    ['a file for an internal snapshot', ['snapshot', 'web', 's'], { file: ['vda=/vm/x'] }, 'add --disk-only or --memory'],
+    ['a file without its disk', ['snapshot', 'web', 's'], { 'disk-only': true, file: ['/vm/x'] }, '--file takes DISK=PATH'],
+    ['a disk named twice', ['snapshot', 'web', 's'], { 'disk-only': true, file: ['vda=/a', 'vda=/b'] }, 'names disk vda twice'],
+    ['live without memory', ['snapshot', 'web', 's'], { live: true }, '--live is for a checkpoint'],
+    ['an unknown repair', ['check', '/vm/a'], { repair: 'some' }, '--repair takes leaks or all'],
+  ])('refuses %s', (_, line, values, message) => {
+    expect(() => words(line, values as IntentValues)).toThrow(message);
+  });
+});

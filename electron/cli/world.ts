@@ -1,0 +1,74 @@
+/**
+ * The CLI's own view of the world for the planners: the folders of the images an intent
+ * names (and whatever their chains reach) and the domains of one libvirt connection, read
+ * as `snaptree scan --connect` reads them; and the jobs, journaled where the window's are,
+ * so that the window lists what the CLI ran.
+ */
+import { dirname } from 'node:path';
+import { linkInventory, type Linked } from '../../shared/libvirt/link.js';
+import { localDomainDisks } from '../../shared/libvirt/uri.js';
+import type { IntentInput } from '../../shared/plans/intent.js';
+import type { Host } from '../core/host/host.js';
+import { scanPaths } from '../core/images/scan.js';
+import type { Jobs } from '../core/jobs/jobs.js';
+import { canonicalPaths } from '../core/libvirt/canonical.js';
+import { inventoryConnection } from '../core/libvirt/inventory.js';
+import { defaultDataDir, type PlanSources } from '../core/plans.js';
+
+/** The images an intent names: their folders are scanned. */
+function imagesOf(intent: IntentInput): string[] {
+  switch (intent.kind) {
+    case 'image-snapshot':
+    case 'overlay':
+    case 'convert':
+    case 'check':
+      return [intent.image];
+    default:
+      return [];
+  }
+}
+
+export interface CliWorldOptions {
+  readonly uri: string;
+  readonly intent: IntentInput;
+  readonly jobs: () => Jobs;
+  /** A folder that could not be read, a connection that did not answer: said, not fatal (the planner blocks what it cannot know). */
+  readonly warn: (message: string) => void;
+}
+
+export function cliPlanSources(host: Host, options: CliWorldOptions): PlanSources {
+  const folders = [...new Set(imagesOf(options.intent).map((image) => dirname(image)))];
+  let said = false;
+  async function read(): Promise<Linked> {
+    // Emptying the trash touches no image and no domain.
+    const virsh = options.intent.kind === 'trash-empty' ? null : await host.findProgram('virsh');
+    const connections = virsh === null ? [] : [await inventoryConnection(host, virsh, options.uri)];
+    const forest = await scanPaths(host, folders, localDomainDisks(connections));
+    // Read again before a start: said once.
+    if (!said) {
+      for (const error of forest.errors) options.warn(`${error.path}: ${error.message}`);
+      for (const connection of connections) if (!connection.reachable) options.warn(`${connection.uri}: ${connection.error ?? 'no answer'}`);
+      said = true;
+    }
+    return linkInventory(forest.images, connections, canonicalPaths());
+  }
+  let last: Promise<Linked> | null = null;
+  return {
+    host,
+    view: (fresh) => (fresh || last === null ? (last = read()) : last),
+    jobs: options.jobs,
+    dataDir: defaultDataDir(),
+  };
+}
+
+/**
+ * `overlay IMAGE NEW --clone NAME` clones the domain whose disk IMAGE is: found in the view,
+ * or why not (no domain uses it; several do, and the words cannot say which).
+ */
+export function cloneSource(view: Linked, image: string): { domain: string } | { reason: string } {
+  const users = new Set(view.images.filter((candidate) => candidate.path === image).flatMap((candidate) => candidate.usedBy.map((use) => use.domain)));
+  const [only, ...others] = [...users];
+  if (only === undefined) return { reason: `no domain at this connection uses ${image} as a disk: --clone clones the domain whose disk it is` };
+  if (others.length > 0) return { reason: `${image} is a disk of several domains (${[only, ...others].join(', ')}): --clone cannot tell which to clone` };
+  return { domain: only };
+}
