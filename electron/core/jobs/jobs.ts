@@ -204,6 +204,8 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
         record.left.push(say('jobs.left.optionalFailed', { step: index + 1 }));
       } else if (end.outcome !== 'done') {
         const left = [say(end.outcome === 'cancelled' ? 'jobs.left.cancelledAt' : 'jobs.left.failedAt', { step: index + 1, total }), ...(await halfMade(job, index, end)), ...notRun(job, index + 1)];
+        // A convert's old file is trashed only after its domain was switched: say that the domain keeps it.
+        if (step.op === 'define') left.splice(1, 0, say('jobs.left.defineFailed', { domain: step.domain.name }));
         await finish(job, end.outcome === 'cancelled' ? 'cancelled' : 'failed', left, { hadLocks: true });
         return;
       }

@@ -80,7 +80,10 @@ export async function runStep(step: Step, run: StepRun): Promise<StepEnd> {
         await purgeJobTrash(step.folder);
         return done;
       case 'define':
-        await runDefineStep(run.host, step, run.signal);
+        // Never stopped halfway: libvirt defines all or nothing, and a virsh killed after the
+        // daemon took the XML would leave a record saying "not done" of a domain that was
+        // changed. A cancel lets it finish and stops before the next step.
+        await runDefineStep(run.host, step, new AbortController().signal);
         return done;
     }
   } catch (error) {
