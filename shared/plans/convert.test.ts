@@ -39,6 +39,15 @@ describe('convert to qcow2', () => {
     expect(draft.warnings.map((warning) => warning.key)).toEqual(['plans.warning.sourceKept']);
   });
 
+  it("rule 1: a domain's old file that another domain's chain builds on is kept, though that overlay is in no watched folder", () => {
+    const web = domain('web', { state: 'shut off', disks: [disk('vda', ['/vm/web.img'], { format: 'raw' })] });
+    const other = domain('other', { state: 'shut off', disks: [disk('vda', ['/elsewhere/other.qcow2', '/vm/web.img'])] });
+    const draft = plan(intent(), world({ images: [raw], domains: [web, other] }));
+    expect(draft.steps.map((step) => step.op)).toEqual(['run', 'define']);
+    expect(draft.unused).toEqual([]);
+    expect(draft.warnings).toMatchObject([{ key: 'plans.warning.sourceKept', values: { overlays: '/elsewhere/other.qcow2' } }]);
+  });
+
   it('a whole chain is flattened, and its allocated bytes are the estimate', () => {
     const base = image('/vm/base.qcow2', { actualSize: 1000 });
     const top = overlay('/vm/top.qcow2', base, { actualSize: 200 });

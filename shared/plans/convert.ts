@@ -76,9 +76,11 @@ export const planConvert: Planner<'convert'> = (intent, world): PlanDraft => {
     }
     // Only here are they lost: a convert copies none, and the disk leaves the file that has them.
     for (const internal of image.snapshots) lost.push(say('plans.lost.internalSnapshot', { name: internal.name, path }));
-    const users = dependents.overlays;
+    // Overlays on it: those scanned, and the top of any domain's chain it is lower in (that folder may not be watched).
+    const below = dependents.disks.filter((use) => !use.active).map((use) => use.disk.activePath ?? use.domain.name);
+    const users = [...new Set([...dependents.overlays.map((overlay) => overlay.path), ...below])];
     if (users.length > 0) {
-      warnings.push(say('plans.warning.sourceKept', { path, overlays: users.map((overlay) => overlay.path).join(', ') }));
+      warnings.push(say('plans.warning.sourceKept', { path, overlays: users.join(', ') }));
     } else {
       unused.push(path);
       steps.push({ op: 'trash', says: say('plans.step.trashSource', { path }), changes: [path], path });
