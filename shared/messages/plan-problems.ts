@@ -72,6 +72,7 @@ export const planProblems = {
     noCheck: '{{path}} is {{format}}: qemu-img checks only qcow2, qed, vdi, vhdx and vmdk images.',
     nothingInTrash: 'The trash is empty.',
     noSuchTrash: 'No job named {{job}} left anything in the trash.',
+    trashedInUse: '{{path}} is in the trash, but {{users}} still name it: emptying the trash would delete what they read (data-safety rule 1).',
   },
   alternative: {
     convert: 'Convert {{path}} to qcow2 first.',
@@ -83,6 +84,7 @@ export const planProblems = {
     shutOff: 'Shut {{domain}} off first.',
     externalSnapshot: 'Take a disk-only snapshot of {{domain}} first: its old layer then no longer changes.',
     overlayInstead: 'Make a new overlay on {{path}} and take the snapshot there.',
+    restore: 'Put it back first: restore what job {{job}} moved to the trash.',
     recordFormat: 'Record the format of the backing file in {{layer}} first (`qemu-img rebase -u -F FORMAT`), then convert.',
   },
   warning: {
@@ -98,6 +100,7 @@ export const planProblems = {
   lost: {
     internalSnapshot: 'The internal snapshot {{name}} in {{path}}: convert copies none.',
     libvirtSnapshot: 'The snapshot {{name}} of {{domain}}: its state lives in {{path}}, which the disk no longer uses.',
+    trashedState: 'The snapshot {{name}} of {{domain}}: its state is in {{path}}, which this deletes for good.',
   },
   cancel: {
     nothing: 'Nothing runs.',

@@ -70,6 +70,7 @@ const scenarios: [IntentInput, WorldParts?][] = [
   [{ kind: 'trash-empty' }],
   [{ kind: 'trash-empty', jobs: ['j9'] }, { trash: [{ job: 'j1', path: '/vm/a', trashed: '/vm/.snaptree-trash/j1/a', bytes: 5, at: '' }] }],
   [{ kind: 'trash-empty' }, { trash: [{ job: 'j1', path: '/vm/a', trashed: '/vm/.snaptree-trash/j1/a', bytes: 5, at: '' }] }],
+  [{ kind: 'trash-empty' }, { domains: [domain('t', { disks: [disk('vda', ['/vm/a'])], snapshots: [snapshot('s', { stateFiles: ['/vm/a'] })] })], trash: [{ job: 'j1', path: '/vm/a', trashed: '/vm/.snaptree-trash/j1/a', bytes: 5, at: '' }] }],
 ];
 
 function sentencesOf(draft: PlanDraft): Sentence[] {

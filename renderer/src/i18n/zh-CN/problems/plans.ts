@@ -70,6 +70,7 @@ export const planProblems: Messages<typeof english> = {
     noCheck: '{{path}} 是 {{format}}：qemu-img 只能检查 qcow2、qed、vdi、vhdx 和 vmdk 镜像。',
     nothingInTrash: '回收站是空的。',
     noSuchTrash: '没有名为 {{job}} 的任务在回收站中留下文件。',
+    trashedInUse: '{{path}} 在回收站中，但 {{users}} 仍然指向它：清空回收站会删除它们读取的数据（数据安全规则 1）。',
   },
   alternative: {
     convert: '先将 {{path}} 转换为 qcow2。',
@@ -81,6 +82,7 @@ export const planProblems: Messages<typeof english> = {
     shutOff: '先将 {{domain}} 关机。',
     externalSnapshot: '先给 {{domain}} 创建一个仅磁盘快照：它原来的那一层之后就不再变化。',
     overlayInstead: '在 {{path}} 上新建一个增量镜像，在那里创建快照。',
+    restore: '先把它放回去：从回收站恢复任务 {{job}} 移入的文件。',
     recordFormat: '先在 {{layer}} 中记下后端镜像的格式（`qemu-img rebase -u -F` 加上格式），再转换。',
   },
   warning: {
@@ -96,6 +98,7 @@ export const planProblems: Messages<typeof english> = {
   lost: {
     internalSnapshot: '{{path}} 中的内部快照 {{name}}：转换不会复制任何内部快照。',
     libvirtSnapshot: '{{domain}} 的快照 {{name}}：它的状态保存在 {{path}} 中，而磁盘不再使用该文件。',
+    trashedState: '{{domain}} 的快照 {{name}}：它的状态保存在 {{path}} 中，此操作会将其永久删除。',
   },
   cancel: {
     nothing: '不会运行任何操作。',
