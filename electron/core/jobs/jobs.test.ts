@@ -9,6 +9,7 @@ import { Refusal } from '../refusal.js';
 import { CHECK_RAN_EXIT_CODES, checkArgv } from '../../../shared/qemu-img/check.js';
 import { convertStep, ENDED, MiB, QEMU_IMG, opens, planOf, rawWithData, sameGuestBytes, waitFor, watchedJobs } from './jobs.test-support.js';
 import { trashPathOf } from './trash.js';
+import { LocalHost } from '../host/local.js';
 
 let dir: string;
 let journalDir: string;
@@ -111,6 +112,31 @@ describe('a convert job, run for real', () => {
     expect(failed.left.map((said) => said.key)).toEqual(['jobs.left.failedAt', 'jobs.left.libvirtKept']);
     expect(await watched.jobs.trash()).toEqual([]);
     expectSaidInBoth(failed.left);
+  });
+
+  it("makes a new file itself, empty and exclusively, before qemu-img (which truncates it) starts: nothing can be put there in between and emptied", async () => {
+    const source = join(dir, 'disk.raw');
+    const target = join(dir, 'new.qcow2');
+    rawWithData(source, MiB);
+    let raced: string | null = null;
+    // The real host, and just before the tool starts another program that makes the same file, as careful programs do (O_EXCL).
+    const host = new LocalHost();
+    const racing = Object.assign(Object.create(host) as LocalHost, {
+      stream: (command: Parameters<LocalHost['stream']>[0]) => {
+        try {
+          writeFileSync(target, 'another program’s data', { flag: 'wx' });
+          raced = 'made';
+        } catch (error) {
+          raced = (error as NodeJS.ErrnoException).code ?? 'error';
+        }
+        return host.stream(command);
+      },
+    });
+    const watched = watchedJobs(journalDir, racing);
+    const job = await watched.jobs.start(planOf([convertStep(source, target)]));
+    expect((await watched.until(job.id, ENDED)).state).toBe('done');
+    expect(raced).toBe('EEXIST');
+    expect(sameGuestBytes(source, target)).toBe(true);
   });
 
   it('says that a tool is missing, and runs nothing after it', async () => {

@@ -14,7 +14,8 @@ import { parseQemuImgProgressLine } from '../../../shared/progress/qemu-img.js';
 import { parseBlockJobVerboseLine } from '../../../shared/progress/virsh-block-job.js';
 import { blockjobArgv } from '../../../shared/virsh/blockjob.js';
 import { virshArgv, type VirshTarget } from '../../../shared/virsh/connection.js';
-import { mkdir } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { lstat, mkdir, open, unlink, type FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { HostCommandError, type Host } from '../host/host.js';
 import { fsPath } from '../images/fs-path.js';
@@ -107,10 +108,11 @@ class Tail {
 const asText = (line: string): Progress => ({ kind: 'text', line: line.trim() });
 
 async function runTool(step: RunStep, run: StepRun): Promise<StepEnd> {
-  // Never over a file: the plan was made when it was not there, and something put it there since.
-  for (const path of step.creates) if (await standsAt(path)) return failed(say('jobs.step.exists', { path }));
   // virsh screenshot cannot make the folder of its file: the first snapshot of a domain would have none.
   for (const folder of step.makesFolders) await mkdir(fsPath(folder), { recursive: true, mode: 0o700 });
+  // Never over a file: the plan was made when it was not there, and something put it there since.
+  const claim = await claimCreates(step);
+  if ('taken' in claim) return failed(say('jobs.step.exists', { path: claim.taken }));
   const program = step.argv[0]!;
   const target: VirshTarget | null = step.domain === undefined ? null : { virsh: program, uri: step.domain.uri };
   const tail = new Tail();
@@ -135,18 +137,24 @@ async function runTool(step: RunStep, run: StepRun): Promise<StepEnd> {
   const cancel = cancelHandler(step, run, target);
   run.signal.addEventListener('abort', cancel.onAbort, { once: true });
   try {
-    const result = await run.host.stream({
-      argv: step.argv as [string, ...string[]],
-      signal: cancel.signal,
-      onStdout: (chunk) => {
-        if (step.keepOutput) stdout += chunk;
-        push(out, chunk);
-      },
-      onStderr: (chunk) => {
-        stderr = (stderr + chunk).slice(-DETAIL_CHARS * 4);
-        push(err, chunk);
-      },
-    });
+    const result = await run.host
+      .stream({
+        argv: step.argv as [string, ...string[]],
+        signal: cancel.signal,
+        onStdout: (chunk) => {
+          if (step.keepOutput) stdout += chunk;
+          push(out, chunk);
+        },
+        onStderr: (chunk) => {
+          stderr = (stderr + chunk).slice(-DETAIL_CHARS * 4);
+          push(err, chunk);
+        },
+      })
+      .catch(async (error: unknown) => {
+        // The tool never started (not installed, not runnable): its files are taken back.
+        await releaseAll(claim.reserved);
+        throw error;
+      });
     // A last line with no \r or \n after it (virsh's final percentage) is read at the end.
     if ([...out.end(), ...err.end()].length > 0) run.output(tail.lines);
     const output = step.keepOutput ? stdout : null;
@@ -159,6 +167,63 @@ async function runTool(step: RunStep, run: StepRun): Promise<StepEnd> {
   } finally {
     run.signal.removeEventListener('abort', cancel.onAbort);
     stopPolling();
+  }
+}
+
+/** An empty file the runner made for a tool to write into, as it was made. */
+interface Reserved {
+  readonly path: string;
+  readonly dev: number;
+  readonly ino: number;
+}
+
+/**
+ * Makes sure no step's new file is there, and for a tool that truncates what it creates
+ * (qemu-img opens its new file with O_TRUNC) makes each one first, empty and exclusively
+ * (O_EXCL fails on anything there, a dangling link too): a file put there between a check
+ * and the tool's start would be emptied. libvirt refuses a file that exists, and a
+ * screenshot's folder is Snaptree's own, so their files are only looked for.
+ */
+async function claimCreates(step: RunStep): Promise<{ reserved: Reserved[] } | { taken: string }> {
+  const reserved: Reserved[] = [];
+  try {
+    for (const path of step.creates) {
+      const made = madeByLibvirt(step) ? ((await standsAt(path)) ? null : undefined) : await reserve(path);
+      if (made === null) {
+        await releaseAll(reserved);
+        return { taken: path };
+      }
+      if (made !== undefined) reserved.push(made);
+    }
+  } catch (error) {
+    await releaseAll(reserved);
+    throw error;
+  }
+  return { reserved };
+}
+
+/** The new empty file, or null when anything is at the path. */
+async function reserve(path: string): Promise<Reserved | null> {
+  let handle: FileHandle;
+  try {
+    handle = await open(fsPath(path), constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return null;
+    throw error;
+  }
+  try {
+    const { dev, ino } = await handle.stat();
+    return { path, dev, ino };
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Removes the runner's own empty files that no tool wrote into: only the very file it made, still empty. */
+async function releaseAll(reserved: readonly Reserved[]): Promise<void> {
+  for (const { path, dev, ino } of reserved) {
+    const stats = await lstat(fsPath(path)).catch(() => null);
+    if (stats !== null && stats.dev === dev && stats.ino === ino && stats.size === 0) await unlink(fsPath(path)).catch(() => undefined);
   }
 }
 
