@@ -17,6 +17,7 @@ export const jobProblems = {
     cancelled: 'Cancelled.',
     failed: 'The step failed: {{detail}}',
     trashFailed: '{{path}} could not be moved to the trash ({{code}}): {{detail}}',
+    domainRuns: '{{domain}} is {{state}} now: its disk is not switched while its QEMU writes into the old file. Shut it off and plan the change again.',
     purgeRefused: 'Refused to delete {{folder}}: only a job\'s folder inside .snaptree-trash is ever deleted.',
   },
   left: {

@@ -48,6 +48,16 @@ describe('a define step in a job', () => {
     expect(virsh('dumpxml', '--inactive', '--domain', guest.name)).toContain(`<source file='${converted}'/>`);
   });
 
+  it('switches no disk of a domain started since the plan was made: its QEMU writes into the old file', async () => {
+    const guest = domains.define('started', { start: true });
+    const before = virsh('dumpxml', '--inactive', '--domain', guest.name);
+    const end = await runStep(switchDisk(guest, join(domains.dir, 'started-converted.qcow2')), { host: new LocalHost(), job: 'j', signal: new AbortController().signal, progress: () => undefined, output: () => undefined });
+    expect(end.outcome).toBe('failed');
+    expect(end.error).toMatchObject({ key: 'jobs.step.domainRuns', values: { domain: guest.name, state: 'running' } });
+    expectSaidInBoth([end.error!]);
+    expect(virsh('dumpxml', '--inactive', '--domain', guest.name)).toBe(before);
+  });
+
   it("of a convert that fails leaves the domain on its old file, that file out of the trash, and says so", async () => {
     const guest = domains.define('keep');
     const converted = join(domains.dir, 'keep-converted.qcow2');

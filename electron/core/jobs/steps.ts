@@ -7,7 +7,7 @@ import type { Said } from '../../../shared/messages/problems.js';
 import { say } from '../../../shared/messages/problems.js';
 import { errorMessage } from '../../../shared/format.js';
 import type { StepRecord } from '../../../shared/jobs/model.js';
-import type { RunStep, Step } from '../../../shared/plans/plan.js';
+import type { DefineStep, RunStep, Step } from '../../../shared/plans/plan.js';
 import { parseDomJobInfo } from '../../../shared/progress/domjobinfo.js';
 import { progressStream, type Progress, type ProgressStream } from '../../../shared/progress/progress.js';
 import { parseQemuImgProgressLine } from '../../../shared/progress/qemu-img.js';
@@ -84,12 +84,24 @@ export async function runStep(step: Step, run: StepRun): Promise<StepEnd> {
         // Never stopped halfway: libvirt defines all or nothing, and a virsh killed after the
         // daemon took the XML would leave a record saying "not done" of a domain that was
         // changed. A cancel lets it finish and stops before the next step.
+        if (step.edit.kind === 'switch-disk') await refuseRunning(run.host, step);
         await runDefineStep(run.host, step, new AbortController().signal);
         return done;
     }
   } catch (error) {
     return failed(saidOf(error));
   }
+}
+
+/**
+ * A disk is switched only on a domain that is shut off. Started since the plan was made
+ * (after the copy: qemu-img's lock kept it from starting during it), its QEMU writes into
+ * the old file, which the next step would move to the trash while the copy goes stale.
+ */
+async function refuseRunning(host: Host, step: DefineStep): Promise<void> {
+  const { stdout } = await host.run({ argv: virshArgv({ virsh: step.virsh, uri: step.domain.uri }, 'domstate', ['--domain', step.domain.uuid]), timeoutMs: 30_000 });
+  const state = stdout.trim();
+  if (state !== 'shut off') throw new Refusal(say('jobs.step.domainRuns', { domain: step.domain.name, state }));
 }
 
 /** The tail of a step's output: every line, but a progress line replaces the progress line before it. */

@@ -16,6 +16,7 @@ export const jobProblems: Messages<typeof english> = {
     cancelled: '已取消。',
     failed: '此步骤失败：{{detail}}',
     trashFailed: '无法把 {{path}} 移到回收站（{{code}}）：{{detail}}',
+    domainRuns: '{{domain}} 现在的状态是 {{state}}：它的 QEMU 仍在写入旧文件，因此不切换它的磁盘。请先关闭它，再重新规划此更改。',
     purgeRefused: '拒绝删除 {{folder}}：只会删除 `.snaptree-trash` 中某个任务的文件夹。',
   },
   left: {
