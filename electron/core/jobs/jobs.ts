@@ -13,8 +13,8 @@ import { errorMessage } from '../../../shared/format.js';
 import type { Plan } from '../../../shared/plans/plan.js';
 import type { Host } from '../host/host.js';
 import { Refusal } from '../refusal.js';
-import { Journal, type JournalRecord } from './journal.js';
-import { isAlive, lockKeysOf, Locks, type Held, type LockKey } from './locks.js';
+import { Journal, withoutProcess, type JournalRecord } from './journal.js';
+import { BOOT, isAlive, lockKeysOf, Locks, type Held, type LockKey } from './locks.js';
 import { JobMeter } from './progress.js';
 import { interrupted } from './recovery.js';
 import { madeByLibvirt, runStep, type StepEnd } from './steps.js';
@@ -63,9 +63,7 @@ const newJobId = (): string => `${Date.now().toString(36)}-${randomBytes(4).toSt
 const pendingStep = (): StepRecord => ({ startedAt: null, endedAt: null, outcome: 'pending', exitCode: null, outputTail: [], error: null, output: null });
 
 function jobOf(record: JournalRecord): Job {
-  const { pid, ...job } = record;
-  void pid;
-  return structuredClone(job);
+  return structuredClone(withoutProcess(record));
 }
 
 /** Unfinished first, then running and waiting, then the rest; newest first within each. */
@@ -97,6 +95,7 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
     const record: JournalRecord = {
       id: newJobId(),
       pid: process.pid,
+      boot: BOOT,
       plan,
       state: 'waiting',
       createdAt: nowIso(),
@@ -277,7 +276,7 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
       records.map((record) => {
         const ours = mine.get(record.id);
         if (ours !== undefined) return jobOf(ours.record);
-        const orphaned = (record.state === 'running' || record.state === 'waiting') && (record.pid === process.pid || !isAlive(record.pid));
+        const orphaned = (record.state === 'running' || record.state === 'waiting') && (record.pid === process.pid || !isAlive(record.pid, record.boot));
         return orphaned ? interrupted(record) : jobOf(record);
       }),
     );

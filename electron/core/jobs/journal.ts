@@ -10,9 +10,20 @@ import { z } from 'zod';
 import { Job } from '../../../shared/jobs/model.js';
 import { errorMessage } from '../../../shared/format.js';
 
-/** A job as journaled: with the pid of the process that runs it, to tell a dead one's job. */
-export const JournalRecord = Job.extend({ pid: z.number() });
+/**
+ * A job as journaled: with the pid of the process that runs it and the machine's boot it
+ * runs in, to tell a dead one's job (after a power cut, the pid may be another process's).
+ */
+export const JournalRecord = Job.extend({ pid: z.number(), boot: z.string().optional() });
 export type JournalRecord = z.infer<typeof JournalRecord>;
+
+/** The job a record holds, as front ends see it: without the process that ran it. */
+export function withoutProcess(record: JournalRecord): Job {
+  const { pid, boot, ...job } = record;
+  void pid;
+  void boot;
+  return job;
+}
 
 /** A journal file that would not read or parse: reported, and kept as it is for a person to look at. */
 export interface UnreadableRecord {

@@ -21,11 +21,11 @@ const keys: LockKey[] = [
 ];
 
 /** The lock file a process with this pid would have left for the key. */
-async function leaveLock(pid: number, job: string): Promise<void> {
+async function leaveLock(pid: number, job: string, boot?: string): Promise<void> {
   const locks = new Locks(dir, () => true);
   await locks.acquire('placeholder', keys.slice(0, 1));
   const [name] = await readdir(join(dir, 'locks'));
-  writeFileSync(join(dir, 'locks', name!), JSON.stringify({ pid, job, what: '/vm/a.qcow2' }));
+  writeFileSync(join(dir, 'locks', name!), JSON.stringify({ pid, job, what: '/vm/a.qcow2', ...(boot === undefined ? {} : { boot }) }));
 }
 
 describe('locks shared between Snaptree processes', () => {
@@ -48,6 +48,11 @@ describe('locks shared between Snaptree processes', () => {
   it('a lock whose process is dead (kill -9, a crash) is stale and taken over', async () => {
     const dead = spawnSync(process.execPath, ['-e', 'process.exit(0)']).pid!;
     await leaveLock(dead, 'crashed');
+    expect(await new Locks(dir, () => false).acquire('mine', keys)).toBeNull();
+  });
+
+  it('a lock from an earlier boot of the machine (a power cut) is stale, though its pid is alive now as another process', async () => {
+    await leaveLock(process.ppid, 'before-the-power-cut', '00000000-0000-4000-8000-000000000000');
     expect(await new Locks(dir, () => false).acquire('mine', keys)).toBeNull();
   });
 

@@ -5,6 +5,7 @@
  * no longer alive (a crash, kill -9) is stale and taken over.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { link, mkdir, readFile, realpath, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Plan } from '../../../shared/plans/plan.js';
@@ -18,6 +19,8 @@ export interface LockKey {
 
 interface LockFile {
   readonly pid: number;
+  /** Left out by locks of earlier versions. */
+  readonly boot?: string;
   readonly job: string;
   readonly what: string;
 }
@@ -51,7 +54,18 @@ export async function lockKeysOf(plan: Plan): Promise<LockKey[]> {
   return keys;
 }
 
-export function isAlive(pid: number): boolean {
+/** This boot of the machine: a pid from another boot names another process, whatever runs under it now. */
+export const BOOT = ((): string => {
+  try {
+    return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+  } catch {
+    return '';
+  }
+})();
+
+/** Whether the process that wrote a lock or a record still runs: of this boot (when it said which), and alive. */
+export function isAlive(pid: number, boot?: string): boolean {
+  if (boot !== undefined && boot !== BOOT) return false;
   try {
     process.kill(pid, 0);
     return true;
@@ -88,7 +102,7 @@ export class Locks {
       // Locks are linked whole into place: one that does not parse was damaged, and nothing holds it.
       lock = { pid: 0, job: '', what: '' };
     }
-    const stale = lock.pid === process.pid ? !this.ours(lock.job) : !isAlive(lock.pid);
+    const stale = lock.boot !== undefined && lock.boot !== BOOT ? true : lock.pid === process.pid ? !this.ours(lock.job) : !isAlive(lock.pid);
     if (!stale) return lock;
     // Read once more just before the unlink: another process that took the stale lock
     // over a moment ago has linked a new one, which must stay.
@@ -116,7 +130,7 @@ export class Locks {
     // Written whole under a name of its own, then linked to the lock's name: link(2) fails
     // if the name exists, as O_EXCL does, and no reader ever sees a half-written lock.
     const draft = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
-    await writeFile(draft, JSON.stringify({ pid: process.pid, job, what: key.what } satisfies LockFile), { flag: 'wx' });
+    await writeFile(draft, JSON.stringify({ pid: process.pid, boot: BOOT, job, what: key.what } satisfies LockFile), { flag: 'wx' });
     try {
       for (;;) {
         try {

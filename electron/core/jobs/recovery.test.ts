@@ -20,8 +20,8 @@ afterEach(async () => {
 const step = (outcome: StepRecord['outcome']): StepRecord => ({ startedAt: outcome === 'pending' ? null : '2026-01-01T00:00:00.000Z', endedAt: null, outcome, exitCode: null, outputTail: [], error: null, output: null });
 
 /** A record as a process left it when it died: by this process's pid, unknown to the Jobs that reads it. */
-async function leftBehind(id: string, state: 'running' | 'waiting', steps: StepRecord[], plan = planOf([convertStep(join(dir, 'a.raw'), join(dir, 'a.qcow2')), convertStep(join(dir, 'b.raw'), join(dir, 'b.qcow2'))])): Promise<void> {
-  const record: JournalRecord = { id, pid: process.pid, plan, state, createdAt: `2026-01-01T00:00:0${steps.length}.000Z`, startedAt: null, endedAt: null, waitingFor: null, steps, progress: null, left: [], files: [], recovery: null };
+async function leftBehind(id: string, state: 'running' | 'waiting', steps: StepRecord[], plan = planOf([convertStep(join(dir, 'a.raw'), join(dir, 'a.qcow2')), convertStep(join(dir, 'b.raw'), join(dir, 'b.qcow2'))]), by: { pid?: number; boot?: string } = {}): Promise<void> {
+  const record: JournalRecord = { id, pid: by.pid ?? process.pid, ...(by.boot === undefined ? {} : { boot: by.boot }), plan, state, createdAt: `2026-01-01T00:00:0${steps.length}.000Z`, startedAt: null, endedAt: null, waitingFor: null, steps, progress: null, left: [], files: [], recovery: null };
   await new Journal(join(dir, 'state')).write(record);
 }
 
@@ -74,6 +74,14 @@ describe('a job found unfinished in the journal', () => {
     expect(recovery(1).message).toContain('was defining web again');
     expect(recovery(2).message).toBe(`Step 1 was deleting ${join(dir, '.snaptree-trash', 'old')}: part of it may be gone. Empty the trash again to delete the rest.`);
     expectSaidInBoth([0, 1, 2, 3].map(recovery));
+  });
+
+  it('of an earlier boot (a power cut) is interrupted, though its pid is alive now as another process; front ends never see pid or boot', async () => {
+    await leftBehind('rebooted', 'running', [step('running'), step('pending')], undefined, { pid: process.ppid, boot: '00000000-0000-4000-8000-000000000000' });
+    const [job] = await watchedJobs(join(dir, 'state')).jobs.list();
+    expect(job!.state).toBe('interrupted');
+    expect(Object.keys(job!)).not.toContain('boot');
+    expect(Object.keys(job!)).not.toContain('pid');
   });
 
   it('while waiting: nothing ran, nothing to undo', async () => {

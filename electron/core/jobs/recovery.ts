@@ -7,7 +7,7 @@ import type { FileState, Job } from '../../../shared/jobs/model.js';
 import { say } from '../../../shared/messages/problems.js';
 import type { Plan } from '../../../shared/plans/plan.js';
 import { readImage } from '../images/read.js';
-import type { JournalRecord } from './journal.js';
+import { withoutProcess, type JournalRecord } from './journal.js';
 import { madeByLibvirt } from './steps.js';
 import { standsAt, trashEntryOf } from './trash.js';
 
@@ -35,8 +35,7 @@ export async function fileState(path: string, job: string): Promise<FileState> {
 }
 
 export async function interrupted(record: JournalRecord): Promise<Job> {
-  const { pid, ...job } = record;
-  void pid;
+  const job = withoutProcess(record);
   const { plan } = job;
   const total = plan.steps.length;
   const running = job.steps.findIndex((step) => step.outcome === 'running');
