@@ -109,7 +109,7 @@ async function englishLeft(page: Page): Promise<string[]> {
   });
 }
 
-test('in Chinese, no English word is left anywhere the window shows: sidebar, forest, skipped entries, inspectors, Tools panel, snapshot tree', async ({ browser, snaptree }) => {
+test('in Chinese, no English word is left anywhere the window shows: sidebar, forest, skipped entries, inspectors, Tools panel, a plan, a job and the trash, snapshot tree', async ({ browser, snaptree }) => {
   const page = await browser.newPage({ locale: 'zh-CN' });
   const left = new Set<string>();
   const look = async (): Promise<void> => (await englishLeft(page)).forEach((line) => left.add(line));
@@ -137,6 +137,20 @@ test('in Chinese, no English word is left anywhere the window shows: sidebar, fo
     await expect(page.getByRole('complementary')).toContainText(name);
     await look();
   }
+
+  // The change path: a plan, its job in the drawer, the check's result, the trash.
+  await page.locator('.react-flow__node', { hasText: 'Overlay-1B.qcow2' }).first().click();
+  await page.getByRole('complementary').getByRole('button', { name: '检查…' }).click();
+  await page.getByRole('complementary').getByRole('button', { name: '查看计划…' }).click();
+  await expect(page.getByRole('dialog').getByTestId('command')).toContainText('qemu-img check');
+  await look();
+  await page.getByRole('dialog').getByRole('button', { name: '执行' }).click();
+  await expect(page.getByRole('contentinfo').locator('.job-row').first()).toHaveAttribute('data-state', 'done');
+  await page.getByRole('contentinfo').locator('.job-row summary').first().click();
+  await expect(page.getByTestId('check-result')).toContainText('未发现错误');
+  await look();
+  await page.getByRole('contentinfo').getByRole('tab', { name: /回收站/ }).click();
+  await look();
 
   await page.locator('[data-domain="test"]').click();
   await page.getByRole('tab', { name: /test/ }).click();

@@ -10,7 +10,7 @@ export interface ServedSnaptree {
   readonly url: string;
   readonly origin: string;
   readonly token: string;
-  /** The server's own config and data folders, created for it and removed afterwards. */
+  /** The server's own config, data and state (the jobs' journal) folders, created for it and removed afterwards. */
   readonly home: string;
   /** The serve process, to find the processes it started (and only those). */
   readonly pid: number;
@@ -26,12 +26,12 @@ const bin = fileURLToPath(new URL('../bin/snaptree.js', import.meta.url));
 const PRIVATE_LIBVIRT = 'test:///default';
 
 /**
- * Starts the real `snaptree serve` and waits for the URL it prints. Its settings and
- * demo live in a fresh folder (`home`), so that no test sees another's or the user's.
+ * Starts the real `snaptree serve` and waits for the URL it prints. Its settings,
+ * demo and journal live in a fresh folder (`home`), so that no test sees another's or the user's.
  */
 export async function serveSnaptree(env: NodeJS.ProcessEnv = {}, home = mkdtempSync(join(tmpdir(), 'snaptree-e2e-home-'))): Promise<ServedSnaptree & { stop(keepHome?: boolean): Promise<void> }> {
   const child: ChildProcess = spawn(process.execPath, [bin, 'serve'], {
-    env: { ...process.env, LIBVIRT_DEFAULT_URI: PRIVATE_LIBVIRT, XDG_CONFIG_HOME: join(home, 'config'), XDG_DATA_HOME: join(home, 'data'), ...env },
+    env: { ...process.env, LIBVIRT_DEFAULT_URI: PRIVATE_LIBVIRT, XDG_CONFIG_HOME: join(home, 'config'), XDG_DATA_HOME: join(home, 'data'), XDG_STATE_HOME: join(home, 'state'), ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await new Promise<string>((resolve, reject) => {

@@ -45,7 +45,7 @@ async function connection(host: Host, given: string | undefined): Promise<string
 async function checkedIntent(input: IntentInput, sources: PlanSources): Promise<Intent> {
   let intent = input;
   if (intent.kind === 'overlay' && intent.clone !== undefined) {
-    const source = cloneSource(await sources.view(false), intent.image);
+    const source = cloneSource(await sources.view(), intent.image);
     if ('reason' in source) throw new UsageError(source.reason);
     intent = { ...intent, clone: { ...intent.clone, domain: source.domain } };
   }
@@ -100,7 +100,7 @@ export async function runIntent(host: Host, input: IntentInput, uri: string, fla
   const intent = await checkedIntent(input, sources);
   // With --json, stdout carries the job record alone: the plan is shown on stderr.
   const show = (plan: Plan): Promise<void> | boolean => (flags.json ? process.stderr.write(formatPlan(plan)) : print(formatPlan(plan)));
-  let plan = await makePlan(sources, intent, false);
+  let plan = await makePlan(sources, intent);
   let job: Job | null = null;
   for (let attempt = 1; job === null; attempt++) {
     await show(plan);
@@ -149,7 +149,7 @@ export async function changeVerb(host: Host, verb: 'plan' | 'run', args: string[
   if (verb === 'run') return runIntent(host, input, uri, { json: asJson, yes });
   const jobs = cliJobs(host);
   const sources = cliPlanSources(host, { uri, intent: input, jobs: jobs.jobs, warn });
-  const plan = await makePlan(sources, await checkedIntent(input, sources), false);
+  const plan = await makePlan(sources, await checkedIntent(input, sources));
   jobs.jobs().close();
   await print(asJson ? json(plan) : formatPlan(plan));
   return plan.blockers.length > 0 ? refuse(plan) : DONE;

@@ -55,7 +55,8 @@ export function cliPlanSources(host: Host, options: CliWorldOptions): PlanSource
   let last: Promise<Linked> | null = null;
   return {
     host,
-    view: (fresh) => (fresh || last === null ? (last = read()) : last),
+    // One process, one intent: a start reads everything it scanned again.
+    view: (fresh) => (fresh !== undefined || last === null ? (last = read()) : last),
     jobs: options.jobs,
     dataDir: defaultDataDir(),
   };

@@ -65,7 +65,8 @@ export function createCore(host: Host, options: CoreOptions): Core {
       journalDir: options.journalDir ?? defaultJournalDir(),
       jobChanged: (job) => emit('jobChanged', { job: job.id, state: job.state, progress: job.progress }),
       trashChanged: () => emit('trashChanged', {}),
-      changedWorld: () => void workspace.fresh(),
+      // Folder watches and libvirt events follow too, but a job knows it changed something now.
+      changedWorld: () => void workspace.rescan(),
     }));
 
   // Read afresh every time, never cached: the window, serve and the CLI share the file,
@@ -128,7 +129,7 @@ export function createCore(host: Host, options: CoreOptions): Core {
   const handlers: Handlers = {
     ...planHandlers({
       host,
-      view: async (fresh) => (fresh ? (await started()).fresh() : (await started()).view()),
+      view: async (fresh) => (fresh ? (await started()).freshFor(fresh.files, fresh.domains) : (await started()).view()),
       jobs: theJobs,
       dataDir,
     }),

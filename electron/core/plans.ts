@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Image } from '../../shared/images/model.js';
 import type { Linked } from '../../shared/libvirt/link.js';
 import { Intent, type IntentInput } from '../../shared/plans/intent.js';
-import { Plan } from '../../shared/plans/plan.js';
+import { Plan, type DomainLock } from '../../shared/plans/plan.js';
 import { plan as planDraft } from '../../shared/plans/planners.js';
 import type { World } from '../../shared/plans/world.js';
 import type { Host } from './host/host.js';
@@ -47,7 +47,7 @@ function exists(path: string): boolean {
  * showing and running changes the id, and the user sees the new plan.
  */
 function basis(draft: Omit<Plan, 'id'>, view: Linked): unknown {
-  const files = new Set([...draft.changes, ...draft.unused, ...draft.locks.files]);
+  const files = new Set(standsOn(draft).files);
   // What a header says, not how big the file has grown: a running guest's active layer
   // grows by the second, and a plan for its snapshot must not be "changed" by that.
   const facts = (image: Image) => [image.path, image.format, image.virtualSize, image.backing, image.snapshots, image.dataFile, image.problems.map((problem) => problem.key), image.usedBy];
@@ -69,8 +69,8 @@ export function planId(draft: Omit<Plan, 'id'>, view: Linked): string {
 
 export interface PlanSources {
   readonly host: Host;
-  /** The view as last read (planning), or read again now (starting). */
-  view(fresh: boolean): Promise<Linked>;
+  /** The view as last read (planning), or with what a plan stands on read again now (starting). */
+  view(fresh?: StandsOn): Promise<Linked>;
   readonly jobs: () => Jobs;
   readonly dataDir: string;
 }
@@ -90,9 +90,23 @@ async function worldOf(sources: PlanSources, view: Linked, intent: Intent): Prom
   };
 }
 
-/** Plans an intent (the CLI's too: it gives the intent unparsed, with its defaults left out). */
-export async function makePlan(sources: PlanSources, intent: IntentInput, fresh: boolean): Promise<Plan> {
-  const view = await sources.view(fresh);
+/** The files and domains a plan stands on: read again before it starts. */
+export interface StandsOn {
+  readonly files: readonly string[];
+  readonly domains: readonly DomainLock[];
+}
+
+function standsOn(plan: Omit<Plan, 'id'>): StandsOn {
+  const files = new Set([...plan.changes, ...plan.unused, ...plan.locks.files]);
+  return { files: [...files], domains: plan.locks.domains };
+}
+
+/**
+ * Plans an intent (the CLI's too: it gives the intent unparsed, with its defaults left out),
+ * on the view as last read, or, with `fresh`, on what the plan `fresh` stood on read again.
+ */
+export async function makePlan(sources: PlanSources, intent: IntentInput, fresh?: Plan): Promise<Plan> {
+  const view = await sources.view(fresh && standsOn(fresh));
   const parsed = Intent.parse(intent);
   const draft = Plan.omit({ id: true }).parse(planDraft(parsed, await worldOf(sources, view, parsed)));
   return { id: planId(draft, view), ...draft };
@@ -102,9 +116,11 @@ type PlanHandlers = Pick<Handlers, 'planMake' | 'jobStart' | 'jobCancel' | 'jobs
 
 export function planHandlers(sources: PlanSources): PlanHandlers {
   return {
-    planMake: ({ intent }) => makePlan(sources, intent, false),
+    planMake: ({ intent }) => makePlan(sources, intent),
     jobStart: async ({ intent, plan: shown }) => {
-      const plan = await makePlan(sources, intent, true);
+      // Planned once on the view as it is, to learn what the plan stands on; then again on
+      // those files and domains read now. A fact that changed meanwhile changes the id.
+      const plan = await makePlan(sources, intent, await makePlan(sources, intent));
       if (plan.id !== shown) return { started: false, plan };
       return { started: true, job: await sources.jobs().start(plan) };
     },

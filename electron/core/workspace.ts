@@ -85,14 +85,22 @@ export class Workspace {
   }
 
   /**
-   * The forest and the connections read again now, linked: what a job's plan is checked
-   * against just before it starts (a watch or an event may not have arrived yet).
+   * The view with these files' headers and these domains read again now: what a job's plan
+   * is checked against just before it starts (a watch or an event may not have arrived yet).
+   * Only what the plan stands on: a start must not cost a rescan of every watched folder.
    */
-  async fresh(): Promise<Linked> {
-    await this.libvirt.refreshAll();
-    // A scan under way reads once more before it settles (rescan marks it).
-    await this.rescan();
-    return this.view();
+  async freshFor(files: readonly string[], domains: readonly { readonly uri: string; readonly name: string }[]): Promise<Linked> {
+    await this.libvirt.refreshDomainsNow(domains);
+    const [forest, reread] = await Promise.all([this.forest!, scanPaths(this.host, [], files)]);
+    const byPath = new Map(reread.images.map((image) => [image.path, image]));
+    // A file read again keeps the folder it was listed under; a file gone since drops out.
+    const images = forest.images.flatMap((image) => {
+      const fresh = byPath.get(image.path);
+      byPath.delete(image.path);
+      if (fresh !== undefined) return [{ ...fresh, folder: image.folder }];
+      return files.includes(image.path) ? [] : [image];
+    });
+    return linkInventory([...images, ...byPath.values()], this.libvirt.current(), canonicalPaths());
   }
 
   /** Paths of the layers QEMU writes to: scanned too, so that chains outside the folders show. */

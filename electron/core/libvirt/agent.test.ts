@@ -22,7 +22,7 @@ const local = new LocalHost();
 const host = new NotingHost();
 const pings = () => asked.filter((argv) => argv.includes('qemu-agent-command'));
 const uuidOf = (name: string) => view.connections[0]!.domains.find((domain) => domain.name === name)!.uuid;
-const snapshotOf = (domain: string) => Intent.parse({ kind: 'snapshot', uri: URI, domain, name: 'quiet' });
+const snapshotOf = (domain: string, quiesce = true) => Intent.parse({ kind: 'snapshot', uri: URI, domain, name: 'quiet', snapshot: 'disk-only', quiesce });
 
 let withChannel: string;
 let withoutChannel: string;
@@ -55,8 +55,9 @@ describe('whether a guest agent answers, for --quiesce', () => {
     }
   });
 
-  it('asks no guest that is shut off, and nothing for an intent that is no snapshot', async () => {
+  it('asks no guest that is shut off, none for a snapshot that does not quiesce, and nothing for an intent that is no snapshot', async () => {
     asked.length = 0;
+    expect(await answeringAgents(host, VIRSH, view, snapshotOf(withChannel, false))).toEqual(new Set());
     expect(await answeringAgents(host, VIRSH, view, snapshotOf(shutOff))).toEqual(new Set());
     expect(await answeringAgents(host, VIRSH, view, Intent.parse({ kind: 'check', image: '/srv/vm/a.qcow2' }))).toEqual(new Set());
     expect(await answeringAgents(host, null, view, snapshotOf(withChannel))).toEqual(new Set());

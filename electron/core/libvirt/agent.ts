@@ -42,7 +42,8 @@ export async function agentAnswers(host: Host, target: VirshTarget, uuid: string
 
 /** The UUIDs of running domains whose agent answers, among those the intent names: a snapshot's domain, or none. */
 export async function answeringAgents(host: Host, virsh: string | null, view: Linked, intent: Intent): Promise<Set<string>> {
-  if (intent.kind !== 'snapshot' || virsh === null) return new Set();
+  // Only a snapshot that asks to quiesce needs the answer: a ping costs every other start a round trip.
+  if (intent.kind !== 'snapshot' || !intent.quiesce || virsh === null) return new Set();
   const domain = view.connections.find((connection) => connection.uri === intent.uri)?.domains.find((candidate) => candidate.name === intent.domain);
   // A paused or shut-off guest runs no agent.
   if (domain === undefined || domain.state !== 'running') return new Set();

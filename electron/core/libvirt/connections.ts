@@ -55,16 +55,19 @@ export class LibvirtConnections {
   }
 
   /**
-   * Reads every connection again now, whatever events said: a job starts only on a plan
-   * made from what libvirt says at that moment, not from an event that may still be coming.
+   * Reads these domains again now, whatever events said: a job starts only on a plan made
+   * from what libvirt says at that moment, not from an event that may still be coming.
    */
-  async refreshAll(): Promise<void> {
-    await Promise.all(
-      [...this.watched].map(([uri, entry]) => {
-        entry.pending = 'all';
-        return this.refresh(uri, entry).then(() => entry.refreshing ?? undefined);
-      }),
-    );
+  async refreshDomainsNow(domains: readonly { readonly uri: string; readonly name: string }[]): Promise<void> {
+    const reads: Promise<void>[] = [];
+    for (const [uri, entry] of this.watched) {
+      const names = domains.filter((domain) => domain.uri === uri).map((domain) => domain.name);
+      if (names.length === 0) continue;
+      for (const name of names) this.want(entry, name);
+      // A read under way takes what is wanted meanwhile into one more round before it settles.
+      reads.push(this.refresh(uri, entry));
+    }
+    await Promise.all(reads);
   }
 
   /** Follows exactly these URIs; resolves when each has been read once (callers need not wait). */

@@ -10,6 +10,8 @@ import { BLOCKING } from '../../../shared/images/problems';
 import { useSelection } from '../shell/selection';
 import { useInventory } from '../libvirt/store';
 import { useForest } from './store';
+import { CheckResults } from './CheckResults';
+import { ImageActions } from './ImageActions';
 import { FOREST_TERMS } from './terms';
 
 function Facts({ rows }: { rows: Array<[string, ReactNode]> }) {
@@ -150,6 +152,9 @@ export function ImageInspector({ path }: { path: string }) {
           [t('inspector.facts.dataFile'), image.dataFile ?? t('inspector.none')],
         ]}
       />
+
+      <ImageActions key={image.path} image={image} />
+      <CheckResults path={image.path} />
 
       {image.problems.length > 0 && (
         <>

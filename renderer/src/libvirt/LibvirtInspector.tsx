@@ -5,6 +5,8 @@ import { Term } from '../i18n/Term';
 import { useSelection } from '../shell/selection';
 import { sentenceOf } from '../i18n/sentence';
 import { DiskKind, domainStateLabel, MemoryKind, SnapshotKinds, stateLabel } from './describe';
+import { useScreenshot } from './screenshots';
+import { useSnapshotDialog } from './SnapshotDialog';
 import { findDomain, useInventory } from './store';
 
 function Problems({ problems }: { problems: readonly LibvirtProblem[] }) {
@@ -87,12 +89,18 @@ function Disks({ domain, title }: { domain: Domain; title: string }) {
 
 export function DomainInspector({ uuid }: { uuid: string }) {
   const { t } = useTranslation('libvirt');
+  const openSnapshot = useSnapshotDialog((state) => state.open);
   const domain = findDomain(useInventory((state) => state.connections), uuid);
   if (!domain) return <p className="empty">{t('inspector.domain.gone')}</p>;
   const current = domain.snapshots.find((snapshot) => snapshot.current);
   return (
     <section aria-label={t('inspector.domain.label')}>
       <h2>{domain.name}</h2>
+      <div className="gesture-list">
+        <button type="button" onClick={() => openSnapshot(domain.uuid)}>
+          {t('plans:snapshot.open')}
+        </button>
+      </div>
       <dl className="facts">
         <div className="fact">
           <dt>{t('inspector.domain.state')}</dt>
@@ -117,6 +125,13 @@ export function DomainInspector({ uuid }: { uuid: string }) {
   );
 }
 
+/** The screen as the snapshot was taken, large; nothing where none was kept. */
+function Screenshot({ domain, name }: { domain: Domain; name: string }) {
+  const { t } = useTranslation('libvirt');
+  const png = useScreenshot(domain, name);
+  return png ? <img className="snapshot-screenshot" src={png} alt={t('node.screenshot', { name })} /> : null;
+}
+
 export function SnapshotInspector({ uuid, name }: { uuid: string; name: string }) {
   const { t } = useTranslation('libvirt');
   const domain = findDomain(useInventory((state) => state.connections), uuid);
@@ -126,6 +141,7 @@ export function SnapshotInspector({ uuid, name }: { uuid: string; name: string }
     <section aria-label={t('inspector.snapshot.label')}>
       <h2>{snapshot.name}</h2>
       <div className="tool-path">{t('inspector.snapshot.of', { domain: domain.name })}</div>
+      <Screenshot domain={domain} name={snapshot.name} />
       {snapshot.description && <p>{snapshot.description}</p>}
       <dl className="facts">
         <div className="fact">

@@ -5,13 +5,16 @@ import { snapshotDiskKinds } from '../../../shared/libvirt/describe';
 import type { Domain, Snapshot } from '../../../shared/libvirt/model';
 import { sentenceOf } from '../i18n/sentence';
 import { domainStateLabel, MemoryKind, SnapshotKinds, stateLabel } from './describe';
+import { useScreenshot } from './screenshots';
+import { useSnapshotDialog } from './SnapshotDialog';
 
-export type SnapshotNodeData = { snapshot: Snapshot };
+export type SnapshotNodeData = { snapshot: Snapshot; domain: Domain };
 export type SnapshotFlowNode = Node<SnapshotNodeData, 'snapshot'>;
 
 export const SnapshotNode = memo(function SnapshotNode({ data, selected }: NodeProps<SnapshotFlowNode>) {
   const { t } = useTranslation('libvirt');
   const { snapshot } = data;
+  const screenshot = useScreenshot(data.domain, snapshot.name);
   const stale = snapshot.problems.length > 0;
   const classes = ['snapshot-node', selected && 'selected', snapshot.current && 'current', stale && 'broken'];
   return (
@@ -20,6 +23,7 @@ export const SnapshotNode = memo(function SnapshotNode({ data, selected }: NodeP
       <div className="image-node-head">
         <span className="image-name">{snapshot.name}</span>
         {snapshot.current && <span className="current-badge">{t('node.current')}</span>}
+        {screenshot && <img className="snapshot-thumb" src={screenshot} alt={t('node.screenshot', { name: snapshot.name })} />}
       </div>
       <div className="image-sizes">{t('node.takenState', { date: new Date(snapshot.createdAt), state: stateLabel(t, snapshot.state) })}</div>
       <div className="image-badges">
@@ -46,11 +50,15 @@ export type NowFlowNode = Node<NowNodeData, 'now'>;
 /** The domain as it is now, hanging from the snapshot it was last reverted to or took. */
 export const NowNode = memo(function NowNode({ data, selected }: NodeProps<NowFlowNode>) {
   const { t } = useTranslation('libvirt');
+  const openSnapshot = useSnapshotDialog((state) => state.open);
   return (
     <div className={`snapshot-node now ${selected ? 'selected' : ''}`} data-testid="now-node">
       <Handle type="target" position={Position.Top} isConnectable={false} />
       <div className="image-node-head">
         <span className="image-name">{t('node.now')}</span>
+        <button type="button" className="node-action nodrag" onClick={() => openSnapshot(data.domain.uuid)}>
+          {t('plans:snapshot.open')}
+        </button>
       </div>
       <div className="image-sizes">{domainStateLabel(t, data.domain)}</div>
       <div className="image-sizes">{t('node.nowExplain')}</div>

@@ -63,7 +63,7 @@ export function SnapshotTree({ domain }: { domain: Domain }) {
     return layout.placed.map((place): TreeNode => {
       const common = { id: place.id, position: { x: place.x, y: place.y }, ...GEOMETRY, selected: place.id === selectedId, draggable: false };
       const snapshot = byId.get(place.id);
-      return snapshot ? { ...common, type: 'snapshot', data: { snapshot } } : { ...common, type: 'now', data: { domain } };
+      return snapshot ? { ...common, type: 'snapshot', data: { snapshot, domain } } : { ...common, type: 'now', data: { domain } };
     });
   }, [layout, byId, selection, domain]);
 

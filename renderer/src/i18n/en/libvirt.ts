@@ -77,6 +77,7 @@ export const libvirt = {
     takenState: '{{date, datetime(dateStyle: short; timeStyle: short)}} · {{state}}',
     now: 'NOW',
     nowExplain: 'the present state, changed since the current snapshot',
+    screenshot: 'The screen as {{name}} was taken',
   },
   inspector: {
     problems: 'Problems',

@@ -86,6 +86,7 @@ export const shell = {
   jobs: {
     label: 'Jobs',
     title: 'Jobs',
+    trash: 'Trash',
     empty:
       'No jobs yet. Every change (a snapshot, a <blockcommit>commit</blockcommit>, a <pull>pull</pull>) runs here as a job with a progress bar, its exact commands, and a cancel button.',
   },

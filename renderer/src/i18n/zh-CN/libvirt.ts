@@ -69,6 +69,7 @@ export const libvirt: Messages<typeof english> = {
     takenState: '{{date, datetime(dateStyle: short; timeStyle: short)}} · {{state}}',
     now: 'NOW',
     nowExplain: '此刻的状态，含当前快照之后的改动',
+    screenshot: '拍摄 {{name}} 时的屏幕',
   },
   inspector: {
     problems: '问题',

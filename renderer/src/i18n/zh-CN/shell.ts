@@ -85,6 +85,7 @@ export const shell: Messages<typeof english> = {
   jobs: {
     label: '任务',
     title: '任务',
+    trash: '回收站',
     empty:
       '还没有任务。每一项更改（创建快照、<blockcommit>向下合并</blockcommit>、<pull>向上合并</pull>）都会作为任务在这里运行，并显示进度条、所执行的确切命令和取消按钮。',
   },

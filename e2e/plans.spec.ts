@@ -1,0 +1,174 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, openSync, writeSync, closeSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { expect, serveSnaptree, test, type ServedSnaptree } from './snaptree';
+
+// The demo workspace's real images, made by the served core in its own home; no libvirt domain here.
+const node = (page: Page, name: string) => page.locator(`[data-testid="image-node"][data-path$="/${name}"]`);
+const demoDir = (snaptree: ServedSnaptree): string => join(snaptree.home, 'data/snaptree/demo-workspace');
+const inspector = (page: Page) => page.getByRole('complementary', { name: 'Inspector' });
+const drawer = (page: Page) => page.getByRole('contentinfo', { name: 'Jobs' });
+
+async function openDemo(page: Page, snaptree: ServedSnaptree): Promise<void> {
+  await page.goto(snaptree.url);
+  await page.getByRole('button', { name: 'Create a demo workspace' }).first().click();
+  await expect(node(page, 'RootBase.qcow2')).toBeVisible();
+}
+
+/** Opens the plan of a gesture of the selected image, and returns the dialog. */
+async function showPlan(page: Page, gesture: string, fill?: (page: Page) => Promise<void>) {
+  await inspector(page).getByRole('button', { name: gesture }).click();
+  await fill?.(page);
+  await inspector(page).getByRole('button', { name: 'Show the plan…' }).click();
+  const dialog = page.getByRole('dialog');
+  await expect(dialog.getByRole('button', { name: 'Run' })).toBeVisible();
+  await expect(dialog.getByTestId('command').first()).toBeVisible();
+  return dialog;
+}
+
+test('a new overlay on a demo image: the plan shows qemu-img create with -F, Run, the job ends done, the overlay joins the forest, and a reload keeps the job', async ({ page, snaptree }) => {
+  await openDemo(page, snaptree);
+  await node(page, 'Overlay-1.qcow2').click();
+  // A name a shell would misread, to see it quoted in the command and kept exactly in the file.
+  const name = `Branch 'one' $(x).qcow2`;
+  const dialog = await showPlan(page, 'New overlay…', async () => {
+    // A relative path is refused before anything is planned, with the reason.
+    await inspector(page).getByLabel('New overlay file').fill(name);
+    await expect(inspector(page)).toContainText('Give the whole path, starting with /.');
+    await expect(inspector(page).getByRole('button', { name: 'Show the plan…' })).toBeDisabled();
+    await inspector(page).getByLabel('New overlay file').fill(join(demoDir(snaptree), name));
+  });
+  const command = dialog.getByTestId('command').first();
+  await expect(command).toContainText('qemu-img create');
+  await expect(command).toContainText(' -F qcow2 ');
+  await expect(command).toContainText(`'${join(demoDir(snaptree), `Branch '\\''one'\\'' $(x).qcow2`)}'`);
+  await expect(dialog.getByTestId('plan-creates')).toContainText(name);
+  await dialog.getByRole('button', { name: 'Run' }).click();
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+
+  const row = drawer(page).locator('.job-row').first();
+  await expect(row).toHaveAttribute('data-state', 'done');
+  await expect(row).toContainText('100%');
+  await expect(node(page, name)).toBeVisible();
+  expect(execFileSync('qemu-img', ['info', '--output=json', '--', join(demoDir(snaptree), name)], { encoding: 'utf8' })).toContain('Overlay-1.qcow2');
+
+  // The record is the core's: a reload shows the same job, done.
+  await page.reload();
+  await expect(drawer(page).locator('.job-row').first()).toHaveAttribute('data-state', 'done');
+});
+
+test('convert of a raw demo image: a disk that changed after its plan was shown gets a new plan, then the copy runs with progress, keeps the raw file, and the guest sees the same bytes', async ({ page, snaptree }) => {
+  await openDemo(page, snaptree);
+  const raw = join(demoDir(snaptree), 'FedoraBase.img');
+  // Real data, so that there is something to copy and to compare: 64 MiB of text from 1 MiB in.
+  const fd = openSync(raw, 'r+');
+  const chunk = Buffer.alloc(1 << 20, 'snaptree ');
+  for (let n = 1; n <= 64; n++) writeSync(fd, chunk, 0, chunk.length, n << 20);
+  closeSync(fd);
+  await node(page, 'FedoraBase.img').click();
+  const dialog = await showPlan(page, 'Convert to qcow2…');
+  await expect(dialog.getByTestId('command').first()).toContainText('qemu-img convert -p -f raw -O qcow2');
+
+  // Meanwhile the image grows in a terminal: the plan shown no longer stands.
+  execFileSync('qemu-img', ['resize', '-q', '-f', 'raw', raw, '2G']);
+  await dialog.getByRole('button', { name: 'Run' }).click();
+  await expect(dialog.getByRole('status')).toContainText('The disks changed since this plan was made: here is the new one. Nothing has run yet.');
+  await expect(drawer(page).locator('.job-row')).toHaveCount(0);
+  await dialog.getByRole('button', { name: 'Run' }).click();
+
+  const row = drawer(page).locator('.job-row').first();
+  await expect(row.getByRole('progressbar')).toBeVisible();
+  await expect(row).toHaveAttribute('data-state', 'done', { timeout: 30_000 });
+  await expect(row).toContainText('100%');
+  await expect(node(page, 'FedoraBase.qcow2')).toBeVisible();
+  // No domain uses it: the raw file stays where it was, and nothing goes to the trash.
+  await expect(node(page, 'FedoraBase.img')).toBeVisible();
+  expect(existsSync(raw)).toBe(true);
+  execFileSync('qemu-img', ['compare', '-f', 'raw', '-F', 'qcow2', '--', raw, join(demoDir(snaptree), 'FedoraBase.qcow2')]);
+});
+
+test('a check shows its result in the image inspector', async ({ page, snaptree }) => {
+  await openDemo(page, snaptree);
+  await node(page, 'Overlay-2.qcow2').click();
+  const dialog = await showPlan(page, 'Check…');
+  await expect(dialog.getByTestId('command').first()).toContainText('qemu-img check');
+  await expect(dialog.getByTestId('command').first()).toContainText('--output=json');
+  await dialog.getByRole('button', { name: 'Run' }).click();
+  await expect(drawer(page).locator('.job-row').first()).toHaveAttribute('data-state', 'done');
+  await expect(inspector(page).getByTestId('check-result')).toContainText('no errors found');
+});
+
+test('an internal snapshot of an image that overlays use is blocked: Run is disabled and the alternative is shown', async ({ page, snaptree }) => {
+  await openDemo(page, snaptree);
+  await node(page, 'RootBase.qcow2').click();
+  const dialog = await showPlan(page, 'Internal snapshot…');
+  const blockers = dialog.getByRole('region', { name: 'Why this cannot run' });
+  await expect(blockers).toContainText('is the backing file of');
+  await expect(blockers).toContainText('Overlay-1.qcow2');
+  await expect(blockers).toContainText('What you can do instead:');
+  await expect(blockers.locator('.alternatives li')).toContainText('Make a new overlay on');
+  await expect(dialog.getByRole('button', { name: 'Run' })).toBeDisabled();
+  await expect(dialog).toContainText('Blocked: nothing will run.');
+  await dialog.getByRole('button', { name: 'Close' }).click();
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+  await expect(drawer(page).locator('.job-row')).toHaveCount(0);
+});
+
+test('after kill -9 of the program mid-convert, the next start shows the job interrupted: the step it was at, and each file it touched read again', async ({ page }) => {
+  const first = await serveSnaptree();
+  await openDemo(page, first);
+  const raw = join(demoDir(first), 'FedoraBase.img');
+  const fd = openSync(raw, 'r+');
+  const chunk = Buffer.alloc(1 << 20, 'snaptree ');
+  for (let n = 0; n < 900; n++) writeSync(fd, chunk, 0, chunk.length, n << 20);
+  closeSync(fd);
+  await node(page, 'FedoraBase.img').click();
+  const dialog = await showPlan(page, 'Convert to qcow2…');
+  await dialog.getByRole('button', { name: 'Run' }).click();
+  await expect(drawer(page).locator('.job-row').first()).toHaveAttribute('data-state', 'running');
+
+  // This serve's own qemu-img, found by its parent pid; both die at once, as in a crash.
+  const copier = execFileSync('pgrep', ['-P', String(first.pid), '-f', 'qemu-img convert'], { encoding: 'utf8' }).trim();
+  expect(copier).toMatch(/^\d+$/);
+  process.kill(first.pid, 'SIGKILL');
+  process.kill(Number(copier), 'SIGKILL');
+
+  const second = await serveSnaptree({}, first.home);
+  try {
+    await page.goto(second.url);
+    const row = drawer(page).locator('.job-row').first();
+    await expect(row).toHaveAttribute('data-state', 'interrupted');
+    await expect(row).toContainText('Was at step 1 of 1 when the program stopped:');
+    await expect(row.getByTestId('job-files')).toContainText(`${raw} opens as before`);
+    expect(existsSync(raw)).toBe(true);
+  } finally {
+    await second.stop();
+  }
+});
+
+test('a second job on an image another job holds waits, says for whom, and runs when that one ends', async ({ page, snaptree }) => {
+  await openDemo(page, snaptree);
+  // 2 GiB of real data: the first copy runs for a few seconds.
+  const raw = join(demoDir(snaptree), 'FedoraBase.img');
+  execFileSync('qemu-img', ['resize', '-q', '-f', 'raw', raw, '2G']);
+  const fd = openSync(raw, 'r+');
+  const chunk = Buffer.alloc(1 << 20, 'snaptree ');
+  for (let n = 0; n < 2048; n++) writeSync(fd, chunk, 0, chunk.length, n * chunk.length);
+  closeSync(fd);
+  await node(page, 'FedoraBase.img').click();
+  await (await showPlan(page, 'Convert to qcow2…')).getByRole('button', { name: 'Run' }).click();
+  const first = drawer(page).locator('.job-row', { hasText: 'FedoraBase.qcow2' });
+  await expect(first).toHaveAttribute('data-state', 'running');
+
+  const copy = join(demoDir(snaptree), 'FedoraBase-copy.qcow2');
+  const dialog = await showPlan(page, 'Convert to qcow2…', async () => {
+    await inspector(page).getByLabel('New qcow2 file').fill(copy);
+  });
+  await dialog.getByRole('button', { name: 'Run' }).click();
+  const second = drawer(page).locator('.job-row', { hasText: 'FedoraBase-copy.qcow2' });
+  await expect(second).toHaveAttribute('data-state', 'waiting');
+  await expect(second).toContainText(`which holds ${raw}`);
+  await expect(first).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
+  await expect(second).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
+});

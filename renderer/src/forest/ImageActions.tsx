@@ -1,0 +1,170 @@
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
+import type { Image } from '../../../shared/images/model';
+import type { IntentInput } from '../../../shared/plans/intent';
+import { findDomain, useInventory } from '../libvirt/store';
+import { usePlans } from '../plans/store';
+import { Field, PathField } from '../plans/fields';
+import { besideFree, nextFreeName } from '../plans/names';
+import { useForest } from './store';
+
+type Gesture = 'snapshot' | 'overlay' | 'convert' | 'check';
+
+/** A gesture's few fields, and the button that shows its plan (nothing runs before the plan dialog's Run). */
+function GestureForm({ intent, children, onClose }: { intent: IntentInput | null; children: ReactNode; onClose: () => void }) {
+  const { t } = useTranslation('plans');
+  const openPlan = usePlans((state) => state.open);
+  const started = usePlans((state) => state.started);
+  const submitted = useRef<IntentInput | null>(null);
+  // Its plan ran: the form has done its part. (Closed unrun, the form stays, to be changed.)
+  useEffect(() => {
+    if (started !== null && started === submitted.current) onClose();
+  }, [started, onClose]);
+  const submit = (event: FormEvent): void => {
+    event.preventDefault();
+    submitted.current = intent;
+    if (intent) void openPlan(intent);
+  };
+  return (
+    <form className="gesture-form" onSubmit={submit}>
+      {children}
+      <div className="gesture-buttons">
+        <button type="button" onClick={onClose}>
+          {t('gesture.close')}
+        </button>
+        <button type="submit" className="primary" disabled={intent === null}>
+          {t('gesture.showPlan')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function SnapshotForm({ image, onClose }: { image: Image; onClose: () => void }) {
+  const { t } = useTranslation('plans');
+  const taken = image.snapshots.map((snapshot) => snapshot.name);
+  const [name, setName] = useState(() => nextFreeName('snapshot', taken));
+  const exists = taken.includes(name);
+  return (
+    <GestureForm intent={name === '' || exists ? null : { kind: 'image-snapshot', image: image.path, name }} onClose={onClose}>
+      <p className="explain">
+        <Trans t={t} i18nKey="gesture.snapshot.explain" components={{ cmd: <code /> }} />
+      </p>
+      <Field label={t('gesture.snapshot.name')} value={name} onChange={setName} />
+      {exists && <p className="form-error">{t('gesture.nameTaken', { name })}</p>}
+    </GestureForm>
+  );
+}
+
+function OverlayForm({ image, existing, onClose }: { image: Image; existing: readonly string[]; onClose: () => void }) {
+  const { t } = useTranslation('plans');
+  const connections = useInventory((state) => state.connections);
+  const [path, setPath] = useState(() => besideFree(image.path, '-overlay', existing));
+  // A linked clone copies a domain that uses this image; its disk then starts from the new overlay.
+  const sources = image.usedBy.flatMap((use) => {
+    const connection = connections?.find((candidate) => findDomain([candidate], use.uuid));
+    return connection ? [{ uri: connection.uri, domain: use.domain, uuid: use.uuid }] : [];
+  });
+  const [clone, setClone] = useState(false);
+  const [source, setSource] = useState(sources[0]?.uuid ?? '');
+  const [cloneName, setCloneName] = useState(sources[0] ? `${sources[0].domain}-clone` : '');
+  const from = sources.find((candidate) => candidate.uuid === source);
+  const intent: IntentInput | null =
+    !path.startsWith('/') || (clone && (!from || cloneName === ''))
+      ? null
+      : { kind: 'overlay', image: image.path, path, ...(clone && from ? { clone: { uri: from.uri, domain: from.domain, name: cloneName } } : {}) };
+  return (
+    <GestureForm intent={intent} onClose={onClose}>
+      <p className="explain">{t('gesture.overlay.explain')}</p>
+      <PathField label={t('gesture.overlay.path')} value={path} onChange={setPath} />
+      {sources.length > 0 && (
+        <>
+          <label className="check">
+            <input type="checkbox" checked={clone} onChange={(event) => setClone(event.target.checked)} />
+            {t('gesture.overlay.clone')}
+          </label>
+          {clone && (
+            <>
+              {sources.length > 1 && (
+                <label className="field">
+                  <span>{t('gesture.overlay.cloneOf')}</span>
+                  <select value={source} onChange={(event) => setSource(event.target.value)}>
+                    {sources.map((candidate) => (
+                      <option key={candidate.uuid} value={candidate.uuid}>
+                        {candidate.domain}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+              )}
+              <Field label={t('gesture.overlay.cloneName', { domain: from?.domain ?? '' })} value={cloneName} onChange={setCloneName} />
+            </>
+          )}
+        </>
+      )}
+    </GestureForm>
+  );
+}
+
+function ConvertForm({ image, existing, onClose }: { image: Image; existing: readonly string[]; onClose: () => void }) {
+  const { t } = useTranslation('plans');
+  const [path, setPath] = useState(() => besideFree(image.path, '', existing));
+  return (
+    <GestureForm intent={path.startsWith('/') ? { kind: 'convert', image: image.path, path } : null} onClose={onClose}>
+      <p className="explain">{t(image.usedBy.length > 0 ? 'gesture.convert.explainDomain' : 'gesture.convert.explain', { format: image.format })}</p>
+      <PathField label={t('gesture.convert.path')} value={path} onChange={setPath} />
+    </GestureForm>
+  );
+}
+
+function CheckForm({ image, onClose }: { image: Image; onClose: () => void }) {
+  const { t } = useTranslation('plans');
+  const [chain, setChain] = useState(false);
+  const [repair, setRepair] = useState<'' | 'leaks' | 'all'>('');
+  return (
+    <GestureForm intent={{ kind: 'check', image: image.path, chain, ...(repair === '' ? {} : { repair }) }} onClose={onClose}>
+      <p className="explain">
+        <Trans t={t} i18nKey="gesture.check.explain" components={{ cmd: <code /> }} />
+      </p>
+      {image.backing !== null && (
+        <label className="check">
+          <input type="checkbox" checked={chain} onChange={(event) => setChain(event.target.checked)} />
+          {t('gesture.check.chain')}
+        </label>
+      )}
+      <label className="field">
+        <span>{t('gesture.check.repair')}</span>
+        <select value={repair} onChange={(event) => setRepair(event.target.value as typeof repair)}>
+          <option value="">{t('gesture.check.repairNone')}</option>
+          <option value="leaks">{t('gesture.check.repairLeaks')}</option>
+          <option value="all">{t('gesture.check.repairAll')}</option>
+        </select>
+      </label>
+    </GestureForm>
+  );
+}
+
+/** What can be done to an image: each gesture asks its few questions, then shows its plan. Keyed by the image: another image starts closed. */
+export function ImageActions({ image }: { image: Image }) {
+  const { t } = useTranslation('plans');
+  const forest = useForest((state) => state.forest);
+  const existing = forest?.images.map((candidate) => candidate.path) ?? [];
+  const [open, setOpen] = useState<Gesture | null>(null);
+  const close = (): void => setOpen(null);
+  const gestures: Gesture[] = ['snapshot', 'overlay', 'convert', 'check'];
+  return (
+    <div className="image-actions">
+      <div className="gesture-list">
+        {gestures.map((gesture) => (
+          <button key={gesture} type="button" aria-pressed={open === gesture} onClick={() => setOpen(open === gesture ? null : gesture)}>
+            {t(`gesture.${gesture}.button`)}
+          </button>
+        ))}
+      </div>
+      {open === 'snapshot' && <SnapshotForm image={image} onClose={close} />}
+      {open === 'overlay' && <OverlayForm image={image} existing={existing} onClose={close} />}
+      {open === 'convert' && <ConvertForm image={image} existing={existing} onClose={close} />}
+      {open === 'check' && <CheckForm image={image} onClose={close} />}
+    </div>
+  );
+}
