@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -288,6 +288,40 @@ describe('the trash', () => {
     expect(readFileSync(file).equals(content)).toBe(true);
     expect(await watched.jobs.trash()).toEqual([]);
     expect(existsSync(join(dir, '.snaptree-trash'))).toBe(false);
+  });
+
+  it('a trash step refuses a .snaptree-trash that is a link (out of the folder, maybe onto another file system): the file stays where it is', async () => {
+    const file = join(dir, 'old.qcow2');
+    rawWithData(file, MiB);
+    await mkdir(join(dir, 'elsewhere'));
+    await symlink(join(dir, 'elsewhere'), join(dir, '.snaptree-trash'));
+    const watched = watchedJobs(journalDir);
+    const job = await watched.jobs.start(planOf([{ op: 'trash', says: { key: 't', values: {}, message: 'trash it' }, changes: [], path: file }], { unused: [file] }));
+    const failed = await watched.until(job.id, ENDED);
+    expect(failed.steps[0]!.error).toMatchObject({ key: 'jobs.step.trashFailed', values: { path: file, code: 'ENOTDIR' } });
+    expect(opens(file)).toBe(true);
+    expect(readdirSync(join(dir, 'elsewhere'), { recursive: true }).filter((name) => String(name).endsWith('old.qcow2'))).toEqual([]);
+    expectSaidInBoth([failed.steps[0]!.error!]);
+  });
+
+  it('a purge never follows a link out of the trash: a job folder, or .snaptree-trash itself, that is a symlink is refused', async () => {
+    const keep = join(dir, 'keep');
+    await mkdir(join(keep, 'job1'), { recursive: true });
+    writeFileSync(join(keep, 'precious'), 'x');
+    writeFileSync(join(keep, 'job1', 'precious'), 'x');
+    await mkdir(join(dir, 'a', '.snaptree-trash'), { recursive: true });
+    await symlink(keep, join(dir, 'a', '.snaptree-trash', 'job1'));
+    await mkdir(join(dir, 'b'));
+    await symlink(keep, join(dir, 'b', '.snaptree-trash'));
+    const purge = (folder: string) => ({ op: 'purge' as const, says: { key: 't', values: {}, message: 'purge' }, changes: [], folder, bytes: 0 });
+    const watched = watchedJobs(journalDir);
+    for (const folder of [join(dir, 'a', '.snaptree-trash', 'job1'), join(dir, 'b', '.snaptree-trash', 'job1')]) {
+      const job = await watched.jobs.start(planOf([purge(folder)]));
+      const failed = await watched.until(job.id, ENDED);
+      expect(failed.steps[0]!.error?.key, folder).toBe('jobs.step.purgeRefused');
+    }
+    expect(readFileSync(join(keep, 'precious'), 'utf8')).toBe('x');
+    expect(readFileSync(join(keep, 'job1', 'precious'), 'utf8')).toBe('x');
   });
 
   it('a purge step deletes a job trash folder, and refuses any other folder', async () => {
