@@ -94,6 +94,7 @@ export const planProblems = {
     checkShared: 'The running domain {{domain}} holds {{path}}: the check reads it while QEMU writes, and may report leaks that are not there.',
     repairLeaks: 'qemu-img check -r leaks writes into {{path}}: it frees clusters that nothing refers to, and changes no guest data.',
     repairAll: 'qemu-img check -r all writes into {{path}}: it also fixes corruptions, and may discard the data of corrupt clusters.',
+    repairDependents: '{{path}} is the backing file of {{overlays}}: what the repair discards in it, they lose too.',
     sourceKept: '{{path}} stays where it is: {{overlays}} still use it as their backing file.',
     flattened: '{{path}} will hold the whole chain, with no backing file.',
   },

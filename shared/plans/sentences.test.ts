@@ -67,6 +67,7 @@ const scenarios: [IntentInput, WorldParts?][] = [
   [{ kind: 'check', image: '/vm/top.qcow2', repair: 'all' }],
   [{ kind: 'check', image: '/vm/web.img', repair: 'leaks' }],
   [{ kind: 'check', image: '/vm/top.qcow2', repair: 'leaks' }],
+  [{ kind: 'check', image: '/vm/base.qcow2', repair: 'all' }],
   [{ kind: 'trash-empty' }],
   [{ kind: 'trash-empty', jobs: ['j9'] }, { trash: [{ job: 'j1', path: '/vm/a', trashed: '/vm/.snaptree-trash/j1/a', bytes: 5, at: '' }] }],
   [{ kind: 'trash-empty' }, { trash: [{ job: 'j1', path: '/vm/a', trashed: '/vm/.snaptree-trash/j1/a', bytes: 5, at: '' }] }],

@@ -92,6 +92,7 @@ export const planProblems: Messages<typeof english> = {
     checkShared: '运行中的虚拟机 {{domain}} 正在使用 {{path}}：检查时 QEMU 仍在写入，可能报告并不存在的泄漏。',
     repairLeaks: '`qemu-img check -r leaks` 会写入 {{path}}：它释放没有被引用的簇，不改动客户机数据。',
     repairAll: '`qemu-img check -r all` 会写入 {{path}}：它还会修复损坏，可能丢弃损坏簇中的数据。',
+    repairDependents: '{{path}} 是 {{overlays}} 的后端镜像：修复时在其中丢弃的数据，它们也会失去。',
     sourceKept: '{{path}} 保留在原处：{{overlays}} 仍以它为后端镜像。',
     flattened: '{{path}} 将包含整条镜像链，没有后端镜像。',
   },
