@@ -17,6 +17,7 @@ export const jobProblems = {
     cancelled: 'Cancelled.',
     failed: 'The step failed: {{detail}}',
     trashFailed: '{{path}} could not be moved to the trash ({{code}}): {{detail}}',
+    domainRuns: '{{domain}} is {{state}} now: its disk is not switched while its QEMU writes into the old file. Shut it off and plan the change again.',
     purgeRefused: 'Refused to delete {{folder}}: only a job\'s folder inside .snaptree-trash is ever deleted.',
   },
   left: {
@@ -28,6 +29,8 @@ export const jobProblems = {
     partialTrashed: 'The half-made file {{path}} was moved to the trash ({{trashed}}).',
     partialKept: 'The half-made file {{path}} is still there: it could not be moved to the trash ({{code}}).',
     notRun: 'Step {{step}} of {{total}} was not run.',
+    defineFailed: '{{domain}} was not defined again: libvirt defines all or nothing, so it keeps its old XML and the files it names (`virsh dumpxml --inactive` shows it).',
+    libvirtKept: 'libvirt was making {{path}}, and it is left where it is: if the snapshot was taken after all, the domain now writes into it (see `virsh domblklist`). Move it away only once no domain uses it.',
   },
   interrupted: {
     running: 'The program stopped (a crash or a kill) during step {{step}} of {{total}}.',
@@ -36,7 +39,13 @@ export const jobProblems = {
   },
   recovery: {
     halfMade: 'To undo step {{step}}: move {{path}}, which it was making, to the trash; then plan the change again to finish it.',
+    libvirtMade: 'Step {{step}} was libvirt making {{path}}: the domain may already write into it (see `virsh domblklist`), so move it away only once no domain uses it; then plan the change again.',
     rest: 'Steps {{from}} to {{total}} did not run: plan the change again to finish it.',
+    trashed: 'Step {{step}} was done: {{path}} is in the trash. Steps {{from}} to {{total}} did not run: plan the change again to finish it.',
+    allDone: 'Every step was done (step {{step}} moved {{path}} to the trash): nothing is left to finish.',
+    inPart: 'Step {{step}} may have written into its files in part: check them (their states are above, `qemu-img check` says more) before the change is planned again.',
+    define: 'Step {{step}} was defining {{domain}} again: virsh define is all or nothing, so its XML (`virsh dumpxml --inactive`) is either the old or the new one; look before the change is planned again.',
+    purge: 'Step {{step}} was deleting {{folder}}: part of it may be gone. Empty the trash again to delete the rest.',
   },
   journalUnreadable: 'The job record {{file}} could not be read and is kept as it is: {{detail}}',
 } as const;

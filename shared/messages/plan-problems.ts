@@ -68,9 +68,11 @@ export const planProblems = {
     cloneOfActive: '{{path}} is the active layer of {{domain}}: the clone and {{domain}} would both build on a file that still changes.',
     notInDomain: '{{path}} is not in a disk chain of {{domain}}.',
     cloneOtherDisks: '{{domain}} has other writable disks ({{targets}}): the clone would write into the same files.',
+    chainFormat: 'The copy of {{path}} reads through {{layer}}, which $t(problems:plans.unsafe.{{problem}}): qemu-img would guess the format below it, or take the wrong one, and the copy could hold other bytes than the disk (data-safety rule 3).',
     noCheck: '{{path}} is {{format}}: qemu-img checks only qcow2, qed, vdi, vhdx and vmdk images.',
     nothingInTrash: 'The trash is empty.',
     noSuchTrash: 'No job named {{job}} left anything in the trash.',
+    trashedInUse: '{{path}} is in the trash, but {{users}} still name it: emptying the trash would delete what they read (data-safety rule 1).',
   },
   alternative: {
     convert: 'Convert {{path}} to qcow2 first.',
@@ -82,6 +84,8 @@ export const planProblems = {
     shutOff: 'Shut {{domain}} off first.',
     externalSnapshot: 'Take a disk-only snapshot of {{domain}} first: its old layer then no longer changes.',
     overlayInstead: 'Make a new overlay on {{path}} and take the snapshot there.',
+    restore: 'Put it back first: restore what job {{job}} moved to the trash.',
+    recordFormat: 'Record the format of the backing file in {{layer}} first (`qemu-img rebase -u -F FORMAT`), then convert.',
   },
   warning: {
     internalPauses: '{{domain}} runs: it is paused while libvirt saves its memory into the snapshot.',
@@ -90,12 +94,14 @@ export const planProblems = {
     checkShared: 'The running domain {{domain}} holds {{path}}: the check reads it while QEMU writes, and may report leaks that are not there.',
     repairLeaks: 'qemu-img check -r leaks writes into {{path}}: it frees clusters that nothing refers to, and changes no guest data.',
     repairAll: 'qemu-img check -r all writes into {{path}}: it also fixes corruptions, and may discard the data of corrupt clusters.',
+    repairDependents: '{{path}} is the backing file of {{overlays}}: what the repair discards in it, they lose too.',
     sourceKept: '{{path}} stays where it is: {{overlays}} still use it as their backing file.',
     flattened: '{{path}} will hold the whole chain, with no backing file.',
   },
   lost: {
     internalSnapshot: 'The internal snapshot {{name}} in {{path}}: convert copies none.',
     libvirtSnapshot: 'The snapshot {{name}} of {{domain}}: its state lives in {{path}}, which the disk no longer uses.',
+    trashedState: 'The snapshot {{name}} of {{domain}}: its state is in {{path}}, which this deletes for good.',
   },
   cancel: {
     nothing: 'Nothing runs.',
@@ -125,5 +131,7 @@ export const planProblems = {
     encrypted: 'is encrypted',
     'unknown-format': 'is in an unknown format',
     'missing-data-file': 'has lost its external data file',
+    'no-backing-format': 'does not record its backing file\'s format',
+    'backing-format-mismatch': 'records another format for its backing file than that file has',
   },
 } as const;

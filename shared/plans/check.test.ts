@@ -55,6 +55,13 @@ describe('check', () => {
     expect(all.warnings[0]!.message).toBe('qemu-img check -r all writes into /vm/top.qcow2: it also fixes corruptions, and may discard the data of corrupt clusters.');
   });
 
+  it('rule 1: a repair -r all of a backing file says that the images built on it lose what it discards', () => {
+    const draft = plan(intent({ image: '/vm/mid.qcow2', repair: 'all' }), world({ images }));
+    expect(draft.warnings.map((warning) => warning.key)).toEqual(['plans.warning.repairAll', 'plans.warning.repairDependents']);
+    expect(draft.warnings[1]!.values).toEqual({ path: '/vm/mid.qcow2', overlays: '/vm/top.qcow2' });
+    expect(plan(intent({ image: '/vm/mid.qcow2', repair: 'leaks' }), world({ images })).warnings.map((warning) => warning.key)).toEqual(['plans.warning.repairLeaks']);
+  });
+
   it('a raw image asked for by itself is blocked: qemu-img has no check for it', () => {
     expect(plan(intent({ image: '/vm/base.img' }), world({ images })).blockers.map((blocker) => blocker.code)).toEqual(['no-check']);
   });

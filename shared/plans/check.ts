@@ -5,7 +5,7 @@
  */
 import { say, type Said } from '../messages/problems.js';
 import { CHECK_RAN_EXIT_CODES, checkArgv } from '../qemu-img/check.js';
-import { heldBy } from './dependents.js';
+import { dependentsOf, heldBy } from './dependents.js';
 import { blocker, draft, missingTools, runStep, toolPath } from './draft.js';
 import type { Blocker, PlanDraft, StepInput } from './plan.js';
 import type { Planner } from './planners.js';
@@ -39,6 +39,9 @@ export const planCheck: Planner<'check'> = (intent, world): PlanDraft => {
       blockers.push(blocker('held-by-qemu', say('plans.blocker.heldByQemu', { path: layer.path, domain: held.domain.name }), [say('plans.alternative.shutOff', { domain: held.domain.name })]));
     }
     if (repair) warnings.push(say(repair === 'all' ? 'plans.warning.repairAll' : 'plans.warning.repairLeaks', { path: layer.path }));
+    // Rule 1: what `-r all` discards in a backing file, every image built on it loses too (freeing leaks changes no data).
+    const overlays = dependentsOf(world, layer.path).overlays;
+    if (repair === 'all' && overlays.length > 0) warnings.push(say('plans.warning.repairDependents', { path: layer.path, overlays: overlays.map((overlay) => overlay.path).join(', ') }));
     else if (written) warnings.push(say('plans.warning.checkShared', { path: layer.path, domain: written.domain.name }));
     steps.push(
       runStep({

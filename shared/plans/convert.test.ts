@@ -39,6 +39,15 @@ describe('convert to qcow2', () => {
     expect(draft.warnings.map((warning) => warning.key)).toEqual(['plans.warning.sourceKept']);
   });
 
+  it("rule 1: a domain's old file that another domain's chain builds on is kept, though that overlay is in no watched folder", () => {
+    const web = domain('web', { state: 'shut off', disks: [disk('vda', ['/vm/web.img'], { format: 'raw' })] });
+    const other = domain('other', { state: 'shut off', disks: [disk('vda', ['/elsewhere/other.qcow2', '/vm/web.img'])] });
+    const draft = plan(intent(), world({ images: [raw], domains: [web, other] }));
+    expect(draft.steps.map((step) => step.op)).toEqual(['run', 'define']);
+    expect(draft.unused).toEqual([]);
+    expect(draft.warnings).toMatchObject([{ key: 'plans.warning.sourceKept', values: { overlays: '/elsewhere/other.qcow2' } }]);
+  });
+
   it('a whole chain is flattened, and its allocated bytes are the estimate', () => {
     const base = image('/vm/base.qcow2', { actualSize: 1000 });
     const top = overlay('/vm/top.qcow2', base, { actualSize: 200 });
@@ -46,6 +55,14 @@ describe('convert to qcow2', () => {
     expect(draft.bytes).toBe(1200);
     expect(draft.locks.files).toEqual(['/vm/top.qcow2', '/vm/base.qcow2', '/vm/web.qcow2']);
     expect(draft.warnings.map((warning) => warning.key)).toEqual(['plans.warning.flattened']);
+  });
+
+  it.each(['no-backing-format', 'backing-format-mismatch'] as const)("rule 3: a chain whose overlay's header says %s is blocked: qemu-img would guess the format of the layer below", (code) => {
+    const base = image('/vm/base.img', { format: 'raw' });
+    const middle = overlay('/vm/middle.qcow2', base, { problems: [{ code, key: '', values: {}, message: '' }] });
+    const top = overlay('/vm/top.qcow2', middle);
+    const draft = plan(intent({ image: '/vm/top.qcow2' }), world({ images: [base, middle, top] }));
+    expect(draft.blockers).toMatchObject([{ code: `layer-${code}`, values: { path: '/vm/top.qcow2', layer: '/vm/middle.qcow2', problem: code }, alternatives: [{ key: 'plans.alternative.recordFormat' }] }]);
   });
 
   it('rule 2: an image a running domain holds is blocked; shut the domain off first', () => {

@@ -12,6 +12,10 @@ import { blocker, domainLock, draft, missingTools, runStep, toolPath } from './d
 import type { Blocker, DomainLock, PlanDraft, StepInput } from './plan.js';
 import type { Planner } from './planners.js';
 import { chainOf, sourceImage, UNREADABLE } from './source.js';
+import type { ProblemCode } from '../images/model.js';
+
+/** A layer's header that leaves the format of the layer below it to a guess, or names the wrong one. */
+const BACKING_FORMAT_UNSURE: readonly ProblemCode[] = ['no-backing-format', 'backing-format-mismatch'];
 
 export const planConvert: Planner<'convert'> = (intent, world): PlanDraft => {
   const { image: path, path: target } = intent;
@@ -27,6 +31,11 @@ export const planConvert: Planner<'convert'> = (intent, world): PlanDraft => {
   if (held) blockers.push(blocker('held-by-qemu', say('plans.blocker.heldByQemu', { path, domain: held.domain.name }), [say('plans.alternative.shutOff', { domain: held.domain.name })]));
 
   const chain = chainOf(world, image);
+  // qemu-img opens every layer below the top by the format its overlay's header records (rule 3).
+  for (const layer of chain) {
+    const problem = layer.problems.find((candidate) => BACKING_FORMAT_UNSURE.includes(candidate.code))?.code;
+    if (problem !== undefined) blockers.push(blocker(`layer-${problem}`, say('plans.blocker.chainFormat', { path, layer: layer.path, problem }), [say('plans.alternative.recordFormat', { layer: layer.path })]));
+  }
   const steps: StepInput[] = [
     runStep({
       says: say('plans.step.convert', { image: path, path: target }),
@@ -67,9 +76,11 @@ export const planConvert: Planner<'convert'> = (intent, world): PlanDraft => {
     }
     // Only here are they lost: a convert copies none, and the disk leaves the file that has them.
     for (const internal of image.snapshots) lost.push(say('plans.lost.internalSnapshot', { name: internal.name, path }));
-    const users = dependents.overlays;
+    // Overlays on it: those scanned, and the top of any domain's chain it is lower in (that folder may not be watched).
+    const below = dependents.disks.filter((use) => !use.active).map((use) => use.disk.activePath ?? use.domain.name);
+    const users = [...new Set([...dependents.overlays.map((overlay) => overlay.path), ...below])];
     if (users.length > 0) {
-      warnings.push(say('plans.warning.sourceKept', { path, overlays: users.map((overlay) => overlay.path).join(', ') }));
+      warnings.push(say('plans.warning.sourceKept', { path, overlays: users.join(', ') }));
     } else {
       unused.push(path);
       steps.push({ op: 'trash', says: say('plans.step.trashSource', { path }), changes: [path], path });

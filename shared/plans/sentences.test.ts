@@ -60,14 +60,18 @@ const scenarios: [IntentInput, WorldParts?][] = [
   [{ kind: 'convert', image: '/vm/web.img', path: '/vm/web.qcow2' }],
   [{ kind: 'convert', image: '/vm/web.img', path: '/vm/web.qcow2' }, { images: [raw], domains: [off] }],
   [{ kind: 'convert', image: '/vm/top.qcow2', path: '/vm/taken' }],
+  [{ kind: 'convert', image: '/vm/o.qcow2', path: '/vm/n.qcow2' }, { images: [raw, overlay('/vm/o.qcow2', raw, { problems: [{ code: 'no-backing-format', key: '', values: {}, message: '' }] })] }],
+  [{ kind: 'convert', image: '/vm/o.qcow2', path: '/vm/n.qcow2' }, { images: [raw, overlay('/vm/o.qcow2', raw, { problems: [{ code: 'backing-format-mismatch', key: '', values: {}, message: '' }] })] }],
   [{ kind: 'check', image: '/vm/top.qcow2', chain: true }],
   [{ kind: 'check', image: '/vm/base.qcow2' }],
   [{ kind: 'check', image: '/vm/top.qcow2', repair: 'all' }],
   [{ kind: 'check', image: '/vm/web.img', repair: 'leaks' }],
   [{ kind: 'check', image: '/vm/top.qcow2', repair: 'leaks' }],
+  [{ kind: 'check', image: '/vm/base.qcow2', repair: 'all' }],
   [{ kind: 'trash-empty' }],
   [{ kind: 'trash-empty', jobs: ['j9'] }, { trash: [{ job: 'j1', path: '/vm/a', trashed: '/vm/.snaptree-trash/j1/a', bytes: 5, at: '' }] }],
   [{ kind: 'trash-empty' }, { trash: [{ job: 'j1', path: '/vm/a', trashed: '/vm/.snaptree-trash/j1/a', bytes: 5, at: '' }] }],
+  [{ kind: 'trash-empty' }, { domains: [domain('t', { disks: [disk('vda', ['/vm/a'])], snapshots: [snapshot('s', { stateFiles: ['/vm/a'] })] })], trash: [{ job: 'j1', path: '/vm/a', trashed: '/vm/.snaptree-trash/j1/a', bytes: 5, at: '' }] }],
 ];
 
 function sentencesOf(draft: PlanDraft): Sentence[] {

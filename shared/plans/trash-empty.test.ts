@@ -3,7 +3,7 @@ import type { TrashEntry } from '../jobs/model.js';
 import { TrashEmptyIntent } from './intent.js';
 import type { PurgeStep } from './plan.js';
 import { plan } from './planners.js';
-import { world } from './world.test-support.js';
+import { disk, domain, image, overlay, snapshot, world } from './world.test-support.js';
 
 const entry = (job: string, path: string, bytes: number): TrashEntry => {
   const at = path.lastIndexOf('/');
@@ -33,5 +33,21 @@ describe('emptying the trash', () => {
   it('is blocked when there is nothing to delete, or a named job left nothing', () => {
     expect(plan(TrashEmptyIntent.parse({ kind: 'trash-empty' }), world()).blockers.map((blocker) => blocker.code)).toEqual(['nothing-in-trash']);
     expect(plan(TrashEmptyIntent.parse({ kind: 'trash-empty', jobs: ['j9'] }), world({ trash })).blockers.map((blocker) => blocker.code)).toEqual(['no-such-trash']);
+  });
+
+  it("rule 1: a trashed file that a domain's disk or an overlay still names where it was is blocked, with a restore offered; a snapshot's state there is said lost", () => {
+    const web = domain('web', { state: 'shut off', disks: [disk('vda', ['/vm/a.img'])], snapshots: [snapshot('s0', { stateFiles: ['/vm/b.img'] })] });
+    const b = image('/vm/b.img');
+    const draft = plan(TrashEmptyIntent.parse({ kind: 'trash-empty' }), world({ trash, domains: [web], images: [{ ...overlay('/data/top.qcow2', b), backing: { name: 'c.img', path: '/data/c.img', format: 'raw', exists: false, image: null } }] }));
+    expect(draft.blockers).toMatchObject([
+      { code: 'trashed-in-use', values: { path: '/vm/a.img', users: 'web (vda)' }, alternatives: [{ key: 'plans.alternative.restore', values: { job: 'j1' } }] },
+      { code: 'trashed-in-use', values: { path: '/data/c.img', users: '/data/top.qcow2' } },
+    ]);
+    expect(draft.lost).toMatchObject([{ key: 'plans.lost.trashedState', values: { name: 's0', domain: 'web', path: '/vm/b.img' } }]);
+  });
+
+  it('a trashed file whose old path holds another file again is deleted: what names the path reads that one', () => {
+    const web = domain('web', { state: 'shut off', disks: [disk('vda', ['/vm/a.img'])] });
+    expect(plan(TrashEmptyIntent.parse({ kind: 'trash-empty' }), world({ trash, domains: [web], existing: ['/vm/a.img'] })).blockers).toEqual([]);
   });
 });

@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import type { Job } from '../../../shared/jobs/model.js';
 import { Plan, type StepInput } from '../../../shared/plans/plan.js';
 import { convertArgv } from '../../../shared/qemu-img/convert.js';
+import type { Host } from '../host/host.js';
 import { LocalHost } from '../host/local.js';
 import { createJobs, type Jobs } from './jobs.js';
 
@@ -79,12 +80,12 @@ export interface Watched {
   until(id: string, states: readonly Job['state'][]): Promise<Job>;
 }
 
-export function watchedJobs(journalDir: string): Watched {
+export function watchedJobs(journalDir: string, host: Host = new LocalHost()): Watched {
   const events: Watched['events'] = [];
   const waits: { id: string; states: readonly Job['state'][]; resolve: (job: Job) => void }[] = [];
   const trashChanges: number[] = [];
   const worldChanges: number[] = [];
-  const jobs = createJobs(new LocalHost(), {
+  const jobs = createJobs(host, {
     journalDir,
     jobChanged: (job) => {
       events.push({ job, at: Date.now() });

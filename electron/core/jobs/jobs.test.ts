@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import { Refusal } from '../refusal.js';
 import { CHECK_RAN_EXIT_CODES, checkArgv } from '../../../shared/qemu-img/check.js';
 import { convertStep, ENDED, MiB, QEMU_IMG, opens, planOf, rawWithData, sameGuestBytes, waitFor, watchedJobs } from './jobs.test-support.js';
 import { trashPathOf } from './trash.js';
+import { LocalHost } from '../host/local.js';
 
 let dir: string;
 let journalDir: string;
@@ -97,6 +98,45 @@ describe('a convert job, run for real', () => {
     expect(readFileSync(target, 'utf8')).toBe('somebody else’s file');
     expect(await watched.jobs.trash()).toEqual([]);
     expectSaidInBoth([failed.steps[0]!.error!, ...failed.left]);
+  });
+
+  it('a failed step that libvirt was making a file in leaves that file where it is, and says why: the domain may already write into it', async () => {
+    const made = join(dir, 'overlay.qcow2');
+    const watched = watchedJobs(journalDir);
+    // virsh makes the file, then fails (test driver): as a snapshot whose daemon stopped after QEMU switched to its overlay.
+    const argv: [string, ...string[]] = ['/usr/bin/virsh', '-c', 'test:///default', `save test ${made}; domstate snaptree-no-such-domain`];
+    const job = await watched.jobs.start(planOf([{ op: 'run', says: { key: 't', values: {}, message: 'snapshot' }, changes: [made], argv, creates: [made], progress: 'none', cancel: 'wait' }]));
+    const failed = await watched.until(job.id, ENDED);
+    expect(failed.state).toBe('failed');
+    expect(existsSync(made)).toBe(true);
+    expect(failed.left.map((said) => said.key)).toEqual(['jobs.left.failedAt', 'jobs.left.libvirtKept']);
+    expect(await watched.jobs.trash()).toEqual([]);
+    expectSaidInBoth(failed.left);
+  });
+
+  it("makes a new file itself, empty and exclusively, before qemu-img (which truncates it) starts: nothing can be put there in between and emptied", async () => {
+    const source = join(dir, 'disk.raw');
+    const target = join(dir, 'new.qcow2');
+    rawWithData(source, MiB);
+    let raced: string | null = null;
+    // The real host, and just before the tool starts another program that makes the same file, as careful programs do (O_EXCL).
+    const host = new LocalHost();
+    const racing = Object.assign(Object.create(host) as LocalHost, {
+      stream: (command: Parameters<LocalHost['stream']>[0]) => {
+        try {
+          writeFileSync(target, 'another program’s data', { flag: 'wx' });
+          raced = 'made';
+        } catch (error) {
+          raced = (error as NodeJS.ErrnoException).code ?? 'error';
+        }
+        return host.stream(command);
+      },
+    });
+    const watched = watchedJobs(journalDir, racing);
+    const job = await watched.jobs.start(planOf([convertStep(source, target)]));
+    expect((await watched.until(job.id, ENDED)).state).toBe('done');
+    expect(raced).toBe('EEXIST');
+    expect(sameGuestBytes(source, target)).toBe(true);
   });
 
   it('says that a tool is missing, and runs nothing after it', async () => {
@@ -248,6 +288,40 @@ describe('the trash', () => {
     expect(readFileSync(file).equals(content)).toBe(true);
     expect(await watched.jobs.trash()).toEqual([]);
     expect(existsSync(join(dir, '.snaptree-trash'))).toBe(false);
+  });
+
+  it('a trash step refuses a .snaptree-trash that is a link (out of the folder, maybe onto another file system): the file stays where it is', async () => {
+    const file = join(dir, 'old.qcow2');
+    rawWithData(file, MiB);
+    await mkdir(join(dir, 'elsewhere'));
+    await symlink(join(dir, 'elsewhere'), join(dir, '.snaptree-trash'));
+    const watched = watchedJobs(journalDir);
+    const job = await watched.jobs.start(planOf([{ op: 'trash', says: { key: 't', values: {}, message: 'trash it' }, changes: [], path: file }], { unused: [file] }));
+    const failed = await watched.until(job.id, ENDED);
+    expect(failed.steps[0]!.error).toMatchObject({ key: 'jobs.step.trashFailed', values: { path: file, code: 'ENOTDIR' } });
+    expect(opens(file)).toBe(true);
+    expect(readdirSync(join(dir, 'elsewhere'), { recursive: true }).filter((name) => String(name).endsWith('old.qcow2'))).toEqual([]);
+    expectSaidInBoth([failed.steps[0]!.error!]);
+  });
+
+  it('a purge never follows a link out of the trash: a job folder, or .snaptree-trash itself, that is a symlink is refused', async () => {
+    const keep = join(dir, 'keep');
+    await mkdir(join(keep, 'job1'), { recursive: true });
+    writeFileSync(join(keep, 'precious'), 'x');
+    writeFileSync(join(keep, 'job1', 'precious'), 'x');
+    await mkdir(join(dir, 'a', '.snaptree-trash'), { recursive: true });
+    await symlink(keep, join(dir, 'a', '.snaptree-trash', 'job1'));
+    await mkdir(join(dir, 'b'));
+    await symlink(keep, join(dir, 'b', '.snaptree-trash'));
+    const purge = (folder: string) => ({ op: 'purge' as const, says: { key: 't', values: {}, message: 'purge' }, changes: [], folder, bytes: 0 });
+    const watched = watchedJobs(journalDir);
+    for (const folder of [join(dir, 'a', '.snaptree-trash', 'job1'), join(dir, 'b', '.snaptree-trash', 'job1')]) {
+      const job = await watched.jobs.start(planOf([purge(folder)]));
+      const failed = await watched.until(job.id, ENDED);
+      expect(failed.steps[0]!.error?.key, folder).toBe('jobs.step.purgeRefused');
+    }
+    expect(readFileSync(join(keep, 'precious'), 'utf8')).toBe('x');
+    expect(readFileSync(join(keep, 'job1', 'precious'), 'utf8')).toBe('x');
   });
 
   it('a purge step deletes a job trash folder, and refuses any other folder', async () => {

@@ -13,11 +13,11 @@ import { errorMessage } from '../../../shared/format.js';
 import type { Plan } from '../../../shared/plans/plan.js';
 import type { Host } from '../host/host.js';
 import { Refusal } from '../refusal.js';
-import { Journal, type JournalRecord } from './journal.js';
-import { isAlive, lockKeysOf, Locks, type Held, type LockKey } from './locks.js';
+import { Journal, withoutProcess, type JournalRecord } from './journal.js';
+import { BOOT, isAlive, lockKeysOf, Locks, type Held, type LockKey } from './locks.js';
 import { JobMeter } from './progress.js';
 import { interrupted } from './recovery.js';
-import { runStep, type StepEnd } from './steps.js';
+import { madeByLibvirt, runStep, type StepEnd } from './steps.js';
 import { moveToTrash, restoreEntries, standsAt, trashEntryOf } from './trash.js';
 
 export interface JobsOptions {
@@ -63,9 +63,7 @@ const newJobId = (): string => `${Date.now().toString(36)}-${randomBytes(4).toSt
 const pendingStep = (): StepRecord => ({ startedAt: null, endedAt: null, outcome: 'pending', exitCode: null, outputTail: [], error: null, output: null });
 
 function jobOf(record: JournalRecord): Job {
-  const { pid, ...job } = record;
-  void pid;
-  return structuredClone(job);
+  return structuredClone(withoutProcess(record));
 }
 
 /** Unfinished first, then running and waiting, then the rest; newest first within each. */
@@ -97,6 +95,7 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
     const record: JournalRecord = {
       id: newJobId(),
       pid: process.pid,
+      boot: BOOT,
       plan,
       state: 'waiting',
       createdAt: nowIso(),
@@ -109,7 +108,7 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
       files: [],
       recovery: null,
     };
-    const job: Mine = { record, keys: lockKeysOf(plan), meter: new JobMeter(plan), controller: new AbortController(), finished: Promise.resolve() };
+    const job: Mine = { record, keys: await lockKeysOf(plan), meter: new JobMeter(plan), controller: new AbortController(), finished: Promise.resolve() };
     mine.set(record.id, job);
     let held: Held | null;
     try {
@@ -204,6 +203,8 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
         record.left.push(say('jobs.left.optionalFailed', { step: index + 1 }));
       } else if (end.outcome !== 'done') {
         const left = [say(end.outcome === 'cancelled' ? 'jobs.left.cancelledAt' : 'jobs.left.failedAt', { step: index + 1, total }), ...(await halfMade(job, index, end)), ...notRun(job, index + 1)];
+        // A convert's old file is trashed only after its domain was switched: say that the domain keeps it.
+        if (step.op === 'define') left.splice(1, 0, say('jobs.left.defineFailed', { domain: step.domain.name }));
         await finish(job, end.outcome === 'cancelled' ? 'cancelled' : 'failed', left, { hadLocks: true });
         return;
       }
@@ -222,13 +223,20 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
     });
   }
 
-  /** A file the failed or cancelled step was creating goes to the trash, never left where a plan would refuse it, nor deleted. */
+  /**
+   * A file the failed or cancelled step was creating goes to the trash, never deleted; one
+   * libvirt was making stays where the domain's XML may name it, and is said to.
+   */
   async function halfMade(job: Mine, index: number, end: StepEnd): Promise<Said[]> {
     const step = job.record.plan.steps[index]!;
     if (step.op !== 'run' || !end.ran) return [];
     const left: Said[] = [];
     for (const path of step.creates) {
       if (!(await standsAt(path))) continue;
+      if (madeByLibvirt(step)) {
+        left.push(say('jobs.left.libvirtKept', { path }));
+        continue;
+      }
       try {
         left.push(say('jobs.left.partialTrashed', { path, trashed: await moveToTrash(path, job.record.id) }));
       } catch (error) {
@@ -268,7 +276,7 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
       records.map((record) => {
         const ours = mine.get(record.id);
         if (ours !== undefined) return jobOf(ours.record);
-        const orphaned = (record.state === 'running' || record.state === 'waiting') && (record.pid === process.pid || !isAlive(record.pid));
+        const orphaned = (record.state === 'running' || record.state === 'waiting') && (record.pid === process.pid || !isAlive(record.pid, record.boot));
         return orphaned ? interrupted(record) : jobOf(record);
       }),
     );

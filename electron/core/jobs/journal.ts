@@ -10,9 +10,20 @@ import { z } from 'zod';
 import { Job } from '../../../shared/jobs/model.js';
 import { errorMessage } from '../../../shared/format.js';
 
-/** A job as journaled: with the pid of the process that runs it, to tell a dead one's job. */
-export const JournalRecord = Job.extend({ pid: z.number() });
+/**
+ * A job as journaled: with the pid of the process that runs it and the machine's boot it
+ * runs in, to tell a dead one's job (after a power cut, the pid may be another process's).
+ */
+export const JournalRecord = Job.extend({ pid: z.number(), boot: z.string().optional() });
 export type JournalRecord = z.infer<typeof JournalRecord>;
+
+/** The job a record holds, as front ends see it: without the process that ran it. */
+export function withoutProcess(record: JournalRecord): Job {
+  const { pid, boot, ...job } = record;
+  void pid;
+  void boot;
+  return job;
+}
 
 /** A journal file that would not read or parse: reported, and kept as it is for a person to look at. */
 export interface UnreadableRecord {
@@ -23,15 +34,33 @@ export interface UnreadableRecord {
 const RECORD = /^[\w-]+\.json$/;
 
 export class Journal {
+  /** Each job's last write: a job's writes go one after another, in the order asked. */
+  private readonly writing = new Map<string, Promise<void>>();
+
   constructor(readonly folder: string) {}
 
-  async write(record: JournalRecord): Promise<void> {
+  /**
+   * One after another per job: two at once would share the draft's name, the second
+   * truncating the first's draft as it is written and then finding it renamed away.
+   * The record is copied now: what is written is the record as it was when asked.
+   */
+  write(record: JournalRecord): Promise<void> {
+    const text = JSON.stringify(record, null, 1);
+    const written = (this.writing.get(record.id) ?? Promise.resolve()).catch(() => undefined).then(() => this.writeNow(record.id, text));
+    this.writing.set(record.id, written);
+    void written.finally(() => {
+      if (this.writing.get(record.id) === written) this.writing.delete(record.id);
+    }).catch(() => undefined);
+    return written;
+  }
+
+  private async writeNow(id: string, text: string): Promise<void> {
     await mkdir(this.folder, { recursive: true });
-    const file = join(this.folder, `${record.id}.json`);
+    const file = join(this.folder, `${id}.json`);
     const draft = `${file}.tmp-${process.pid}`;
     const handle = await open(draft, 'w', 0o600);
     try {
-      await handle.writeFile(JSON.stringify(record, null, 1));
+      await handle.writeFile(text);
       await handle.sync();
     } finally {
       await handle.close();

@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Locks, type LockKey } from './locks.js';
+import { convertStep, planOf } from './jobs.test-support.js';
+import { lockKeysOf, Locks, type LockKey } from './locks.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -20,11 +21,11 @@ const keys: LockKey[] = [
 ];
 
 /** The lock file a process with this pid would have left for the key. */
-async function leaveLock(pid: number, job: string): Promise<void> {
+async function leaveLock(pid: number, job: string, boot?: string): Promise<void> {
   const locks = new Locks(dir, () => true);
   await locks.acquire('placeholder', keys.slice(0, 1));
   const [name] = await readdir(join(dir, 'locks'));
-  writeFileSync(join(dir, 'locks', name!), JSON.stringify({ pid, job, what: '/vm/a.qcow2' }));
+  writeFileSync(join(dir, 'locks', name!), JSON.stringify({ pid, job, what: '/vm/a.qcow2', ...(boot === undefined ? {} : { boot }) }));
 }
 
 describe('locks shared between Snaptree processes', () => {
@@ -50,8 +51,38 @@ describe('locks shared between Snaptree processes', () => {
     expect(await new Locks(dir, () => false).acquire('mine', keys)).toBeNull();
   });
 
+  it('a lock from an earlier boot of the machine (a power cut) is stale, though its pid is alive now as another process', async () => {
+    await leaveLock(process.ppid, 'before-the-power-cut', '00000000-0000-4000-8000-000000000000');
+    expect(await new Locks(dir, () => false).acquire('mine', keys)).toBeNull();
+  });
+
   it("a lock of this process's pid for a job it does not run (left by an earlier life of the pid) is stale", async () => {
     await leaveLock(process.pid, 'forgotten');
     expect(await new Locks(dir, (job) => job === 'mine').acquire('mine', keys)).toBeNull();
+  });
+});
+
+describe('lock keys', () => {
+  it('name the file, not the spelling: a symlink to it, a folder reached through a link, a `..`, and a target not made yet all wait for the job that holds it', async () => {
+    const vm = join(dir, 'vm');
+    await mkdir(vm);
+    writeFileSync(join(vm, 'a.raw'), '');
+    await symlink('a.raw', join(vm, 'link.raw'));
+    await symlink(vm, join(dir, 'through'));
+    const locks = new Locks(dir, () => true);
+    const convert = (source: string, target: string) => lockKeysOf(planOf([convertStep(source, target)], { lockFiles: [source] }));
+    const first = await convert(join(vm, 'a.raw'), join(vm, 'new.qcow2'));
+    expect(await locks.acquire('first', first)).toBeNull();
+    for (const [source, target] of [
+      [join(vm, 'link.raw'), join(dir, 'other.qcow2')],
+      [join(dir, 'through', 'a.raw'), join(dir, 'other.qcow2')],
+      [join(vm, '..', 'vm', 'a.raw'), join(dir, 'other.qcow2')],
+      [join(dir, 'other.raw'), join(dir, 'through', 'new.qcow2')],
+    ] as const) {
+      const held = await locks.acquire('second', await convert(source, target));
+      expect(held?.job, `${source} -> ${target}`).toBe('first');
+    }
+    await locks.release('first', first);
+    expect(await locks.acquire('second', await convert(join(vm, 'link.raw'), join(dir, 'through', 'new.qcow2')))).toBeNull();
   });
 });

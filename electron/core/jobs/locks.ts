@@ -5,9 +5,11 @@
  * no longer alive (a crash, kill -9) is stale and taken over.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { link, mkdir, readFile, realpath, unlink, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import type { Plan } from '../../../shared/plans/plan.js';
+import { fsPath } from '../images/fs-path.js';
 
 /** One thing a job holds, and how a person names it ("/vm/a.qcow2", "web"). */
 export interface LockKey {
@@ -17,6 +19,8 @@ export interface LockKey {
 
 interface LockFile {
   readonly pid: number;
+  /** Left out by locks of earlier versions. */
+  readonly boot?: string;
   readonly job: string;
   readonly what: string;
 }
@@ -27,16 +31,41 @@ export interface Held {
   readonly what: string;
 }
 
-/** Every file a plan writes, creates, makes unused or names as a lock, and every domain it locks. */
-export function lockKeysOf(plan: Plan): LockKey[] {
+/**
+ * The file a path names, as one key however it is spelt: a symlink, `..`, a folder reached
+ * through a link all resolve to the same real path. A file not there yet (a target) is its
+ * real folder and its name, which is what realpath says of it once it is made. Bytes
+ * (latin1), as the scan keys folders: a name that is not UTF-8 stays itself.
+ */
+async function realFile(path: string): Promise<string> {
+  const real = await realpath(fsPath(path), 'buffer').catch(async () => {
+    const folder = await realpath(fsPath(dirname(path)), 'buffer').catch(() => null);
+    return folder === null ? null : Buffer.concat([folder, Buffer.from('/'), fsPath(basename(path))]);
+  });
+  return real === null ? path : real.toString('latin1');
+}
+
+/** Every file a plan writes, creates, makes unused or names as a lock (by its real path), and every domain it locks. */
+export async function lockKeysOf(plan: Plan): Promise<LockKey[]> {
   const files = new Set([...plan.locks.files, ...plan.changes, ...plan.creates, ...plan.unused]);
-  const keys = [...files].map((path) => ({ key: `file ${path}`, what: path }));
+  const keys = await Promise.all([...files].map(async (path) => ({ key: `file ${await realFile(path)}`, what: path })));
   // By connection and UUID: a domain renamed meanwhile is still the same domain.
   for (const domain of plan.locks.domains) keys.push({ key: `domain ${domain.uri} ${domain.uuid}`, what: domain.name });
   return keys;
 }
 
-export function isAlive(pid: number): boolean {
+/** This boot of the machine: a pid from another boot names another process, whatever runs under it now. */
+export const BOOT = ((): string => {
+  try {
+    return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+  } catch {
+    return '';
+  }
+})();
+
+/** Whether the process that wrote a lock or a record still runs: of this boot (when it said which), and alive. */
+export function isAlive(pid: number, boot?: string): boolean {
+  if (boot !== undefined && boot !== BOOT) return false;
   try {
     process.kill(pid, 0);
     return true;
@@ -73,7 +102,7 @@ export class Locks {
       // Locks are linked whole into place: one that does not parse was damaged, and nothing holds it.
       lock = { pid: 0, job: '', what: '' };
     }
-    const stale = lock.pid === process.pid ? !this.ours(lock.job) : !isAlive(lock.pid);
+    const stale = lock.boot !== undefined && lock.boot !== BOOT ? true : lock.pid === process.pid ? !this.ours(lock.job) : !isAlive(lock.pid);
     if (!stale) return lock;
     // Read once more just before the unlink: another process that took the stale lock
     // over a moment ago has linked a new one, which must stay.
@@ -101,7 +130,7 @@ export class Locks {
     // Written whole under a name of its own, then linked to the lock's name: link(2) fails
     // if the name exists, as O_EXCL does, and no reader ever sees a half-written lock.
     const draft = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
-    await writeFile(draft, JSON.stringify({ pid: process.pid, job, what: key.what } satisfies LockFile), { flag: 'wx' });
+    await writeFile(draft, JSON.stringify({ pid: process.pid, boot: BOOT, job, what: key.what } satisfies LockFile), { flag: 'wx' });
     try {
       for (;;) {
         try {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StepRecord } from '../../../shared/jobs/model.js';
+import type { StepInput } from '../../../shared/plans/plan.js';
 import { expectSaidInBoth } from '../said.test-support.js';
 import { convertStep, planOf, rawWithData, watchedJobs } from './jobs.test-support.js';
 import { Journal, type JournalRecord } from './journal.js';
@@ -19,8 +20,8 @@ afterEach(async () => {
 const step = (outcome: StepRecord['outcome']): StepRecord => ({ startedAt: outcome === 'pending' ? null : '2026-01-01T00:00:00.000Z', endedAt: null, outcome, exitCode: null, outputTail: [], error: null, output: null });
 
 /** A record as a process left it when it died: by this process's pid, unknown to the Jobs that reads it. */
-async function leftBehind(id: string, state: 'running' | 'waiting', steps: StepRecord[], plan = planOf([convertStep(join(dir, 'a.raw'), join(dir, 'a.qcow2')), convertStep(join(dir, 'b.raw'), join(dir, 'b.qcow2'))])): Promise<void> {
-  const record: JournalRecord = { id, pid: process.pid, plan, state, createdAt: `2026-01-01T00:00:0${steps.length}.000Z`, startedAt: null, endedAt: null, waitingFor: null, steps, progress: null, left: [], files: [], recovery: null };
+async function leftBehind(id: string, state: 'running' | 'waiting', steps: StepRecord[], plan = planOf([convertStep(join(dir, 'a.raw'), join(dir, 'a.qcow2')), convertStep(join(dir, 'b.raw'), join(dir, 'b.qcow2'))]), by: { pid?: number; boot?: string } = {}): Promise<void> {
+  const record: JournalRecord = { id, pid: by.pid ?? process.pid, ...(by.boot === undefined ? {} : { boot: by.boot }), plan, state, createdAt: `2026-01-01T00:00:0${steps.length}.000Z`, startedAt: null, endedAt: null, waitingFor: null, steps, progress: null, left: [], files: [], recovery: null };
   await new Journal(join(dir, 'state')).write(record);
 }
 
@@ -32,6 +33,55 @@ describe('a job found unfinished in the journal', () => {
     expect(job!.left.map((said) => said.message)).toEqual(['The program stopped (a crash or a kill) after step 1 of 2, before the next one started.']);
     expect(job!.recovery?.message).toBe('Steps 2 to 2 did not run: plan the change again to finish it.');
     expectSaidInBoth([...job!.left, job!.recovery!]);
+  });
+
+  it('during a trash step: says whether the rename happened, from where the file is now', async () => {
+    const moved = join(dir, 'moved.raw');
+    const kept = join(dir, 'kept.raw');
+    rawWithData(kept, 4096);
+    await mkdir(join(dir, '.snaptree-trash', 'moved'), { recursive: true });
+    rawWithData(trashPathOf(moved, 'moved'), 4096);
+    await mkdir(join(dir, '.snaptree-trash', 'last'), { recursive: true });
+    rawWithData(trashPathOf(moved, 'last'), 4096);
+    const trash = (path: string): StepInput => ({ op: 'trash', says: { key: 'test.step', values: {}, message: 'trash' }, changes: [path], path });
+    await leftBehind('moved', 'running', [step('running'), step('pending')], planOf([trash(moved), trash(kept)], { unused: [moved, kept] }));
+    await leftBehind('last', 'running', [step('done'), step('running')], planOf([trash(kept), trash(moved)], { unused: [kept, moved] }));
+    await leftBehind('kept', 'running', [step('running')], planOf([trash(kept)], { unused: [kept] }));
+    const jobs = await watchedJobs(join(dir, 'state')).jobs.list();
+    const recovery = (id: string) => jobs.find((job) => job.id === id)!.recovery!;
+    expect(recovery('moved').message).toBe(`Step 1 was done: ${moved} is in the trash. Steps 2 to 2 did not run: plan the change again to finish it.`);
+    expect(recovery('last').message).toBe(`Every step was done (step 2 moved ${moved} to the trash): nothing is left to finish.`);
+    expect(recovery('kept').message).toBe('Steps 1 to 1 did not run: plan the change again to finish it.');
+    expectSaidInBoth(['moved', 'last', 'kept'].map(recovery));
+  });
+
+  it('during a step that writes into a file, a define or a purge: says what may be half done, never that it did not run', async () => {
+    const image = join(dir, 'in-place.qcow2');
+    const says = { key: 'test.step', values: {}, message: 'a step' };
+    const domain = { uri: 'qemu:///system', uuid: 'u-1', name: 'web' };
+    const steps: StepInput[] = [
+      { op: 'run', says, changes: [image], argv: ['/usr/bin/qemu-img', 'snapshot', '-c', 's1', '-f', 'qcow2', '--', image], creates: [], progress: 'none', cancel: 'wait' },
+      { op: 'define', says, changes: [], domain, virsh: '/usr/bin/virsh', edit: { kind: 'switch-disk', target: 'vda', path: image, format: 'qcow2' }, shows: [] },
+      { op: 'purge', says, changes: [], folder: join(dir, '.snaptree-trash', 'old'), bytes: 0 },
+      { op: 'run', says, changes: [image], argv: ['/usr/bin/virsh', 'snapshot-create-as', 'web', 's1', '--disk-only', '--diskspec', `vda,file=${image}`], creates: [image], progress: 'none', cancel: 'wait' },
+    ];
+    await writeFile(image, 'an overlay libvirt made');
+    for (const [index, one] of steps.entries()) await leftBehind(`kind${index}`, 'running', [step('running')], planOf([one]));
+    const jobs = await watchedJobs(join(dir, 'state')).jobs.list();
+    const recovery = (index: number) => jobs.find((job) => job.id === `kind${index}`)!.recovery!;
+    expect(recovery(0).key).toBe('jobs.recovery.inPart');
+    expect(recovery(3).key).toBe('jobs.recovery.libvirtMade');
+    expect(recovery(1).message).toContain('was defining web again');
+    expect(recovery(2).message).toBe(`Step 1 was deleting ${join(dir, '.snaptree-trash', 'old')}: part of it may be gone. Empty the trash again to delete the rest.`);
+    expectSaidInBoth([0, 1, 2, 3].map(recovery));
+  });
+
+  it('of an earlier boot (a power cut) is interrupted, though its pid is alive now as another process; front ends never see pid or boot', async () => {
+    await leftBehind('rebooted', 'running', [step('running'), step('pending')], undefined, { pid: process.ppid, boot: '00000000-0000-4000-8000-000000000000' });
+    const [job] = await watchedJobs(join(dir, 'state')).jobs.list();
+    expect(job!.state).toBe('interrupted');
+    expect(Object.keys(job!)).not.toContain('boot');
+    expect(Object.keys(job!)).not.toContain('pid');
   });
 
   it('while waiting: nothing ran, nothing to undo', async () => {

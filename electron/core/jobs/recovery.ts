@@ -7,7 +7,8 @@ import type { FileState, Job } from '../../../shared/jobs/model.js';
 import { say } from '../../../shared/messages/problems.js';
 import type { Plan } from '../../../shared/plans/plan.js';
 import { readImage } from '../images/read.js';
-import type { JournalRecord } from './journal.js';
+import { withoutProcess, type JournalRecord } from './journal.js';
+import { madeByLibvirt } from './steps.js';
 import { standsAt, trashEntryOf } from './trash.js';
 
 /** Header problems after which QEMU would not open the image as it was. */
@@ -34,8 +35,7 @@ export async function fileState(path: string, job: string): Promise<FileState> {
 }
 
 export async function interrupted(record: JournalRecord): Promise<Job> {
-  const { pid, ...job } = record;
-  void pid;
+  const job = withoutProcess(record);
   const { plan } = job;
   const total = plan.steps.length;
   const running = job.steps.findIndex((step) => step.outcome === 'running');
@@ -46,11 +46,31 @@ export async function interrupted(record: JournalRecord): Promise<Job> {
   return { ...job, state: 'interrupted', left: [...job.left, ...left], files, recovery: ran ? await recoveryOf(job, running, firstPending) : null };
 }
 
+/**
+ * What finishing or undoing takes, by the kind of step that was running: a half-made
+ * file to move away, a rename into the trash that did or did not happen, a define that
+ * is the old XML or the new, a purge to do again, or files written in part.
+ */
 async function recoveryOf(job: Job, running: number, firstPending: number): Promise<Job['recovery']> {
+  const total = job.plan.steps.length;
   const step = running >= 0 ? job.plan.steps[running] : undefined;
-  if (step?.op === 'run') {
-    for (const path of step.creates) if (await standsAt(path)) return say('jobs.recovery.halfMade', { step: running + 1, path });
+  const rest = (from: number): Job['recovery'] => (from <= total ? say('jobs.recovery.rest', { from, total }) : null);
+  if (step === undefined) return firstPending >= 0 ? rest(firstPending + 1) : null;
+  const number = running + 1;
+  switch (step.op) {
+    case 'run': {
+      for (const path of step.creates) if (await standsAt(path)) return say(madeByLibvirt(step) ? 'jobs.recovery.libvirtMade' : 'jobs.recovery.halfMade', { step: number, path });
+      // Nothing it was making is there: it wrote only if it changes files that were there before.
+      const writes = step.changes.filter((path) => !step.creates.includes(path));
+      return writes.length > 0 ? say('jobs.recovery.inPart', { step: number }) : rest(number);
+    }
+    case 'trash':
+      // The rename is all or nothing: the file is in the job's trash folder, or where it was.
+      if ((await trashEntryOf(step.path, job.id)) === null) return rest(number);
+      return number < total ? say('jobs.recovery.trashed', { step: number, path: step.path, from: number + 1, total }) : say('jobs.recovery.allDone', { step: number, path: step.path });
+    case 'define':
+      return say('jobs.recovery.define', { step: number, domain: step.domain.name });
+    case 'purge':
+      return say('jobs.recovery.purge', { step: number, folder: step.folder });
   }
-  const from = running >= 0 ? running + 1 : firstPending + 1;
-  return from >= 1 ? say('jobs.recovery.rest', { from, total: job.plan.steps.length }) : null;
 }

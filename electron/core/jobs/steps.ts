@@ -7,19 +7,30 @@ import type { Said } from '../../../shared/messages/problems.js';
 import { say } from '../../../shared/messages/problems.js';
 import { errorMessage } from '../../../shared/format.js';
 import type { StepRecord } from '../../../shared/jobs/model.js';
-import type { RunStep, Step } from '../../../shared/plans/plan.js';
+import type { DefineStep, RunStep, Step } from '../../../shared/plans/plan.js';
 import { parseDomJobInfo } from '../../../shared/progress/domjobinfo.js';
 import { progressStream, type Progress, type ProgressStream } from '../../../shared/progress/progress.js';
 import { parseQemuImgProgressLine } from '../../../shared/progress/qemu-img.js';
 import { parseBlockJobVerboseLine } from '../../../shared/progress/virsh-block-job.js';
 import { blockjobArgv } from '../../../shared/virsh/blockjob.js';
 import { virshArgv, type VirshTarget } from '../../../shared/virsh/connection.js';
-import { mkdir } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { lstat, mkdir, open, unlink, type FileHandle } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { HostCommandError, type Host } from '../host/host.js';
 import { fsPath } from '../images/fs-path.js';
 import { Refusal } from '../refusal.js';
 import { runDefineStep } from './define.js';
 import { moveToTrash, purgeJobTrash, standsAt } from './trash.js';
+
+/**
+ * A step whose new files libvirt makes for a domain (an external snapshot's overlays and
+ * memory file). Its failure says little of them: a daemon that stopped mid-step may have
+ * switched the domain onto its overlays all the same, so they are never moved away for it.
+ */
+export function madeByLibvirt(step: RunStep): boolean {
+  return basename(step.argv[0]!) === 'virsh';
+}
 
 /** The last lines of a step's output kept in its record. */
 const TAIL_LINES = 40;
@@ -70,12 +81,27 @@ export async function runStep(step: Step, run: StepRun): Promise<StepEnd> {
         await purgeJobTrash(step.folder);
         return done;
       case 'define':
-        await runDefineStep(run.host, step, run.signal);
+        // Never stopped halfway: libvirt defines all or nothing, and a virsh killed after the
+        // daemon took the XML would leave a record saying "not done" of a domain that was
+        // changed. A cancel lets it finish and stops before the next step.
+        if (step.edit.kind === 'switch-disk') await refuseRunning(run.host, step);
+        await runDefineStep(run.host, step, new AbortController().signal);
         return done;
     }
   } catch (error) {
     return failed(saidOf(error));
   }
+}
+
+/**
+ * A disk is switched only on a domain that is shut off. Started since the plan was made
+ * (after the copy: qemu-img's lock kept it from starting during it), its QEMU writes into
+ * the old file, which the next step would move to the trash while the copy goes stale.
+ */
+async function refuseRunning(host: Host, step: DefineStep): Promise<void> {
+  const { stdout } = await host.run({ argv: virshArgv({ virsh: step.virsh, uri: step.domain.uri }, 'domstate', ['--domain', step.domain.uuid]), timeoutMs: 30_000 });
+  const state = stdout.trim();
+  if (state !== 'shut off') throw new Refusal(say('jobs.step.domainRuns', { domain: step.domain.name, state }));
 }
 
 /** The tail of a step's output: every line, but a progress line replaces the progress line before it. */
@@ -94,10 +120,11 @@ class Tail {
 const asText = (line: string): Progress => ({ kind: 'text', line: line.trim() });
 
 async function runTool(step: RunStep, run: StepRun): Promise<StepEnd> {
-  // Never over a file: the plan was made when it was not there, and something put it there since.
-  for (const path of step.creates) if (await standsAt(path)) return failed(say('jobs.step.exists', { path }));
   // virsh screenshot cannot make the folder of its file: the first snapshot of a domain would have none.
   for (const folder of step.makesFolders) await mkdir(fsPath(folder), { recursive: true, mode: 0o700 });
+  // Never over a file: the plan was made when it was not there, and something put it there since.
+  const claim = await claimCreates(step);
+  if ('taken' in claim) return failed(say('jobs.step.exists', { path: claim.taken }));
   const program = step.argv[0]!;
   const target: VirshTarget | null = step.domain === undefined ? null : { virsh: program, uri: step.domain.uri };
   const tail = new Tail();
@@ -122,18 +149,24 @@ async function runTool(step: RunStep, run: StepRun): Promise<StepEnd> {
   const cancel = cancelHandler(step, run, target);
   run.signal.addEventListener('abort', cancel.onAbort, { once: true });
   try {
-    const result = await run.host.stream({
-      argv: step.argv as [string, ...string[]],
-      signal: cancel.signal,
-      onStdout: (chunk) => {
-        if (step.keepOutput) stdout += chunk;
-        push(out, chunk);
-      },
-      onStderr: (chunk) => {
-        stderr = (stderr + chunk).slice(-DETAIL_CHARS * 4);
-        push(err, chunk);
-      },
-    });
+    const result = await run.host
+      .stream({
+        argv: step.argv as [string, ...string[]],
+        signal: cancel.signal,
+        onStdout: (chunk) => {
+          if (step.keepOutput) stdout += chunk;
+          push(out, chunk);
+        },
+        onStderr: (chunk) => {
+          stderr = (stderr + chunk).slice(-DETAIL_CHARS * 4);
+          push(err, chunk);
+        },
+      })
+      .catch(async (error: unknown) => {
+        // The tool never started (not installed, not runnable): its files are taken back.
+        await releaseAll(claim.reserved);
+        throw error;
+      });
     // A last line with no \r or \n after it (virsh's final percentage) is read at the end.
     if ([...out.end(), ...err.end()].length > 0) run.output(tail.lines);
     const output = step.keepOutput ? stdout : null;
@@ -146,6 +179,63 @@ async function runTool(step: RunStep, run: StepRun): Promise<StepEnd> {
   } finally {
     run.signal.removeEventListener('abort', cancel.onAbort);
     stopPolling();
+  }
+}
+
+/** An empty file the runner made for a tool to write into, as it was made. */
+interface Reserved {
+  readonly path: string;
+  readonly dev: number;
+  readonly ino: number;
+}
+
+/**
+ * Makes sure no step's new file is there, and for a tool that truncates what it creates
+ * (qemu-img opens its new file with O_TRUNC) makes each one first, empty and exclusively
+ * (O_EXCL fails on anything there, a dangling link too): a file put there between a check
+ * and the tool's start would be emptied. libvirt refuses a file that exists, and a
+ * screenshot's folder is Snaptree's own, so their files are only looked for.
+ */
+async function claimCreates(step: RunStep): Promise<{ reserved: Reserved[] } | { taken: string }> {
+  const reserved: Reserved[] = [];
+  try {
+    for (const path of step.creates) {
+      const made = madeByLibvirt(step) ? ((await standsAt(path)) ? null : undefined) : await reserve(path);
+      if (made === null) {
+        await releaseAll(reserved);
+        return { taken: path };
+      }
+      if (made !== undefined) reserved.push(made);
+    }
+  } catch (error) {
+    await releaseAll(reserved);
+    throw error;
+  }
+  return { reserved };
+}
+
+/** The new empty file, or null when anything is at the path. */
+async function reserve(path: string): Promise<Reserved | null> {
+  let handle: FileHandle;
+  try {
+    handle = await open(fsPath(path), constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return null;
+    throw error;
+  }
+  try {
+    const { dev, ino } = await handle.stat();
+    return { path, dev, ino };
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Removes the runner's own empty files that no tool wrote into: only the very file it made, still empty. */
+async function releaseAll(reserved: readonly Reserved[]): Promise<void> {
+  for (const { path, dev, ino } of reserved) {
+    const stats = await lstat(fsPath(path)).catch(() => null);
+    if (stats !== null && stats.dev === dev && stats.ino === ino && stats.size === 0) await unlink(fsPath(path)).catch(() => undefined);
   }
 }
 

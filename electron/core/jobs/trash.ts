@@ -51,6 +51,9 @@ async function move(from: string, to: string): Promise<void> {
 export async function moveToTrash(path: string, job: string): Promise<string> {
   const trashed = trashPathOf(path, job);
   await mkdir(fsPath(dirname(trashed)), { recursive: true });
+  // A `.snaptree-trash` that is a link would take the file out of its folder (onto another
+  // file system: EXDEV, and rename(2) never copies), where emptying the trash refuses to reach.
+  if (!(await isJobTrashFolder(dirname(trashed)))) throw Object.assign(new Error(`${dirname(trashed)} is not a folder of its own (a link?)`), { code: 'ENOTDIR' });
   await move(path, trashed);
   return trashed;
 }

@@ -16,6 +16,7 @@ export const jobProblems: Messages<typeof english> = {
     cancelled: '已取消。',
     failed: '此步骤失败：{{detail}}',
     trashFailed: '无法把 {{path}} 移到回收站（{{code}}）：{{detail}}',
+    domainRuns: '{{domain}} 现在的状态是 {{state}}：它的 QEMU 仍在写入旧文件，因此不切换它的磁盘。请先关闭它，再重新规划此更改。',
     purgeRefused: '拒绝删除 {{folder}}：只会删除 `.snaptree-trash` 中某个任务的文件夹。',
   },
   left: {
@@ -27,6 +28,8 @@ export const jobProblems: Messages<typeof english> = {
     partialTrashed: '未完成的文件 {{path}} 已移到回收站（{{trashed}}）。',
     partialKept: '未完成的文件 {{path}} 仍在原处：无法把它移到回收站（{{code}}）。',
     notRun: '第 {{step}} 步（共 {{total}} 步）没有运行。',
+    defineFailed: '{{domain}} 没有被重新定义：libvirt 的定义要么全部完成，要么完全没做，所以它保留旧的 XML 及其中的文件（`virsh dumpxml --inactive` 可以查看）。',
+    libvirtKept: 'libvirt 正在生成 {{path}}，它留在原处：如果快照其实已经创建，虚拟机现在正写入它（见 `virsh domblklist`）。只有在没有虚拟机使用它时才能把它移走。',
   },
   interrupted: {
     running: '程序在第 {{step}} 步（共 {{total}} 步）时停止了（崩溃或被强制结束）。',
@@ -35,7 +38,13 @@ export const jobProblems: Messages<typeof english> = {
   },
   recovery: {
     halfMade: '撤销第 {{step}} 步：把它正在生成的 {{path}} 移到回收站；然后重新规划此更改以完成它。',
+    libvirtMade: '第 {{step}} 步是 libvirt 在生成 {{path}}：虚拟机可能已在写入它（见 `virsh domblklist`），所以只有在没有虚拟机使用它时才能把它移走；然后重新规划此更改。',
     rest: '第 {{from}} 到第 {{total}} 步没有运行：重新规划此更改以完成它。',
+    trashed: '第 {{step}} 步已完成：{{path}} 已在回收站中。第 {{from}} 到第 {{total}} 步没有运行：重新规划此更改以完成它。',
+    allDone: '所有步骤都已完成（第 {{step}} 步已把 {{path}} 移到回收站）：没有需要完成的了。',
+    inPart: '第 {{step}} 步可能已部分写入它的文件：请先检查这些文件（它们的状态见上方，`qemu-img check` 能说明更多），再重新规划此更改。',
+    define: '第 {{step}} 步正在重新定义 {{domain}}：`virsh define` 要么全部完成，要么完全没做，所以它的 XML（`virsh dumpxml --inactive`）不是旧的就是新的；请先查看，再重新规划此更改。',
+    purge: '第 {{step}} 步正在删除 {{folder}}：其中一部分可能已经删除。再次清空回收站即可删除其余部分。',
   },
   journalUnreadable: '无法读取任务记录 {{file}}，已原样保留：{{detail}}',
 };

@@ -66,9 +66,11 @@ export const planProblems: Messages<typeof english> = {
     cloneOfActive: '{{path}} 是 {{domain}} 的活动层：克隆和 {{domain}} 都会建在一个仍在变化的文件上。',
     notInDomain: '{{path}} 不在 {{domain}} 的任何磁盘镜像链中。',
     cloneOtherDisks: '{{domain}} 还有其他可写的磁盘（{{targets}}）：克隆会写入同样的文件。',
+    chainFormat: '复制 {{path}} 时要经过 {{layer}}，而它$t(problems:plans.unsafe.{{problem}})：qemu-img 会猜测其下一层的格式，或用错格式，副本的内容可能与磁盘不同（数据安全规则 3）。',
     noCheck: '{{path}} 是 {{format}}：qemu-img 只能检查 qcow2、qed、vdi、vhdx 和 vmdk 镜像。',
     nothingInTrash: '回收站是空的。',
     noSuchTrash: '没有名为 {{job}} 的任务在回收站中留下文件。',
+    trashedInUse: '{{path}} 在回收站中，但 {{users}} 仍然指向它：清空回收站会删除它们读取的数据（数据安全规则 1）。',
   },
   alternative: {
     convert: '先将 {{path}} 转换为 qcow2。',
@@ -80,6 +82,8 @@ export const planProblems: Messages<typeof english> = {
     shutOff: '先将 {{domain}} 关机。',
     externalSnapshot: '先给 {{domain}} 创建一个仅磁盘快照：它原来的那一层之后就不再变化。',
     overlayInstead: '在 {{path}} 上新建一个增量镜像，在那里创建快照。',
+    restore: '先把它放回去：从回收站恢复任务 {{job}} 移入的文件。',
+    recordFormat: '先在 {{layer}} 中记下后端镜像的格式（`qemu-img rebase -u -F` 加上格式），再转换。',
   },
   warning: {
     internalPauses: '{{domain}} 正在运行：libvirt 把内存保存到快照期间，它会暂停。',
@@ -88,12 +92,14 @@ export const planProblems: Messages<typeof english> = {
     checkShared: '运行中的虚拟机 {{domain}} 正在使用 {{path}}：检查时 QEMU 仍在写入，可能报告并不存在的泄漏。',
     repairLeaks: '`qemu-img check -r leaks` 会写入 {{path}}：它释放没有被引用的簇，不改动客户机数据。',
     repairAll: '`qemu-img check -r all` 会写入 {{path}}：它还会修复损坏，可能丢弃损坏簇中的数据。',
+    repairDependents: '{{path}} 是 {{overlays}} 的后端镜像：修复时在其中丢弃的数据，它们也会失去。',
     sourceKept: '{{path}} 保留在原处：{{overlays}} 仍以它为后端镜像。',
     flattened: '{{path}} 将包含整条镜像链，没有后端镜像。',
   },
   lost: {
     internalSnapshot: '{{path}} 中的内部快照 {{name}}：转换不会复制任何内部快照。',
     libvirtSnapshot: '{{domain}} 的快照 {{name}}：它的状态保存在 {{path}} 中，而磁盘不再使用该文件。',
+    trashedState: '{{domain}} 的快照 {{name}}：它的状态保存在 {{path}} 中，此操作会将其永久删除。',
   },
   cancel: {
     nothing: '不会运行任何操作。',
@@ -123,5 +129,7 @@ export const planProblems: Messages<typeof english> = {
     encrypted: '已加密',
     'unknown-format': '的格式未知',
     'missing-data-file': '丢失了外部数据文件',
+    'no-backing-format': '没有记录其后端镜像的格式',
+    'backing-format-mismatch': '记录的后端镜像格式与该文件的实际格式不同',
   },
 };
