@@ -76,6 +76,8 @@ export const requests = {
   trashList: { arg: NoArgument, result: z.object({ entries: z.array(TrashEntry) }) },
   /** Puts a job's trashed files back where they were (refused where something now stands there). */
   trashRestore: { arg: z.object({ job: z.string() }).strict(), result: z.object({ entries: z.array(TrashEntry) }) },
+  /** Whether a running domain's guest agent answers a ping: only then is `--quiesce` offered (a round trip to the guest). */
+  agentCheck: { arg: z.object({ uri: z.string(), domain: z.string() }).strict(), result: z.object({ answers: z.boolean() }) },
   /** The screen as a snapshot was taken (a PNG as a data: URL), or null when none was kept. */
   screenshotGet: { arg: z.object({ uuid: z.string(), snapshot: z.string() }).strict(), result: z.object({ png: z.string().nullable() }) },
 } as const;

@@ -8,6 +8,7 @@ import { say } from '../../shared/messages/problems.js';
 import { uriRefusal } from '../../shared/libvirt/uri.js';
 import type { Host } from './host/host.js';
 import { createDemoWorkspace } from './images/demo.js';
+import { namedAgentAnswers } from './libvirt/agent.js';
 import { createJobs, type Jobs } from './jobs/jobs.js';
 import { screenshotPng } from './libvirt/screenshot.js';
 import { defaultDataDir, defaultJournalDir, planHandlers } from './plans.js';
@@ -157,6 +158,7 @@ export function createCore(host: Host, options: CoreOptions): Core {
         await settingsFile.update({ language });
         return { language };
       }),
+    agentCheck: async ({ uri, domain }) => ({ answers: await namedAgentAnswers(host, await host.findProgram('virsh'), await (await started()).view(), uri, domain) }),
     screenshotGet: async ({ uuid, snapshot }) => ({ png: await screenshotPng(dataDir, uuid, snapshot) }),
     // One at a time: two clicks at once must not both find the folder missing and write
     // the same images.

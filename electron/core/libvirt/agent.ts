@@ -40,12 +40,18 @@ export async function agentAnswers(host: Host, target: VirshTarget, uuid: string
   }
 }
 
+/** Whether the agent of a running domain of the view, by name, answers; false for any other. */
+export async function namedAgentAnswers(host: Host, virsh: string | null, view: Linked, uri: string, name: string): Promise<boolean> {
+  const domain = view.connections.find((connection) => connection.uri === uri)?.domains.find((candidate) => candidate.name === name);
+  // A paused or shut-off guest runs no agent.
+  if (virsh === null || domain === undefined || domain.state !== 'running') return false;
+  return agentAnswers(host, { virsh, uri }, domain.uuid);
+}
+
 /** The UUIDs of running domains whose agent answers, among those the intent names: a snapshot's domain, or none. */
 export async function answeringAgents(host: Host, virsh: string | null, view: Linked, intent: Intent): Promise<Set<string>> {
   // Only a snapshot that asks to quiesce needs the answer: a ping costs every other start a round trip.
-  if (intent.kind !== 'snapshot' || !intent.quiesce || virsh === null) return new Set();
-  const domain = view.connections.find((connection) => connection.uri === intent.uri)?.domains.find((candidate) => candidate.name === intent.domain);
-  // A paused or shut-off guest runs no agent.
-  if (domain === undefined || domain.state !== 'running') return new Set();
-  return (await agentAnswers(host, { virsh, uri: intent.uri }, domain.uuid)) ? new Set([domain.uuid]) : new Set();
+  if (intent.kind !== 'snapshot' || !intent.quiesce) return new Set();
+  const uuid = view.connections.find((connection) => connection.uri === intent.uri)?.domains.find((candidate) => candidate.name === intent.domain)?.uuid;
+  return uuid !== undefined && (await namedAgentAnswers(host, virsh, view, intent.uri, intent.domain)) ? new Set([uuid]) : new Set();
 }

@@ -1,9 +1,10 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { create } from 'zustand';
 import { baseName } from '../../../shared/format';
 import type { Domain, DomainDisk } from '../../../shared/libvirt/model';
 import type { IntentInput } from '../../../shared/plans/intent';
+import { api } from '../api/client';
 import { PathField } from '../plans/fields';
 import { useEscape } from '../plans/escape';
 import { nextFreeName } from '../plans/names';
@@ -43,6 +44,18 @@ function SnapshotForm({ domain, uri }: { domain: Domain; uri: string }) {
   const [kind, setKind] = useState<Kind>('internal');
   const [live, setLive] = useState(false);
   const [quiesce, setQuiesce] = useState(false);
+  // Quiesce is offered only where the guest agent answers: asked once, as the dialog opens.
+  const [agent, setAgent] = useState<'asking' | 'answers' | 'silent'>('asking');
+  useEffect(() => {
+    if (!running) return;
+    let current = true;
+    void api.invoke('agentCheck', { uri, domain: domain.name }).then((reply) => {
+      if (current) setAgent(reply.ok && reply.result.answers ? 'answers' : 'silent');
+    });
+    return () => {
+      current = false;
+    };
+  }, [uri, domain.name, running]);
   // A file the user edited stays as typed; the others follow the name.
   const [edited, setEdited] = useState<Record<string, string>>({});
   const fileOf = (disk: DomainDisk): string => edited[disk.target] ?? besideLayer(disk.activePath!, name);
@@ -66,7 +79,7 @@ function SnapshotForm({ domain, uri }: { domain: Domain; uri: string }) {
       ...(description === '' ? {} : { description }),
       snapshot: kind,
       live: kind === 'memory' && running && live,
-      quiesce: kind === 'disk-only' && running && quiesce,
+      quiesce: kind === 'disk-only' && running && agent === 'answers' && quiesce,
       files: external ? files : {},
       ...(kind === 'memory' ? { memoryFile } : {}),
     };
@@ -113,13 +126,14 @@ function SnapshotForm({ domain, uri }: { domain: Domain; uri: string }) {
           {t('snapshot.live')}
         </label>
       )}
-      {/* libvirt quiesces only a disk-only snapshot, through the guest agent (the plan says so where none answers). */}
-      {kind === 'disk-only' && running && (
+      {/* libvirt quiesces only a disk-only snapshot, through the guest agent. */}
+      {kind === 'disk-only' && running && agent === 'answers' && (
         <label className="check">
           <input type="checkbox" checked={quiesce} onChange={(event) => setQuiesce(event.target.checked)} />
           {t('snapshot.quiesce')}
         </label>
       )}
+      {kind === 'disk-only' && running && agent === 'silent' && <p className="hint">{t('snapshot.noAgent')}</p>}
       <div className="modal-actions">
         <button type="button" onClick={close}>
           {t('gesture.close')}

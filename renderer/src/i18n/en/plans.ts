@@ -89,5 +89,6 @@ export const plans = {
     memoryFile: 'Memory file',
     live: 'Live: the guest keeps running while its memory is saved',
     quiesce: 'Quiesce: freeze the guest\'s file systems first (needs the guest agent)',
+    noAgent: 'Quiescing is not offered: no guest agent answers in this domain (qemu-guest-agent, with its channel in the domain).',
   },
 } as const;

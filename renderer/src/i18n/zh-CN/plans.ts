@@ -85,5 +85,6 @@ export const plans: Messages<typeof english> = {
     memoryFile: '内存文件',
     live: '在线：保存内存时客户机继续运行',
     quiesce: '静默：先冻结客户机的文件系统（需要客户机代理）',
+    noAgent: '不提供静默：此虚拟机中没有客户机代理应答（需要 `qemu-guest-agent`，并在虚拟机中配置其通道）。',
   },
 };
