@@ -150,7 +150,7 @@ test('a running convert is cancelled from its row; the job says what it left, th
   await drawer(page).getByRole('button', { name: 'Empty trash…' }).click();
   const plan = page.getByRole('dialog');
   await expect(plan.getByTestId('command')).toHaveCount(0);
-  await expect(plan).toContainText('Data to write');
+  await expect(plan).toContainText('Space freed');
   await plan.getByRole('button', { name: 'Run' }).click();
   // The drawer shows the new job; the trash is a click away.
   await expect(drawer(page).locator('.job-row').first()).toHaveAttribute('data-state', 'done');

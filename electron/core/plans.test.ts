@@ -32,3 +32,15 @@ describe('a plan id', () => {
     expect(idOn([base, active], [{ ...web, state: 'shut off' }])).not.toBe(before);
   });
 });
+
+describe('a plan to empty the trash', () => {
+  it('keeps its id while the file system settles what the trashed files occupy', () => {
+    const trashed = (bytes: number) => ({ job: 'j1', path: '/vm/half.qcow2', trashed: '/vm/.snaptree-trash/j1/half.qcow2', bytes, at: '2026-12-01T09:00:00Z' });
+    const idWith = (bytes: number) => {
+      const shown = world({ trash: [trashed(bytes)] });
+      const draft = Plan.omit({ id: true }).parse(plan(Intent.parse({ kind: 'trash-empty' }), shown));
+      return planId(draft, { images: [], connections: [] });
+    };
+    expect(idWith(29_626_368)).toBe(idWith(29_364_224));
+  });
+});

@@ -59,12 +59,16 @@ function basis(draft: Omit<Plan, 'id'>, view: Linked): unknown {
 }
 
 /**
- * The plan's fingerprint. Its byte estimate is left out for the same reason as sizes:
- * it follows the allocated sizes, which a running guest changes all the time.
+ * Byte counts, wherever a plan says one (what it writes, what a purge frees, and the same
+ * in its sentences), are estimates from allocated sizes, which a running guest or the file
+ * system's delayed allocation change by the second: they do not make a plan another plan.
  */
+const ESTIMATES = new Set(['bytes', 'size']);
+
+/** The plan's fingerprint: its steps and files, and the facts they stand on. */
 export function planId(draft: Omit<Plan, 'id'>, view: Linked): string {
-  const steady = { ...draft, bytes: null };
-  return createHash('sha256').update(JSON.stringify([steady, basis(draft, view)])).digest('hex').slice(0, 16);
+  const steady = JSON.stringify([draft, basis(draft, view)], (key, value: unknown) => (ESTIMATES.has(key) ? undefined : value));
+  return createHash('sha256').update(steady).digest('hex').slice(0, 16);
 }
 
 export interface PlanSources {

@@ -91,16 +91,19 @@ export class Workspace {
    */
   async freshFor(files: readonly string[], domains: readonly { readonly uri: string; readonly name: string }[]): Promise<Linked> {
     await this.libvirt.refreshDomainsNow(domains);
-    const [forest, reread] = await Promise.all([this.forest!, scanPaths(this.host, [], files)]);
+    const forest = await this.forest!;
+    // Only what the view holds is read again: a file it never held (a trashed one, a target)
+    // stays out, as it was when the plan was shown; the planners ask whether it exists.
+    const held = new Set(forest.images.map((image) => image.path));
+    const reread = await scanPaths(this.host, [], files.filter((path) => held.has(path)));
     const byPath = new Map(reread.images.map((image) => [image.path, image]));
     // A file read again keeps the folder it was listed under; a file gone since drops out.
     const images = forest.images.flatMap((image) => {
       const fresh = byPath.get(image.path);
-      byPath.delete(image.path);
       if (fresh !== undefined) return [{ ...fresh, folder: image.folder }];
       return files.includes(image.path) ? [] : [image];
     });
-    return linkInventory([...images, ...byPath.values()], this.libvirt.current(), canonicalPaths());
+    return linkInventory(images, this.libvirt.current(), canonicalPaths());
   }
 
   /** Paths of the layers QEMU writes to: scanned too, so that chains outside the folders show. */

@@ -13,7 +13,7 @@ export const planProblems = {
     check: 'Check {{path}}',
     checkChain: 'Check {{path}} and its backing chain',
     repair: 'Repair {{path}} (qemu-img check -r {{mode}})',
-    trashEmpty: 'Empty the trash: {{bytes}} bytes',
+    trashEmpty: 'Empty the trash: {{size}}',
   },
   step: {
     snapshot: {
@@ -30,7 +30,7 @@ export const planProblems = {
     trashSource: 'Move {{path}}, which nothing uses any more, to the trash.',
     check: 'Check {{path}} ({{format}}).',
     repair: 'Check and repair {{path}} (qemu-img check -r {{mode}}).',
-    purge: 'Delete {{folder}} for good, freeing {{bytes}} bytes.',
+    purge: 'Delete {{folder}} for good, freeing {{size}}.',
   },
   blocker: {
     noDomain: 'There is no domain {{domain}} at {{uri}}.',

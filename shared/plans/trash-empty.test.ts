@@ -21,7 +21,8 @@ describe('emptying the trash', () => {
       ['/vm/.snaptree-trash/j2', 4000],
     ]);
     expect(draft.bytes).toBe(4123);
-    expect(draft.title.message).toBe('Empty the trash: 4123 bytes');
+    expect(draft.title.message).toBe('Empty the trash: 4.0 KiB');
+    expect(draft.steps[2]!.says.message).toBe('Delete /vm/.snaptree-trash/j2 for good, freeing 3.9 KiB.');
   });
 
   it("only the named jobs' folders", () => {

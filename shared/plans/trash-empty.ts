@@ -4,6 +4,7 @@
  * plan that deletes a file, so it is one of its own (rule 6).
  */
 import type { TrashEntry } from '../jobs/model.js';
+import { formatBytes } from '../format.js';
 import { say, type Said } from '../messages/problems.js';
 import { dependentsOf } from './dependents.js';
 import { blocker, dirOf, draft } from './draft.js';
@@ -35,12 +36,12 @@ export const planTrashEmpty: Planner<'trash-empty'> = (intent, world): PlanDraft
   }
   const steps: StepInput[] = [...folders].map(([folder, entries]) => {
     const bytes = entries.reduce((sum, entry) => sum + entry.bytes, 0);
-    return { op: 'purge', says: say('plans.step.purge', { folder, bytes }), changes: entries.map((entry) => entry.trashed), folder, bytes };
+    return { op: 'purge', says: say('plans.step.purge', { folder, size: formatBytes(bytes) }), changes: entries.map((entry) => entry.trashed), folder, bytes };
   });
   const bytes = chosen.reduce((sum, entry) => sum + entry.bytes, 0);
   return draft({
     intent,
-    title: say('plans.title.trashEmpty', { bytes }),
+    title: say('plans.title.trashEmpty', { size: formatBytes(bytes) }),
     steps,
     unused: [],
     bytes,

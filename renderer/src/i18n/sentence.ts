@@ -21,3 +21,14 @@ export function sentenceOf(t: TFunction, told: Told): string {
   const values = Object.fromEntries(Object.entries(told.values ?? {}).map(([name, value]) => [name, typeof value === 'string' ? displayPath(value) : value]));
   return t(`problems:${told.key}`, { ...values, defaultValue: displayPath(told.message) });
 }
+
+/**
+ * A title in one line: its paths by their file names (`/vm/a b.qcow2` → `a b.qcow2`). For
+ * plans' and jobs' titles, whose full paths are a click away, in their steps and files.
+ */
+export function titleOf(t: TFunction, told: Told): string {
+  const values = Object.fromEntries(
+    Object.entries(told.values ?? {}).map(([name, value]) => [name, typeof value === 'string' && value.startsWith('/') ? value.slice(value.lastIndexOf('/') + 1) : value]),
+  );
+  return sentenceOf(t, { ...told, values });
+}

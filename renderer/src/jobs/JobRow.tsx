@@ -2,7 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { formatBytes } from '../../../shared/format';
 import { displayPath } from '../../../shared/images/path-bytes';
 import type { Job } from '../../../shared/jobs/model';
-import { sentenceOf } from '../i18n/sentence';
+import { sentenceOf, titleOf } from '../i18n/sentence';
 import { stepCommands } from '../plans/commands';
 import { useJobs } from './store';
 
@@ -105,7 +105,7 @@ export function JobRow({ job }: { job: Job }) {
   return (
     <li className={`job-row state-${job.state}`} data-job={job.id} data-state={job.state}>
       <div className="job-head">
-        <span className="job-title">{sentenceOf(t, job.plan.title)}</span>
+        <span className="job-title">{titleOf(t, job.plan.title)}</span>
         <span className={`job-state state-${job.state}`} data-testid="job-state">
           {t(`state.${job.state}`)}
         </span>

@@ -2,7 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { formatBytes } from '../../../shared/format';
 import { displayPath } from '../../../shared/images/path-bytes';
 import type { TrashEntry } from '../../../shared/jobs/model';
-import { sentenceOf } from '../i18n/sentence';
+import { titleOf } from '../i18n/sentence';
 import { usePlans } from '../plans/store';
 import { useJobs } from './store';
 
@@ -32,7 +32,7 @@ export function TrashList() {
               return (
                 <li key={job} data-trash-job={job}>
                   <div className="job-head">
-                    <span className="job-title">{record ? t('trash.by', { title: sentenceOf(t, record.plan.title) }) : t('trash.byUnknown', { job })}</span>
+                    <span className="job-title">{record ? t('trash.by', { title: titleOf(t, record.plan.title) }) : t('trash.byUnknown', { job })}</span>
                     <button type="button" onClick={() => void restore(job)}>
                       {t('trash.restore')}
                     </button>

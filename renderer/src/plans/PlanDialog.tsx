@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { formatBytes } from '../../../shared/format';
 import { displayPath } from '../../../shared/images/path-bytes';
 import type { Plan } from '../../../shared/plans/plan';
-import { sentenceOf } from '../i18n/sentence';
+import { sentenceOf, titleOf } from '../i18n/sentence';
 import { stepCommands } from './commands';
 import { useEscape } from './escape';
 import { usePlans } from './store';
@@ -106,7 +106,7 @@ function PlanBody({ plan }: { plan: Plan }) {
       <Files heading={t('dialog.unused')} paths={plan.unused} testId="plan-unused" />
       <dl className="facts">
         <div className="fact">
-          <dt>{t('dialog.bytes')}</dt>
+          <dt>{plan.intent.kind === 'trash-empty' ? t('dialog.freed') : t('dialog.bytes')}</dt>
           <dd>{plan.bytes === 0 ? t('dialog.noBytes') : formatBytes(plan.bytes)}</dd>
         </div>
       </dl>
@@ -143,7 +143,7 @@ export function PlanDialog() {
   return (
     <div className="modal-backdrop">
       <div ref={dialog} tabIndex={-1} className="modal plan-dialog" role="dialog" aria-modal="true" aria-labelledby={titleId}>
-        <h2 id={titleId}>{plan ? sentenceOf(t, plan.title) : t('dialog.planning')}</h2>
+        <h2 id={titleId}>{plan ? titleOf(t, plan.title) : t('dialog.planning')}</h2>
         {replanned && (
           <p className="notice" role="status">
             {t('dialog.replanned')}

@@ -19,6 +19,7 @@ export const plans = {
     changes: 'Files changed',
     unused: 'Files no longer used (moved to the trash, restorable)',
     bytes: 'Data to write',
+    freed: 'Space freed',
     noBytes: 'next to nothing',
     lost: 'Snapshots whose state is lost',
     cancel: 'If you cancel while it runs',

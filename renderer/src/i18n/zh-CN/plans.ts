@@ -16,6 +16,7 @@ export const plans: Messages<typeof english> = {
     changes: '会被修改的文件',
     unused: '不再使用的文件（移入回收站，可恢复）',
     bytes: '要写入的数据',
+    freed: '释放的空间',
     noBytes: '几乎没有',
     lost: '状态会丢失的快照',
     cancel: '执行中取消会留下什么',

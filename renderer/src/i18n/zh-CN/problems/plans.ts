@@ -11,7 +11,7 @@ export const planProblems: Messages<typeof english> = {
     check: '检查 {{path}}',
     checkChain: '检查 {{path}} 及其镜像链',
     repair: '修复 {{path}}（`qemu-img check -r {{mode}}`）',
-    trashEmpty: '清空回收站：{{bytes}} 字节',
+    trashEmpty: '清空回收站：{{size}}',
   },
   step: {
     snapshot: {
@@ -28,7 +28,7 @@ export const planProblems: Messages<typeof english> = {
     trashSource: '把已无人使用的 {{path}} 移到回收站。',
     check: '检查 {{path}}（{{format}}）。',
     repair: '检查并修复 {{path}}（`qemu-img check -r {{mode}}`）。',
-    purge: '彻底删除 {{folder}}，释放 {{bytes}} 字节。',
+    purge: '彻底删除 {{folder}}，释放 {{size}}。',
   },
   blocker: {
     noDomain: '{{uri}} 上没有虚拟机 {{domain}}。',
