@@ -2,7 +2,7 @@ import type { Api, EventName, Reply } from '../../../shared/contract';
 import { API_PROTOCOL, TOKEN_PROTOCOL_PREFIX, type ServerMessage } from '../../../shared/wire';
 import { i18n } from '../i18n';
 
-const failed = (message: string): Reply => ({ ok: false, error: { kind: 'internal', message } });
+const failed = <T = unknown>(message: string): Reply<T> => ({ ok: false, error: { kind: 'internal', message } });
 /** Said in the window's language at the moment it happens. */
 const lost = (): string => i18n.t('shell:socket.lost');
 

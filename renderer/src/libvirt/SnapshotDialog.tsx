@@ -49,9 +49,10 @@ function SnapshotForm({ domain, uri }: { domain: Domain; uri: string }) {
   useEffect(() => {
     if (!running) return;
     let current = true;
-    void api.invoke('agentCheck', { uri, domain: domain.name }).then((reply) => {
-      if (current) setAgent(reply.ok && reply.result.answers ? 'answers' : 'silent');
-    });
+    api.call('agentCheck', { uri, domain: domain.name }).then(
+      ({ answers }) => current && setAgent(answers ? 'answers' : 'silent'),
+      () => current && setAgent('silent'),
+    );
     return () => {
       current = false;
     };
@@ -133,7 +134,7 @@ function SnapshotForm({ domain, uri }: { domain: Domain; uri: string }) {
           {t('snapshot.quiesce')}
         </label>
       )}
-      {kind === 'disk-only' && running && agent === 'silent' && <p className="hint">{t('snapshot.noAgent')}</p>}
+      {kind === 'disk-only' && running && agent === 'silent' && <p className="explain">{t('snapshot.noAgent')}</p>}
       <div className="modal-actions">
         <button type="button" onClick={close}>
           {t('gesture.close')}
