@@ -1,0 +1,171 @@
+/**
+ * A libvirt daemon that stops in the middle of a job: `snaptree run convert` of a shut-off
+ * domain's disk, the daemon stopped while qemu-img copies, so the step that switches the
+ * disk finds no daemon. The daemon is a private one: the session daemon of the user
+ * `nobody` (as root, through runuser), with its sockets in a temporary folder, never the
+ * system daemon that other tests share. The CLI is told not to start that daemon again
+ * (LIBVIRT_AUTOSTART=0), as a stopped system daemon is not started again by a client.
+ */
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const bin = fileURLToPath(new URL('../../bin/snaptree.js', import.meta.url));
+const URI = 'qemu:///session';
+const USER = 'nobody';
+const GiB = 1024 ** 3;
+
+/** Why the test cannot run here, or null: it needs root, runuser, the user nobody and libvirtd. */
+function cannotRun(): string | null {
+  if (process.getuid?.() !== 0) return 'runs as root only (it runs the CLI as the user nobody)';
+  if (spawnSync('runuser', ['--version']).error) return 'runuser is missing';
+  if (spawnSync('id', ['-u', USER]).status !== 0) return `there is no user ${USER}`;
+  if (spawnSync('libvirtd', ['--version']).error) return 'libvirtd is missing';
+  return null;
+}
+
+let skip: string | null;
+let dir: string;
+let env: Record<string, string>;
+let uid: number;
+
+/** `command args...` as the user nobody, in its own session (home, runtime and state folders in `dir`). */
+const asNobody = (command: string, args: string[], more: Record<string, string> = {}): [string, string[]] => [
+  'runuser',
+  ['-u', USER, '--', 'env', ...Object.entries({ ...env, ...more }).map(([name, value]) => `${name}=${value}`), command, ...args],
+];
+const virsh = (...args: string[]): string => {
+  const [command, argv] = asNobody('virsh', ['-c', URI, ...args]);
+  return execFileSync(command, argv, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+};
+const snaptree = (...args: string[]) => {
+  const [command, argv] = asNobody(process.execPath, [bin, ...args]);
+  return spawnSync(command, argv, { encoding: 'utf8' });
+};
+
+/** The pid of nobody's session daemon for this folder, from its pid file, or null when none runs. */
+function daemonPid(): number | null {
+  const file = join(dir, 'run', 'libvirt', 'libvirtd.pid');
+  if (!existsSync(file)) return null;
+  const pid = Number(readFileSync(file, 'utf8').trim());
+  if (!alive(pid)) return null;
+  const owner = /^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  // A pid file left by a daemon that died, its pid since taken by another process: not ours to stop.
+  return owner === String(uid) && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('libvirtd') ? pid : null;
+}
+/** A process that has exited is no longer alive, though it stays a zombie until its parent reaps it (pid 1 here may never). */
+const alive = (pid: number): boolean => {
+  const status = existsSync(`/proc/${pid}/status`) ? readFileSync(`/proc/${pid}/status`, 'utf8') : '';
+  return status !== '' && !/^State:\s+Z/m.test(status);
+};
+
+beforeAll(() => {
+  skip = cannotRun();
+  if (skip !== null) return;
+  uid = Number(execFileSync('id', ['-u', USER], { encoding: 'utf8' }).trim());
+  dir = mkdtempSync(join(tmpdir(), 'snaptree-daemon-stop-'));
+  for (const folder of ['run', 'config', 'cache', 'state', 'data']) mkdirSync(join(dir, folder), { mode: 0o700 });
+  env = {
+    HOME: dir,
+    XDG_RUNTIME_DIR: join(dir, 'run'),
+    XDG_CONFIG_HOME: join(dir, 'config'),
+    XDG_CACHE_HOME: join(dir, 'cache'),
+    XDG_STATE_HOME: join(dir, 'state'),
+    XDG_DATA_HOME: join(dir, 'data'),
+    LC_ALL: 'C',
+  };
+  // Built as root first: nobody may not write the build's output folder.
+  execFileSync(process.execPath, [bin, '--help'], { stdio: 'ignore' });
+});
+afterAll(() => {
+  if (skip !== null || dir === undefined) return;
+  try {
+    virsh('undefine', '--domain', 'snaptree-daemon-stop');
+  } catch {
+    // never defined, or the daemon would not start again
+  }
+  const pid = daemonPid();
+  if (pid !== null) process.kill(pid, 'SIGTERM');
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('a libvirt daemon that stops mid-job', () => {
+  it("fails the convert at the disk switch with virsh's words; the domain keeps its old disk, whole and out of the trash", async (context) => {
+    if (skip !== null) context.skip(skip);
+    const disk = join(dir, 'disk.qcow2');
+    const converted = join(dir, 'disk.new.qcow2');
+    const copy = join(dir, 'disk.before.qcow2');
+    // Enough data that qemu-img copies for a second or more, time to stop the daemon.
+    execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', disk, '1G']);
+    execFileSync('qemu-io', ['-f', 'qcow2', '-c', `write -P 0x5a 0 ${GiB}`, disk], { stdio: 'ignore' });
+    copyFileSync(disk, copy);
+    const xml = join(dir, 'domain.xml');
+    writeFileSync(
+      xml,
+      `<domain type='qemu'><name>snaptree-daemon-stop</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>
+        <os><type arch='x86_64' machine='pc'>hvm</type></os>
+        <devices><disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='${disk}'/><target dev='vda' bus='virtio'/></disk></devices>
+      </domain>`,
+    );
+    execFileSync('chown', ['-R', String(uid), '--', dir]);
+    virsh('define', xml);
+    const before = virsh('dumpxml', '--inactive', '--domain', 'snaptree-daemon-stop');
+    const daemon = daemonPid();
+    expect(daemon, 'the session daemon virsh started').not.toBeNull();
+
+    const [command, argv] = asNobody(process.execPath, [bin, 'run', 'convert', disk, converted, '--connect', URI, '--yes', '--json'], { LIBVIRT_AUTOSTART: '0' });
+    const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    // Once qemu-img has begun writing the new file, the daemon is stopped as `systemctl stop` would: SIGTERM.
+    let stopping = false;
+    let stoppedAt = 0;
+    const stop = setInterval(() => {
+      if (!stopping && existsSync(converted)) {
+        process.kill(daemon!, 'SIGTERM');
+        stopping = true;
+      }
+      if (stopping && !alive(daemon!)) {
+        stoppedAt = Date.now();
+        clearInterval(stop);
+      }
+    }, 10);
+    const code = await new Promise((resolve) => child.once('close', resolve));
+    clearInterval(stop);
+
+    expect(code, stderr).toBe(1);
+    const job = JSON.parse(stdout) as {
+      id: string;
+      state: string;
+      steps: Array<{ outcome: string; endedAt: string | null; error: { message: string } | null }>;
+      left: Array<{ key: string; message: string }>;
+    };
+    expect(job.state).toBe('failed');
+    // The daemon was gone before the copy ended: the switch, not the copy, met its absence.
+    expect(stoppedAt).toBeGreaterThan(0);
+    expect(Date.parse(job.steps[0]!.endedAt!)).toBeGreaterThan(stoppedAt);
+    expect(job.steps.map((step) => step.outcome)).toEqual(['done', 'failed', 'skipped']);
+    expect(job.steps[1]!.error?.message).toMatch(/virsh failed .*failed to connect to the hypervisor/s);
+    expect(job.left.map((said) => said.key)).toEqual(['jobs.left.failedAt', 'jobs.left.defineFailed', 'jobs.left.notRun']);
+
+    // The next virsh starts the daemon again: the domain still reads its old disk.
+    expect(virsh('dumpxml', '--inactive', '--domain', 'snaptree-daemon-stop')).toBe(before);
+    execFileSync('cmp', ['--', copy, disk]);
+    execFileSync('qemu-img', ['check', '-q', disk]);
+    // The copy was whole before the switch failed: kept beside it, opening, with the guest's bytes.
+    execFileSync('qemu-img', ['compare', '-q', '-f', 'qcow2', '-F', 'qcow2', disk, converted]);
+
+    const trash = snaptree('trash', '--json');
+    expect(trash.status, trash.stderr).toBe(0);
+    expect(JSON.parse(trash.stdout)).toEqual([]);
+    const jobs = snaptree('jobs', '--json');
+    expect(jobs.status, jobs.stderr).toBe(0);
+    const [listed] = JSON.parse(jobs.stdout) as Array<typeof job>;
+    expect(listed).toMatchObject({ id: job.id, state: 'failed', left: job.left });
+  }, 60_000);
+});
