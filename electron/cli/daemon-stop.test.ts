@@ -151,7 +151,8 @@ describe('a libvirt daemon that stops mid-job', () => {
     expect(Date.parse(job.steps[0]!.endedAt!)).toBeGreaterThan(stoppedAt);
     expect(job.steps.map((step) => step.outcome)).toEqual(['done', 'failed', 'skipped']);
     expect(job.steps[1]!.error?.message).toMatch(/virsh failed .*failed to connect to the hypervisor/s);
-    expect(job.left.map((said) => said.key)).toEqual(['jobs.left.failedAt', 'jobs.left.defineFailed', 'jobs.left.notRun']);
+    expect(job.left.map((said) => said.key)).toEqual(['jobs.left.failedAt', 'jobs.left.defineFailed', 'jobs.left.madeUnused', 'jobs.left.notRun']);
+    expect(job.left[2]!.message).toContain(`${converted} was made whole for snaptree-daemon-stop and is kept where it is`);
 
     // The next virsh starts the daemon again: the domain still reads its old disk.
     expect(virsh('dumpxml', '--inactive', '--domain', 'snaptree-daemon-stop')).toBe(before);

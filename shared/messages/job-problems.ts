@@ -30,6 +30,7 @@ export const jobProblems = {
     partialKept: 'The half-made file {{path}} is still there: it could not be moved to the trash ({{code}}).',
     notRun: 'Step {{step}} of {{total}} was not run.',
     defineFailed: '{{domain}} was not defined again: libvirt defines all or nothing, so it keeps its old XML and the files it names (`virsh dumpxml --inactive` shows it).',
+    madeUnused: '{{path}} was made whole for {{domain}} and is kept where it is, used by no domain yet: switch the disk to it yourself, or move it away before the change is planned again (a plan never writes over a file).',
     libvirtKept: 'libvirt was making {{path}}, and it is left where it is: if the snapshot was taken after all, the domain now writes into it (see `virsh domblklist`). Move it away only once no domain uses it.',
   },
   interrupted: {

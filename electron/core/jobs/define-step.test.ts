@@ -76,7 +76,8 @@ describe('a define step in a job', () => {
     expect(opens(guest.disk)).toBe(true);
     expect(existsSync(converted)).toBe(true);
     expect(await watched.jobs.trash()).toEqual([]);
-    expect(failed.left.map((said) => said.key)).toEqual(['jobs.left.failedAt', 'jobs.left.defineFailed', 'jobs.left.notRun']);
+    expect(failed.left.map((said) => said.key)).toEqual(['jobs.left.failedAt', 'jobs.left.defineFailed', 'jobs.left.madeUnused', 'jobs.left.notRun']);
+    expect(failed.left[2]!.values).toEqual({ path: converted, domain: guest.name });
     expectSaidInBoth(failed.left);
   });
 });

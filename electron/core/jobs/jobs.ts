@@ -202,9 +202,12 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
       if (end.outcome === 'failed' && step.op === 'run' && step.optional) {
         record.left.push(say('jobs.left.optionalFailed', { step: index + 1 }));
       } else if (end.outcome !== 'done') {
-        const left = [say(end.outcome === 'cancelled' ? 'jobs.left.cancelledAt' : 'jobs.left.failedAt', { step: index + 1, total }), ...(await halfMade(job, index, end)), ...notRun(job, index + 1)];
-        // A convert's old file is trashed only after its domain was switched: say that the domain keeps it.
-        if (step.op === 'define') left.splice(1, 0, say('jobs.left.defineFailed', { domain: step.domain.name }));
+        const left = [
+          say(end.outcome === 'cancelled' ? 'jobs.left.cancelledAt' : 'jobs.left.failedAt', { step: index + 1, total }),
+          ...(await halfMade(job, index, end)),
+          ...(await notDefined(job, index)),
+          ...notRun(job, index + 1),
+        ];
         await finish(job, end.outcome === 'cancelled' ? 'cancelled' : 'failed', left, { hadLocks: true });
         return;
       }
@@ -243,6 +246,23 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
         left.push(say('jobs.left.partialKept', { path, code: (error as NodeJS.ErrnoException).code ?? 'error' }));
       }
     }
+    return left;
+  }
+
+  /**
+   * A define that failed (libvirt stopped, the domain changed) left its domain as it was: a
+   * convert's old file is trashed only after the switch, so the domain keeps it. The files
+   * made for the domain by the steps before are whole and kept, used by no domain: said, or
+   * they would lie unseen, and the change planned again would refuse to write over them.
+   */
+  async function notDefined(job: Mine, index: number): Promise<Said[]> {
+    const step = job.record.plan.steps[index]!;
+    if (step.op !== 'define') return [];
+    const made = new Set(job.record.plan.steps.slice(0, index).flatMap((earlier) => (earlier.op === 'run' ? earlier.creates : [])));
+    // A clone's new files were made for the clone, a switched disk's for the domain itself.
+    const { domain, files } = step.edit.kind === 'switch-disk' ? { domain: step.domain.name, files: [step.edit.path] } : { domain: step.edit.name, files: Object.values(step.edit.disks) };
+    const left = [say('jobs.left.defineFailed', { domain: step.domain.name })];
+    for (const path of files) if (made.has(path) && (await standsAt(path))) left.push(say('jobs.left.madeUnused', { path, domain }));
     return left;
   }
 
