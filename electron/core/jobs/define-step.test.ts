@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DefineStep, StepInput } from '../../../shared/plans/plan.js';
 import { convertArgv } from '../../../shared/qemu-img/convert.js';
+import { createOverlayArgv } from '../../../shared/qemu-img/create.js';
 import { LocalHost } from '../host/local.js';
 import { testDomains, URI, virsh, type TestDomains } from '../libvirt/domains.test-support.js';
 import { expectSaidInBoth } from '../said.test-support.js';
@@ -79,5 +80,32 @@ describe('a define step in a job', () => {
     expect(failed.left.map((said) => said.key)).toEqual(['jobs.left.failedAt', 'jobs.left.defineFailed', 'jobs.left.madeUnused', 'jobs.left.notRun']);
     expect(failed.left[2]!.values).toEqual({ path: converted, domain: guest.name });
     expectSaidInBoth(failed.left);
+  });
+
+  it('of a linked clone that libvirt refuses names the overlay made for the clone, kept and used by no domain', async () => {
+    const source = domains.define('clone-src');
+    // The clone's name is taken since the plan was made.
+    const taken = domains.define('clone-taken');
+    const overlay = join(domains.dir, 'clone-overlay.qcow2');
+    const steps: StepInput[] = [
+      { op: 'run', says, changes: [overlay], argv: [...createOverlayArgv(QEMU_IMG, overlay, source.disk, 'qcow2')] as [string, ...string[]], creates: [overlay], progress: 'none', cancel: 'sigint' },
+      {
+        op: 'define',
+        says,
+        changes: [],
+        domain: { uri: URI, uuid: virsh('domuuid', '--domain', source.name).trim(), name: source.name },
+        virsh: 'virsh',
+        edit: { kind: 'clone', name: taken.name, disks: { vda: overlay } },
+        shows: [],
+      },
+    ];
+    const watched = watchedJobs(join(state, 'clone-jobs'));
+    const job = await watched.jobs.start(planOf(steps));
+    const failed = await watched.until(job.id, ENDED);
+    expect(failed.state).toBe('failed');
+    expect(failed.left.map((said) => said.key)).toEqual(['jobs.left.failedAt', 'jobs.left.defineFailed', 'jobs.left.madeUnused']);
+    expect(failed.left[2]!.values).toEqual({ path: overlay, domain: taken.name });
+    expect(opens(overlay)).toBe(true);
+    expect(virsh('dumpxml', '--inactive', '--domain', taken.name)).toContain(`<source file='${taken.disk}'/>`);
   });
 });
