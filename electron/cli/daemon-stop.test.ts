@@ -154,6 +154,13 @@ describe('a libvirt daemon that stops mid-job', () => {
     expect(job.left.map((said) => said.key)).toEqual(['jobs.left.failedAt', 'jobs.left.defineFailed', 'jobs.left.madeUnused', 'jobs.left.notRun']);
     expect(job.left[2]!.message).toContain(`${converted} was made whole for snaptree-daemon-stop and is kept where it is`);
 
+    // Planned again while the daemon is still stopped, the convert cannot see the domain, and says so.
+    const [planCommand, planArgv] = asNobody(process.execPath, [bin, 'plan', 'convert', disk, join(dir, 'again.qcow2'), '--connect', URI], { LIBVIRT_AUTOSTART: '0' });
+    const planned = spawnSync(planCommand, planArgv, { encoding: 'utf8' });
+    expect(planned.status, planned.stderr).toBe(0);
+    expect(planned.stdout).toContain(`libvirt at ${URI} does not answer: a domain there whose disk is ${disk} is not known to this plan`);
+    expect(planned.stdout).not.toContain('Switch the disk');
+
     // The next virsh starts the daemon again: the domain still reads its old disk.
     expect(virsh('dumpxml', '--inactive', '--domain', 'snaptree-daemon-stop')).toBe(before);
     execFileSync('cmp', ['--', copy, disk]);

@@ -97,6 +97,7 @@ export const planProblems = {
     repairDependents: '{{path}} is the backing file of {{overlays}}: what the repair discards in it, they lose too.',
     sourceKept: '{{path}} stays where it is: {{overlays}} still use it as their backing file.',
     flattened: '{{path}} will hold the whole chain, with no backing file.',
+    libvirtUnknown: 'libvirt at {{uri}} does not answer: a domain there whose disk is {{path}} is not known to this plan, and would not be switched to the new file. Start the daemon and plan again to convert a domain\'s disk.',
   },
   lost: {
     internalSnapshot: 'The internal snapshot {{name}} in {{path}}: convert copies none.',

@@ -48,6 +48,14 @@ describe('convert to qcow2', () => {
     expect(draft.warnings).toMatchObject([{ key: 'plans.warning.sourceKept', values: { overlays: '/elsewhere/other.qcow2' } }]);
   });
 
+  it('says that the domains of a libvirt that does not answer are unknown: a disk of theirs would not be switched', () => {
+    const draft = plan(intent(), world({ images: [raw], libvirtStopped: true }));
+    expect(draft.blockers).toEqual([]);
+    expect(draft.steps.map((step) => step.op)).toEqual(['run']);
+    expect(draft.warnings).toMatchObject([{ key: 'plans.warning.libvirtUnknown', values: { uri: 'qemu:///system', path: '/vm/web.img' } }]);
+    expect(plan(intent(), world({ images: [raw] })).warnings).toEqual([]);
+  });
+
   it('a whole chain is flattened, and its allocated bytes are the estimate', () => {
     const base = image('/vm/base.qcow2', { actualSize: 1000 });
     const top = overlay('/vm/top.qcow2', base, { actualSize: 200 });

@@ -47,6 +47,8 @@ export const planConvert: Planner<'convert'> = (intent, world): PlanDraft => {
     }),
   ];
   const warnings: Said[] = image.backing ? [say('plans.warning.flattened', { path: target })] : [];
+  // A stopped daemon hides its domains: one whose disk this is would be left on the old file, unswitched, and not told.
+  for (const connection of world.connections.filter((candidate) => !candidate.reachable)) warnings.push(say('plans.warning.libvirtUnknown', { uri: connection.uri, path }));
   const lost: Said[] = [];
   const unused: string[] = [];
   const domains: DomainLock[] = [];

@@ -55,6 +55,8 @@ export interface WorldParts {
   readonly tools?: World['tools'];
   readonly agents?: readonly string[];
   readonly trash?: readonly TrashEntry[];
+  /** The libvirt daemon does not answer (stopped): its domains are unknown. */
+  readonly libvirtStopped?: boolean;
 }
 
 export function world(parts: WorldParts = {}): World {
@@ -68,7 +70,11 @@ export function world(parts: WorldParts = {}): World {
   const existing = new Set([...images.map((candidate) => candidate.path), ...(parts.existing ?? [])]);
   return {
     forest: { images, errors: [], skipped: [], scannedAt: '2026-12-01T09:30:00Z' },
-    connections: [{ uri: URI, reachable: true, error: null, libvirtVersion: '9.0.0', hypervisor: 'QEMU', hypervisorVersion: '7.2.0', externalSnapshotRevert: false, domains: [...domains] }],
+    connections: [
+      parts.libvirtStopped
+        ? { uri: URI, reachable: false, error: 'failed to connect to the hypervisor', libvirtVersion: null, hypervisor: null, hypervisorVersion: null, externalSnapshotRevert: null, domains: [] }
+        : { uri: URI, reachable: true, error: null, libvirtVersion: '9.0.0', hypervisor: 'QEMU', hypervisorVersion: '7.2.0', externalSnapshotRevert: false, domains: [...domains] },
+    ],
     exists: (path) => existing.has(path),
     tools: parts.tools ?? { qemuImg: '/usr/bin/qemu-img', virsh: '/usr/bin/virsh' },
     dataDir: '/home/u/.local/share/snaptree',

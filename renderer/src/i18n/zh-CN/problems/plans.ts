@@ -95,6 +95,7 @@ export const planProblems: Messages<typeof english> = {
     repairDependents: '{{path}} 是 {{overlays}} 的后端镜像：修复时在其中丢弃的数据，它们也会失去。',
     sourceKept: '{{path}} 保留在原处：{{overlays}} 仍以它为后端镜像。',
     flattened: '{{path}} 将包含整条镜像链，没有后端镜像。',
+    libvirtUnknown: '{{uri}} 上的 libvirt 没有响应：此计划不知道那里是否有虚拟机以 {{path}} 为磁盘，这样的虚拟机不会被切换到新文件。要转换虚拟机的磁盘，请先启动守护进程，再重新规划。',
   },
   lost: {
     internalSnapshot: '{{path}} 中的内部快照 {{name}}：转换不会复制任何内部快照。',
