@@ -17,7 +17,7 @@ import { Journal, withoutProcess, type JournalRecord } from './journal.js';
 import { BOOT, isAlive, lockKeysOf, Locks, type Held, type LockKey } from './locks.js';
 import { JobMeter } from './progress.js';
 import { interrupted } from './recovery.js';
-import { madeByLibvirt, runStep, type StepEnd } from './steps.js';
+import { lostDaemon, madeByLibvirt, runStep, type StepEnd } from './steps.js';
 import { moveToTrash, restoreEntries, standsAt, trashEntryOf } from './trash.js';
 
 export interface JobsOptions {
@@ -233,6 +233,8 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
   async function halfMade(job: Mine, index: number, end: StepEnd): Promise<Said[]> {
     const step = job.record.plan.steps[index]!;
     if (step.op !== 'run' || !end.ran) return [];
+    // Files libvirt makes after virsh has gone stand at no path yet: every one is named.
+    if (madeByLibvirt(step) && lostDaemon(end)) return [say('jobs.left.libvirtLost', { paths: step.creates.join(', ') })];
     const left: Said[] = [];
     for (const path of step.creates) {
       if (!(await standsAt(path))) continue;

@@ -32,6 +32,17 @@ export function madeByLibvirt(step: RunStep): boolean {
   return basename(step.argv[0]!) === 'virsh';
 }
 
+/**
+ * virsh lost its daemon midway (stopped, crashed): what virsh says, in the C locale the
+ * host runs it in. The daemon may yet finish what it began as it shuts down, so the step's
+ * failure says nothing of whether its work was done.
+ */
+const LOST_DAEMON = /Disconnected from \S+ due to|End of file while reading data/;
+
+export function lostDaemon(end: StepEnd): boolean {
+  return LOST_DAEMON.test(String(end.error?.values.detail ?? ''));
+}
+
 /** The last lines of a step's output kept in its record. */
 const TAIL_LINES = 40;
 /** How often a memory snapshot's progress is asked of libvirt. */
