@@ -1,7 +1,8 @@
 /**
  * A libvirt daemon that stops in the middle of a job: `snaptree run convert` of a shut-off
  * domain's disk, the daemon stopped while qemu-img copies, so the step that switches the
- * disk finds no daemon. The daemon is a private one: the session daemon of the user
+ * disk finds no daemon; and a system checkpoint of a running domain, the daemon stopped
+ * while it saves the memory. The daemon is a private one: the session daemon of the user
  * `nobody` (as root, through runuser), with its sockets in a temporary folder, never the
  * system daemon that other tests share. The CLI is told not to start that daemon again
  * (LIBVIRT_AUTOSTART=0), as a stopped system daemon is not started again by a client.
