@@ -57,7 +57,7 @@ function daemonPid(daemon = 'libvirtd'): number | null {
   // A pid file left by a daemon that died, its pid since taken by another process: not ours to stop.
   return owner === String(uid) && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(daemon) ? pid : null;
 }
-/** A process that has exited is no longer alive, though it stays a zombie until its parent reaps it (pid 1 here may never). */
+/** A process that has exited is no longer alive, though it stays a zombie until its parent reaps it (a container's pid 1 may never). */
 const alive = (pid: number): boolean => {
   const status = existsSync(`/proc/${pid}/status`) ? readFileSync(`/proc/${pid}/status`, 'utf8') : '';
   return status !== '' && !/^State:\s+Z/m.test(status);
