@@ -135,7 +135,9 @@ test('a domain stopped in a terminal shows as shut off without a refresh', async
   const entry = page.locator(`[data-domain="${other.name}"]`);
   await expect(entry).toContainText('running');
   virsh('destroy', other.name);
-  await expect(entry).toContainText('shut off', { timeout: 1500 });
+  // No reload: the event brings it. How fast is the bench's to say (under a second), not a
+  // test's: on a loaded machine the daemon alone can take longer to tell.
+  await expect(entry).toContainText('shut off', { timeout: 10_000 });
 });
 
 test('the event listener is started again when it dies, and what it missed is read', async ({ page, snaptree }) => {
