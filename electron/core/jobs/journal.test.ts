@@ -30,6 +30,16 @@ const record = (state: JournalRecord['state']): JournalRecord => ({
 });
 
 describe('the journal', () => {
+  it('reads a record again once it was rewritten, and forgets one that is gone (it keeps what it parsed, by file)', async () => {
+    const journal = new Journal(dir);
+    await journal.write(record('running'));
+    expect((await journal.readAll()).records.map((read) => read.state)).toEqual(['running']);
+    await journal.write(record('done'));
+    expect((await journal.readAll()).records.map((read) => read.state)).toEqual(['done']);
+    await rm(join(dir, 'j1.json'));
+    expect((await journal.readAll()).records).toEqual([]);
+  });
+
   it('takes two writes of one job at once: each whole, the last one kept, no draft left behind', async () => {
     const journal = new Journal(dir);
     await Promise.all([journal.write(record('running')), journal.write(record('done'))]);

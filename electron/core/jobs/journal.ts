@@ -4,7 +4,7 @@
  * every change of state, so that a crash or kill -9 leaves the last record intact.
  */
 import { constants } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { Job } from '../../../shared/jobs/model.js';
@@ -36,6 +36,13 @@ const RECORD = /^[\w-]+\.json$/;
 export class Journal {
   /** Each job's last write: a job's writes go one after another, in the order asked. */
   private readonly writing = new Map<string, Promise<void>>();
+  /**
+   * Records as last parsed, by file name, with the file they came from: every plan (the
+   * trash it may empty) and every refetch of the jobs list reads the journal, and parsing
+   * hundreds of whole plans each time would outgrow the planning budget as history grows.
+   * A record is rewritten by a rename, so a new inode, size or mtime means read it again.
+   */
+  private readonly parsed = new Map<string, { readonly stamp: string; readonly record: JournalRecord }>();
 
   constructor(readonly folder: string) {}
 
@@ -81,11 +88,23 @@ export class Journal {
     });
     const records: JournalRecord[] = [];
     const unreadable: UnreadableRecord[] = [];
-    for (const name of names.filter((candidate) => RECORD.test(candidate))) {
+    const present = names.filter((candidate) => RECORD.test(candidate));
+    for (const name of this.parsed.keys()) if (!present.includes(name)) this.parsed.delete(name);
+    for (const name of present) {
       const file = join(this.folder, name);
       try {
-        records.push(JournalRecord.parse(JSON.parse(await readFile(file, 'utf8'))));
+        const stats = await stat(file, { bigint: true });
+        const stamp = `${stats.ino}:${stats.size}:${stats.mtimeNs}`;
+        const known = this.parsed.get(name);
+        if (known?.stamp === stamp) {
+          records.push(known.record);
+          continue;
+        }
+        const record = JournalRecord.parse(JSON.parse(await readFile(file, 'utf8')));
+        this.parsed.set(name, { stamp, record });
+        records.push(record);
       } catch (error) {
+        this.parsed.delete(name);
         unreadable.push({ file, detail: error instanceof z.ZodError ? z.prettifyError(error).replaceAll('\n', ' ') : errorMessage(error) });
       }
     }
