@@ -116,14 +116,15 @@ test('a snapshot made with virsh in a terminal appears without a refresh', async
   await expect(page.locator('[data-snapshot="ext1"]')).toBeVisible();
 
   virsh('snapshot-create-as', guest.name, 'from-terminal', '--disk-only', '--atomic', '--diskspec', `vda,snapshot=external,file=${join(domains.dir, 'e2e.terminal.qcow2')}`);
-  // Budget: within a second; the margin covers a loaded CI machine.
-  await expect(page.locator('[data-snapshot="from-terminal"]')).toContainText('current', { timeout: 1500 });
+  // No reload: the event brings it. How fast (within a second) is bench/inventory.mjs's to
+  // measure, not a test's: on a loaded machine the daemon alone can take longer to tell.
+  await expect(page.locator('[data-snapshot="from-terminal"]')).toContainText('current');
 
   // An internal one lands in the active layer's own snapshot table, outside any watched
   // folder: the image is read again, so the snapshot is linked to it, not shown as stale.
   virsh('snapshot-create-as', guest.name, 'internal-from-terminal');
   const internal = page.locator('[data-snapshot="internal-from-terminal"]');
-  await expect(internal).toContainText('internal', { timeout: 1500 });
+  await expect(internal).toContainText('internal');
   await expect(internal.locator('[data-problem]')).toHaveCount(0);
   await internal.click();
   await expect(page.getByRole('complementary', { name: 'Inspector' }).getByTestId('state-files')).toContainText('e2e.terminal.qcow2');
@@ -137,7 +138,7 @@ test('a domain stopped in a terminal shows as shut off without a refresh', async
   virsh('destroy', other.name);
   // No reload: the event brings it. How fast is the bench's to say (under a second), not a
   // test's: on a loaded machine the daemon alone can take longer to tell.
-  await expect(entry).toContainText('shut off', { timeout: 10_000 });
+  await expect(entry).toContainText('shut off');
 });
 
 test('the event listener is started again when it dies, and what it missed is read', async ({ page, snaptree }) => {
@@ -152,7 +153,7 @@ test('the event listener is started again when it dies, and what it missed is re
   process.kill(Number(listener), 'SIGKILL');
   virsh('destroy', other.name);
   // The restart waits 2 s, then reads everything again.
-  await expect(entry).toContainText('shut off', { timeout: 6000 });
+  await expect(entry).toContainText('shut off');
   const restarted = execFileSync('pgrep', ['-P', String(snaptree.pid), '-f', 'event --all --loop'], { encoding: 'utf8' }).trim();
   expect(restarted).toMatch(/^\d+$/);
   expect(restarted).not.toBe(listener);
