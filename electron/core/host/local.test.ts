@@ -167,6 +167,17 @@ describe('LocalHost.stream: a job step, read as it runs', () => {
     expect(stdout).toContain('interrupted');
   });
 
+  it("runs a tool in a process group of its own: Ctrl-C at the terminal reaches Snaptree, which cancels it, and never the tool first", async () => {
+    let stdout = '';
+    // process.getpgid is not in Node; the child asks the system for both groups.
+    await host.stream({ argv: ['/bin/ps', '-o', 'pgid=', '-p', String(process.pid)], onStdout: (chunk) => (stdout += chunk) });
+    const ours = stdout.trim();
+    stdout = '';
+    await host.stream({ argv: [node, '-e', 'console.log(require("node:child_process").execFileSync("/bin/ps", ["-o", "pgid=", "-p", String(process.pid)], { encoding: "utf8" }).trim())'], onStdout: (chunk) => (stdout += chunk) });
+    expect(stdout.trim()).toMatch(/^\d+$/);
+    expect(stdout.trim()).not.toBe(ours);
+  });
+
   it('kills a process that outlives SIGINT', async () => {
     const controller = new AbortController();
     const started = Date.now();

@@ -125,7 +125,11 @@ export class LocalHost implements Host {
     refuseUnsayable(command.argv);
     const { signal } = command;
     if (signal?.aborted) return { exitCode: null, signal: 'SIGINT' };
-    const child = spawn(program, args, { env: { ...process.env, LC_ALL: 'C', LANG: 'C' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // A process group of its own: Ctrl-C at the terminal reaches Snaptree alone, which then
+    // cancels the job the way the step says (SIGINT, a block job abort, or waiting for an
+    // all-or-nothing step). Sent to the tool too, it ended a step before the cancel was
+    // asked, and the job said failed, not cancelled.
+    const child = spawn(program, args, { env: { ...process.env, LC_ALL: 'C', LANG: 'C' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     // A decoder per pipe keeps a character cut between two chunks whole.
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => command.onStdout?.(chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => command.onStderr?.(chunk));
