@@ -93,7 +93,7 @@ async function jobThroughCore(core, intent) {
   if (job.state !== 'done') throw new Error(`job ${job.state}: ${JSON.stringify(job.steps.map((step) => step.error))}`);
   const stepsMs = job.steps.reduce((sum, step) => sum + (Date.parse(step.endedAt) - Date.parse(step.startedAt)), 0);
   if (process.env.BENCH_VERBOSE) console.error(`${intent.kind}: start reply ${(replied - started).toFixed(0)} ms, steps ${stepsMs} ms, all ${(end - started).toFixed(0)} ms`);
-  return { wallMs: end - started, firstProgressMs: (await firstProgress) - started };
+  return { wallMs: end - started, overheadMs: end - started - stepsMs, firstProgressMs: (await firstProgress) - started };
 }
 
 /** A raw image of `mib` MiB holding random data (what a guest's disk holds, incompressible). */
@@ -118,6 +118,7 @@ try {
   const bare = [];
   const ours = [];
   const firstProgress = [];
+  const overhead = [];
   for (let run = 0; run < RUNS; run++) {
     const bareTarget = join(images, `bare-${run}.qcow2`);
     const started = now();
@@ -128,6 +129,7 @@ try {
     const job = await jobThroughCore(core, { kind: 'convert', image: source, path: ourTarget });
     ours.push(job.wallMs);
     firstProgress.push(job.firstProgressMs);
+    overhead.push(job.overheadMs);
     rmSync(ourTarget);
   }
   const convertRatio = median(ours) / median(bare);
@@ -174,6 +176,7 @@ try {
 
   console.log(`convert of ${CONVERT_MIB} MiB of data, bare qemu-img   ${median(bare).toFixed(0)} ms (median of ${RUNS})`);
   console.log(`the same convert as a job               ${median(ours).toFixed(0)} ms   ratio ${convertRatio.toFixed(3)} (budget 1.05)`);
+  console.log(`a job's own cost besides its steps     ${median(overhead).toFixed(0)} ms (the re-read before the start, locks, journal fsyncs, events)`);
   console.log(`first progress in the window            ${median(firstProgress).toFixed(0)} ms after the start (budget 500 ms)`);
   console.log(`planning on 10,000 images (median of 20) ${median(planning).toFixed(1)} ms (budget 50 ms, round trip included)`);
   console.log(snapshotLine);
