@@ -104,9 +104,21 @@ export class SettingsFile {
     this.path = join(dir, 'settings.json');
   }
 
+  /**
+   * Reads one at a time within this process: two at once of a corrupt file (the core's
+   * first read and a request's) both set it aside, the loser gave back its backup name,
+   * and the next corruption took that lower number: the backups were numbered out of order.
+   */
+  private turn: Promise<unknown> = Promise.resolve();
+  private inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.turn.then(work, work);
+    this.turn = next.catch(() => undefined);
+    return next;
+  }
+
   /** The saved settings, every entry that can be read, and what could not be. */
   async read(): Promise<SettingsRead> {
-    const { settings, problems } = await this.readFile();
+    const { settings, problems } = await this.inTurn(() => this.readFile());
     return { settings, problems };
   }
 
@@ -116,7 +128,7 @@ export class SettingsFile {
    * first; a file that cannot be read is never written over: the change is refused.
    */
   async update(change: Partial<Settings>): Promise<Settings> {
-    const current = await this.readFile();
+    const current = await this.inTurn(() => this.readFile());
     if (current.keep !== null) {
       throw new Refusal(say(`settings.notSaved.${current.keep.why}`, current.keep.values));
     }
