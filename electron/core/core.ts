@@ -1,6 +1,5 @@
 import { EventEmitter } from 'node:events';
 import { stat } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { EventName, EventPayload, RequestName, RequestArg, RequestResult } from '../../shared/contract.js';
 import { errorMessage } from '../../shared/format.js';
@@ -43,8 +42,7 @@ export interface Core {
 }
 
 function defaultDemoDir(): string {
-  const base = process.env.XDG_DATA_HOME || join(homedir(), '.local', 'share');
-  return join(base, 'snaptree', 'demo-workspace');
+  return join(defaultDataDir(), 'demo-workspace');
 }
 
 export function createCore(host: Host, options: CoreOptions): Core {
