@@ -388,6 +388,10 @@ describe('snaptree plan, run, jobs and trash', () => {
 
   it('runs an overlay without a terminal only with --yes, and lists the job it ran', async () => {
     execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', join(dir, 'run-base.qcow2'), '16M']);
+    // Data in the base, kept as the guest sees it: the overlay must show it and the base must not change.
+    execFileSync('qemu-io', ['-f', 'qcow2', '-c', 'write -P 0x7e 2M 1M', '--', join(dir, 'run-base.qcow2')], { stdio: 'ignore' });
+    const baseBefore = join(dir, 'run-base-before.raw');
+    execFileSync('qemu-img', ['convert', '-f', 'qcow2', '-O', 'raw', '--', join(dir, 'run-base.qcow2'), baseBefore]);
     const asked = await run(['run', 'overlay', './run-base.qcow2', './run-new.qcow2']);
     expect(asked.code).toBe(2);
     expect(asked.stderr).toContain('add --yes');
@@ -397,6 +401,8 @@ describe('snaptree plan, run, jobs and trash', () => {
     expect(code, stderr).toBe(0);
     const job = JSON.parse(stdout) as { id: string; state: string };
     expect(job.state).toBe('done');
+    execFileSync('qemu-img', ['compare', '-f', 'raw', '-F', 'qcow2', baseBefore, join(dir, 'run-base.qcow2')]);
+    execFileSync('qemu-img', ['compare', '-f', 'raw', '-F', 'qcow2', baseBefore, join(dir, 'run-new.qcow2')]);
     expect(stderr).toContain('Step 1/1: ');
     expect(info(join(dir, 'run-new.qcow2'))).toMatchObject({ format: 'qcow2', 'backing-filename': 'run-base.qcow2' });
     const jobs = JSON.parse((await run(['jobs', '--json'])).stdout) as Array<{ id: string; state: string }>;
