@@ -5,7 +5,7 @@
  */
 import { say, type Said } from '../messages/problems.js';
 import type { Argv } from '../argv.js';
-import type { Blocker, CancelBy, DomainLock, PlanDraft, ProgressSource, StepInput } from './plan.js';
+import type { Blocker, CancelBy, DomainLock, PlanDraft, ProgressSource, StepInput, TreeChange } from './plan.js';
 import type { Intent } from './intent.js';
 import type { World } from './world.js';
 import type { Domain } from '../libvirt/model.js';
@@ -76,6 +76,7 @@ export interface DraftParts {
   readonly cancel: Said;
   readonly lockFiles: readonly string[];
   readonly lockDomains?: readonly DomainLock[];
+  readonly tree?: TreeChange;
 }
 
 const unique = (paths: Iterable<string>): string[] => [...new Set(paths)];
@@ -95,6 +96,7 @@ export function draft(parts: DraftParts): PlanDraft {
     blockers: [...parts.blockers],
     cancel: sentence(parts.cancel),
     locks: { files: unique([...parts.lockFiles, ...creates]), domains: [...(parts.lockDomains ?? [])] },
+    ...(parts.tree ? { tree: parts.tree } : {}),
   };
 }
 

@@ -106,6 +106,14 @@ export type StepInput = z.input<typeof Step>;
 export const Blocker = Sentence.extend({ code: z.string(), alternatives: z.array(Sentence) });
 export type Blocker = z.infer<typeof Blocker>;
 
+/** A snapshot as the plan dialog draws a domain's tree before and after: NOW hangs from the current one. */
+export const TreeNode = z.object({ name: z.string(), parent: z.string().nullable(), current: z.boolean() });
+export type TreeNode = z.infer<typeof TreeNode>;
+
+/** A domain's snapshot tree before the plan runs and after it (a delete re-parents children; a revert moves NOW). */
+export const TreeChange = z.object({ domain: z.string(), before: z.array(TreeNode), after: z.array(TreeNode) });
+export type TreeChange = z.infer<typeof TreeChange>;
+
 export const Plan = z.object({
   /** The core's fingerprint of this plan and the facts it stands on: a job names it to start. */
   id: z.string(),
@@ -126,6 +134,8 @@ export const Plan = z.object({
   blockers: z.array(Blocker),
   /** What a cancel leaves behind, said before it runs. */
   cancel: Sentence,
+  /** For a plan that changes a snapshot tree: the tree before and after. */
+  tree: TreeChange.optional(),
   /** What the job holds while it runs: no other job touches these files and domains at once. */
   locks: z.object({ files: z.array(z.string()), domains: z.array(DomainLock) }),
 });
