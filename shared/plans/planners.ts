@@ -12,6 +12,8 @@ import { planImageSnapshot } from './image-snapshot.js';
 import { planOverlay } from './overlay.js';
 import { planSnapshot } from './snapshot.js';
 import { planTrashEmpty } from './trash-empty.js';
+import { planDelete } from './delete.js';
+import { planImageSnapshotDelete } from './image-snapshot-delete.js';
 
 export type Planner<K extends IntentKind> = (intent: IntentOf<K>, world: World) => PlanDraft;
 
@@ -24,6 +26,8 @@ const planners: Planners = {
   convert: planConvert,
   check: planCheck,
   'trash-empty': planTrashEmpty,
+  delete: planDelete,
+  'image-snapshot-delete': planImageSnapshotDelete,
 };
 
 export function plan(intent: Intent, world: World): PlanDraft {
