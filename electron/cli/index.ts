@@ -53,6 +53,11 @@ INTENT (a DOMAIN is a libvirt domain name; an IMAGE a path, absolute or ./relati
                                    a new overlay; --clone: a linked clone domain on it
   convert IMAGE NEW                the image (raw or any format) as a new qcow2 file
   check IMAGE [--chain] [--repair leaks|all]
+  delete DOMAIN SNAPSHOT [--children] [--metadata-only]
+                                   a snapshot (--children: and all below it); an
+                                   external one is folded by Snaptree, never a file
+                                   another branch needs; --metadata-only keeps files
+  delete IMAGE SNAPSHOT            an internal snapshot of an image no domain runs
   A NAME or NEW starting with a dash goes after --: snaptree run snapshot vm -- -x
 
 Exit codes: 0 done, 1 failed or cancelled, 2 bad usage or input, 3 refused (the plan

@@ -20,6 +20,9 @@ describe('INTENT words', () => {
     ['an overlay with a linked clone', ['overlay', '../base.qcow2', '/vm/c.qcow2'], { clone: 'web-2' }, { kind: 'overlay', image: '/srv/base.qcow2', clone: { uri: 'qemu:///system', domain: '', name: 'web-2' } }],
     ['a convert', ['convert', './seed.img', 'seed.qcow2'], {}, { kind: 'convert', image: '/srv/vm/seed.img', path: '/srv/vm/seed.qcow2' }],
     ['a check of a chain, repairing leaks', ['check', '/vm/a.qcow2'], { chain: true, repair: 'leaks' }, { kind: 'check', image: '/vm/a.qcow2', chain: true, repair: 'leaks' }],
+    ["a domain's snapshot deleted", ['delete', 'web', 'before update'], {}, { kind: 'delete', uri: 'qemu:///system', domain: 'web', snapshot: 'before update', children: false, metadataOnly: false }],
+    ['a snapshot and those below it, records only', ['delete', 'web', 's1'], { children: true, 'metadata-only': true }, { kind: 'delete', domain: 'web', snapshot: 's1', children: true, metadataOnly: true }],
+    ["an image's internal snapshot: the word is a path", ['delete', './disk.qcow2', 'snap1'], {}, { kind: 'image-snapshot-delete', image: '/srv/vm/disk.qcow2', name: 'snap1' }],
   ])('%s', (_, line, values, expected) => {
     const intent = words(line, values as IntentValues);
     expect(intent).toMatchObject(expected);
@@ -29,6 +32,9 @@ describe('INTENT words', () => {
   it.each([
     ['nothing named', [], {}, 'name what to change'],
     ['an unknown intent', ['revert', 'web', 's1'], {}, 'Unknown intent "revert"'],
+    ['delete without its snapshot', ['delete', 'web'], {}, 'delete takes DOMAIN|IMAGE SNAPSHOT, got "web"'],
+    ["a domain's options on an image", ['delete', '/vm/a.qcow2', 's'], { children: true }, '--children does not go with delete IMAGE'],
+    ['another intent\'s option on delete', ['delete', 'web', 's'], { chain: true }, '--chain does not go with delete DOMAIN'],
     ['a word missing', ['overlay', '/vm/a.qcow2'], {}, 'overlay takes IMAGE NEW, got "/vm/a.qcow2"'],
     ['a word too many', ['check', '/vm/a.qcow2', 'b'], {}, 'check takes IMAGE'],
     ['an image that is not a path', ['convert', 'seed.img', 'x.qcow2'], {}, '"seed.img" is not an image path'],
@@ -43,5 +49,11 @@ describe('INTENT words', () => {
     ['an unknown repair', ['check', '/vm/a'], { repair: 'some' }, '--repair takes leaks or all'],
   ])('refuses %s', (_, line, values, message) => {
     expect(() => words(line, values as IntentValues)).toThrow(message);
+  });
+
+  it('delete WORD SNAPSHOT: a bare word names an image where a file of that name is here, else a domain', () => {
+    const isFile = (path: string) => path === '/srv/vm/disk.qcow2';
+    expect(intentOf(['delete', 'disk.qcow2', 's'], {}, { ...where, isFile })).toEqual({ kind: 'image-snapshot-delete', image: '/srv/vm/disk.qcow2', name: 's' });
+    expect(intentOf(['delete', 'web', 's'], {}, { ...where, isFile })).toMatchObject({ kind: 'delete', domain: 'web' });
   });
 });

@@ -19,6 +19,8 @@ export const INTENT_OPTIONS = {
   clone: { type: 'string' },
   repair: { type: 'string' },
   chain: { type: 'boolean' },
+  children: { type: 'boolean' },
+  'metadata-only': { type: 'boolean' },
 } as const;
 
 type OptionName = keyof typeof INTENT_OPTIONS;
@@ -29,13 +31,17 @@ export interface Where {
   readonly cwd: string;
   /** `--connect URI`, or the default URI. */
   readonly uri: string;
+  /** Whether a path names a file: `delete disk.qcow2 s1` names an image where that file is there. */
+  readonly isFile?: (path: string) => boolean;
 }
 
 export const INTENT_USAGE = `snapshot DOMAIN NAME [--description TEXT] [--disk-only | --memory] [--live] [--quiesce] [--file DISK=PATH]...
 snapshot IMAGE NAME
 overlay IMAGE NEW [--clone DOMAIN_NAME]
 convert IMAGE NEW
-check IMAGE [--chain] [--repair leaks|all]`;
+check IMAGE [--chain] [--repair leaks|all]
+delete DOMAIN SNAPSHOT [--children] [--metadata-only]
+delete IMAGE SNAPSHOT`;
 
 export function isImagePath(word: string): boolean {
   return word.startsWith('/') || word.startsWith('./') || word.startsWith('../');
@@ -101,6 +107,15 @@ function snapshotIntent(subject: string, name: string, values: IntentValues, whe
   };
 }
 
+function deleteIntent(subject: string, snapshot: string, values: IntentValues, where: Where): IntentInput {
+  if (isImagePath(subject) || where.isFile?.(resolve(where.cwd, subject))) {
+    only(values, [], 'delete IMAGE: an image with no domain has internal snapshots only, deleted one at a time');
+    return { kind: 'image-snapshot-delete', image: resolve(where.cwd, subject), name: snapshot };
+  }
+  only(values, ['children', 'metadata-only'], 'delete DOMAIN');
+  return { kind: 'delete', uri: where.uri, domain: subject, snapshot, children: values.children ?? false, metadataOnly: values['metadata-only'] ?? false };
+}
+
 /**
  * The intent the words name. An overlay's `--clone` names the new domain; the domain it
  * clones is the one whose disk IMAGE is, found in the inventory later (`domain` is left empty).
@@ -131,9 +146,13 @@ export function intentOf(words: readonly string[], values: IntentValues, where: 
       if (repair !== undefined && repair !== 'leaks' && repair !== 'all') throw new UsageError(`--repair takes leaks or all, not "${repair}"`);
       return { kind: 'check', image: imagePath(image!, where), chain: values.chain ?? false, ...(repair === undefined ? {} : { repair }) };
     }
+    case 'delete': {
+      const [subject, snapshot] = operands('delete', rest, ['DOMAIN|IMAGE', 'SNAPSHOT']);
+      return deleteIntent(subject!, snapshot!, values, where);
+    }
     case undefined:
-      throw new UsageError('name what to change: snapshot, overlay, convert or check (see snaptree --help)');
+      throw new UsageError('name what to change: snapshot, overlay, convert, check or delete (see snaptree --help)');
     default:
-      throw new UsageError(`Unknown intent "${kind}": it is one of snapshot, overlay, convert, check`);
+      throw new UsageError(`Unknown intent "${kind}": it is one of snapshot, overlay, convert, check, delete`);
   }
 }

@@ -6,7 +6,8 @@
  */
 import { dirname } from 'node:path';
 import { linkInventory, type Linked } from '../../shared/libvirt/link.js';
-import { localDomainDisks } from '../../shared/libvirt/uri.js';
+import type { Connection } from '../../shared/libvirt/model.js';
+import { disksAreLocal, localDomainDisks } from '../../shared/libvirt/uri.js';
 import type { IntentInput } from '../../shared/plans/intent.js';
 import type { Host } from '../core/host/host.js';
 import { scanPaths } from '../core/images/scan.js';
@@ -19,6 +20,7 @@ import { defaultDataDir, type PlanSources } from '../core/plans.js';
 function imagesOf(intent: IntentInput): string[] {
   switch (intent.kind) {
     case 'image-snapshot':
+    case 'image-snapshot-delete':
     case 'overlay':
     case 'convert':
     case 'check':
@@ -26,6 +28,19 @@ function imagesOf(intent: IntentInput): string[] {
     default:
       return [];
   }
+}
+
+/**
+ * A delete folds a snapshot's files: every image that stands on them must be seen, not only
+ * the running chains (another branch after a revert is in none). Their folders are read whole.
+ */
+function snapshotFolders(intent: IntentInput, connections: readonly Connection[]): string[] {
+  if (intent.kind !== 'delete') return [];
+  const files = connections
+    .filter((connection) => disksAreLocal(connection.uri))
+    .flatMap((connection) => connection.domains)
+    .flatMap((domain) => [...domain.disks.flatMap((disk) => disk.chain), ...domain.snapshots.flatMap((snapshot) => [...snapshot.disks.flatMap((disk) => disk.file ?? []), ...(snapshot.memoryFile === null ? [] : [snapshot.memoryFile])])]);
+  return [...new Set(files.map((file) => dirname(file)))];
 }
 
 export interface CliWorldOptions {
@@ -43,7 +58,7 @@ export function cliPlanSources(host: Host, options: CliWorldOptions): PlanSource
     // Emptying the trash touches no image and no domain.
     const virsh = options.intent.kind === 'trash-empty' ? null : await host.findProgram('virsh');
     const connections = virsh === null ? [] : [await inventoryConnection(host, virsh, options.uri)];
-    const forest = await scanPaths(host, folders, localDomainDisks(connections));
+    const forest = await scanPaths(host, [...folders, ...snapshotFolders(options.intent, connections)], localDomainDisks(connections));
     // Read again before a start: said once.
     if (!said) {
       for (const error of forest.errors) options.warn(`${error.path}: ${error.message}`);
