@@ -93,15 +93,21 @@ function external(name: string, snapshot: string, file: string): void {
   virsh('snapshot-create-as', '--domain', name, '--name', snapshot, '--disk-only', '--atomic', '--diskspec', `vda,snapshot=external,file=${file}`);
 }
 
-/** base (0x11 at 0) <- a, made by s1 (0x22 at 1M) <- b, made by s2 (0x33 at 2M), built shut off so each layer can take data. */
+/**
+ * base (0x11 at 0) <- a, made by s1 (0x22 at 1M) <- b, made by s2 (0x33 at 2M). The
+ * snapshots are taken while the domain runs, as a user takes them (libvirt then writes the
+ * whole chain into the persistent XML's <backingStore>); the data goes in while it is off.
+ */
 function chainOfTwo(label: string, options: { start?: boolean } = {}) {
   const { name, disk } = domains.define(label);
   const a = join(domains.dir, `${label}.s1.qcow2`);
   const b = join(domains.dir, `${label}.s2.qcow2`);
   write(disk, 0x11, 0);
+  virsh('start', name);
   external(name, 's1', a);
-  write(a, 0x22, 1);
   external(name, 's2', b);
+  virsh('destroy', name);
+  write(a, 0x22, 1);
   write(b, 0x33, 2);
   if (options.start) virsh('start', name);
   return { name, base: disk, a, b };
