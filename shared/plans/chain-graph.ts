@@ -37,7 +37,10 @@ export interface ChainGraph {
 export function chainGraph(world: World): ChainGraph {
   const backing = new Map<string, string | null>();
   const formats = new Map<string, string>();
-  for (const image of world.forest.images) {
+  // A file an earlier job moved to the trash is one its plan said nothing uses: it is not a
+  // dependent (else a fold, trashing its overlay, would make the next delete pull instead of commit).
+  const trashed = new Set(world.trash.map((entry) => entry.trashed));
+  for (const image of world.forest.images.filter((candidate) => !trashed.has(candidate.path))) {
     backing.set(image.path, image.backing ? image.backing.image : null);
     formats.set(image.path, image.format);
   }

@@ -82,6 +82,18 @@ describe('deleting an external snapshot of a running domain', () => {
   });
 });
 
+describe('files in the trash', () => {
+  it('are no dependents: an overlay an earlier delete trashed does not stop a commit into the file it stood on', () => {
+    const gone = overlay('/vm/.snaptree-trash/j1/a.qcow2', base);
+    const onBase: WorldParts = {
+      images: [base, gone, overlay('/vm/b.qcow2', base)],
+      domains: [domain('web', { disks: [disk('vda', ['/vm/b.qcow2', '/vm/base.qcow2'])], snapshots: [{ ...s2, parent: null }] })],
+      trash: [{ job: 'j1', path: '/vm/a.qcow2', trashed: gone.path, bytes: 5, at: '' }],
+    };
+    expect(shown(remove({ snapshot: 's2' }, onBase))[0]).toBe(virsh('blockcommit', '--domain', 'web', '--path', 'vda', '--active', '--pivot', '--base', '/vm/base.qcow2', '--wait', '--verbose'));
+  });
+});
+
 describe('deleting an external snapshot of a shut-off domain', () => {
   it('qemu-img commit -d into the file below, the overlay above re-pointed with formats named, the disk redefined without the stale chain', () => {
     const draft = remove({}, shutOff);
