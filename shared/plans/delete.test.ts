@@ -216,15 +216,15 @@ describe("deleting an image's internal snapshot", () => {
   const img = lone;
   const removeImage = (name: string, parts: WorldParts = { images: [img] }) => plan(Intent.parse({ kind: 'image-snapshot-delete', image: '/vm/lone.qcow2', name }), world(parts));
 
-  it('of two with one name: the first goes by its ID, and the plan says which stays', () => {
+  it('of two with one name: qemu-img deletes the first in the table, and the plan names it by its ID and says which stay', () => {
     const draft = removeImage('snap1');
     expect(draft.blockers).toEqual([]);
-    expect((draft.steps[0] as RunStep).argv).toEqual(['/usr/bin/qemu-img', 'snapshot', '-d', '1', '--image-opts', 'driver=qcow2,file.driver=file,file.filename=/vm/lone.qcow2']);
+    expect((draft.steps[0] as RunStep).argv).toEqual(['/usr/bin/qemu-img', 'snapshot', '-d', 'snap1', '--image-opts', 'driver=qcow2,file.driver=file,file.filename=/vm/lone.qcow2']);
     expect(draft.warnings).toMatchObject([{ key: 'plans.delete.warning.sameName', values: { id: '1', others: '3' } }]);
   });
 
-  it('named as another one\'s ID: its own ID is passed, never the name qemu-img would read as an ID', () => {
-    expect((removeImage('1').steps[0] as RunStep).argv[3]).toBe('2');
+  it("named as another one's ID: -d matches names alone, so the one named goes", () => {
+    expect(removeImage('1').steps[0]).toMatchObject({ says: { values: { id: '2' } }, argv: expect.arrayContaining(['-d', '1']) });
   });
 
   it.each([
