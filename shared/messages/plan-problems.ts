@@ -130,7 +130,7 @@ export const planProblems = {
     step: {
       internal: 'Delete the internal snapshot {{name}} of {{domain}}: libvirt removes it from the disk images too.',
       metadata: "Delete libvirt's record of the snapshot {{name}} of {{domain}}; its files are left as they are.",
-      record: "Delete libvirt's record of the snapshot {{name}} of {{domain}}, now that its state is folded away (libvirt gives its children its parent).",
+      record: "Delete libvirt's record of the snapshot {{name}} of {{domain}}, whose state the steps above took away (libvirt gives its children its parent).",
       commit: "Commit {{top}}'s data into {{base}} (qemu-img; {{top}} itself is left as it was).",
       blockcommit: 'Commit {{top}} into {{base}} while {{domain}} runs (a libvirt block job on {{target}}); libvirt points the layer above at {{base}}.',
       activeCommit: 'Commit the active layer {{top}} into {{base}} while {{domain}} runs (a libvirt block job on {{target}}), then switch the disk to {{base}}.',

@@ -33,6 +33,16 @@ describe('deleting an internal snapshot', () => {
   });
 });
 
+describe('deleting an internal snapshot on another branch (its image left the running chain after a revert)', () => {
+  it('is qemu-img snapshot -d on the image that carries it, which no QEMU holds, then the record: libvirt would look in the chain as it is now', () => {
+    const old = image('/vm/old.qcow2', { snapshots: [{ id: '1', name: 'i1', date: '', vmClockNs: 0, vmStateSize: 0, diskSize: null, icount: null }] });
+    const i1 = snapshot('i1', { disks: [{ target: 'vda', snapshot: 'internal', file: null }], stateFiles: ['/vm/old.qcow2'], otherBranch: true });
+    const draft = remove({ snapshot: 'i1' }, { images: [base, old, overlay('/vm/new.qcow2', base)], domains: [domain('web', { disks: [disk('vda', ['/vm/new.qcow2', '/vm/base.qcow2'])], snapshots: [i1] })] });
+    expect(draft.blockers).toEqual([]);
+    expect(shown(draft)).toEqual(['/usr/bin/qemu-img snapshot -d i1 --image-opts driver=qcow2,file.driver=file,file.filename=/vm/old.qcow2', metadata('i1')]);
+  });
+});
+
 describe('deleting an external snapshot of a running domain', () => {
   it('a leaf on the active layer: an active block commit with pivot into the file below, then the record with --metadata, then the overlay to the trash', () => {
     const draft = remove({ snapshot: 's2' }, chain);

@@ -17,8 +17,10 @@ import { blockcommitArgv } from '../virsh/blockcommit.js';
 import { blockpullArgv } from '../virsh/blockpull.js';
 import { defineArgv, dumpxmlInactiveArgv } from '../virsh/define.js';
 import { snapshotDeleteArgv } from '../virsh/snapshot-delete.js';
+import type { VirshTarget } from '../virsh/connection.js';
+import { snapshotArgv } from '../qemu-img/snapshot.js';
 import { chainGraph, type ChainGraph, type DiskChain } from './chain-graph.js';
-import { imageAt } from './dependents.js';
+import { heldBy, imageAt } from './dependents.js';
 import { blocker, domainLock, draft, missingTools, runStep, toolPath } from './draft.js';
 import type { IntentOf } from './intent.js';
 import type { Blocker, DomainLock, PlanDraft, StepInput, TreeNode } from './plan.js';
@@ -200,6 +202,26 @@ function foldDisk(world: World, fold: Fold, graph: ChainGraph, snapshot: Snapsho
   else pullInto(world, fold, graph, overlay, base);
 }
 
+/**
+ * An internal snapshot whose image a revert took out of the running chain: libvirt would
+ * look for it in the disk's chain as it is now. qemu-img deletes it from the image that
+ * carries it (no QEMU holds that one, rule 2), then libvirt's record goes.
+ */
+function internalElsewhere(world: World, fold: Fold, snapshot: Snapshot, virsh: VirshTarget, domain: Domain): void {
+  for (const path of snapshot.stateFiles) {
+    const held = heldBy(world, path)[0];
+    if (held) fold.blockers.push(blocker('held-by-qemu', say('plans.blocker.heldByQemu', { path, domain: held.domain.name }), [say('plans.delete.alternative.metadataOnly')]));
+    const carrier = imageAt(world, path);
+    const id = carrier?.snapshots.find((one) => one.name === snapshot.name)?.id ?? '?';
+    fold.steps.push(
+      runStep({ says: say('plans.delete.step.imageSnapshot', { name: snapshot.name, id, path }), argv: snapshotArgv(toolPath(world, 'qemuImg'), path, carrier?.format ?? 'qcow2', { kind: 'delete', name: snapshot.name }), changes: [path] }),
+    );
+    fold.lockFiles.push(path);
+  }
+  fold.steps.push(runStep({ says: say('plans.delete.step.record', { name: snapshot.name, domain: domain.name }), argv: snapshotDeleteArgv(virsh, domain.name, snapshot.name, { metadataOnly: true }) }));
+  fold.deleted.add(snapshot.name);
+}
+
 function deleteSteps(intent: DeleteIntent, world: World, domain: Domain, order: readonly Snapshot[], fold: Fold): void {
   const graph = chainGraph(world);
   const virsh = { virsh: toolPath(world, 'virsh'), uri: intent.uri };
@@ -207,6 +229,10 @@ function deleteSteps(intent: DeleteIntent, world: World, domain: Domain, order: 
     if (intent.metadataOnly) {
       fold.steps.push(runStep({ says: say('plans.delete.step.metadata', { name: snapshot.name, domain: domain.name }), argv: snapshotDeleteArgv(virsh, domain.name, snapshot.name, { metadataOnly: true }) }));
       fold.deleted.add(snapshot.name);
+      continue;
+    }
+    if (!isExternal(snapshot) && snapshot.otherBranch) {
+      internalElsewhere(world, fold, snapshot, virsh, domain);
       continue;
     }
     if (!isExternal(snapshot)) {

@@ -128,7 +128,7 @@ export const planProblems: Messages<typeof english> = {
     step: {
       internal: '删除 {{domain}} 的内部快照 {{name}}：libvirt 也会把它从磁盘镜像中删除。',
       metadata: '删除 libvirt 中 {{domain}} 的快照 {{name}} 的记录；其文件保持原样。',
-      record: '快照状态已合并，删除 libvirt 中 {{domain}} 的快照 {{name}} 的记录（libvirt 把它的子快照挂到它的父快照下）。',
+      record: '上面的步骤已移除其状态，删除 libvirt 中 {{domain}} 的快照 {{name}} 的记录（libvirt 把它的子快照挂到它的父快照下）。',
       commit: '把 {{top}} 的数据提交到 {{base}}（qemu-img；{{top}} 本身保持原样）。',
       blockcommit: '在 {{domain}} 运行时把 {{top}} 提交到 {{base}}（{{target}} 上的 libvirt 块作业）；libvirt 把上面一层指向 {{base}}。',
       activeCommit: '在 {{domain}} 运行时把活动层 {{top}} 提交到 {{base}}（{{target}} 上的 libvirt 块作业），然后把磁盘切换到 {{base}}。',
