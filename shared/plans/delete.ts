@@ -203,9 +203,11 @@ function foldDisk(world: World, fold: Fold, graph: ChainGraph, snapshot: Snapsho
 }
 
 /**
- * An internal snapshot whose image a revert took out of the running chain: libvirt would
- * look for it in the disk's chain as it is now. qemu-img deletes it from the image that
- * carries it (no QEMU holds that one, rule 2), then libvirt's record goes.
+ * An internal snapshot whose image a revert took out of the running chain. Measured on
+ * libvirt 9.0: a running domain's delete is refused (`disk image 'vda' for internal snapshot
+ * … is not the same as disk image currently used by VM`); a shut-off one's works. qemu-img
+ * deletes it from the image that carries it either way (no QEMU holds that one, rule 2),
+ * then libvirt's record goes.
  */
 function internalElsewhere(world: World, fold: Fold, snapshot: Snapshot, virsh: VirshTarget, domain: Domain): void {
   for (const path of snapshot.stateFiles) {
