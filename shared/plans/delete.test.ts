@@ -92,6 +92,23 @@ describe('deleting an external snapshot of a running domain', () => {
   });
 });
 
+describe('a snapshot of two disks', () => {
+  it('folds each disk on its own chain, then deletes the one record', () => {
+    const [vb, vt] = [image('/vm/data.qcow2'), overlay('/vm/data.s1.qcow2', image('/vm/data.qcow2'))];
+    const both = snapshot('s1', { disks: [{ target: 'vda', snapshot: 'external', file: '/vm/b.qcow2' }, { target: 'vdb', snapshot: 'external', file: '/vm/data.s1.qcow2' }] });
+    const parts: WorldParts = { images: [base, a, b, vb, vt], domains: [domain('web', { state: 'shut off', disks: [disk('vda', ['/vm/b.qcow2', '/vm/a.qcow2', '/vm/base.qcow2']), disk('vdb', ['/vm/data.s1.qcow2', '/vm/data.qcow2'])], snapshots: [both] })] };
+    const draft = remove({}, parts);
+    expect(draft.blockers).toEqual([]);
+    expect(shown(draft).filter((line) => !line.startsWith('define'))).toEqual([
+      '/usr/bin/qemu-img commit -p -f qcow2 -d -- /vm/b.qcow2',
+      '/usr/bin/qemu-img commit -p -f qcow2 -d -- /vm/data.s1.qcow2',
+      metadata('s1'),
+      'trash /vm/b.qcow2',
+      'trash /vm/data.s1.qcow2',
+    ]);
+  });
+});
+
 describe('files in the trash', () => {
   it('are no dependents: an overlay an earlier delete trashed does not stop a commit into the file it stood on', () => {
     const gone = overlay('/vm/.snaptree-trash/j1/a.qcow2', base);
@@ -152,6 +169,7 @@ describe('two branches share a file (reference 6.2: after a revert)', () => {
       'trash /vm/e1.qcow2',
     ]);
     expect(draft.unused).toEqual(['/vm/e1.qcow2']);
+    expect(draft.locks.files).toEqual(expect.arrayContaining(['/vm/r.qcow2', '/vm/e1.qcow2', '/vm/a.qcow2', '/vm/m.qcow2']));
   });
 
   it('deleting the snapshot whose state another branch reads: that file is not written; its data is pulled up into the overlay (safe rebase), and the plan says who still uses it', () => {

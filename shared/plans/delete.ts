@@ -296,7 +296,8 @@ export const planDelete: Planner<'delete'> = (intent, world): PlanDraft => {
     warnings: fold.warnings,
     blockers: fold.blockers,
     cancel: intent.metadataOnly ? say('plans.delete.cancel.metadata') : say('plans.delete.cancel.domain', { name: root.name }),
-    lockFiles: [...new Set(fold.lockFiles)],
+    // Every file a step writes too: an overlay of another branch re-pointed, the layer libvirt re-points.
+    lockFiles: [...new Set([...fold.lockFiles, ...fold.steps.flatMap((step) => step.changes)])],
     lockDomains: [...new Map(fold.domains.map((lock) => [lock.uuid, lock])).values()],
     tree: { domain: domain.name, before, after: treeAfter(domain, gone) },
   });
