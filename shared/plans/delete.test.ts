@@ -92,6 +92,15 @@ describe('deleting an external snapshot of a running domain', () => {
   });
 });
 
+describe('a snapshot whose files are missing', () => {
+  it.each([
+    ['its overlay', { images: [base, b], domains: [web()] }, '/vm/a.qcow2'],
+    ['the file below its overlay', { images: [{ ...a, backing: { ...a.backing!, exists: false, image: null, path: '/vm/gone.qcow2' } }, b], domains: [web()] }, '/vm/gone.qcow2'],
+  ] as const)('is blocked when %s is not there, naming it: metadata only instead', (_, parts, path) => {
+    expect(remove({}, parts).blockers).toMatchObject([{ code: 'file-missing', values: { path }, alternatives: [{ key: 'plans.delete.alternative.metadataOnly' }] }]);
+  });
+});
+
 describe('a snapshot of two disks', () => {
   it('folds each disk on its own chain, then deletes the one record', () => {
     const [vb, vt] = [image('/vm/data.qcow2'), overlay('/vm/data.s1.qcow2', image('/vm/data.qcow2'))];
@@ -201,8 +210,7 @@ describe('deleting a snapshot is blocked', () => {
   it.each([
     ['no such snapshot', { snapshot: 'nope' }, chain, 'no-snapshot'],
     ['no such domain', { domain: 'nope' }, chain, 'no-domain'],
-    ['its overlay is missing: metadata only instead', {}, { images: [base, b], domains: [web()] }, 'file-missing'],
-    ['the file below its overlay is missing', {}, { images: [overlay('/vm/a.qcow2', image('/vm/gone.qcow2')), b], domains: [web()] }, 'file-missing'],
+
     ['its overlay holds internal snapshots that read through it', {}, overlayWithInternal, 'overlay-has-internal'],
     ["its overlay is an inner layer of a running chain and the file below is another branch's too", {}, innerLayer('branch'), 'pull-intermediate'],
     ['its overlay is in the running chains of two domains', {}, innerLayer('domain'), 'held-twice'],

@@ -184,7 +184,8 @@ function pullInto(world: World, fold: Fold, graph: ChainGraph, overlay: string, 
 function foldDisk(world: World, fold: Fold, graph: ChainGraph, snapshot: Snapshot, target: string, overlay: string): void {
   const base = graph.has(overlay) ? graph.backingOf(overlay) : null;
   if (base === null || !graph.has(base)) {
-    const missing = graph.has(overlay) ? `${overlay}'s backing file` : overlay;
+    // The overlay itself, or the backing file its header names.
+    const missing = graph.has(overlay) ? (imageAt(world, overlay)?.backing?.path ?? overlay) : overlay;
     fold.blockers.push(blocker('file-missing', say('plans.delete.blocker.fileMissing', { name: snapshot.name, target, path: missing }), [say('plans.delete.alternative.metadataOnly')]));
     return;
   }
