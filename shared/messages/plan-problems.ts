@@ -150,6 +150,7 @@ export const planProblems = {
       overlayHasInternal: '{{path}} holds internal snapshots ({{snapshots}}) that read through to the file below it: folding it away would lose them or change what they restore.',
       heldTwice: '{{path}} is in the running chains of {{domains}}: no block job can fold it for all of them.',
       pullIntermediate: "{{path}} is a layer below the active one of the running {{domain}}, and {{base}} below it is used by another branch too: {{base}} must not be written, and a running domain's inner layer cannot take its data.",
+      stateWritten: '{{path}}, which another branch uses too, is the layer the running {{domain}} writes into: its data would change while it is copied.',
       internalStale: "The internal snapshot {{name}} of {{domain}} is in no image of its disks' chains: libvirt cannot delete it from them.",
       libvirtSnapshot: "The internal snapshot {{name}} in {{path}} is libvirt's snapshot of {{domain}}: deleted with qemu-img, libvirt would keep a record of a state that is gone.",
     },

@@ -3,7 +3,7 @@ import { Intent, type IntentInput } from './intent.js';
 import type { DefineStep, PlanDraft, RunStep, StepInput } from './plan.js';
 import { plan } from './planners.js';
 import { HOSTILE, URI, disk, domain, image, overlay, snapshot, world, type WorldParts } from './world.test-support.js';
-import { a, b, base, chain, e1, innerLayer, internal, lone, overlayWithInternal, reverted, s1, s2, sharedBelowActive, shutOff, web } from './delete.test-support.js';
+import { a, b, base, chain, e1, innerLayer, internal, lone, overlayWithInternal, reverted, s1, s2, sharedBelowActive, shutOff, stateWritten, web } from './delete.test-support.js';
 
 const codes = (draft: PlanDraft) => draft.blockers.map((blocker) => blocker.code);
 /** Each step as the dialog would list it: a command, a define, or a file to the trash. */
@@ -214,6 +214,7 @@ describe('deleting a snapshot is blocked', () => {
     ['its overlay holds internal snapshots that read through it', {}, overlayWithInternal, 'overlay-has-internal'],
     ["its overlay is an inner layer of a running chain and the file below is another branch's too", {}, innerLayer('branch'), 'pull-intermediate'],
     ['its overlay is in the running chains of two domains', {}, innerLayer('domain'), 'held-twice'],
+    ['the file below its overlay, which another branch uses too, is the layer a running domain writes', {}, stateWritten, 'state-written'],
     ['virsh is not installed', {}, { ...chain, tools: { qemuImg: '/usr/bin/qemu-img', virsh: null } }, 'tool-missing'],
     ['qemu-img is not installed, and a shut-off domain needs it', {}, { ...shutOff, tools: { qemuImg: null, virsh: '/usr/bin/virsh' } }, 'tool-missing'],
   ] as const)('%s', (_, fields, parts, code) => {

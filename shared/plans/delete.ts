@@ -143,7 +143,11 @@ function pullInto(world: World, fold: Fold, graph: ChainGraph, overlay: string, 
   const users = [...graph.overlaysOf(base).filter((path) => path !== overlay), ...graph.disksOf(base).filter((use) => use.chain[0] === base).map((use) => use.domain.name)];
   fold.warnings.push(say('plans.delete.warning.stillUsed', { path: base, users: [...new Set(users)].join(', ') }));
   const live = running[0];
-  if (running.length > 1) {
+  // A QEMU writing into B itself: what O would take from it moves while it is copied.
+  const writer = graph.disksOf(base).find((use) => use.running && use.chain[0] === base);
+  if (writer) {
+    fold.blockers.push(blocker('state-written', say('plans.delete.blocker.stateWritten', { path: base, domain: writer.domain.name }), [say('plans.delete.alternative.shutOff', { domain: writer.domain.name }), say('plans.delete.alternative.metadataOnly')]));
+  } else if (running.length > 1) {
     fold.blockers.push(blocker('held-twice', say('plans.delete.blocker.heldTwice', { path: overlay, domains: running.map((use) => use.domain.name).join(', ') }), [say('plans.delete.alternative.metadataOnly')]));
   } else if (live && live.chain[0] !== overlay) {
     // A block pull writes into the active layer only; an intermediate layer a QEMU reads cannot be rewritten (rule 2).

@@ -86,6 +86,7 @@ const scenarios: [IntentInput, WorldParts?][] = [
     [{}, deleting.overlayWithInternal],
     [{}, deleting.innerLayer('branch')],
     [{}, deleting.innerLayer('domain')],
+    [{}, deleting.stateWritten],
     [{ snapshot: 'mem1' }, deleting.reverted('shut off')],
     [{ snapshot: 's' }, deleting.sharedBelowActive('e1')],
     [{ snapshot: 's' }, deleting.sharedBelowActive('base')],

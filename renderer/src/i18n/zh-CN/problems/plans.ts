@@ -148,6 +148,7 @@ export const planProblems: Messages<typeof english> = {
       overlayHasInternal: '{{path}} 含有内部快照（{{snapshots}}），它们会读取下层文件：合并掉它会丢失这些快照，或改变它们恢复出的内容。',
       heldTwice: '{{path}} 位于 {{domains}} 的运行中镜像链里：没有一个块作业能为它们全部合并它。',
       pullIntermediate: '{{path}} 是运行中的 {{domain}} 活动层之下的一层，而它下面的 {{base}} 也被另一个分支使用：{{base}} 不能被写入，运行中虚拟机的内层也无法接收它的数据。',
+      stateWritten: '{{path}} 也被另一个分支使用，而且是运行中的 {{domain}} 正在写入的层：复制时它的数据会变化。',
       internalStale: '{{domain}} 的内部快照 {{name}} 不在其磁盘镜像链的任何镜像中：libvirt 无法从中删除它。',
       libvirtSnapshot: '{{path}} 中的内部快照 {{name}} 是 libvirt 为 {{domain}} 做的快照：用 qemu-img 删除后，libvirt 仍会保留一条指向已不存在状态的记录。',
     },
