@@ -128,7 +128,7 @@ async function run(intent: IntentInput): Promise<Plan> {
   return plan;
 }
 
-const remove = (domain: string, snapshot: string, fields: { children?: boolean } = {}): IntentInput => ({ kind: 'delete', uri: URI, domain, snapshot, ...fields });
+const remove = (domain: string, snapshot: string, fields: { children?: boolean } = {}) => ({ kind: 'delete' as const, uri: URI, domain, snapshot, ...fields });
 /** The verb of each tool the plan runs: `virsh -c URI VERB …`, `qemu-img VERB …`. */
 const commands = (plan: Plan) => plan.steps.filter((step): step is RunStep => step.op === 'run').map((step) => step.argv[step.argv[0]!.endsWith('virsh') ? 3 : 1]);
 
@@ -238,6 +238,20 @@ describe('deleting snapshots of a shut-off domain', () => {
     expect(existsSync(a)).toBe(false);
     expect(tree(name)).toEqual({ s2: '' });
     // The persistent XML named a in its <backingStore>: redefined, the domain starts.
+    virsh('start', name);
+    expect(activeLayer(name)).toBe(b);
+  }, 60_000);
+
+  it('--metadata-only with --children: the records go, every file and chain stays as it was', async () => {
+    const { name, base, a, b } = chainOfTwo('records');
+    const before = [guestBytes(b), guestBytes(a), guestBytes(base)];
+
+    const plan = await run({ ...remove(name, 's1', { children: true }), metadataOnly: true });
+
+    expect(plan.unused).toEqual([]);
+    expect([guestBytes(b), guestBytes(a), guestBytes(base)]).toEqual(before);
+    expect([backingOf(b), backingOf(a)]).toEqual([a, base]);
+    expect(tree(name)).toEqual({});
     virsh('start', name);
     expect(activeLayer(name)).toBe(b);
   }, 60_000);
