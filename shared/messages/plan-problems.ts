@@ -151,12 +151,14 @@ export const planProblems = {
       heldTwice: '{{path}} is in the running chains of {{domains}}: no block job can fold it for all of them.',
       pullIntermediate: "{{path}} is a layer below the active one of the running {{domain}}, and {{base}} below it is used by another branch too: {{base}} must not be written, and a running domain's inner layer cannot take its data.",
       stateWritten: '{{path}}, which another branch uses too, is the layer the running {{domain}} writes into: its data would change while it is copied.',
+      filesUnscanned: 'Snapshots of this domain name files that are there but were not scanned ({{files}}): an image of another branch may stand on the files this delete changes.',
       internalStale: "The internal snapshot {{name}} of {{domain}} is in no image of its disks' chains: libvirt cannot delete it from them.",
       libvirtSnapshot: "The internal snapshot {{name}} in {{path}} is libvirt's snapshot of {{domain}}: deleted with qemu-img, libvirt would keep a record of a state that is gone.",
     },
     alternative: {
       metadataOnly: "Delete libvirt's record only (--metadata-only): every file is kept as it is.",
       shutOff: 'Shut {{domain}} off first, and plan again: qemu-img can then do it.',
+      scanFolders: 'Add the folders of those files to the watched folders, and plan again.',
       throughDomain: 'Delete it through the domain {{domain}} (snaptree delete DOMAIN SNAPSHOT).',
     },
     warning: {

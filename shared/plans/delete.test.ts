@@ -215,6 +215,7 @@ describe('deleting a snapshot is blocked', () => {
     ["its overlay is an inner layer of a running chain and the file below is another branch's too", {}, innerLayer('branch'), 'pull-intermediate'],
     ['its overlay is in the running chains of two domains', {}, innerLayer('domain'), 'held-twice'],
     ['the file below its overlay, which another branch uses too, is the layer a running domain writes', {}, stateWritten, 'state-written'],
+    ["a file the domain's snapshots name is there but was not scanned: another branch may stand on it", {}, { ...chain, existing: ['/elsewhere/m.qcow2'], domains: [web({ snapshots: [s1, s2, snapshot('m', { disks: [{ target: 'vda', snapshot: 'external', file: '/elsewhere/m.qcow2' }] })] })] }, 'files-unscanned'],
     ['virsh is not installed', {}, { ...chain, tools: { qemuImg: '/usr/bin/qemu-img', virsh: null } }, 'tool-missing'],
     ['qemu-img is not installed, and a shut-off domain needs it', {}, { ...shutOff, tools: { qemuImg: null, virsh: '/usr/bin/virsh' } }, 'tool-missing'],
   ] as const)('%s', (_, fields, parts, code) => {

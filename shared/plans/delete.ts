@@ -264,6 +264,17 @@ function deleteSteps(intent: DeleteIntent, world: World, domain: Domain, order: 
   fold.steps.push(...fold.trash);
 }
 
+/**
+ * A fold must see every image that stands on the files it writes or trashes: an overlay of
+ * another branch, in no running chain, is found only by a scan of its folder. A file the
+ * domain's snapshots name that is there but was not scanned may be one: blocked, not guessed.
+ */
+function unscanned(world: World, domain: Domain): Blocker[] {
+  const named = domain.snapshots.flatMap((snapshot) => snapshot.disks.flatMap((disk) => (disk.snapshot === 'external' && disk.file !== null ? [disk.file] : [])));
+  const unseen = [...new Set(named)].filter((path) => world.exists(path) && imageAt(world, path) === undefined);
+  return unseen.length === 0 ? [] : [blocker('files-unscanned', say('plans.delete.blocker.filesUnscanned', { files: unseen.join(', ') }), [say('plans.delete.alternative.scanFolders'), say('plans.delete.alternative.metadataOnly')])];
+}
+
 /** The files a metadata-only delete leaves as they were: the overlays, the state and memory files. */
 function keptFiles(order: readonly Snapshot[]): string[] {
   return [...new Set(order.flatMap((snapshot) => [...snapshot.disks.flatMap((disk) => (disk.file === null ? [] : [disk.file])), ...snapshot.stateFiles, ...(snapshot.memoryFile === null ? [] : [snapshot.memoryFile])]))];
@@ -280,6 +291,7 @@ export const planDelete: Planner<'delete'> = (intent, world): PlanDraft => {
     return draft({ intent, title, steps: [], blockers, cancel: say('plans.cancel.nothing'), lockFiles: [] });
   }
   const order = intent.children ? leavesFirst(domain, root) : [root];
+  if (!intent.metadataOnly) blockers.push(...unscanned(world, domain));
   const fold: Fold = { steps: [], blockers, warnings: [], unused: [], trash: [], lockFiles: domain.disks.flatMap((disk) => disk.chain), domains: [domainLock(intent.uri, domain)], deleted: new Set(), bytes: 0 };
   deleteSteps(intent, world, domain, order, fold);
   if (fold.steps.some((step) => step.op === 'run' && step.argv[0] === toolPath(world, 'qemuImg'))) blockers.push(...missingTools(world, ['qemuImg']));

@@ -149,12 +149,14 @@ export const planProblems: Messages<typeof english> = {
       heldTwice: '{{path}} 位于 {{domains}} 的运行中镜像链里：没有一个块作业能为它们全部合并它。',
       pullIntermediate: '{{path}} 是运行中的 {{domain}} 活动层之下的一层，而它下面的 {{base}} 也被另一个分支使用：{{base}} 不能被写入，运行中虚拟机的内层也无法接收它的数据。',
       stateWritten: '{{path}} 也被另一个分支使用，而且是运行中的 {{domain}} 正在写入的层：复制时它的数据会变化。',
+      filesUnscanned: '此虚拟机的快照引用了存在但未被扫描的文件（{{files}}）：可能有另一个分支的镜像依赖于本次删除要改动的文件。',
       internalStale: '{{domain}} 的内部快照 {{name}} 不在其磁盘镜像链的任何镜像中：libvirt 无法从中删除它。',
       libvirtSnapshot: '{{path}} 中的内部快照 {{name}} 是 libvirt 为 {{domain}} 做的快照：用 qemu-img 删除后，libvirt 仍会保留一条指向已不存在状态的记录。',
     },
     alternative: {
       metadataOnly: '只删除 libvirt 的记录（--metadata-only）：所有文件保持原样。',
       shutOff: '先关闭 {{domain}} 再重新规划：这样 qemu-img 就能完成它。',
+      scanFolders: '把这些文件所在的文件夹加入监视的文件夹，然后重新规划。',
       throughDomain: '通过虚拟机 {{domain}} 删除它（snaptree delete DOMAIN SNAPSHOT）。',
     },
     warning: {
