@@ -48,6 +48,7 @@ export const jobProblems = {
     inPart: 'Step {{step}} may have written into its files in part: check them (their states are above, `qemu-img check` says more) before the change is planned again.',
     define: 'Step {{step}} was defining {{domain}} again: virsh define is all or nothing, so its XML (`virsh dumpxml --inactive`) is either the old or the new one; look before the change is planned again.',
     purge: 'Step {{step}} was deleting {{folder}}: part of it may be gone. Empty the trash again to delete the rest.',
+    restore: 'Step {{step}} was restoring {{domain}} from {{path}}: it either runs from that memory or is still shut off (`virsh domstate`); look before the revert is planned again.',
   },
   journalUnreadable: 'The job record {{file}} could not be read and is kept as it is: {{detail}}',
 } as const;

@@ -57,7 +57,32 @@ export const CheckIntent = z
 /** Deletes what jobs moved to the trash: every job's, or the named jobs'. */
 export const TrashEmptyIntent = z.object({ kind: z.literal('trash-empty'), jobs: z.array(z.string()).optional() }).strict();
 
-export const Intent = z.discriminatedUnion('kind', [SnapshotIntent, ImageSnapshotIntent, OverlayIntent, ConvertIntent, CheckIntent, TrashEmptyIntent]);
+/**
+ * Back to a libvirt snapshot: the domain comes back running or paused as asked, or as the
+ * snapshot's state was. `first` takes a snapshot of NOW before the revert (the one-click
+ * alternative the plan offers, since the revert loses the present state); `files` names
+ * the fresh overlays an external revert on libvirt 9.0 makes, per disk target.
+ */
+export const RevertIntent = z
+  .object({
+    kind: z.literal('revert'),
+    ...DomainRef,
+    snapshot: z.string(),
+    state: z.enum(['running', 'paused']).optional(),
+    first: z.object({ snapshot: z.enum(['internal', 'disk-only', 'memory']), name: z.string() }).strict().optional(),
+    files: z.record(z.string(), Path).default({}),
+  })
+  .strict();
+
+/** `qemu-img snapshot -a`: an image that no domain uses back to one of its internal snapshots. */
+export const ImageRevertIntent = z.object({ kind: z.literal('image-revert'), image: Path, name: z.string() }).strict();
+
+/** A new domain `name`, a linked clone of the guest as it was at a snapshot; `files`: its new overlay per disk target. */
+export const CloneIntent = z
+  .object({ kind: z.literal('clone'), ...DomainRef, snapshot: z.string(), name: z.string(), files: z.record(z.string(), Path).default({}) })
+  .strict();
+
+export const Intent = z.discriminatedUnion('kind', [SnapshotIntent, ImageSnapshotIntent, OverlayIntent, ConvertIntent, CheckIntent, TrashEmptyIntent, RevertIntent, ImageRevertIntent, CloneIntent]);
 export type Intent = z.infer<typeof Intent>;
 export type IntentInput = z.input<typeof Intent>;
 export type IntentKind = Intent['kind'];

@@ -12,6 +12,8 @@ import { planImageSnapshot } from './image-snapshot.js';
 import { planOverlay } from './overlay.js';
 import { planSnapshot } from './snapshot.js';
 import { planTrashEmpty } from './trash-empty.js';
+import { planImageRevert, planRevert } from './revert.js';
+import { planCloneSnapshot } from './clone-snapshot.js';
 
 export type Planner<K extends IntentKind> = (intent: IntentOf<K>, world: World) => PlanDraft;
 
@@ -24,6 +26,9 @@ const planners: Planners = {
   convert: planConvert,
   check: planCheck,
   'trash-empty': planTrashEmpty,
+  revert: planRevert,
+  'image-revert': planImageRevert,
+  clone: planCloneSnapshot,
 };
 
 export function plan(intent: Intent, world: World): PlanDraft {

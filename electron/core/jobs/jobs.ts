@@ -262,7 +262,8 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
     if (step.op !== 'define') return [];
     const made = new Set(job.record.plan.steps.slice(0, index).flatMap((earlier) => (earlier.op === 'run' ? earlier.creates : [])));
     // A clone's new files were made for the clone, a switched disk's for the domain itself.
-    const { domain, files } = step.edit.kind === 'switch-disk' ? { domain: step.domain.name, files: [step.edit.path] } : { domain: step.edit.name, files: Object.values(step.edit.disks) };
+    const { domain, files } =
+      step.edit.kind === 'switch-disk' ? { domain: step.domain.name, files: [step.edit.path] } : step.edit.kind === 'switch-disks' ? { domain: step.domain.name, files: Object.values(step.edit.disks) } : { domain: step.edit.name, files: Object.values(step.edit.disks) };
     const left = [say('jobs.left.defineFailed', { domain: step.domain.name })];
     for (const path of files) if (made.has(path) && (await standsAt(path))) left.push(say('jobs.left.madeUnused', { path, domain }));
     return left;

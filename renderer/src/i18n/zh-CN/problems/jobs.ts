@@ -47,6 +47,7 @@ export const jobProblems: Messages<typeof english> = {
     inPart: '第 {{step}} 步可能已部分写入它的文件：请先检查这些文件（它们的状态见上方，`qemu-img check` 能说明更多），再重新规划此更改。',
     define: '第 {{step}} 步正在重新定义 {{domain}}：`virsh define` 要么全部完成，要么完全没做，所以它的 XML（`virsh dumpxml --inactive`）不是旧的就是新的；请先查看，再重新规划此更改。',
     purge: '第 {{step}} 步正在删除 {{folder}}：其中一部分可能已经删除。再次清空回收站即可删除其余部分。',
+    restore: '第 {{step}} 步正在从 {{path}} 恢复 {{domain}}：它要么已从该内存运行，要么仍处于关闭状态（`virsh domstate`）；请先查看，再重新规划此还原。',
   },
   journalUnreadable: '无法读取任务记录 {{file}}，已原样保留：{{detail}}',
 };
