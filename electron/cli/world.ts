@@ -7,6 +7,7 @@
 import { dirname } from 'node:path';
 import { linkInventory, type Linked } from '../../shared/libvirt/link.js';
 import { localDomainDisks } from '../../shared/libvirt/uri.js';
+import type { Connection } from '../../shared/libvirt/model.js';
 import type { IntentInput } from '../../shared/plans/intent.js';
 import type { Host } from '../core/host/host.js';
 import { scanPaths } from '../core/images/scan.js';
@@ -19,6 +20,7 @@ import { defaultDataDir, type PlanSources } from '../core/plans.js';
 function imagesOf(intent: IntentInput): string[] {
   switch (intent.kind) {
     case 'image-snapshot':
+    case 'image-revert':
     case 'overlay':
     case 'convert':
     case 'check':
@@ -26,6 +28,18 @@ function imagesOf(intent: IntentInput): string[] {
     default:
       return [];
   }
+}
+
+/**
+ * A revert or a clone from a snapshot finds each disk's state below the overlay the snapshot
+ * made, through the image headers: the folders of the domain's disks and of every snapshot's
+ * files are scanned, the old branch's too.
+ */
+function domainFiles(intent: IntentInput, connections: readonly Connection[]): string[] {
+  if (intent.kind !== 'revert' && intent.kind !== 'clone') return [];
+  const domain = connections.flatMap((connection) => connection.domains).find((candidate) => candidate.name === intent.domain);
+  if (domain === undefined) return [];
+  return [...domain.disks.flatMap((disk) => disk.chain), ...domain.snapshots.flatMap((snapshot) => snapshot.disks.flatMap((disk) => (disk.file === null ? [] : [disk.file])))];
 }
 
 export interface CliWorldOptions {
@@ -37,12 +51,12 @@ export interface CliWorldOptions {
 }
 
 export function cliPlanSources(host: Host, options: CliWorldOptions): PlanSources {
-  const folders = [...new Set(imagesOf(options.intent).map((image) => dirname(image)))];
   let said = false;
   async function read(): Promise<Linked> {
     // Emptying the trash touches no image and no domain.
     const virsh = options.intent.kind === 'trash-empty' ? null : await host.findProgram('virsh');
     const connections = virsh === null ? [] : [await inventoryConnection(host, virsh, options.uri)];
+    const folders = [...new Set([...imagesOf(options.intent), ...domainFiles(options.intent, connections)].map((image) => dirname(image)))];
     const forest = await scanPaths(host, folders, localDomainDisks(connections));
     // Read again before a start: said once.
     if (!said) {
