@@ -20,6 +20,11 @@ describe('INTENT words', () => {
     ['an overlay with a linked clone', ['overlay', '../base.qcow2', '/vm/c.qcow2'], { clone: 'web-2' }, { kind: 'overlay', image: '/srv/base.qcow2', clone: { uri: 'qemu:///system', domain: '', name: 'web-2' } }],
     ['a convert', ['convert', './seed.img', 'seed.qcow2'], {}, { kind: 'convert', image: '/srv/vm/seed.img', path: '/srv/vm/seed.qcow2' }],
     ['a check of a chain, repairing leaks', ['check', '/vm/a.qcow2'], { chain: true, repair: 'leaks' }, { kind: 'check', image: '/vm/a.qcow2', chain: true, repair: 'leaks' }],
+    ['a revert as the snapshot was', ['revert', 'web', 'before update'], {}, { kind: 'revert', uri: 'qemu:///system', domain: 'web', snapshot: 'before update', files: {} }],
+    ['a revert left paused, its new overlay named', ['revert', 'web', 's1'], { paused: true, file: ['vda=./web.r.qcow2'] }, { kind: 'revert', state: 'paused', files: { vda: '/srv/vm/web.r.qcow2' } }],
+    ['a revert running', ['revert', 'web', '-s'], { running: true }, { kind: 'revert', snapshot: '-s', state: 'running' }],
+    ['an image revert: the word is a path', ['revert', './disk.qcow2', 'int'], {}, { kind: 'image-revert', image: '/srv/vm/disk.qcow2', name: 'int' }],
+    ['a clone from a snapshot', ['clone', 'web', 's1', 'web 2'], {}, { kind: 'clone', uri: 'qemu:///system', domain: 'web', snapshot: 's1', name: 'web 2', files: {} }],
   ])('%s', (_, line, values, expected) => {
     const intent = words(line, values as IntentValues);
     expect(intent).toMatchObject(expected);
@@ -28,7 +33,13 @@ describe('INTENT words', () => {
 
   it.each([
     ['nothing named', [], {}, 'name what to change'],
-    ['an unknown intent', ['revert', 'web', 's1'], {}, 'Unknown intent "revert"'],
+    ['an unknown intent', ['merge', 'web', 's1'], {}, 'Unknown intent "merge"'],
+    ['running and paused at once', ['revert', 'web', 's'], { running: true, paused: true }, 'exclude each other'],
+    ['options on an image revert', ['revert', '/vm/a', 's'], { paused: true }, '--paused does not go with revert IMAGE'],
+    ['an option of another intent on a revert', ['revert', 'web', 's'], { memory: true }, '--memory does not go with revert DOMAIN'],
+    ['a clone of a path', ['clone', './a.qcow2', 's', 'n'], {}, 'not the path "./a.qcow2"'],
+    ['a clone without its new name', ['clone', 'web', 's'], {}, 'clone takes DOMAIN SNAPSHOT NEW_DOMAIN'],
+    ['--running on a clone', ['clone', 'web', 's', 'n'], { running: true }, '--running does not go with clone'],
     ['a word missing', ['overlay', '/vm/a.qcow2'], {}, 'overlay takes IMAGE NEW, got "/vm/a.qcow2"'],
     ['a word too many', ['check', '/vm/a.qcow2', 'b'], {}, 'check takes IMAGE'],
     ['an image that is not a path', ['convert', 'seed.img', 'x.qcow2'], {}, '"seed.img" is not an image path'],

@@ -19,6 +19,8 @@ export const INTENT_OPTIONS = {
   clone: { type: 'string' },
   repair: { type: 'string' },
   chain: { type: 'boolean' },
+  running: { type: 'boolean' },
+  paused: { type: 'boolean' },
 } as const;
 
 type OptionName = keyof typeof INTENT_OPTIONS;
@@ -35,7 +37,10 @@ export const INTENT_USAGE = `snapshot DOMAIN NAME [--description TEXT] [--disk-o
 snapshot IMAGE NAME
 overlay IMAGE NEW [--clone DOMAIN_NAME]
 convert IMAGE NEW
-check IMAGE [--chain] [--repair leaks|all]`;
+check IMAGE [--chain] [--repair leaks|all]
+revert DOMAIN SNAPSHOT [--running | --paused] [--file DISK=PATH]...
+revert IMAGE SNAPSHOT
+clone DOMAIN SNAPSHOT NEW_DOMAIN [--file DISK=PATH]...`;
 
 export function isImagePath(word: string): boolean {
   return word.startsWith('/') || word.startsWith('./') || word.startsWith('../');
@@ -101,6 +106,18 @@ function snapshotIntent(subject: string, name: string, values: IntentValues, whe
   };
 }
 
+/** `revert DOMAIN SNAPSHOT`: back as the snapshot's state was, or as chosen; `revert IMAGE SNAPSHOT`: qemu-img snapshot -a. */
+function revertIntent(subject: string, snapshot: string, values: IntentValues, where: Where): IntentInput {
+  if (isImagePath(subject)) {
+    only(values, [], 'revert IMAGE: an image with no domain goes back to its internal snapshot');
+    return { kind: 'image-revert', image: imagePath(subject, where), name: snapshot };
+  }
+  only(values, ['running', 'paused', 'file'], 'revert DOMAIN');
+  if (values.running && values.paused) throw new UsageError('--running and --paused exclude each other');
+  const state = values.running ? 'running' : values.paused ? 'paused' : undefined;
+  return { kind: 'revert', uri: where.uri, domain: subject, snapshot, ...(state === undefined ? {} : { state }), files: overlayFiles(values.file ?? [], where) };
+}
+
 /**
  * The intent the words name. An overlay's `--clone` names the new domain; the domain it
  * clones is the one whose disk IMAGE is, found in the inventory later (`domain` is left empty).
@@ -131,9 +148,19 @@ export function intentOf(words: readonly string[], values: IntentValues, where: 
       if (repair !== undefined && repair !== 'leaks' && repair !== 'all') throw new UsageError(`--repair takes leaks or all, not "${repair}"`);
       return { kind: 'check', image: imagePath(image!, where), chain: values.chain ?? false, ...(repair === undefined ? {} : { repair }) };
     }
+    case 'revert': {
+      const [subject, snapshot] = operands('revert', rest, ['DOMAIN|IMAGE', 'SNAPSHOT']);
+      return revertIntent(subject!, snapshot!, values, where);
+    }
+    case 'clone': {
+      const [domain, snapshot, name] = operands('clone', rest, ['DOMAIN', 'SNAPSHOT', 'NEW_DOMAIN']);
+      if (isImagePath(domain!)) throw new UsageError(`clone takes a domain's name, not the path "${domain}": to clone from an image, use overlay IMAGE NEW --clone NAME`);
+      only(values, ['file'], 'clone');
+      return { kind: 'clone', uri: where.uri, domain: domain!, snapshot: snapshot!, name: name!, files: overlayFiles(values.file ?? [], where) };
+    }
     case undefined:
-      throw new UsageError('name what to change: snapshot, overlay, convert or check (see snaptree --help)');
+      throw new UsageError('name what to change: snapshot, overlay, convert, check, revert or clone (see snaptree --help)');
     default:
-      throw new UsageError(`Unknown intent "${kind}": it is one of snapshot, overlay, convert, check`);
+      throw new UsageError(`Unknown intent "${kind}": it is one of snapshot, overlay, convert, check, revert, clone`);
   }
 }
