@@ -52,7 +52,15 @@ describe('a revert to an internal snapshot', () => {
     expect(draft.blockers).toEqual([]);
     expect(argvs(draft)).toEqual([['snapshot-create-as', '--domain', 'web', '--name', 'keep'], ['snapshot-revert', '--domain', 'web', '--snapshotname', 's1']]);
     expect(draft.tree!.after).toContainEqual({ name: 'keep', parent: 's2', current: false });
+    // NOW is kept by the snapshot taken first: nothing is lost.
+    expect(draft.lost).toEqual([]);
+    expect(run(revert({ first: { snapshot: 'disk-only', name: 'keep' } }), { images: [disk1], domains: [internal] }).lost.map((said) => said.key)).toEqual(['plans.revert.lost.ram']);
     expect(codes(run(revert({ first: { snapshot: 'internal', name: 's2' } }), { images: [disk1], domains: [internal] }))).toEqual(['name-taken']);
+  });
+
+  it('offers a name for the snapshot of NOW first that the domain has not taken', () => {
+    const taken = { ...internal, snapshots: [...internal.snapshots, snapshot('before-revert-to-s1'), snapshot('before-revert-to-s1-2')] };
+    expect(run(revert(), { images: [disk1], domains: [taken] }).warnings[0]!.values).toEqual({ domain: 'web', name: 'before-revert-to-s1-3' });
   });
 
   it('is blocked where the snapshot is in a layer that later overlays build on (reference 3.6): the revert would rewrite their backing file', () => {

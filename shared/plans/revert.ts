@@ -33,8 +33,17 @@ const hasMemory = (snapshot: Snapshot): boolean => snapshot.memory !== 'no';
  */
 function keepNow(intent: RevertIntent, domain: Domain, external: boolean): Said {
   const kind = !external ? 'internal' : qemuRuns(domain) ? 'memory' : 'disk-only';
-  const name = `before-revert-to-${intent.snapshot}`;
+  // A name the domain has not taken yet (an earlier revert to the same snapshot took the first).
+  const taken = new Set(domain.snapshots.map((snapshot) => snapshot.name));
+  const stem = `before-revert-to-${intent.snapshot}`;
+  let name = stem;
+  for (let n = 2; taken.has(name); n++) name = `${stem}-${n}`;
   return say(`plans.revert.warning.snapshotFirst.${kind === 'disk-only' ? 'diskOnly' : kind}`, { domain: domain.name, name });
+}
+
+/** Whether a snapshot of the kind taken first keeps what the sentence says is lost: every kind keeps the disks; a disk-only one no RAM. */
+function keptBy(kind: 'internal' | 'disk-only' | 'memory', lost: Said): boolean {
+  return lost.key === 'plans.revert.lost.now' || (lost.key === 'plans.revert.lost.ram' && kind !== 'disk-only');
 }
 
 /** `first`: the snapshot planner's own steps and checks, run before the revert. */
@@ -171,7 +180,7 @@ export const planRevert: Planner<'revert'> = (intent, world): PlanDraft => {
     intent,
     title,
     steps: [...(first?.steps ?? []), ...part.steps],
-    lost: part.lost,
+    lost: first === null ? part.lost : part.lost.filter((said) => !keptBy(intent.first!.snapshot, said)),
     warnings: [...(first === null ? [keepNow(intent, domain, external)] : (first.warnings ?? [])), ...part.warnings],
     blockers: [...missingTools(world, part.tools), ...(first?.blockers ?? []), ...part.blockers],
     cancel: part.cancel,

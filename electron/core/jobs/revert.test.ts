@@ -40,6 +40,18 @@ describe('a revert to an internal snapshot', () => {
     await runIntent(domains.dir, { kind: 'revert', uri: URI, domain: name, snapshot: 's1', state: 'running' });
     expect(state(name)).toBe('running');
     expect(guestBytes(domains.dir, disk)).toBe(atSnapshot);
+
+    // "Snapshot NOW first": NOW is kept as a snapshot beside the reverted one, and nothing is lost.
+    virsh('destroy', '--domain', name);
+    write(disk, 0x33, '0', '3M');
+    virsh('start', '--domain', name);
+    const now = guestBytes(domains.dir, disk);
+    const kept = await runIntent(domains.dir, { kind: 'revert', uri: URI, domain: name, snapshot: 's1', first: { snapshot: 'internal', name: 'keep ✓' } });
+    expect(kept.plan.lost).toEqual([]);
+    expect(current(name)).toBe('s1');
+    expect(parents(name)).toEqual({ s1: '', 'keep ✓': 's1' });
+    expect(guestBytes(domains.dir, disk, 'keep ✓')).toBe(now);
+    expect(guestBytes(domains.dir, disk)).toBe(atSnapshot);
   }, 120_000);
 });
 
