@@ -446,6 +446,24 @@ describe('snaptree plan, run, jobs and trash', () => {
     expect(execFileSync('qemu-img', ['snapshot', '-l', join(dir, 'shared-base.qcow2')], { encoding: 'utf8' })).toBe('');
   });
 
+  it('reverts an image no domain uses to its internal snapshot, and refuses one that an overlay builds on', async () => {
+    const image = join(dir, 'image-rev.qcow2');
+    execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', image, '16M']);
+    execFileSync('qemu-io', ['-f', 'qcow2', '-c', 'write -P 0x4a 0 1M', image], { stdio: 'ignore' });
+    const atSnapshot = join(dir, 'image-rev-at.raw');
+    execFileSync('qemu-img', ['convert', '-f', 'qcow2', '-O', 'raw', image, atSnapshot]);
+    execFileSync('qemu-img', ['snapshot', '-c', 'before it ✓', image]);
+    execFileSync('qemu-io', ['-f', 'qcow2', '-c', 'write -P 0x4b 0 2M', image], { stdio: 'ignore' });
+    const { code, stderr } = await run(['run', 'revert', './image-rev.qcow2', 'before it ✓', '--yes']);
+    expect(code, stderr).toBe(0);
+    execFileSync('qemu-img', ['compare', '-f', 'raw', '-F', 'qcow2', atSnapshot, image]);
+
+    execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', 'image-rev.qcow2', '-F', 'qcow2', join(dir, 'image-rev.top.qcow2')]);
+    const blocked = await run(['run', 'revert', './image-rev.qcow2', 'before it ✓', '--yes']);
+    expect(blocked.code).toBe(3);
+    expect(blocked.stderr).toMatch(/^Blocked: .*image-rev\.qcow2 is the backing file of .*image-rev\.top\.qcow2/m);
+  });
+
   it('never writes over a file that exists: exit code 3, and the file is unchanged', async () => {
     execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', join(dir, 'keep-base.qcow2'), '16M']);
     writeFileSync(join(dir, 'taken.qcow2'), 'precious');
