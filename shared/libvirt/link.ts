@@ -17,9 +17,25 @@ export interface Linked {
   readonly connections: Connection[];
 }
 
-function stateOfSnapshot(snapshot: Snapshot, chains: ReadonlyMap<string, (string | null)[]>, imageAt: (canon: string | null) => Image | undefined, canonical: Canonical): Snapshot {
+/** Images by the names of the internal snapshots they carry. */
+type Carriers = (name: string) => readonly Image[];
+
+/** Whether a layer's backing chain (itself included) reaches a file of the domain's chain. */
+function reaches(image: Image, chain: ReadonlySet<string | null>, imageAt: (canon: string | null) => Image | undefined, canonical: Canonical): boolean {
+  const seen = new Set<string>();
+  for (let layer: Image | undefined = image; layer && !seen.has(layer.path); ) {
+    seen.add(layer.path);
+    const canon = canonical(layer.path);
+    if (chain.has(canon)) return true;
+    layer = layer.backing?.image ? imageAt(canonical(layer.backing.image)) : undefined;
+  }
+  return false;
+}
+
+function stateOfSnapshot(snapshot: Snapshot, chains: ReadonlyMap<string, (string | null)[]>, imageAt: (canon: string | null) => Image | undefined, canonical: Canonical, carriers: Carriers): Snapshot {
   const problems: LibvirtProblem[] = [];
   const stateFiles: string[] = [];
+  let otherBranch = false;
   for (const disk of snapshot.disks) {
     const chain = chains.get(disk.target) ?? [];
     if (disk.snapshot === 'external' && disk.file !== null) {
@@ -36,12 +52,29 @@ function stateOfSnapshot(snapshot: Snapshot, chains: ReadonlyMap<string, (string
       // cannot read), says nothing of what lies below it: cannot tell.
       const chainKnown = chain.length > 1 || imageAt(chain[0] ?? null) !== undefined;
       if (chainKnown && !chain.includes(overlay)) {
-        problems.push({ code: 'stale-snapshot', ...say('libvirt.staleSnapshot.external', { overlay: baseName(disk.file), target: disk.target }) });
+        // Where the state's own chain runs through the layer QEMU writes to now, that layer
+        // has changed since (as after a manual active blockcommit): stale. A state below the
+        // active layer is the snapshot a revert went back to. Anywhere else it is intact, on
+        // a branch kept after a revert.
+        const stateCanon = below?.image ? canonical(below.image) : null;
+        const state = imageAt(stateCanon);
+        if (state === undefined || reaches(state, new Set([chain[0] ?? null]), imageAt, canonical)) {
+          problems.push({ code: 'stale-snapshot', ...say('libvirt.staleSnapshot.external', { overlay: baseName(disk.file), target: disk.target }) });
+        } else if (!chain.includes(stateCanon)) otherBranch = true;
       }
     } else if (disk.snapshot === 'internal') {
       const read = chain.map(imageAt).filter((image) => image !== undefined);
       const carrier = read.find((image) => image.snapshots.some((internal) => internal.name === snapshot.name));
+      // After a revert to an older snapshot the layer that carries it left the chain, but
+      // still stands on it (reference 3.6): another branch, while the layer QEMU writes to
+      // now is not below it.
+      const active = new Set([chain[0] ?? null]);
+      const elsewhere = carrier ? undefined : carriers(snapshot.name).find((image) => reaches(image, new Set(chain), imageAt, canonical) && !reaches(image, active, imageAt, canonical));
       if (carrier) stateFiles.push(carrier.path);
+      else if (elsewhere) {
+        stateFiles.push(elsewhere.path);
+        otherBranch = true;
+      }
       // No image of the chain was read (a disk on another host, a network disk): cannot tell.
       else if (read.length > 0) {
         problems.push({ code: 'stale-snapshot', ...say('libvirt.staleSnapshot.internal', { target: disk.target, snapshot: snapshot.name }) });
@@ -51,7 +84,7 @@ function stateOfSnapshot(snapshot: Snapshot, chains: ReadonlyMap<string, (string
   if (snapshot.memory === 'external' && snapshot.memoryFile !== null && canonical(snapshot.memoryFile) === null) {
     problems.push({ code: 'snapshot-file-missing', ...say('libvirt.snapshotFileMissing.memory', { file: snapshot.memoryFile }) });
   }
-  return { ...snapshot, stateFiles, problems };
+  return { ...snapshot, stateFiles, otherBranch: otherBranch && problems.length === 0, problems };
 }
 
 /** Follows the image headers down from the active layer and compares them with libvirt's chain. */
@@ -84,11 +117,16 @@ export function linkInventory(images: readonly Image[], connections: readonly Co
     if (canon !== null) byCanonical.set(canon, image);
   }
   const localImageAt = (canon: string | null): Image | undefined => (canon === null ? undefined : byCanonical.get(canon));
+  const byInternalName = new Map<string, Image[]>();
+  for (const image of images) {
+    for (const internal of image.snapshots) byInternalName.set(internal.name, [...(byInternalName.get(internal.name) ?? []), image]);
+  }
+  const carriers: Carriers = (name) => byInternalName.get(name) ?? [];
   const usedBy = new Map<string, Image['usedBy']>();
 
   const linkedConnections = connections.map((connection) => {
     const local = disksAreLocal(connection.uri);
-    return { ...connection, domains: connection.domains.map((domain) => linkDomain(domain, local ? canonical : remotePath, local ? localImageAt : noImage, usedBy)) };
+    return { ...connection, domains: connection.domains.map((domain) => linkDomain(domain, local ? canonical : remotePath, local ? localImageAt : noImage, local ? carriers : () => [], usedBy)) };
   });
 
   // An overlay that nothing uses: no domain, and no image built on it.
@@ -125,7 +163,7 @@ function diskChain(disk: DomainDisk, canonical: Canonical, imageAt: (canon: stri
 }
 
 /** One domain: the images its disks use (recorded in `usedBy`), its chain problems, each snapshot's state files and problems. */
-function linkDomain(domain: Domain, canonical: Canonical, imageAt: (canon: string | null) => Image | undefined, usedBy: Map<string, Image['usedBy']>): Domain {
+function linkDomain(domain: Domain, canonical: Canonical, imageAt: (canon: string | null) => Image | undefined, carriers: Carriers, usedBy: Map<string, Image['usedBy']>): Domain {
   const chains = new Map(domain.disks.map((disk) => [disk.target, diskChain(disk, canonical, imageAt)]));
   const problems: LibvirtProblem[] = [];
   for (const disk of domain.disks) {
@@ -140,5 +178,5 @@ function linkDomain(domain: Domain, canonical: Canonical, imageAt: (canon: strin
     const mismatch = chainMismatch(disk, chain, imageAt, canonical);
     if (mismatch) problems.push(mismatch);
   }
-  return { ...domain, problems, snapshots: domain.snapshots.map((snapshot) => stateOfSnapshot(snapshot, chains, imageAt, canonical)) };
+  return { ...domain, problems, snapshots: domain.snapshots.map((snapshot) => stateOfSnapshot(snapshot, chains, imageAt, canonical, carriers)) };
 }

@@ -54,6 +54,11 @@ export const Snapshot = z.object({
   disks: z.array(SnapshotDisk),
   /** The image files that hold this snapshot's disk state (see the link step). */
   stateFiles: z.array(z.string()),
+  /**
+   * Its state files are intact but outside the domain's running chain: a branch kept after
+   * a revert (reference 6.1). Revertable, not stale.
+   */
+  otherBranch: z.boolean(),
   problems: z.array(LibvirtProblem),
 });
 export type Snapshot = z.infer<typeof Snapshot>;

@@ -44,7 +44,7 @@ export function domain(name: string, fields: Partial<Domain> = {}): Domain {
 }
 
 export function snapshot(name: string, fields: Partial<Snapshot> = {}): Snapshot {
-  return { name, description: null, parent: null, state: 'running', createdAt: '2026-12-01T09:00:00Z', current: false, memory: 'no', memoryFile: null, disks: [], stateFiles: [], problems: [], ...fields };
+  return { name, description: null, parent: null, state: 'running', createdAt: '2026-12-01T09:00:00Z', current: false, memory: 'no', memoryFile: null, disks: [], stateFiles: [], otherBranch: false, problems: [], ...fields };
 }
 
 export interface WorldParts {

@@ -57,6 +57,7 @@ function disagreeingDomain(at: (name: string) => string): Domain {
     memoryFile,
     disks,
     stateFiles: [],
+    otherBranch: false,
     problems: [],
   });
   return {

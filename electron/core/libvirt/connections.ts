@@ -1,4 +1,4 @@
-import { existsSync, watch, type FSWatcher } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { errorMessage } from '../../../shared/format.js';
 import { say } from '../../../shared/messages/problems.js';
 import { changesInventory, parseEventLine } from '../../../shared/libvirt/events.js';
@@ -7,6 +7,7 @@ import type { Host, LongRunning } from '../host/host.js';
 import { inventoryConnection, refreshDomains, unreachable } from './inventory.js';
 import { SnapshotCache } from './snapshot-cache.js';
 import { snapshotMetadataRoot } from './snapshot-files.js';
+import { watchSnapshotMetadata, type SnapshotWatch } from './snapshot-watch.js';
 
 /** Events come in bursts (a snapshot pauses, saves, resumes): one refresh per burst. */
 const SETTLE_MS = 150;
@@ -20,7 +21,7 @@ interface Watched {
   connection: Connection | null;
   readonly cache: SnapshotCache;
   listener: LongRunning | null;
-  metadata: FSWatcher | null;
+  metadata: SnapshotWatch | null;
   /** The read after a burst of events. */
   timer: NodeJS.Timeout | null;
   /** The listener's next start. */
@@ -181,26 +182,14 @@ export class LibvirtConnections {
       }, delay);
     });
 
-    // A disk-only snapshot raises no domain event at all (seen with libvirt 9.0), but it
-    // writes a metadata file.
+    // A disk-only snapshot raises no domain event at all: its metadata file is watched.
     const root = snapshotMetadataRoot(uri);
     if (root !== null && existsSync(root) && entry.metadata === null) {
-      try {
-        entry.metadata = watch(root, { recursive: true }, (_change, file) => {
-          // snapshot/<domain>/<snapshot>.xml: a snapshot made, edited or deleted.
-          const [folder, domain] = String(file ?? '').split('/');
-          if (folder !== 'snapshot') return;
-          if (domain) entry.cache.forgetDomainNamed(domain);
-          this.soon(uri, entry, domain ?? null);
-        });
-        // A watch that failed is watched afresh when the listener starts again.
-        entry.metadata.on('error', () => {
-          entry.metadata?.close();
-          entry.metadata = null;
-        });
-      } catch {
-        // not readable for this user: events alone must do
-      }
+      entry.metadata = watchSnapshotMetadata(root, (domain) => {
+        // An edit rewrites a snapshot's file: what was read of that domain's snapshots is old.
+        if (domain) entry.cache.forgetDomainNamed(domain);
+        this.soon(uri, entry, domain);
+      });
     }
   }
 }

@@ -216,6 +216,28 @@ describe('the inventory of a real libvirt daemon', () => {
     offline.remove();
   });
 
+  it('says "on another branch", not stale, of snapshots whose files a revert took out of the running chain', async () => {
+    // Reference 6.1's revert, done by hand: a fresh overlay on ext1's state file, the disk
+    // switched to it, ext1 made current. ext2's overlay is now the old branch's, intact.
+    const offline = offlineWithSnapshots('branched');
+    const fresh = join(domains.dir, 'branched.r1.qcow2');
+    execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', offline.disk, '-F', 'qcow2', fresh]);
+    const xml = virsh('dumpxml', '--inactive', offline.name).replace(join(domains.dir, 'branched.ext2.qcow2'), fresh);
+    writeFileSync(join(domains.dir, 'branched.xml'), xml);
+    virsh('define', join(domains.dir, 'branched.xml'));
+    virsh('snapshot-current', offline.name, 'ext1');
+
+    const { connection } = await linked();
+    const snapshot = (name: string) => domainOf(connection, offline.name).snapshots.find((s) => s.name === name)!;
+    expect(snapshot('ext2')).toMatchObject({ otherBranch: true, problems: [], stateFiles: [join(domains.dir, 'branched.ext1.qcow2')] });
+    // ext1's overlay is the old branch's too, but its state is below the new one: NOW's parent.
+    expect(snapshot('ext1')).toMatchObject({ otherBranch: false, problems: [], stateFiles: [offline.disk] });
+    // The internal one lives in the base, below both branches.
+    expect(snapshot('int0')).toMatchObject({ otherBranch: false, problems: [] });
+    offline.remove();
+    rmSync(fresh);
+  });
+
   it('links nothing here to a connection on another host, and reports no file of it missing', async () => {
     // The same domains as a daemon on another host would list them: their paths name
     // files there, even where a file of that name exists here.

@@ -133,7 +133,7 @@ async function readDomains(read: Reader, ids: readonly string[]): Promise<Domain
     const snapshots: Snapshot[] = [];
     for (const name of domain.names) {
       const parsed = cache.get(domain.uuid, name);
-      if (parsed !== undefined) snapshots.push({ ...parsed, name, current: name === domain.current, stateFiles: [], problems: [] });
+      if (parsed !== undefined) snapshots.push({ ...parsed, name, current: name === domain.current, stateFiles: [], otherBranch: false, problems: [] });
     }
     return {
       name: domain.name,

@@ -33,6 +33,11 @@ export const SnapshotNode = memo(function SnapshotNode({ data, selected }: NodeP
         <span className="badge memory">
           <MemoryKind snapshot={snapshot} />
         </span>
+        {snapshot.otherBranch && (
+          <span className="badge other-branch" data-branch="other" title={t('node.otherBranchExplain')}>
+            {t('node.otherBranch')}
+          </span>
+        )}
         {snapshot.problems.map((problem) => (
           <span key={problem.code + problem.message} className="badge problem blocking" data-problem={problem.code} title={sentenceOf(t, problem)}>
             {t(`problem.${problem.code}.badge`)}

@@ -78,6 +78,8 @@ export const libvirt = {
     now: 'NOW',
     nowExplain: 'the present state, changed since the current snapshot',
     screenshot: 'The screen as {{name}} was taken',
+    otherBranch: 'other branch',
+    otherBranchExplain: 'Its disk state is in files outside the running chain: a branch kept after a revert, intact. Revert to it to go back.',
   },
   inspector: {
     problems: 'Problems',
