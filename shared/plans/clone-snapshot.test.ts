@@ -69,6 +69,13 @@ describe('a clone from an internal snapshot', () => {
     expect((run(clone({ snapshot: 'a,b' }), { images: [withComma], domains: [dom] }).steps[0] as RunStep).argv).toContain('snapshot.name=a,,b');
   });
 
+  it('copies from the layer that holds the snapshot after a revert took it out of the running chain', () => {
+    const moved = { ...internal('shut off'), disks: [disk('vda', ['/vm/other.qcow2'])], snapshots: [snapshot('s1', { disks: [{ target: 'vda', snapshot: 'internal' as const, file: null }], stateFiles: ['/vm/i.qcow2'] })] };
+    const draft = run(clone(), { images: [image1, image('/vm/other.qcow2')], domains: [moved] });
+    expect(draft.blockers).toEqual([]);
+    expect((draft.steps[0] as RunStep).argv.slice(-2)).toEqual(['/vm/i.qcow2', '/vm/i.web-2.qcow2']);
+  });
+
   it('is blocked when no scanned image of the disk holds the snapshot', () => {
     expect(codes(run(clone(), { images: [disk1], domains: [internal('running')] }))).toContain('state-unknown');
   });

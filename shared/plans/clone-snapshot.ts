@@ -11,12 +11,12 @@ import { say, type Said } from '../messages/problems.js';
 import { convertArgv } from '../qemu-img/convert.js';
 import { defineArgv } from '../virsh/define.js';
 import { snapshotDumpxmlArgv } from '../virsh/revert.js';
-import { imageAt, qemuRuns } from './dependents.js';
+import { qemuRuns } from './dependents.js';
 import { blocker, dirOf, domainLock, draft, fileNamePart, missingTools, runStep, toolPath } from './draft.js';
 import type { IntentOf } from './intent.js';
 import type { Blocker, PlanDraft, StepInput } from './plan.js';
 import type { Planner } from './planners.js';
-import { branchStep, diskStates, findSnapshot, isExternal, newFileBlockers, stemOf, type Found } from './snapshot-branch.js';
+import { branchStep, diskStates, findSnapshot, internalCarrier, isExternal, newFileBlockers, stemOf, type Found } from './snapshot-branch.js';
 import type { World } from './world.js';
 
 type CloneIntent = IntentOf<'clone'>;
@@ -45,8 +45,7 @@ function copied(intent: CloneIntent, world: World, found: Found) {
   const reads: string[] = [];
   let bytes = 0;
   for (const disk of snapshot.disks.filter((candidate) => candidate.snapshot === 'internal')) {
-    const chain = domain.disks.find((candidate) => candidate.target === disk.target)?.chain ?? [];
-    const carrier = chain.map((path) => imageAt(world, path)).find((image) => image?.snapshots.some((internal) => internal.name === snapshot.name));
+    const carrier = internalCarrier(world, domain.disks.find((candidate) => candidate.target === disk.target)?.chain ?? [], snapshot);
     if (carrier === undefined) {
       blockers.push(blocker('state-unknown', say('plans.cloneSnapshot.blocker.internalStateUnknown', { snapshot: snapshot.name, target: disk.target })));
       continue;

@@ -11,12 +11,12 @@ import { snapshotArgv } from '../qemu-img/snapshot.js';
 import { defineArgv, dumpxmlInactiveArgv } from '../virsh/define.js';
 import { destroyArgv, restoreArgv, saveImageDumpxmlArgv, snapshotCurrentArgv, startArgv } from '../virsh/revert.js';
 import { snapshotRevertArgv } from '../virsh/snapshot-revert.js';
-import { dependentsOf, heldBy, imageAt, qemuRuns } from './dependents.js';
+import { dependentsOf, heldBy, qemuRuns } from './dependents.js';
 import { blocker, dirOf, domainLock, draft, fileNamePart, missingTools, runStep, toolPath } from './draft.js';
 import type { IntentOf } from './intent.js';
 import type { Blocker, PlanDraft, StepInput, TreeNode } from './plan.js';
 import type { Planner } from './planners.js';
-import { branchStep, diskStates, findSnapshot, isExternal, newFileBlockers, stemOf, treeOf, type DiskState, type Found } from './snapshot-branch.js';
+import { branchStep, diskStates, findSnapshot, internalCarrier, isExternal, newFileBlockers, stemOf, treeOf, type DiskState, type Found } from './snapshot-branch.js';
 import { planSnapshot } from './snapshot.js';
 import { sourceImage, UNSAFE_TO_WRITE } from './source.js';
 import type { World } from './world.js';
@@ -69,7 +69,7 @@ function internalBlockers(world: World, found: Found): Blocker[] {
   const { domain, snapshot } = found;
   const blockers: Blocker[] = [];
   for (const disk of domain.disks) {
-    const carrier = disk.chain.find((path) => imageAt(world, path)?.snapshots.some((internal) => internal.name === snapshot.name));
+    const carrier = internalCarrier(world, disk.chain, snapshot)?.path;
     if (carrier === undefined) continue;
     const overlays = dependentsOf(world, carrier).overlays.map((overlay) => overlay.path);
     if (overlays.length === 0) continue;

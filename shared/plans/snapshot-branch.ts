@@ -4,6 +4,7 @@
  * backing file of the overlay the snapshot made, reference 3.5), and a fresh overlay on it,
  * a new branch that leaves every existing file as it is.
  */
+import type { Image } from '../images/model.js';
 import type { Connection, Domain, Snapshot } from '../libvirt/model.js';
 import { say } from '../messages/problems.js';
 import { createOverlayArgv } from '../qemu-img/create.js';
@@ -71,6 +72,16 @@ export function diskStates(world: World, found: Found): { states: DiskState[]; b
     if (source.image !== null) states.push({ target: disk.target, state, format: source.image.format });
   }
   return { states, blockers };
+}
+
+/**
+ * The layer of a disk that holds an internal snapshot: in the disk's chain, or (after a
+ * revert took it out of the chain, reference 3.6) among the files the link step found it in.
+ */
+export function internalCarrier(world: World, chain: readonly string[], snapshot: Snapshot): Image | undefined {
+  // The state files are not by disk: they tell one disk's carrier only when the snapshot has one disk.
+  const elsewhere = snapshot.disks.filter((disk) => disk.snapshot === 'internal').length === 1 ? snapshot.stateFiles : [];
+  return [...chain, ...elsewhere].map((path) => imageAt(world, path)).find((image) => image?.snapshots.some((internal) => internal.name === snapshot.name));
 }
 
 /** The file's name without its folder and a `.qcow2` at its end. */
