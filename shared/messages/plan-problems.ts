@@ -127,6 +127,7 @@ export const planProblems = {
       internal: 'Revert {{domain}} to {{snapshot}} with libvirt (virsh snapshot-revert): its disks, and its RAM if the snapshot kept it, as they were then.',
       native: 'Revert {{domain}} to the external snapshot {{snapshot}} with libvirt (virsh snapshot-revert, which libvirt 9.9 and later can do itself).',
       destroy: 'Stop {{domain}} at once (virsh destroy): its present RAM is discarded; its disks stay as they are, as the old branch.',
+      managedSave: 'Drop the managed save of {{domain}} (virsh managedsave-remove): a start would resume it on the old branch.',
       define: 'Define {{domain}} with its disks on the new overlays ({{disks}}), so that a cold boot stays on the new branch.',
       restore: "Restore {{domain}}'s RAM from {{path}}, the memory saved with {{snapshot}}, on the new overlays (virsh restore --xml).",
       start: 'Start {{domain}} on the new overlays, running as when {{snapshot}} was taken.',
@@ -142,11 +143,15 @@ export const planProblems = {
       rewritesBacking: 'Reverting to {{snapshot}} puts disk {{target}} back on {{path}} and rewrites it to the snapshot, but {{overlays}} use it as their backing file: they would leave the running chain and read changed data (data-safety rule 1).',
       noImageSnapshot: '{{path}} has no internal snapshot named "{{name}}".',
       domainDisk: '{{path}} is a disk of {{domain}}: qemu-img would revert it behind libvirt, whose snapshot records would then be wrong.',
+      transient: '{{domain}} is transient: stopped for the revert, it would be gone from libvirt, with its snapshots\' records.',
+      firstExternal: 'A snapshot taken before reverting to the internal snapshot {{snapshot}} must be internal too: an external one puts a new layer on the disk, which the revert would then rewrite under it (data-safety rule 1).',
     },
     alternative: {
       cloneInstead: 'Clone {{domain}} from {{snapshot}} instead: the clone gets its own copy, and no file changes.',
       domain: 'Revert the domain {{domain}} to its snapshot instead.',
       convertSnapshot: 'Copy the snapshot {{name}} of {{path}} into a new image instead (qemu-img convert -l), leaving {{path}} as it is.',
+      firstInternal: 'Take the snapshot of the present state as an internal one.',
+      watchFolder: 'Add {{folder}} to the watched folders, then plan again.',
     },
     warning: {
       snapshotFirst: {
@@ -161,6 +166,7 @@ export const planProblems = {
       now: 'The present state of {{domain}} (NOW): its disks go back to the snapshot.',
       ram: 'The present RAM of {{domain}}: the guest as it runs now is discarded.',
       image: 'The present state of {{path}}: it goes back to the snapshot.',
+      managedSave: 'The RAM of {{domain}} that its managed save kept: it is dropped, not resumed.',
     },
     cancel: {
       internal: 'A cancel waits for libvirt to finish the revert (it cannot stop halfway); nothing runs after it.',

@@ -56,6 +56,8 @@ describe('a revert to an internal snapshot', () => {
     expect(draft.lost).toEqual([]);
     expect(run(revert({ first: { snapshot: 'disk-only', name: 'keep' } }), { images: [disk1], domains: [internal] }).lost.map((said) => said.key)).toEqual(['plans.revert.lost.ram']);
     expect(codes(run(revert({ first: { snapshot: 'internal', name: 's2' } }), { images: [disk1], domains: [internal] }))).toEqual(['name-taken']);
+    // An external one would put a layer on the disk that the internal revert rewrites under it.
+    expect(codes(run(revert({ first: { snapshot: 'memory', name: 'keep' } }), { images: [disk1], domains: [internal] }))).toEqual(['first-external']);
   });
 
   it('offers a name for the snapshot of NOW first that the domain has not taken', () => {
@@ -121,6 +123,13 @@ describe('a revert to an external snapshot on libvirt 9.0', () => {
     expect(run(revert(), parts).warnings[0]!.key).toBe('plans.revert.warning.snapshotFirst.diskOnly');
   });
 
+  it('a shut-off domain with a managed save: the save is dropped first (a start would resume it on the old branch), and said lost', () => {
+    const saved = ext({ state: 'shut off', stateReason: 'saved', snapshots: [snapshot('s1', { state: 'disk-snapshot', disks: [{ target: 'vda', snapshot: 'external', file: '/vm/a.s1.qcow2' }] })] });
+    const draft = run(revert(), { ...extParts, domains: [saved] });
+    expect(argvs(draft)[0]).toEqual(['managedsave-remove', '--domain', 'web']);
+    expect(draft.lost.map((said) => said.key)).toEqual(['plans.revert.lost.managedSave']);
+  });
+
   it('a snapshot on the other branch (its overlay not in the running chain) is reverted the same way, every disk of it', () => {
     const b = image('/vm/b.qcow2');
     const bOld = overlay('/vm/b.old.qcow2', b);
@@ -146,6 +155,7 @@ describe('a revert to an external snapshot on libvirt 9.0', () => {
     ['the state file gone', revert(), { ...extParts, images: [{ ...s1Overlay, backing: { name: 'gone', path: '/vm/gone', format: 'qcow2', exists: false, image: null } }, s2Overlay] }, 'state-missing'],
     ['a named new file that exists', revert({ files: { vda: '/vm/a.s2.qcow2' } }), extParts, 'target-exists'],
     ['a file for a disk the snapshot has not', revert({ files: { vdz: '/vm/z.qcow2' } }), extParts, 'no-such-disk'],
+    ['a transient domain, which a destroy would remove', revert(), { ...extParts, domains: [ext({ persistent: false })] }, 'transient'],
   ] as const)('is blocked: %s', (_, intent, parts, code) => {
     expect(codes(run(intent, parts))).toContain(code);
   });

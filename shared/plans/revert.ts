@@ -9,7 +9,7 @@ import type { Domain, Snapshot } from '../libvirt/model.js';
 import { say, type Said } from '../messages/problems.js';
 import { snapshotArgv } from '../qemu-img/snapshot.js';
 import { defineArgv, dumpxmlInactiveArgv } from '../virsh/define.js';
-import { destroyArgv, restoreArgv, saveImageDumpxmlArgv, snapshotCurrentArgv, startArgv } from '../virsh/revert.js';
+import { destroyArgv, managedsaveRemoveArgv, restoreArgv, saveImageDumpxmlArgv, snapshotCurrentArgv, startArgv } from '../virsh/revert.js';
 import { snapshotRevertArgv } from '../virsh/snapshot-revert.js';
 import { dependentsOf, heldBy, qemuRuns } from './dependents.js';
 import { blocker, dirOf, domainLock, draft, fileNamePart, missingTools, runStep, toolPath } from './draft.js';
@@ -110,9 +110,16 @@ function recipe(intent: RevertIntent, world: World, found: Found) {
   const steps: StepInput[] = [];
   const lost: Said[] = [];
   const warnings: Said[] = [];
+  // Destroyed, a transient domain would be gone from libvirt, its snapshots' records with it.
+  if (!domain.persistent) blockers.push(blocker('transient', say('plans.revert.blocker.transient', { domain: domain.name })));
   if (qemuRuns(domain)) {
     steps.push(runStep({ says: say('plans.revert.step.destroy', { domain: domain.name }), argv: destroyArgv(virsh, domain.name) }));
     lost.push(say('plans.revert.lost.ram', { domain: domain.name }));
+  }
+  // A managed save would be resumed at the next start, on the disks it names (the old branch): it is dropped.
+  if (domain.stateReason === 'saved') {
+    steps.push(runStep({ says: say('plans.revert.step.managedSave', { domain: domain.name }), argv: managedsaveRemoveArgv(virsh, domain.name) }));
+    lost.push(say('plans.revert.lost.managedSave', { domain: domain.name }));
   }
   // NOW's disks are not lost: they stay as the old branch, named so the user can find them.
   for (const disk of domain.disks.filter((candidate) => candidate.target in disks)) {
@@ -175,6 +182,8 @@ export const planRevert: Planner<'revert'> = (intent, world): PlanDraft => {
   const external = isExternal(snapshot);
   const part = external && connection.externalSnapshotRevert !== true ? recipe(intent, world, found) : byLibvirt(intent, world, found, external);
   const first = firstSnapshot(intent, world);
+  // An external snapshot first would put a layer on the disk that the internal revert then rewrites under it (rule 1).
+  const firstBlockers = first !== null && !external && intent.first!.snapshot !== 'internal' ? [blocker('first-external', say('plans.revert.blocker.firstExternal', { snapshot: snapshot.name }), [say('plans.revert.alternative.firstInternal')])] : [];
   const memory = snapshot.memoryFile === null ? [] : [snapshot.memoryFile];
   return draft({
     intent,
@@ -182,7 +191,7 @@ export const planRevert: Planner<'revert'> = (intent, world): PlanDraft => {
     steps: [...(first?.steps ?? []), ...part.steps],
     lost: first === null ? part.lost : part.lost.filter((said) => !keptBy(intent.first!.snapshot, said)),
     warnings: [...(first === null ? [keepNow(intent, domain, external)] : (first.warnings ?? [])), ...part.warnings],
-    blockers: [...missingTools(world, part.tools), ...(first?.blockers ?? []), ...part.blockers],
+    blockers: [...missingTools(world, part.tools), ...(first?.blockers ?? []), ...firstBlockers, ...part.blockers],
     cancel: part.cancel,
     lockFiles: [...domain.disks.flatMap((disk) => disk.chain), ...part.files, ...memory],
     lockDomains: [domainLock(intent.uri, domain)],

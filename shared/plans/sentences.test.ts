@@ -104,6 +104,8 @@ function revertScenarios(): [IntentInput, WorldParts?][] {
     revert({ snapshot: 'd1', domain: 'off', state: 'running' }),
     revert({ snapshot: 'd2' }),
     revert({ snapshot: 'nope' }),
+    revert({ first: { snapshot: 'disk-only', name: 'k' } }),
+    [{ kind: 'revert', uri: URI, domain: 'tr', snapshot: 'd1' }, { ...here, domains: [domain('tr', { persistent: false, state: 'shut off', stateReason: 'saved', disks: off.disks, snapshots })] }],
     [{ kind: 'revert', uri: URI, domain: 'vm', snapshot: 'c1' }, { ...here, externalSnapshotRevert: true }],
     [{ kind: 'revert', uri: URI, domain: 'vm', snapshot: 'c1' }, { ...here, existing: ['/r/c1.mem'] }],
     [{ kind: 'image-revert', image: '/r/i.qcow2', name: 'i1' }, { images: [internal] }],

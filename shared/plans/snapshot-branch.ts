@@ -9,7 +9,7 @@ import type { Connection, Domain, Snapshot } from '../libvirt/model.js';
 import { say } from '../messages/problems.js';
 import { createOverlayArgv } from '../qemu-img/create.js';
 import { dependentsOf, imageAt } from './dependents.js';
-import { blocker, runStep } from './draft.js';
+import { blocker, dirOf, runStep } from './draft.js';
 import { backingName } from './overlay.js';
 import type { Blocker, StepInput, TreeNode } from './plan.js';
 import { sourceImage, UNREADABLE } from './source.js';
@@ -57,7 +57,7 @@ export function diskStates(world: World, found: Found): { states: DiskState[]; b
     const values = { snapshot: snapshot.name, target: disk.target, path: disk.file };
     const overlay = imageAt(world, disk.file);
     if (overlay === undefined) {
-      blockers.push(blocker('state-unknown', say('plans.revert.blocker.stateUnknown', values)));
+      blockers.push(blocker('state-unknown', say('plans.revert.blocker.stateUnknown', values), [say('plans.revert.alternative.watchFolder', { folder: dirOf(disk.file) })]));
       continue;
     }
     const state = overlay.backing?.image;

@@ -17,6 +17,11 @@ export function startArgv(target: VirshTarget, domain: string, options: { readon
   return virshArgv(target, 'start', ['--domain', domain, ...(options.paused ? ['--paused'] : [])]);
 }
 
+/** `virsh managedsave-remove --domain D`: drops the RAM `virsh managedsave` kept, which the next start would resume from. */
+export function managedsaveRemoveArgv(target: VirshTarget, domain: string): Argv {
+  return virshArgv(target, 'managedsave-remove', ['--domain', domain]);
+}
+
 /** `virsh snapshot-current --domain D --snapshotname S`: S becomes the parent of the next snapshot. */
 export function snapshotCurrentArgv(target: VirshTarget, domain: string, name: string): Argv {
   return virshArgv(target, 'snapshot-current', ['--domain', domain, '--snapshotname', name]);

@@ -103,6 +103,25 @@ describe('a revert to an external snapshot on libvirt 9.0', () => {
     for (const path of [disk, second, a1!, b1!, a2!, b2!, r1!, rb1!]) expect(existsSync(path), path).toBe(true);
   }, 180_000);
 
+  it('of a domain with a managed save: the save is dropped, and the guest boots afresh on the new overlay, not resumed on the old branch', async () => {
+    const { name, disk } = domains.define('saved');
+    write(disk, 0x71, '0', '1M');
+    virsh('start', '--domain', name);
+    const overlay = join(domains.dir, 'saved.d1.qcow2');
+    virsh('snapshot-create-as', '--domain', name, '--name', 'd1', '--disk-only', '--atomic', '--diskspec', `vda,snapshot=external,file=${overlay}`);
+    virsh('managedsave', '--domain', name);
+    expect(virsh('domstate', '--domain', name, '--reason').trim()).toBe('shut off (saved)');
+
+    const { plan } = await runIntent(domains.dir, { kind: 'revert', uri: URI, domain: name, snapshot: 'd1' });
+    expect(plan.lost.map((said) => said.key)).toEqual(['plans.revert.lost.managedSave']);
+    const [fresh] = plan.creates;
+    expect(virsh('domstate', '--domain', name, '--reason').trim()).toBe('running (booted)');
+    expect(sources(name)).toEqual({ vda: fresh });
+    expect(virsh('dominfo', '--domain', name)).toMatch(/Managed save:\s+no/);
+    expect(guestBytes(domains.dir, fresh!)).toBe(guestBytes(domains.dir, disk));
+    expect(existsSync(overlay)).toBe(true);
+  }, 120_000);
+
   it('to a system checkpoint of a running domain: it comes back running from the saved memory on a new overlay, the old branch reads as before', async () => {
     const { name, disk } = domains.define('mem');
     write(disk, 0x41, '0', '1M');

@@ -125,6 +125,7 @@ export const planProblems: Messages<typeof english> = {
       internal: '用 libvirt 把 {{domain}} 还原到 {{snapshot}}（virsh snapshot-revert）：它的磁盘，以及快照保存了的内存，都回到当时的样子。',
       native: '用 libvirt 把 {{domain}} 还原到外部快照 {{snapshot}}（virsh snapshot-revert，libvirt 9.9 及以后可以自己完成）。',
       destroy: '立即停止 {{domain}}（virsh destroy）：丢弃它现在的内存；它的磁盘保持原样，作为旧分支。',
+      managedSave: '丢弃 {{domain}} 的托管保存（virsh managedsave-remove）：否则启动时会在旧分支上恢复它。',
       define: '重新定义 {{domain}}，使其磁盘位于新的增量镜像上（{{disks}}），这样冷启动也留在新分支上。',
       restore: '从 {{path}}（随 {{snapshot}} 保存的内存）在新的增量镜像上恢复 {{domain}} 的内存（virsh restore --xml）。',
       start: '在新的增量镜像上启动 {{domain}}，像创建 {{snapshot}} 时一样运行。',
@@ -140,11 +141,15 @@ export const planProblems: Messages<typeof english> = {
       rewritesBacking: '还原到 {{snapshot}} 会让磁盘 {{target}} 回到 {{path}} 并把它改写为快照的内容，但 {{overlays}} 以它为后端文件：它们会离开运行中的链，读到被改变的数据（数据安全规则 1）。',
       noImageSnapshot: '{{path}} 没有名为“{{name}}”的内部快照。',
       domainDisk: '{{path}} 是 {{domain}} 的磁盘：qemu-img 会绕过 libvirt 还原它，libvirt 的快照记录随后就不对了。',
+      transient: '{{domain}} 是临时虚拟机：为还原而停止后，它会从 libvirt 中消失，连同其快照记录。',
+      firstExternal: '在还原到内部快照 {{snapshot}} 之前创建的快照也必须是内部快照：外部快照会在磁盘上加一层新的镜像，而还原随后会在它下面改写（数据安全规则 1）。',
     },
     alternative: {
       cloneInstead: '改为从 {{snapshot}} 克隆 {{domain}}：克隆得到自己的副本，没有文件被改动。',
       domain: '改为把虚拟机 {{domain}} 还原到它的快照。',
       convertSnapshot: '改为把 {{path}} 的快照 {{name}} 复制到一个新镜像（qemu-img convert -l），{{path}} 保持原样。',
+      firstInternal: '把当前状态的快照创建为内部快照。',
+      watchFolder: '把 {{folder}} 加入监视的文件夹，然后重新规划。',
     },
     warning: {
       snapshotFirst: {
@@ -159,6 +164,7 @@ export const planProblems: Messages<typeof english> = {
       now: '{{domain}} 的当前状态（NOW）：它的磁盘回到快照时的样子。',
       ram: '{{domain}} 当前的内存：客户机现在运行的状态被丢弃。',
       image: '{{path}} 的当前状态：它回到快照时的样子。',
+      managedSave: '{{domain}} 的托管保存所保留的内存：它被丢弃，不会被恢复。',
     },
     cancel: {
       internal: '取消会等 libvirt 完成还原（它无法中途停止）；之后不再运行任何步骤。',
