@@ -9,6 +9,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { Job } from '../../../shared/jobs/model.js';
+import type { Linked } from '../../../shared/libvirt/link.js';
 import { parseDomainXml, parseNameList } from '../../../shared/libvirt/parse.js';
 import type { IntentInput } from '../../../shared/plans/intent.js';
 import type { Plan } from '../../../shared/plans/plan.js';
@@ -22,6 +23,12 @@ import { ENDED, QEMU_IMG, watchedJobs } from './jobs.test-support.js';
 export async function planNow(dir: string, intent: IntentInput): Promise<Plan> {
   const watched = watchedJobs(join(dir, 'state'));
   return makePlan(cliPlanSources(new LocalHost(), { uri: URI, intent, jobs: () => watched.jobs, warn: () => undefined }), intent);
+}
+
+/** The forest and the inventory as the planner sees them (the CLI's view for the intent). */
+export async function viewNow(dir: string, intent: IntentInput): Promise<Linked> {
+  const watched = watchedJobs(join(dir, 'state'));
+  return cliPlanSources(new LocalHost(), { uri: URI, intent, jobs: () => watched.jobs, warn: () => undefined }).view();
 }
 
 /** Plans the intent, checks it is not blocked, and runs it to its end. */

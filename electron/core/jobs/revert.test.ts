@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDomains, URI, virsh, type TestDomains } from '../libvirt/domains.test-support.js';
-import { current, guestBytes, parents, runIntent, sources, state, write } from './revert.test-support.js';
+import { current, guestBytes, parents, runIntent, sources, state, viewNow, write } from './revert.test-support.js';
 
 let domains: TestDomains;
 beforeAll(() => {
@@ -86,6 +86,12 @@ describe('a revert to an external snapshot on libvirt 9.0', () => {
     // The new branch reads the snapshot's state; every file of the old branch reads as before.
     expect([bytes(r1!), bytes(rb1!)]).toEqual([before.a, before.b]);
     expect({ a: bytes(disk), b: bytes(second), a1: bytes(a1!), b1: bytes(b1!), a2: bytes(a2!), b2: bytes(b2!) }).toEqual(before);
+
+    // The forest shows the branch point, and s2 is on the other branch, intact, not stale.
+    const view = await viewNow(domains.dir, { kind: 'revert', uri: URI, domain: name, snapshot: s2 });
+    expect(view.images.filter((image) => image.backing?.image === disk).map((image) => image.path).sort()).toEqual([a1, r1].sort());
+    const listed = view.connections[0]!.domains.find((candidate) => candidate.name === name)!.snapshots.find((candidate) => candidate.name === s2)!;
+    expect(listed).toMatchObject({ otherBranch: true, problems: [] });
 
     // A snapshot taken next hangs under s1, beside s2.
     virsh('snapshot-create-as', '--domain', name, '--name', 's3', '--disk-only', '--atomic', '--diskspec', `vda,snapshot=external,file=${join(domains.dir, 'ext.s3.qcow2')}`, '--diskspec', `vdb,snapshot=external,file=${join(domains.dir, 'b.s3.qcow2')}`);
