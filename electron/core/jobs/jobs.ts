@@ -206,6 +206,7 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
           say(end.outcome === 'cancelled' ? 'jobs.left.cancelledAt' : 'jobs.left.failedAt', { step: index + 1, total }),
           ...(await halfMade(job, index, end)),
           ...(await notDefined(job, index)),
+          ...notRestored(job, index),
           ...notRun(job, index + 1),
         ];
         await finish(job, end.outcome === 'cancelled' ? 'cancelled' : 'failed', left, { hadLocks: true });
@@ -267,6 +268,15 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
     const left = [say('jobs.left.defineFailed', { domain: step.domain.name })];
     for (const path of files) if (made.has(path) && (await standsAt(path))) left.push(say('jobs.left.madeUnused', { path, domain }));
     return left;
+  }
+
+  /**
+   * A restore that failed left its domain shut off, already defined on the new overlays (a
+   * revert defines before it restores): said, so that the user restores or starts it.
+   */
+  function notRestored(job: Mine, index: number): Said[] {
+    const step = job.record.plan.steps[index]!;
+    return step.op === 'restore' ? [say('jobs.left.restoreFailed', { domain: step.domain.name, path: step.memoryFile })] : [];
   }
 
   async function finish(job: Mine, state: 'done' | 'failed' | 'cancelled', left: Said[], { hadLocks }: { hadLocks: boolean }): Promise<void> {
