@@ -187,6 +187,7 @@ export const planProblems = {
     },
     warning: {
       fullCopy: '{{snapshot}} is an internal snapshot: no file holds its state alone, so each disk is copied whole ({{size}}).',
+      bootsAfresh: '{{name}} boots afresh from the disks as they were at {{snapshot}}: the RAM the snapshot kept is not cloned.',
       readsShared: '{{domain}} runs: qemu-img reads the snapshot while QEMU holds the disk (-U); the snapshot\'s data does not change while the guest writes.',
     },
     cancel: 'A cancel stops the current step: what was made so far stays, used by no domain; {{domain}} and its files are untouched.',

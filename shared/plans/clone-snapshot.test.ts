@@ -29,6 +29,11 @@ describe('a clone from an external snapshot', () => {
     expect(draft.locks.files).toEqual(['/vm/a.qcow2', '/vm/a.web-2.qcow2']);
   });
 
+  it('of a checkpoint says the clone boots afresh: the RAM the snapshot kept is not cloned', () => {
+    const checkpoint = { ...web, snapshots: [{ ...web.snapshots[0]!, memory: 'external' as const, memoryFile: '/vm/s1.mem' }] };
+    expect(run(clone(), { ...parts, domains: [checkpoint] }).warnings.map((said) => said.key)).toEqual(['plans.cloneSnapshot.warning.bootsAfresh']);
+  });
+
   it.each([
     ['no such snapshot', clone({ snapshot: 'nope' }), parts, 'no-snapshot'],
     ['a domain of that name', clone({ name: 'web' }), parts, 'domain-exists'],

@@ -98,12 +98,14 @@ export const planCloneSnapshot: Planner<'clone'> = (intent, world): PlanDraft =>
     snapshot: snapshot.name,
     shows: [[...snapshotDumpxmlArgv(virsh, domain.name, snapshot.name)], [...defineArgv(virsh, '/dev/stdin')]],
   };
+  // A clone is defined shut off: the RAM a snapshot kept stays with the source's snapshot.
+  const memory = snapshot.memory === 'no' ? [] : [say('plans.cloneSnapshot.warning.bootsAfresh', { snapshot: snapshot.name, name: intent.name })];
   return draft({
     intent,
     title,
     steps: [...part.steps, define],
     bytes: part.bytes,
-    warnings: part.warnings,
+    warnings: [...part.warnings, ...memory],
     blockers,
     cancel: say('plans.cloneSnapshot.cancel', { domain: domain.name }),
     lockFiles: part.reads,

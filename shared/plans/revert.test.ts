@@ -155,6 +155,7 @@ describe('a revert to an external snapshot on libvirt 9.0', () => {
     ['the state file gone', revert(), { ...extParts, images: [{ ...s1Overlay, backing: { name: 'gone', path: '/vm/gone', format: 'qcow2', exists: false, image: null } }, s2Overlay] }, 'state-missing'],
     ['a named new file that exists', revert({ files: { vda: '/vm/a.s2.qcow2' } }), extParts, 'target-exists'],
     ['a file for a disk the snapshot has not', revert({ files: { vdz: '/vm/z.qcow2' } }), extParts, 'no-such-disk'],
+    ['a disk of the snapshot the domain no longer has', revert(), { ...extParts, domains: [ext({ disks: [disk('vdb', ['/vm/a.s2.qcow2', '/vm/a.s1.qcow2', '/vm/a.qcow2'])] })] }, 'no-such-disk'],
     ['a transient domain, which a destroy would remove', revert(), { ...extParts, domains: [ext({ persistent: false })] }, 'transient'],
   ] as const)('is blocked: %s', (_, intent, parts, code) => {
     expect(codes(run(intent, parts))).toContain(code);

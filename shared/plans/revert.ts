@@ -95,7 +95,9 @@ function recipe(intent: RevertIntent, world: World, found: Found) {
   const { domain, snapshot } = found;
   const virsh = { virsh: toolPath(world, 'virsh'), uri: intent.uri };
   const { states, blockers } = diskStates(world, found);
-  for (const target of Object.keys(intent.files)) if (!states.some((state) => state.target === target)) blockers.push(blocker('no-such-disk', say('plans.blocker.noSuchDisk', { target, domain: domain.name })));
+  // A file named for a disk the snapshot has not, or a disk of the snapshot the domain no longer has (the define would refuse it after the destroy).
+  const targets = [...Object.keys(intent.files).filter((target) => !states.some((state) => state.target === target)), ...states.map((state) => state.target).filter((target) => !domain.disks.some((disk) => disk.target === target))];
+  for (const target of targets) blockers.push(blocker('no-such-disk', say('plans.blocker.noSuchDisk', { target, domain: domain.name })));
   const chosen = new Set<string>();
   const disks: Record<string, string> = {};
   for (const state of states) {

@@ -185,6 +185,7 @@ export const planProblems: Messages<typeof english> = {
     },
     warning: {
       fullCopy: '{{snapshot}} 是内部快照：没有单独保存其状态的文件，因此每个磁盘都会被完整复制（{{size}}）。',
+      bootsAfresh: '{{name}} 从 {{snapshot}} 时的磁盘重新启动：快照保存的内存不会被克隆。',
       readsShared: '{{domain}} 正在运行：qemu-img 在 QEMU 占用磁盘时读取快照（-U）；客户机写入时快照的数据不会改变。',
     },
     cancel: '取消会停止当前步骤：已创建的内容会保留，不被任何虚拟机使用；{{domain}} 及其文件不受影响。',
