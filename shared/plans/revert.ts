@@ -71,7 +71,9 @@ function internalBlockers(world: World, found: Found): Blocker[] {
   for (const disk of domain.disks) {
     const carrier = internalCarrier(world, disk.chain, snapshot)?.path;
     if (carrier === undefined) continue;
-    const overlays = dependentsOf(world, carrier).overlays.map((overlay) => overlay.path);
+    // The images built on it, and the layers above it in libvirt's chain (known even where their folder was not scanned).
+    const above = disk.chain.includes(carrier) ? disk.chain.slice(0, disk.chain.indexOf(carrier)) : [];
+    const overlays = [...new Set([...dependentsOf(world, carrier).overlays.map((overlay) => overlay.path), ...above])];
     if (overlays.length === 0) continue;
     blockers.push(
       blocker('revert-rewrites-backing', say('plans.revert.blocker.rewritesBacking', { snapshot: snapshot.name, target: disk.target, path: carrier, overlays: overlays.join(', ') }), [
