@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDomains, URI, virsh, type TestDomains } from '../libvirt/domains.test-support.js';
-import { current, guestBytes, parents, runIntent, sources, state, viewNow, write } from './revert.test-support.js';
+import { current, guestBytes, parents, planNow, runIntent, sources, state, viewNow, write } from './revert.test-support.js';
 
 let domains: TestDomains;
 beforeAll(() => {
@@ -53,6 +53,19 @@ describe('a revert to an internal snapshot', () => {
     expect(guestBytes(domains.dir, disk, 'keep ✓')).toBe(now);
     expect(guestBytes(domains.dir, disk)).toBe(atSnapshot);
   }, 120_000);
+});
+
+describe('a revert to an internal snapshot older than an external one (reference 3.6)', () => {
+  it('is refused: libvirt would put the disk back on the layer that holds it and rewrite it under the overlay built on it', async () => {
+    const { name, disk } = domains.define('cut');
+    write(disk, 0x81, '0', '1M');
+    virsh('snapshot-create-as', '--domain', name, '--name', 'i1');
+    const top = join(domains.dir, 'cut.e1.qcow2');
+    virsh('snapshot-create-as', '--domain', name, '--name', 'e1', '--disk-only', '--diskspec', `vda,snapshot=external,file=${top}`);
+    write(top, 0x82, '0', '1M');
+    const plan = await planNow(domains.dir, { kind: 'revert', uri: URI, domain: name, snapshot: 'i1' });
+    expect(plan.blockers.map((blocker) => [blocker.code, blocker.values.path, blocker.values.overlays])).toEqual([['revert-rewrites-backing', disk, top]]);
+  }, 60_000);
 });
 
 describe('a revert to an external snapshot on libvirt 9.0', () => {
