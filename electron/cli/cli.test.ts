@@ -360,7 +360,7 @@ describe('snaptree plan, run, jobs and trash', () => {
 
   it('says what is wrong with the words, with exit code 2, and runs nothing', async () => {
     for (const [args, message] of [
-      [['plan', 'revert', 'web', 's1'], 'Unknown intent "revert"'],
+      [['plan', 'merge', 'web', 's1'], 'Unknown intent "merge"'],
       [['plan', 'overlay', './base.qcow2'], 'overlay takes IMAGE NEW'],
       [['plan', 'convert', 'seed.img', './x.qcow2'], '"seed.img" is not an image path'],
       [['plan', 'overlay', './a', './b', '--live'], '--live does not go with overlay'],
@@ -444,6 +444,24 @@ describe('snaptree plan, run, jobs and trash', () => {
       expect(stderr).toMatch(/^Blocked: .*shared-base\.qcow2 is the backing file of .*shared-top\.qcow2/m);
     }
     expect(execFileSync('qemu-img', ['snapshot', '-l', join(dir, 'shared-base.qcow2')], { encoding: 'utf8' })).toBe('');
+  });
+
+  it('reverts an image no domain uses to its internal snapshot, and refuses one that an overlay builds on', async () => {
+    const image = join(dir, 'image-rev.qcow2');
+    execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', image, '16M']);
+    execFileSync('qemu-io', ['-f', 'qcow2', '-c', 'write -P 0x4a 0 1M', image], { stdio: 'ignore' });
+    const atSnapshot = join(dir, 'image-rev-at.raw');
+    execFileSync('qemu-img', ['convert', '-f', 'qcow2', '-O', 'raw', image, atSnapshot]);
+    execFileSync('qemu-img', ['snapshot', '-c', 'before it ✓', image]);
+    execFileSync('qemu-io', ['-f', 'qcow2', '-c', 'write -P 0x4b 0 2M', image], { stdio: 'ignore' });
+    const { code, stderr } = await run(['run', 'revert', './image-rev.qcow2', 'before it ✓', '--yes']);
+    expect(code, stderr).toBe(0);
+    execFileSync('qemu-img', ['compare', '-f', 'raw', '-F', 'qcow2', atSnapshot, image]);
+
+    execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', 'image-rev.qcow2', '-F', 'qcow2', join(dir, 'image-rev.top.qcow2')]);
+    const blocked = await run(['run', 'revert', './image-rev.qcow2', 'before it ✓', '--yes']);
+    expect(blocked.code).toBe(3);
+    expect(blocked.stderr).toMatch(/^Blocked: .*image-rev\.qcow2 is the backing file of .*image-rev\.top\.qcow2/m);
   });
 
   it('never writes over a file that exists: exit code 3, and the file is unchanged', async () => {
@@ -663,6 +681,38 @@ describe('snaptree run on a running domain', () => {
     expect(virsh('dumpxml', '--inactive', '--domain', source.name)).toBe(xml);
   }, 60_000);
 
+  it('reverts a shut-off domain to an external snapshot on a new overlay and clones from it: both read the snapshot\'s bytes, the old branch as it was', async () => {
+    const guest = domains.define('cli-rev');
+    execFileSync('qemu-io', ['-f', 'qcow2', '-c', 'write -P 0x5d 0 1M', guest.disk], { stdio: 'ignore' });
+    const top = join(domains.dir, 'cli-rev.e1.qcow2');
+    virsh('snapshot-create-as', '--domain', guest.name, '--name', 'e1', '--disk-only', '--diskspec', `vda,snapshot=external,file=${top}`);
+    execFileSync('qemu-io', ['-f', 'qcow2', '-c', 'write -P 0x5e 0 1M', top], { stdio: 'ignore' });
+    const raw = (path: string, name: string) => {
+      execFileSync('qemu-img', ['convert', '-U', '-f', 'qcow2', '-O', 'raw', '--', path, join(domains.dir, name)]);
+      return join(domains.dir, name);
+    };
+    const [base, old] = [raw(guest.disk, 'rev-base.raw'), raw(top, 'rev-old.raw')];
+
+    const plan = await snaptree(['plan', 'revert', guest.name, 'e1', '--connect', URI], { env });
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(plan.stdout).toMatch(/\$ \S*qemu-img create -f qcow2 -b cli-rev\.qcow2 -F qcow2 -- \S*\/cli-rev\.e1-r1\.qcow2\n/);
+    expect(plan.stdout).toContain(`snapshot-current --domain ${guest.name} --snapshotname e1`);
+    const fresh = join(domains.dir, 'cli-rev.e1-r1.qcow2');
+    expect(existsSync(fresh)).toBe(false);
+    const { code, stderr } = await snaptree(['run', 'revert', guest.name, 'e1', '--connect', URI, '--yes'], { env });
+    expect(code, stderr).toBe(0);
+    expect(virsh('dumpxml', '--inactive', '--domain', guest.name)).toContain(`<source file='${fresh}'/>`);
+    expect(virsh('snapshot-current', '--domain', guest.name, '--name').trim()).toBe('e1');
+    execFileSync('qemu-img', ['compare', '-f', 'raw', '-F', 'qcow2', base, fresh]);
+    execFileSync('qemu-img', ['compare', '-f', 'raw', '-F', 'qcow2', old, top]);
+
+    const name = `${domains.prefix}-cli-rev-clone`;
+    const cloned = await snaptree(['run', 'clone', guest.name, 'e1', name, '--connect', URI, '--yes'], { env });
+    expect(cloned.code, cloned.stderr).toBe(0);
+    const overlay = join(domains.dir, `cli-rev.${name}.qcow2`);
+    expect(virsh('dumpxml', '--inactive', '--domain', name)).toContain(`<source file='${overlay}'/>`);
+    execFileSync('qemu-img', ['compare', '-f', 'raw', '-F', 'qcow2', base, overlay]);
+  }, 120_000);
   it("deletes an external snapshot of a running domain: the plan shows the block commit and the tree before and after; the guest reads the same, its overlay in the trash", async () => {
     const guest = domains.define('cli-delete');
     execFileSync('qemu-io', ['-f', 'qcow2', '-c', 'write -P 0x5a 1M 1M', guest.disk], { stdio: 'ignore' });

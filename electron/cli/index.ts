@@ -53,6 +53,12 @@ INTENT (a DOMAIN is a libvirt domain name; an IMAGE a path, absolute or ./relati
                                    a new overlay; --clone: a linked clone domain on it
   convert IMAGE NEW                the image (raw or any format) as a new qcow2 file
   check IMAGE [--chain] [--repair leaks|all]
+  revert DOMAIN SNAPSHOT [--running | --paused] [--file DISK=PATH]...
+                                   back to a snapshot, internal or external (on
+                                   libvirt 9.0 too: NOW's files stay, as a branch)
+  revert IMAGE SNAPSHOT            an image no domain uses, to its internal snapshot
+  clone DOMAIN SNAPSHOT NEW_DOMAIN [--file DISK=PATH]...
+                                   a new domain, as DOMAIN was at SNAPSHOT
   delete DOMAIN SNAPSHOT [--children] [--metadata-only]
                                    a snapshot (--children: and all below it); an
                                    external one is folded by Snaptree, never a file

@@ -19,6 +19,8 @@ export const INTENT_OPTIONS = {
   clone: { type: 'string' },
   repair: { type: 'string' },
   chain: { type: 'boolean' },
+  running: { type: 'boolean' },
+  paused: { type: 'boolean' },
   children: { type: 'boolean' },
   'metadata-only': { type: 'boolean' },
 } as const;
@@ -40,6 +42,9 @@ snapshot IMAGE NAME
 overlay IMAGE NEW [--clone DOMAIN_NAME]
 convert IMAGE NEW
 check IMAGE [--chain] [--repair leaks|all]
+revert DOMAIN SNAPSHOT [--running | --paused] [--file DISK=PATH]...
+revert IMAGE SNAPSHOT
+clone DOMAIN SNAPSHOT NEW_DOMAIN [--file DISK=PATH]...
 delete DOMAIN SNAPSHOT [--children] [--metadata-only]
 delete IMAGE SNAPSHOT`;
 
@@ -107,6 +112,18 @@ function snapshotIntent(subject: string, name: string, values: IntentValues, whe
   };
 }
 
+/** `revert DOMAIN SNAPSHOT`: back as the snapshot's state was, or as chosen; `revert IMAGE SNAPSHOT`: qemu-img snapshot -a. */
+function revertIntent(subject: string, snapshot: string, values: IntentValues, where: Where): IntentInput {
+  if (isImagePath(subject)) {
+    only(values, [], 'revert IMAGE: an image with no domain goes back to its internal snapshot');
+    return { kind: 'image-revert', image: imagePath(subject, where), name: snapshot };
+  }
+  only(values, ['running', 'paused', 'file'], 'revert DOMAIN');
+  if (values.running && values.paused) throw new UsageError('--running and --paused exclude each other');
+  const state = values.running ? 'running' : values.paused ? 'paused' : undefined;
+  return { kind: 'revert', uri: where.uri, domain: subject, snapshot, ...(state === undefined ? {} : { state }), files: overlayFiles(values.file ?? [], where) };
+}
+
 function deleteIntent(subject: string, snapshot: string, values: IntentValues, where: Where): IntentInput {
   if (isImagePath(subject) || where.isFile?.(resolve(where.cwd, subject))) {
     only(values, [], 'delete IMAGE: an image with no domain has internal snapshots only, deleted one at a time');
@@ -146,13 +163,23 @@ export function intentOf(words: readonly string[], values: IntentValues, where: 
       if (repair !== undefined && repair !== 'leaks' && repair !== 'all') throw new UsageError(`--repair takes leaks or all, not "${repair}"`);
       return { kind: 'check', image: imagePath(image!, where), chain: values.chain ?? false, ...(repair === undefined ? {} : { repair }) };
     }
+    case 'revert': {
+      const [subject, snapshot] = operands('revert', rest, ['DOMAIN|IMAGE', 'SNAPSHOT']);
+      return revertIntent(subject!, snapshot!, values, where);
+    }
+    case 'clone': {
+      const [domain, snapshot, name] = operands('clone', rest, ['DOMAIN', 'SNAPSHOT', 'NEW_DOMAIN']);
+      if (isImagePath(domain!)) throw new UsageError(`clone takes a domain's name, not the path "${domain}": to clone from an image, use overlay IMAGE NEW --clone NAME`);
+      only(values, ['file'], 'clone');
+      return { kind: 'clone', uri: where.uri, domain: domain!, snapshot: snapshot!, name: name!, files: overlayFiles(values.file ?? [], where) };
+    }
     case 'delete': {
       const [subject, snapshot] = operands('delete', rest, ['DOMAIN|IMAGE', 'SNAPSHOT']);
       return deleteIntent(subject!, snapshot!, values, where);
     }
     case undefined:
-      throw new UsageError('name what to change: snapshot, overlay, convert, check or delete (see snaptree --help)');
+      throw new UsageError('name what to change: snapshot, overlay, convert, check, revert, clone or delete (see snaptree --help)');
     default:
-      throw new UsageError(`Unknown intent "${kind}": it is one of snapshot, overlay, convert, check, delete`);
+      throw new UsageError(`Unknown intent "${kind}": it is one of snapshot, overlay, convert, check, revert, clone, delete`);
   }
 }

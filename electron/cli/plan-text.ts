@@ -28,6 +28,7 @@ export function stepCommands(step: Step): string[] {
     case 'run':
       return [shellLine(step.argv)];
     case 'define':
+    case 'restore':
       return step.shows.map(shellLine);
     case 'trash':
     case 'purge':

@@ -20,6 +20,7 @@ import { defaultDataDir, type PlanSources } from '../core/plans.js';
 function imagesOf(intent: IntentInput): string[] {
   switch (intent.kind) {
     case 'image-snapshot':
+    case 'image-revert':
     case 'image-snapshot-delete':
     case 'overlay':
     case 'convert':
@@ -31,16 +32,18 @@ function imagesOf(intent: IntentInput): string[] {
 }
 
 /**
- * A delete folds a snapshot's files: every image that stands on them must be seen, not only
- * the running chains (another branch after a revert is in none). Their folders are read whole.
+ * A revert, a clone or a delete of a snapshot finds each disk's state below the overlay the
+ * snapshot made, through the image headers, and a delete must see every image that stands on
+ * the files it folds, not only the running chains (another branch after a revert is in none):
+ * the folders of every domain's disks and snapshot files are read whole.
  */
-function snapshotFolders(intent: IntentInput, connections: readonly Connection[]): string[] {
-  if (intent.kind !== 'delete') return [];
+function snapshotFiles(intent: IntentInput, connections: readonly Connection[]): string[] {
+  if (intent.kind !== 'revert' && intent.kind !== 'clone' && intent.kind !== 'delete') return [];
   const files = connections
     .filter((connection) => disksAreLocal(connection.uri))
     .flatMap((connection) => connection.domains)
     .flatMap((domain) => [...domain.disks.flatMap((disk) => disk.chain), ...domain.snapshots.flatMap((snapshot) => [...snapshot.disks.flatMap((disk) => disk.file ?? []), ...(snapshot.memoryFile === null ? [] : [snapshot.memoryFile])])]);
-  return [...new Set(files.map((file) => dirname(file)))];
+  return files;
 }
 
 export interface CliWorldOptions {
@@ -52,13 +55,13 @@ export interface CliWorldOptions {
 }
 
 export function cliPlanSources(host: Host, options: CliWorldOptions): PlanSources {
-  const folders = [...new Set(imagesOf(options.intent).map((image) => dirname(image)))];
   let said = false;
   async function read(): Promise<Linked> {
     // Emptying the trash touches no image and no domain.
     const virsh = options.intent.kind === 'trash-empty' ? null : await host.findProgram('virsh');
     const connections = virsh === null ? [] : [await inventoryConnection(host, virsh, options.uri)];
-    const forest = await scanPaths(host, [...folders, ...snapshotFolders(options.intent, connections)], localDomainDisks(connections));
+    const folders = [...new Set([...imagesOf(options.intent), ...snapshotFiles(options.intent, connections)].map((image) => dirname(image)))];
+    const forest = await scanPaths(host, folders, localDomainDisks(connections));
     // Read again before a start: said once.
     if (!said) {
       for (const error of forest.errors) options.warn(`${error.path}: ${error.message}`);

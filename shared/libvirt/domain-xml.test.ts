@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { expectSaidInBoth } from '../../electron/core/said.test-support.js';
-import { editDomainXml, type DomainXmlEdit } from './domain-xml.js';
+import { editDomainXml, snapshotDomainXml, type DomainXmlEdit } from './domain-xml.js';
 
 const fixture = (name: string): string => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
 const source = fixture('dumpxml-inactive-clone-source.xml');
@@ -99,5 +99,32 @@ describe('a disk switched to a converted file', () => {
   it('is refused when the name now belongs to another domain', () => {
     const refused = refusalOf(editDomainXml(source, { ...web, uuid: '00000000-0000-4000-8000-000000000009' }, { kind: 'switch-disk', target: 'vda', path: '/srv/vm/x.qcow2', format: 'qcow2' }));
     expect(refused.message).toContain(`is no longer the one the plan was made for (UUID 00000000-0000-4000-8000-000000000009, now "${web.uuid}")`);
+  });
+});
+
+describe('a revert and a clone from a snapshot', () => {
+  const snapshotXml = fixture('snapshot-ext1.xml');
+  const demo = { uuid: '00000000-0000-4000-8000-000000000001', name: 'demo' };
+
+  it('moves every named disk onto its new overlay at once, dropping each old chain, or none when one is missing', () => {
+    const edited = xmlOf(editDomainXml(source, web, { kind: 'switch-disks', disks: { vda: '/srv/vm/web/a-r1.qcow2', vdb: '/srv/vm/web/b-r1.qcow2' } }));
+    expect(edited).toContain('<source file="/srv/vm/web/a-r1.qcow2"/>');
+    expect(edited).toContain('<source file="/srv/vm/web/b-r1.qcow2"/>');
+    expect(edited).not.toContain('<backingStore');
+    expect(refusalOf(editDomainXml(source, web, { kind: 'switch-disks', disks: { vda: '/srv/vm/web/a-r1.qcow2', vdz: '/x' } })).key).toBe('define.noDisk');
+  });
+
+  it("takes a snapshot's saved persistent definition (its <inactiveDomain>), else its <domain>, as a domain XML the clone edit works on", () => {
+    const saved = xmlOf(snapshotDomainXml(snapshotXml, demo, 'ext1'));
+    expect(saved.startsWith('<domain type="qemu">')).toBe(true);
+    expect(saved).not.toContain('inactiveDomain');
+    expect(saved).toContain('<source file="/srv/vm/demo/d1.qcow2"/>');
+    const live = xmlOf(snapshotDomainXml(snapshotXml.replace(/<inactiveDomain[\s\S]*<\/inactiveDomain>/, ''), demo, 'ext1'));
+    expect(live.startsWith('<domain type="qemu">')).toBe(true);
+    const clone = xmlOf(editDomainXml(saved, demo, { kind: 'clone', name: 'demo-2', disks: { vda: '/srv/vm/demo/d1.demo-2.qcow2' } }));
+    expect(clone).toContain('<name>demo-2</name>');
+    expect(clone).not.toContain('<uuid>');
+    expect(clone).toContain('<source file="/srv/vm/demo/d1.demo-2.qcow2"/>');
+    expect(refusalOf(snapshotDomainXml('<domainsnapshot><name>x</name></domainsnapshot>', demo, 'x')).key).toBe('define.noSavedDomain');
   });
 });

@@ -141,7 +141,8 @@ function cloneRefusal(root: XmlNode, devices: readonly XmlNode[], domain: string
 /**
  * `edit` applied to the domain's persistent XML. `clone`: the new name, no `<uuid>` and no
  * `<mac address>` (libvirt makes new ones), each named disk on its new file (qcow2).
- * `switch-disk`: that disk on the new file in its format. Refused when the XML is no longer
+ * `switch-disk`: that disk on the new file in its format; `switch-disks`: each named disk on
+ * its new qcow2 overlay, all or none. Refused when the XML is no longer
  * the planned domain's (another domain took the name since) or the edit cannot be made.
  */
 export function editDomainXml(xml: string, domain: DomainIdentity, edit: DomainEdit): DomainXmlEdit {
@@ -159,9 +160,23 @@ export function editDomainXml(xml: string, domain: DomainIdentity, edit: DomainE
     for (const nic of elements(devices, 'interface')) removeAll(childrenOf(nic), 'mac');
     for (const [target, path] of Object.entries(edit.disks)) pointDiskAt(findDisk(devices, target)!, path, 'qcow2');
   } else {
-    const disk = findDisk(devices, edit.target);
-    if (disk === undefined) return { refused: say('define.noDisk', { domain: domain.name, target: edit.target }) };
-    pointDiskAt(disk, edit.path, edit.format);
+    const moves = edit.kind === 'switch-disk' ? [{ target: edit.target, path: edit.path, format: edit.format }] : Object.entries(edit.disks).map(([target, path]) => ({ target, path, format: 'qcow2' }));
+    const missing = moves.find((move) => findDisk(devices, move.target) === undefined);
+    if (missing !== undefined) return { refused: say('define.noDisk', { domain: domain.name, target: missing.target }) };
+    for (const move of moves) pointDiskAt(findDisk(devices, move.target)!, move.path, move.format);
   }
   return { xml: `${builder.build(tree) as string}\n` };
+}
+
+/**
+ * The domain definition a snapshot saved (`virsh snapshot-dumpxml`), as a `<domain>` XML of
+ * its own: its `<inactiveDomain>` (the persistent definition, kept by a snapshot of a running
+ * domain) if it has one, else its `<domain>`. Refused when the snapshot saved none.
+ */
+export function snapshotDomainXml(xml: string, domain: DomainIdentity, snapshot: string): DomainXmlEdit {
+  const tree = parser.parse(xml) as XmlNode[];
+  const children = childrenOf(first(tree, 'domainsnapshot') ?? {});
+  const saved = first(children, 'inactiveDomain') ?? first(children, 'domain');
+  if (saved === undefined) return { refused: say('define.noSavedDomain', { domain: domain.name, snapshot }) };
+  return { xml: `${builder.build([{ domain: childrenOf(saved), [ATTRIBUTES]: attributesOf(saved) }]) as string}\n` };
 }

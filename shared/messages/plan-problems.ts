@@ -119,6 +119,79 @@ export const planProblems = {
     repair: 'A cancel waits for the repair to finish: a repair stopped halfway could leave {{path}} worse than before.',
     trashEmpty: 'A cancel stops before the next folder; a folder being deleted may be left half-deleted.',
   },
+  // Revert to a snapshot (a domain's, or an image's internal one).
+  revert: {
+    title: 'Revert {{domain}} to snapshot {{snapshot}}',
+    imageTitle: 'Revert {{path}} to its internal snapshot {{name}}',
+    step: {
+      internal: 'Revert {{domain}} to {{snapshot}} with libvirt (virsh snapshot-revert): its disks, and its RAM if the snapshot kept it, as they were then.',
+      native: 'Revert {{domain}} to the external snapshot {{snapshot}} with libvirt (virsh snapshot-revert, which libvirt 9.9 and later can do itself).',
+      destroy: 'Stop {{domain}} at once (virsh destroy): its present RAM is discarded; its disks stay as they are, as the old branch.',
+      managedSave: 'Drop the managed save of {{domain}} (virsh managedsave-remove): a start would resume it on the old branch.',
+      define: 'Define {{domain}} with its disks on the new overlays ({{disks}}), so that a cold boot stays on the new branch.',
+      restore: "Restore {{domain}}'s RAM from {{path}}, the memory saved with {{snapshot}}, on the new overlays (virsh restore --xml).",
+      start: 'Start {{domain}} on the new overlays, running as when {{snapshot}} was taken.',
+      startPaused: 'Start {{domain}} paused on the new overlays, as when {{snapshot}} was taken.',
+      current: 'Mark {{snapshot}} as the current snapshot of {{domain}}: the next snapshot becomes its child.',
+      image: 'Put {{path}} back to its internal snapshot {{name}} (qemu-img snapshot -a).',
+    },
+    blocker: {
+      noSnapshot: '{{domain}} has no snapshot named "{{snapshot}}".',
+      stateUnknown: 'The overlay {{path}} that snapshot {{snapshot}} made for disk {{target}} is not among the scanned images: the file that holds its state is not known.',
+      stateMissing: 'The overlay {{path}} that snapshot {{snapshot}} made for disk {{target}} has no backing file on disk: the state of that disk at the snapshot is gone.',
+      memoryMissing: 'The memory file {{path}} of snapshot {{snapshot}} is missing: the guest cannot be restored from it.',
+      rewritesBacking: 'Reverting to {{snapshot}} puts disk {{target}} back on {{path}} and rewrites it to the snapshot, but {{overlays}} use it as their backing file: they would leave the running chain and read changed data (data-safety rule 1).',
+      noImageSnapshot: '{{path}} has no internal snapshot named "{{name}}".',
+      domainDisk: '{{path}} is a disk of {{domain}}: qemu-img would revert it behind libvirt, whose snapshot records would then be wrong.',
+      transient: '{{domain}} is transient: stopped for the revert, it would be gone from libvirt, with its snapshots\' records.',
+      firstExternal: 'A snapshot taken before reverting to the internal snapshot {{snapshot}} must be internal too: an external one puts a new layer on the disk, which the revert would then rewrite under it (data-safety rule 1).',
+    },
+    alternative: {
+      cloneInstead: 'Clone {{domain}} from {{snapshot}} instead: the clone gets its own copy, and no file changes.',
+      domain: 'Revert the domain {{domain}} to its snapshot instead.',
+      convertSnapshot: 'Copy the snapshot {{name}} of {{path}} into a new image instead (qemu-img convert -l), leaving {{path}} as it is.',
+      firstInternal: 'Take the snapshot of the present state as an internal one.',
+      watchFolder: 'Add {{folder}} to the watched folders, then plan again.',
+    },
+    warning: {
+      snapshotFirst: {
+        internal: 'The present state of {{domain}} is lost unless a snapshot is taken first: add the internal snapshot {{name}} to this plan to keep it.',
+        diskOnly: 'The present state of {{domain}} is not a snapshot: add the disk-only snapshot {{name}} to this plan to be able to revert to it later.',
+        memory: 'The present RAM of {{domain}} is lost unless a snapshot is taken first: add the system checkpoint {{name}} to this plan to keep it.',
+      },
+      keptBranch: 'Disk {{target}} leaves {{files}}: they stay on disk untouched, as the old branch (nothing goes to the trash).',
+      ramRestored: "{{domain}}'s RAM is restored as it was at {{snapshot}}.",
+    },
+    lost: {
+      now: 'The present state of {{domain}} (NOW): its disks go back to the snapshot.',
+      ram: 'The present RAM of {{domain}}: the guest as it runs now is discarded.',
+      image: 'The present state of {{path}}: it goes back to the snapshot.',
+      managedSave: 'The RAM of {{domain}} that its managed save kept: it is dropped, not resumed.',
+    },
+    cancel: {
+      internal: 'A cancel waits for libvirt to finish the revert (it cannot stop halfway); nothing runs after it.',
+      external: 'A cancel stops before the next step: the new overlays made so far stay, and {{domain}} may be left shut off on its old disks or on the new ones; the old branch is untouched.',
+      image: 'A cancel waits for qemu-img to finish the revert of {{path}} (it cannot stop halfway).',
+    },
+  },
+  // Clone a domain as it was at a snapshot.
+  cloneSnapshot: {
+    title: 'Clone {{domain}} as it was at {{snapshot}}: the new domain {{name}}',
+    step: {
+      copy: 'Copy the internal snapshot {{snapshot}} of {{path}} into the new qcow2 file {{target}} (up to {{size}} of data; virtual size {{virtual}}).',
+      define: 'Define the domain {{name}} from the definition {{snapshot}} saved of {{source}}: a new name, a new UUID and new MAC addresses, its disks on {{disks}}.',
+    },
+    blocker: {
+      internalStateUnknown: 'No scanned image of disk {{target}} holds the internal snapshot {{snapshot}}.',
+      nameEmpty: 'The new domain needs a name.',
+    },
+    warning: {
+      fullCopy: '{{snapshot}} is an internal snapshot: no file holds its state alone, so each disk is copied whole ({{size}}).',
+      bootsAfresh: '{{name}} boots afresh from the disks as they were at {{snapshot}}: the RAM the snapshot kept is not cloned.',
+      readsShared: '{{domain}} runs: qemu-img reads the snapshot while QEMU holds the disk (-U); the snapshot\'s data does not change while the guest writes.',
+    },
+    cancel: 'A cancel stops the current step: what was made so far stays, used by no domain; {{domain}} and its files are untouched.',
+  },
   // Deleting a snapshot: a domain's (folded by Snaptree where external) or an image's internal one.
   delete: {
     title: {

@@ -58,6 +58,31 @@ export const CheckIntent = z
 export const TrashEmptyIntent = z.object({ kind: z.literal('trash-empty'), jobs: z.array(z.string()).optional() }).strict();
 
 /**
+ * Back to a libvirt snapshot: the domain comes back running or paused as asked, or as the
+ * snapshot's state was. `first` takes a snapshot of NOW before the revert (the one-click
+ * alternative the plan offers, since the revert loses the present state); `files` names
+ * the fresh overlays an external revert on libvirt 9.0 makes, per disk target.
+ */
+export const RevertIntent = z
+  .object({
+    kind: z.literal('revert'),
+    ...DomainRef,
+    snapshot: z.string(),
+    state: z.enum(['running', 'paused']).optional(),
+    first: z.object({ snapshot: z.enum(['internal', 'disk-only', 'memory']), name: z.string() }).strict().optional(),
+    files: z.record(z.string(), Path).default({}),
+  })
+  .strict();
+
+/** `qemu-img snapshot -a`: an image that no domain uses back to one of its internal snapshots. */
+export const ImageRevertIntent = z.object({ kind: z.literal('image-revert'), image: Path, name: z.string() }).strict();
+
+/** A new domain `name`, a linked clone of the guest as it was at a snapshot; `files`: its new overlay per disk target. */
+export const CloneIntent = z
+  .object({ kind: z.literal('clone'), ...DomainRef, snapshot: z.string(), name: z.string(), files: z.record(z.string(), Path).default({}) })
+  .strict();
+
+/**
  * Deletes a libvirt snapshot: an internal one through libvirt, an external one folded into
  * its neighbours by Snaptree. `children`: its descendants too; `metadataOnly`: libvirt's
  * record alone, every file kept.
@@ -69,7 +94,7 @@ export const DeleteIntent = z
 /** `qemu-img snapshot -d`: an internal snapshot deleted from an image that no running domain holds. */
 export const ImageSnapshotDeleteIntent = z.object({ kind: z.literal('image-snapshot-delete'), image: Path, name: z.string() }).strict();
 
-export const Intent = z.discriminatedUnion('kind', [SnapshotIntent, ImageSnapshotIntent, OverlayIntent, ConvertIntent, CheckIntent, TrashEmptyIntent, DeleteIntent, ImageSnapshotDeleteIntent]);
+export const Intent = z.discriminatedUnion('kind', [SnapshotIntent, ImageSnapshotIntent, OverlayIntent, ConvertIntent, CheckIntent, TrashEmptyIntent, RevertIntent, ImageRevertIntent, CloneIntent, DeleteIntent, ImageSnapshotDeleteIntent]);
 export type Intent = z.infer<typeof Intent>;
 export type IntentInput = z.input<typeof Intent>;
 export type IntentKind = Intent['kind'];

@@ -25,7 +25,7 @@ import type { World } from './world.js';
  * another folder, the absolute path: a relative name there would be read against the
  * overlay's own folder (reference 1.6) and break as soon as either file moves alone.
  */
-function backingName(overlay: string, backing: string): string {
+export function backingName(overlay: string, backing: string): string {
   return dirOf(overlay) === dirOf(backing) ? baseName(backing) : backing;
 }
 

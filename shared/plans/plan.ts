@@ -76,6 +76,8 @@ export const DomainEdit = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('clone'), name: z.string(), disks: z.record(z.string(), z.string()) }),
   /** A disk moved to another file (after a convert): its source and driver type. */
   z.object({ kind: z.literal('switch-disk'), target: z.string(), path: z.string(), format: z.string() }),
+  /** Several disks moved at once onto new qcow2 overlays (an external revert: every disk of the snapshot). */
+  z.object({ kind: z.literal('switch-disks'), disks: z.record(z.string(), z.string()) }),
 ]);
 export type DomainEdit = z.infer<typeof DomainEdit>;
 
@@ -90,6 +92,8 @@ export const DefineStep = z.object({
   domain: DomainLock,
   virsh: z.string(),
   edit: DomainEdit,
+  /** The definition a snapshot saved (`snapshot-dumpxml`: its <inactiveDomain>, else its <domain>) instead of the domain's own. */
+  snapshot: z.string().optional(),
   shows: z.array(z.array(z.string())),
 });
 export type DefineStep = z.infer<typeof DefineStep>;
@@ -98,7 +102,26 @@ export type DefineStep = z.infer<typeof DefineStep>;
 export const PurgeStep = z.object({ op: z.literal('purge'), ...StepBase, folder: z.string(), bytes: z.number() });
 export type PurgeStep = z.infer<typeof PurgeStep>;
 
-export const Step = z.discriminatedUnion('op', [RunStep, TrashStep, DefineStep, PurgeStep]);
+/**
+ * `virsh save-image-dumpxml MEM`, its disks set on new overlays, `virsh restore MEM --xml`:
+ * a system checkpoint's guest back from its saved memory on a new branch (reference 6.1).
+ * The runner reads the saved XML when the step runs; `shows` is the commands as the plan shows them.
+ */
+export const RestoreStep = z.object({
+  op: z.literal('restore'),
+  ...StepBase,
+  domain: DomainLock,
+  virsh: z.string(),
+  memoryFile: z.string(),
+  /** Disk target to its new overlay (qcow2). */
+  disks: z.record(z.string(), z.string()),
+  /** Left out: as the memory was saved. */
+  then: z.enum(['running', 'paused']).optional(),
+  shows: z.array(z.array(z.string())),
+});
+export type RestoreStep = z.infer<typeof RestoreStep>;
+
+export const Step = z.discriminatedUnion('op', [RunStep, TrashStep, DefineStep, PurgeStep, RestoreStep]);
 export type Step = z.infer<typeof Step>;
 export type StepInput = z.input<typeof Step>;
 

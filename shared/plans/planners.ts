@@ -12,6 +12,8 @@ import { planImageSnapshot } from './image-snapshot.js';
 import { planOverlay } from './overlay.js';
 import { planSnapshot } from './snapshot.js';
 import { planTrashEmpty } from './trash-empty.js';
+import { planImageRevert, planRevert } from './revert.js';
+import { planCloneSnapshot } from './clone-snapshot.js';
 import { planDelete } from './delete.js';
 import { planImageSnapshotDelete } from './image-snapshot-delete.js';
 
@@ -26,6 +28,9 @@ const planners: Planners = {
   convert: planConvert,
   check: planCheck,
   'trash-empty': planTrashEmpty,
+  revert: planRevert,
+  'image-revert': planImageRevert,
+  clone: planCloneSnapshot,
   delete: planDelete,
   'image-snapshot-delete': planImageSnapshotDelete,
 };

@@ -74,6 +74,8 @@ const scenarios: [IntentInput, WorldParts?][] = [
   [{ kind: 'trash-empty', jobs: ['j9'] }, { trash: [{ job: 'j1', path: '/vm/a', trashed: '/vm/.snaptree-trash/j1/a', bytes: 5, at: '' }] }],
   [{ kind: 'trash-empty' }, { trash: [{ job: 'j1', path: '/vm/a', trashed: '/vm/.snaptree-trash/j1/a', bytes: 5, at: '' }] }],
   [{ kind: 'trash-empty' }, { domains: [domain('t', { disks: [disk('vda', ['/vm/a'])], snapshots: [snapshot('s', { stateFiles: ['/vm/a'] })] })], trash: [{ job: 'j1', path: '/vm/a', trashed: '/vm/.snaptree-trash/j1/a', bytes: 5, at: '' }] }],
+  // Revert and clone from a snapshot.
+  ...revertScenarios(),
   // Deleting snapshots.
   ...([
     [{ snapshot: 's2' }, deleting.chain],
@@ -100,6 +102,45 @@ const scenarios: [IntentInput, WorldParts?][] = [
   [{ kind: 'image-snapshot-delete', image: '/vm/lone.qcow2', name: 'nope' }, { images: [deleting.lone] }],
   [{ kind: 'image-snapshot-delete', image: '/vm/lone.qcow2', name: 'snap1' }, { images: [deleting.lone], domains: [domain('web', { state: 'shut off', disks: [disk('vda', ['/vm/lone.qcow2'])], snapshots: [snapshot('snap1', { stateFiles: ['/vm/lone.qcow2'] })] })] }],
 ];
+
+/** Worlds for revert and clone: an internal snapshot in a layer later overlays build on, and an external checkpoint on libvirt 9.0. */
+function revertScenarios(): [IntentInput, WorldParts?][] {
+  const internal = image('/r/i.qcow2', { snapshots: [{ id: '1', name: 'i1', date: '', vmClockNs: 0, vmStateSize: 1, diskSize: null, icount: null }] });
+  const later = overlay('/r/i.top.qcow2', internal);
+  const base = image('/r/a.qcow2');
+  const made = overlay('/r/a.c1.qcow2', base);
+  const gone = overlay('/r/a.g.qcow2', base, { backing: { name: 'x', path: '/r/x', format: 'qcow2', exists: false, image: null } });
+  const snapshots = [
+    snapshot('i1', { memory: 'internal', disks: [{ target: 'vda', snapshot: 'internal', file: null }] }),
+    snapshot('c1', { memory: 'external', memoryFile: '/r/c1.mem', disks: [{ target: 'vda', snapshot: 'external', file: '/r/a.c1.qcow2' }] }),
+    snapshot('d1', { state: 'paused', disks: [{ target: 'vda', snapshot: 'external', file: '/r/a.c1.qcow2' }] }),
+    snapshot('d2', { disks: [{ target: 'vda', snapshot: 'external', file: '/r/a.g.qcow2' }, { target: 'vdb', snapshot: 'external', file: '/r/unscanned.qcow2' }] }),
+  ];
+  const vm = domain('vm', { disks: [disk('vda', ['/r/i.top.qcow2', '/r/i.qcow2'])], snapshots });
+  const off = domain('off', { state: 'shut off', disks: [disk('vda', ['/r/a.c1.qcow2', '/r/a.qcow2'])], snapshots });
+  const free = image('/r/free.qcow2', { snapshots: internal.snapshots });
+  const here: WorldParts = { images: [internal, later, base, made, gone, free, overlay('/r/free.o.qcow2', free)], domains: [vm, off, domain('run', { disks: [disk('vda', ['/r/held.qcow2'])] }), domain('sh', { state: 'shut off', disks: [disk('vda', ['/r/free.qcow2'])] })] };
+  const revert = (fields: object): [IntentInput, WorldParts] => [{ kind: 'revert', uri: URI, domain: 'vm', snapshot: 'i1', ...fields }, here];
+  const clone = (fields: object): [IntentInput, WorldParts] => [{ kind: 'clone', uri: URI, domain: 'vm', snapshot: 'c1', name: 'n', ...fields }, here];
+  return [
+    revert({}),
+    revert({ domain: 'off' }),
+    revert({ snapshot: 'c1' }),
+    revert({ snapshot: 'd1', domain: 'off' }),
+    revert({ snapshot: 'd1', domain: 'off', state: 'running' }),
+    revert({ snapshot: 'd2' }),
+    revert({ snapshot: 'nope' }),
+    revert({ first: { snapshot: 'disk-only', name: 'k' } }),
+    [{ kind: 'revert', uri: URI, domain: 'tr', snapshot: 'd1' }, { ...here, domains: [domain('tr', { persistent: false, state: 'shut off', stateReason: 'saved', disks: off.disks, snapshots })] }],
+    [{ kind: 'revert', uri: URI, domain: 'vm', snapshot: 'c1' }, { ...here, externalSnapshotRevert: true }],
+    [{ kind: 'revert', uri: URI, domain: 'vm', snapshot: 'c1' }, { ...here, existing: ['/r/c1.mem'] }],
+    [{ kind: 'image-revert', image: '/r/i.qcow2', name: 'i1' }, { images: [internal] }],
+    [{ kind: 'image-revert', image: '/r/free.qcow2', name: 'nope' }, here],
+    clone({}),
+    clone({ snapshot: 'i1', name: '' }),
+    clone({ snapshot: 'i1', domain: 'off' }),
+  ];
+}
 
 function sentencesOf(draft: PlanDraft): Sentence[] {
   return [

@@ -57,6 +57,8 @@ export interface WorldParts {
   readonly trash?: readonly TrashEntry[];
   /** The libvirt daemon does not answer (stopped): its domains are unknown. */
   readonly libvirtStopped?: boolean;
+  /** libvirt >= 9.9: it reverts external snapshots itself. */
+  readonly externalSnapshotRevert?: boolean;
 }
 
 export function world(parts: WorldParts = {}): World {
@@ -73,7 +75,7 @@ export function world(parts: WorldParts = {}): World {
     connections: [
       parts.libvirtStopped
         ? { uri: URI, reachable: false, error: 'failed to connect to the hypervisor', libvirtVersion: null, hypervisor: null, hypervisorVersion: null, externalSnapshotRevert: null, domains: [] }
-        : { uri: URI, reachable: true, error: null, libvirtVersion: '9.0.0', hypervisor: 'QEMU', hypervisorVersion: '7.2.0', externalSnapshotRevert: false, domains: [...domains] },
+        : { uri: URI, reachable: true, error: null, libvirtVersion: '9.0.0', hypervisor: 'QEMU', hypervisorVersion: '7.2.0', externalSnapshotRevert: parts.externalSnapshotRevert ?? false, domains: [...domains] },
     ],
     exists: (path) => existing.has(path),
     tools: parts.tools ?? { qemuImg: '/usr/bin/qemu-img', virsh: '/usr/bin/virsh' },

@@ -206,6 +206,7 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
           say(end.outcome === 'cancelled' ? 'jobs.left.cancelledAt' : 'jobs.left.failedAt', { step: index + 1, total }),
           ...(await halfMade(job, index, end)),
           ...(await notDefined(job, index)),
+          ...notRestored(job, index),
           ...notRun(job, index + 1),
         ];
         await finish(job, end.outcome === 'cancelled' ? 'cancelled' : 'failed', left, { hadLocks: true });
@@ -262,10 +263,20 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
     if (step.op !== 'define') return [];
     const made = new Set(job.record.plan.steps.slice(0, index).flatMap((earlier) => (earlier.op === 'run' ? earlier.creates : [])));
     // A clone's new files were made for the clone, a switched disk's for the domain itself.
-    const { domain, files } = step.edit.kind === 'switch-disk' ? { domain: step.domain.name, files: [step.edit.path] } : { domain: step.edit.name, files: Object.values(step.edit.disks) };
+    const { domain, files } =
+      step.edit.kind === 'switch-disk' ? { domain: step.domain.name, files: [step.edit.path] } : step.edit.kind === 'switch-disks' ? { domain: step.domain.name, files: Object.values(step.edit.disks) } : { domain: step.edit.name, files: Object.values(step.edit.disks) };
     const left = [say('jobs.left.defineFailed', { domain: step.domain.name })];
     for (const path of files) if (made.has(path) && (await standsAt(path))) left.push(say('jobs.left.madeUnused', { path, domain }));
     return left;
+  }
+
+  /**
+   * A restore that failed left its domain shut off, already defined on the new overlays (a
+   * revert defines before it restores): said, so that the user restores or starts it.
+   */
+  function notRestored(job: Mine, index: number): Said[] {
+    const step = job.record.plan.steps[index]!;
+    return step.op === 'restore' ? [say('jobs.left.restoreFailed', { domain: step.domain.name, path: step.memoryFile })] : [];
   }
 
   async function finish(job: Mine, state: 'done' | 'failed' | 'cancelled', left: Said[], { hadLocks }: { hadLocks: boolean }): Promise<void> {

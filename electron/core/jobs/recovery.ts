@@ -72,5 +72,7 @@ async function recoveryOf(job: Job, running: number, firstPending: number): Prom
       return say('jobs.recovery.define', { step: number, domain: step.domain.name });
     case 'purge':
       return say('jobs.recovery.purge', { step: number, folder: step.folder });
+    case 'restore':
+      return say('jobs.recovery.restore', { step: number, domain: step.domain.name, path: step.memoryFile });
   }
 }

@@ -21,6 +21,7 @@ import { HostCommandError, type Host } from '../host/host.js';
 import { fsPath } from '../images/fs-path.js';
 import { Refusal } from '../refusal.js';
 import { runDefineStep } from './define.js';
+import { runRestoreStep } from './restore.js';
 import { moveToTrash, purgeJobTrash, standsAt } from './trash.js';
 
 /**
@@ -97,6 +98,10 @@ export async function runStep(step: Step, run: StepRun): Promise<StepEnd> {
         // changed. A cancel lets it finish and stops before the next step.
         if (step.edit.kind === 'switch-disk') await refuseRunning(run.host, step);
         await runDefineStep(run.host, step, new AbortController().signal);
+        return done;
+      case 'restore':
+        // As a define: libvirt starts the guest from its memory or does not, and a cancel waits for it.
+        await runRestoreStep(run.host, step, new AbortController().signal);
         return done;
     }
   } catch (error) {

@@ -117,6 +117,79 @@ export const planProblems: Messages<typeof english> = {
     repair: '取消会等修复完成：中途停止的修复可能让 {{path}} 比之前更糟。',
     trashEmpty: '取消会在下一个文件夹之前停止；正在删除的文件夹可能只删了一半。',
   },
+  // 还原到快照（虚拟机的快照，或镜像的内部快照）。
+  revert: {
+    title: '把 {{domain}} 还原到快照 {{snapshot}}',
+    imageTitle: '把 {{path}} 还原到它的内部快照 {{name}}',
+    step: {
+      internal: '用 libvirt 把 {{domain}} 还原到 {{snapshot}}（virsh snapshot-revert）：它的磁盘，以及快照保存了的内存，都回到当时的样子。',
+      native: '用 libvirt 把 {{domain}} 还原到外部快照 {{snapshot}}（virsh snapshot-revert，libvirt 9.9 及以后可以自己完成）。',
+      destroy: '立即停止 {{domain}}（virsh destroy）：丢弃它现在的内存；它的磁盘保持原样，作为旧分支。',
+      managedSave: '丢弃 {{domain}} 的托管保存（virsh managedsave-remove）：否则启动时会在旧分支上恢复它。',
+      define: '重新定义 {{domain}}，使其磁盘位于新的增量镜像上（{{disks}}），这样冷启动也留在新分支上。',
+      restore: '从 {{path}}（随 {{snapshot}} 保存的内存）在新的增量镜像上恢复 {{domain}} 的内存（virsh restore，附带改过的 XML）。',
+      start: '在新的增量镜像上启动 {{domain}}，像创建 {{snapshot}} 时一样运行。',
+      startPaused: '在新的增量镜像上以暂停状态启动 {{domain}}，与创建 {{snapshot}} 时一样。',
+      current: '把 {{snapshot}} 标记为 {{domain}} 的当前快照：下一个快照将成为它的子快照。',
+      image: '把 {{path}} 恢复到它的内部快照 {{name}}（`qemu-img snapshot -a`）。',
+    },
+    blocker: {
+      noSnapshot: '{{domain}} 没有名为“{{snapshot}}”的快照。',
+      stateUnknown: '快照 {{snapshot}} 为磁盘 {{target}} 创建的增量镜像 {{path}} 不在已扫描的镜像中：不知道哪个文件保存着它的状态。',
+      stateMissing: '快照 {{snapshot}} 为磁盘 {{target}} 创建的增量镜像 {{path}} 的后端文件已不在磁盘上：该磁盘在快照时的状态已经没有了。',
+      memoryMissing: '快照 {{snapshot}} 的内存文件 {{path}} 不见了：无法从它恢复客户机。',
+      rewritesBacking: '还原到 {{snapshot}} 会让磁盘 {{target}} 回到 {{path}} 并把它改写为快照的内容，但 {{overlays}} 以它为后端文件：它们会离开运行中的链，读到被改变的数据（数据安全规则 1）。',
+      noImageSnapshot: '{{path}} 没有名为“{{name}}”的内部快照。',
+      domainDisk: '{{path}} 是 {{domain}} 的磁盘：qemu-img 会绕过 libvirt 还原它，libvirt 的快照记录随后就不对了。',
+      transient: '{{domain}} 是临时虚拟机：为还原而停止后，它会从 libvirt 中消失，连同其快照记录。',
+      firstExternal: '在还原到内部快照 {{snapshot}} 之前创建的快照也必须是内部快照：外部快照会在磁盘上加一层新的镜像，而还原随后会在它下面改写（数据安全规则 1）。',
+    },
+    alternative: {
+      cloneInstead: '改为从 {{snapshot}} 克隆 {{domain}}：克隆得到自己的副本，没有文件被改动。',
+      domain: '改为把虚拟机 {{domain}} 还原到它的快照。',
+      convertSnapshot: '改为把 {{path}} 的快照 {{name}} 复制到一个新镜像（`qemu-img convert -l`），{{path}} 保持原样。',
+      firstInternal: '把当前状态的快照创建为内部快照。',
+      watchFolder: '把 {{folder}} 加入监视的文件夹，然后重新规划。',
+    },
+    warning: {
+      snapshotFirst: {
+        internal: '除非先创建快照，否则 {{domain}} 的当前状态会丢失：把内部快照 {{name}} 加入此计划即可保留它。',
+        diskOnly: '{{domain}} 的当前状态不是快照：把仅磁盘快照 {{name}} 加入此计划，以后才能还原到它。',
+        memory: '除非先创建快照，否则 {{domain}} 当前的内存会丢失：把系统检查点 {{name}} 加入此计划即可保留它。',
+      },
+      keptBranch: '磁盘 {{target}} 离开 {{files}}：这些文件原样留在磁盘上，作为旧分支（不会移到回收站）。',
+      ramRestored: '{{domain}} 的内存恢复为 {{snapshot}} 时的样子。',
+    },
+    lost: {
+      now: '{{domain}} 的当前状态（NOW）：它的磁盘回到快照时的样子。',
+      ram: '{{domain}} 当前的内存：客户机现在运行的状态被丢弃。',
+      image: '{{path}} 的当前状态：它回到快照时的样子。',
+      managedSave: '{{domain}} 的托管保存所保留的内存：它被丢弃，不会被恢复。',
+    },
+    cancel: {
+      internal: '取消会等 libvirt 完成还原（它无法中途停止）；之后不再运行任何步骤。',
+      external: '取消会在下一步之前停止：已创建的新增量镜像会保留，{{domain}} 可能处于关闭状态，磁盘可能是旧的也可能是新的；旧分支不受影响。',
+      image: '取消会等 qemu-img 完成对 {{path}} 的还原（它无法中途停止）。',
+    },
+  },
+  // 从快照克隆虚拟机。
+  cloneSnapshot: {
+    title: '按 {{snapshot}} 时的样子克隆 {{domain}}：新虚拟机 {{name}}',
+    step: {
+      copy: '把 {{path}} 的内部快照 {{snapshot}} 复制到新的 qcow2 文件 {{target}}（最多 {{size}} 数据；虚拟大小 {{virtual}}）。',
+      define: '根据 {{snapshot}} 保存的 {{source}} 定义新虚拟机 {{name}}：新名称、新 UUID 和新 MAC 地址，磁盘位于 {{disks}}。',
+    },
+    blocker: {
+      internalStateUnknown: '磁盘 {{target}} 的已扫描镜像中没有一个包含内部快照 {{snapshot}}。',
+      nameEmpty: '新虚拟机需要一个名称。',
+    },
+    warning: {
+      fullCopy: '{{snapshot}} 是内部快照：没有单独保存其状态的文件，因此每个磁盘都会被完整复制（{{size}}）。',
+      bootsAfresh: '{{name}} 从 {{snapshot}} 时的磁盘重新启动：快照保存的内存不会被克隆。',
+      readsShared: '{{domain}} 正在运行：qemu-img 在 QEMU 占用磁盘时读取快照（`-U`）；客户机写入时快照的数据不会改变。',
+    },
+    cancel: '取消会停止当前步骤：已创建的内容会保留，不被任何虚拟机使用；{{domain}} 及其文件不受影响。',
+  },
   // 删除快照：虚拟机的快照（外部快照由 Snaptree 自己合并），或镜像中的内部快照。
   delete: {
     title: {
@@ -157,7 +230,7 @@ export const planProblems: Messages<typeof english> = {
       metadataOnly: '只删除 libvirt 的记录（--metadata-only）：所有文件保持原样。',
       shutOff: '先关闭 {{domain}} 再重新规划：这样 qemu-img 就能完成它。',
       scanFolders: '把这些文件所在的文件夹加入监视的文件夹，然后重新规划。',
-      throughDomain: '通过虚拟机 {{domain}} 删除它（snaptree delete DOMAIN SNAPSHOT）。',
+      throughDomain: '通过虚拟机 {{domain}} 删除它（`snaptree delete DOMAIN SNAPSHOT`）。',
     },
     warning: {
       stillUsed: '{{path}} 保持原样：{{users}} 仍在使用它。',
