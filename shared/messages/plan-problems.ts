@@ -236,7 +236,7 @@ export const planProblems = {
     },
     warning: {
       stillUsed: '{{path}} stays as it is: it is still used by {{users}}.',
-      filesKept: "Only libvirt's record goes: these files are kept as they are, and Snaptree shows them as images no snapshot names: {{files}}.",
+      filesKept: "Only libvirt's record goes; these files are kept as they are: {{files}}.",
       reparented: "The snapshots below {{name}} get its parent ({{parent}}) as theirs.",
       sameName: 'Several internal snapshots are named {{name}}: the one with ID {{id}} (taken {{date}}) goes; those with IDs {{others}} stay.',
     },

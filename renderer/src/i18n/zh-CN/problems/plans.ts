@@ -234,7 +234,7 @@ export const planProblems: Messages<typeof english> = {
     },
     warning: {
       stillUsed: '{{path}} 保持原样：{{users}} 仍在使用它。',
-      filesKept: '只删除 libvirt 的记录：这些文件保持原样，Snaptree 会把它们显示为没有快照引用的镜像：{{files}}。',
+      filesKept: '只删除 libvirt 的记录；这些文件保持原样：{{files}}。',
       reparented: '{{name}} 之下的快照改以它的父快照（{{parent}}）为父快照。',
       sameName: '有多个内部快照名为 {{name}}：删除 ID 为 {{id}} 的那个（拍摄于 {{date}}）；ID 为 {{others}} 的保留。',
     },
