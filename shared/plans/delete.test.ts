@@ -191,6 +191,28 @@ describe('two branches share a file (reference 6.2: after a revert)', () => {
     expect(draft.warnings).toMatchObject([{ key: 'plans.delete.warning.stillUsed', values: { path: '/vm/e1.qcow2', users: '/vm/r.qcow2' } }]);
   });
 
+  it('with --children from ext1: where leaves first would make ext1\'s own state shared, ext1 is folded first, then each below it on the chain that leaves', () => {
+    const x2 = overlay('/vm/x2.qcow2', image('/vm/m.qcow2'));
+    const ext2 = snapshot('ext2', { parent: 'mem1', disks: [{ target: 'vda', snapshot: 'external', file: '/vm/x2.qcow2' }] });
+    const parts = reverted();
+    const withExt2: WorldParts = { images: [...parts.images!, x2], domains: [{ ...parts.domains![0]!, snapshots: [...parts.domains![0]!.snapshots, ext2] }] };
+    const draft = remove({ snapshot: 'ext1', children: true }, withExt2);
+    expect(draft.blockers).toEqual([]);
+    expect(shown(draft)).toEqual([
+      virsh('blockcommit', '--domain', 'web', '--path', 'vda', '--top', '/vm/e1.qcow2', '--base', '/vm/a.qcow2', '--wait', '--verbose'),
+      '/usr/bin/qemu-img rebase -u -f qcow2 -b /vm/a.qcow2 -F qcow2 -- /vm/m.qcow2',
+      metadata('ext1'),
+      // m now stands on a beside r: a is not written; m takes it all.
+      '/usr/bin/qemu-img rebase -p -f qcow2 -b  -F qcow2 -- /vm/m.qcow2',
+      metadata('mem1'),
+      '/usr/bin/qemu-img commit -p -f qcow2 -d -- /vm/x2.qcow2',
+      metadata('ext2'),
+      'trash /vm/e1.qcow2',
+      'trash /vm/x2.qcow2',
+    ]);
+    expect(draft.lost.map((lost) => lost.values.name)).toEqual(['ext1', 'mem1', 'ext2']);
+  });
+
   it('the shared file a base: the overlay takes all of it, -b ""', () => {
     const parts = sharedBelowActive('base');
     const offline = { ...parts, domains: parts.domains!.map((one) => ({ ...one, state: 'shut off' })) };

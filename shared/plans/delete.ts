@@ -52,6 +52,12 @@ function leavesFirst(domain: Domain, root: Snapshot): Snapshot[] {
   return [...children.flatMap((child) => leavesFirst(domain, child)), root];
 }
 
+/** The snapshot, then each descendant below its parent. */
+function rootFirst(domain: Domain, root: Snapshot): Snapshot[] {
+  const children = domain.snapshots.filter((candidate) => candidate.parent === root.name);
+  return [root, ...children.flatMap((child) => rootFirst(domain, child))];
+}
+
 /** The tree after the snapshots go: each child hangs from its nearest kept ancestor, and "current" moves up the same way. */
 function treeAfter(domain: Domain, gone: ReadonlySet<string>): TreeNode[] {
   const parents = new Map(domain.snapshots.map((snapshot) => [snapshot.name, snapshot.parent]));
@@ -290,10 +296,21 @@ export const planDelete: Planner<'delete'> = (intent, world): PlanDraft => {
     blockers.push(domain === undefined ? blocker('no-domain', say('plans.blocker.noDomain', { domain: intent.domain, uri: intent.uri })) : blocker('no-snapshot', say('plans.delete.blocker.noSnapshot', { name: intent.snapshot, domain: intent.domain })));
     return draft({ intent, title, steps: [], blockers, cancel: say('plans.cancel.nothing'), lockFiles: [] });
   }
-  const order = intent.children ? leavesFirst(domain, root) : [root];
+  const folded = (order: Snapshot[]) => {
+    const fold: Fold = { steps: [], blockers: [], warnings: [], unused: [], trash: [], lockFiles: domain.disks.flatMap((disk) => disk.chain), domains: [domainLock(intent.uri, domain)], deleted: new Set(), bytes: 0 };
+    deleteSteps(intent, world, domain, order, fold);
+    return { order, fold };
+  };
+  // Leaves first, each fold on the chain the ones below it left. Where that is blocked, the
+  // other way round may not be: after a revert (reference 6.2), pulling the old branch's
+  // layers down first makes the snapshot's own state shared, which committing it first avoids.
+  let { order, fold } = folded(intent.children ? leavesFirst(domain, root) : [root]);
+  if (intent.children && fold.blockers.length > 0) {
+    const other = folded(rootFirst(domain, root));
+    if (other.fold.blockers.length === 0) ({ order, fold } = other);
+  }
+  blockers.push(...fold.blockers);
   if (!intent.metadataOnly) blockers.push(...unscanned(world, domain));
-  const fold: Fold = { steps: [], blockers, warnings: [], unused: [], trash: [], lockFiles: domain.disks.flatMap((disk) => disk.chain), domains: [domainLock(intent.uri, domain)], deleted: new Set(), bytes: 0 };
-  deleteSteps(intent, world, domain, order, fold);
   if (fold.steps.some((step) => step.op === 'run' && step.argv[0] === toolPath(world, 'qemuImg'))) blockers.push(...missingTools(world, ['qemuImg']));
 
   if (intent.metadataOnly) fold.warnings.push(say('plans.delete.warning.filesKept', { files: keptFiles(order).join(', ') || '-' }));
@@ -311,7 +328,7 @@ export const planDelete: Planner<'delete'> = (intent, world): PlanDraft => {
     bytes: fold.bytes,
     lost,
     warnings: fold.warnings,
-    blockers: fold.blockers,
+    blockers,
     cancel: intent.metadataOnly ? say('plans.delete.cancel.metadata') : say('plans.delete.cancel.domain', { name: root.name }),
     // Every file a step writes too: an overlay of another branch re-pointed, the layer libvirt re-points.
     lockFiles: [...new Set([...fold.lockFiles, ...fold.steps.flatMap((step) => step.changes)])],

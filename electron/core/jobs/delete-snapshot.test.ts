@@ -370,4 +370,19 @@ describe('two branches share a file (reference 6.2)', () => {
     expect(activeLayer(name)).toBe(r);
     expect(tree(name)).toEqual({});
   }, 90_000);
+
+  it('Snaptree deletes ext1 with --children in one plan: the old branch\'s data stays whole in its own file, the running branch reads the same', async () => {
+    const { name, base, e1, m, x2, r, memory } = twoBranches('children-branches');
+    const oldBranch = guestBytes(x2);
+    const running = guestBytes(r);
+
+    const plan = await run(remove(name, 'ext1', { children: true }));
+
+    expect(commands(plan)).toEqual(['blockcommit', 'rebase', 'snapshot-delete', 'rebase', 'snapshot-delete', 'commit', 'snapshot-delete']);
+    expect(guestBytes(m)).toBe(oldBranch);
+    expect(guestBytes(r)).toBe(running);
+    expect([backingOf(m), backingOf(r)]).toEqual([null, base]);
+    expect([existsSync(e1), existsSync(x2), existsSync(memory)]).toEqual([false, false, false]);
+    expect(tree(name)).toEqual({});
+  }, 90_000);
 });
