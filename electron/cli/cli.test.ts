@@ -713,4 +713,39 @@ describe('snaptree run on a running domain', () => {
     expect(virsh('dumpxml', '--inactive', '--domain', name)).toContain(`<source file='${overlay}'/>`);
     execFileSync('qemu-img', ['compare', '-f', 'raw', '-F', 'qcow2', base, overlay]);
   }, 120_000);
+  it("deletes an external snapshot of a running domain: the plan shows the block commit and the tree before and after; the guest reads the same, its overlay in the trash", async () => {
+    const guest = domains.define('cli-delete');
+    execFileSync('qemu-io', ['-f', 'qcow2', '-c', 'write -P 0x5a 1M 1M', guest.disk], { stdio: 'ignore' });
+    virsh('start', guest.name);
+    const overlay = join(domains.dir, 'cli-delete s1 名.qcow2');
+    virsh('snapshot-create-as', '--domain', guest.name, '--name', 's1', '--disk-only', '--diskspec', `vda,snapshot=external,file=${overlay}`);
+    const before = join(domains.dir, 'cli-delete.raw');
+    execFileSync('qemu-img', ['convert', '-U', '-f', 'qcow2', '-O', 'raw', overlay, before]);
+
+    const refused = await snaptree(['plan', 'delete', guest.name, 'nope', '--connect', URI], { env });
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toContain(`Blocked: ${guest.name} has no snapshot nope.`);
+    const shown = await snaptree(['plan', 'delete', guest.name, 's1', '--connect', URI], { env });
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.stdout).toContain(`blockcommit --domain ${guest.name} --path vda --active --pivot --base ${guest.disk} --wait --verbose`);
+    expect(shown.stdout).toContain(`Snapshots of ${guest.name} before:\n  s1  <- NOW\nafter:\n  (none)\n`);
+
+    const { code, stderr } = await snaptree(['run', 'delete', guest.name, 's1', '--connect', URI, '--yes'], { env });
+    expect(code, stderr).toBe(0);
+    expect(virsh('snapshot-list', '--domain', guest.name, '--name').trim()).toBe('');
+    expect(virsh('domblklist', '--domain', guest.name)).toContain(guest.disk);
+    expect(existsSync(overlay)).toBe(false);
+    execFileSync('qemu-img', ['compare', '-U', '-f', 'raw', '-F', 'qcow2', before, guest.disk]);
+  }, 60_000);
+
+  it("deletes an image's internal snapshot named by a bare file name: of two with that name, the first, as the plan says", async () => {
+    const image = join(domains.dir, 'cli-lone.qcow2');
+    execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', image, '16M']);
+    for (const name of ['twice', 'twice']) execFileSync('qemu-img', ['snapshot', '-c', name, image]);
+    const { code, stdout, stderr } = await snaptree(['run', 'delete', 'cli-lone.qcow2', 'twice', '--yes'], { env, cwd: domains.dir });
+    expect(code, stderr).toBe(0);
+    expect(stdout).toContain('the one with ID 1 (taken');
+    const left = JSON.parse(execFileSync('qemu-img', ['info', '--output=json', image], { encoding: 'utf8' })) as { snapshots: { id: string; name: string }[] };
+    expect(left.snapshots.map((snapshot) => [snapshot.id, snapshot.name])).toEqual([['2', 'twice']]);
+  }, 60_000);
 });

@@ -59,6 +59,11 @@ INTENT (a DOMAIN is a libvirt domain name; an IMAGE a path, absolute or ./relati
   revert IMAGE SNAPSHOT            an image no domain uses, to its internal snapshot
   clone DOMAIN SNAPSHOT NEW_DOMAIN [--file DISK=PATH]...
                                    a new domain, as DOMAIN was at SNAPSHOT
+  delete DOMAIN SNAPSHOT [--children] [--metadata-only]
+                                   a snapshot (--children: and all below it); an
+                                   external one is folded by Snaptree, never a file
+                                   another branch needs; --metadata-only keeps files
+  delete IMAGE SNAPSHOT            an internal snapshot of an image no domain runs
   A NAME or NEW starting with a dash goes after --: snaptree run snapshot vm -- -x
 
 Exit codes: 0 done, 1 failed or cancelled, 2 bad usage or input, 3 refused (the plan

@@ -25,6 +25,9 @@ describe('INTENT words', () => {
     ['a revert running', ['revert', 'web', '-s'], { running: true }, { kind: 'revert', snapshot: '-s', state: 'running' }],
     ['an image revert: the word is a path', ['revert', './disk.qcow2', 'int'], {}, { kind: 'image-revert', image: '/srv/vm/disk.qcow2', name: 'int' }],
     ['a clone from a snapshot', ['clone', 'web', 's1', 'web 2'], {}, { kind: 'clone', uri: 'qemu:///system', domain: 'web', snapshot: 's1', name: 'web 2', files: {} }],
+    ["a domain's snapshot deleted", ['delete', 'web', 'before update'], {}, { kind: 'delete', uri: 'qemu:///system', domain: 'web', snapshot: 'before update', children: false, metadataOnly: false }],
+    ['a snapshot and those below it, records only', ['delete', 'web', 's1'], { children: true, 'metadata-only': true }, { kind: 'delete', domain: 'web', snapshot: 's1', children: true, metadataOnly: true }],
+    ["an image's internal snapshot: the word is a path", ['delete', './disk.qcow2', 'snap1'], {}, { kind: 'image-snapshot-delete', image: '/srv/vm/disk.qcow2', name: 'snap1' }],
   ])('%s', (_, line, values, expected) => {
     const intent = words(line, values as IntentValues);
     expect(intent).toMatchObject(expected);
@@ -40,6 +43,9 @@ describe('INTENT words', () => {
     ['a clone of a path', ['clone', './a.qcow2', 's', 'n'], {}, 'not the path "./a.qcow2"'],
     ['a clone without its new name', ['clone', 'web', 's'], {}, 'clone takes DOMAIN SNAPSHOT NEW_DOMAIN'],
     ['--running on a clone', ['clone', 'web', 's', 'n'], { running: true }, '--running does not go with clone'],
+    ['delete without its snapshot', ['delete', 'web'], {}, 'delete takes DOMAIN|IMAGE SNAPSHOT, got "web"'],
+    ["a domain's options on an image", ['delete', '/vm/a.qcow2', 's'], { children: true }, '--children does not go with delete IMAGE'],
+    ['another intent\'s option on delete', ['delete', 'web', 's'], { chain: true }, '--chain does not go with delete DOMAIN'],
     ['a word missing', ['overlay', '/vm/a.qcow2'], {}, 'overlay takes IMAGE NEW, got "/vm/a.qcow2"'],
     ['a word too many', ['check', '/vm/a.qcow2', 'b'], {}, 'check takes IMAGE'],
     ['an image that is not a path', ['convert', 'seed.img', 'x.qcow2'], {}, '"seed.img" is not an image path'],
@@ -54,5 +60,11 @@ describe('INTENT words', () => {
     ['an unknown repair', ['check', '/vm/a'], { repair: 'some' }, '--repair takes leaks or all'],
   ])('refuses %s', (_, line, values, message) => {
     expect(() => words(line, values as IntentValues)).toThrow(message);
+  });
+
+  it('delete WORD SNAPSHOT: a bare word names an image where a file of that name is here, else a domain', () => {
+    const isFile = (path: string) => path === '/srv/vm/disk.qcow2';
+    expect(intentOf(['delete', 'disk.qcow2', 's'], {}, { ...where, isFile })).toEqual({ kind: 'image-snapshot-delete', image: '/srv/vm/disk.qcow2', name: 's' });
+    expect(intentOf(['delete', 'web', 's'], {}, { ...where, isFile })).toMatchObject({ kind: 'delete', domain: 'web' });
   });
 });

@@ -21,6 +21,8 @@ export const INTENT_OPTIONS = {
   chain: { type: 'boolean' },
   running: { type: 'boolean' },
   paused: { type: 'boolean' },
+  children: { type: 'boolean' },
+  'metadata-only': { type: 'boolean' },
 } as const;
 
 type OptionName = keyof typeof INTENT_OPTIONS;
@@ -31,6 +33,8 @@ export interface Where {
   readonly cwd: string;
   /** `--connect URI`, or the default URI. */
   readonly uri: string;
+  /** Whether a path names a file: `delete disk.qcow2 s1` names an image where that file is there. */
+  readonly isFile?: (path: string) => boolean;
 }
 
 export const INTENT_USAGE = `snapshot DOMAIN NAME [--description TEXT] [--disk-only | --memory] [--live] [--quiesce] [--file DISK=PATH]...
@@ -40,7 +44,9 @@ convert IMAGE NEW
 check IMAGE [--chain] [--repair leaks|all]
 revert DOMAIN SNAPSHOT [--running | --paused] [--file DISK=PATH]...
 revert IMAGE SNAPSHOT
-clone DOMAIN SNAPSHOT NEW_DOMAIN [--file DISK=PATH]...`;
+clone DOMAIN SNAPSHOT NEW_DOMAIN [--file DISK=PATH]...
+delete DOMAIN SNAPSHOT [--children] [--metadata-only]
+delete IMAGE SNAPSHOT`;
 
 export function isImagePath(word: string): boolean {
   return word.startsWith('/') || word.startsWith('./') || word.startsWith('../');
@@ -118,6 +124,15 @@ function revertIntent(subject: string, snapshot: string, values: IntentValues, w
   return { kind: 'revert', uri: where.uri, domain: subject, snapshot, ...(state === undefined ? {} : { state }), files: overlayFiles(values.file ?? [], where) };
 }
 
+function deleteIntent(subject: string, snapshot: string, values: IntentValues, where: Where): IntentInput {
+  if (isImagePath(subject) || where.isFile?.(resolve(where.cwd, subject))) {
+    only(values, [], 'delete IMAGE: an image with no domain has internal snapshots only, deleted one at a time');
+    return { kind: 'image-snapshot-delete', image: resolve(where.cwd, subject), name: snapshot };
+  }
+  only(values, ['children', 'metadata-only'], 'delete DOMAIN');
+  return { kind: 'delete', uri: where.uri, domain: subject, snapshot, children: values.children ?? false, metadataOnly: values['metadata-only'] ?? false };
+}
+
 /**
  * The intent the words name. An overlay's `--clone` names the new domain; the domain it
  * clones is the one whose disk IMAGE is, found in the inventory later (`domain` is left empty).
@@ -158,9 +173,13 @@ export function intentOf(words: readonly string[], values: IntentValues, where: 
       only(values, ['file'], 'clone');
       return { kind: 'clone', uri: where.uri, domain: domain!, snapshot: snapshot!, name: name!, files: overlayFiles(values.file ?? [], where) };
     }
+    case 'delete': {
+      const [subject, snapshot] = operands('delete', rest, ['DOMAIN|IMAGE', 'SNAPSHOT']);
+      return deleteIntent(subject!, snapshot!, values, where);
+    }
     case undefined:
-      throw new UsageError('name what to change: snapshot, overlay, convert, check, revert or clone (see snaptree --help)');
+      throw new UsageError('name what to change: snapshot, overlay, convert, check, revert, clone or delete (see snaptree --help)');
     default:
-      throw new UsageError(`Unknown intent "${kind}": it is one of snapshot, overlay, convert, check, revert, clone`);
+      throw new UsageError(`Unknown intent "${kind}": it is one of snapshot, overlay, convert, check, revert, clone, delete`);
   }
 }

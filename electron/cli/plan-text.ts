@@ -6,7 +6,7 @@
 import { formatBytes, terminalText } from '../../shared/format.js';
 import type { Job, TrashEntry } from '../../shared/jobs/model.js';
 import type { Sentence } from '../../shared/messages/sentence.js';
-import type { Plan, Step } from '../../shared/plans/plan.js';
+import type { Plan, Step, TreeNode } from '../../shared/plans/plan.js';
 import { shellLine } from '../../shared/shell-words.js';
 
 /** A command line to copy into a shell: escaped as other text only where it holds more than backslashes (a quote's `'\''` must stay as it is to be pasted). */
@@ -46,6 +46,19 @@ export function formatBlockers(plan: Plan): string {
   return lines(plan.blockers.flatMap((blocker) => [`Blocked: ${blocker.message}`, ...blocker.alternatives.map((alternative) => `  instead: ${alternative.message}`)]));
 }
 
+/** A snapshot tree, each child indented under its parent, NOW marked on the current one. */
+function treeLines(nodes: readonly TreeNode[], parent: string | null = null, depth = 1): string[] {
+  return nodes
+    .filter((node) => node.parent === parent)
+    .flatMap((node) => [`${'  '.repeat(depth)}${node.name}${node.current ? '  <- NOW' : ''}`, ...treeLines(nodes, node.name, depth + 1)]);
+}
+
+function treeChange(plan: Plan): string[] {
+  if (plan.tree === undefined) return [];
+  const { domain, before, after } = plan.tree;
+  return [`Snapshots of ${domain} before:`, ...treeLines(before), 'after:', ...(after.length === 0 ? ['  (none)'] : treeLines(after))];
+}
+
 export function formatPlan(plan: Plan): string {
   const sentences = (items: readonly Sentence[]) => items.map((item) => item.message);
   return lines([
@@ -57,6 +70,7 @@ export function formatPlan(plan: Plan): string {
     ...(plan.bytes > 0 ? [`Bytes to copy or write: ${formatBytes(plan.bytes)}`] : []),
     ...list('Lost', sentences(plan.lost)),
     ...list('Warnings', sentences(plan.warnings)),
+    ...treeChange(plan),
     `If cancelled: ${plan.cancel.message}`,
   ]);
 }

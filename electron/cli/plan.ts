@@ -3,6 +3,7 @@
  * plan of its own): the intent planned on the CLI's view of the world, printed, and run
  * as a job only after the user said yes to that very plan (docs/cli.md).
  */
+import { statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { errorMessage } from '../../shared/format.js';
@@ -145,7 +146,7 @@ export async function changeVerb(host: Host, verb: 'plan' | 'run', args: string[
   const { connect, json: asJson, yes, ...intentValues } = values;
   if (verb === 'plan' && yes) throw new UsageError('--yes goes with run: plan runs nothing');
   const uri = await connection(host, connect);
-  const input = intentOf(positionals, intentValues, { cwd: process.cwd(), uri });
+  const input = intentOf(positionals, intentValues, { cwd: process.cwd(), uri, isFile: (path) => statSync(path, { throwIfNoEntry: false })?.isFile() ?? false });
   if (verb === 'run') return runIntent(host, input, uri, { json: asJson, yes });
   const jobs = cliJobs(host);
   const sources = cliPlanSources(host, { uri, intent: input, jobs: jobs.jobs, warn });

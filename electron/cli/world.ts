@@ -6,8 +6,8 @@
  */
 import { dirname } from 'node:path';
 import { linkInventory, type Linked } from '../../shared/libvirt/link.js';
-import { localDomainDisks } from '../../shared/libvirt/uri.js';
 import type { Connection } from '../../shared/libvirt/model.js';
+import { disksAreLocal, localDomainDisks } from '../../shared/libvirt/uri.js';
 import type { IntentInput } from '../../shared/plans/intent.js';
 import type { Host } from '../core/host/host.js';
 import { scanPaths } from '../core/images/scan.js';
@@ -21,6 +21,7 @@ function imagesOf(intent: IntentInput): string[] {
   switch (intent.kind) {
     case 'image-snapshot':
     case 'image-revert':
+    case 'image-snapshot-delete':
     case 'overlay':
     case 'convert':
     case 'check':
@@ -31,15 +32,18 @@ function imagesOf(intent: IntentInput): string[] {
 }
 
 /**
- * A revert or a clone from a snapshot finds each disk's state below the overlay the snapshot
- * made, through the image headers: the folders of the domain's disks and of every snapshot's
- * files are scanned, the old branch's too.
+ * A revert, a clone or a delete of a snapshot finds each disk's state below the overlay the
+ * snapshot made, through the image headers, and a delete must see every image that stands on
+ * the files it folds, not only the running chains (another branch after a revert is in none):
+ * the folders of every domain's disks and snapshot files are read whole.
  */
-function domainFiles(intent: IntentInput, connections: readonly Connection[]): string[] {
-  if (intent.kind !== 'revert' && intent.kind !== 'clone') return [];
-  const domain = connections.flatMap((connection) => connection.domains).find((candidate) => candidate.name === intent.domain);
-  if (domain === undefined) return [];
-  return [...domain.disks.flatMap((disk) => disk.chain), ...domain.snapshots.flatMap((snapshot) => snapshot.disks.flatMap((disk) => (disk.file === null ? [] : [disk.file])))];
+function snapshotFiles(intent: IntentInput, connections: readonly Connection[]): string[] {
+  if (intent.kind !== 'revert' && intent.kind !== 'clone' && intent.kind !== 'delete') return [];
+  const files = connections
+    .filter((connection) => disksAreLocal(connection.uri))
+    .flatMap((connection) => connection.domains)
+    .flatMap((domain) => [...domain.disks.flatMap((disk) => disk.chain), ...domain.snapshots.flatMap((snapshot) => [...snapshot.disks.flatMap((disk) => disk.file ?? []), ...(snapshot.memoryFile === null ? [] : [snapshot.memoryFile])])]);
+  return files;
 }
 
 export interface CliWorldOptions {
@@ -56,7 +60,7 @@ export function cliPlanSources(host: Host, options: CliWorldOptions): PlanSource
     // Emptying the trash touches no image and no domain.
     const virsh = options.intent.kind === 'trash-empty' ? null : await host.findProgram('virsh');
     const connections = virsh === null ? [] : [await inventoryConnection(host, virsh, options.uri)];
-    const folders = [...new Set([...imagesOf(options.intent), ...domainFiles(options.intent, connections)].map((image) => dirname(image)))];
+    const folders = [...new Set([...imagesOf(options.intent), ...snapshotFiles(options.intent, connections)].map((image) => dirname(image)))];
     const forest = await scanPaths(host, folders, localDomainDisks(connections));
     // Read again before a start: said once.
     if (!said) {

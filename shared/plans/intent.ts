@@ -82,7 +82,19 @@ export const CloneIntent = z
   .object({ kind: z.literal('clone'), ...DomainRef, snapshot: z.string(), name: z.string(), files: z.record(z.string(), Path).default({}) })
   .strict();
 
-export const Intent = z.discriminatedUnion('kind', [SnapshotIntent, ImageSnapshotIntent, OverlayIntent, ConvertIntent, CheckIntent, TrashEmptyIntent, RevertIntent, ImageRevertIntent, CloneIntent]);
+/**
+ * Deletes a libvirt snapshot: an internal one through libvirt, an external one folded into
+ * its neighbours by Snaptree. `children`: its descendants too; `metadataOnly`: libvirt's
+ * record alone, every file kept.
+ */
+export const DeleteIntent = z
+  .object({ kind: z.literal('delete'), ...DomainRef, snapshot: z.string(), children: z.boolean().default(false), metadataOnly: z.boolean().default(false) })
+  .strict();
+
+/** `qemu-img snapshot -d`: an internal snapshot deleted from an image that no running domain holds. */
+export const ImageSnapshotDeleteIntent = z.object({ kind: z.literal('image-snapshot-delete'), image: Path, name: z.string() }).strict();
+
+export const Intent = z.discriminatedUnion('kind', [SnapshotIntent, ImageSnapshotIntent, OverlayIntent, ConvertIntent, CheckIntent, TrashEmptyIntent, RevertIntent, ImageRevertIntent, CloneIntent, DeleteIntent, ImageSnapshotDeleteIntent]);
 export type Intent = z.infer<typeof Intent>;
 export type IntentInput = z.input<typeof Intent>;
 export type IntentKind = Intent['kind'];

@@ -14,6 +14,8 @@ import { planSnapshot } from './snapshot.js';
 import { planTrashEmpty } from './trash-empty.js';
 import { planImageRevert, planRevert } from './revert.js';
 import { planCloneSnapshot } from './clone-snapshot.js';
+import { planDelete } from './delete.js';
+import { planImageSnapshotDelete } from './image-snapshot-delete.js';
 
 export type Planner<K extends IntentKind> = (intent: IntentOf<K>, world: World) => PlanDraft;
 
@@ -29,6 +31,8 @@ const planners: Planners = {
   revert: planRevert,
   'image-revert': planImageRevert,
   clone: planCloneSnapshot,
+  delete: planDelete,
+  'image-snapshot-delete': planImageSnapshotDelete,
 };
 
 export function plan(intent: Intent, world: World): PlanDraft {

@@ -14,6 +14,7 @@ import { Intent, type IntentInput } from './intent.js';
 import { Plan, type PlanDraft } from './plan.js';
 import { plan } from './planners.js';
 import { URI, disk, domain, image, overlay, snapshot, world, type WorldParts } from './world.test-support.js';
+import * as deleting from './delete.test-support.js';
 
 const i18n = i18next.createInstance();
 void i18n.init({ resources: CATALOGUES, fallbackLng: 'en', ns: Object.keys(CATALOGUES.en), interpolation: { escapeValue: false }, initAsync: false });
@@ -75,6 +76,29 @@ const scenarios: [IntentInput, WorldParts?][] = [
   [{ kind: 'trash-empty' }, { domains: [domain('t', { disks: [disk('vda', ['/vm/a'])], snapshots: [snapshot('s', { stateFiles: ['/vm/a'] })] })], trash: [{ job: 'j1', path: '/vm/a', trashed: '/vm/.snaptree-trash/j1/a', bytes: 5, at: '' }] }],
   // Revert and clone from a snapshot.
   ...revertScenarios(),
+  // Deleting snapshots.
+  ...([
+    [{ snapshot: 's2' }, deleting.chain],
+    [{}, deleting.chain],
+    [{ children: true }, deleting.chain],
+    [{ metadataOnly: true }, deleting.chain],
+    [{}, deleting.shutOff],
+    [{ snapshot: 'nope' }, deleting.chain],
+    [{}, { images: [deleting.b], domains: [deleting.web()] }],
+    [{}, deleting.overlayWithInternal],
+    [{}, deleting.innerLayer('branch')],
+    [{}, deleting.innerLayer('domain')],
+    [{ snapshot: 'mem1' }, deleting.reverted('shut off')],
+    [{ snapshot: 's' }, deleting.sharedBelowActive('e1')],
+    [{ snapshot: 's' }, deleting.sharedBelowActive('base')],
+    [{ snapshot: 's' }, { ...deleting.sharedBelowActive('base'), domains: deleting.sharedBelowActive('base').domains!.map((one) => ({ ...one, state: 'shut off' })) }],
+    [{ snapshot: 'i1' }, deleting.internal],
+    [{ snapshot: 'i1' }, { ...deleting.internal, domains: deleting.internal.domains!.map((one) => ({ ...one, snapshots: one.snapshots.map((s) => ({ ...s, problems: [{ code: 'stale-snapshot' as const, key: '', values: {}, message: '' }] })) })) }],
+    [{ snapshot: 's2' }, { ...deleting.chain, domains: [deleting.web({ snapshots: [deleting.s1, { ...deleting.s2, memory: 'external', memoryFile: '/vm/s2.mem' }] })], existing: ['/vm/s2.mem'] }],
+  ] as const).map(([fields, here]): [IntentInput, WorldParts] => [{ kind: 'delete', uri: URI, domain: 'web', snapshot: 's1', ...fields }, here]),
+  [{ kind: 'image-snapshot-delete', image: '/vm/lone.qcow2', name: 'snap1' }, { images: [deleting.lone] }],
+  [{ kind: 'image-snapshot-delete', image: '/vm/lone.qcow2', name: 'nope' }, { images: [deleting.lone] }],
+  [{ kind: 'image-snapshot-delete', image: '/vm/lone.qcow2', name: 'snap1' }, { images: [deleting.lone], domains: [domain('web', { state: 'shut off', disks: [disk('vda', ['/vm/lone.qcow2'])], snapshots: [snapshot('snap1', { stateFiles: ['/vm/lone.qcow2'] })] })] }],
 ];
 
 /** Worlds for revert and clone: an internal snapshot in a layer later overlays build on, and an external checkpoint on libvirt 9.0. */

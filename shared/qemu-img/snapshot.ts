@@ -15,8 +15,9 @@ const FLAG = { create: '-c', apply: '-a', delete: '-d' } as const;
 /**
  * `qemu-img snapshot -l | -c NAME | -a NAME | -d NAME --image-opts …`: `snapshot` has no
  * `-f`, so the format is named in the image options. The name is the option's own
- * argument (a leading dash is kept as a name). `-a`/`-d` look up an ID first, then the
- * first name match: a planner resolves names to what `info` shows before it builds this.
+ * argument (a leading dash is kept as a name). `-a` looks up an ID first, then the first
+ * name match; `-d` the first name match alone (measured on 7.2: `-d 1` does not find ID 1):
+ * a planner resolves names to what `info` shows before it builds this.
  */
 export function snapshotArgv(qemuImg: string, path: string, format: string, action: SnapshotAction, options: { readonly quiet?: boolean } = {}): Argv {
   const quiet = options.quiet ? ['-q'] : [];

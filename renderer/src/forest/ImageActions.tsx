@@ -3,7 +3,7 @@ import { Trans, useTranslation } from 'react-i18next';
 import type { Image } from '../../../shared/images/model';
 import type { IntentInput } from '../../../shared/plans/intent';
 import { GestureForm } from '../plans/GestureForm';
-import { findDomain, useInventory } from '../libvirt/store';
+import { findConnection, useInventory } from '../libvirt/store';
 import { Field, PathField } from '../plans/fields';
 import { besideFree, nextFreeName } from '../plans/names';
 import { useForest } from './store';
@@ -32,7 +32,7 @@ function OverlayForm({ image, existing, onClose }: { image: Image; existing: rea
   const [path, setPath] = useState(() => besideFree(image.path, '-overlay', existing));
   // A linked clone copies a domain that uses this image; its disk then starts from the new overlay.
   const sources = image.usedBy.flatMap((use) => {
-    const connection = connections?.find((candidate) => findDomain([candidate], use.uuid));
+    const connection = findConnection(connections, use.uuid);
     return connection ? [{ uri: connection.uri, domain: use.domain, uuid: use.uuid }] : [];
   });
   const [clone, setClone] = useState(false);

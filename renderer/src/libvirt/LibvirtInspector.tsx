@@ -6,6 +6,7 @@ import { useSelection } from '../shell/selection';
 import { sentenceOf } from '../i18n/sentence';
 import { DiskKind, domainStateLabel, MemoryKind, SnapshotKinds, stateLabel } from './describe';
 import { useScreenshot } from './screenshots';
+import { SnapshotActions, snapshotTarget } from './SnapshotActions';
 import { useSnapshotDialog } from './SnapshotDialog';
 import { findDomain, useInventory } from './store';
 
@@ -134,13 +135,18 @@ function Screenshot({ domain, name }: { domain: Domain; name: string }) {
 
 export function SnapshotInspector({ uuid, name }: { uuid: string; name: string }) {
   const { t } = useTranslation('libvirt');
-  const domain = findDomain(useInventory((state) => state.connections), uuid);
+  const connections = useInventory((state) => state.connections);
+  const domain = findDomain(connections, uuid);
   const snapshot = domain?.snapshots.find((candidate) => candidate.name === name);
   if (!domain || !snapshot) return <p className="empty">{t('inspector.snapshot.gone')}</p>;
+  const target = snapshotTarget(connections, domain, snapshot);
   return (
     <section aria-label={t('inspector.snapshot.label')}>
       <h2>{snapshot.name}</h2>
       <div className="tool-path">{t('inspector.snapshot.of', { domain: domain.name })}</div>
+      {/* Keyed by the snapshot: another one starts with its forms closed. */}
+      {target && <SnapshotActions key={`${uuid}\n${name}`} target={target} />}
+      {snapshot.otherBranch && <p className="explain">{t('node.otherBranchExplain')}</p>}
       <Screenshot domain={domain} name={snapshot.name} />
       {snapshot.description && <p>{snapshot.description}</p>}
       <dl className="facts">

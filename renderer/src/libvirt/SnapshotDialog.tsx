@@ -9,7 +9,7 @@ import { PathField } from '../plans/fields';
 import { useEscape } from '../plans/escape';
 import { nextFreeName } from '../plans/names';
 import { usePlans } from '../plans/store';
-import { findDomain, useInventory } from './store';
+import { findConnection, findDomain, useInventory } from './store';
 
 /** Which domain's "Take snapshot…" dialog is open: the NOW node and the inspector both open it. */
 export const useSnapshotDialog = create<{ readonly uuid: string | null; open(uuid: string): void; close(): void }>((set) => ({
@@ -157,7 +157,7 @@ export function SnapshotDialog() {
   const titleId = useId();
   if (uuid === null) return null;
   const domain = findDomain(connections, uuid);
-  const connection = connections?.find((candidate) => candidate.domains.some((one) => one.uuid === uuid));
+  const connection = findConnection(connections, uuid);
   if (!domain || !connection) return null;
   return (
     <div className="modal-backdrop">

@@ -6,7 +6,10 @@ import type { Domain, Snapshot } from '../../../shared/libvirt/model';
 import { sentenceOf } from '../i18n/sentence';
 import { domainStateLabel, MemoryKind, SnapshotKinds, stateLabel } from './describe';
 import { useScreenshot } from './screenshots';
+import { usePlans } from '../plans/store';
+import { deleteIntent, revertIntent, snapshotTarget } from './SnapshotActions';
 import { useSnapshotDialog } from './SnapshotDialog';
+import { useInventory } from './store';
 
 export type SnapshotNodeData = { snapshot: Snapshot; domain: Domain };
 export type SnapshotFlowNode = Node<SnapshotNodeData, 'snapshot'>;
@@ -15,6 +18,8 @@ export const SnapshotNode = memo(function SnapshotNode({ data, selected }: NodeP
   const { t } = useTranslation('libvirt');
   const { snapshot } = data;
   const screenshot = useScreenshot(data.domain, snapshot.name);
+  const openPlan = usePlans((state) => state.open);
+  const target = snapshotTarget(useInventory((state) => state.connections), data.domain, snapshot);
   const stale = snapshot.problems.length > 0;
   const classes = ['snapshot-node', selected && 'selected', snapshot.current && 'current', stale && 'broken'];
   return (
@@ -44,6 +49,17 @@ export const SnapshotNode = memo(function SnapshotNode({ data, selected }: NodeP
           </span>
         ))}
       </div>
+      {/* The two gestures a snapshot is clicked for, on the node itself; options are in the inspector. */}
+      {selected && target && (
+        <div className="node-actions">
+          <button type="button" className="node-action nodrag" onClick={() => void openPlan(revertIntent(target))}>
+            {t('plans:snapshotActions.revertHere')}
+          </button>
+          <button type="button" className="node-action nodrag" onClick={() => void openPlan(deleteIntent(target))}>
+            {t('plans:snapshotActions.deleteHere')}
+          </button>
+        </div>
+      )}
       <Handle type="source" position={Position.Bottom} isConnectable={false} />
     </div>
   );

@@ -1,12 +1,15 @@
 import { InGraph } from '../i18n/Term';
 import { Background, Controls, ReactFlow, useReactFlow, useStore, type Edge, type NodeMouseHandler } from '@xyflow/react';
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Domain } from '../../../shared/libvirt/model';
 import { layoutSnapshots, NOW_ID, SNAPSHOT_HEIGHT, SNAPSHOT_WIDTH, snapshotId } from '../../../shared/libvirt/snapshot-layout';
 import { fitsWhole, fixedGeometry } from '../graph/geometry';
+import { usePlans } from '../plans/store';
 import { useSelection } from '../shell/selection';
+import { deleteIntent, snapshotTarget } from './SnapshotActions';
 import { NowNode, SnapshotNode, type NowFlowNode, type SnapshotFlowNode } from './SnapshotNode';
+import { useInventory } from './store';
 
 const nodeTypes = { snapshot: SnapshotNode, now: NowNode };
 type TreeNode = SnapshotFlowNode | NowFlowNode;
@@ -87,6 +90,16 @@ export function SnapshotTree({ domain }: { domain: Domain }) {
     [t],
   );
 
+  const openPlan = usePlans((state) => state.open);
+  const connections = useInventory((state) => state.connections);
+  // The Delete key on a selected snapshot shows its delete plan (nothing runs before Run).
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
+    if (event.key !== 'Delete' || selection?.kind !== 'snapshot' || event.target instanceof HTMLInputElement) return;
+    const snapshot = domain.snapshots.find((candidate) => candidate.name === selection.name);
+    const target = snapshot && snapshotTarget(connections, domain, snapshot);
+    if (target) void openPlan(deleteIntent(target));
+  };
+
   const onNodeClick: NodeMouseHandler<TreeNode> = (_event, node) => {
     select(node.type === 'snapshot' ? { kind: 'snapshot', uuid: domain.uuid, name: node.data.snapshot.name } : { kind: 'domain', uuid: domain.uuid });
   };
@@ -99,6 +112,9 @@ export function SnapshotTree({ domain }: { domain: Domain }) {
         edges={edges}
         nodeTypes={nodeTypes}
         onNodeClick={onNodeClick}
+        onKeyDown={onKeyDown}
+        // Deleting is a plan of its own (above), never React Flow's removal of a node.
+        deleteKeyCode={null}
         nodesConnectable={false}
         // The wheel scrolls a long tree, as in a list; pinch or ctrl+wheel zooms.
         panOnScroll

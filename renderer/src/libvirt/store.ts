@@ -46,6 +46,11 @@ export const useInventory = create<InventoryState>((set) => ({
   },
 }));
 
+/** The connection a domain is on: its URI is what an intent names it by. */
+export function findConnection(connections: readonly Connection[] | null, uuid: string): Connection | undefined {
+  return connections?.find((connection) => connection.domains.some((domain) => domain.uuid === uuid));
+}
+
 export function findDomain(connections: readonly Connection[] | null, uuid: string): Domain | undefined {
   for (const connection of connections ?? []) {
     const domain = connection.domains.find((candidate) => candidate.uuid === uuid);

@@ -6,6 +6,7 @@ import type { Plan } from '../../../shared/plans/plan';
 import { sentenceOf, titleOf } from '../i18n/sentence';
 import { stepCommands } from './commands';
 import { useEscape } from './escape';
+import { PlanTree } from './PlanTree';
 import { usePlans } from './store';
 
 /** A command the user can read, select, and copy in one click. */
@@ -101,6 +102,7 @@ function PlanBody({ plan }: { plan: Plan }) {
           </li>
         ))}
       </ol>
+      {plan.tree && <PlanTree tree={plan.tree} />}
       <Files heading={t('dialog.creates')} paths={plan.creates} testId="plan-creates" />
       <Files heading={t('dialog.changes')} paths={changed} testId="plan-changes" />
       <Files heading={t('dialog.unused')} paths={plan.unused} testId="plan-unused" />

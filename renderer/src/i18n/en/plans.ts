@@ -7,6 +7,10 @@
 export const plans = {
   dialog: {
     planning: 'Planning…',
+    tree: 'Snapshot tree of {{domain}}',
+    treeBefore: 'Before',
+    treeAfter: 'After',
+    now: 'NOW',
     replanned: 'The disks changed since this plan was made: here is the new one. Nothing has run yet.',
     blockers: 'Why this cannot run',
     instead: 'What you can do instead:',
@@ -68,6 +72,26 @@ export const plans = {
     clean: 'no errors found.',
     repaired: 'repaired: {{leaks, number}} leaked and {{corruptions, number}} corrupted clusters; no errors left.',
     findings: '{{corruptions, number}} corrupted clusters, {{leaks, number}} leaked clusters, {{errors, number}} errors while checking.',
+  },
+  /** Revert, clone and delete, on a snapshot node and in its inspector. */
+  snapshotActions: {
+    revertHere: 'Revert to this',
+    deleteHere: 'Delete',
+    revert: 'Revert to this…',
+    clone: 'Clone from this…',
+    delete: 'Delete…',
+    revertExplain: 'Brings the domain back to this snapshot. The present state (NOW) is lost unless you take a snapshot of it first; the plan says what else changes before anything runs.',
+    leave: 'Afterwards the domain is',
+    leaveAsTaken: 'as it was at the snapshot ({{state}})',
+    leaveRunning: 'running',
+    leavePaused: 'paused',
+    cloneExplain: 'A new domain that starts from this snapshot, on new overlays: the source domain and its files stay as they are.',
+    cloneName: 'Name of the new domain',
+    domainTaken: 'A domain named "{{name}}" already exists.',
+    deleteExplain: 'Removes this snapshot. Its state is folded into the layers next to it, so that every other snapshot and branch reads as before; the plan shows each merge first.',
+    children_one: 'Also delete the snapshot below it',
+    children_other: 'Also delete the {{count}} snapshots below it',
+    metadataOnly: 'Only libvirt’s record of it: keep every file as it is',
   },
   snapshot: {
     open: 'Take snapshot…',

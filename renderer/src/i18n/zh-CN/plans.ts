@@ -4,6 +4,10 @@ import type { plans as english } from '../en/plans';
 export const plans: Messages<typeof english> = {
   dialog: {
     planning: '正在制定计划…',
+    tree: '{{domain}} 的快照树',
+    treeBefore: '之前',
+    treeAfter: '之后',
+    now: 'NOW（当前状态）',
     replanned: '制定此计划之后磁盘已有变化：以下是新的计划。尚未执行任何操作。',
     blockers: '无法执行的原因',
     instead: '可以改为：',
@@ -64,6 +68,26 @@ export const plans: Messages<typeof english> = {
     clean: '未发现错误。',
     repaired: '已修复：{{leaks, number}} 个泄漏簇和 {{corruptions, number}} 个损坏簇；没有剩余错误。',
     findings: '{{corruptions, number}} 个损坏簇，{{leaks, number}} 个泄漏簇，检查时出错 {{errors, number}} 次。',
+  },
+  /** 回滚、克隆和删除：在快照节点上和检查器里。 */
+  snapshotActions: {
+    revertHere: '回滚到此',
+    deleteHere: '删除',
+    revert: '回滚到此快照…',
+    clone: '从此快照克隆…',
+    delete: '删除…',
+    revertExplain: '让虚拟机回到这个快照时的状态。除非先为当前状态（NOW）拍一个快照，否则它会丢失；运行之前，计划会列出其他所有变化。',
+    leave: '回滚之后虚拟机',
+    leaveAsTaken: '保持拍摄快照时的状态（{{state}}）',
+    leaveRunning: '运行',
+    leavePaused: '暂停',
+    cloneExplain: '新建一台从这个快照开始的虚拟机，磁盘放在新的增量镜像上：源虚拟机和它的文件保持不变。',
+    cloneName: '新虚拟机的名称',
+    domainTaken: '已经有名为“{{name}}”的虚拟机。',
+    deleteExplain: '删除这个快照。它的状态会合并到相邻的层里，其他快照和分支读到的内容不变；每一步合并都会先在计划里列出。',
+    children_one: '同时删除它下面的那个快照',
+    children_other: '同时删除它下面的 {{count}} 个快照',
+    metadataOnly: '只删除 libvirt 的快照记录：所有文件保持原样',
   },
   snapshot: {
     open: '创建快照…',

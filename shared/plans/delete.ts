@@ -1,0 +1,303 @@
+/**
+ * Deleting a libvirt snapshot (design.md section 6, reference 3.7 and 6.2). An internal one
+ * through libvirt, which removes it from the qcow2 too. An external one is folded by
+ * Snaptree itself, never by libvirt's own delete: libvirt 9.0 refuses one with children or
+ * an internal parent, and deletes a file that another branch still reads (6.2). Per disk,
+ * the overlay O made at the snapshot is merged with the file B below it (the snapshot's
+ * state): O committed into B where nothing but O uses B, else B's data pulled up into O
+ * (B must not change under its other users, rule 1). Then libvirt's record goes
+ * (`--metadata`, which re-parents the children and moves "current" to the parent, as
+ * measured on 9.0), and the files made unused go to the trash.
+ */
+import { say, type Said } from '../messages/problems.js';
+import type { Domain, Snapshot } from '../libvirt/model.js';
+import { commitArgv } from '../qemu-img/commit.js';
+import { rebaseArgv } from '../qemu-img/rebase.js';
+import { blockcommitArgv } from '../virsh/blockcommit.js';
+import { blockpullArgv } from '../virsh/blockpull.js';
+import { defineArgv, dumpxmlInactiveArgv } from '../virsh/define.js';
+import { snapshotDeleteArgv } from '../virsh/snapshot-delete.js';
+import type { VirshTarget } from '../virsh/connection.js';
+import { snapshotArgv } from '../qemu-img/snapshot.js';
+import { chainGraph, type ChainGraph, type DiskChain } from './chain-graph.js';
+import { heldBy, imageAt } from './dependents.js';
+import { blocker, domainLock, draft, missingTools, runStep, toolPath } from './draft.js';
+import type { IntentOf } from './intent.js';
+import type { Blocker, DomainLock, PlanDraft, StepInput, TreeNode } from './plan.js';
+import type { Planner } from './planners.js';
+import type { World } from './world.js';
+
+type DeleteIntent = IntentOf<'delete'>;
+
+/** What the folds of a plan gather, snapshot after snapshot. */
+interface Fold {
+  readonly steps: StepInput[];
+  readonly blockers: Blocker[];
+  readonly warnings: Said[];
+  readonly unused: string[];
+  /** Trash steps: they run after every fold and every record is done. */
+  readonly trash: StepInput[];
+  readonly lockFiles: string[];
+  readonly domains: DomainLock[];
+  /** libvirt snapshots this plan has deleted by the time a fold runs (an internal child, leaves first). */
+  readonly deleted: Set<string>;
+  bytes: number;
+}
+
+const isExternal = (snapshot: Snapshot): boolean => snapshot.memory === 'external' || snapshot.disks.some((disk) => disk.snapshot === 'external');
+
+/** The snapshot's descendants, leaves first, then the snapshot itself: each fold finds no child left on its files. */
+function leavesFirst(domain: Domain, root: Snapshot): Snapshot[] {
+  const children = domain.snapshots.filter((candidate) => candidate.parent === root.name);
+  return [...children.flatMap((child) => leavesFirst(domain, child)), root];
+}
+
+/** The tree after the snapshots go: each child hangs from its nearest kept ancestor, and "current" moves up the same way. */
+function treeAfter(domain: Domain, gone: ReadonlySet<string>): TreeNode[] {
+  const parents = new Map(domain.snapshots.map((snapshot) => [snapshot.name, snapshot.parent]));
+  const kept = (name: string | null): string | null => {
+    let at = name;
+    while (at !== null && gone.has(at)) at = parents.get(at) ?? null;
+    return at;
+  };
+  const current = kept(domain.snapshots.find((snapshot) => snapshot.current)?.name ?? null);
+  return domain.snapshots.filter((snapshot) => !gone.has(snapshot.name)).map((snapshot) => ({ name: snapshot.name, parent: kept(snapshot.parent), current: snapshot.name === current }));
+}
+
+function defineStep(world: World, use: DiskChain, path: string, format: string): StepInput {
+  const virsh = { virsh: toolPath(world, 'virsh'), uri: use.uri };
+  return {
+    op: 'define',
+    says: say('plans.delete.step.switchDisk', { domain: use.domain.name, target: use.target, path }),
+    changes: [],
+    domain: domainLock(use.uri, use.domain),
+    virsh: virsh.virsh,
+    edit: { kind: 'switch-disk', target: use.target, path, format },
+    shows: [[...dumpxmlInactiveArgv(virsh, use.domain.name)], [...defineArgv(virsh, '/dev/stdin')]],
+  };
+}
+
+/**
+ * Measured on libvirt 9.0: a shut-off domain's persistent XML keeps the `<backingStore>`
+ * it had, and libvirt starts it on that chain (`Cannot access backing file` once a layer is
+ * gone). Every shut-off disk whose chain held the folded file is defined again on its top,
+ * with no `<backingStore>`, so that libvirt reads the chain from the headers. (A running
+ * domain's persistent XML libvirt updates itself after a block commit or a pivot.)
+ */
+function redefineShutOff(world: World, fold: Fold, uses: readonly DiskChain[], gone: string, replacement: string, graph: ChainGraph): void {
+  for (const use of uses.filter((candidate) => !candidate.running && candidate.domain.persistent)) {
+    const top = use.chain[0] === gone ? replacement : use.chain[0]!;
+    fold.steps.push(defineStep(world, use, top, graph.formatOf(top)));
+    fold.domains.push(domainLock(use.uri, use.domain));
+  }
+}
+
+/** O committed into B, which only O uses: by a block job where a QEMU runs on O, else by qemu-img; O's other overlays re-pointed onto B. */
+function commitInto(world: World, fold: Fold, graph: ChainGraph, overlay: string, base: string): void {
+  const uses = graph.disksOf(overlay);
+  const running = uses.filter((use) => use.running);
+  if (running.length > 1) {
+    fold.blockers.push(blocker('held-twice', say('plans.delete.blocker.heldTwice', { path: overlay, domains: running.map((use) => use.domain.name).join(', ') }), [say('plans.delete.alternative.metadataOnly')]));
+    return;
+  }
+  const live = running[0];
+  const virsh = { virsh: toolPath(world, 'virsh'), uri: live?.uri ?? '' };
+  // libvirt re-points the layer above O in the running chain; any other overlay of O is another branch, re-pointed by hand.
+  const above = live ? live.chain[live.chain.indexOf(overlay) - 1] : undefined;
+  const others = graph.overlaysOf(overlay).filter((path) => path !== above);
+  if (live) {
+    const active = live.chain[0] === overlay;
+    const lock = domainLock(live.uri, live.domain);
+    fold.domains.push(lock);
+    fold.steps.push(
+      runStep({
+        says: say(active ? 'plans.delete.step.activeCommit' : 'plans.delete.step.blockcommit', { top: overlay, base, domain: live.domain.name, target: live.target }),
+        argv: blockcommitArgv(virsh, live.domain.name, live.target, active ? { kind: 'active' } : { kind: 'layer', top: overlay }, { base }),
+        changes: [base, ...(above ? [above] : [])],
+        progress: 'virsh-block-job',
+        cancel: 'blockjob-abort',
+        domain: { ...lock, disk: live.target },
+      }),
+    );
+  } else {
+    // -d: O is left as it was, so what goes to the trash is still a whole, valid file.
+    fold.steps.push(runStep({ says: say('plans.delete.step.commit', { top: overlay, base }), argv: commitArgv(toolPath(world, 'qemuImg'), overlay, { keepTop: true }), changes: [base], progress: 'qemu-img', cancel: 'sigint' }));
+  }
+  // No QEMU holds these: a running chain through one would hold O too, and O is in one running chain at most.
+  for (const other of others) {
+    fold.steps.push(runStep({ says: say('plans.delete.step.repoint', { path: other, backing: base }), argv: rebaseArgv(toolPath(world, 'qemuImg'), other, base, graph.formatOf(base), { unsafe: true }), changes: [other] }));
+  }
+  redefineShutOff(world, fold, uses, overlay, base, graph);
+  fold.bytes += imageAt(world, overlay)?.actualSize ?? 0;
+  fold.unused.push(overlay);
+  fold.trash.push({ op: 'trash', says: say('plans.step.trashSource', { path: overlay }), changes: [overlay], path: overlay });
+  graph.commit(overlay);
+}
+
+/** B is used by others too: O takes B's data and backs onto B's own backing file; B stays as it is. */
+function pullInto(world: World, fold: Fold, graph: ChainGraph, overlay: string, base: string): void {
+  const below = graph.backingOf(base);
+  const uses = graph.disksOf(overlay);
+  const running = uses.filter((use) => use.running);
+  // Its overlays, and the domains whose active layer it is itself (a domain on an overlay of it is named by that overlay).
+  const users = [...graph.overlaysOf(base).filter((path) => path !== overlay), ...graph.disksOf(base).filter((use) => use.chain[0] === base).map((use) => use.domain.name)];
+  fold.warnings.push(say('plans.delete.warning.stillUsed', { path: base, users: [...new Set(users)].join(', ') }));
+  const live = running[0];
+  if (running.length > 1) {
+    fold.blockers.push(blocker('held-twice', say('plans.delete.blocker.heldTwice', { path: overlay, domains: running.map((use) => use.domain.name).join(', ') }), [say('plans.delete.alternative.metadataOnly')]));
+  } else if (live && live.chain[0] !== overlay) {
+    // A block pull writes into the active layer only; an intermediate layer a QEMU reads cannot be rewritten (rule 2).
+    fold.blockers.push(
+      blocker('pull-intermediate', say('plans.delete.blocker.pullIntermediate', { path: overlay, base, domain: live.domain.name }), [say('plans.delete.alternative.metadataOnly'), say('plans.delete.alternative.shutOff', { domain: live.domain.name })]),
+    );
+  } else if (live) {
+    const lock = domainLock(live.uri, live.domain);
+    fold.domains.push(lock);
+    fold.steps.push(
+      runStep({
+        says: say(below === null ? 'plans.delete.step.blockpullAll' : 'plans.delete.step.blockpull', { path: overlay, from: base, backing: below ?? '', domain: live.domain.name, target: live.target }),
+        argv: blockpullArgv({ virsh: toolPath(world, 'virsh'), uri: live.uri }, live.domain.name, live.target, below === null ? {} : { base: below }),
+        changes: [overlay],
+        progress: 'virsh-block-job',
+        cancel: 'blockjob-abort',
+        domain: { ...lock, disk: live.target },
+      }),
+    );
+  } else {
+    fold.steps.push(
+      runStep({
+        says: say(below === null ? 'plans.delete.step.pullAll' : 'plans.delete.step.pull', { path: overlay, from: base, backing: below ?? '' }),
+        // `-b ""`: B was a base, so O takes all of it and stands alone.
+        argv: rebaseArgv(toolPath(world, 'qemuImg'), overlay, below ?? '', below === null ? graph.formatOf(base) : graph.formatOf(below)),
+        changes: [overlay],
+        progress: 'qemu-img',
+        cancel: 'sigint',
+      }),
+    );
+    redefineShutOff(world, fold, uses, overlay, overlay, graph);
+  }
+  fold.bytes += imageAt(world, base)?.actualSize ?? 0;
+  graph.pull(overlay, below);
+}
+
+/** Folds one disk of an external snapshot: O (its overlay) with B (the file below it, the snapshot's state). */
+function foldDisk(world: World, fold: Fold, graph: ChainGraph, snapshot: Snapshot, target: string, overlay: string): void {
+  const base = graph.has(overlay) ? graph.backingOf(overlay) : null;
+  if (base === null || !graph.has(base)) {
+    const missing = graph.has(overlay) ? `${overlay}'s backing file` : overlay;
+    fold.blockers.push(blocker('file-missing', say('plans.delete.blocker.fileMissing', { name: snapshot.name, target, path: missing }), [say('plans.delete.alternative.metadataOnly')]));
+    return;
+  }
+  fold.lockFiles.push(overlay, base);
+  // O's own internal snapshots read through to B: trashing O loses them, and pulling B's data up changes what they restore.
+  const internal = (imageAt(world, overlay)?.snapshots ?? []).filter((one) => !fold.deleted.has(one.name));
+  if (internal.length > 0) {
+    fold.blockers.push(blocker('overlay-has-internal', say('plans.delete.blocker.overlayHasInternal', { path: overlay, snapshots: internal.map((one) => one.name).join(', ') }), [say('plans.delete.alternative.metadataOnly')]));
+    return;
+  }
+  // B may be written only where O is all that reads it: no other overlay, no chain that skips O (rule 1).
+  const onlyOverlay = graph.overlaysOf(base).every((path) => path === overlay);
+  const onlyThroughOverlay = graph.disksOf(base).every((use) => use.chain.includes(overlay));
+  if (onlyOverlay && onlyThroughOverlay) commitInto(world, fold, graph, overlay, base);
+  else pullInto(world, fold, graph, overlay, base);
+}
+
+/**
+ * An internal snapshot whose image a revert took out of the running chain. Measured on
+ * libvirt 9.0: a running domain's delete is refused (`disk image 'vda' for internal snapshot
+ * … is not the same as disk image currently used by VM`); a shut-off one's works. qemu-img
+ * deletes it from the image that carries it either way (no QEMU holds that one, rule 2),
+ * then libvirt's record goes.
+ */
+function internalElsewhere(world: World, fold: Fold, snapshot: Snapshot, virsh: VirshTarget, domain: Domain): void {
+  for (const path of snapshot.stateFiles) {
+    const held = heldBy(world, path)[0];
+    if (held) fold.blockers.push(blocker('held-by-qemu', say('plans.blocker.heldByQemu', { path, domain: held.domain.name }), [say('plans.delete.alternative.metadataOnly')]));
+    const carrier = imageAt(world, path);
+    const id = carrier?.snapshots.find((one) => one.name === snapshot.name)?.id ?? '?';
+    fold.steps.push(
+      runStep({ says: say('plans.delete.step.imageSnapshot', { name: snapshot.name, id, path }), argv: snapshotArgv(toolPath(world, 'qemuImg'), path, carrier?.format ?? 'qcow2', { kind: 'delete', name: snapshot.name }), changes: [path] }),
+    );
+    fold.lockFiles.push(path);
+  }
+  fold.steps.push(runStep({ says: say('plans.delete.step.record', { name: snapshot.name, domain: domain.name }), argv: snapshotDeleteArgv(virsh, domain.name, snapshot.name, { metadataOnly: true }) }));
+  fold.deleted.add(snapshot.name);
+}
+
+function deleteSteps(intent: DeleteIntent, world: World, domain: Domain, order: readonly Snapshot[], fold: Fold): void {
+  const graph = chainGraph(world);
+  const virsh = { virsh: toolPath(world, 'virsh'), uri: intent.uri };
+  for (const snapshot of order) {
+    if (intent.metadataOnly) {
+      fold.steps.push(runStep({ says: say('plans.delete.step.metadata', { name: snapshot.name, domain: domain.name }), argv: snapshotDeleteArgv(virsh, domain.name, snapshot.name, { metadataOnly: true }) }));
+      fold.deleted.add(snapshot.name);
+      continue;
+    }
+    if (!isExternal(snapshot) && snapshot.otherBranch) {
+      internalElsewhere(world, fold, snapshot, virsh, domain);
+      continue;
+    }
+    if (!isExternal(snapshot)) {
+      if (snapshot.problems.some((problem) => problem.code === 'stale-snapshot')) {
+        fold.blockers.push(blocker('internal-stale', say('plans.delete.blocker.internalStale', { name: snapshot.name, domain: domain.name }), [say('plans.delete.alternative.metadataOnly')]));
+      }
+      fold.steps.push(runStep({ says: say('plans.delete.step.internal', { name: snapshot.name, domain: domain.name }), argv: snapshotDeleteArgv(virsh, domain.name, snapshot.name), changes: snapshot.stateFiles }));
+      fold.lockFiles.push(...snapshot.stateFiles);
+      fold.deleted.add(snapshot.name);
+      continue;
+    }
+    for (const disk of snapshot.disks) if (disk.snapshot === 'external' && disk.file !== null) foldDisk(world, fold, graph, snapshot, disk.target, disk.file);
+    fold.steps.push(runStep({ says: say('plans.delete.step.record', { name: snapshot.name, domain: domain.name }), argv: snapshotDeleteArgv(virsh, domain.name, snapshot.name, { metadataOnly: true }) }));
+    fold.deleted.add(snapshot.name);
+    if (snapshot.memory === 'external' && snapshot.memoryFile !== null && world.exists(snapshot.memoryFile)) {
+      fold.unused.push(snapshot.memoryFile);
+      fold.lockFiles.push(snapshot.memoryFile);
+      fold.trash.push({ op: 'trash', says: say('plans.delete.step.trashMemory', { path: snapshot.memoryFile, name: snapshot.name }), changes: [snapshot.memoryFile], path: snapshot.memoryFile });
+    }
+  }
+  // Files go once libvirt's records no longer name them.
+  fold.steps.push(...fold.trash);
+}
+
+/** The files a metadata-only delete leaves as they were: the overlays, the state and memory files. */
+function keptFiles(order: readonly Snapshot[]): string[] {
+  return [...new Set(order.flatMap((snapshot) => [...snapshot.disks.flatMap((disk) => (disk.file === null ? [] : [disk.file])), ...snapshot.stateFiles, ...(snapshot.memoryFile === null ? [] : [snapshot.memoryFile])]))];
+}
+
+export const planDelete: Planner<'delete'> = (intent, world): PlanDraft => {
+  const names = { name: intent.snapshot, domain: intent.domain };
+  const title = say(intent.metadataOnly ? 'plans.delete.title.metadata' : intent.children ? 'plans.delete.title.children' : 'plans.delete.title.domain', names);
+  const blockers = missingTools(world, ['virsh']);
+  const domain = world.connections.find((connection) => connection.uri === intent.uri)?.domains.find((candidate) => candidate.name === intent.domain);
+  const root = domain?.snapshots.find((candidate) => candidate.name === intent.snapshot);
+  if (domain === undefined || root === undefined) {
+    blockers.push(domain === undefined ? blocker('no-domain', say('plans.blocker.noDomain', { domain: intent.domain, uri: intent.uri })) : blocker('no-snapshot', say('plans.delete.blocker.noSnapshot', { name: intent.snapshot, domain: intent.domain })));
+    return draft({ intent, title, steps: [], blockers, cancel: say('plans.cancel.nothing'), lockFiles: [] });
+  }
+  const order = intent.children ? leavesFirst(domain, root) : [root];
+  const fold: Fold = { steps: [], blockers, warnings: [], unused: [], trash: [], lockFiles: domain.disks.flatMap((disk) => disk.chain), domains: [domainLock(intent.uri, domain)], deleted: new Set(), bytes: 0 };
+  deleteSteps(intent, world, domain, order, fold);
+  if (fold.steps.some((step) => step.op === 'run' && step.argv[0] === toolPath(world, 'qemuImg'))) blockers.push(...missingTools(world, ['qemuImg']));
+
+  if (intent.metadataOnly) fold.warnings.push(say('plans.delete.warning.filesKept', { files: keptFiles(order).join(', ') || '-' }));
+  else if (!intent.children && domain.snapshots.some((snapshot) => snapshot.parent === root.name)) {
+    fold.warnings.push(say('plans.delete.warning.reparented', { name: root.name, parent: root.parent ?? '-' }));
+  }
+  const lost = order.map((snapshot) => say(snapshot.memory === 'no' ? 'plans.delete.lost.state' : 'plans.delete.lost.memory', { name: snapshot.name, domain: domain.name }));
+  const gone = new Set(order.map((snapshot) => snapshot.name));
+  const before = domain.snapshots.map((snapshot) => ({ name: snapshot.name, parent: snapshot.parent, current: snapshot.current }));
+  return draft({
+    intent,
+    title,
+    steps: fold.steps,
+    unused: fold.unused,
+    bytes: fold.bytes,
+    lost,
+    warnings: fold.warnings,
+    blockers: fold.blockers,
+    cancel: intent.metadataOnly ? say('plans.delete.cancel.metadata') : say('plans.delete.cancel.domain', { name: root.name }),
+    lockFiles: [...new Set(fold.lockFiles)],
+    lockDomains: [...new Map(fold.domains.map((lock) => [lock.uuid, lock])).values()],
+    tree: { domain: domain.name, before, after: treeAfter(domain, gone) },
+  });
+};
