@@ -111,7 +111,9 @@ function recipe(intent: RevertIntent, world: World, found: Found) {
   const memoryFile = snapshot.memory === 'external' ? snapshot.memoryFile : null;
   if (memoryFile !== null && !world.exists(memoryFile)) blockers.push(blocker('memory-missing', say('plans.revert.blocker.memoryMissing', { snapshot: snapshot.name, path: memoryFile })));
 
-  const steps: StepInput[] = [];
+  // The new overlays first: the state files are only read, so the domain runs on while they
+  // are made, and a create that fails (a file put at the path since) leaves it as it was.
+  const steps: StepInput[] = states.map((state) => branchStep(toolPath(world, 'qemuImg'), disks[state.target]!, state));
   const lost: Said[] = [];
   const warnings: Said[] = [];
   // Destroyed, a transient domain would be gone from libvirt, its snapshots' records with it.
@@ -131,7 +133,6 @@ function recipe(intent: RevertIntent, world: World, found: Found) {
     const leaving = disk.chain.includes(state.state) ? disk.chain.slice(0, disk.chain.indexOf(state.state)) : disk.chain;
     if (leaving.length > 0) warnings.push(say('plans.revert.warning.keptBranch', { target: disk.target, files: leaving.join(', ') }));
   }
-  for (const state of states) steps.push(branchStep(toolPath(world, 'qemuImg'), disks[state.target]!, state));
   const list = Object.entries(disks).map(([target, path]) => `${target} ${path}`).join(', ');
   steps.push({
     op: 'define',
