@@ -105,6 +105,7 @@ describe('a revert to an external snapshot on libvirt 9.0', () => {
       ['plans.revert.warning.snapshotFirst.memory', { domain: 'web', name: 'before-revert-to-s1' }],
       ['plans.revert.warning.keptBranch', { target: 'vda', files: '/vm/a.s2.qcow2, /vm/a.s1.qcow2' }],
       ['plans.revert.warning.ramRestored', { domain: 'web', snapshot: 's1' }],
+      ['plans.revert.warning.stopped.restore', { domain: 'web', path: '/vm/web.s1.mem' }],
     ]);
     expect(draft.unused).toEqual([]);
     expect(draft.locks.files).toEqual(expect.arrayContaining(['/vm/a.s2.qcow2', '/vm/a.s1.qcow2', '/vm/a.qcow2', '/vm/web.s1.mem', '/vm/a.s1-r1.qcow2']));

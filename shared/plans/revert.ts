@@ -156,10 +156,13 @@ function recipe(intent: RevertIntent, world: World, found: Found) {
       shows: [[...saveImageDumpxmlArgv(virsh, memoryFile)], [...restoreArgv(virsh, memoryFile, '/dev/stdin', intent.state)]],
     });
     warnings.push(say('plans.revert.warning.ramRestored', { domain: domain.name, snapshot: snapshot.name }));
+    // How long the guest is down: the user plans around it.
+    if (qemuRuns(domain)) warnings.push(say('plans.revert.warning.stopped.restore', { domain: domain.name, path: memoryFile }));
   } else {
     // As the snapshot's state was, unless the user chose: a disk-only snapshot of a running domain is `disk-snapshot`.
     const then = intent.state ?? (snapshot.state === 'paused' ? 'paused' : snapshot.state === 'shutoff' ? null : 'running');
     if (then !== null) steps.push(runStep({ says: say(then === 'paused' ? 'plans.revert.step.startPaused' : 'plans.revert.step.start', { domain: domain.name, snapshot: snapshot.name }), argv: startArgv(virsh, domain.name, { paused: then === 'paused' }) }));
+    if (qemuRuns(domain)) warnings.push(say(then === null ? 'plans.revert.warning.stopped.off' : 'plans.revert.warning.stopped.start', { domain: domain.name, snapshot: snapshot.name }));
   }
   steps.push(runStep({ says: say('plans.revert.step.current', { domain: domain.name, snapshot: snapshot.name }), argv: snapshotCurrentArgv(virsh, domain.name, snapshot.name) }));
   return { steps, blockers, lost, warnings, tools: ['virsh', 'qemuImg'] as const, cancel: say('plans.revert.cancel.external', { domain: domain.name }), files: states.map((state) => state.state) };
