@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, openSync, writeSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
@@ -171,4 +171,32 @@ test('a second job on an image another job holds waits, says for whom, and runs 
   await expect(second).toContainText(`which holds ${raw}`);
   await expect(first).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
   await expect(second).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
+});
+
+test("an image's internal snapshot, from its row in the inspector: Revert to this puts the image's bytes back as they were, Delete takes it out of the table", async ({ page, snaptree }) => {
+  await openDemo(page, snaptree);
+  const image = join(demoDir(snaptree), 'Snapshots-inside.qcow2');
+  // The guest's view as it was at the snapshot, kept aside; `qemu-img compare` exits 0 when the two read the same.
+  const atSnapshot = join(snaptree.home, 'at-snapshot.qcow2');
+  execFileSync('qemu-img', ['convert', '-f', 'qcow2', '-O', 'qcow2', '--', image, atSnapshot]);
+  const sameAsSnapshot = () => spawnSync('qemu-img', ['compare', '-f', 'qcow2', '-F', 'qcow2', '--', atSnapshot, image]).status === 0;
+  execFileSync('qemu-io', ['-f', 'qcow2', '-c', 'write -P 0x5a 0 1M', image], { stdio: 'ignore' });
+  expect(sameAsSnapshot()).toBe(false);
+
+  await node(page, 'Snapshots-inside.qcow2').click();
+  const row = (name: string) => inspector(page).locator('.snapshot-table tr', { hasText: name });
+  await row('after upgrade').getByRole('button', { name: 'Revert to this' }).click();
+  let dialog = page.getByRole('dialog');
+  await expect(dialog.getByTestId('command')).toContainText('qemu-img snapshot -a');
+  await dialog.getByRole('button', { name: 'Run' }).click();
+  await expect(drawer(page).locator('.job-row').first()).toHaveAttribute('data-state', 'done');
+  expect(sameAsSnapshot()).toBe(true);
+
+  await row('fresh install').getByRole('button', { name: 'Delete' }).click();
+  dialog = page.getByRole('dialog');
+  await expect(dialog.getByTestId('command')).toContainText('qemu-img snapshot -d');
+  await dialog.getByRole('button', { name: 'Run' }).click();
+  await expect(row('fresh install')).toHaveCount(0);
+  await expect(row('before upgrade')).toHaveCount(1);
+  expect(execFileSync('qemu-img', ['snapshot', '-l', '--', image], { encoding: 'utf8' })).not.toContain('fresh install');
 });

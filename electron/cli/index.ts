@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { errorMessage, terminalJson, terminalText } from '../../shared/format.js';
-import { localDomainDisks, uriRefusal } from '../../shared/libvirt/uri.js';
+import { localDomainFiles, uriRefusal } from '../../shared/libvirt/uri.js';
 import { LocalHost } from '../core/host/local.js';
 import { outputFailed, print, systemReason, warn } from './output.js';
 import { UsageError } from './usage.js';
@@ -107,7 +107,7 @@ async function main(argv: string[]): Promise<number> {
       ]);
       const connections = libvirt ? await libvirt.inventory(host, values.connect) : [];
       const paths = positionals.map((path) => resolve(path));
-      const forest = await scanPaths(host, paths, localDomainDisks(connections));
+      const forest = await scanPaths(host, paths, localDomainFiles(connections));
       for (const error of forest.errors) warn(`${error.path}: ${error.message}`);
       // A path given that cannot be read is bad input; a folder inside one that cannot be
       // read is reported beside everything else that was.

@@ -7,7 +7,7 @@
 import { dirname } from 'node:path';
 import { linkInventory, type Linked } from '../../shared/libvirt/link.js';
 import type { Connection } from '../../shared/libvirt/model.js';
-import { disksAreLocal, localDomainDisks } from '../../shared/libvirt/uri.js';
+import { disksAreLocal, localDomainFiles } from '../../shared/libvirt/uri.js';
 import type { IntentInput } from '../../shared/plans/intent.js';
 import type { Host } from '../core/host/host.js';
 import { scanPaths } from '../core/images/scan.js';
@@ -61,7 +61,7 @@ export function cliPlanSources(host: Host, options: CliWorldOptions): PlanSource
     const virsh = options.intent.kind === 'trash-empty' ? null : await host.findProgram('virsh');
     const connections = virsh === null ? [] : [await inventoryConnection(host, virsh, options.uri)];
     const folders = [...new Set([...imagesOf(options.intent), ...snapshotFiles(options.intent, connections)].map((image) => dirname(image)))];
-    const forest = await scanPaths(host, folders, localDomainDisks(connections));
+    const forest = await scanPaths(host, folders, localDomainFiles(connections));
     // Read again before a start: said once.
     if (!said) {
       for (const error of forest.errors) options.warn(`${error.path}: ${error.message}`);

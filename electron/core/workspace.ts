@@ -1,7 +1,7 @@
 import { errorMessage } from '../../shared/format.js';
 import type { Forest } from '../../shared/images/model.js';
 import { linkInventory, type Linked } from '../../shared/libvirt/link.js';
-import { localDomainDisks } from '../../shared/libvirt/uri.js';
+import { localDomainFiles } from '../../shared/libvirt/uri.js';
 import type { Connection } from '../../shared/libvirt/model.js';
 import { say } from '../../shared/messages/problems.js';
 import type { Host } from './host/host.js';
@@ -106,9 +106,9 @@ export class Workspace {
     return linkInventory(images, this.libvirt.current(), canonicalPaths());
   }
 
-  /** Paths of the layers QEMU writes to: scanned too, so that chains outside the folders show. */
-  private domainDisks(): string[] {
-    return localDomainDisks(this.libvirt.current());
+  /** Paths of the layers QEMU writes to and of the snapshots' overlays: scanned too, so that chains outside the folders show. */
+  private domainFiles(): string[] {
+    return localDomainFiles(this.libvirt.current());
   }
 
   /** Reads the images again; never fails: a scan that throws is reported in the forest's errors. */
@@ -124,7 +124,7 @@ export class Workspace {
         let scanned: Forest;
         do {
           this.changedDuringScan = false;
-          const disks = this.domainDisks();
+          const disks = this.domainFiles();
           this.scannedFor = this.scanSignature();
           scanned = await scanPaths(this.host, this.folders, disks).catch(async (error: unknown) => failedScan(await previous, this.folders, error));
         } while (this.changedDuringScan);
@@ -140,7 +140,7 @@ export class Workspace {
   /** What the scan depends on besides the folders: the domains' disks and their snapshots. */
   private scanSignature(): string {
     const snapshots = this.libvirt.current().flatMap((c) => c.domains.map((d) => `${d.uuid}:${d.snapshots.map((snapshot) => snapshot.name).join('/')}`));
-    return JSON.stringify([this.domainDisks(), snapshots]);
+    return JSON.stringify([this.domainFiles(), snapshots]);
   }
 
   /** What the images' links depend on: which connections answer and every disk's chain. */

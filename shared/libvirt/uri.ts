@@ -56,9 +56,19 @@ export function knowsEveryLocalDomain(connections: readonly Connection[]): boole
   return connections.some((connection) => connection.reachable && disksAreLocal(connection.uri) && URI.exec(connection.uri)?.[3] === '/system');
 }
 
-/** The active layers of every domain whose disks are files on this machine: what the scanner reads besides the folders. */
-export function localDomainDisks(connections: readonly Connection[]): string[] {
+/**
+ * The files of local domains that must be in the forest wherever they are: each disk's
+ * active layer (its chain follows from the headers), and each external snapshot's overlay,
+ * which a revert may have taken out of every running chain (the old branch) and which is
+ * where a delete or a revert to it begins.
+ */
+export function localDomainFiles(connections: readonly Connection[]): string[] {
   return connections
     .filter((connection) => disksAreLocal(connection.uri))
-    .flatMap((connection) => connection.domains.flatMap((domain) => domain.disks.flatMap((disk) => disk.activePath ?? [])));
+    .flatMap((connection) =>
+      connection.domains.flatMap((domain) => [
+        ...domain.disks.flatMap((disk) => disk.activePath ?? []),
+        ...domain.snapshots.flatMap((snapshot) => snapshot.disks.flatMap((disk) => disk.file ?? [])),
+      ]),
+    );
 }

@@ -161,6 +161,11 @@ export const planProblems = {
       },
       keptBranch: 'Disk {{target}} leaves {{files}}: they stay on disk untouched, as the old branch (nothing goes to the trash).',
       ramRestored: "{{domain}}'s RAM is restored as it was at {{snapshot}}.",
+      stopped: {
+        restore: '{{domain}} is down from the destroy until its RAM is restored: as long as reading {{path}} takes.',
+        start: '{{domain}} is down from the destroy until it starts on the new overlays: a few seconds, and it boots afresh.',
+        off: '{{domain}} is stopped by the destroy and stays shut off, as it was at {{snapshot}}.',
+      },
     },
     lost: {
       now: 'The present state of {{domain}} (NOW): its disks go back to the snapshot.',

@@ -82,12 +82,12 @@ describe('a revert to an internal snapshot', () => {
 });
 
 describe('a revert to an external snapshot on libvirt 9.0', () => {
-  it('a checkpoint of a running domain: destroy, a fresh overlay on the state file, define, restore the memory, snapshot-current; NOW stays as the old branch', () => {
+  it('a checkpoint of a running domain: a fresh overlay on the state file, destroy, define, restore the memory, snapshot-current; NOW stays as the old branch', () => {
     const draft = run(revert(), extParts);
     expect(draft.blockers).toEqual([]);
     expect(argvs(draft)).toEqual([
-      ['destroy', '--domain', 'web'],
       ['create', '-f', 'qcow2', '-b', 'a.qcow2', '-F', 'qcow2', '--', '/vm/a.s1-r1.qcow2'],
+      ['destroy', '--domain', 'web'],
       'define',
       'restore',
       ['snapshot-current', '--domain', 'web', '--snapshotname', 's1'],
@@ -105,6 +105,7 @@ describe('a revert to an external snapshot on libvirt 9.0', () => {
       ['plans.revert.warning.snapshotFirst.memory', { domain: 'web', name: 'before-revert-to-s1' }],
       ['plans.revert.warning.keptBranch', { target: 'vda', files: '/vm/a.s2.qcow2, /vm/a.s1.qcow2' }],
       ['plans.revert.warning.ramRestored', { domain: 'web', snapshot: 's1' }],
+      ['plans.revert.warning.stopped.restore', { domain: 'web', path: '/vm/web.s1.mem' }],
     ]);
     expect(draft.unused).toEqual([]);
     expect(draft.locks.files).toEqual(expect.arrayContaining(['/vm/a.s2.qcow2', '/vm/a.s1.qcow2', '/vm/a.qcow2', '/vm/web.s1.mem', '/vm/a.s1-r1.qcow2']));
@@ -128,7 +129,7 @@ describe('a revert to an external snapshot on libvirt 9.0', () => {
   it('a shut-off domain with a managed save: the save is dropped first (a start would resume it on the old branch), and said lost', () => {
     const saved = ext({ state: 'shut off', stateReason: 'saved', snapshots: [snapshot('s1', { state: 'disk-snapshot', disks: [{ target: 'vda', snapshot: 'external', file: '/vm/a.s1.qcow2' }] })] });
     const draft = run(revert(), { ...extParts, domains: [saved] });
-    expect(argvs(draft)[0]).toEqual(['managedsave-remove', '--domain', 'web']);
+    expect(argvs(draft)[1]).toEqual(['managedsave-remove', '--domain', 'web']);
     expect(draft.lost.map((said) => said.key)).toEqual(['plans.revert.lost.managedSave']);
   });
 

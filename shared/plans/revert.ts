@@ -111,7 +111,9 @@ function recipe(intent: RevertIntent, world: World, found: Found) {
   const memoryFile = snapshot.memory === 'external' ? snapshot.memoryFile : null;
   if (memoryFile !== null && !world.exists(memoryFile)) blockers.push(blocker('memory-missing', say('plans.revert.blocker.memoryMissing', { snapshot: snapshot.name, path: memoryFile })));
 
-  const steps: StepInput[] = [];
+  // The new overlays first: the state files are only read, so the domain runs on while they
+  // are made, and a create that fails (a file put at the path since) leaves it as it was.
+  const steps: StepInput[] = states.map((state) => branchStep(toolPath(world, 'qemuImg'), disks[state.target]!, state));
   const lost: Said[] = [];
   const warnings: Said[] = [];
   // Destroyed, a transient domain would be gone from libvirt, its snapshots' records with it.
@@ -131,7 +133,6 @@ function recipe(intent: RevertIntent, world: World, found: Found) {
     const leaving = disk.chain.includes(state.state) ? disk.chain.slice(0, disk.chain.indexOf(state.state)) : disk.chain;
     if (leaving.length > 0) warnings.push(say('plans.revert.warning.keptBranch', { target: disk.target, files: leaving.join(', ') }));
   }
-  for (const state of states) steps.push(branchStep(toolPath(world, 'qemuImg'), disks[state.target]!, state));
   const list = Object.entries(disks).map(([target, path]) => `${target} ${path}`).join(', ');
   steps.push({
     op: 'define',
@@ -155,10 +156,13 @@ function recipe(intent: RevertIntent, world: World, found: Found) {
       shows: [[...saveImageDumpxmlArgv(virsh, memoryFile)], [...restoreArgv(virsh, memoryFile, '/dev/stdin', intent.state)]],
     });
     warnings.push(say('plans.revert.warning.ramRestored', { domain: domain.name, snapshot: snapshot.name }));
+    // How long the guest is down: the user plans around it.
+    if (qemuRuns(domain)) warnings.push(say('plans.revert.warning.stopped.restore', { domain: domain.name, path: memoryFile }));
   } else {
     // As the snapshot's state was, unless the user chose: a disk-only snapshot of a running domain is `disk-snapshot`.
     const then = intent.state ?? (snapshot.state === 'paused' ? 'paused' : snapshot.state === 'shutoff' ? null : 'running');
     if (then !== null) steps.push(runStep({ says: say(then === 'paused' ? 'plans.revert.step.startPaused' : 'plans.revert.step.start', { domain: domain.name, snapshot: snapshot.name }), argv: startArgv(virsh, domain.name, { paused: then === 'paused' }) }));
+    if (qemuRuns(domain)) warnings.push(say(then === null ? 'plans.revert.warning.stopped.off' : 'plans.revert.warning.stopped.start', { domain: domain.name, snapshot: snapshot.name }));
   }
   steps.push(runStep({ says: say('plans.revert.step.current', { domain: domain.name, snapshot: snapshot.name }), argv: snapshotCurrentArgv(virsh, domain.name, snapshot.name) }));
   return { steps, blockers, lost, warnings, tools: ['virsh', 'qemuImg'] as const, cancel: say('plans.revert.cancel.external', { domain: domain.name }), files: states.map((state) => state.state) };

@@ -114,6 +114,7 @@ function revertScenarios(): [IntentInput, WorldParts?][] {
     snapshot('i1', { memory: 'internal', disks: [{ target: 'vda', snapshot: 'internal', file: null }] }),
     snapshot('c1', { memory: 'external', memoryFile: '/r/c1.mem', disks: [{ target: 'vda', snapshot: 'external', file: '/r/a.c1.qcow2' }] }),
     snapshot('d1', { state: 'paused', disks: [{ target: 'vda', snapshot: 'external', file: '/r/a.c1.qcow2' }] }),
+    snapshot('o1', { state: 'shutoff', disks: [{ target: 'vda', snapshot: 'external', file: '/r/a.c1.qcow2' }] }),
     snapshot('d2', { disks: [{ target: 'vda', snapshot: 'external', file: '/r/a.g.qcow2' }, { target: 'vdb', snapshot: 'external', file: '/r/unscanned.qcow2' }] }),
   ];
   const vm = domain('vm', { disks: [disk('vda', ['/r/i.top.qcow2', '/r/i.qcow2'])], snapshots });
@@ -129,6 +130,9 @@ function revertScenarios(): [IntentInput, WorldParts?][] {
     revert({ snapshot: 'd1', domain: 'off' }),
     revert({ snapshot: 'd1', domain: 'off', state: 'running' }),
     revert({ snapshot: 'd2' }),
+    // A running domain stopped for the revert: back with a start, or left off as its snapshot was.
+    revert({ snapshot: 'd1' }),
+    revert({ snapshot: 'o1' }),
     revert({ snapshot: 'nope' }),
     revert({ first: { snapshot: 'disk-only', name: 'k' } }),
     [{ kind: 'revert', uri: URI, domain: 'tr', snapshot: 'd1' }, { ...here, domains: [domain('tr', { persistent: false, state: 'shut off', stateReason: 'saved', disks: off.disks, snapshots })] }],

@@ -33,6 +33,11 @@ describe('qemu-img argv, built before anything runs', () => {
     ['a check of an image a running QEMU holds shares its lock', checkArgv('qemu-img', 'd.qcow2', 'qcow2', { shared: true }), ['qemu-img', 'check', '-U', '--output=json', '-f', 'qcow2', '--', 'd.qcow2']],
     ['a repairing check', checkArgv('qemu-img', 'd.qcow2', 'qcow2', { repair: 'leaks' }), ['qemu-img', 'check', '-r', 'leaks', '--output=json', '-f', 'qcow2', '--', 'd.qcow2']],
     ['a convert names both formats', convertArgv('qemu-img', 'd.vmdk', 'vmdk', 'd.qcow2', 'qcow2'), ['qemu-img', 'convert', '-p', '-f', 'vmdk', '-O', 'qcow2', '--', 'd.vmdk', 'd.qcow2']],
+    [
+      'a convert of an internal snapshot, shared with a running QEMU, a comma in its name doubled',
+      convertArgv('qemu-img', 'd.qcow2', 'qcow2', 'c.qcow2', 'qcow2', { snapshot: 'a,b', shared: true }),
+      ['qemu-img', 'convert', '-p', '-U', '-f', 'qcow2', '-O', 'qcow2', '-l', 'snapshot.name=a,,b', '--', 'd.qcow2', 'c.qcow2'],
+    ],
     ['info', infoArgv('qemu-img', 'd.vmdk', 'vmdk'), ['qemu-img', 'info', '--output=json', '-U', '-f', 'vmdk', '--', 'd.vmdk']],
     ['info of the whole chain', infoArgv('qemu-img', 'd.qcow2', 'qcow2', { backingChain: true }), ['qemu-img', 'info', '--output=json', '-U', '-f', 'qcow2', '--backing-chain', '--', 'd.qcow2']],
     ['measure', measureArgv('qemu-img', 'd.qcow2', 'qcow2', 'raw'), ['qemu-img', 'measure', '--output=json', '-U', '-f', 'qcow2', '-O', 'raw', '--', 'd.qcow2']],

@@ -10,6 +10,7 @@ import { defineArgv, dumpxmlInactiveArgv } from './define.js';
 import { screenshotArgv } from './screenshot.js';
 import { snapshotCreateAsArgv } from './snapshot-create-as.js';
 import { snapshotDeleteArgv } from './snapshot-delete.js';
+import { destroyArgv, managedsaveRemoveArgv, restoreArgv, saveImageDumpxmlArgv, snapshotCurrentArgv, snapshotDumpxmlArgv, startArgv } from './revert.js';
 import { snapshotRevertArgv } from './snapshot-revert.js';
 
 const system = { virsh: 'virsh', uri: 'qemu:///system' };
@@ -38,6 +39,14 @@ describe('virsh argv, built before anything runs', () => {
     ['a define from a pipe', defineArgv(system, '/dev/stdin'), ['define', '--file', '/dev/stdin']],
     ['a revert that leaves the guest paused', snapshotRevertArgv(system, 'vm', 's1', { then: 'paused' }), ['snapshot-revert', '--domain', 'vm', '--snapshotname', 's1', '--paused']],
     ['a forced revert, running', snapshotRevertArgv(system, 'vm', 's1', { then: 'running', force: true }), ['snapshot-revert', '--domain', 'vm', '--snapshotname', 's1', '--running', '--force']],
+    ['a revert as the snapshot was', snapshotRevertArgv(system, 'vm', 's1', {}), ['snapshot-revert', '--domain', 'vm', '--snapshotname', 's1']],
+    ['a domain stopped at once', destroyArgv(system, 'vm'), ['destroy', '--domain', 'vm']],
+    ['a domain started paused', startArgv(system, 'vm', { paused: true }), ['start', '--domain', 'vm', '--paused']],
+    ['a managed save dropped', managedsaveRemoveArgv(system, 'vm'), ['managedsave-remove', '--domain', 'vm']],
+    ['a snapshot made current', snapshotCurrentArgv(system, 'vm', 's1'), ['snapshot-current', '--domain', 'vm', '--snapshotname', 's1']],
+    ['the XML saved with a memory image', saveImageDumpxmlArgv(system, '/vm/s1.mem'), ['save-image-dumpxml', '--file', '/vm/s1.mem', '--security-info']],
+    ['a restore on edited disks, paused', restoreArgv(system, '/vm/s1.mem', '/dev/stdin', 'paused'), ['restore', '--file', '/vm/s1.mem', '--xml', '/dev/stdin', '--paused']],
+    ['the definition a snapshot saved', snapshotDumpxmlArgv(system, 'vm', 's1'), ['snapshot-dumpxml', '--domain', 'vm', '--snapshotname', 's1', '--security-info']],
     ['a delete', snapshotDeleteArgv(system, 'vm', 's1'), ['snapshot-delete', '--domain', 'vm', '--snapshotname', 's1']],
     ['a delete of the record only', snapshotDeleteArgv(system, 'vm', 's1', { metadataOnly: true }), ['snapshot-delete', '--domain', 'vm', '--snapshotname', 's1', '--metadata']],
     ['a commit of a lower layer', blockcommitArgv(system, 'vm', 'vda', { kind: 'layer', top: 'vda[2]' }, { base: 'vda[3]' }), ['blockcommit', '--domain', 'vm', '--path', 'vda', '--top', 'vda[2]', '--base', 'vda[3]', '--wait', '--verbose']],
@@ -60,6 +69,11 @@ describe('virsh argv, built before anything runs', () => {
       blockjobArgv(system, name, 'vda', 'read'),
       screenshotArgv(system, name, '/data/s.ppm'),
       dumpxmlInactiveArgv(system, name),
+      destroyArgv(system, name),
+      startArgv(system, name),
+      managedsaveRemoveArgv(system, name),
+      snapshotCurrentArgv(system, name, name),
+      snapshotDumpxmlArgv(system, name, name),
     ];
     for (const argv of argvs) {
       argv.forEach((token, index) => {

@@ -5,10 +5,11 @@
  * the files every chain needs, and virsh's state, current snapshot, tree and disk sources.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDomains, URI, virsh, type TestDomains } from '../libvirt/domains.test-support.js';
+import { ENDED, watchedJobs } from './jobs.test-support.js';
 import { current, guestBytes, parents, planNow, runIntent, sources, state, viewNow, write } from './revert.test-support.js';
 
 let domains: TestDomains;
@@ -157,6 +158,7 @@ describe('a revert to an external snapshot on libvirt 9.0', () => {
 
     const { plan } = await runIntent(domains.dir, { kind: 'revert', uri: URI, domain: name, snapshot: 'c1' });
     expect(plan.steps.map((step) => step.op)).toEqual(['run', 'run', 'define', 'restore', 'run']);
+    expect((plan.steps[1] as { argv: string[] }).argv).toContain('destroy');
     expect(plan.lost.map((said) => said.key)).toEqual(['plans.revert.lost.ram']);
     const [fresh] = plan.creates;
     expect(fresh).toBe(join(domains.dir, 'mem.c1-r1.qcow2'));
@@ -169,4 +171,26 @@ describe('a revert to an external snapshot on libvirt 9.0', () => {
     expect([guestBytes(domains.dir, disk), guestBytes(domains.dir, overlay)]).toEqual([base, old]);
     expect(existsSync(memory)).toBe(true);
   }, 180_000);
+
+  it('stops nothing when its new overlay cannot be made: a file put at the path since the plan is kept, and the domain runs on as it was', async () => {
+    const { name, disk } = domains.define('taken');
+    virsh('start', '--domain', name);
+    const overlay = join(domains.dir, 'taken.d1.qcow2');
+    virsh('snapshot-create-as', '--domain', name, '--name', 'd1', '--disk-only', '--atomic', '--diskspec', `vda,snapshot=external,file=${overlay}`);
+    virsh('snapshot-create-as', '--domain', name, '--name', 'd2', '--disk-only', '--atomic', '--diskspec', `vda,snapshot=external,file=${join(domains.dir, 'taken.d2.qcow2')}`);
+    const xml = virsh('dumpxml', '--domain', name, '--inactive');
+    const plan = await planNow(domains.dir, { kind: 'revert', uri: URI, domain: name, snapshot: 'd1' });
+    expect(plan.blockers).toEqual([]);
+    writeFileSync(plan.creates[0]!, 'precious');
+
+    const watched = watchedJobs(join(domains.dir, 'state'));
+    const job = await watched.until((await watched.jobs.start(plan)).id, ENDED);
+    expect(job.state).toBe('failed');
+    expect(job.steps[0]!.error?.message).toContain(plan.creates[0]);
+    expect(readFileSync(plan.creates[0]!, 'utf8')).toBe('precious');
+    expect(virsh('domstate', '--domain', name, '--reason').trim()).toBe('running (booted)');
+    expect(virsh('dumpxml', '--domain', name, '--inactive')).toBe(xml);
+    expect(current(name)).toBe('d2');
+    expect(existsSync(disk)).toBe(true);
+  }, 120_000);
 });

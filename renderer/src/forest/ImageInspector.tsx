@@ -9,6 +9,7 @@ import { displayPath } from '../../../shared/images/path-bytes';
 import { BLOCKING } from '../../../shared/images/problems';
 import { useSelection } from '../shell/selection';
 import { useInventory } from '../libvirt/store';
+import { usePlans } from '../plans/store';
 import { useForest } from './store';
 import { CheckResults } from './CheckResults';
 import { ImageActions } from './ImageActions';
@@ -127,6 +128,7 @@ function UsedBy({ image }: { image: Image }) {
 export function ImageInspector({ path }: { path: string }) {
   const { t, i18n } = useTranslation('forest');
   const forest = useForest((state) => state.forest);
+  const openPlan = usePlans((state) => state.open);
   const image: Image | undefined = forest?.images.find((candidate) => candidate.path === path);
   if (!image) return <p className="empty">{t('inspector.gone', { path: displayPath(path) })}</p>;
   const date = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'medium' });
@@ -222,6 +224,7 @@ export function ImageInspector({ path }: { path: string }) {
               <th>{t('inspector.snapshots.date')}</th>
               <th>{t('inspector.snapshots.vmClock')}</th>
               <th>{t('inspector.snapshots.memory')}</th>
+              <th>{t('inspector.snapshots.actions')}</th>
             </tr>
           </thead>
           <tbody>
@@ -232,6 +235,15 @@ export function ImageInspector({ path }: { path: string }) {
                 <td>{date.format(new Date(snapshot.date))}</td>
                 <td className="clock">{duration(snapshot.vmClockNs)}</td>
                 <td className="memory">{snapshot.vmStateSize === 0 ? t('inspector.snapshots.diskOnly') : formatBytes(snapshot.vmStateSize)}</td>
+                <td className="row-actions">
+                  {/* Each shows its plan first; a domain's disk is refused there, with the way through the domain. */}
+                  <button type="button" onClick={() => void openPlan({ kind: 'image-revert', image: image.path, name: snapshot.name })}>
+                    {t('inspector.snapshots.revert')}
+                  </button>
+                  <button type="button" onClick={() => void openPlan({ kind: 'image-snapshot-delete', image: image.path, name: snapshot.name })}>
+                    {t('inspector.snapshots.delete')}
+                  </button>
+                </td>
               </tr>
             ))}
           </tbody>

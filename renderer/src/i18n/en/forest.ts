@@ -95,6 +95,9 @@ export const forest = {
       vmClock: 'VM clock',
       memory: 'Memory',
       diskOnly: 'disk only',
+      actions: 'Change',
+      revert: 'Revert to this',
+      delete: 'Delete',
     },
     header: {
       heading: 'qcow2 header',

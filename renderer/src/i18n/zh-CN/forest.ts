@@ -90,6 +90,9 @@ export const forest: Messages<typeof english> = {
       vmClock: '虚拟机时钟',
       memory: '内存',
       diskOnly: '仅磁盘',
+      actions: '操作',
+      revert: '还原到此',
+      delete: '删除',
     },
     header: {
       heading: 'qcow2 镜像头',

@@ -71,7 +71,7 @@ export const libvirt: Messages<typeof english> = {
     nowExplain: '此刻的状态，含当前快照之后的改动',
     screenshot: '拍摄 {{name}} 时的屏幕',
     otherBranch: '另一分支',
-    otherBranchExplain: '它的磁盘状态在当前运行的链之外的文件里：回滚后保留下来的分支，完好无损。回滚到它即可回到那个分支。',
+    otherBranchExplain: '它的磁盘状态在当前运行的链之外的文件里：还原后保留下来的分支，完好无损。还原到它即可回到那个分支。',
   },
   inspector: {
     problems: '问题',

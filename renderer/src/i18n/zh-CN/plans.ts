@@ -8,6 +8,7 @@ export const plans: Messages<typeof english> = {
     treeBefore: '之前',
     treeAfter: '之后',
     now: 'NOW（当前状态）',
+    snapshotFirst: '先拍这个快照',
     replanned: '制定此计划之后磁盘已有变化：以下是新的计划。尚未执行任何操作。',
     blockers: '无法执行的原因',
     instead: '可以改为：',
@@ -69,15 +70,15 @@ export const plans: Messages<typeof english> = {
     repaired: '已修复：{{leaks, number}} 个泄漏簇和 {{corruptions, number}} 个损坏簇；没有剩余错误。',
     findings: '{{corruptions, number}} 个损坏簇，{{leaks, number}} 个泄漏簇，检查时出错 {{errors, number}} 次。',
   },
-  /** 回滚、克隆和删除：在快照节点上和检查器里。 */
+  /** 还原、克隆和删除：在快照节点上和检查器里。 */
   snapshotActions: {
-    revertHere: '回滚到此',
+    revertHere: '还原到此',
     deleteHere: '删除',
-    revert: '回滚到此快照…',
+    revert: '还原到此快照…',
     clone: '从此快照克隆…',
     delete: '删除…',
     revertExplain: '让虚拟机回到这个快照时的状态。除非先为当前状态（NOW）拍一个快照，否则它会丢失；运行之前，计划会列出其他所有变化。',
-    leave: '回滚之后虚拟机',
+    leave: '还原之后虚拟机',
     leaveAsTaken: '保持拍摄快照时的状态（{{state}}）',
     leaveRunning: '运行',
     leavePaused: '暂停',

@@ -159,6 +159,11 @@ export const planProblems: Messages<typeof english> = {
       },
       keptBranch: '磁盘 {{target}} 离开 {{files}}：这些文件原样留在磁盘上，作为旧分支（不会移到回收站）。',
       ramRestored: '{{domain}} 的内存恢复为 {{snapshot}} 时的样子。',
+      stopped: {
+        restore: '从强制关机到内存恢复完毕，{{domain}} 处于停止状态：时长取决于读取 {{path}} 的时间。',
+        start: '从强制关机到在新的增量镜像上启动，{{domain}} 处于停止状态：几秒钟，之后重新引导。',
+        off: '{{domain}} 被强制关机后保持关闭，与 {{snapshot}} 时一样。',
+      },
     },
     lost: {
       now: '{{domain}} 的当前状态（NOW）：它的磁盘回到快照时的样子。',
