@@ -56,6 +56,8 @@ interface Mine {
   readonly meter: JobMeter;
   readonly controller: AbortController;
   finished: Promise<void>;
+  /** The progress events while it runs: stopped when it ends, so that none says "ended" before the end is written and told. */
+  ticker: NodeJS.Timeout | null;
 }
 
 const nowIso = (): string => new Date().toISOString();
@@ -108,12 +110,14 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
       files: [],
       recovery: null,
     };
-    const job: Mine = { record, keys: await lockKeysOf(plan), meter: new JobMeter(plan), controller: new AbortController(), finished: Promise.resolve() };
+    const job: Mine = { record, keys: await lockKeysOf(plan), meter: new JobMeter(plan), controller: new AbortController(), finished: Promise.resolve(), ticker: null };
     mine.set(record.id, job);
     let held: Held | null;
     try {
       held = await locks.acquire(record.id, job.keys);
-      if (held === null) record.state = 'running';
+      // Free to run: the record that says the job exists also says its first step starts,
+      // one journal write instead of three (each costs two fsyncs, a job's own time).
+      if (held === null) running(job);
       else record.waitingFor = say('jobs.waiting', { job: held.job, what: held.what });
       await journal.write(record);
     } catch (error) {
@@ -153,23 +157,33 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
     }
   }
 
+  /** The job starts: its first step with it (written by the caller, before that step runs). */
+  function running(job: Mine): void {
+    const { record } = job;
+    Object.assign(record, { state: 'running', waitingFor: null, startedAt: nowIso(), progress: job.meter.at(0, null) });
+    const first = record.steps[0];
+    if (first) Object.assign(first, { startedAt: record.startedAt, outcome: 'running' });
+  }
+
   async function drive(job: Mine, holdsLocks: boolean): Promise<void> {
     const { record } = job;
     try {
-      if (!holdsLocks && !(await locked(job))) {
-        await finish(job, 'cancelled', [say('jobs.left.cancelledWaiting')], { hadLocks: false });
-        return;
-      }
-      Object.assign(record, { state: 'running', waitingFor: null, startedAt: nowIso(), progress: job.meter.at(0, null) });
-      await save(job);
-      const ticker = setInterval(() => {
+      if (!holdsLocks) {
+        if (!(await locked(job))) {
+          await finish(job, 'cancelled', [say('jobs.left.cancelledWaiting')], { hadLocks: false });
+          return;
+        }
+        running(job);
+        await save(job);
+      } else changed(job);
+      job.ticker = setInterval(() => {
         if (cancelAsked(record.id)) job.controller.abort();
         changed(job);
       }, TICK_MS);
       try {
         await runSteps(job);
       } finally {
-        clearInterval(ticker);
+        clearInterval(job.ticker);
       }
     } catch (error) {
       // The journal itself could not be written (its disk full, its folder gone): said, and the locks freed.
@@ -185,12 +199,17 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
       const stepRecord = record.steps[index]!;
       if (controller.signal.aborted) {
         const when = index === 0 ? say('jobs.left.cancelledWaiting') : say('jobs.left.cancelledAfter', { step: index, total });
+        // The first step was only written as starting: it never ran.
+        if (index === 0) stepRecord.startedAt = null;
         await finish(job, 'cancelled', [when, ...notRun(job, index)], { hadLocks: true });
         return;
       }
-      Object.assign(stepRecord, { startedAt: nowIso(), outcome: 'running' });
-      record.progress = job.meter.at(index, null);
-      await save(job);
+      // The first step's start was written with the job's (running, above).
+      if (index > 0) {
+        Object.assign(stepRecord, { startedAt: nowIso(), outcome: 'running' });
+        record.progress = job.meter.at(index, null);
+        await save(job);
+      }
       const end = await runStep(step, {
         host,
         job: record.id,
@@ -212,7 +231,8 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
         await finish(job, end.outcome === 'cancelled' ? 'cancelled' : 'failed', left, { hadLocks: true });
         return;
       }
-      await journal.write(record);
+      // After the last step, the job's end is the write that follows the step.
+      if (index < total - 1) await journal.write(record);
     }
     record.progress = job.meter.at(total, null);
     await finish(job, 'done', [], { hadLocks: true });
@@ -281,12 +301,18 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
 
   async function finish(job: Mine, state: 'done' | 'failed' | 'cancelled', left: Said[], { hadLocks }: { hadLocks: boolean }): Promise<void> {
     const { record } = job;
+    if (job.ticker) clearInterval(job.ticker);
     Object.assign(record, { state, endedAt: nowIso(), waitingFor: null });
     record.left.push(...left);
-    if (hadLocks) await locks.release(record.id, job.keys);
-    await unlink(cancelRequest(record.id)).catch(() => undefined);
-    for (const wake of [...waiters]) wake();
-    await journal.write(record);
+    // Written before the locks are let go: a crash in between leaves a record that says it
+    // ended, and locks of a dead process, which the next job takes over.
+    try {
+      await journal.write(record);
+    } finally {
+      if (hadLocks) await locks.release(record.id, job.keys);
+      await unlink(cancelRequest(record.id)).catch(() => undefined);
+      for (const wake of [...waiters]) wake();
+    }
     // From here on its record is the journal's: this process keeps only the jobs it still runs.
     mine.delete(record.id);
     const ran = record.plan.steps.filter((_, index) => record.steps[index]!.startedAt !== null);
