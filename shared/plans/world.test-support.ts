@@ -59,6 +59,8 @@ export interface WorldParts {
   readonly libvirtStopped?: boolean;
   /** libvirt >= 9.9: it reverts external snapshots itself. */
   readonly externalSnapshotRevert?: boolean;
+  /** Bytes free on every file system; left out, unknown. */
+  readonly freeBytes?: number;
 }
 
 export function world(parts: WorldParts = {}): World {
@@ -83,6 +85,7 @@ export function world(parts: WorldParts = {}): World {
     trash: [...(parts.trash ?? [])],
     agents: new Set(parts.agents ?? []),
     now: new Date('2026-12-01T09:30:00Z'),
+    ...(parts.freeBytes === undefined ? {} : { freeBytes: () => parts.freeBytes! }),
   };
 }
 
