@@ -37,7 +37,19 @@ function target(world: World, path: string, gesture: DropTarget['gesture'], inte
   return first === undefined ? { path, gesture, allowed: true } : { path, gesture, allowed: false, reason: { key: first.key, values: first.values, message: first.message } };
 }
 
-export function dropTargets(world: World, image: string): DropTarget[] {
+/**
+ * The world narrowed to the images the dragged one is linked to by backing files, down to
+ * its chain's base and up from there: everything a merge among them reads, writes or must
+ * leave as it was. Planned on it, each candidate costs its family's size, not the forest's.
+ */
+function family(world: World, image: string): World {
+  const root = below(world, image).at(-1) ?? image;
+  const members = new Set([root, ...above(world, root)]);
+  return { ...world, forest: { ...world.forest, images: world.forest.images.filter((candidate) => members.has(candidate.path)) } };
+}
+
+export function dropTargets(whole: World, image: string): DropTarget[] {
+  const world = family(whole, image);
   const base = imageAt(world, image)?.backing === null;
   return [
     ...below(world, image).map((into) => target(world, into, 'commit', { kind: 'commit', image, into, keepMetadata: false })),
