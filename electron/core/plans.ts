@@ -17,6 +17,7 @@ import { dropTargets } from '../../shared/plans/drop-targets.js';
 import type { World } from '../../shared/plans/world.js';
 import type { Host } from './host/host.js';
 import { fsPath } from './images/fs-path.js';
+import { qemuLockProbe } from './images/qemu-locks.js';
 import { answeringAgents } from './libvirt/agent.js';
 import type { Jobs } from './jobs/jobs.js';
 import type { Handlers } from './core.js';
@@ -103,6 +104,7 @@ async function worldOf(sources: PlanSources, view: Linked, intent: Intent): Prom
     agents,
     now: new Date(),
     freeBytes,
+    qemuHolds: qemuLockProbe(),
   };
 }
 

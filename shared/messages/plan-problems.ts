@@ -269,6 +269,7 @@ export const planProblems = {
       baseShared: '{{path}} is also used by {{users}}: committing into it would change what they read (data-safety rule 1).',
       pullNotActive: "{{path}} is a layer below the active one of the running {{domain}}: a running domain's disk takes pulled data into its active layer only.",
       noSpace: 'The merge copies up to {{size}} into {{path}}, and its file system has {{free}} free.',
+      heldOutside: "{{path}} is open in a QEMU that libvirt does not run (it holds the file's lock): no block job can reach it, and nothing else may write it or fold it away while that QEMU has it (data-safety rule 2).",
     },
     alternative: {
       pull: 'Pull instead: {{image}} takes the data of the layers down to {{into}} and backs onto {{base}}; {{into}} stays as it is.',

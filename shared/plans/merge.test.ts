@@ -98,8 +98,15 @@ describe('blocked drops, each with a code and a sentence', () => {
     ['a pull into an encrypted image', pull(sn3.path, sn1.path), { images: [base, sn1, sn2, overlay(sn3.path, sn2, { encrypted: true })] }, 'image-encrypted'],
     ['a pull into an image with internal snapshots, which read through', pull(sn3.path), { images: [base, sn1, sn2, overlay(sn3.path, sn2, { snapshots: [{ id: '1', name: 'i', date: '', vmClockNs: 0, vmStateSize: 0, diskSize: null, icount: null }] })] }, 'overlay-has-internal'],
     ['a pull into a layer below the active one of a running domain', pull(sn2.path, base.path), ofDomain(), 'pull-not-active'],
+    ['a layer a QEMU libvirt does not run has open', commit(sn3.path, sn1.path), { ...bare, qemuHolds: [sn2.path] }, 'held-outside'],
+    ['a pull into an image a QEMU libvirt does not run has open', pull(sn3.path), { ...bare, qemuHolds: [sn3.path] }, 'held-outside'],
   ] as const)('%s', (_, intent, parts, code) => {
     expect(codes(merge(intent, parts))).toContain(code);
+  });
+
+  it("a running domain's QEMU holds its own chain: that is a block job, not a QEMU outside libvirt", () => {
+    const draft = merge(commit(sn3.path), { ...ofDomain(), qemuHolds: chain.map((layer) => layer.path) });
+    expect(draft.blockers).toEqual([]);
   });
 
   it('not enough free space for the bytes to copy, with the figures', () => {

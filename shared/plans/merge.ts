@@ -14,7 +14,7 @@ import type { Domain, Snapshot } from '../libvirt/model.js';
 import { snapshotDeleteArgv } from '../virsh/snapshot-delete.js';
 import { chainGraph, type ChainGraph } from './chain-graph.js';
 import { commitInto, pullInto, treeAfter, type Fold } from './delete.js';
-import { dependentsOf, imageAt } from './dependents.js';
+import { dependentsOf, heldBy, imageAt } from './dependents.js';
 import { blocker, draft, missingTools, runStep, toolPath } from './draft.js';
 import type { IntentOf } from './intent.js';
 import type { Blocker, PlanDraft, StepInput, TreeChange } from './plan.js';
@@ -43,6 +43,15 @@ function usersOf(graph: ChainGraph, path: string, except: string | null): string
 /** Every layer the merge reads must be read right (rule 3): no encrypted, truncated or unknown file. */
 function unreadable(world: World, read: readonly string[]): Blocker[] {
   return read.flatMap((path) => sourceImage(world, path, UNREADABLE).blockers);
+}
+
+/**
+ * Rule 2 where libvirt cannot help: a file of the merge that a QEMU has open, though no
+ * running domain's chain holds it (a QEMU started by hand, another tool's guest). No block
+ * job can reach it, and qemu-img must not write it or fold it away.
+ */
+function heldOutside(world: World, files: readonly string[]): Blocker[] {
+  return files.filter((path) => world.qemuHolds?.(path) === true && heldBy(world, path).length === 0).map((path) => blocker('held-outside', say('plans.merge.blocker.heldOutside', { path })));
 }
 
 const isExternal = (snapshot: Snapshot): boolean => snapshot.memory === 'external' || snapshot.disks.some((disk) => disk.snapshot === 'external');
@@ -155,7 +164,7 @@ export const planCommit: Planner<'commit'> = (intent, world): PlanDraft => {
   if (at <= 0) return blocked(intent, title, [blocker('not-in-chain', say('plans.merge.blocker.notInChain', { path: into, image: intent.image }))]);
 
   const layers = chain.slice(0, at);
-  const blockers = [...unreadable(world, layers), ...sourceImage(world, into, UNSAFE_TO_WRITE).blockers];
+  const blockers = [...unreadable(world, layers), ...sourceImage(world, into, UNSAFE_TO_WRITE).blockers, ...heldOutside(world, chain.slice(0, at + 1))];
   const fold = emptyFold();
   fold.lockFiles.push(...chain.slice(0, at + 1));
   for (const layer of [...layers].reverse()) {
@@ -194,7 +203,7 @@ export const planPull: Planner<'pull'> = (intent, world): PlanDraft => {
   const layers = chain.slice(1, at);
   if (layers.length === 0) return blocked(intent, title, [blocker('nothing-between', say('plans.merge.blocker.nothingBetween', { image: intent.image, base: intent.base! }))]);
 
-  const blockers = [...source.blockers, ...unreadable(world, layers)];
+  const blockers = [...source.blockers, ...unreadable(world, layers), ...heldOutside(world, chain.slice(0, at + 1))];
   // Its internal snapshots read through to the layers below: after the pull they would read other data.
   const internal = source.image.snapshots.map((snapshot) => snapshot.name);
   if (internal.length > 0) blockers.push(blocker('overlay-has-internal', say('plans.delete.blocker.overlayHasInternal', { path: intent.image, snapshots: internal.join(', ') })));

@@ -111,6 +111,7 @@ const scenarios: [IntentInput, WorldParts?][] = [
   [{ kind: 'pull', image: merging.sn3.path, base: merging.sn1.path }, merging.bare],
   [{ kind: 'pull', image: merging.sn3.path }, { ...merging.bare, freeBytes: 1 }],
   [{ kind: 'pull', image: merging.sn3.path, base: merging.sn2.path }, merging.bare],
+  [{ kind: 'pull', image: merging.sn3.path, base: merging.sn1.path }, { ...merging.bare, qemuHolds: [merging.sn2.path] }],
   [{ kind: 'pull', image: merging.sn2.path, base: merging.base.path }, merging.ofDomain()],
 ];
 

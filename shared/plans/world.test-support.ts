@@ -61,6 +61,8 @@ export interface WorldParts {
   readonly externalSnapshotRevert?: boolean;
   /** Bytes free on every file system; left out, unknown. */
   readonly freeBytes?: number;
+  /** Files a QEMU process has open (libvirt's domains' or another's). */
+  readonly qemuHolds?: readonly string[];
 }
 
 export function world(parts: WorldParts = {}): World {
@@ -86,6 +88,7 @@ export function world(parts: WorldParts = {}): World {
     agents: new Set(parts.agents ?? []),
     now: new Date('2026-12-01T09:30:00Z'),
     ...(parts.freeBytes === undefined ? {} : { freeBytes: () => parts.freeBytes! }),
+    ...(parts.qemuHolds === undefined ? {} : { qemuHolds: (path: string) => parts.qemuHolds!.includes(path) }),
   };
 }
 

@@ -6,8 +6,8 @@
  * every other chain that shared a file reads the same, every file a chain needs is there,
  * the folded layers are in the trash, and virsh reports the disks and snapshots expected.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,8 +38,12 @@ afterAll(() => {
 const host = new LocalHost();
 const bytes = (top: string) => guestBytes(top, scratch);
 
+async function planOf(intent: IntentInput): Promise<Plan> {
+  return makePlan(cliPlanSources(host, { uri: URI, intent, jobs: () => watched.jobs, warn: () => {} }), intent);
+}
+
 async function planned(intent: IntentInput): Promise<Plan> {
-  const plan = await makePlan(cliPlanSources(host, { uri: URI, intent, jobs: () => watched.jobs, warn: () => {} }), intent);
+  const plan = await planOf(intent);
   expect(plan.blockers).toEqual([]);
   return plan;
 }
@@ -109,6 +113,25 @@ describe('offline: bare images no QEMU holds (qemu-img)', () => {
     unchanged(chain.sn3);
     expect(backingOf(chain.sn3)).toBe(chain.base);
     expect([existsSync(chain.sn1), existsSync(chain.sn2)]).toEqual([false, false]);
+  }, 60_000);
+
+  it('a layer a QEMU outside libvirt has open (qemu-io here) is refused, naming it; once that QEMU ends, the same commit plans', async () => {
+    setUp('held');
+    const qemuIo = spawn('qemu-io', ['-f', 'qcow2', '--', chain.sn2], { stdio: ['pipe', 'ignore', 'ignore'] });
+    try {
+      await waitFor(() => readFileSync('/proc/locks', 'utf8').includes(`:${statSync(chain.sn2).ino} `));
+      // It reads sn1 and the base below sn2 too: sn1 must not be written under it either.
+      const refused = await planOf({ kind: 'commit', image: chain.sn3, into: chain.sn1 });
+      expect(refused.blockers).toMatchObject([
+        { code: 'held-outside', values: { path: chain.sn2 } },
+        { code: 'held-outside', values: { path: chain.sn1 } },
+      ]);
+    } finally {
+      qemuIo.stdin.end('quit\n');
+      await new Promise((resolve) => qemuIo.once('exit', resolve));
+    }
+    expect((await planOf({ kind: 'commit', image: chain.sn3, into: chain.sn1 })).blockers).toEqual([]);
+    unchanged(chain.sn3);
   }, 60_000);
 
   it('flatten: sn3 needs no backing file; the base stays, as the other branch still reads it', async () => {
