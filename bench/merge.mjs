@@ -15,7 +15,7 @@ import { jobThroughCore, median, now, rawWithData, serveCore } from './core.mjs'
 import { makeForest } from './forest.mjs';
 
 const OVERLAY_MIB = Number(process.env.OVERLAY_MIB ?? 1024);
-const RUNS = 3;
+const RUNS = Number(process.env.RUNS ?? 3);
 const URI = 'qemu:///system';
 const prefix = `snaptree-bench-${randomBytes(3).toString('hex')}`;
 const dir = mkdtempSync(join(tmpdir(), `${prefix}-`));
@@ -30,6 +30,8 @@ function chain(images, label, data) {
   execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', `${label}.base.qcow2`, '-F', 'qcow2', '--', top]);
   // -n: into the overlay as it is, keeping its backing file.
   execFileSync('qemu-img', ['convert', '-n', '-f', 'raw', '-O', 'qcow2', '--', data, top]);
+  // Written out before the merge is timed: else the kernel flushes this copy during one merge and not another.
+  execFileSync('sync');
   return { base, top };
 }
 

@@ -161,6 +161,14 @@ describe("a running domain's chain: libvirt block jobs", () => {
     expect(draft.tree!.after).toEqual([{ name: 's1', parent: null, current: true }]);
   });
 
+  it('two levels from the active layer: the lower layer by a commit job first, then the active one with a pivot, both into sn1', () => {
+    const draft = merge(commit(sn3.path, sn1.path), ofDomain());
+    expect(shown(draft).slice(0, 2)).toEqual([
+      virsh('blockcommit', '--domain', 'web', '--path', 'vda', '--top', sn2.path, '--base', sn1.path, '--wait', '--verbose'),
+      virsh('blockcommit', '--domain', 'web', '--path', 'vda', '--active', '--pivot', '--base', sn1.path, '--wait', '--verbose'),
+    ]);
+  });
+
   it('the active layer: --active --pivot', () => {
     const draft = merge(commit(sn3.path), ofDomain());
     expect(shown(draft)[0]).toBe(virsh('blockcommit', '--domain', 'web', '--path', 'vda', '--active', '--pivot', '--base', sn2.path, '--wait', '--verbose'));
