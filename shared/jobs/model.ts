@@ -72,6 +72,9 @@ export const Job = z.object({
 });
 export type Job = z.infer<typeof Job>;
 
+/** The folder beside a file where a job moves it when it becomes unused. */
+export const TRASH_FOLDER = '.snaptree-trash';
+
 /** A file that a job moved into `.snaptree-trash/<job id>/` beside where it was. */
 export const TrashEntry = z.object({
   job: z.string(),

@@ -63,3 +63,9 @@ export const internal: WorldParts = {
     }),
   ],
 };
+
+/** s1's overlay e1 is off any running chain, on a, which a running domain writes into itself. */
+export const stateWritten: WorldParts = {
+  images: [baseA, e1],
+  domains: [domain('web', { disks: [disk('vda', ['/vm/a.qcow2'])], snapshots: [snapshot('s1', { disks: [{ target: 'vda', snapshot: 'external', file: '/vm/e1.qcow2' }] })] })],
+};

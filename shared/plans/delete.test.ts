@@ -3,7 +3,7 @@ import { Intent, type IntentInput } from './intent.js';
 import type { DefineStep, PlanDraft, RunStep, StepInput } from './plan.js';
 import { plan } from './planners.js';
 import { HOSTILE, URI, disk, domain, image, overlay, snapshot, world, type WorldParts } from './world.test-support.js';
-import { a, b, base, chain, e1, innerLayer, internal, lone, overlayWithInternal, reverted, s1, s2, sharedBelowActive, shutOff, web } from './delete.test-support.js';
+import { a, b, base, chain, e1, innerLayer, internal, lone, overlayWithInternal, reverted, s1, s2, sharedBelowActive, shutOff, stateWritten, web } from './delete.test-support.js';
 
 const codes = (draft: PlanDraft) => draft.blockers.map((blocker) => blocker.code);
 /** Each step as the dialog would list it: a command, a define, or a file to the trash. */
@@ -92,6 +92,32 @@ describe('deleting an external snapshot of a running domain', () => {
   });
 });
 
+describe('a snapshot whose files are missing', () => {
+  it.each([
+    ['its overlay', { images: [base, b], domains: [web()] }, '/vm/a.qcow2'],
+    ['the file below its overlay', { images: [{ ...a, backing: { ...a.backing!, exists: false, image: null, path: '/vm/gone.qcow2' } }, b], domains: [web()] }, '/vm/gone.qcow2'],
+  ] as const)('is blocked when %s is not there, naming it: metadata only instead', (_, parts, path) => {
+    expect(remove({}, parts).blockers).toMatchObject([{ code: 'file-missing', values: { path }, alternatives: [{ key: 'plans.delete.alternative.metadataOnly' }] }]);
+  });
+});
+
+describe('a snapshot of two disks', () => {
+  it('folds each disk on its own chain, then deletes the one record', () => {
+    const [vb, vt] = [image('/vm/data.qcow2'), overlay('/vm/data.s1.qcow2', image('/vm/data.qcow2'))];
+    const both = snapshot('s1', { disks: [{ target: 'vda', snapshot: 'external', file: '/vm/b.qcow2' }, { target: 'vdb', snapshot: 'external', file: '/vm/data.s1.qcow2' }] });
+    const parts: WorldParts = { images: [base, a, b, vb, vt], domains: [domain('web', { state: 'shut off', disks: [disk('vda', ['/vm/b.qcow2', '/vm/a.qcow2', '/vm/base.qcow2']), disk('vdb', ['/vm/data.s1.qcow2', '/vm/data.qcow2'])], snapshots: [both] })] };
+    const draft = remove({}, parts);
+    expect(draft.blockers).toEqual([]);
+    expect(shown(draft).filter((line) => !line.startsWith('define'))).toEqual([
+      '/usr/bin/qemu-img commit -p -f qcow2 -d -- /vm/b.qcow2',
+      '/usr/bin/qemu-img commit -p -f qcow2 -d -- /vm/data.s1.qcow2',
+      metadata('s1'),
+      'trash /vm/b.qcow2',
+      'trash /vm/data.s1.qcow2',
+    ]);
+  });
+});
+
 describe('files in the trash', () => {
   it('are no dependents: an overlay an earlier delete trashed does not stop a commit into the file it stood on', () => {
     const gone = overlay('/vm/.snaptree-trash/j1/a.qcow2', base);
@@ -152,6 +178,7 @@ describe('two branches share a file (reference 6.2: after a revert)', () => {
       'trash /vm/e1.qcow2',
     ]);
     expect(draft.unused).toEqual(['/vm/e1.qcow2']);
+    expect(draft.locks.files).toEqual(expect.arrayContaining(['/vm/r.qcow2', '/vm/e1.qcow2', '/vm/a.qcow2', '/vm/m.qcow2']));
   });
 
   it('deleting the snapshot whose state another branch reads: that file is not written; its data is pulled up into the overlay (safe rebase), and the plan says who still uses it', () => {
@@ -162,6 +189,28 @@ describe('two branches share a file (reference 6.2: after a revert)', () => {
     expect(draft.unused).toEqual([]);
     expect(draft.bytes).toBe(e1.actualSize);
     expect(draft.warnings).toMatchObject([{ key: 'plans.delete.warning.stillUsed', values: { path: '/vm/e1.qcow2', users: '/vm/r.qcow2' } }]);
+  });
+
+  it('with --children from ext1: where leaves first would make ext1\'s own state shared, ext1 is folded first, then each below it on the chain that leaves', () => {
+    const x2 = overlay('/vm/x2.qcow2', image('/vm/m.qcow2'));
+    const ext2 = snapshot('ext2', { parent: 'mem1', disks: [{ target: 'vda', snapshot: 'external', file: '/vm/x2.qcow2' }] });
+    const parts = reverted();
+    const withExt2: WorldParts = { images: [...parts.images!, x2], domains: [{ ...parts.domains![0]!, snapshots: [...parts.domains![0]!.snapshots, ext2] }] };
+    const draft = remove({ snapshot: 'ext1', children: true }, withExt2);
+    expect(draft.blockers).toEqual([]);
+    expect(shown(draft)).toEqual([
+      virsh('blockcommit', '--domain', 'web', '--path', 'vda', '--top', '/vm/e1.qcow2', '--base', '/vm/a.qcow2', '--wait', '--verbose'),
+      '/usr/bin/qemu-img rebase -u -f qcow2 -b /vm/a.qcow2 -F qcow2 -- /vm/m.qcow2',
+      metadata('ext1'),
+      // m now stands on a beside r: a is not written; m takes it all.
+      '/usr/bin/qemu-img rebase -p -f qcow2 -b  -F qcow2 -- /vm/m.qcow2',
+      metadata('mem1'),
+      '/usr/bin/qemu-img commit -p -f qcow2 -d -- /vm/x2.qcow2',
+      metadata('ext2'),
+      'trash /vm/e1.qcow2',
+      'trash /vm/x2.qcow2',
+    ]);
+    expect(draft.lost.map((lost) => lost.values.name)).toEqual(['ext1', 'mem1', 'ext2']);
   });
 
   it('the shared file a base: the overlay takes all of it, -b ""', () => {
@@ -183,11 +232,12 @@ describe('deleting a snapshot is blocked', () => {
   it.each([
     ['no such snapshot', { snapshot: 'nope' }, chain, 'no-snapshot'],
     ['no such domain', { domain: 'nope' }, chain, 'no-domain'],
-    ['its overlay is missing: metadata only instead', {}, { images: [base, b], domains: [web()] }, 'file-missing'],
-    ['the file below its overlay is missing', {}, { images: [overlay('/vm/a.qcow2', image('/vm/gone.qcow2')), b], domains: [web()] }, 'file-missing'],
+
     ['its overlay holds internal snapshots that read through it', {}, overlayWithInternal, 'overlay-has-internal'],
     ["its overlay is an inner layer of a running chain and the file below is another branch's too", {}, innerLayer('branch'), 'pull-intermediate'],
     ['its overlay is in the running chains of two domains', {}, innerLayer('domain'), 'held-twice'],
+    ['the file below its overlay, which another branch uses too, is the layer a running domain writes', {}, stateWritten, 'state-written'],
+    ["a file the domain's snapshots name is there but was not scanned: another branch may stand on it", {}, { ...chain, existing: ['/elsewhere/m.qcow2'], domains: [web({ snapshots: [s1, s2, snapshot('m', { disks: [{ target: 'vda', snapshot: 'external', file: '/elsewhere/m.qcow2' }] })] })] }, 'files-unscanned'],
     ['virsh is not installed', {}, { ...chain, tools: { qemuImg: '/usr/bin/qemu-img', virsh: null } }, 'tool-missing'],
     ['qemu-img is not installed, and a shut-off domain needs it', {}, { ...shutOff, tools: { qemuImg: null, virsh: '/usr/bin/virsh' } }, 'tool-missing'],
   ] as const)('%s', (_, fields, parts, code) => {

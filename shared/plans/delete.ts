@@ -52,6 +52,12 @@ function leavesFirst(domain: Domain, root: Snapshot): Snapshot[] {
   return [...children.flatMap((child) => leavesFirst(domain, child)), root];
 }
 
+/** The snapshot, then each descendant below its parent. */
+function rootFirst(domain: Domain, root: Snapshot): Snapshot[] {
+  const children = domain.snapshots.filter((candidate) => candidate.parent === root.name);
+  return [root, ...children.flatMap((child) => rootFirst(domain, child))];
+}
+
 /** The tree after the snapshots go: each child hangs from its nearest kept ancestor, and "current" moves up the same way. */
 export function treeAfter(domain: Domain, gone: ReadonlySet<string>): TreeNode[] {
   const parents = new Map(domain.snapshots.map((snapshot) => [snapshot.name, snapshot.parent]));
@@ -143,7 +149,11 @@ export function pullInto(world: World, fold: Fold, graph: ChainGraph, overlay: s
   const users = [...graph.overlaysOf(base).filter((path) => path !== overlay), ...graph.disksOf(base).filter((use) => use.chain[0] === base).map((use) => use.domain.name)];
   fold.warnings.push(say('plans.delete.warning.stillUsed', { path: base, users: [...new Set(users)].join(', ') }));
   const live = running[0];
-  if (running.length > 1) {
+  // A QEMU writing into B itself: what O would take from it moves while it is copied.
+  const writer = graph.disksOf(base).find((use) => use.running && use.chain[0] === base);
+  if (writer) {
+    fold.blockers.push(blocker('state-written', say('plans.delete.blocker.stateWritten', { path: base, domain: writer.domain.name }), [say('plans.delete.alternative.shutOff', { domain: writer.domain.name }), say('plans.delete.alternative.metadataOnly')]));
+  } else if (running.length > 1) {
     fold.blockers.push(blocker('held-twice', say('plans.delete.blocker.heldTwice', { path: overlay, domains: running.map((use) => use.domain.name).join(', ') }), [say('plans.delete.alternative.metadataOnly')]));
   } else if (live && live.chain[0] !== overlay) {
     // A block pull writes into the active layer only; an intermediate layer a QEMU reads cannot be rewritten (rule 2).
@@ -184,7 +194,8 @@ export function pullInto(world: World, fold: Fold, graph: ChainGraph, overlay: s
 function foldDisk(world: World, fold: Fold, graph: ChainGraph, snapshot: Snapshot, target: string, overlay: string): void {
   const base = graph.has(overlay) ? graph.backingOf(overlay) : null;
   if (base === null || !graph.has(base)) {
-    const missing = graph.has(overlay) ? `${overlay}'s backing file` : overlay;
+    // The overlay itself, or the backing file its header names.
+    const missing = graph.has(overlay) ? (imageAt(world, overlay)?.backing?.path ?? overlay) : overlay;
     fold.blockers.push(blocker('file-missing', say('plans.delete.blocker.fileMissing', { name: snapshot.name, target, path: missing }), [say('plans.delete.alternative.metadataOnly')]));
     return;
   }
@@ -259,6 +270,17 @@ function deleteSteps(intent: DeleteIntent, world: World, domain: Domain, order: 
   fold.steps.push(...fold.trash);
 }
 
+/**
+ * A fold must see every image that stands on the files it writes or trashes: an overlay of
+ * another branch, in no running chain, is found only by a scan of its folder. A file the
+ * domain's snapshots name that is there but was not scanned may be one: blocked, not guessed.
+ */
+function unscanned(world: World, domain: Domain): Blocker[] {
+  const named = domain.snapshots.flatMap((snapshot) => snapshot.disks.flatMap((disk) => (disk.snapshot === 'external' && disk.file !== null ? [disk.file] : [])));
+  const unseen = [...new Set(named)].filter((path) => world.exists(path) && imageAt(world, path) === undefined);
+  return unseen.length === 0 ? [] : [blocker('files-unscanned', say('plans.delete.blocker.filesUnscanned', { files: unseen.join(', ') }), [say('plans.delete.alternative.scanFolders'), say('plans.delete.alternative.metadataOnly')])];
+}
+
 /** The files a metadata-only delete leaves as they were: the overlays, the state and memory files. */
 function keptFiles(order: readonly Snapshot[]): string[] {
   return [...new Set(order.flatMap((snapshot) => [...snapshot.disks.flatMap((disk) => (disk.file === null ? [] : [disk.file])), ...snapshot.stateFiles, ...(snapshot.memoryFile === null ? [] : [snapshot.memoryFile])]))];
@@ -274,9 +296,21 @@ export const planDelete: Planner<'delete'> = (intent, world): PlanDraft => {
     blockers.push(domain === undefined ? blocker('no-domain', say('plans.blocker.noDomain', { domain: intent.domain, uri: intent.uri })) : blocker('no-snapshot', say('plans.delete.blocker.noSnapshot', { name: intent.snapshot, domain: intent.domain })));
     return draft({ intent, title, steps: [], blockers, cancel: say('plans.cancel.nothing'), lockFiles: [] });
   }
-  const order = intent.children ? leavesFirst(domain, root) : [root];
-  const fold: Fold = { steps: [], blockers, warnings: [], unused: [], trash: [], lockFiles: domain.disks.flatMap((disk) => disk.chain), domains: [domainLock(intent.uri, domain)], deleted: new Set(), bytes: 0 };
-  deleteSteps(intent, world, domain, order, fold);
+  const folded = (order: Snapshot[]) => {
+    const fold: Fold = { steps: [], blockers: [], warnings: [], unused: [], trash: [], lockFiles: domain.disks.flatMap((disk) => disk.chain), domains: [domainLock(intent.uri, domain)], deleted: new Set(), bytes: 0 };
+    deleteSteps(intent, world, domain, order, fold);
+    return { order, fold };
+  };
+  // Leaves first, each fold on the chain the ones below it left. Where that is blocked, the
+  // other way round may not be: after a revert (reference 6.2), pulling the old branch's
+  // layers down first makes the snapshot's own state shared, which committing it first avoids.
+  let { order, fold } = folded(intent.children ? leavesFirst(domain, root) : [root]);
+  if (intent.children && fold.blockers.length > 0) {
+    const other = folded(rootFirst(domain, root));
+    if (other.fold.blockers.length === 0) ({ order, fold } = other);
+  }
+  blockers.push(...fold.blockers);
+  if (!intent.metadataOnly) blockers.push(...unscanned(world, domain));
   if (fold.steps.some((step) => step.op === 'run' && step.argv[0] === toolPath(world, 'qemuImg'))) blockers.push(...missingTools(world, ['qemuImg']));
 
   if (intent.metadataOnly) fold.warnings.push(say('plans.delete.warning.filesKept', { files: keptFiles(order).join(', ') || '-' }));
@@ -294,9 +328,10 @@ export const planDelete: Planner<'delete'> = (intent, world): PlanDraft => {
     bytes: fold.bytes,
     lost,
     warnings: fold.warnings,
-    blockers: fold.blockers,
+    blockers,
     cancel: intent.metadataOnly ? say('plans.delete.cancel.metadata') : say('plans.delete.cancel.domain', { name: root.name }),
-    lockFiles: [...new Set(fold.lockFiles)],
+    // Every file a step writes too: an overlay of another branch re-pointed, the layer libvirt re-points.
+    lockFiles: [...new Set([...fold.lockFiles, ...fold.steps.flatMap((step) => step.changes)])],
     lockDomains: [...new Map(fold.domains.map((lock) => [lock.uuid, lock])).values()],
     tree: { domain: domain.name, before, after: treeAfter(domain, gone) },
   });

@@ -89,6 +89,8 @@ const scenarios: [IntentInput, WorldParts?][] = [
     [{}, deleting.overlayWithInternal],
     [{}, deleting.innerLayer('branch')],
     [{}, deleting.innerLayer('domain')],
+    [{}, deleting.stateWritten],
+    [{}, { ...deleting.chain, existing: ['/elsewhere/m.qcow2'], domains: [deleting.web({ snapshots: [deleting.s1, snapshot('m', { disks: [{ target: 'vda', snapshot: 'external', file: '/elsewhere/m.qcow2' }] })] })] }],
     [{ snapshot: 'mem1' }, deleting.reverted('shut off')],
     [{ snapshot: 's' }, deleting.sharedBelowActive('e1')],
     [{ snapshot: 's' }, deleting.sharedBelowActive('base')],

@@ -23,6 +23,16 @@ afterEach(() => {
 
 const isRoot = process.getuid?.() === 0;
 
+describe('the trash folder beside images', () => {
+  it('is not walked: what jobs moved there is in the Trash tab, not in the forest', async () => {
+    const trashed = join(vm, '.snaptree-trash', 'job-1');
+    mkdirSync(trashed, { recursive: true });
+    qemuImg('create', '-q', '-f', 'qcow2', join(trashed, 'old.qcow2'), '1M');
+    const forest = await scanPaths(new LocalHost(), [vm]);
+    expect(forest.images.map((image) => image.path)).toEqual([join(vm, 'visible.qcow2')]);
+  });
+});
+
 /** A subfolder the scan cannot read is named in the forest's errors; its siblings are still shown. */
 describe('an unreadable subfolder', () => {
   it.skipIf(isRoot)('without permission is reported, not skipped in silence', async () => {

@@ -2,6 +2,7 @@ import { readdir, realpath, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { join } from 'node:path';
 import type { Forest } from '../../../shared/images/model.js';
+import { TRASH_FOLDER } from '../../../shared/jobs/model.js';
 import { decodePathBytes } from '../../../shared/images/path-bytes.js';
 import { say } from '../../../shared/messages/problems.js';
 import type { Values } from '../../../shared/messages/say.js';
@@ -74,8 +75,10 @@ export async function walkFolder(folder: string): Promise<Walk> {
     const subdirs: string[] = [];
     for (const entry of entries) {
       const path = join(dir, decodePathBytes(entry.name));
-      if (entry.isDirectory()) subdirs.push(path);
-      else if (entry.isFile() || entry.isBlockDevice()) files.push({ path, folder });
+      // What jobs moved to the trash is listed in the Trash tab, not drawn as images of the forest.
+      if (entry.isDirectory()) {
+        if (decodePathBytes(entry.name) !== TRASH_FOLDER) subdirs.push(path);
+      } else if (entry.isFile() || entry.isBlockDevice()) files.push({ path, folder });
       else if (entry.isSymbolicLink()) {
         const target = await stat(fsPath(path)).catch((error: NodeJS.ErrnoException) => error);
         if (target instanceof Error) skipped.push({ path, ...brokenLink(target) });

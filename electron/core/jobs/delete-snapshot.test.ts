@@ -42,7 +42,11 @@ function write(path: string, pattern: number, offsetMiB: number): void {
   execFileSync('qemu-io', ['-f', 'qcow2', '-c', `write -P 0x${pattern.toString(16)} ${offsetMiB}M 1M`, path], { stdio: 'ignore' });
 }
 
-/** What the guest reads through the chain from `top`: a hash of `qemu-img convert -O raw` (with -U: a running QEMU may hold it). */
+/**
+ * What the guest reads through the chain from `top`: a hash of `qemu-img convert -O raw`.
+ * With -U, as a running QEMU may hold it; a layer a block job wrote into is read once its
+ * QEMU stopped (until then its metadata may be in QEMU's cache only).
+ */
 function guestBytes(top: string): string {
   const raw = join(scratch, 'guest.raw');
   execFileSync(QEMU_IMG, ['convert', '-U', '-f', 'qcow2', '-O', 'raw', top, raw]);
@@ -124,7 +128,7 @@ async function run(intent: IntentInput): Promise<Plan> {
   return plan;
 }
 
-const remove = (domain: string, snapshot: string, fields: { children?: boolean } = {}): IntentInput => ({ kind: 'delete', uri: URI, domain, snapshot, ...fields });
+const remove = (domain: string, snapshot: string, fields: { children?: boolean } = {}) => ({ kind: 'delete' as const, uri: URI, domain, snapshot, ...fields });
 /** The verb of each tool the plan runs: `virsh -c URI VERB …`, `qemu-img VERB …`. */
 const commands = (plan: Plan) => plan.steps.filter((step): step is RunStep => step.op === 'run').map((step) => step.argv[step.argv[0]!.endsWith('virsh') ? 3 : 1]);
 
@@ -153,6 +157,7 @@ describe('deleting snapshots of a running domain', () => {
     await run(remove(name, 's2'));
 
     expect(activeLayer(name)).toBe(a);
+    virsh('destroy', name);
     expect(guestBytes(a)).toBe(before);
     expect(existsSync(b)).toBe(false);
     expect(trashed()).toContain('leaf.s2.qcow2');
@@ -169,11 +174,40 @@ describe('deleting snapshots of a running domain', () => {
     await run(remove(name, 's1'));
 
     expect(activeLayer(name)).toBe(b);
+    virsh('destroy', name);
     expect(backingOf(b)).toBe(base);
     expect(guestBytes(b)).toBe(before);
     expect(existsSync(a)).toBe(false);
     expect(tree(name)).toEqual({ s2: '' });
     expect(current(name)).toBe('s2');
+  }, 60_000);
+
+  it('an external one whose state another branch reads too: the base is not written; its data is pulled up into the layer the domain writes', async () => {
+    const { name, disk } = domains.define('pull');
+    const overlay = join(domains.dir, 'pull.s1.qcow2');
+    const branch = join(domains.dir, 'pull.branch.qcow2');
+    write(disk, 0x11, 0);
+    virsh('start', name);
+    external(name, 's1', overlay);
+    virsh('destroy', name);
+    write(overlay, 0x22, 1);
+    // Another branch on the base, made by hand (a clone, say), with data of its own.
+    execFileSync(QEMU_IMG, ['create', '-q', '-f', 'qcow2', '-b', disk, '-F', 'qcow2', branch]);
+    write(branch, 0x33, 2);
+    virsh('start', name);
+    const [running, other, base] = [guestBytes(overlay), guestBytes(branch), guestBytes(disk)];
+
+    const plan = await run(remove(name, 's1'));
+
+    expect(commands(plan)).toEqual(['blockpull', 'snapshot-delete']);
+    expect(plan.unused).toEqual([]);
+    expect(activeLayer(name)).toBe(overlay);
+    // QEMU keeps the pulled layer's metadata in its cache: what is on disk is whole once it stops.
+    virsh('destroy', name);
+    expect([guestBytes(overlay), guestBytes(branch), guestBytes(disk)]).toEqual([running, other, base]);
+    expect(backingOf(overlay)).toBe(null);
+    expect(backingOf(branch)).toBe(disk);
+    expect(tree(name)).toEqual({});
   }, 60_000);
 
   it('an external one with --children: both folded, leaves first, into the base the domain now writes', async () => {
@@ -184,6 +218,7 @@ describe('deleting snapshots of a running domain', () => {
 
     expect(commands(plan)).toEqual(['blockcommit', 'snapshot-delete', 'blockcommit', 'snapshot-delete']);
     expect(activeLayer(name)).toBe(base);
+    virsh('destroy', name);
     expect(guestBytes(base)).toBe(before);
     expect([existsSync(a), existsSync(b)]).toEqual([false, false]);
     expect(tree(name)).toEqual({});
@@ -203,6 +238,20 @@ describe('deleting snapshots of a shut-off domain', () => {
     expect(existsSync(a)).toBe(false);
     expect(tree(name)).toEqual({ s2: '' });
     // The persistent XML named a in its <backingStore>: redefined, the domain starts.
+    virsh('start', name);
+    expect(activeLayer(name)).toBe(b);
+  }, 60_000);
+
+  it('--metadata-only with --children: the records go, every file and chain stays as it was', async () => {
+    const { name, base, a, b } = chainOfTwo('records');
+    const before = [guestBytes(b), guestBytes(a), guestBytes(base)];
+
+    const plan = await run({ ...remove(name, 's1', { children: true }), metadataOnly: true });
+
+    expect(plan.unused).toEqual([]);
+    expect([guestBytes(b), guestBytes(a), guestBytes(base)]).toEqual(before);
+    expect([backingOf(b), backingOf(a)]).toEqual([a, base]);
+    expect(tree(name)).toEqual({});
     virsh('start', name);
     expect(activeLayer(name)).toBe(b);
   }, 60_000);
@@ -319,6 +368,21 @@ describe('two branches share a file (reference 6.2)', () => {
     expect(guestBytes(r)).toBe(running);
     expect(existsSync(x2)).toBe(false);
     expect(activeLayer(name)).toBe(r);
+    expect(tree(name)).toEqual({});
+  }, 90_000);
+
+  it('Snaptree deletes ext1 with --children in one plan: the old branch\'s data stays whole in its own file, the running branch reads the same', async () => {
+    const { name, base, e1, m, x2, r, memory } = twoBranches('children-branches');
+    const oldBranch = guestBytes(x2);
+    const running = guestBytes(r);
+
+    const plan = await run(remove(name, 'ext1', { children: true }));
+
+    expect(commands(plan)).toEqual(['blockcommit', 'rebase', 'snapshot-delete', 'rebase', 'snapshot-delete', 'commit', 'snapshot-delete']);
+    expect(guestBytes(m)).toBe(oldBranch);
+    expect(guestBytes(r)).toBe(running);
+    expect([backingOf(m), backingOf(r)]).toEqual([null, base]);
+    expect([existsSync(e1), existsSync(x2), existsSync(memory)]).toEqual([false, false, false]);
     expect(tree(name)).toEqual({});
   }, 90_000);
 });

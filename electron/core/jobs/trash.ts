@@ -6,12 +6,11 @@
 import { constants } from 'node:fs';
 import { lstat, mkdir, open, rename, rm, rmdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import type { TrashEntry } from '../../../shared/jobs/model.js';
+import { TRASH_FOLDER, type TrashEntry } from '../../../shared/jobs/model.js';
 import { say } from '../../../shared/messages/problems.js';
 import { fsPath } from '../images/fs-path.js';
 import { Refusal } from '../refusal.js';
 
-export const TRASH_FOLDER = '.snaptree-trash';
 
 /** Where a file of a job goes in the trash: beside it, in the job's own folder. */
 export function trashPathOf(path: string, job: string): string {
