@@ -128,7 +128,8 @@ function mergeDraft(intent: MergeIntent, world: World, title: Said, fold: Fold, 
     warnings,
     blockers,
     cancel: say('plans.merge.cancel'),
-    lockFiles: [...new Set(fold.lockFiles)],
+    // Every file a step writes too: an overlay re-pointed, the layer libvirt re-points.
+    lockFiles: [...new Set([...fold.lockFiles, ...steps.flatMap((step) => step.changes)])],
     lockDomains: [...new Map(fold.domains.map((lock) => [lock.uuid, lock])).values()],
     ...treeOf(intent, lostOnes),
   });
