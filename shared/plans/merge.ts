@@ -116,8 +116,8 @@ function mergeDraft(intent: MergeIntent, world: World, title: Said, fold: Fold, 
 
   const tool = (name: string) => steps.some((step) => step.op === 'run' && step.argv[0] === name);
   blockers.push(...missingTools(world, [...(tool(toolPath(world, 'qemuImg')) ? ['qemuImg' as const] : []), ...(tool(toolPath(world, 'virsh')) || fold.domains.length > 0 ? ['virsh' as const] : [])]));
-  // The fold's alternative to a layer two QEMUs hold is the delete's; a merge has none.
-  blockers.push(...fold.blockers.map((one) => ({ ...one, alternatives: [] })));
+  // The folds are the delete's: their "delete libvirt's record only" is no way to merge.
+  blockers.push(...fold.blockers.map((one) => ({ ...one, alternatives: one.alternatives.filter((alternative) => alternative.key !== 'plans.delete.alternative.metadataOnly') })));
   return draft({
     intent,
     title,
