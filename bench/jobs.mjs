@@ -6,108 +6,24 @@
 // Jobs run through the window's core (`snaptree serve`, over its WebSocket, as the page
 // does). Needs qemu-img, and a libvirt daemon at qemu:///system for the snapshot part
 // (skipped, and said, without one). Removes every file and domain it made. Not a test.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import WebSocket from 'ws';
+import { jobThroughCore, median, now, rawWithData, serveCore } from './core.mjs';
 import { makeForest } from './forest.mjs';
 
 const CONVERT_MIB = Number(process.env.CONVERT_MIB ?? 1024);
 const RUNS = 3;
 const URI = 'qemu:///system';
-const bin = fileURLToPath(new URL('../bin/snaptree.js', import.meta.url));
 const prefix = `snaptree-bench-${randomBytes(3).toString('hex')}`;
 const dir = mkdtempSync(join(tmpdir(), `${prefix}-`));
-const now = () => Number(process.hrtime.bigint()) / 1e6;
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-
-/** The window's core, reached as the page reaches it. */
-async function serveCore() {
-  const home = join(dir, 'home');
-  const env = { ...process.env, LIBVIRT_DEFAULT_URI: URI, XDG_CONFIG_HOME: join(home, 'config'), XDG_DATA_HOME: join(home, 'data'), XDG_STATE_HOME: join(home, 'state') };
-  const serve = spawn(process.execPath, [bin, 'serve'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = new URL(await new Promise((resolve) => serve.stdout.on('data', (chunk) => /serving at (\S+)/.exec(String(chunk)) && resolve(/serving at (\S+)/.exec(String(chunk))[1]))));
-  const token = new URLSearchParams(url.hash.slice(1)).get('token');
-  const socket = new WebSocket(`ws://${url.host}/api`, ['snaptree', `snaptree.token.${token}`], { headers: { origin: url.origin } });
-  await new Promise((resolve) => socket.once('open', resolve));
-  let nextId = 1;
-  const listeners = new Set();
-  socket.on('message', (data) => {
-    const frame = JSON.parse(String(data));
-    for (const listener of listeners) listener(frame);
-  });
-  const ask = (name, arg = {}) =>
-    new Promise((resolve, reject) => {
-      const id = nextId++;
-      const listener = (frame) => {
-        if (frame.type !== 'reply' || frame.id !== id) return;
-        listeners.delete(listener);
-        if (frame.reply.ok) resolve(frame.reply.result);
-        else reject(new Error(`${name}: ${frame.reply.error.message}`));
-      };
-      listeners.add(listener);
-      socket.send(JSON.stringify({ id, name, arg }));
-    });
-  /** Resolves with the time of the first event that `matches`. */
-  const when = (matches) =>
-    new Promise((resolve) => {
-      const listener = (frame) => {
-        if (frame.type === 'event' && matches(frame.event, frame.payload)) {
-          listeners.delete(listener);
-          resolve(now());
-        }
-      };
-      listeners.add(listener);
-    });
-  return { ask, when, stop: () => (socket.close(), serve.kill('SIGTERM')) };
-}
-
-/**
- * A job through the core, as the window runs one: plan, start the plan shown, wait for its
- * end. Returns the wall time from the start request to the job's end, and when the first
- * progress arrived.
- */
-async function jobThroughCore(core, intent) {
-  let plan = await core.ask('planMake', { intent });
-  if (plan.blockers.length > 0) throw new Error(`blocked: ${plan.blockers.map((b) => b.message).join('; ')}`);
-  let id = null;
-  const firstProgress = core.when((event, payload) => event === 'jobChanged' && payload.progress !== null && (id === null || payload.job === id));
-  const ended = core.when((event, payload) => event === 'jobChanged' && ['done', 'failed', 'cancelled'].includes(payload.state) && (id === null || payload.job === id));
-  // The window's view may not have the bare command's change yet (its event is on its way):
-  // the start then answers with the plan made afresh, and the user runs that one.
-  let started;
-  let reply;
-  do {
-    started = now();
-    reply = await core.ask('jobStart', { intent, plan: plan.id });
-    if (!reply.started) plan = reply.plan;
-  } while (!reply.started);
-  const replied = now();
-  id = reply.job.id;
-  const end = await ended;
-  const { jobs } = await core.ask('jobsList');
-  const job = jobs.find((candidate) => candidate.id === id);
-  if (job.state !== 'done') throw new Error(`job ${job.state}: ${JSON.stringify(job.steps.map((step) => step.error))}`);
-  const stepsMs = job.steps.reduce((sum, step) => sum + (Date.parse(step.endedAt) - Date.parse(step.startedAt)), 0);
-  if (process.env.BENCH_VERBOSE) console.error(`${intent.kind}: start reply ${(replied - started).toFixed(0)} ms, steps ${stepsMs} ms, all ${(end - started).toFixed(0)} ms`);
-  return { wallMs: end - started, overheadMs: end - started - stepsMs, firstProgressMs: (await firstProgress) - started };
-}
-
-/** A raw image of `mib` MiB holding random data (what a guest's disk holds, incompressible). */
-function rawWithData(path, mib) {
-  const fd = openSync(path, 'w');
-  const chunk = randomBytes(1 << 20);
-  for (let i = 0; i < mib; i++) writeSync(fd, chunk, 0, chunk.length);
-  closeSync(fd);
-}
 
 const domains = [];
 let core = null;
 try {
-  core = await serveCore();
+  core = await serveCore(dir);
 
   // 1. Convert, raw to qcow2, alternating bare and through the core so that caches even out.
   const images = join(dir, 'images');

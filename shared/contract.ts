@@ -10,6 +10,7 @@ import { Job, TrashEntry } from './jobs/model.js';
 import { Connection } from './libvirt/model.js';
 import { uriRefusal } from './libvirt/uri.js';
 import { Sentence } from './messages/sentence.js';
+import { DropTarget } from './plans/drop-target.js';
 import { Intent } from './plans/intent.js';
 import { Plan } from './plans/plan.js';
 import { ToolsReport } from './tools/report.js';
@@ -61,6 +62,11 @@ export const requests = {
   demoCreate: { arg: NoArgument, result: z.object({ folder: z.string() }) },
   /** What an intent would do, planned on the core's current view: shown before anything runs. */
   planMake: { arg: z.object({ intent: Intent }).strict(), result: Plan },
+  /**
+   * While an image is dragged: every image of its chains it could be dropped on, a commit
+   * into one below it or a pull into one above it, allowed or with the planner's reason.
+   */
+  dropTargets: { arg: z.object({ image: AbsolutePath }).strict(), result: z.object({ targets: z.array(DropTarget) }) },
   /**
    * Runs the plan the user saw: the core plans the intent again, and starts it only if the
    * new plan's id is `plan`; otherwise nothing runs and the new plan comes back to be shown.

@@ -64,6 +64,13 @@ INTENT (a DOMAIN is a libvirt domain name; an IMAGE a path, absolute or ./relati
                                    external one is folded by Snaptree, never a file
                                    another branch needs; --metadata-only keeps files
   delete IMAGE SNAPSHOT            an internal snapshot of an image no domain runs
+  commit IMAGE [--into BASE] [--keep-metadata]
+                                   IMAGE and every layer down to BASE (default: its
+                                   backing file) folded into BASE; live on a running
+                                   domain (blockcommit), else qemu-img commit
+  pull IMAGE [--base BASE] [--keep-metadata]
+                                   the layers between copied up into IMAGE, which then
+                                   backs onto BASE; no --base: flattened, no backing
   A NAME or NEW starting with a dash goes after --: snaptree run snapshot vm -- -x
 
 Exit codes: 0 done, 1 failed or cancelled, 2 bad usage or input, 3 refused (the plan

@@ -28,6 +28,10 @@ describe('INTENT words', () => {
     ["a domain's snapshot deleted", ['delete', 'web', 'before update'], {}, { kind: 'delete', uri: 'qemu:///system', domain: 'web', snapshot: 'before update', children: false, metadataOnly: false }],
     ['a snapshot and those below it, records only', ['delete', 'web', 's1'], { children: true, 'metadata-only': true }, { kind: 'delete', domain: 'web', snapshot: 's1', children: true, metadataOnly: true }],
     ["an image's internal snapshot: the word is a path", ['delete', './disk.qcow2', 'snap1'], {}, { kind: 'image-snapshot-delete', image: '/srv/vm/disk.qcow2', name: 'snap1' }],
+    ['a commit into the backing file', ['commit', './sn3.qcow2'], {}, { kind: 'commit', image: '/srv/vm/sn3.qcow2', keepMetadata: false }],
+    ['a commit further down, the records kept', ['commit', '/vm/sn3.qcow2'], { into: '../base.qcow2', 'keep-metadata': true }, { kind: 'commit', image: '/vm/sn3.qcow2', into: '/srv/base.qcow2', keepMetadata: true }],
+    ['a pull down to a base', ['pull', './sn3.qcow2'], { base: './sn1.qcow2' }, { kind: 'pull', image: '/srv/vm/sn3.qcow2', base: '/srv/vm/sn1.qcow2', keepMetadata: false }],
+    ['a flatten: a pull with no base', ['pull', '/vm/sn3.qcow2'], {}, { kind: 'pull', image: '/vm/sn3.qcow2', keepMetadata: false }],
   ])('%s', (_, line, values, expected) => {
     const intent = words(line, values as IntentValues);
     expect(intent).toMatchObject(expected);
@@ -58,6 +62,11 @@ describe('INTENT words', () => {
     ['a disk named twice', ['snapshot', 'web', 's'], { 'disk-only': true, file: ['vda=/a', 'vda=/b'] }, 'names disk vda twice'],
     ['live without memory', ['snapshot', 'web', 's'], { live: true }, '--live is for a checkpoint'],
     ['an unknown repair', ['check', '/vm/a'], { repair: 'some' }, '--repair takes leaks or all'],
+    ['a commit of a domain name', ['commit', 'web'], {}, '"web" is not an image path'],
+    ['a commit into a bare word', ['commit', '/vm/a'], { into: 'base' }, '"base" is not an image path'],
+    ["a pull's option on a commit", ['commit', '/vm/a'], { base: '/vm/b' }, '--base does not go with commit'],
+    ["a commit's option on a pull", ['pull', '/vm/a'], { into: '/vm/b' }, '--into does not go with pull'],
+    ['a pull of two images', ['pull', '/vm/a', '/vm/b'], {}, 'pull takes IMAGE, got "/vm/a" "/vm/b"'],
   ])('refuses %s', (_, line, values, message) => {
     expect(() => words(line, values as IntentValues)).toThrow(message);
   });

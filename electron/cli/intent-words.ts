@@ -23,6 +23,9 @@ export const INTENT_OPTIONS = {
   paused: { type: 'boolean' },
   children: { type: 'boolean' },
   'metadata-only': { type: 'boolean' },
+  into: { type: 'string' },
+  base: { type: 'string' },
+  'keep-metadata': { type: 'boolean' },
 } as const;
 
 type OptionName = keyof typeof INTENT_OPTIONS;
@@ -46,7 +49,9 @@ revert DOMAIN SNAPSHOT [--running | --paused] [--file DISK=PATH]...
 revert IMAGE SNAPSHOT
 clone DOMAIN SNAPSHOT NEW_DOMAIN [--file DISK=PATH]...
 delete DOMAIN SNAPSHOT [--children] [--metadata-only]
-delete IMAGE SNAPSHOT`;
+delete IMAGE SNAPSHOT
+commit IMAGE [--into BASE] [--keep-metadata]
+pull IMAGE [--base BASE] [--keep-metadata]`;
 
 export function isImagePath(word: string): boolean {
   return word.startsWith('/') || word.startsWith('./') || word.startsWith('../');
@@ -177,9 +182,19 @@ export function intentOf(words: readonly string[], values: IntentValues, where: 
       const [subject, snapshot] = operands('delete', rest, ['DOMAIN|IMAGE', 'SNAPSHOT']);
       return deleteIntent(subject!, snapshot!, values, where);
     }
+    case 'commit': {
+      const [image] = operands('commit', rest, ['IMAGE']);
+      only(values, ['into', 'keep-metadata'], 'commit');
+      return { kind: 'commit', image: imagePath(image!, where), ...(values.into === undefined ? {} : { into: imagePath(values.into, where) }), keepMetadata: values['keep-metadata'] ?? false };
+    }
+    case 'pull': {
+      const [image] = operands('pull', rest, ['IMAGE']);
+      only(values, ['base', 'keep-metadata'], 'pull');
+      return { kind: 'pull', image: imagePath(image!, where), ...(values.base === undefined ? {} : { base: imagePath(values.base, where) }), keepMetadata: values['keep-metadata'] ?? false };
+    }
     case undefined:
-      throw new UsageError('name what to change: snapshot, overlay, convert, check, revert, clone or delete (see snaptree --help)');
+      throw new UsageError('name what to change: snapshot, overlay, convert, check, revert, clone, delete, commit or pull (see snaptree --help)');
     default:
-      throw new UsageError(`Unknown intent "${kind}": it is one of snapshot, overlay, convert, check, revert, clone, delete`);
+      throw new UsageError(`Unknown intent "${kind}": it is one of snapshot, overlay, convert, check, revert, clone, delete, commit, pull`);
   }
 }

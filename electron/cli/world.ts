@@ -26,6 +26,10 @@ function imagesOf(intent: IntentInput): string[] {
     case 'convert':
     case 'check':
       return [intent.image];
+    case 'commit':
+      return [intent.image, ...(intent.into === undefined ? [] : [intent.into])];
+    case 'pull':
+      return [intent.image, ...(intent.base === undefined ? [] : [intent.base])];
     default:
       return [];
   }
@@ -33,12 +37,12 @@ function imagesOf(intent: IntentInput): string[] {
 
 /**
  * A revert, a clone or a delete of a snapshot finds each disk's state below the overlay the
- * snapshot made, through the image headers, and a delete must see every image that stands on
- * the files it folds, not only the running chains (another branch after a revert is in none):
- * the folders of every domain's disks and snapshot files are read whole.
+ * snapshot made, through the image headers, and a delete or a merge must see every image that
+ * stands on the files it folds, not only the running chains (another branch after a revert is
+ * in none): the folders of every domain's disks and snapshot files are read whole.
  */
 function snapshotFiles(intent: IntentInput, connections: readonly Connection[]): string[] {
-  if (intent.kind !== 'revert' && intent.kind !== 'clone' && intent.kind !== 'delete') return [];
+  if (intent.kind !== 'revert' && intent.kind !== 'clone' && intent.kind !== 'delete' && intent.kind !== 'commit' && intent.kind !== 'pull') return [];
   const files = connections
     .filter((connection) => disksAreLocal(connection.uri))
     .flatMap((connection) => connection.domains)

@@ -5,17 +5,19 @@
  * runs only if that plan has the id the user saw.
  */
 import { createHash } from 'node:crypto';
-import { lstatSync } from 'node:fs';
+import { lstatSync, statfsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Image } from '../../shared/images/model.js';
 import type { Linked } from '../../shared/libvirt/link.js';
 import { Intent, type IntentInput } from '../../shared/plans/intent.js';
 import { Plan, type DomainLock } from '../../shared/plans/plan.js';
 import { plan as planDraft } from '../../shared/plans/planners.js';
+import { dropTargets } from '../../shared/plans/drop-targets.js';
 import type { World } from '../../shared/plans/world.js';
 import type { Host } from './host/host.js';
 import { fsPath } from './images/fs-path.js';
+import { qemuLockProbe } from './images/qemu-locks.js';
 import { answeringAgents } from './libvirt/agent.js';
 import type { Jobs } from './jobs/jobs.js';
 import type { Handlers } from './core.js';
@@ -41,6 +43,16 @@ function exists(path: string): boolean {
   }
 }
 
+/** What an unprivileged writer may still write on the file system of a path's folder; null when it cannot be asked. */
+function freeBytes(path: string): number | null {
+  try {
+    const fs = statfsSync(fsPath(dirname(path)));
+    return fs.bavail * fs.bsize;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * The facts a plan stands on, besides its own steps: every image it names or locks and
  * every domain it locks, as read now. A header or a domain's state that changed between
@@ -59,11 +71,11 @@ function basis(draft: Omit<Plan, 'id'>, view: Linked): unknown {
 }
 
 /**
- * Byte counts, wherever a plan says one (what it writes, what a purge frees, and the same
- * in its sentences), are estimates from allocated sizes, which a running guest or the file
+ * Byte counts, wherever a plan says one (what it writes, what a purge frees, the free space
+ * a merge's copy needs, and the same in its sentences), are estimates from allocated sizes, which a running guest or the file
  * system's delayed allocation change by the second: they do not make a plan another plan.
  */
-const ESTIMATES = new Set(['bytes', 'size']);
+const ESTIMATES = new Set(['bytes', 'size', 'free']);
 
 /** The plan's fingerprint: its steps and files, and the facts they stand on. */
 export function planId(draft: Omit<Plan, 'id'>, view: Linked): string {
@@ -91,6 +103,8 @@ async function worldOf(sources: PlanSources, view: Linked, intent: Intent): Prom
     trash,
     agents,
     now: new Date(),
+    freeBytes,
+    qemuHolds: qemuLockProbe(),
   };
 }
 
@@ -116,11 +130,15 @@ export async function makePlan(sources: PlanSources, intent: IntentInput, fresh?
   return { id: planId(draft, view), ...draft };
 }
 
-type PlanHandlers = Pick<Handlers, 'planMake' | 'jobStart' | 'jobCancel' | 'jobsList' | 'trashList' | 'trashRestore'>;
+type PlanHandlers = Pick<Handlers, 'planMake' | 'dropTargets' | 'jobStart' | 'jobCancel' | 'jobsList' | 'trashList' | 'trashRestore'>;
 
 export function planHandlers(sources: PlanSources): PlanHandlers {
   return {
     planMake: ({ intent }) => makePlan(sources, intent),
+    dropTargets: async ({ image }) => {
+      const view = await sources.view();
+      return { targets: dropTargets(await worldOf(sources, view, { kind: 'commit', image, keepMetadata: false }), image) };
+    },
     jobStart: async ({ intent, plan: shown }) => {
       // Planned once on the view as it is, to learn what the plan stands on; then again on
       // those files and domains read now. A fact that changed meanwhile changes the id.

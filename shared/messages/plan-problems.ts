@@ -255,6 +255,40 @@ export const planProblems = {
       metadata: "A cancel waits for virsh to delete the record it is deleting (a moment); the records not yet deleted stay.",
     },
   },
+  // Merging chain nodes (the drag): an overlay committed down into an image below it, or the layers between pulled up into an overlay.
+  merge: {
+    title: {
+      commit: 'Commit {{image}} into {{into}}',
+      pull: 'Pull the layers between {{image}} and {{base}} up into {{image}}',
+      flatten: 'Flatten {{image}}: pull its whole chain up into it',
+    },
+    step: {
+      record: "Delete libvirt's record of the snapshot {{name}} of {{domain}}: the state it went back to is folded away.",
+    },
+    blocker: {
+      isBase: '{{path}} has no backing file: there is nothing below it to commit into.',
+      notInChain: '{{path}} is not in the backing chain of {{image}}.',
+      nothingBetween: '{{image}} already backs onto {{base}}: there is no layer between them to pull.',
+      baseShared: '{{path}} is also used by {{users}}: committing into it would change what they read (data-safety rule 1).',
+      pullNotActive: "{{path}} is a layer below the active one of the running {{domain}}: a running domain's disk takes pulled data into its active layer only.",
+      noSpace: 'The merge copies up to {{size}} into {{path}}, and its file system has {{free}} free.',
+      heldOutside: "{{path}} is open in a QEMU that libvirt does not run (it holds the file's lock): no block job can reach it, and nothing else may write it or fold it away while that QEMU has it (data-safety rule 2).",
+    },
+    alternative: {
+      pull: 'Pull instead: {{image}} takes the data of the layers down to {{into}} and backs onto {{base}}; {{into}} stays as it is.',
+      pullFlatten: 'Pull instead: {{image}} takes the data of its whole chain and needs no backing file; {{into}} stays as it is.',
+      rebaseSiblings: 'First pull {{path}} into {{users}}, so that it no longer serves them, then plan the commit again.',
+    },
+    warning: {
+      givesBack: 'Emptying the trash afterwards gives back {{size}}.',
+      metadataKept: "libvirt's records of {{names}} are kept, as asked: reverting to one would not bring back its state.",
+    },
+    lost: {
+      snapshot: 'The snapshot {{name}} of {{domain}}: its state is folded away, it can no longer be reverted to.',
+      internal: 'The internal snapshot {{name}} in {{path}}, which goes to the trash.',
+    },
+    cancel: 'A cancel stops the running step: a block job is aborted with the disk on its old chain, a qemu-img step stopped between clusters leaves every chain reading what it read; the layers merged before it stay merged. Plan the merge again to finish it.',
+  },
   skipReason: {
     device: 'not a hard disk (a CD-ROM or floppy drive)',
     readonly: 'read-only',

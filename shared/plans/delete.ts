@@ -30,7 +30,7 @@ import type { World } from './world.js';
 type DeleteIntent = IntentOf<'delete'>;
 
 /** What the folds of a plan gather, snapshot after snapshot. */
-interface Fold {
+export interface Fold {
   readonly steps: StepInput[];
   readonly blockers: Blocker[];
   readonly warnings: Said[];
@@ -59,7 +59,7 @@ function rootFirst(domain: Domain, root: Snapshot): Snapshot[] {
 }
 
 /** The tree after the snapshots go: each child hangs from its nearest kept ancestor, and "current" moves up the same way. */
-function treeAfter(domain: Domain, gone: ReadonlySet<string>): TreeNode[] {
+export function treeAfter(domain: Domain, gone: ReadonlySet<string>): TreeNode[] {
   const parents = new Map(domain.snapshots.map((snapshot) => [snapshot.name, snapshot.parent]));
   const kept = (name: string | null): string | null => {
     let at = name;
@@ -70,7 +70,7 @@ function treeAfter(domain: Domain, gone: ReadonlySet<string>): TreeNode[] {
   return domain.snapshots.filter((snapshot) => !gone.has(snapshot.name)).map((snapshot) => ({ name: snapshot.name, parent: kept(snapshot.parent), current: snapshot.name === current }));
 }
 
-function defineStep(world: World, use: DiskChain, path: string, format: string): StepInput {
+export function defineStep(world: World, use: DiskChain, path: string, format: string): StepInput {
   const virsh = { virsh: toolPath(world, 'virsh'), uri: use.uri };
   return {
     op: 'define',
@@ -90,7 +90,7 @@ function defineStep(world: World, use: DiskChain, path: string, format: string):
  * with no `<backingStore>`, so that libvirt reads the chain from the headers. (A running
  * domain's persistent XML libvirt updates itself after a block commit or a pivot.)
  */
-function redefineShutOff(world: World, fold: Fold, uses: readonly DiskChain[], gone: string, replacement: string, graph: ChainGraph): void {
+export function redefineShutOff(world: World, fold: Fold, uses: readonly DiskChain[], gone: string, replacement: string, graph: ChainGraph): void {
   for (const use of uses.filter((candidate) => !candidate.running && candidate.domain.persistent)) {
     const top = use.chain[0] === gone ? replacement : use.chain[0]!;
     fold.steps.push(defineStep(world, use, top, graph.formatOf(top)));
@@ -99,7 +99,7 @@ function redefineShutOff(world: World, fold: Fold, uses: readonly DiskChain[], g
 }
 
 /** O committed into B, which only O uses: by a block job where a QEMU runs on O, else by qemu-img; O's other overlays re-pointed onto B. */
-function commitInto(world: World, fold: Fold, graph: ChainGraph, overlay: string, base: string): void {
+export function commitInto(world: World, fold: Fold, graph: ChainGraph, overlay: string, base: string): void {
   const uses = graph.disksOf(overlay);
   const running = uses.filter((use) => use.running);
   if (running.length > 1) {
@@ -141,7 +141,7 @@ function commitInto(world: World, fold: Fold, graph: ChainGraph, overlay: string
 }
 
 /** B is used by others too: O takes B's data and backs onto B's own backing file; B stays as it is. */
-function pullInto(world: World, fold: Fold, graph: ChainGraph, overlay: string, base: string): void {
+export function pullInto(world: World, fold: Fold, graph: ChainGraph, overlay: string, base: string): void {
   const below = graph.backingOf(base);
   const uses = graph.disksOf(overlay);
   const running = uses.filter((use) => use.running);

@@ -94,7 +94,17 @@ export const DeleteIntent = z
 /** `qemu-img snapshot -d`: an internal snapshot deleted from an image that no running domain holds. */
 export const ImageSnapshotDeleteIntent = z.object({ kind: z.literal('image-snapshot-delete'), image: Path, name: z.string() }).strict();
 
-export const Intent = z.discriminatedUnion('kind', [SnapshotIntent, ImageSnapshotIntent, OverlayIntent, ConvertIntent, CheckIntent, TrashEmptyIntent, RevertIntent, ImageRevertIntent, CloneIntent, DeleteIntent, ImageSnapshotDeleteIntent]);
+/**
+ * Merging chain nodes, the drag of the disk forest: `image` (and every layer between) folded
+ * down into `into`, by default its immediate backing file. `keepMetadata` keeps libvirt's
+ * records of the snapshots whose state the merge folds away (they can no longer be reverted to).
+ */
+export const CommitIntent = z.object({ kind: z.literal('commit'), image: Path, into: Path.optional(), keepMetadata: z.boolean().default(false) }).strict();
+
+/** The data of the layers between copied up into `image`, which then backs onto `base`; no `base`: flattened, no backing file at all. */
+export const PullIntent = z.object({ kind: z.literal('pull'), image: Path, base: Path.optional(), keepMetadata: z.boolean().default(false) }).strict();
+
+export const Intent = z.discriminatedUnion('kind', [SnapshotIntent, ImageSnapshotIntent, OverlayIntent, ConvertIntent, CheckIntent, TrashEmptyIntent, RevertIntent, ImageRevertIntent, CloneIntent, DeleteIntent, ImageSnapshotDeleteIntent, CommitIntent, PullIntent]);
 export type Intent = z.infer<typeof Intent>;
 export type IntentInput = z.input<typeof Intent>;
 export type IntentKind = Intent['kind'];

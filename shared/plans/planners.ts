@@ -16,6 +16,7 @@ import { planImageRevert, planRevert } from './revert.js';
 import { planCloneSnapshot } from './clone-snapshot.js';
 import { planDelete } from './delete.js';
 import { planImageSnapshotDelete } from './image-snapshot-delete.js';
+import { planCommit, planPull } from './merge.js';
 
 export type Planner<K extends IntentKind> = (intent: IntentOf<K>, world: World) => PlanDraft;
 
@@ -33,6 +34,8 @@ const planners: Planners = {
   clone: planCloneSnapshot,
   delete: planDelete,
   'image-snapshot-delete': planImageSnapshotDelete,
+  commit: planCommit,
+  pull: planPull,
 };
 
 export function plan(intent: Intent, world: World): PlanDraft {

@@ -15,6 +15,7 @@ import { Plan, type PlanDraft } from './plan.js';
 import { plan } from './planners.js';
 import { URI, disk, domain, image, overlay, snapshot, world, type WorldParts } from './world.test-support.js';
 import * as deleting from './delete.test-support.js';
+import * as merging from './merge.test-support.js';
 
 const i18n = i18next.createInstance();
 void i18n.init({ resources: CATALOGUES, fallbackLng: 'en', ns: Object.keys(CATALOGUES.en), interpolation: { escapeValue: false }, initAsync: false });
@@ -101,6 +102,19 @@ const scenarios: [IntentInput, WorldParts?][] = [
   [{ kind: 'image-snapshot-delete', image: '/vm/lone.qcow2', name: 'snap1' }, { images: [deleting.lone] }],
   [{ kind: 'image-snapshot-delete', image: '/vm/lone.qcow2', name: 'nope' }, { images: [deleting.lone] }],
   [{ kind: 'image-snapshot-delete', image: '/vm/lone.qcow2', name: 'snap1' }, { images: [deleting.lone], domains: [domain('web', { state: 'shut off', disks: [disk('vda', ['/vm/lone.qcow2'])], snapshots: [snapshot('snap1', { stateFiles: ['/vm/lone.qcow2'] })] })] }],
+  // Merging chain nodes.
+  [{ kind: 'commit', image: merging.sn3.path, into: merging.sn1.path }, merging.ofDomain()],
+  [{ kind: 'commit', image: merging.sn3.path, keepMetadata: true }, merging.ofDomain()],
+  [{ kind: 'commit', image: merging.sn2.path }, merging.withSibling(merging.sn1)],
+  [{ kind: 'commit', image: merging.sn1.path }, merging.withSibling(merging.base)],
+  [{ kind: 'commit', image: merging.base.path }, merging.bare],
+  [{ kind: 'commit', image: merging.sn3.path, into: '/vm/elsewhere.qcow2' }, merging.bare],
+  [{ kind: 'commit', image: merging.sn3.path }, { images: [merging.base, merging.sn1, merging.sn2, overlay(merging.sn3.path, merging.sn2, { snapshots: [{ id: '1', name: 'i', date: '', vmClockNs: 0, vmStateSize: 0, diskSize: null, icount: null }] })] }],
+  [{ kind: 'pull', image: merging.sn3.path, base: merging.sn1.path }, merging.bare],
+  [{ kind: 'pull', image: merging.sn3.path }, { ...merging.bare, freeBytes: 1 }],
+  [{ kind: 'pull', image: merging.sn3.path, base: merging.sn2.path }, merging.bare],
+  [{ kind: 'pull', image: merging.sn3.path, base: merging.sn1.path }, { ...merging.bare, qemuHolds: [merging.sn2.path] }],
+  [{ kind: 'pull', image: merging.sn2.path, base: merging.base.path }, merging.ofDomain()],
 ];
 
 /** Worlds for revert and clone: an internal snapshot in a layer later overlays build on, and an external checkpoint on libvirt 9.0. */

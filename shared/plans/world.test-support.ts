@@ -59,6 +59,10 @@ export interface WorldParts {
   readonly libvirtStopped?: boolean;
   /** libvirt >= 9.9: it reverts external snapshots itself. */
   readonly externalSnapshotRevert?: boolean;
+  /** Bytes free on every file system; left out, unknown. */
+  readonly freeBytes?: number;
+  /** Files a QEMU process has open (libvirt's domains' or another's). */
+  readonly qemuHolds?: readonly string[];
 }
 
 export function world(parts: WorldParts = {}): World {
@@ -83,6 +87,8 @@ export function world(parts: WorldParts = {}): World {
     trash: [...(parts.trash ?? [])],
     agents: new Set(parts.agents ?? []),
     now: new Date('2026-12-01T09:30:00Z'),
+    ...(parts.freeBytes === undefined ? {} : { freeBytes: () => parts.freeBytes! }),
+    ...(parts.qemuHolds === undefined ? {} : { qemuHolds: (path: string) => parts.qemuHolds!.includes(path) }),
   };
 }
 

@@ -20,6 +20,10 @@ export interface World {
   readonly trash: readonly TrashEntry[];
   /** UUIDs of running domains whose guest agent answered a ping: `--quiesce` works only there. */
   readonly agents: ReadonlySet<string>;
+  /** Bytes free for an unprivileged writer on the file system that holds a path (statfs), or null when unknown: a merge's copy must fit. */
+  freeBytes?(path: string): number | null;
+  /** Whether a QEMU process has the file open (it holds QEMU's lock on it), libvirt's or any other; left out, not known. */
+  qemuHolds?(path: string): boolean;
   /** For default names ("snapshot-2026-12-01-0930"). */
   readonly now: Date;
 }

@@ -253,6 +253,40 @@ export const planProblems: Messages<typeof english> = {
       metadata: '取消会等 virsh 删除完正在删除的记录（只需片刻）；尚未删除的记录会保留。',
     },
   },
+  // 合并镜像链节点（拖放）：把覆盖层向下提交到链中它下面的镜像，或把中间各层向上拉取到覆盖层。
+  merge: {
+    title: {
+      commit: '把 {{image}} 提交到 {{into}}',
+      pull: '把 {{image}} 与 {{base}} 之间的各层向上拉取到 {{image}}',
+      flatten: '扁平化 {{image}}：把它的整条镜像链拉取到它自身',
+    },
+    step: {
+      record: '删除 libvirt 中 {{domain}} 的快照 {{name}} 的记录：它所恢复的状态已被合并掉。',
+    },
+    blocker: {
+      isBase: '{{path}} 没有后端镜像：它下面没有可以提交进去的镜像。',
+      notInChain: '{{path}} 不在 {{image}} 的后端镜像链中。',
+      nothingBetween: '{{image}} 已经以 {{base}} 为后端镜像：两者之间没有可拉取的层。',
+      baseShared: '{{path}} 也被 {{users}} 使用：提交到它会改变它们读到的内容（数据安全规则 1）。',
+      pullNotActive: '{{path}} 是运行中的 {{domain}} 活动层之下的一层：运行中虚拟机的磁盘只能把拉取的数据写入其活动层。',
+      noSpace: '此次合并最多要向 {{path}} 复制 {{size}}，而其文件系统只剩 {{free}} 可用。',
+      heldOutside: '{{path}} 正被一个不由 libvirt 运行的 QEMU 打开（它持有该文件的锁）：块作业无法触及它，在该 QEMU 打开它期间，其他任何程序都不能写入或合并掉它（数据安全规则 2）。',
+    },
+    alternative: {
+      pull: '改为拉取：{{image}} 接收直到 {{into}} 的各层数据，并以 {{base}} 为后端镜像；{{into}} 保持原样。',
+      pullFlatten: '改为拉取：{{image}} 接收整条镜像链的数据，不再需要后端镜像；{{into}} 保持原样。',
+      rebaseSiblings: '先把 {{path}} 拉取到 {{users}} 中，使它不再为它们所用，然后重新规划提交。',
+    },
+    warning: {
+      givesBack: '之后清空回收站可释放 {{size}}。',
+      metadataKept: '按要求保留 libvirt 中 {{names}} 的记录：恢复到它们并不能找回其状态。',
+    },
+    lost: {
+      snapshot: '{{domain}} 的快照 {{name}}：其状态已被合并掉，再也无法恢复到它。',
+      internal: '{{path}} 中的内部快照 {{name}}，它随该文件进入回收站。',
+    },
+    cancel: '取消会停止正在运行的步骤：块作业被中止，磁盘留在原来的镜像链上；qemu-img 步骤在簇之间停止，每条镜像链读到的内容不变；之前合并的层保持合并。重新规划合并即可完成它。',
+  },
   skipReason: {
     device: '光驱或软驱，不是硬盘',
     readonly: '只读的',

@@ -1,0 +1,54 @@
+/**
+ * Whether a QEMU process has a file open, libvirt's or not: QEMU takes open file
+ * description locks on bytes 100 to 299 of every image it opens (its permission and
+ * sharing bits), and the kernel lists them in /proc/locks by device and inode. One read
+ * of that file answers for every path a plan asks about; a stat per path finds its inode.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { fsPath } from './fs-path.js';
+
+/** QEMU's lock bytes (block/file-posix.c: QEMU_LOCK_PERM_BASE 100, QEMU_LOCK_SHARED_BASE 200). */
+const FIRST = 100;
+const LAST = 299;
+
+/** `major:minor:inode` of each file with a QEMU lock: the device numbers in hex, as /proc/locks prints them. */
+function lockedInodes(): Set<string> {
+  const keys = new Set<string>();
+  let text: string;
+  try {
+    text = readFileSync('/proc/locks', 'utf8');
+  } catch {
+    return keys;
+  }
+  for (const line of text.split('\n')) {
+    // `1: OFDLCK ADVISORY  READ -1 fe:00:2236387 203 203`; a blocked waiter's line starts `1: ->`.
+    const fields = line.trim().split(/\s+/);
+    if (fields[1] !== 'OFDLCK') continue;
+    const [device, start] = [fields[5], Number(fields[6])];
+    if (device !== undefined && start >= FIRST && start <= LAST) keys.add(device);
+  }
+  return keys;
+}
+
+/** st_dev as glibc splits it into major and minor. */
+function inodeKey(path: string): string | null {
+  try {
+    const stat = statSync(fsPath(path), { bigint: true });
+    const major = ((stat.dev >> 8n) & 0xfffn) | ((stat.dev >> 32n) & ~0xfffn);
+    const minor = (stat.dev & 0xffn) | ((stat.dev >> 12n) & ~0xffn);
+    return `${major.toString(16).padStart(2, '0')}:${minor.toString(16).padStart(2, '0')}:${stat.ino}`;
+  } catch {
+    return null;
+  }
+}
+
+/** A probe for one World: /proc/locks read at the first question, each path stat'ed when asked. */
+export function qemuLockProbe(): (path: string) => boolean {
+  let locked: Set<string> | null = null;
+  return (path) => {
+    locked ??= lockedInodes();
+    if (locked.size === 0) return false;
+    const key = inodeKey(path);
+    return key !== null && locked.has(key);
+  };
+}

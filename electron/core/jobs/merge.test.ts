@@ -1,0 +1,254 @@
+/**
+ * Merging chain nodes for real: commit and pull planned as the CLI plans them (its scan of
+ * the folders, the inventory of qemu:///system), run by the job runner, on chains with data
+ * written into every layer; offline with qemu-img, live on running TCG domains with two
+ * disks. Each test checks what a user notices: the merged chain's top reads the same bytes,
+ * every other chain that shared a file reads the same, every file a chain needs is there,
+ * the folded layers are in the trash, and virsh reports the disks and snapshots expected.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { IntentInput } from '../../../shared/plans/intent.js';
+import type { Plan, RunStep } from '../../../shared/plans/plan.js';
+import { cliPlanSources } from '../../cli/world.js';
+import { LocalHost } from '../host/local.js';
+import { testDomains, URI, virsh, type TestDomains } from '../libvirt/domains.test-support.js';
+import { makePlan } from '../plans.js';
+import { ENDED, QEMU_IMG, waitFor, watchedJobs, type Watched } from './jobs.test-support.js';
+import { backingOf, chainWithData, guestBytes, trashed, write, type Chain } from './merge.test-support.js';
+
+let domains: TestDomains;
+let watched: Watched;
+/** Scratch space outside the folders the plans scan. */
+let scratch: string;
+beforeAll(() => {
+  domains = testDomains();
+  scratch = mkdtempSync(join(tmpdir(), 'snaptree-merge-'));
+  watched = watchedJobs(join(scratch, 'state'));
+});
+afterAll(() => {
+  watched.jobs.close();
+  domains.remove();
+  rmSync(scratch, { recursive: true, force: true });
+}, 60_000);
+
+const host = new LocalHost();
+const bytes = (top: string) => guestBytes(top, scratch);
+
+async function planOf(intent: IntentInput): Promise<Plan> {
+  return makePlan(cliPlanSources(host, { uri: URI, intent, jobs: () => watched.jobs, warn: () => {} }), intent);
+}
+
+async function planned(intent: IntentInput): Promise<Plan> {
+  const plan = await planOf(intent);
+  expect(plan.blockers).toEqual([]);
+  return plan;
+}
+
+/** Plans the intent as `snaptree plan` does, and runs the plan; the job must end done. */
+async function run(intent: IntentInput): Promise<Plan> {
+  const plan = await planned(intent);
+  const job = await watched.jobs.start(plan);
+  const ended = await watched.until(job.id, ENDED);
+  expect(ended.steps.map((step) => step.error?.message ?? step.outcome)).toEqual(plan.steps.map(() => 'done'));
+  return plan;
+}
+
+/** The verb of each tool the plan runs: `virsh -c URI VERB …`, `qemu-img VERB …`. */
+const commands = (plan: Plan) => plan.steps.filter((step): step is RunStep => step.op === 'run').map((step) => step.argv[step.argv[0]!.endsWith('virsh') ? 3 : 1]);
+
+/** A second branch on `on`, with data of its own: it shares `on` and what is below it. */
+function sibling(on: string, name: string): string {
+  const path = join(domains.dir, name);
+  execFileSync(QEMU_IMG, ['create', '-q', '-f', 'qcow2', '-b', on, '-F', 'qcow2', '--', path]);
+  write(path, 0x77, '40M');
+  return path;
+}
+
+describe('offline: bare images no QEMU holds (qemu-img)', () => {
+  let chain: Chain;
+  let other: string;
+  let before: { top: string; other: string };
+  const setUp = (label: string) => {
+    chain = chainWithData(domains.dir, label);
+    other = sibling(chain.base, `${label}.other.qcow2`);
+    before = { top: bytes(chain.sn3), other: bytes(other) };
+  };
+  const unchanged = (top: string) => expect({ top: bytes(top), other: bytes(other) }).toEqual(before);
+
+  it('commit of the top into its backing file: sn2 reads what sn3 read; sn3 in the trash; the branch on the base reads the same', async () => {
+    setUp('top');
+    const plan = await run({ kind: 'commit', image: chain.sn3 });
+    expect(commands(plan)).toEqual(['commit']);
+    unchanged(chain.sn2);
+    expect(existsSync(chain.sn3)).toBe(false);
+    expect(trashed(domains.dir)).toContain('top.sn3.qcow2');
+  }, 60_000);
+
+  it('commit of an intermediate layer: sn3 is re-pointed onto sn1 and reads the same', async () => {
+    setUp('middle');
+    const plan = await run({ kind: 'commit', image: chain.sn2 });
+    expect(commands(plan)).toEqual(['commit', 'rebase']);
+    unchanged(chain.sn3);
+    expect(backingOf(chain.sn3)).toBe(chain.sn1);
+    expect(existsSync(chain.sn2)).toBe(false);
+  }, 60_000);
+
+  it("multi-level, the seeds' sn3 onto sn1: successive single-level commits; sn1 reads what sn3 read", async () => {
+    setUp('multi');
+    const plan = await run({ kind: 'commit', image: chain.sn3, into: chain.sn1 });
+    expect(commands(plan)).toEqual(['commit', 'rebase', 'commit']);
+    unchanged(chain.sn1);
+    expect([existsSync(chain.sn2), existsSync(chain.sn3)]).toEqual([false, false]);
+    expect(backingOf(chain.sn1)).toBe(chain.base);
+  }, 60_000);
+
+  it('pull of two layers up into sn3, which then backs onto the base; the layers in the trash', async () => {
+    setUp('pull');
+    const plan = await run({ kind: 'pull', image: chain.sn3, base: chain.base });
+    expect(commands(plan)).toEqual(['rebase', 'rebase']);
+    unchanged(chain.sn3);
+    expect(backingOf(chain.sn3)).toBe(chain.base);
+    expect([existsSync(chain.sn1), existsSync(chain.sn2)]).toEqual([false, false]);
+  }, 60_000);
+
+  it('a layer a QEMU outside libvirt has open (qemu-io here) is refused, naming it; once that QEMU ends, the same commit plans', async () => {
+    setUp('held');
+    const qemuIo = spawn('qemu-io', ['-f', 'qcow2', '--', chain.sn2], { stdio: ['pipe', 'ignore', 'ignore'] });
+    try {
+      await waitFor(() => readFileSync('/proc/locks', 'utf8').includes(`:${statSync(chain.sn2).ino} `));
+      // It reads sn1 and the base below sn2 too: sn1 must not be written under it either.
+      const refused = await planOf({ kind: 'commit', image: chain.sn3, into: chain.sn1 });
+      expect(refused.blockers).toMatchObject([
+        { code: 'held-outside', values: { path: chain.sn2 } },
+        { code: 'held-outside', values: { path: chain.sn1 } },
+      ]);
+    } finally {
+      qemuIo.stdin.end('quit\n');
+      await new Promise((resolve) => qemuIo.once('exit', resolve));
+    }
+    expect((await planOf({ kind: 'commit', image: chain.sn3, into: chain.sn1 })).blockers).toEqual([]);
+    unchanged(chain.sn3);
+  }, 60_000);
+
+  it('flatten: sn3 needs no backing file; the base stays, as the other branch still reads it', async () => {
+    setUp('flat');
+    const plan = await run({ kind: 'pull', image: chain.sn3 });
+    expect(plan.warnings.map((warning) => warning.key)).toContain('plans.delete.warning.stillUsed');
+    unchanged(chain.sn3);
+    expect(backingOf(chain.sn3)).toBeNull();
+    expect(existsSync(chain.base)).toBe(true);
+    expect([existsSync(chain.sn1), existsSync(chain.sn2)]).toEqual([false, false]);
+  }, 60_000);
+});
+
+/**
+ * A domain with two disks: vda on base <- sn1 <- sn2 <- sn3 (the overlays made by libvirt
+ * snapshots s1, s2, s3 while it runs, then data written into each while it is off), vdb on
+ * a data disk the snapshots leave out. `MiB` per write: a cancel test writes enough for the
+ * block job to be caught mid-way.
+ */
+function runningChain(label: string, MiB = 1) {
+  const data = join(domains.dir, `${label}.data.qcow2`);
+  execFileSync(QEMU_IMG, ['create', '-q', '-f', 'qcow2', '--', data, '16M']);
+  write(data, 0x66, '0');
+  const vdb = `<disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='${data}'/><target dev='vdb' bus='virtio'/></disk>`;
+  const { name, disk } = domains.define(label, { devices: vdb });
+  const file = (n: number) => join(domains.dir, `${label}.sn${n}.qcow2`);
+  virsh('start', name);
+  for (const n of [1, 2, 3]) virsh('snapshot-create-as', '--domain', name, '--name', `s${n}`, '--disk-only', '--atomic', '--diskspec', `vda,snapshot=external,file=${file(n)}`, '--diskspec', 'vdb,snapshot=no');
+  virsh('destroy', name);
+  [disk, file(1), file(2), file(3)].forEach((layer, level) => {
+    write(layer, 0x11 * (level + 1), '0', `${MiB}M`);
+    write(layer, 0x11 * (level + 1) + 1, `${(level + 1) * 8}M`, `${MiB}M`);
+  });
+  virsh('start', name);
+  const before = { top: bytes(file(3)), data: bytes(data) };
+  return { name, chain: { base: disk, sn1: file(1), sn2: file(2), sn3: file(3) }, data, before };
+}
+
+const disks = (name: string): Record<string, string> =>
+  Object.fromEntries(
+    virsh('domblklist', '--domain', name)
+      .split('\n')
+      .slice(2)
+      .map((line) => line.trim().split(/\s+/))
+      .filter((words) => words.length === 2)
+      .map(([target, source]) => [target!, source!]),
+  );
+const inactiveSources = (name: string): string[] => [...virsh('dumpxml', '--inactive', name).matchAll(/<source file='([^']*)'/g)].map((match) => match[1]!);
+const snapshots = (name: string): string[] => virsh('snapshot-list', '--domain', name, '--name').split('\n').filter((line) => line !== '');
+
+/** A cold boot starts on the chain as it now is: no file it needs is gone. */
+function coldBoot(name: string): void {
+  virsh('destroy', name);
+  virsh('start', name);
+}
+
+describe('live: a running domain with two disks (libvirt block jobs)', () => {
+  it('intermediate commit: blockcommit --top sn2 --base sn1; libvirt re-points sn3; the records of s2 and s3 go', async () => {
+    const { name, chain, data, before } = runningChain('live-middle');
+    const plan = await run({ kind: 'commit', image: chain.sn2 });
+    expect(commands(plan)).toEqual(['blockcommit', 'snapshot-delete', 'snapshot-delete']);
+    expect(plan.lost.map((sentence) => sentence.values.name)).toEqual(['s2', 's3']);
+    expect(disks(name)).toEqual({ vda: chain.sn3, vdb: data });
+    expect(backingOf(chain.sn3)).toBe(chain.sn1);
+    expect({ top: bytes(chain.sn3), data: bytes(data) }).toEqual(before);
+    expect(existsSync(chain.sn2)).toBe(false);
+    expect(snapshots(name)).toEqual(['s1']);
+    coldBoot(name);
+    expect(disks(name)).toEqual({ vda: chain.sn3, vdb: data });
+  }, 90_000);
+
+  it('active commit with pivot: the domain runs on sn2, and its persistent definition names sn2', async () => {
+    const { name, chain, data, before } = runningChain('live-active');
+    const plan = await run({ kind: 'commit', image: chain.sn3 });
+    expect(commands(plan)).toEqual(['blockcommit', 'snapshot-delete']);
+    expect(disks(name)).toEqual({ vda: chain.sn2, vdb: data });
+    expect({ top: bytes(chain.sn2), data: bytes(data) }).toEqual(before);
+    // libvirt 9.0 writes the new chain into the persistent definition itself after a pivot.
+    expect(inactiveSources(name)).toEqual([chain.sn2, chain.sn1, chain.base, data]);
+    expect(snapshots(name)).toEqual(['s1', 's2']);
+    coldBoot(name);
+    expect(disks(name)).toEqual({ vda: chain.sn2, vdb: data });
+  }, 90_000);
+
+  it('pull into the active layer: blockpull --base sn1; sn3 backs onto sn1 and reads the same; a cold boot finds every file', async () => {
+    const { name, chain, data, before } = runningChain('live-pull');
+    const plan = await run({ kind: 'pull', image: chain.sn3, base: chain.sn1 });
+    expect(commands(plan)).toEqual(['blockpull', 'snapshot-delete', 'snapshot-delete']);
+    expect(backingOf(chain.sn3)).toBe(chain.sn1);
+    expect(existsSync(chain.sn2)).toBe(false);
+    expect(inactiveSources(name)).toEqual([chain.sn3, chain.sn1, chain.base, data]);
+    // The pulled clusters' tables are QEMU's until it closes the file: read once it has.
+    virsh('destroy', name);
+    expect({ top: bytes(chain.sn3), data: bytes(data) }).toEqual(before);
+    virsh('start', name);
+    expect(disks(name)).toEqual({ vda: chain.sn3, vdb: data });
+  }, 90_000);
+
+  it.each([
+    ['an intermediate commit', 'cancel-middle', (chain: Chain): IntentInput => ({ kind: 'commit', image: chain.sn2 })],
+    ['an active commit', 'cancel-active', (chain: Chain): IntentInput => ({ kind: 'commit', image: chain.sn3 })],
+    ['a pull', 'cancel-pull', (chain: Chain): IntentInput => ({ kind: 'pull', image: chain.sn3, base: chain.sn1 })],
+  ] as const)('a cancel in the middle of %s aborts the block job: the disk stays on its chain, which reads the same; nothing is trashed, no record removed', async (_, label, intent) => {
+    const { name, chain, data, before } = runningChain(label, 24);
+    const plan = await planned(intent(chain));
+    // Slowed to 1 MiB/s (libvirt's --bandwidth), so that the cancel comes mid-job.
+    const step = plan.steps[0] as RunStep;
+    const job = await watched.jobs.start({ ...plan, steps: [{ ...step, argv: [...step.argv, '--bandwidth', '1'] }, ...plan.steps.slice(1)] });
+    await waitFor(() => (watched.events.findLast((event) => event.job.id === job.id)?.job.progress?.fraction ?? 0) > 0, 60_000);
+    const cancelled = await watched.jobs.cancel(job.id);
+
+    expect(cancelled.state).toBe('cancelled');
+    expect(virsh('blockjob', '--domain', name, '--path', 'vda', '--raw').trim()).toBe('');
+    expect(disks(name)).toEqual({ vda: chain.sn3, vdb: data });
+    expect(backingOf(chain.sn3)).toBe(chain.sn2);
+    expect({ top: bytes(chain.sn3), data: bytes(data) }).toEqual(before);
+    expect([chain.base, chain.sn1, chain.sn2, chain.sn3].every(existsSync)).toBe(true);
+    expect(snapshots(name)).toEqual(['s1', 's2', 's3']);
+  }, 120_000);
+});
