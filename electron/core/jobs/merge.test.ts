@@ -151,7 +151,7 @@ describe('offline: bare images no QEMU holds (qemu-img)', () => {
  * a data disk the snapshots leave out. `MiB` per write: a cancel test writes enough for the
  * block job to be caught mid-way.
  */
-function runningChain(label: string, MiB = 1) {
+function runningChain(label: string, MiB = 1, options: { start?: boolean } = {}) {
   const data = join(domains.dir, `${label}.data.qcow2`);
   execFileSync(QEMU_IMG, ['create', '-q', '-f', 'qcow2', '--', data, '16M']);
   write(data, 0x66, '0');
@@ -165,7 +165,7 @@ function runningChain(label: string, MiB = 1) {
     write(layer, 0x11 * (level + 1), '0', `${MiB}M`);
     write(layer, 0x11 * (level + 1) + 1, `${(level + 1) * 8}M`, `${MiB}M`);
   });
-  virsh('start', name);
+  if (options.start ?? true) virsh('start', name);
   const before = { top: bytes(file(3)), data: bytes(data) };
   return { name, chain: { base: disk, sn1: file(1), sn2: file(2), sn3: file(3) }, data, before };
 }
@@ -187,6 +187,30 @@ function coldBoot(name: string): void {
   virsh('destroy', name);
   virsh('start', name);
 }
+
+describe('a shut-off domain with two disks (qemu-img, then its definition)', () => {
+  it("multi-level commit of its active layer: qemu-img commits, the disk defined on sn1, the other disk untouched; it starts on sn1", async () => {
+    const { name, chain, data, before } = runningChain('off-commit', 1, { start: false });
+    const plan = await run({ kind: 'commit', image: chain.sn3, into: chain.sn1 });
+    expect(commands(plan)).toEqual(['commit', 'rebase', 'commit', 'snapshot-delete', 'snapshot-delete']);
+    expect(plan.steps.filter((step) => step.op === 'define')).toHaveLength(1);
+    expect({ top: bytes(chain.sn1), data: bytes(data) }).toEqual(before);
+    expect(snapshots(name)).toEqual(['s1']);
+    virsh('start', name);
+    expect(disks(name)).toEqual({ vda: chain.sn1, vdb: data });
+  }, 90_000);
+
+  it('flatten of its active layer: sn3 needs no backing file, and the domain starts on it alone', async () => {
+    const { name, chain, data, before } = runningChain('off-flat', 1, { start: false });
+    await run({ kind: 'pull', image: chain.sn3 });
+    expect(backingOf(chain.sn3)).toBeNull();
+    expect({ top: bytes(chain.sn3), data: bytes(data) }).toEqual(before);
+    expect(snapshots(name)).toEqual([]);
+    virsh('start', name);
+    expect(disks(name)).toEqual({ vda: chain.sn3, vdb: data });
+    expect(inactiveSources(name)).toEqual([chain.sn3, data]);
+  }, 90_000);
+});
 
 describe('live: a running domain with two disks (libvirt block jobs)', () => {
   it('intermediate commit: blockcommit --top sn2 --base sn1; libvirt re-points sn3; the records of s2 and s3 go', async () => {
