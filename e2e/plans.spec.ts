@@ -16,6 +16,22 @@ async function openDemo(page: Page, snaptree: ServedSnaptree): Promise<void> {
   await expect(node(page, 'RootBase.qcow2')).toBeVisible();
 }
 
+/**
+ * Run, as a person would after a write made in a terminal moments ago: if the core has not
+ * yet seen it, it plans again at Run and shows the new plan (nothing ran), and Run once more
+ * runs that one.
+ */
+async function runAfterWrite(page: Page): Promise<void> {
+  const dialog = page.getByRole('dialog');
+  await dialog.getByRole('button', { name: 'Run' }).click();
+  const replanned = dialog.getByText('The disks changed since this plan was made');
+  await expect(dialog.or(replanned)).toHaveCount(0, { timeout: 3000 }).catch(async () => {
+    await expect(replanned).toBeVisible();
+    await dialog.getByRole('button', { name: 'Run' }).click();
+  });
+  await expect(dialog).toHaveCount(0);
+}
+
 /** Opens the plan of a gesture of the selected image, and returns the dialog. */
 async function showPlan(page: Page, gesture: string, fill?: (page: Page) => Promise<void>) {
   await inspector(page).getByRole('button', { name: gesture }).click();
@@ -199,4 +215,58 @@ test("an image's internal snapshot, from its row in the inspector: Revert to thi
   await expect(row('fresh install')).toHaveCount(0);
   await expect(row('before upgrade')).toHaveCount(1);
   expect(execFileSync('qemu-img', ['snapshot', '-l', '--', image], { encoding: 'utf8' })).not.toContain('fresh install');
+});
+
+test('dragging a demo overlay onto the image below it lights up where it may go, and the drop plans a commit: Run folds it in, the graph redraws without it, and the chain reads the same', async ({ page, snaptree }) => {
+  await openDemo(page, snaptree);
+  const dir = demoDir(snaptree);
+  // Data in the layer that is folded away, to see it arrive below.
+  execFileSync('qemu-io', ['-f', 'qcow2', '-c', 'write -P 0x7e 1M 1M', join(dir, 'Overlay-1C.qcow2')], { stdio: 'ignore' });
+  const before = join(snaptree.home, 'top-before.qcow2');
+  execFileSync('qemu-img', ['convert', '-f', 'qcow2', '-O', 'qcow2', '--', join(dir, 'Overlay-1C.qcow2'), before]);
+
+  const from = (await node(page, 'Overlay-1C.qcow2').boundingBox())!;
+  const onto = (await node(page, 'Overlay-1B.qcow2').boundingBox())!;
+  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(from.x + from.width / 2 - 20, from.y + from.height / 2, { steps: 4 });
+  // While dragging: the images below in its chain light up; a base that other overlays use
+  // says why not (rule 1); an image of another chain is not a target at all.
+  await expect(node(page, 'Overlay-1B.qcow2')).toHaveAttribute('data-drop', 'allowed');
+  await expect(node(page, 'Overlay-1A.qcow2')).toHaveAttribute('data-drop', 'allowed');
+  await expect(node(page, 'RootBase.qcow2')).toHaveAttribute('data-drop', 'refused');
+  await expect(node(page, 'RootBase.qcow2')).toHaveAttribute('title', /other overlays|Overlay-2/);
+  await expect(node(page, 'Fedora-guest-1.qcow2')).toHaveAttribute('data-drop', 'outside');
+  await page.mouse.move(onto.x + onto.width / 2, onto.y + onto.height / 2, { steps: 8 });
+  await expect(node(page, 'Overlay-1B.qcow2')).toHaveClass(/drop-over/);
+  await page.mouse.up();
+
+  const dialog = page.getByRole('dialog');
+  await expect(dialog.getByTestId('command').first()).toContainText('qemu-img commit');
+  await runAfterWrite(page);
+  await expect(drawer(page).locator('.job-row').first()).toHaveAttribute('data-state', 'done');
+  await expect(node(page, 'Overlay-1C.qcow2')).toHaveCount(0);
+  // Overlay-1B now holds what the folded layer held: the guest reads the same there.
+  execFileSync('qemu-img', ['compare', '-f', 'qcow2', '-F', 'qcow2', '--', before, join(dir, 'Overlay-1B.qcow2')]);
+  expect(existsSync(join(dir, 'Overlay-1C.qcow2'))).toBe(false);
+});
+
+test('"Pull from…" in the inspector flattens a demo overlay without the mouse: the plan shows the safe rebase, and afterwards it stands alone and reads the same', async ({ page, snaptree }) => {
+  await openDemo(page, snaptree);
+  const overlay = join(demoDir(snaptree), 'Overlay-2A.qcow2');
+  execFileSync('qemu-io', ['-f', 'qcow2', '-c', 'write -P 0x3c 0 1M', join(demoDir(snaptree), 'Overlay-2.qcow2')], { stdio: 'ignore' });
+  const before = join(snaptree.home, 'pull-before.qcow2');
+  execFileSync('qemu-img', ['convert', '-f', 'qcow2', '-O', 'qcow2', '--', overlay, before]);
+
+  await node(page, 'Overlay-2A.qcow2').click();
+  const dialog = await showPlan(page, 'Pull from…', async () => {
+    await inspector(page).getByLabel('Then backed by').selectOption({ label: 'nothing: take in the whole chain (flatten)' });
+  });
+  // Layer by layer, the last one onto nothing; the layer between, then unused, goes to the trash.
+  await expect(dialog.getByTestId('command').last()).toContainText("qemu-img rebase -p -f qcow2 -b ''");
+  await expect(dialog.getByTestId('plan-unused')).toContainText('Overlay-2.qcow2');
+  await runAfterWrite(page);
+  await expect(drawer(page).locator('.job-row').first()).toHaveAttribute('data-state', 'done');
+  expect(JSON.parse(execFileSync('qemu-img', ['info', '--output=json', '--', overlay], { encoding: 'utf8' })).backing_filename).toBeUndefined();
+  execFileSync('qemu-img', ['compare', '-f', 'qcow2', '-F', 'qcow2', '--', before, overlay]);
 });

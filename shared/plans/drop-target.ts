@@ -4,11 +4,14 @@
  */
 import { z } from 'zod';
 import { Sentence } from '../messages/sentence.js';
+import { Intent } from './intent.js';
 
 export const DropTarget = z.object({
   path: z.string(),
   gesture: z.enum(['commit', 'pull']),
   allowed: z.boolean(),
   reason: Sentence.optional(),
+  /** What a drop there plans: the window opens its plan as it is, never making one of its own. */
+  intent: Intent,
 });
 export type DropTarget = z.infer<typeof DropTarget>;

@@ -34,7 +34,7 @@ function above(world: World, path: string): string[] {
 
 function target(world: World, path: string, gesture: DropTarget['gesture'], intent: Intent): DropTarget {
   const [first] = plan(intent, world).blockers;
-  return first === undefined ? { path, gesture, allowed: true } : { path, gesture, allowed: false, reason: { key: first.key, values: first.values, message: first.message } };
+  return first === undefined ? { path, gesture, allowed: true, intent } : { path, gesture, allowed: false, reason: { key: first.key, values: first.values, message: first.message }, intent };
 }
 
 /**

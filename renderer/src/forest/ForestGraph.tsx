@@ -1,6 +1,6 @@
 import { InGraph } from '../i18n/Term';
-import { Background, Controls, ReactFlow, useReactFlow, useStore, type Edge, type NodeMouseHandler } from '@xyflow/react';
-import { useEffect, useMemo, useRef } from 'react';
+import { Background, Controls, ReactFlow, useReactFlow, useStore, type Edge, type NodeMouseHandler, type OnNodeDrag, type XYPosition } from '@xyflow/react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { baseName } from '../../../shared/format';
 import type { Image } from '../../../shared/images/model';
@@ -8,9 +8,12 @@ import { BLOCKING } from '../../../shared/images/problems';
 import { layoutForest, missingId, NODE_HEIGHT, NODE_WIDTH } from '../../../shared/images/layout';
 import { fitsWhole, fixedGeometry } from '../graph/geometry';
 import { findDomain, useInventory } from '../libvirt/store';
+import { sentenceOf } from '../i18n/sentence';
+import { usePlans } from '../plans/store';
 import { useSelection } from '../shell/selection';
+import { useDrag } from './drag';
 import { ForestMinimap } from './ForestMinimap';
-import { ImageNode, MissingNode, type ImageFlowNode, type MissingFlowNode } from './ImageNode';
+import { ImageNode, MissingNode, type DropMark, type ImageFlowNode, type MissingFlowNode } from './ImageNode';
 import { useForest } from './store';
 
 const nodeTypes = { image: ImageNode, missing: MissingNode };
@@ -56,20 +59,56 @@ export function ForestGraph({ images }: { images: readonly Image[] }) {
     return { state, chain };
   }, [selection, connections, domain, images]);
 
+  const { t: tPlans } = useTranslation('plans');
+  const dragged = useDrag((state) => state.dragged);
+  const targets = useDrag((state) => state.targets);
+  const over = useDrag((state) => state.over);
+  const openPlan = usePlans((state) => state.open);
+  /** Where the dragged node is drawn while the pointer moves it; it springs back on the drop. */
+  const [dragAt, setDragAt] = useState<{ id: string; position: XYPosition } | null>(null);
+
   const nodes = useMemo<ForestNode[]>(() => {
     const selectedId = selection?.kind === 'image' ? selection.path : selection?.kind === 'missing' ? missingId(selection.path) : null;
+    const mark = (path: string): DropMark | null => {
+      if (dragged === null || path === dragged) return null;
+      const target = targets.get(path);
+      if (!target) return { state: 'outside', reason: t('drag.outside'), over: over === path };
+      return { state: target.allowed ? 'allowed' : 'refused', reason: target.reason ? sentenceOf(tPlans, target.reason) : tPlans(`drag.${target.gesture}`), over: over === path };
+    };
     return layout.placed.map((place): ForestNode => {
       const image = byPath.get(place.id);
-      const common = { id: place.id, position: { x: place.x, y: place.y }, ...FIXED_GEOMETRY, selected: place.id === selectedId, draggable: false };
+      const common = { id: place.id, position: { x: place.x, y: place.y }, ...FIXED_GEOMETRY, selected: place.id === selectedId, draggable: image !== undefined };
       return image
         ? {
             ...common,
             type: 'image',
-            data: { image, dimmed: !matches(image, search), highlight: highlighted.state.has(image.path) ? 'state' : highlighted.chain.has(image.path) ? 'chain' : null },
+            data: { image, dimmed: !matches(image, search), highlight: highlighted.state.has(image.path) ? 'state' : highlighted.chain.has(image.path) ? 'chain' : null, drop: mark(image.path) },
           }
         : { ...common, type: 'missing', data: { path: place.id.slice('missing:'.length) } };
     });
-  }, [layout, byPath, search, selection, highlighted]);
+  }, [layout, byPath, search, selection, highlighted, dragged, targets, over, t, tPlans]);
+  // Only the dragged node is a new object while it moves: the other thousands keep theirs.
+  // It is drawn above the others, so that the target under it stays readable through the drag.
+  const drawn = useMemo(() => (dragAt === null ? nodes : nodes.map((node) => (node.id === dragAt.id ? { ...node, position: dragAt.position, zIndex: 1000 } : node))), [nodes, dragAt]);
+
+  // Drag an image onto another of its chain: below it, a commit; above it, a pull. The drop
+  // opens the plan; nothing runs before Run.
+  const onNodeDragStart: OnNodeDrag<ForestNode> = (_event, node) => useDrag.getState().start(node.id);
+  const onNodeDrag: OnNodeDrag<ForestNode> = (event, node) => {
+    setDragAt({ id: node.id, position: node.position });
+    // The image under the pointer, not any the dragged node's edge touches: between two
+    // neighbours the drop goes where the user points.
+    const at = 'touches' in event ? event.touches[0] : event;
+    if (!at) return;
+    const pointer = flow.screenToFlowPosition({ x: at.clientX, y: at.clientY });
+    const under = flow.getIntersectingNodes({ ...pointer, width: 1, height: 1 }).find((candidate) => candidate.type === 'image' && candidate.id !== node.id);
+    useDrag.getState().hover(under?.id ?? null);
+  };
+  const onNodeDragStop: OnNodeDrag<ForestNode> = () => {
+    setDragAt(null);
+    const target = useDrag.getState().end();
+    if (target) void openPlan(target.intent);
+  };
 
   const edges = useMemo<Edge[]>(
     () =>
@@ -129,7 +168,11 @@ export function ForestGraph({ images }: { images: readonly Image[] }) {
   return (
     <InGraph>
       <ReactFlow<ForestNode>
-        nodes={nodes}
+        nodes={drawn}
+        onNodeDragStart={onNodeDragStart}
+        onNodeDrag={onNodeDrag}
+        onNodeDragStop={onNodeDragStop}
+        className={dragged === null ? undefined : 'dragging-image'}
         edges={edges}
         nodeTypes={nodeTypes}
         onNodeClick={onNodeClick}

@@ -1,6 +1,8 @@
 import { useState } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import type { Image } from '../../../shared/images/model';
+import { baseName } from '../../../shared/format';
+import { displayPath } from '../../../shared/images/path-bytes';
 import type { IntentInput } from '../../../shared/plans/intent';
 import { GestureForm } from '../plans/GestureForm';
 import { findConnection, useInventory } from '../libvirt/store';
@@ -8,7 +10,7 @@ import { Field, PathField } from '../plans/fields';
 import { besideFree, nextFreeName } from '../plans/names';
 import { useForest } from './store';
 
-type Gesture = 'snapshot' | 'overlay' | 'convert' | 'check';
+type Gesture = 'snapshot' | 'overlay' | 'convert' | 'check' | 'commit' | 'pull';
 
 function SnapshotForm({ image, onClose }: { image: Image; onClose: () => void }) {
   const { t } = useTranslation('plans');
@@ -114,14 +116,51 @@ function CheckForm({ image, onClose }: { image: Image; onClose: () => void }) {
   );
 }
 
+/** The files below an image in its chain, nearest first, as far as the scanned headers lead. */
+function chainBelow(image: Image, byPath: ReadonlyMap<string, Image>): string[] {
+  const below: string[] = [];
+  for (let at = image.backing?.image ?? null; at !== null && !below.includes(at) && at !== image.path; at = byPath.get(at)?.backing?.image ?? null) below.push(at);
+  return below;
+}
+
+/**
+ * The keyboard's way to merge, as a drag does: "Commit into…" folds this image down into one
+ * below it; "Pull from…" copies the layers between up into it, backing onto the chosen one
+ * (or onto nothing: flattened). The planner says in the plan what is not allowed, and why.
+ */
+function MergeForm({ image, gesture, below, onClose }: { image: Image; gesture: 'commit' | 'pull'; below: readonly string[]; onClose: () => void }) {
+  const { t } = useTranslation('plans');
+  const [choice, setChoice] = useState(below[0] ?? '');
+  const intent: IntentInput | null =
+    gesture === 'commit' ? (choice === '' ? null : { kind: 'commit', image: image.path, into: choice }) : { kind: 'pull', image: image.path, ...(choice === '' ? {} : { base: choice }) };
+  return (
+    <GestureForm intent={intent} onClose={onClose}>
+      <p className="explain">{t(`gesture.${gesture}.explain`)}</p>
+      <label className="field">
+        <span>{t(`gesture.${gesture}.target`)}</span>
+        <select value={choice} onChange={(event) => setChoice(event.target.value)}>
+          {below.map((path) => (
+            <option key={path} value={path}>
+              {displayPath(baseName(path))}
+            </option>
+          ))}
+          {gesture === 'pull' && <option value="">{t('gesture.pull.flatten')}</option>}
+        </select>
+      </label>
+    </GestureForm>
+  );
+}
+
 /** What can be done to an image: each gesture asks its few questions, then shows its plan. Keyed by the image: another image starts closed. */
 export function ImageActions({ image }: { image: Image }) {
   const { t } = useTranslation('plans');
   const forest = useForest((state) => state.forest);
   const existing = forest?.images.map((candidate) => candidate.path) ?? [];
+  const below = chainBelow(image, new Map(forest?.images.map((candidate) => [candidate.path, candidate]) ?? []));
   const [open, setOpen] = useState<Gesture | null>(null);
   const close = (): void => setOpen(null);
-  const gestures: Gesture[] = ['snapshot', 'overlay', 'convert', 'check'];
+  // Merging needs a layer below: a base has nothing to commit into or pull from.
+  const gestures: Gesture[] = ['snapshot', 'overlay', 'convert', 'check', ...(below.length > 0 ? (['commit', 'pull'] as const) : [])];
   return (
     <div className="image-actions">
       <div className="gesture-list">
@@ -135,6 +174,7 @@ export function ImageActions({ image }: { image: Image }) {
       {open === 'overlay' && <OverlayForm image={image} existing={existing} onClose={close} />}
       {open === 'convert' && <ConvertForm image={image} existing={existing} onClose={close} />}
       {open === 'check' && <CheckForm image={image} onClose={close} />}
+      {(open === 'commit' || open === 'pull') && <MergeForm key={open} image={image} gesture={open} below={below} onClose={close} />}
     </div>
   );
 }

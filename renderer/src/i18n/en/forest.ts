@@ -26,6 +26,10 @@ export const forest = {
     'bad-extent': 'vmdk extent unusable',
     'orphan-overlay': 'used by nothing',
   } satisfies Record<ProblemCode, string>,
+  /** While an image is dragged onto another. */
+  drag: {
+    outside: 'Not in the dragged image’s chain: drop it on an image below it (commit) or on an overlay above it (pull).',
+  },
   graph: {
     controls: 'Zoom and fit',
     zoomIn: 'Zoom in',

@@ -66,6 +66,17 @@ export const plans = {
       repairLeaks: 'leaked clusters (safe)',
       repairAll: 'everything (can lose data of corrupted clusters)',
     },
+    commit: {
+      button: 'Commit into…',
+      explain: 'Folds this image’s data, and that of every layer between, down into the image you choose; what it folds away goes to the trash. As dragging it onto that image.',
+      target: 'Into',
+    },
+    pull: {
+      button: 'Pull from…',
+      explain: 'Copies the data of the layers between up into this image, which then backs onto the image you choose. As dragging that image onto this one.',
+      target: 'Then backed by',
+      flatten: 'nothing: take in the whole chain (flatten)',
+    },
   },
   check: {
     heading: 'Checked {{date, datetime(dateStyle: medium; timeStyle: short)}}:',
@@ -73,6 +84,11 @@ export const plans = {
     clean: 'no errors found.',
     repaired: 'repaired: {{leaks, number}} leaked and {{corruptions, number}} corrupted clusters; no errors left.',
     findings: '{{corruptions, number}} corrupted clusters, {{leaks, number}} leaked clusters, {{errors, number}} errors while checking.',
+  },
+  /** Dragging an image onto another of its chain: what a drop there does. */
+  drag: {
+    commit: 'Drop here to commit into this image: the layers down to it are folded into it.',
+    pull: 'Drop here to pull into this overlay: it takes the data of the layers between.',
   },
   /** Revert, clone and delete, on a snapshot node and in its inspector. */
   snapshotActions: {

@@ -21,6 +21,10 @@ export const forest: Messages<typeof english> = {
     'bad-extent': 'vmdk 区段不可用',
     'orphan-overlay': '未被使用',
   },
+  /** 拖动镜像时。 */
+  drag: {
+    outside: '不在所拖镜像的链上：把它拖到链中下方的镜像上（提交），或拖到上方的增量镜像上（拉取）。',
+  },
   graph: {
     controls: '缩放与适应窗口',
     zoomIn: '放大',

@@ -62,6 +62,17 @@ export const plans: Messages<typeof english> = {
       repairLeaks: '泄漏的簇（安全）',
       repairAll: '全部（损坏簇中的数据可能丢失）',
     },
+    commit: {
+      button: '提交到…',
+      explain: '把这个镜像以及中间各层的数据向下合并进你选择的镜像；被合并掉的文件移到回收站。与把它拖到那个镜像上相同。',
+      target: '合并进',
+    },
+    pull: {
+      button: '拉取自…',
+      explain: '把中间各层的数据向上复制进这个镜像，之后它以你选择的镜像为后端。与把那个镜像拖到这个镜像上相同。',
+      target: '之后的后端镜像',
+      flatten: '无：接收整条链（扁平化）',
+    },
   },
   check: {
     heading: '检查于 {{date, datetime(dateStyle: medium; timeStyle: short)}}：',
@@ -69,6 +80,11 @@ export const plans: Messages<typeof english> = {
     clean: '未发现错误。',
     repaired: '已修复：{{leaks, number}} 个泄漏簇和 {{corruptions, number}} 个损坏簇；没有剩余错误。',
     findings: '{{corruptions, number}} 个损坏簇，{{leaks, number}} 个泄漏簇，检查时出错 {{errors, number}} 次。',
+  },
+  /** 把镜像拖到它链上的另一个镜像上：在那里松开会做什么。 */
+  drag: {
+    commit: '在这里松开，提交（commit）到这个镜像：直到它为止的各层数据合并进它。',
+    pull: '在这里松开，拉取（pull）到这个增量镜像：它接收中间各层的数据。',
   },
   /** 还原、克隆和删除：在快照节点上和检查器里。 */
   snapshotActions: {
