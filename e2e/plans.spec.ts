@@ -270,3 +270,18 @@ test('"Pull from…" in the inspector flattens a demo overlay without the mouse:
   expect(JSON.parse(execFileSync('qemu-img', ['info', '--output=json', '--', overlay], { encoding: 'utf8' })).backing_filename).toBeUndefined();
   execFileSync('qemu-img', ['compare', '-f', 'qcow2', '-F', 'qcow2', '--', before, overlay]);
 });
+
+test('a commit into a base that other overlays use is blocked (rule 1), and its alternative is one click: the pull that takes the same data the other way', async ({ page, snaptree }) => {
+  await openDemo(page, snaptree);
+  await node(page, 'Overlay-1.qcow2').click();
+  await inspector(page).getByRole('button', { name: 'Commit into…' }).click();
+  await inspector(page).getByRole('button', { name: 'Show the plan…' }).click();
+  const dialog = page.getByRole('dialog');
+  const blocked = dialog.locator('[data-blocker="base-shared"]');
+  await expect(blocked).toContainText('Overlay-2.qcow2');
+  await expect(dialog.getByRole('button', { name: 'Run' })).toBeDisabled();
+  await blocked.getByRole('button', { name: 'Show that plan' }).click();
+  await expect(dialog.getByRole('heading', { level: 2 })).toContainText('Flatten Overlay-1.qcow2');
+  await expect(dialog.getByTestId('command').first()).toContainText("rebase -p -f qcow2 -b ''");
+  await expect(dialog.getByRole('button', { name: 'Run' })).toBeEnabled();
+});

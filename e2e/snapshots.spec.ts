@@ -108,7 +108,7 @@ test('a running domain goes back to an internal snapshot, keeping NOW as a snaps
   await expect(plan.getByTestId('command').filter({ hasText: 'snapshot-revert' })).toContainText('--paused');
   // The present state is lost unless a snapshot keeps it: one click adds that snapshot first.
   await expect(plan.locator('.plan-lost')).toContainText(`The present state of ${guest.name} (NOW)`);
-  await plan.getByRole('button', { name: 'Take this snapshot first' }).click();
+  await plan.locator('.plan-warnings li', { hasText: 'to keep it' }).getByRole('button', { name: 'Show that plan' }).click();
   await expect(plan.getByTestId('command').first()).toContainText('snapshot-create-as');
   await expect(plan.getByTestId('command').filter({ hasText: 'snapshot-revert' })).toContainText('--paused');
   await expect(plan.locator('.plan-lost')).toHaveCount(0);

@@ -6,14 +6,22 @@
 import { say, type Said } from '../messages/problems.js';
 import type { Argv } from '../argv.js';
 import type { Blocker, CancelBy, DomainLock, PlanDraft, ProgressSource, StepInput, TreeChange } from './plan.js';
-import type { Intent } from './intent.js';
+import type { Intent, IntentInput } from './intent.js';
 import type { World } from './world.js';
 import type { Domain } from '../libvirt/model.js';
 
-const sentence = (said: Said) => ({ ...said, values: { ...said.values } });
+const sentence = (said: Said) => ({ key: said.key, message: said.message, values: { ...said.values } });
 
-export function blocker(code: string, said: Said, alternatives: readonly Said[] = []): Blocker {
-  return { code, ...sentence(said), alternatives: alternatives.map(sentence) };
+/** A sentence that suggests another way, and the intent that does it (the window's one click). */
+export type Offered = Said & { readonly intent?: IntentInput };
+const offer = (said: Offered) => ({ ...sentence(said), ...(said.intent ? { intent: said.intent } : {}) });
+
+export function offering(said: Said, intent: IntentInput): Offered {
+  return { ...said, intent };
+}
+
+export function blocker(code: string, said: Said, alternatives: readonly Offered[] = []): Blocker {
+  return { code, ...sentence(said), alternatives: alternatives.map(offer) };
 }
 
 /** The Debian package of each tool, as the Tools panel names it. */
@@ -71,7 +79,7 @@ export interface DraftParts {
   readonly unused?: readonly string[];
   readonly bytes?: number;
   readonly lost?: readonly Said[];
-  readonly warnings?: readonly Said[];
+  readonly warnings?: readonly Offered[];
   readonly blockers: readonly Blocker[];
   readonly cancel: Said;
   readonly lockFiles: readonly string[];
@@ -92,7 +100,7 @@ export function draft(parts: DraftParts): PlanDraft {
     unused: [...(parts.unused ?? [])],
     bytes: parts.bytes ?? 0,
     lost: (parts.lost ?? []).map(sentence),
-    warnings: (parts.warnings ?? []).map(sentence),
+    warnings: (parts.warnings ?? []).map(offer),
     blockers: [...parts.blockers],
     cancel: sentence(parts.cancel),
     locks: { files: unique([...parts.lockFiles, ...creates]), domains: [...(parts.lockDomains ?? [])] },

@@ -15,7 +15,7 @@ import { snapshotDeleteArgv } from '../virsh/snapshot-delete.js';
 import { chainGraph, type ChainGraph } from './chain-graph.js';
 import { commitInto, pullInto, treeAfter, type Fold } from './delete.js';
 import { dependentsOf, heldBy, imageAt } from './dependents.js';
-import { blocker, draft, missingTools, runStep, toolPath } from './draft.js';
+import { blocker, draft, missingTools, offering, runStep, toolPath } from './draft.js';
 import type { IntentOf } from './intent.js';
 import type { Blocker, PlanDraft, StepInput, TreeChange } from './plan.js';
 import type { Planner } from './planners.js';
@@ -183,7 +183,10 @@ export const planCommit: Planner<'commit'> = (intent, world): PlanDraft => {
 /** Rule 1 in full: the same fold the other way (a pull into the dragged image), or the siblings moved off the base first. */
 function baseShared(graph: ChainGraph, image: string, into: string, users: readonly string[]): Blocker {
   const below = graph.backingOf(into);
-  const pull = below === null ? say('plans.merge.alternative.pullFlatten', { image, into }) : say('plans.merge.alternative.pull', { image, into, base: below });
+  const pull =
+    below === null
+      ? offering(say('plans.merge.alternative.pullFlatten', { image, into }), { kind: 'pull', image })
+      : offering(say('plans.merge.alternative.pull', { image, into, base: below }), { kind: 'pull', image, base: below });
   const siblings = users.filter((user) => graph.has(user));
   const alternatives = siblings.length > 0 ? [pull, say('plans.merge.alternative.rebaseSiblings', { users: siblings.join(', '), path: into })] : [pull];
   return blocker('base-shared', say('plans.merge.blocker.baseShared', { path: into, users: users.join(', ') }), alternatives);

@@ -125,9 +125,17 @@ export const Step = z.discriminatedUnion('op', [RunStep, TrashStep, DefineStep, 
 export type Step = z.infer<typeof Step>;
 export type StepInput = z.input<typeof Step>;
 
+/**
+ * A sentence that suggests another way ("pull instead", "take a snapshot of NOW first"), with
+ * the intent that does it when the planner can say it exactly: the window offers it as one click.
+ */
+export const Offer = Sentence.extend({ intent: Intent.optional() });
+export type Offer = z.infer<typeof Offer>;
+
 /** Why a plan cannot run, with what the user can do instead. A blocked plan never runs. */
-export const Blocker = Sentence.extend({ code: z.string(), alternatives: z.array(Sentence) });
-export type Blocker = z.infer<typeof Blocker>;
+export const Blocker = Sentence.extend({ code: z.string(), alternatives: z.array(Offer) });
+/** As planners make it: an offer's intent as given, its defaults filled when the plan is parsed. */
+export type Blocker = z.input<typeof Blocker>;
 
 /** A snapshot as the plan dialog draws a domain's tree before and after: NOW hangs from the current one. */
 export const TreeNode = z.object({ name: z.string(), parent: z.string().nullable(), current: z.boolean() });
@@ -153,7 +161,7 @@ export const Plan = z.object({
   bytes: z.number(),
   /** Snapshots whose state is lost or that can no longer be reverted to. */
   lost: z.array(Sentence),
-  warnings: z.array(Sentence),
+  warnings: z.array(Offer),
   blockers: z.array(Blocker),
   /** What a cancel leaves behind, said before it runs. */
   cancel: Sentence,

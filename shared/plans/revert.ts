@@ -12,7 +12,7 @@ import { defineArgv, dumpxmlInactiveArgv } from '../virsh/define.js';
 import { destroyArgv, managedsaveRemoveArgv, restoreArgv, saveImageDumpxmlArgv, snapshotCurrentArgv, startArgv } from '../virsh/revert.js';
 import { snapshotRevertArgv } from '../virsh/snapshot-revert.js';
 import { dependentsOf, heldBy, qemuRuns } from './dependents.js';
-import { blocker, dirOf, domainLock, draft, fileNamePart, missingTools, runStep, toolPath } from './draft.js';
+import { blocker, dirOf, domainLock, draft, fileNamePart, missingTools, offering, runStep, toolPath, type Offered } from './draft.js';
 import type { IntentOf } from './intent.js';
 import type { Blocker, PlanDraft, StepInput, TreeNode } from './plan.js';
 import type { Planner } from './planners.js';
@@ -31,14 +31,14 @@ const hasMemory = (snapshot: Snapshot): boolean => snapshot.memory !== 'no';
  * (it keeps the RAM of a running domain too); for an external revert, the kind that keeps
  * what runs: a checkpoint of a running domain, disk-only of a shut-off one.
  */
-function keepNow(intent: RevertIntent, domain: Domain, external: boolean): Said {
+function keepNow(intent: RevertIntent, domain: Domain, external: boolean): Offered {
   const kind = !external ? 'internal' : qemuRuns(domain) ? 'memory' : 'disk-only';
   // A name the domain has not taken yet (an earlier revert to the same snapshot took the first).
   const taken = new Set(domain.snapshots.map((snapshot) => snapshot.name));
   const stem = `before-revert-to-${intent.snapshot}`;
   let name = stem;
   for (let n = 2; taken.has(name); n++) name = `${stem}-${n}`;
-  return say(`plans.revert.warning.snapshotFirst.${kind === 'disk-only' ? 'diskOnly' : kind}`, { domain: domain.name, name });
+  return offering(say(`plans.revert.warning.snapshotFirst.${kind === 'disk-only' ? 'diskOnly' : kind}`, { domain: domain.name, name }), { ...intent, first: { snapshot: kind, name } });
 }
 
 /** Whether a snapshot of the kind taken first keeps what the sentence says is lost: every kind keeps the disks; a disk-only one no RAM. */

@@ -2,8 +2,7 @@ import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatBytes } from '../../../shared/format';
 import { displayPath } from '../../../shared/images/path-bytes';
-import type { IntentInput } from '../../../shared/plans/intent';
-import type { Plan } from '../../../shared/plans/plan';
+import type { Offer, Plan } from '../../../shared/plans/plan';
 import { sentenceOf, titleOf } from '../i18n/sentence';
 import { stepCommands } from './commands';
 import { useEscape } from './escape';
@@ -55,22 +54,21 @@ function Files({ heading, paths, testId }: { heading: string; paths: readonly st
   );
 }
 
-/** The kinds of snapshot a revert's "snapshot NOW first" warning offers, by its key. */
-const FIRST_KINDS = { internal: 'internal', diskOnly: 'disk-only', memory: 'memory' } as const;
-
-/**
- * A revert loses NOW: its warning names a snapshot that would keep it, and one click plans
- * the revert again with that snapshot taken first.
- */
-function firstSnapshot(plan: Plan, warning: Plan['warnings'][number]): IntentInput | null {
-  const kind = FIRST_KINDS[warning.key.replace('plans.revert.warning.snapshotFirst.', '') as keyof typeof FIRST_KINDS];
-  if (plan.intent.kind !== 'revert' || plan.intent.first || !kind || typeof warning.values.name !== 'string') return null;
-  return { ...plan.intent, first: { snapshot: kind, name: warning.values.name } };
+/** An offer's one click: the plan of the other way, shown in place of this one. */
+function OfferButton({ offer }: { offer: Offer }) {
+  const { t } = useTranslation('plans');
+  const openPlan = usePlans((state) => state.open);
+  if (!offer.intent) return null;
+  const intent = offer.intent;
+  return (
+    <button type="button" className="inline-action" onClick={() => void openPlan(intent)}>
+      {t('dialog.offer')}
+    </button>
+  );
 }
 
 function PlanBody({ plan }: { plan: Plan }) {
   const { t } = useTranslation('plans');
-  const openPlan = usePlans((state) => state.open);
   const changed = plan.changes.filter((path) => !plan.creates.includes(path));
   return (
     <>
@@ -86,7 +84,10 @@ function PlanBody({ plan }: { plan: Plan }) {
                     <div className="instead">{t('dialog.instead')}</div>
                     <ul className="alternatives">
                       {blocker.alternatives.map((alternative) => (
-                        <li key={alternative.message}>{sentenceOf(t, alternative)}</li>
+                        <li key={alternative.message}>
+                          {sentenceOf(t, alternative)}
+                          <OfferButton offer={alternative} />
+                        </li>
                       ))}
                     </ul>
                   </>
@@ -100,19 +101,12 @@ function PlanBody({ plan }: { plan: Plan }) {
         <section className="plan-warnings" aria-label={t('dialog.warnings')}>
           <h4>{t('dialog.warnings')}</h4>
           <ul>
-            {plan.warnings.map((warning) => {
-              const first = firstSnapshot(plan, warning);
-              return (
-                <li key={warning.message}>
-                  {sentenceOf(t, warning)}
-                  {first && (
-                    <button type="button" className="inline-action" onClick={() => void openPlan(first)}>
-                      {t('dialog.snapshotFirst')}
-                    </button>
-                  )}
-                </li>
-              );
-            })}
+            {plan.warnings.map((warning) => (
+              <li key={warning.message}>
+                {sentenceOf(t, warning)}
+                <OfferButton offer={warning} />
+              </li>
+            ))}
           </ul>
         </section>
       )}

@@ -11,7 +11,7 @@ export const plans = {
     treeBefore: 'Before',
     treeAfter: 'After',
     now: 'NOW',
-    snapshotFirst: 'Take this snapshot first',
+    offer: 'Show that plan',
     replanned: 'The disks changed since this plan was made: here is the new one. Nothing has run yet.',
     blockers: 'Why this cannot run',
     instead: 'What you can do instead:',

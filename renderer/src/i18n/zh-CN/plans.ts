@@ -8,7 +8,7 @@ export const plans: Messages<typeof english> = {
     treeBefore: '之前',
     treeAfter: '之后',
     now: 'NOW（当前状态）',
-    snapshotFirst: '先拍这个快照',
+    offer: '查看那个计划',
     replanned: '制定此计划之后磁盘已有变化：以下是新的计划。尚未执行任何操作。',
     blockers: '无法执行的原因',
     instead: '可以改为：',
