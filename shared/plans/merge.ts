@@ -13,7 +13,7 @@ import { say, type Said } from '../messages/problems.js';
 import type { Domain, Snapshot } from '../libvirt/model.js';
 import { snapshotDeleteArgv } from '../virsh/snapshot-delete.js';
 import { chainGraph, type ChainGraph } from './chain-graph.js';
-import { commitInto, pullInto, treeAfter, type Fold } from './delete.js';
+import { commitInto, pullInto, treeAfter, type Fold } from './fold.js';
 import { dependentsOf, heldBy, imageAt } from './dependents.js';
 import { blocker, draft, missingTools, offering, runStep, toolPath } from './draft.js';
 import type { IntentOf } from './intent.js';
