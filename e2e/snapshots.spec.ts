@@ -131,3 +131,44 @@ test('a running domain goes back to an internal snapshot, keeping NOW as a snaps
   await expect(page.locator(`.react-flow__edge[data-id="snapshot:int-a→snapshot:${kept[0]}"]`)).toHaveCount(1);
   expect(virsh('snapshot-list', '--name', guest.name)).not.toContain('int-b');
 });
+
+test("the active layer of a running domain's disk chain, dragged in the inspector onto the layer below it, is committed into it live: the snapshot whose state that was is named lost, and the chain is one layer shorter", async ({ page, snaptree }) => {
+  const guest = domains.define('chain');
+  const first = join(domains.dir, 'chain.s1.qcow2');
+  virsh('snapshot-create-as', guest.name, 's1', '--disk-only', '--diskspec', `vda,snapshot=external,file=${first}`);
+  write(first, '0x44');
+  const second = join(domains.dir, 'chain.s2.qcow2');
+  virsh('snapshot-create-as', guest.name, 's2', '--disk-only', '--diskspec', `vda,snapshot=external,file=${second}`);
+  write(second, '0x55');
+  const now = guestBytes(second);
+  virsh('start', guest.name);
+
+  await page.goto(snaptree.url);
+  await page.locator(`[data-domain="${guest.name}"]`).click();
+  await tree(page).getByTestId('now-node').click();
+  const chain = inspector(page).locator('ol.chain li');
+  await expect(chain).toHaveCount(3);
+  // As a person drags: the layers light up while the mouse is held, then the drop.
+  const from = (await chain.nth(0).boundingBox())!;
+  const onto = (await chain.nth(1).boundingBox())!;
+  await page.mouse.move(from.x + 8, from.y + from.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(from.x + 20, from.y + from.height / 2 + 2, { steps: 3 });
+  await expect(chain.nth(1)).toHaveAttribute('data-drop', 'allowed');
+  await expect(chain.nth(2)).toHaveAttribute('data-drop', 'allowed');
+  await page.mouse.move(onto.x + 8, onto.y + onto.height / 2, { steps: 5 });
+  await page.mouse.up();
+  const plan = page.getByRole('dialog');
+  await expect(plan.getByTestId('command').first()).toContainText('blockcommit');
+  await expect(plan.getByTestId('command').first()).toContainText('--active --pivot');
+  await expect(plan.locator('.plan-lost')).toContainText('s2');
+  await runPlan(page);
+
+  await expect(inspector(page).locator('ol.chain li')).toHaveCount(2);
+  expect(virsh('domblklist', guest.name)).toContain(first);
+  // Read once QEMU has closed it: a running QEMU's caches are its own.
+  virsh('destroy', guest.name);
+  expect(guestBytes(first)).toBe(now);
+  await expect(node(page, 's2')).toHaveCount(0);
+  expect(existsSync(second)).toBe(false);
+});

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import { baseName } from '../../../shared/format';
 import type { Domain, DomainDisk, LibvirtProblem } from '../../../shared/libvirt/model';
@@ -8,6 +9,8 @@ import { DiskKind, domainStateLabel, MemoryKind, SnapshotKinds, stateLabel } fro
 import { useScreenshot } from './screenshots';
 import { SnapshotActions, snapshotTarget } from './SnapshotActions';
 import { useSnapshotDialog } from './SnapshotDialog';
+import { useDrag } from '../forest/drag';
+import { usePlans } from '../plans/store';
 import { findDomain, useInventory } from './store';
 
 function Problems({ problems }: { problems: readonly LibvirtProblem[] }) {
@@ -50,6 +53,49 @@ function DiskFacts({ disk }: { disk: DomainDisk }) {
   return <>{facts.filter(Boolean).join(t('inspector.listSeparator'))}</>;
 }
 
+/**
+ * A layer of a disk's chain, which can be dragged onto another layer to merge, as in the
+ * forest: below it, a commit; above it, a pull. The core says where a drop is allowed.
+ */
+function ChainLayer({ path, children }: { path: string; children: ReactNode }) {
+  const { t } = useTranslation('plans');
+  const dragged = useDrag((state) => state.dragged);
+  const target = useDrag((state) => state.targets.get(path));
+  const over = useDrag((state) => state.over === path);
+  const openPlan = usePlans((state) => state.open);
+  const mark = dragged === null || dragged === path ? null : target?.allowed ? 'allowed' : target ? 'refused' : 'outside';
+  const title = mark === null ? undefined : target?.reason ? sentenceOf(t, target.reason) : target ? t(`drag.${target.gesture}`) : undefined;
+  return (
+    <li
+      draggable
+      className={[mark && `drop-${mark}`, over && 'drop-over'].filter(Boolean).join(' ') || undefined}
+      data-drop={mark ?? undefined}
+      title={title}
+      onDragStart={(event) => {
+        event.dataTransfer.effectAllowed = 'move';
+        useDrag.getState().start(path);
+      }}
+      onDragOver={(event) => {
+        useDrag.getState().hover(path);
+        // Only where a drop plans a merge does the pointer say it may be dropped (the drop checks again).
+        const { targets } = useDrag.getState();
+        if (targets.size === 0 || targets.get(path)?.allowed) event.preventDefault();
+      }}
+      onDragLeave={() => useDrag.getState().hover(null)}
+      onDrop={(event) => {
+        event.preventDefault();
+        const chosen = useDrag.getState().end();
+        if (chosen) void openPlan(chosen.intent);
+      }}
+      onDragEnd={() => {
+        if (useDrag.getState().dragged !== null) useDrag.getState().end();
+      }}
+    >
+      {children}
+    </li>
+  );
+}
+
 function Disks({ domain, title }: { domain: Domain; title: string }) {
   const { t } = useTranslation('libvirt');
   return (
@@ -68,14 +114,14 @@ function Disks({ domain, title }: { domain: Domain; title: string }) {
           </div>
           <ol className="chain">
             {disk.chain.map((path, level) => (
-              <li key={path}>
+              <ChainLayer key={path} path={path}>
                 <FileLink path={path} />{' '}
                 {level === 0 && (
                   <span className="badge domain-use active">
                     <Term name="activeLayer" />
                   </span>
                 )}
-              </li>
+              </ChainLayer>
             ))}
           </ol>
           <details>
