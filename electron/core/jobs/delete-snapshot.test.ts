@@ -386,3 +386,42 @@ describe('two branches share a file (reference 6.2)', () => {
     expect(tree(name)).toEqual({});
   }, 90_000);
 });
+
+describe('reference 6.1 and 6.2 end to end, through Snaptree alone', () => {
+  it("reverts to the checkpoint mem1 (libvirt 9.0 refuses it), then deletes ext1, whose file both branches share, then mem1 and ext2: both branches still read byte for byte", async () => {
+    const { name, disk } = domains.define('end-to-end');
+    const file = (suffix: string) => join(domains.dir, `end-to-end.${suffix}`);
+    const [e1, m, x2, memory] = [file('ext1.qcow2'), file('mem1.qcow2'), file('ext2.qcow2'), file('mem1.mem')];
+    write(disk, 0x11, 0);
+    external(name, 'ext1', e1);
+    write(e1, 0x22, 1);
+    virsh('start', name);
+    virsh('snapshot-create-as', '--domain', name, '--name', 'mem1', '--memspec', `file=${memory},snapshot=external`, '--diskspec', `vda,snapshot=external,file=${m}`);
+    external(name, 'ext2', x2);
+    virsh('destroy', name);
+    write(m, 0x33, 2);
+    write(x2, 0x55, 4);
+    virsh('start', name);
+    const oldBranch = guestBytes(x2);
+    const atMem1 = guestBytes(e1);
+
+    // Snaptree's revert: a fresh overlay on mem1's state file (e1), the guest's RAM restored on it.
+    const reverted = await run({ kind: 'revert', uri: URI, domain: name, snapshot: 'mem1' });
+    expect(commands(reverted)).toEqual(['create', 'destroy', 'snapshot-current']);
+    const r = activeLayer(name);
+    expect(backingOf(r)).toBe(e1);
+    expect(virsh('domstate', '--domain', name).trim()).toBe('running');
+    expect([guestBytes(x2), guestBytes(r)]).toEqual([oldBranch, atMem1]);
+
+    // e1 now backs both branches: deleting ext1 commits it into the base and re-points both.
+    await run(remove(name, 'ext1'));
+    expect(existsSync(e1)).toBe(false);
+    expect([backingOf(m), backingOf(r)]).toEqual([disk, disk]);
+    await run(remove(name, 'mem1'));
+    await run(remove(name, 'ext2'));
+    virsh('destroy', name);
+    expect(guestBytes(existsSync(x2) ? x2 : m)).toBe(oldBranch);
+    expect(guestBytes(r)).toBe(atMem1);
+    expect(tree(name)).toEqual({});
+  }, 120_000);
+});
