@@ -201,7 +201,7 @@ test("an image's internal snapshot, from its row in the inspector: Revert to thi
 
   await node(page, 'Snapshots-inside.qcow2').click();
   const row = (name: string) => inspector(page).locator('.snapshot-table tr', { hasText: name });
-  await row('after upgrade').getByRole('button', { name: 'Revert to this' }).click();
+  await row('after upgrade').getByRole('button', { name: 'Revert' }).click();
   let dialog = page.getByRole('dialog');
   await expect(dialog.getByTestId('command')).toContainText('qemu-img snapshot -a');
   await dialog.getByRole('button', { name: 'Run' }).click();

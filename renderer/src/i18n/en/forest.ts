@@ -100,7 +100,7 @@ export const forest = {
       memory: 'Memory',
       diskOnly: 'disk only',
       actions: 'Change',
-      revert: 'Revert to this',
+      revert: 'Revert',
       delete: 'Delete',
     },
     header: {

@@ -95,7 +95,7 @@ export const forest: Messages<typeof english> = {
       memory: '内存',
       diskOnly: '仅磁盘',
       actions: '操作',
-      revert: '还原到此',
+      revert: '还原',
       delete: '删除',
     },
     header: {
