@@ -217,38 +217,44 @@ test("an image's internal snapshot, from its row in the inspector: Revert to thi
   expect(execFileSync('qemu-img', ['snapshot', '-l', '--', image], { encoding: 'utf8' })).not.toContain('fresh install');
 });
 
-test('dragging a demo overlay onto the image below it lights up where it may go, and the drop plans a commit: Run folds it in, the graph redraws without it, and the chain reads the same', async ({ page, snaptree }) => {
+test('dragging a middle layer of a demo chain onto the image below it lights up where it may go, and the drop plans a commit: Run folds it in, the overlay above is re-pointed, the graph redraws, and the chain reads the same', async ({ page, snaptree }) => {
   await openDemo(page, snaptree);
   const dir = demoDir(snaptree);
-  // Data in the layer that is folded away, to see it arrive below.
-  execFileSync('qemu-io', ['-f', 'qcow2', '-c', 'write -P 0x7e 1M 1M', join(dir, 'Overlay-1C.qcow2')], { stdio: 'ignore' });
+  const file = (name: string) => join(dir, name);
+  // Data in the layer that is folded away and in the one above it, to see both read the same after.
+  execFileSync('qemu-io', ['-f', 'qcow2', '-c', 'write -P 0x7e 1M 1M', file('Overlay-1B.qcow2')], { stdio: 'ignore' });
+  execFileSync('qemu-io', ['-f', 'qcow2', '-c', 'write -P 0x5d 3M 1M', file('Overlay-1C.qcow2')], { stdio: 'ignore' });
   const before = join(snaptree.home, 'top-before.qcow2');
-  execFileSync('qemu-img', ['convert', '-f', 'qcow2', '-O', 'qcow2', '--', join(dir, 'Overlay-1C.qcow2'), before]);
+  execFileSync('qemu-img', ['convert', '-f', 'qcow2', '-O', 'qcow2', '--', file('Overlay-1C.qcow2'), before]);
 
-  const from = (await node(page, 'Overlay-1C.qcow2').boundingBox())!;
-  const onto = (await node(page, 'Overlay-1B.qcow2').boundingBox())!;
+  const from = (await node(page, 'Overlay-1B.qcow2').boundingBox())!;
+  const onto = (await node(page, 'Overlay-1A.qcow2').boundingBox())!;
   await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
   await page.mouse.down();
   await page.mouse.move(from.x + from.width / 2 - 20, from.y + from.height / 2, { steps: 4 });
   // While dragging: the images below in its chain light up; a base that other overlays use
   // says why not (rule 1); an image of another chain is not a target at all.
-  await expect(node(page, 'Overlay-1B.qcow2')).toHaveAttribute('data-drop', 'allowed');
   await expect(node(page, 'Overlay-1A.qcow2')).toHaveAttribute('data-drop', 'allowed');
+  await expect(node(page, 'Overlay-1.qcow2')).toHaveAttribute('data-drop', 'allowed');
   await expect(node(page, 'RootBase.qcow2')).toHaveAttribute('data-drop', 'refused');
-  await expect(node(page, 'RootBase.qcow2')).toHaveAttribute('title', /other overlays|Overlay-2/);
+  await expect(node(page, 'RootBase.qcow2')).toHaveAttribute('title', /Overlay-2/);
   await expect(node(page, 'Fedora-guest-1.qcow2')).toHaveAttribute('data-drop', 'outside');
   await page.mouse.move(onto.x + onto.width / 2, onto.y + onto.height / 2, { steps: 8 });
-  await expect(node(page, 'Overlay-1B.qcow2')).toHaveClass(/drop-over/);
+  await expect(node(page, 'Overlay-1A.qcow2')).toHaveClass(/drop-over/);
   await page.mouse.up();
 
   const dialog = page.getByRole('dialog');
   await expect(dialog.getByTestId('command').first()).toContainText('qemu-img commit');
+  await expect(dialog.getByTestId('command').filter({ hasText: 'rebase -u' })).toContainText('Overlay-1C.qcow2');
   await runAfterWrite(page);
-  await expect(drawer(page).locator('.job-row').first()).toHaveAttribute('data-state', 'done');
-  await expect(node(page, 'Overlay-1C.qcow2')).toHaveCount(0);
-  // Overlay-1B now holds what the folded layer held: the guest reads the same there.
-  execFileSync('qemu-img', ['compare', '-f', 'qcow2', '-F', 'qcow2', '--', before, join(dir, 'Overlay-1B.qcow2')]);
-  expect(existsSync(join(dir, 'Overlay-1C.qcow2'))).toBe(false);
+  const row = drawer(page).locator('.job-row').first();
+  await expect(row).toHaveAttribute('data-state', 'done');
+  await expect(row).toContainText('100%');
+  // Redrawn: the folded layer gone, the overlay above it now on the image it was dropped on.
+  await expect(node(page, 'Overlay-1B.qcow2')).toHaveCount(0);
+  await expect(page.locator(`.react-flow__edge[data-id="${file('Overlay-1A.qcow2')}→${file('Overlay-1C.qcow2')}"]`)).toHaveCount(1);
+  execFileSync('qemu-img', ['compare', '-f', 'qcow2', '-F', 'qcow2', '--', before, file('Overlay-1C.qcow2')]);
+  expect(existsSync(file('Overlay-1B.qcow2'))).toBe(false);
 });
 
 test('"Pull from…" in the inspector flattens a demo overlay without the mouse: the plan shows the safe rebase, and afterwards it stands alone and reads the same', async ({ page, snaptree }) => {
