@@ -257,6 +257,31 @@ test('dragging a middle layer of a demo chain onto the image below it lights up 
   expect(existsSync(file('Overlay-1B.qcow2'))).toBe(false);
 });
 
+test('dragging a base onto an overlay two layers up plans a pull that flattens the overlay: it takes in the whole chain and stands alone, reading the same', async ({ page, snaptree }) => {
+  await openDemo(page, snaptree);
+  const file = (name: string) => join(demoDir(snaptree), name);
+  execFileSync('qemu-io', ['-f', 'qcow2', '-c', 'write -P 0x2b 2M 1M', file('Overlay-2.qcow2')], { stdio: 'ignore' });
+  const before = join(snaptree.home, 'flatten-before.qcow2');
+  execFileSync('qemu-img', ['convert', '-f', 'qcow2', '-O', 'qcow2', '--', file('Overlay-2A.qcow2'), before]);
+
+  const from = (await node(page, 'RootBase.qcow2').boundingBox())!;
+  const onto = (await node(page, 'Overlay-2A.qcow2').boundingBox())!;
+  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(from.x + from.width / 2 + 20, from.y + from.height / 2, { steps: 4 });
+  await expect(node(page, 'Overlay-2A.qcow2')).toHaveAttribute('data-drop', 'allowed');
+  await expect(node(page, 'Overlay-2A.qcow2')).toHaveAttribute('title', /pull into this overlay/);
+  await page.mouse.move(onto.x + onto.width / 2, onto.y + onto.height / 2, { steps: 8 });
+  await page.mouse.up();
+
+  const dialog = page.getByRole('dialog');
+  await expect(dialog.getByRole('heading', { level: 2 })).toContainText('Flatten Overlay-2A.qcow2');
+  await runAfterWrite(page);
+  await expect(drawer(page).locator('.job-row').first()).toHaveAttribute('data-state', 'done');
+  await expect(page.locator(`.react-flow__edge[data-id$="→${file('Overlay-2A.qcow2')}"]`)).toHaveCount(0);
+  execFileSync('qemu-img', ['compare', '-f', 'qcow2', '-F', 'qcow2', '--', before, file('Overlay-2A.qcow2')]);
+});
+
 test('"Pull from…" in the inspector flattens a demo overlay without the mouse: the plan shows the safe rebase, and afterwards it stands alone and reads the same', async ({ page, snaptree }) => {
   await openDemo(page, snaptree);
   const overlay = join(demoDir(snaptree), 'Overlay-2A.qcow2');
