@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -59,5 +59,19 @@ describe('the snapshot metadata watch', () => {
     calls.length = 0;
     writeSnapshot(root, 'new guest', 'third');
     await seen(calls, 'new guest');
+  });
+
+  it.skipIf(process.getuid?.() === 0)('where the folder cannot be read, gives up quietly instead of asking for a full read every second', async () => {
+    root = mkdtempSync(join(tmpdir(), 'snaptree-watch-'));
+    writeSnapshot(root, 'guest', 'first');
+    chmodSync(root, 0o000);
+    const calls: (string | null)[] = [];
+    try {
+      watch = watchSnapshotMetadata(root, (domain) => calls.push(domain));
+      await new Promise((settle) => setTimeout(settle, 2500));
+      expect(calls).toEqual([]);
+    } finally {
+      chmodSync(root, 0o700);
+    }
   });
 });

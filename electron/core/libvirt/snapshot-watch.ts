@@ -37,9 +37,12 @@ export function watchSnapshotMetadata(root: string, changed: (domain: string | n
     domains.clear();
   };
 
-  const failed = () => {
+  const failed = (error?: unknown) => {
     disarm();
-    if (closed || rearm) return;
+    // Not this user's to read (a desktop user in the libvirt group): events alone must do;
+    // trying again each second would only read every domain again each second.
+    const code = (error as NodeJS.ErrnoException | undefined)?.code;
+    if (closed || rearm || code === 'EACCES' || code === 'EPERM') return;
     rearm = setTimeout(() => {
       rearm = null;
       if (closed) return;
@@ -68,30 +71,31 @@ export function watchSnapshotMetadata(root: string, changed: (domain: string | n
   const arm = () => {
     try {
       // Until the first snapshot on this host there is no snapshot folder: watch for it.
-      top = watch(root, (_event, name) => {
-        if (String(name) !== 'snapshot') return;
-        disarm();
-        arm();
-        changed(null);
-      });
-      top.on('error', failed);
-      let names: string[];
+      let names: string[] | null = null;
       try {
+        // Watched before it is listed: a domain's folder made in between is told, not missed.
+        top = watch(folder, (_event, name) => {
+          const domain = String(name ?? '');
+          if (domain === '') return changed(null);
+          watchDomain(domain);
+          changed(domain);
+        });
+        top.on('error', failed);
         names = readdirSync(folder);
-      } catch {
-        return;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        top?.close();
+        top = watch(root, (_event, name) => {
+          if (String(name) !== 'snapshot') return;
+          disarm();
+          arm();
+          changed(null);
+        });
+        top.on('error', failed);
       }
-      top.close();
-      top = watch(folder, (_event, name) => {
-        const domain = String(name ?? '');
-        if (domain === '') return changed(null);
-        watchDomain(domain);
-        changed(domain);
-      });
-      top.on('error', failed);
-      for (const name of names) watchDomain(name);
-    } catch {
-      failed();
+      for (const name of names ?? []) watchDomain(name);
+    } catch (error) {
+      failed(error);
     }
   };
 
