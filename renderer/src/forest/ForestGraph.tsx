@@ -69,11 +69,13 @@ export function ForestGraph({ images }: { images: readonly Image[] }) {
 
   const nodes = useMemo<ForestNode[]>(() => {
     const selectedId = selection?.kind === 'image' ? selection.path : selection?.kind === 'missing' ? missingId(selection.path) : null;
+    // One mark for every image of another chain: a drag's start touches thousands of nodes once.
+    const outside: DropMark = { state: 'outside', reason: t('drag.outside'), over: false };
     const mark = (path: string): DropMark | null => {
       if (dragged === null || path === dragged) return null;
       const target = targets.get(path);
-      if (!target) return { state: 'outside', reason: t('drag.outside'), over: over === path };
-      return { state: target.allowed ? 'allowed' : 'refused', reason: target.reason ? sentenceOf(tPlans, target.reason) : tPlans(`drag.${target.gesture}`), over: over === path };
+      if (!target) return outside;
+      return { state: target.allowed ? 'allowed' : 'refused', reason: target.reason ? sentenceOf(tPlans, target.reason) : tPlans(`drag.${target.gesture}`), over: false };
     };
     return layout.placed.map((place): ForestNode => {
       const image = byPath.get(place.id);
@@ -86,10 +88,18 @@ export function ForestGraph({ images }: { images: readonly Image[] }) {
           }
         : { ...common, type: 'missing', data: { path: place.id.slice('missing:'.length) } };
     });
-  }, [layout, byPath, search, selection, highlighted, dragged, targets, over, t, tPlans]);
-  // Only the dragged node is a new object while it moves: the other thousands keep theirs.
-  // It is drawn above the others, so that the target under it stays readable through the drag.
-  const drawn = useMemo(() => (dragAt === null ? nodes : nodes.map((node) => (node.id === dragAt.id ? { ...node, position: dragAt.position, zIndex: 1000 } : node))), [nodes, dragAt]);
+  }, [layout, byPath, search, selection, highlighted, dragged, targets, t, tPlans]);
+  // While it moves, only the dragged node and the one under the pointer are new objects: the
+  // other thousands keep theirs. The dragged one is drawn above the others, so that the target
+  // under it stays readable.
+  const drawn = useMemo(() => {
+    if (dragAt === null && over === null) return nodes;
+    return nodes.map((node): ForestNode => {
+      if (node.id === dragAt?.id) return { ...node, position: dragAt.position, zIndex: 1000 };
+      if (node.id === over && node.type === 'image' && node.data.drop) return { ...node, data: { ...node.data, drop: { ...node.data.drop, over: true } } };
+      return node;
+    });
+  }, [nodes, dragAt, over]);
 
   // Drag an image onto another of its chain: below it, a commit; above it, a pull. The drop
   // opens the plan; nothing runs before Run.
