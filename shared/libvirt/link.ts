@@ -32,7 +32,20 @@ function reaches(image: Image, chain: ReadonlySet<string | null>, imageAt: (cano
   return false;
 }
 
-function stateOfSnapshot(snapshot: Snapshot, chains: ReadonlyMap<string, (string | null)[]>, imageAt: (canon: string | null) => Image | undefined, canonical: Canonical, carriers: Carriers): Snapshot {
+/** What a snapshot is judged by besides its own record: the domain's chains now, and the other snapshots' overlays. */
+interface Judge {
+  readonly chains: ReadonlyMap<string, (string | null)[]>;
+  /** Per disk target, the overlays the domain's external snapshots made (canonical paths). */
+  readonly overlays: ReadonlyMap<string, ReadonlySet<string | null>>;
+  readonly imageAt: (canon: string | null) => Image | undefined;
+  readonly canonical: Canonical;
+  readonly carriers: Carriers;
+  /** Whether another domain's chain holds the file: its internal snapshots are that domain's. */
+  readonly otherDomainHolds: (canon: string | null) => boolean;
+}
+
+function stateOfSnapshot(snapshot: Snapshot, judge: Judge): Snapshot {
+  const { chains, imageAt, canonical, carriers } = judge;
   const problems: LibvirtProblem[] = [];
   const stateFiles: string[] = [];
   let otherBranch = false;
@@ -56,11 +69,15 @@ function stateOfSnapshot(snapshot: Snapshot, chains: ReadonlyMap<string, (string
         // has changed since (as after a manual active blockcommit): stale. A state below the
         // active layer is the snapshot a revert went back to. Anywhere else it is intact, on
         // a branch kept after a revert.
+        // In the chain, the layer above the state tells which: a revert's fresh overlay, or
+        // another snapshot's overlay, spliced onto it when this one's was committed away by hand.
         const stateCanon = below?.image ? canonical(below.image) : null;
         const state = imageAt(stateCanon);
-        if (state === undefined || reaches(state, new Set([chain[0] ?? null]), imageAt, canonical)) {
+        const level = chain.indexOf(stateCanon);
+        const spliced = level > 0 && judge.overlays.get(disk.target)?.has(chain[level - 1] ?? null) === true;
+        if (state === undefined || spliced || reaches(state, new Set([chain[0] ?? null]), imageAt, canonical)) {
           problems.push({ code: 'stale-snapshot', ...say('libvirt.staleSnapshot.external', { overlay: baseName(disk.file), target: disk.target }) });
-        } else if (!chain.includes(stateCanon)) otherBranch = true;
+        } else if (level < 0) otherBranch = true;
       }
     } else if (disk.snapshot === 'internal') {
       const read = chain.map(imageAt).filter((image) => image !== undefined);
@@ -69,7 +86,10 @@ function stateOfSnapshot(snapshot: Snapshot, chains: ReadonlyMap<string, (string
       // still stands on it (reference 3.6): another branch, while the layer QEMU writes to
       // now is not below it.
       const active = new Set([chain[0] ?? null]);
-      const elsewhere = carrier ? undefined : carriers(snapshot.name).find((image) => reaches(image, new Set(chain), imageAt, canonical) && !reaches(image, active, imageAt, canonical));
+      // Never a layer of another domain's chain: linked clones share bases and snapshot names.
+      const elsewhere = carrier
+        ? undefined
+        : carriers(snapshot.name).find((image) => !judge.otherDomainHolds(canonical(image.path)) && reaches(image, new Set(chain), imageAt, canonical) && !reaches(image, active, imageAt, canonical));
       if (carrier) stateFiles.push(carrier.path);
       else if (elsewhere) {
         stateFiles.push(elsewhere.path);
@@ -124,9 +144,23 @@ export function linkInventory(images: readonly Image[], connections: readonly Co
   const carriers: Carriers = (name) => byInternalName.get(name) ?? [];
   const usedBy = new Map<string, Image['usedBy']>();
 
+  // Which local domains' chains hold each file: a domain's snapshots are never found in another's.
+  const holders = new Map<string, Set<string>>();
+  for (const connection of connections.filter((candidate) => disksAreLocal(candidate.uri))) {
+    for (const domain of connection.domains) {
+      for (const disk of domain.disks) {
+        for (const canon of diskChain(disk, canonical, localImageAt)) {
+          if (canon === null) continue;
+          const set = holders.get(canon) ?? new Set();
+          set.add(domain.uuid);
+          holders.set(canon, set);
+        }
+      }
+    }
+  }
   const linkedConnections = connections.map((connection) => {
     const local = disksAreLocal(connection.uri);
-    return { ...connection, domains: connection.domains.map((domain) => linkDomain(domain, local ? canonical : remotePath, local ? localImageAt : noImage, local ? carriers : () => [], usedBy)) };
+    return { ...connection, domains: connection.domains.map((domain) => linkDomain(domain, local ? canonical : remotePath, local ? localImageAt : noImage, local ? carriers : () => [], holders, usedBy)) };
   });
 
   // An overlay that nothing uses: no domain, and no image built on it.
@@ -163,8 +197,19 @@ function diskChain(disk: DomainDisk, canonical: Canonical, imageAt: (canon: stri
 }
 
 /** One domain: the images its disks use (recorded in `usedBy`), its chain problems, each snapshot's state files and problems. */
-function linkDomain(domain: Domain, canonical: Canonical, imageAt: (canon: string | null) => Image | undefined, carriers: Carriers, usedBy: Map<string, Image['usedBy']>): Domain {
+function linkDomain(domain: Domain, canonical: Canonical, imageAt: (canon: string | null) => Image | undefined, carriers: Carriers, holders: ReadonlyMap<string, ReadonlySet<string>>, usedBy: Map<string, Image['usedBy']>): Domain {
   const chains = new Map(domain.disks.map((disk) => [disk.target, diskChain(disk, canonical, imageAt)]));
+  const overlays = new Map<string, Set<string | null>>();
+  for (const snapshot of domain.snapshots) {
+    for (const disk of snapshot.disks) {
+      if (disk.snapshot !== 'external' || disk.file === null) continue;
+      const set = overlays.get(disk.target) ?? new Set();
+      set.add(canonical(disk.file));
+      overlays.set(disk.target, set);
+    }
+  }
+  const otherDomainHolds = (canon: string | null) => canon !== null && [...(holders.get(canon) ?? [])].some((uuid) => uuid !== domain.uuid);
+  const judge: Judge = { chains, overlays, imageAt, canonical, carriers, otherDomainHolds };
   const problems: LibvirtProblem[] = [];
   for (const disk of domain.disks) {
     const chain = chains.get(disk.target)!;
@@ -178,5 +223,5 @@ function linkDomain(domain: Domain, canonical: Canonical, imageAt: (canon: strin
     const mismatch = chainMismatch(disk, chain, imageAt, canonical);
     if (mismatch) problems.push(mismatch);
   }
-  return { ...domain, problems, snapshots: domain.snapshots.map((snapshot) => stateOfSnapshot(snapshot, chains, imageAt, canonical, carriers)) };
+  return { ...domain, problems, snapshots: domain.snapshots.map((snapshot) => stateOfSnapshot(snapshot, judge)) };
 }

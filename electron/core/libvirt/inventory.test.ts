@@ -241,6 +241,26 @@ describe('the inventory of a real libvirt daemon', () => {
     rmSync(fresh);
   });
 
+  it('still calls a snapshot stale whose overlay a manual blockcommit of a middle layer took out: its state file now holds the next snapshot\'s', async () => {
+    const guest = domains.define('spliced-out', { start: true });
+    const e1 = join(domains.dir, 'spliced-out.e1.qcow2');
+    const e2 = join(domains.dir, 'spliced-out.e2.qcow2');
+    virsh('snapshot-create-as', guest.name, 'e1', '--disk-only', '--atomic', '--diskspec', `vda,snapshot=external,file=${e1}`);
+    virsh('snapshot-create-as', guest.name, 'e2', '--disk-only', '--atomic', '--diskspec', `vda,snapshot=external,file=${e2}`);
+    // Behind Snaptree's back: e1's layer folded into the base; libvirt puts e2's overlay on the base.
+    virsh('blockcommit', guest.name, 'vda', '--top', e1, '--base', guest.disk, '--wait');
+
+    const { connection } = await linked();
+    const snapshot = (name: string) => domainOf(connection, guest.name).snapshots.find((s) => s.name === name)!;
+    expect(domainOf(connection, guest.name).disks[0]!.chain).toEqual([e2, guest.disk]);
+    expect(snapshot('e1')).toMatchObject({ otherBranch: false, problems: [expect.objectContaining({ code: 'stale-snapshot' })] });
+    expect(snapshot('e2')).toMatchObject({ otherBranch: false, problems: [] });
+    // The domain and its files are this test's own: gone, so that the orphan count below stays the running domain's.
+    virsh('destroy', guest.name);
+    virsh('undefine', guest.name, '--snapshots-metadata');
+    for (const file of [e1, e2, guest.disk]) rmSync(file);
+  }, 60_000);
+
   it('links nothing here to a connection on another host, and reports no file of it missing', async () => {
     // The same domains as a daemon on another host would list them: their paths name
     // files there, even where a file of that name exists here.
