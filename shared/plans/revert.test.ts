@@ -74,6 +74,20 @@ describe('a revert to an internal snapshot', () => {
     expect(codes(run(revert(), { images: [disk1], domains: [cut] }))).toEqual(['revert-rewrites-backing']);
   });
 
+  it('with two disks, is blocked as well where a carrier a revert took out of the chain has overlays (the state files are not by disk)', () => {
+    const held = { id: '1', name: 's1', date: '', vmClockNs: 0, vmStateSize: 1, diskSize: null, icount: null };
+    const a = image('/vm/a.qcow2', { snapshots: [held] });
+    const b = image('/vm/b.qcow2', { snapshots: [held] });
+    const aTop = overlay('/vm/a.later.qcow2', a);
+    const bNow = overlay('/vm/b.now.qcow2', image('/vm/b.other.qcow2'));
+    const twoDisks = domain('web', {
+      disks: [disk('vda', ['/vm/a.later.qcow2', '/vm/a.qcow2']), disk('vdb', ['/vm/b.now.qcow2', '/vm/b.other.qcow2'])],
+      snapshots: [snapshot('s1', { memory: 'internal', disks: [{ target: 'vda', snapshot: 'internal', file: null }, { target: 'vdb', snapshot: 'internal', file: null }], stateFiles: ['/vm/a.qcow2', '/vm/b.qcow2'] })],
+    });
+    const bLater = overlay('/vm/b.later.qcow2', b);
+    expect(codes(run(revert(), { images: [a, aTop, b, bLater, bNow], domains: [twoDisks] }))).toEqual(['revert-rewrites-backing', 'revert-rewrites-backing']);
+  });
+
   it('an external snapshot on libvirt 9.9 is reverted by libvirt itself', () => {
     const draft = run(revert(), { ...extParts, externalSnapshotRevert: true });
     expect(draft.blockers).toEqual([]);

@@ -11,7 +11,7 @@ import { snapshotArgv } from '../qemu-img/snapshot.js';
 import { defineArgv, dumpxmlInactiveArgv } from '../virsh/define.js';
 import { destroyArgv, managedsaveRemoveArgv, restoreArgv, saveImageDumpxmlArgv, snapshotCurrentArgv, startArgv } from '../virsh/revert.js';
 import { snapshotRevertArgv } from '../virsh/snapshot-revert.js';
-import { dependentsOf, heldBy, qemuRuns } from './dependents.js';
+import { dependentsOf, heldBy, imageAt, qemuRuns } from './dependents.js';
 import { blocker, dirOf, domainLock, draft, fileNamePart, missingTools, offering, runStep, toolPath, type Offered } from './draft.js';
 import type { IntentOf } from './intent.js';
 import type { Blocker, PlanDraft, StepInput, TreeNode } from './plan.js';
@@ -68,15 +68,24 @@ function revertedTree(domain: Domain, snapshot: string, first: string | undefine
 function internalBlockers(world: World, found: Found): Blocker[] {
   const { domain, snapshot } = found;
   const blockers: Blocker[] = [];
+  // Each disk's carrier, and every file the link step found holding it: with several disks
+  // the state files are not by disk, and one out of the chain would escape a per-disk look.
+  const carriers = new Map<string, string>();
   for (const disk of domain.disks) {
     const carrier = internalCarrier(world, disk.chain, snapshot)?.path;
-    if (carrier === undefined) continue;
-    // The images built on it, and the layers above it in libvirt's chain (known even where their folder was not scanned).
-    const above = disk.chain.includes(carrier) ? disk.chain.slice(0, disk.chain.indexOf(carrier)) : [];
+    if (carrier !== undefined) carriers.set(carrier, disk.target);
+  }
+  for (const path of snapshot.stateFiles) {
+    const holds = imageAt(world, path)?.snapshots.some((internal) => internal.name === snapshot.name) === true;
+    if (holds && !carriers.has(path)) carriers.set(path, snapshot.disks.find((disk) => disk.snapshot === 'internal')?.target ?? '');
+  }
+  for (const [carrier, target] of carriers) {
+    // The images built on it, and the layers above it in libvirt's chains (known even where their folder was not scanned).
+    const above = domain.disks.flatMap((disk) => (disk.chain.includes(carrier) ? disk.chain.slice(0, disk.chain.indexOf(carrier)) : []));
     const overlays = [...new Set([...dependentsOf(world, carrier).overlays.map((overlay) => overlay.path), ...above])];
     if (overlays.length === 0) continue;
     blockers.push(
-      blocker('revert-rewrites-backing', say('plans.revert.blocker.rewritesBacking', { snapshot: snapshot.name, target: disk.target, path: carrier, overlays: overlays.join(', ') }), [
+      blocker('revert-rewrites-backing', say('plans.revert.blocker.rewritesBacking', { snapshot: snapshot.name, target, path: carrier, overlays: overlays.join(', ') }), [
         say('plans.revert.alternative.cloneInstead', { domain: domain.name, snapshot: snapshot.name }),
       ]),
     );
