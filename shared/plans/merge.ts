@@ -67,11 +67,14 @@ interface LostSnapshot {
  * the trash, and an external one whose state file a commit writes into (an internal
  * snapshot in it keeps its own clusters; a pull leaves what its file reads as it was).
  */
-function lostSnapshots(world: World, committedInto: string | null, unused: readonly string[]): LostSnapshot[] {
+function lostSnapshots(world: World, commit: { readonly top: string; readonly into: string } | null, unused: readonly string[]): LostSnapshot[] {
   const gone = new Set(unused);
   const lost = new Map<string, LostSnapshot>();
-  for (const path of [...(committedInto === null ? [] : [committedInto]), ...unused]) {
+  for (const path of [...(commit === null ? [] : [commit.into]), ...unused]) {
     for (const use of dependentsOf(world, path).snapshots) {
+      // The top's state lives on: the file committed into now reads as the top did, and the
+      // snapshot's overlay is re-pointed onto it (as a delete's fold keeps it).
+      if (commit !== null && path === commit.top && use.as === 'state') continue;
       const folded = gone.has(path) ? use.as !== 'memory' : use.as === 'state' && isExternal(use.snapshot);
       if (folded) lost.set(`${use.domain.uuid}\0${use.snapshot.name}`, { uri: use.uri, domain: use.domain, snapshot: use.snapshot });
     }
@@ -93,7 +96,7 @@ function lastDefines(steps: readonly StepInput[]): StepInput[] {
 
 /** What every merge plan says besides its folds: the space, the trash, the lost snapshots and their records, the tools. */
 function mergeDraft(intent: MergeIntent, world: World, title: Said, fold: Fold, written: string, blockers: Blocker[], warnings: Said[]): PlanDraft {
-  const lostOnes = lostSnapshots(world, intent.kind === 'commit' ? written : null, fold.unused);
+  const lostOnes = lostSnapshots(world, intent.kind === 'commit' ? { top: intent.image, into: written } : null, fold.unused);
   const lost: Said[] = [
     ...lostOnes.map((one) => say('plans.merge.lost.snapshot', { name: one.snapshot.name, domain: one.domain.name })),
     ...fold.unused.flatMap((path) => (imageAt(world, path)?.snapshots ?? []).map((internal) => say('plans.merge.lost.internal', { name: internal.name, path }))),
