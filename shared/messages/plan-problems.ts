@@ -226,6 +226,7 @@ export const planProblems = {
       noImageSnapshot: '{{path}} has no internal snapshot {{name}}.',
       fileMissing: 'The snapshot {{name}} cannot be folded on disk {{target}}: {{path}} is not there (or not scanned).',
       overlayHasInternal: '{{path}} holds internal snapshots ({{snapshots}}) that read through to the file below it: folding it away would lose them or change what they restore.',
+      activeHasOverlays: '{{path}} is the layer {{domain}} writes into, and {{overlays}} use it as their backing file: they already read data that changes under them, and after the commit the guest would write into the file they stand on.',
       heldTwice: '{{path}} is in the running chains of {{domains}}: no block job can fold it for all of them.',
       pullIntermediate: "{{path}} is a layer below the active one of the running {{domain}}, and {{base}} below it is used by another branch too: {{base}} must not be written, and a running domain's inner layer cannot take its data.",
       stateWritten: '{{path}}, which another branch uses too, is the layer the running {{domain}} writes into: its data would change while it is copied.',

@@ -88,6 +88,12 @@ export function commitInto(world: World, fold: Fold, graph: ChainGraph, overlay:
   // libvirt re-points the layer above O in the running chain; any other overlay of O is another branch, re-pointed by hand.
   const above = live ? live.chain[live.chain.indexOf(overlay) - 1] : undefined;
   const others = graph.overlaysOf(overlay).filter((path) => path !== above);
+  // Overlays on the layer a guest writes into read changed data already; after a pivot the
+  // guest would write into the file they were re-pointed onto: refused, not made worse.
+  if (live && live.chain[0] === overlay && others.length > 0) {
+    fold.blockers.push(blocker('active-has-overlays', say('plans.delete.blocker.activeHasOverlays', { path: overlay, domain: live.domain.name, overlays: others.join(', ') }), [say('plans.delete.alternative.shutOff', { domain: live.domain.name })]));
+    return;
+  }
   if (live) {
     const active = live.chain[0] === overlay;
     const lock = domainLock(live.uri, live.domain);

@@ -172,6 +172,12 @@ describe("a running domain's chain: libvirt block jobs", () => {
     ]);
   });
 
+  it('the active layer with another overlay on it is refused: after the pivot the guest would write into the file that overlay stands on', () => {
+    const parts = ofDomain();
+    const draft = merge(commit(sn3.path), { ...parts, images: [...parts.images!, overlay('/vm/on-active.qcow2', sn3)] });
+    expect(draft.blockers).toMatchObject([{ code: 'active-has-overlays', values: { path: sn3.path, overlays: '/vm/on-active.qcow2' } }]);
+  });
+
   it('the active layer: --active --pivot', () => {
     const draft = merge(commit(sn3.path), ofDomain());
     expect(shown(draft)[0]).toBe(virsh('blockcommit', '--domain', 'web', '--path', 'vda', '--active', '--pivot', '--base', sn2.path, '--wait', '--verbose'));

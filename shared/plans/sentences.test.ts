@@ -105,6 +105,8 @@ const scenarios: [IntentInput, WorldParts?][] = [
   // Merging chain nodes.
   [{ kind: 'commit', image: merging.sn3.path, into: merging.sn1.path }, merging.ofDomain()],
   [{ kind: 'commit', image: merging.sn3.path, keepMetadata: true }, merging.ofDomain()],
+  // Another branch on the layer a running guest writes into (reference 3.6's aftermath): refused.
+  [{ kind: 'commit', image: merging.sn3.path }, { ...merging.ofDomain(), images: [...merging.ofDomain().images!, overlay('/vm/on-active.qcow2', merging.sn3)] }],
   [{ kind: 'commit', image: merging.sn2.path }, merging.withSibling(merging.sn1)],
   [{ kind: 'commit', image: merging.sn1.path }, merging.withSibling(merging.base)],
   [{ kind: 'commit', image: merging.base.path }, merging.bare],

@@ -224,6 +224,7 @@ export const planProblems: Messages<typeof english> = {
       noImageSnapshot: '{{path}} 中没有内部快照 {{name}}。',
       fileMissing: '无法在磁盘 {{target}} 上合并快照 {{name}}：{{path}} 不存在（或未被扫描）。',
       overlayHasInternal: '{{path}} 含有内部快照（{{snapshots}}），它们会读取下层文件：合并掉它会丢失这些快照，或改变它们恢复出的内容。',
+      activeHasOverlays: '{{path}} 是 {{domain}} 正在写入的层，而 {{overlays}} 以它为后端镜像：它们读到的数据已经在变化，提交之后客户机还会写入它们所依赖的文件。',
       heldTwice: '{{path}} 位于 {{domains}} 的运行中镜像链里：没有一个块作业能为它们全部合并它。',
       pullIntermediate: '{{path}} 是运行中的 {{domain}} 活动层之下的一层，而它下面的 {{base}} 也被另一个分支使用：{{base}} 不能被写入，运行中虚拟机的内层也无法接收它的数据。',
       stateWritten: '{{path}} 也被另一个分支使用，而且是运行中的 {{domain}} 正在写入的层：复制时它的数据会变化。',
