@@ -144,6 +144,10 @@ describe('deleting an external snapshot of a shut-off domain', () => {
     expect(draft.steps[0]).toMatchObject({ progress: 'qemu-img', cancel: 'sigint' });
   });
 
+  it('is refused where a QEMU that libvirt does not run has one of its files open (rule 2): qemu-img must not write under it', () => {
+    expect(codes(remove({}, { ...shutOff, qemuHolds: ['/vm/base.qcow2'] }))).toEqual(['held-outside']);
+  });
+
   it('a leaf: the disk is switched to the file below, which the domain then writes', () => {
     const draft = remove({ snapshot: 's2' }, shutOff);
     expect(shown(draft)).toEqual(['/usr/bin/qemu-img commit -p -f qcow2 -d -- /vm/b.qcow2', `define ${JSON.stringify({ kind: 'switch-disk', target: 'vda', path: '/vm/a.qcow2', format: 'qcow2' })}`, metadata('s2'), 'trash /vm/b.qcow2']);

@@ -15,7 +15,7 @@ import { snapshotDeleteArgv } from '../virsh/snapshot-delete.js';
 import type { VirshTarget } from '../virsh/connection.js';
 import { snapshotArgv } from '../qemu-img/snapshot.js';
 import { chainGraph, type ChainGraph } from './chain-graph.js';
-import { commitInto, pullInto, treeAfter, type Fold } from './fold.js';
+import { commitInto, heldOutside, pullInto, treeAfter, type Fold } from './fold.js';
 import { heldBy, imageAt } from './dependents.js';
 import { blocker, domainLock, draft, missingTools, runStep, toolPath } from './draft.js';
 import type { IntentOf } from './intent.js';
@@ -49,6 +49,12 @@ function foldDisk(world: World, fold: Fold, graph: ChainGraph, snapshot: Snapsho
     return;
   }
   fold.lockFiles.push(overlay, base);
+  // A QEMU libvirt does not run (started by hand, another host's guest) has them open: qemu-img must not write under it.
+  const outside = heldOutside(world, [overlay, base]);
+  if (outside.length > 0) {
+    fold.blockers.push(...outside);
+    return;
+  }
   // O's own internal snapshots read through to B: trashing O loses them, and pulling B's data up changes what they restore.
   const internal = (imageAt(world, overlay)?.snapshots ?? []).filter((one) => !fold.deleted.has(one.name));
   if (internal.length > 0) {

@@ -13,8 +13,8 @@ import { say, type Said } from '../messages/problems.js';
 import type { Domain, Snapshot } from '../libvirt/model.js';
 import { snapshotDeleteArgv } from '../virsh/snapshot-delete.js';
 import { chainGraph, type ChainGraph } from './chain-graph.js';
-import { commitInto, pullInto, treeAfter, type Fold } from './fold.js';
-import { dependentsOf, heldBy, imageAt } from './dependents.js';
+import { commitInto, heldOutside, pullInto, treeAfter, type Fold } from './fold.js';
+import { dependentsOf, imageAt } from './dependents.js';
 import { blocker, draft, missingTools, offering, runStep, toolPath } from './draft.js';
 import type { IntentOf } from './intent.js';
 import type { Blocker, PlanDraft, StepInput, TreeChange } from './plan.js';
@@ -45,14 +45,6 @@ function unreadable(world: World, read: readonly string[]): Blocker[] {
   return read.flatMap((path) => sourceImage(world, path, UNREADABLE).blockers);
 }
 
-/**
- * Rule 2 where libvirt cannot help: a file of the merge that a QEMU has open, though no
- * running domain's chain holds it (a QEMU started by hand, another tool's guest). No block
- * job can reach it, and qemu-img must not write it or fold it away.
- */
-function heldOutside(world: World, files: readonly string[]): Blocker[] {
-  return files.filter((path) => world.qemuHolds?.(path) === true && heldBy(world, path).length === 0).map((path) => blocker('held-outside', say('plans.merge.blocker.heldOutside', { path })));
-}
 
 const isExternal = (snapshot: Snapshot): boolean => snapshot.memory === 'external' || snapshot.disks.some((disk) => disk.snapshot === 'external');
 
