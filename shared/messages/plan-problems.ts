@@ -282,8 +282,7 @@ export const planProblems = {
     },
     warning: {
       givesBack: 'Emptying the trash afterwards gives back {{size}}.',
-      metadataKept: "libvirt's records of {{names}} are kept, as asked: reverting to one would not bring back its state.",
-      recordsRemoved: "libvirt's records of {{names}} are removed with the state they named; to keep them instead, marked as no longer revertable, plan the merge with the records kept.",
+      metadataKept: "libvirt's records of {{names}} are kept, as asked, but nothing marks them: libvirt would revert one to what its files hold after this merge, which is no longer its state. Delete them once you no longer need them.",
     },
     lost: {
       snapshot: 'The snapshot {{name}} of {{domain}}: its state is folded away, it can no longer be reverted to.',

@@ -184,12 +184,6 @@ describe("a running domain's chain: libvirt block jobs", () => {
     expect(draft.locks.domains.map((lock) => lock.name)).toEqual(['web']);
   });
 
-  it('removing the records offers, as one click, the same merge with the records kept', () => {
-    const draft = merge(commit(sn3.path), ofDomain());
-    const offer = draft.warnings.find((warning) => warning.key === 'plans.merge.warning.recordsRemoved');
-    expect(offer).toMatchObject({ values: { names: 's3' }, intent: { kind: 'commit', image: sn3.path, keepMetadata: true } });
-  });
-
   it('keepMetadata keeps the records and says so', () => {
     const draft = merge(commit(sn3.path, undefined, { keepMetadata: true }), ofDomain());
     expect(shown(draft)).toEqual([virsh('blockcommit', '--domain', 'web', '--path', 'vda', '--active', '--pivot', '--base', sn2.path, '--wait', '--verbose'), `trash ${sn3.path}`]);

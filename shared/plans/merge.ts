@@ -97,8 +97,6 @@ function mergeDraft(intent: MergeIntent, world: World, title: Said, fold: Fold, 
   if (intent.keepMetadata) {
     if (lostOnes.length > 0) warnings.push(say('plans.merge.warning.metadataKept', { names: lostOnes.map((one) => one.snapshot.name).join(', ') }));
   } else {
-    // The user chooses: keep the records, marked as no longer revertable, in one click.
-    if (lostOnes.length > 0) warnings.push(offering(say('plans.merge.warning.recordsRemoved', { names: lostOnes.map((one) => one.snapshot.name).join(', ') }), { ...intent, keepMetadata: true }));
     for (const one of lostOnes) {
       steps.push(runStep({ says: say('plans.merge.step.record', { name: one.snapshot.name, domain: one.domain.name }), argv: snapshotDeleteArgv({ virsh: toolPath(world, 'virsh'), uri: one.uri }, one.domain.name, one.snapshot.name, { metadataOnly: true }) }));
     }

@@ -280,8 +280,7 @@ export const planProblems: Messages<typeof english> = {
     },
     warning: {
       givesBack: '之后清空回收站可释放 {{size}}。',
-      metadataKept: '按要求保留 libvirt 中 {{names}} 的记录：恢复到它们并不能找回其状态。',
-      recordsRemoved: 'libvirt 中 {{names}} 的快照记录会随其状态一起删除；如要保留这些记录（标记为无法再还原），请改用保留记录的合并计划。',
+      metadataKept: '按要求保留 libvirt 中 {{names}} 的记录，但没有任何标记：还原到它们时，libvirt 会还原到合并之后文件里的内容，那已不是它们的状态。不再需要时请删除这些记录。',
     },
     lost: {
       snapshot: '{{domain}} 的快照 {{name}}：其状态已被合并掉，再也无法恢复到它。',
