@@ -29,6 +29,7 @@ export function stepCommands(step: Step): string[] {
       return [shellLine(step.argv)];
     case 'define':
     case 'restore':
+    case 'mark-folded':
       return step.shows.map(shellLine);
     case 'trash':
     case 'purge':

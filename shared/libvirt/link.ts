@@ -7,6 +7,7 @@
 import { baseName } from '../format.js';
 import type { Image, Problem } from '../images/model.js';
 import { say } from '../messages/problems.js';
+import { isMarkedFolded } from './folded.js';
 import { disksAreLocal, knowsEveryLocalDomain } from './uri.js';
 import type { Connection, Domain, DomainDisk, LibvirtProblem, Snapshot } from './model.js';
 
@@ -101,6 +102,8 @@ function stateOfSnapshot(snapshot: Snapshot, judge: Judge): Snapshot {
       }
     }
   }
+  // Kept at a merge though its state was folded away: stale, whatever its files say now.
+  if (isMarkedFolded(snapshot.description)) problems.push({ code: 'stale-snapshot', ...say('libvirt.staleSnapshot.folded') });
   if (snapshot.memory === 'external' && snapshot.memoryFile !== null && canonical(snapshot.memoryFile) === null) {
     problems.push({ code: 'snapshot-file-missing', ...say('libvirt.snapshotFileMissing.memory', { file: snapshot.memoryFile }) });
   }

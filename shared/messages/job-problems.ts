@@ -50,6 +50,7 @@ export const jobProblems = {
     define: 'Step {{step}} was defining {{domain}} again: virsh define is all or nothing, so its XML (`virsh dumpxml --inactive`) is either the old or the new one; look before the change is planned again.',
     purge: 'Step {{step}} was deleting {{folder}}: part of it may be gone. Empty the trash again to delete the rest.',
     restore: 'Step {{step}} was restoring {{domain}} from {{path}}: it either runs from that memory or is still shut off (`virsh domstate`); look before the revert is planned again.',
+    mark: 'Step {{step}} was marking the record of {{snapshot}} of {{domain}} as folded away: it is marked or not (`virsh snapshot-dumpxml`); no file was changed by it.',
   },
   journalUnreadable: 'The job record {{file}} could not be read and is kept as it is: {{detail}}',
 } as const;

@@ -8,6 +8,7 @@ export const libvirtProblems = {
   staleSnapshot: {
     external: "{{overlay}}, made for {{target}} at this snapshot, is no longer in the disk's chain (as after a manual blockcommit): libvirt cannot revert to or delete this snapshot.",
     internal: "No image in {{target}}'s chain holds an internal snapshot named \"{{snapshot}}\" any more: libvirt's record of it is stale.",
+    folded: 'A merge folded this snapshot\'s state away and kept its record, marked so in its description: reverting to it would not bring that state back.',
   },
   chainMismatch: {
     named: '{{target}}: libvirt has {{below}} below {{above}}, but that image\'s header names "{{name}}". QEMU and the files disagree (as after --reuse-external with a wrong header).',

@@ -144,6 +144,7 @@ export const planProblems = {
       noImageSnapshot: '{{path}} has no internal snapshot named "{{name}}".',
       domainDisk: '{{path}} is a disk of {{domain}}: qemu-img would revert it behind libvirt, whose snapshot records would then be wrong.',
       transient: '{{domain}} is transient: stopped for the revert, it would be gone from libvirt, with its snapshots\' records.',
+      stale: '{{snapshot}} is stale: the files its record names no longer hold its state, so going back to it would bring back something else.',
       firstExternal: 'A snapshot taken before reverting to the internal snapshot {{snapshot}} must be internal too: an external one puts a new layer on the disk, which the revert would then rewrite under it (data-safety rule 1).',
     },
     alternative: {
@@ -151,6 +152,7 @@ export const planProblems = {
       domain: 'Revert the domain {{domain}} to its snapshot instead.',
       convertSnapshot: 'Copy the snapshot {{name}} of {{path}} into a new image instead (qemu-img convert -l), leaving {{path}} as it is.',
       firstInternal: 'Take the snapshot of the present state as an internal one.',
+      deleteRecord: 'Delete the record of {{snapshot}} instead (metadata only): no file changes.',
       watchFolder: 'Add {{folder}} to the watched folders, then plan again.',
     },
     warning: {
@@ -265,6 +267,7 @@ export const planProblems = {
     },
     step: {
       record: "Delete libvirt's record of the snapshot {{name}} of {{domain}}: the state it went back to is folded away.",
+      mark: 'Mark libvirt\'s record of the snapshot {{name}} of {{domain}} as folded away, in its description (virsh snapshot-create --redefine): kept, it is stale, and Snaptree never reverts to it.',
     },
     blocker: {
       isBase: '{{path}} has no backing file: there is nothing below it to commit into.',
@@ -282,7 +285,8 @@ export const planProblems = {
     },
     warning: {
       givesBack: 'Emptying the trash afterwards gives back {{size}}.',
-      metadataKept: "libvirt's records of {{names}} are kept, as asked, but nothing marks them: libvirt would revert one to what its files hold after this merge, which is no longer its state. Delete them once you no longer need them.",
+      recordsRemoved: "libvirt's records of {{names}} are removed with the state they named; they can be kept instead, marked in their descriptions as folded away.",
+      metadataKept: "libvirt's records of {{names}} are kept, as asked, and marked in their descriptions as folded away: reverting to one would not bring its state back, and Snaptree shows them stale.",
     },
     lost: {
       snapshot: 'The snapshot {{name}} of {{domain}}: its state is folded away, it can no longer be reverted to.',

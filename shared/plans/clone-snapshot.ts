@@ -16,7 +16,7 @@ import { blocker, dirOf, domainLock, draft, fileNamePart, missingTools, runStep,
 import type { IntentOf } from './intent.js';
 import type { Blocker, PlanDraft, StepInput } from './plan.js';
 import type { Planner } from './planners.js';
-import { branchStep, diskStates, findSnapshot, internalCarrier, isExternal, newFileBlockers, stemOf, type Found } from './snapshot-branch.js';
+import { branchStep, diskStates, findSnapshot, internalCarrier, isExternal, newFileBlockers, staleBlockers, stemOf, type Found } from './snapshot-branch.js';
 import type { World } from './world.js';
 
 type CloneIntent = IntentOf<'clone'>;
@@ -85,7 +85,7 @@ export const planCloneSnapshot: Planner<'clone'> = (intent, world): PlanDraft =>
   if ('blocker' in found) return draft({ intent, title, steps: [], blockers: [...tools, found.blocker], cancel: say('plans.cancel.nothing'), lockFiles: [] });
   const { domain, snapshot } = found;
   const part = isExternal(snapshot) ? linked(intent, world, found) : copied(intent, world, found);
-  const blockers = [...tools, ...nameBlockers(intent, found), ...part.blockers, ...newFileBlockers(world, Object.values(part.disks))];
+  const blockers = [...tools, ...staleBlockers(intent.uri, found), ...nameBlockers(intent, found), ...part.blockers, ...newFileBlockers(world, Object.values(part.disks))];
   for (const target of Object.keys(intent.files)) if (!(target in part.disks)) blockers.push(blocker('no-such-disk', say('plans.blocker.noSuchDisk', { target, domain: domain.name })));
   const virsh = { virsh: toolPath(world, 'virsh'), uri: intent.uri };
   const define: StepInput = {

@@ -8,7 +8,9 @@ import { bare, base, chain, ofDomain, sn1, sn2, sn3, withSibling } from './merge
 const codes = (draft: PlanDraft) => draft.blockers.map((blocker) => blocker.code);
 /** Each step as the dialog lists it: a command, a define, or a file to the trash. */
 const shown = (draft: PlanDraft) =>
-  draft.steps.map((step: StepInput) => (step.op === 'run' ? (step as RunStep).argv.join(' ') : step.op === 'trash' ? `trash ${step.path}` : `define ${JSON.stringify((step as DefineStep).edit)}`));
+  draft.steps.map((step: StepInput) =>
+    step.op === 'run' ? (step as RunStep).argv.join(' ') : step.op === 'trash' ? `trash ${step.path}` : step.op === 'mark-folded' ? `mark ${step.snapshot}` : `define ${JSON.stringify((step as DefineStep).edit)}`,
+  );
 const merge = (intent: IntentInput, parts: WorldParts, freeBytes?: number) => plan(Intent.parse(intent), world({ ...parts, freeBytes }));
 const commit = (image: string, into?: string, fields: object = {}): IntentInput => ({ kind: 'commit', image, ...(into ? { into } : {}), ...fields });
 const pull = (image: string, base?: string, fields: object = {}): IntentInput => ({ kind: 'pull', image, ...(base ? { base } : {}), ...fields });
@@ -184,9 +186,16 @@ describe("a running domain's chain: libvirt block jobs", () => {
     expect(draft.locks.domains.map((lock) => lock.name)).toEqual(['web']);
   });
 
+  it('removing the records offers, as one click, the same merge with the records kept and marked', () => {
+    const offer = merge(commit(sn3.path), ofDomain()).warnings.find((warning) => warning.key === 'plans.merge.warning.recordsRemoved');
+    expect(offer).toMatchObject({ values: { names: 's3' }, intent: { kind: 'commit', image: sn3.path, keepMetadata: true } });
+  });
+
   it('keepMetadata keeps the records and says so', () => {
     const draft = merge(commit(sn3.path, undefined, { keepMetadata: true }), ofDomain());
-    expect(shown(draft)).toEqual([virsh('blockcommit', '--domain', 'web', '--path', 'vda', '--active', '--pivot', '--base', sn2.path, '--wait', '--verbose'), `trash ${sn3.path}`]);
+    // Kept, and marked in its description as folded away (virsh snapshot-create --redefine).
+    expect(shown(draft)).toEqual([virsh('blockcommit', '--domain', 'web', '--path', 'vda', '--active', '--pivot', '--base', sn2.path, '--wait', '--verbose'), 'mark s3', `trash ${sn3.path}`]);
+    expect(draft.steps[1]).toMatchObject({ op: 'mark-folded', shows: [[expect.any(String), '-c', URI, 'snapshot-dumpxml', '--domain', 'web', '--snapshotname', 's3', '--security-info'], [expect.any(String), '-c', URI, 'snapshot-create', '--domain', 'web', '--xmlfile', '/dev/stdin', '--redefine']] });
     expect(draft.lost).toMatchObject([{ values: { name: 's3' } }]);
     expect(draft.warnings).toContainEqual(expect.objectContaining({ key: 'plans.merge.warning.metadataKept', values: { names: 's3' } }));
     expect(draft.tree).toBeUndefined();

@@ -15,7 +15,9 @@ import { snapshotDeleteArgv } from '../virsh/snapshot-delete.js';
 import { chainGraph, type ChainGraph } from './chain-graph.js';
 import { commitInto, heldOutside, pullInto, treeAfter, type Fold } from './fold.js';
 import { dependentsOf, imageAt } from './dependents.js';
-import { blocker, draft, missingTools, offering, runStep, toolPath } from './draft.js';
+import { blocker, domainLock, draft, missingTools, offering, runStep, toolPath } from './draft.js';
+import { snapshotDumpxmlArgv } from '../virsh/revert.js';
+import { snapshotRedefineArgv } from '../virsh/snapshot-redefine.js';
 import type { IntentOf } from './intent.js';
 import type { Blocker, PlanDraft, StepInput, TreeChange } from './plan.js';
 import type { Planner } from './planners.js';
@@ -96,7 +98,22 @@ function mergeDraft(intent: MergeIntent, world: World, title: Said, fold: Fold, 
   const steps = lastDefines(fold.steps);
   if (intent.keepMetadata) {
     if (lostOnes.length > 0) warnings.push(say('plans.merge.warning.metadataKept', { names: lostOnes.map((one) => one.snapshot.name).join(', ') }));
+    // Kept, each record is marked: libvirt would revert it to what the merged files hold.
+    for (const one of lostOnes) {
+      const target = { virsh: toolPath(world, 'virsh'), uri: one.uri };
+      steps.push({
+        op: 'mark-folded',
+        says: say('plans.merge.step.mark', { name: one.snapshot.name, domain: one.domain.name }),
+        changes: [],
+        domain: domainLock(one.uri, one.domain),
+        virsh: target.virsh,
+        snapshot: one.snapshot.name,
+        shows: [[...snapshotDumpxmlArgv(target, one.domain.name, one.snapshot.name)], [...snapshotRedefineArgv(target, one.domain.name, '/dev/stdin')]],
+      });
+    }
   } else {
+    // The user chooses: the records kept instead, each marked, in one click.
+    if (lostOnes.length > 0) warnings.push(offering(say('plans.merge.warning.recordsRemoved', { names: lostOnes.map((one) => one.snapshot.name).join(', ') }), { ...intent, keepMetadata: true }));
     for (const one of lostOnes) {
       steps.push(runStep({ says: say('plans.merge.step.record', { name: one.snapshot.name, domain: one.domain.name }), argv: snapshotDeleteArgv({ virsh: toolPath(world, 'virsh'), uri: one.uri }, one.domain.name, one.snapshot.name, { metadataOnly: true }) }));
     }
@@ -125,7 +142,8 @@ function mergeDraft(intent: MergeIntent, world: World, title: Said, fold: Fold, 
     cancel: say('plans.merge.cancel'),
     // Every file a step writes too: an overlay re-pointed, the layer libvirt re-points.
     lockFiles: [...new Set([...fold.lockFiles, ...steps.flatMap((step) => step.changes)])],
-    lockDomains: [...new Map(fold.domains.map((lock) => [lock.uuid, lock])).values()],
+    // The domains whose snapshot records the plan deletes or marks too.
+    lockDomains: [...new Map([...fold.domains, ...lostOnes.map((one) => domainLock(one.uri, one.domain))].map((lock) => [lock.uuid, lock])).values()],
     ...treeOf(intent, lostOnes),
   });
 }

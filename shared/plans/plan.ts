@@ -121,7 +121,21 @@ export const RestoreStep = z.object({
 });
 export type RestoreStep = z.infer<typeof RestoreStep>;
 
-export const Step = z.discriminatedUnion('op', [RunStep, TrashStep, DefineStep, PurgeStep, RestoreStep]);
+/**
+ * A snapshot's record kept though its state was folded away by a merge: marked in its own
+ * description (shared/libvirt/folded.ts) by redefining it from its XML, read when the step runs.
+ */
+export const MarkStep = z.object({
+  op: z.literal('mark-folded'),
+  ...StepBase,
+  domain: DomainLock,
+  virsh: z.string(),
+  snapshot: z.string(),
+  shows: z.array(z.array(z.string())),
+});
+export type MarkStep = z.infer<typeof MarkStep>;
+
+export const Step = z.discriminatedUnion('op', [RunStep, TrashStep, DefineStep, PurgeStep, RestoreStep, MarkStep]);
 export type Step = z.infer<typeof Step>;
 export type StepInput = z.input<typeof Step>;
 

@@ -16,7 +16,7 @@ import { blocker, dirOf, domainLock, draft, fileNamePart, missingTools, offering
 import type { IntentOf } from './intent.js';
 import type { Blocker, PlanDraft, StepInput, TreeNode } from './plan.js';
 import type { Planner } from './planners.js';
-import { branchStep, diskStates, findSnapshot, internalCarrier, isExternal, newFileBlockers, stemOf, treeOf, type DiskState, type Found } from './snapshot-branch.js';
+import { branchStep, diskStates, findSnapshot, internalCarrier, isExternal, newFileBlockers, staleBlockers, stemOf, treeOf, type DiskState, type Found } from './snapshot-branch.js';
 import { planSnapshot } from './snapshot.js';
 import { sourceImage, UNSAFE_TO_WRITE } from './source.js';
 import type { World } from './world.js';
@@ -208,7 +208,7 @@ export const planRevert: Planner<'revert'> = (intent, world): PlanDraft => {
     steps: [...(first?.steps ?? []), ...part.steps],
     lost: first === null ? part.lost : part.lost.filter((said) => !keptBy(intent.first!.snapshot, said)),
     warnings: [...(first === null ? [keepNow(intent, domain, external)] : (first.warnings ?? [])), ...part.warnings],
-    blockers: [...missingTools(world, part.tools), ...(first?.blockers ?? []), ...firstBlockers, ...part.blockers],
+    blockers: [...missingTools(world, part.tools), ...staleBlockers(intent.uri, found), ...(first?.blockers ?? []), ...firstBlockers, ...part.blockers],
     cancel: part.cancel,
     lockFiles: [...domain.disks.flatMap((disk) => disk.chain), ...part.files, ...memory],
     lockDomains: [domainLock(intent.uri, domain)],

@@ -149,6 +149,8 @@ function revertScenarios(): [IntentInput, WorldParts?][] {
     // A running domain stopped for the revert: back with a start, or left off as its snapshot was.
     revert({ snapshot: 'd1' }),
     revert({ snapshot: 'o1' }),
+    // A stale record (its files no longer hold its state): refused, its record's deletion offered.
+    [{ kind: 'revert', uri: URI, domain: 'off', snapshot: 'd1' }, { ...here, domains: [domain('off', { state: 'shut off', disks: off.disks, snapshots: snapshots.map((one) => (one.name === 'd1' ? { ...one, problems: [{ code: 'stale-snapshot' as const, key: 'libvirt.staleSnapshot.folded', values: {}, message: '' }] } : one)) })] }],
     revert({ snapshot: 'nope' }),
     revert({ first: { snapshot: 'disk-only', name: 'k' } }),
     [{ kind: 'revert', uri: URI, domain: 'tr', snapshot: 'd1' }, { ...here, domains: [domain('tr', { persistent: false, state: 'shut off', stateReason: 'saved', disks: off.disks, snapshots })] }],

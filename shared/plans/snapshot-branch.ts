@@ -9,7 +9,7 @@ import type { Connection, Domain, Snapshot } from '../libvirt/model.js';
 import { say } from '../messages/problems.js';
 import { createOverlayArgv } from '../qemu-img/create.js';
 import { dependentsOf, imageAt } from './dependents.js';
-import { blocker, dirOf, runStep } from './draft.js';
+import { blocker, dirOf, offering, runStep } from './draft.js';
 import { backingName } from './overlay.js';
 import type { Blocker, StepInput, TreeNode } from './plan.js';
 import { sourceImage, UNREADABLE } from './source.js';
@@ -29,6 +29,18 @@ export function findSnapshot(world: World, uri: string, domainName: string, snap
   const snapshot = domain.snapshots.find((candidate) => candidate.name === snapshotName);
   if (!snapshot) return { blocker: blocker('no-snapshot', say('plans.revert.blocker.noSnapshot', { domain: domainName, snapshot: snapshotName })) };
   return { connection, domain, snapshot };
+}
+
+/**
+ * A stale snapshot's files no longer hold its state (a manual blockcommit, a merge that kept
+ * its record): going back to it, or cloning it, would bring back something else. Its record
+ * can still go, as one click.
+ */
+export function staleBlockers(uri: string, found: Found): Blocker[] {
+  const { domain, snapshot } = found;
+  if (!snapshot.problems.some((problem) => problem.code === 'stale-snapshot')) return [];
+  const deleteRecord = offering(say('plans.revert.alternative.deleteRecord', { snapshot: snapshot.name }), { kind: 'delete', uri, domain: domain.name, snapshot: snapshot.name, metadataOnly: true });
+  return [blocker('snapshot-stale', say('plans.revert.blocker.stale', { snapshot: snapshot.name }), [deleteRecord])];
 }
 
 /** A snapshot whose disks are overlays made at that point (disk-only or a system checkpoint). */

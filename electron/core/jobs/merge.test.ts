@@ -16,6 +16,7 @@ import type { Plan, RunStep } from '../../../shared/plans/plan.js';
 import { cliPlanSources } from '../../cli/world.js';
 import { LocalHost } from '../host/local.js';
 import { testDomains, URI, virsh, type TestDomains } from '../libvirt/domains.test-support.js';
+import { FOLDED_MARK } from '../../../shared/libvirt/folded.js';
 import { makePlan } from '../plans.js';
 import { ENDED, QEMU_IMG, waitFor, watchedJobs, type Watched } from './jobs.test-support.js';
 import { backingOf, chainWithData, guestBytes, trashed, write, type Chain } from './merge.test-support.js';
@@ -238,6 +239,20 @@ describe('live: a running domain with two disks (libvirt block jobs)', () => {
     expect(snapshots(name)).toEqual(['s1', 's2']);
     coldBoot(name);
     expect(disks(name)).toEqual({ vda: chain.sn2, vdb: data });
+  }, 90_000);
+
+  it('active commit keeping the records: s3 stays, marked in its description as folded away; Snaptree then calls it stale and will not go back to it', async () => {
+    const { name, chain } = runningChain('live-keep');
+    const plan = await run({ kind: 'commit', image: chain.sn3, keepMetadata: true });
+    expect(commands(plan)).toEqual(['blockcommit']);
+    expect(plan.steps.map((step) => step.op)).toContain('mark-folded');
+    expect(snapshots(name)).toEqual(['s1', 's2', 's3']);
+    expect(virsh('snapshot-dumpxml', '--domain', name, '--snapshotname', 's3')).toContain(`<description>${FOLDED_MARK}`);
+    // libvirt kept s3 current, and its parent.
+    expect(virsh('snapshot-current', '--domain', name, '--name').trim()).toBe('s3');
+    const revert = await planOf({ kind: 'revert', uri: URI, domain: name, snapshot: 's3' });
+    expect(revert.blockers.map((blocker) => blocker.code)).toContain('snapshot-stale');
+    expect(revert.blockers.find((blocker) => blocker.code === 'snapshot-stale')!.alternatives[0]!.intent).toMatchObject({ kind: 'delete', snapshot: 's3', metadataOnly: true });
   }, 90_000);
 
   it('pull into the active layer: blockpull --base sn1; sn3 backs onto sn1 and reads the same; a cold boot finds every file', async () => {

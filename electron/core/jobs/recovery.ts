@@ -74,5 +74,8 @@ async function recoveryOf(job: Job, running: number, firstPending: number): Prom
       return say('jobs.recovery.purge', { step: number, folder: step.folder });
     case 'restore':
       return say('jobs.recovery.restore', { step: number, domain: step.domain.name, path: step.memoryFile });
+    case 'mark-folded':
+      // Metadata only: marked or not, no file changed; planning the merge again marks it.
+      return say('jobs.recovery.mark', { step: number, snapshot: step.snapshot, domain: step.domain.name });
   }
 }

@@ -21,6 +21,7 @@ import { HostCommandError, type Host } from '../host/host.js';
 import { fsPath } from '../images/fs-path.js';
 import { Refusal } from '../refusal.js';
 import { runDefineStep } from './define.js';
+import { runMarkStep } from './mark.js';
 import { runRestoreStep } from './restore.js';
 import { moveToTrash, purgeJobTrash, standsAt } from './trash.js';
 
@@ -102,6 +103,10 @@ export async function runStep(step: Step, run: StepRun): Promise<StepEnd> {
       case 'restore':
         // As a define: libvirt starts the guest from its memory or does not, and a cancel waits for it.
         await runRestoreStep(run.host, step, new AbortController().signal);
+        return done;
+      case 'mark-folded':
+        // All or nothing too: libvirt redefines the record or does not.
+        await runMarkStep(run.host, step, new AbortController().signal);
         return done;
     }
   } catch (error) {

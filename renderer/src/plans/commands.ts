@@ -9,6 +9,6 @@ import { shellLine } from '../../../shared/shell-words';
  */
 export function stepCommands(step: Step): string[] {
   if (step.op === 'run') return [shellLine(step.argv)];
-  if (step.op === 'define' || step.op === 'restore') return step.shows.map(shellLine);
+  if (step.op === 'define' || step.op === 'restore' || step.op === 'mark-folded') return step.shows.map(shellLine);
   return [];
 }

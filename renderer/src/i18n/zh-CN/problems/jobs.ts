@@ -49,6 +49,7 @@ export const jobProblems: Messages<typeof english> = {
     define: '第 {{step}} 步正在重新定义 {{domain}}：`virsh define` 要么全部完成，要么完全没做，所以它的 XML（`virsh dumpxml --inactive`）不是旧的就是新的；请先查看，再重新规划此更改。',
     purge: '第 {{step}} 步正在删除 {{folder}}：其中一部分可能已经删除。再次清空回收站即可删除其余部分。',
     restore: '第 {{step}} 步正在从 {{path}} 恢复 {{domain}}：它要么已从该内存运行，要么仍处于关闭状态（`virsh domstate`）；请先查看，再重新规划此还原。',
+    mark: '第 {{step}} 步正在把 {{domain}} 的快照 {{snapshot}} 的记录标记为已被合并：它要么已标记，要么没有（`virsh snapshot-dumpxml`）；这一步没有改动任何文件。',
   },
   journalUnreadable: '无法读取任务记录 {{file}}，已原样保留：{{detail}}',
 };

@@ -10,6 +10,7 @@ export const libvirtProblems: Messages<typeof english> = {
   staleSnapshot: {
     external: '此快照为 {{target}} 创建的 {{overlay}} 已不在该磁盘的镜像链中（例如手动执行 blockcommit（向下合并）之后）：libvirt 无法恢复到此快照，也无法删除它。',
     internal: '{{target}} 的镜像链中已没有镜像保存名为“{{snapshot}}”的内部快照：libvirt 中的这条快照记录已过时。',
+    folded: '一次合并已把此快照的状态合并掉，只按要求保留了记录，并在其描述中作了标记：还原到它无法找回那个状态。',
   },
   chainMismatch: {
     named: '{{target}}：libvirt 记录 {{above}} 的下一层是 {{below}}，但该镜像的镜像头写的后端镜像是“{{name}}”。QEMU 与镜像文件的记录不一致（例如使用 --reuse-external 时镜像头不对）。',

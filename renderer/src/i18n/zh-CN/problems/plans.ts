@@ -142,6 +142,7 @@ export const planProblems: Messages<typeof english> = {
       noImageSnapshot: '{{path}} 没有名为“{{name}}”的内部快照。',
       domainDisk: '{{path}} 是 {{domain}} 的磁盘：qemu-img 会绕过 libvirt 还原它，libvirt 的快照记录随后就不对了。',
       transient: '{{domain}} 是临时虚拟机：为还原而停止后，它会从 libvirt 中消失，连同其快照记录。',
+      stale: '快照 {{snapshot}} 已过时：它的记录所指的文件已不再保存它的状态，还原到它只会得到别的内容。',
       firstExternal: '在还原到内部快照 {{snapshot}} 之前创建的快照也必须是内部快照：外部快照会在磁盘上加一层新的镜像，而还原随后会在它下面改写（数据安全规则 1）。',
     },
     alternative: {
@@ -149,6 +150,7 @@ export const planProblems: Messages<typeof english> = {
       domain: '改为把虚拟机 {{domain}} 还原到它的快照。',
       convertSnapshot: '改为把 {{path}} 的快照 {{name}} 复制到一个新镜像（`qemu-img convert -l`），{{path}} 保持原样。',
       firstInternal: '把当前状态的快照创建为内部快照。',
+      deleteRecord: '改为删除 {{snapshot}} 的记录（仅元数据）：不改动任何文件。',
       watchFolder: '把 {{folder}} 加入监视的文件夹，然后重新规划。',
     },
     warning: {
@@ -263,6 +265,7 @@ export const planProblems: Messages<typeof english> = {
     },
     step: {
       record: '删除 libvirt 中 {{domain}} 的快照 {{name}} 的记录：它所恢复的状态已被合并掉。',
+      mark: '在描述中把 {{domain}} 的快照 {{name}} 的 libvirt 记录标记为已被合并（`virsh snapshot-create --redefine`）：保留下来的记录已过时，Snaptree 不会还原到它。',
     },
     blocker: {
       isBase: '{{path}} 没有后端镜像：它下面没有可以提交进去的镜像。',
@@ -280,7 +283,8 @@ export const planProblems: Messages<typeof english> = {
     },
     warning: {
       givesBack: '之后清空回收站可释放 {{size}}。',
-      metadataKept: '按要求保留 libvirt 中 {{names}} 的记录，但没有任何标记：还原到它们时，libvirt 会还原到合并之后文件里的内容，那已不是它们的状态。不再需要时请删除这些记录。',
+      recordsRemoved: 'libvirt 中 {{names}} 的快照记录会随其状态一起删除；也可以改为保留这些记录，并在其描述中标记为已被合并。',
+      metadataKept: '按要求保留 libvirt 中 {{names}} 的记录，并在其描述中标记为已被合并：还原到它们并不能找回其状态，Snaptree 把它们显示为已过时。',
     },
     lost: {
       snapshot: '{{domain}} 的快照 {{name}}：其状态已被合并掉，再也无法恢复到它。',
