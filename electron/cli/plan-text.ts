@@ -6,8 +6,8 @@
 import { formatBytes, terminalText } from '../../shared/format.js';
 import type { Job, TrashEntry } from '../../shared/jobs/model.js';
 import type { Sentence } from '../../shared/messages/sentence.js';
-import type { Plan, Step, TreeNode } from '../../shared/plans/plan.js';
-import { shellLine } from '../../shared/shell-words.js';
+import { stepCommands } from '../../shared/plans/commands.js';
+import type { Plan, TreeNode } from '../../shared/plans/plan.js';
 
 /** A command line to copy into a shell: escaped as other text only where it holds more than backslashes (a quote's `'\''` must stay as it is to be pasted). */
 export function commandText(line: string): string {
@@ -20,22 +20,6 @@ type Line = string | { readonly command: string };
 
 function lines(all: readonly Line[]): string {
   return all.map((line) => `${typeof line === 'string' ? terminalText(line) : commandText(line.command)}\n`).join('');
-}
-
-/** The commands a step runs, as a shell would need them quoted (copyable). */
-export function stepCommands(step: Step): string[] {
-  switch (step.op) {
-    case 'run':
-      return [shellLine(step.argv)];
-    case 'define':
-    case 'restore':
-    case 'mark-folded':
-      return step.shows.map(shellLine);
-    case 'trash':
-    case 'purge':
-      // A rename or a removal Snaptree makes itself: no tool runs.
-      return [];
-  }
 }
 
 function list(title: string, items: readonly string[]): string[] {

@@ -5,7 +5,8 @@
  */
 import { formatBytes, terminalText } from '../../shared/format.js';
 import type { Job } from '../../shared/jobs/model.js';
-import { commandText, stepCommands } from './plan-text.js';
+import { stepCommands } from '../../shared/plans/commands.js';
+import { commandText } from './plan-text.js';
 
 const BAR_WIDTH = 30;
 

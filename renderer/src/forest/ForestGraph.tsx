@@ -8,12 +8,11 @@ import { BLOCKING } from '../../../shared/images/problems';
 import { layoutForest, missingId, NODE_HEIGHT, NODE_WIDTH } from '../../../shared/images/layout';
 import { fitsWhole, fixedGeometry } from '../graph/geometry';
 import { findDomain, useInventory } from '../libvirt/store';
-import { sentenceOf } from '../i18n/sentence';
 import { usePlans } from '../plans/store';
 import { useSelection } from '../shell/selection';
 import { useDrag } from './drag';
 import { ForestMinimap } from './ForestMinimap';
-import { ImageNode, MissingNode, type DropMark, type ImageFlowNode, type MissingFlowNode } from './ImageNode';
+import { ImageNode, MissingNode, type ImageFlowNode, type MissingFlowNode } from './ImageNode';
 import { useForest } from './store';
 
 const nodeTypes = { image: ImageNode, missing: MissingNode };
@@ -59,24 +58,13 @@ export function ForestGraph({ images }: { images: readonly Image[] }) {
     return { state, chain };
   }, [selection, connections, domain, images]);
 
-  const { t: tPlans } = useTranslation('plans');
   const dragged = useDrag((state) => state.dragged);
-  const targets = useDrag((state) => state.targets);
-  const over = useDrag((state) => state.over);
   const openPlan = usePlans((state) => state.open);
   /** Where the dragged node is drawn while the pointer moves it; it springs back on the drop. */
   const [dragAt, setDragAt] = useState<{ id: string; position: XYPosition } | null>(null);
 
   const nodes = useMemo<ForestNode[]>(() => {
     const selectedId = selection?.kind === 'image' ? selection.path : selection?.kind === 'missing' ? missingId(selection.path) : null;
-    // One mark for every image of another chain: a drag's start touches thousands of nodes once.
-    const outside: DropMark = { state: 'outside', reason: t('drag.outside'), over: false };
-    const mark = (path: string): DropMark | null => {
-      if (dragged === null || path === dragged) return null;
-      const target = targets.get(path);
-      if (!target) return outside;
-      return { state: target.allowed ? 'allowed' : 'refused', reason: target.reason ? sentenceOf(tPlans, target.reason) : tPlans(`drag.${target.gesture}`), over: false };
-    };
     return layout.placed.map((place): ForestNode => {
       const image = byPath.get(place.id);
       const common = { id: place.id, position: { x: place.x, y: place.y }, ...FIXED_GEOMETRY, selected: place.id === selectedId, draggable: image !== undefined };
@@ -84,22 +72,15 @@ export function ForestGraph({ images }: { images: readonly Image[] }) {
         ? {
             ...common,
             type: 'image',
-            data: { image, dimmed: !matches(image, search), highlight: highlighted.state.has(image.path) ? 'state' : highlighted.chain.has(image.path) ? 'chain' : null, drop: mark(image.path) },
+            data: { image, dimmed: !matches(image, search), highlight: highlighted.state.has(image.path) ? 'state' : highlighted.chain.has(image.path) ? 'chain' : null },
           }
         : { ...common, type: 'missing', data: { path: place.id.slice('missing:'.length) } };
     });
-  }, [layout, byPath, search, selection, highlighted, dragged, targets, t, tPlans]);
-  // While it moves, only the dragged node and the one under the pointer are new objects: the
-  // other thousands keep theirs. The dragged one is drawn above the others, so that the target
-  // under it stays readable.
-  const drawn = useMemo(() => {
-    if (dragAt === null && over === null) return nodes;
-    return nodes.map((node): ForestNode => {
-      if (node.id === dragAt?.id) return { ...node, position: dragAt.position, zIndex: 1000 };
-      if (node.id === over && node.type === 'image' && node.data.drop) return { ...node, data: { ...node.data, drop: { ...node.data.drop, over: true } } };
-      return node;
-    });
-  }, [nodes, dragAt, over]);
+  }, [layout, byPath, search, selection, highlighted]);
+  // While it moves, only the dragged node is a new object: the other thousands keep theirs
+  // (each image draws its own drop mark, drag.ts). It is drawn above the others, so that the
+  // target under it stays readable.
+  const drawn = useMemo(() => (dragAt === null ? nodes : nodes.map((node) => (node.id === dragAt.id ? { ...node, position: dragAt.position, zIndex: 1000 } : node))), [nodes, dragAt]);
 
   // Drag an image onto another of its chain: below it, a commit; above it, a pull. The drop
   // opens the plan; nothing runs before Run.

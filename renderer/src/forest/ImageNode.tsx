@@ -6,27 +6,25 @@ import { hasProtocol } from '../../../shared/images/backing';
 import type { Image } from '../../../shared/images/model';
 import { displayPath } from '../../../shared/images/path-bytes';
 import { BLOCKING } from '../../../shared/images/problems';
+import { sentenceOf } from '../i18n/sentence';
+import { useDropMark } from './drag';
 import { FOREST_TERMS } from './terms';
 
-/** While another image is dragged: whether it may be dropped here, and why not (in the window's words). */
-export interface DropMark {
-  readonly state: 'allowed' | 'refused' | 'outside';
-  readonly reason: string | null;
-  readonly over: boolean;
-}
-
 /** `state`: holds the selected snapshot's state; `chain`: in a disk chain of the selected domain. */
-export type ImageNodeData = { image: Image; dimmed: boolean; highlight: 'state' | 'chain' | null; drop: DropMark | null };
+export type ImageNodeData = { image: Image; dimmed: boolean; highlight: 'state' | 'chain' | null };
 export type ImageFlowNode = Node<ImageNodeData, 'image'>;
 
 /** One image in the forest: name, format, sizes, internal snapshots, problems. */
 export const ImageNode = memo(function ImageNode({ data, selected }: NodeProps<ImageFlowNode>) {
   const { t } = useTranslation('forest');
-  const { image, dimmed, highlight, drop } = data;
+  const { t: tPlans } = useTranslation('plans');
+  const { image, dimmed, highlight } = data;
+  const drop = useDropMark(image.path);
+  const reason = drop === null ? null : drop.target === undefined ? t('drag.outside') : drop.target.reason ? sentenceOf(tPlans, drop.target.reason) : tPlans(`drag.${drop.target.gesture}`);
   const blocking = image.problems.some((problem) => BLOCKING.has(problem.code));
   const classes = ['image-node', `format-${image.format}`, selected && 'selected', dimmed && 'dimmed', blocking && 'broken', highlight && `highlight-${highlight}`, drop && `drop-${drop.state}`, drop?.over && 'drop-over'];
   return (
-    <div className={classes.filter(Boolean).join(' ')} data-testid="image-node" data-path={image.path} data-drop={drop?.state} title={drop?.reason ?? displayPath(image.path)}>
+    <div className={classes.filter(Boolean).join(' ')} data-testid="image-node" data-path={image.path} data-drop={drop?.state} title={reason ?? displayPath(image.path)}>
       <Handle type="target" position={Position.Left} isConnectable={false} />
       <div className="image-node-head">
         <span className="image-name">{displayPath(baseName(image.path))}</span>

@@ -39,3 +39,22 @@ export const useDrag = create<DragState>((set, get) => ({
     return target?.allowed ? target : null;
   },
 }));
+
+/** While another image is dragged: whether it may be dropped on this one, the core's target, and whether the pointer is over it. */
+export interface DropMark {
+  readonly state: 'allowed' | 'refused' | 'outside';
+  readonly target: DropTarget | undefined;
+  readonly over: boolean;
+}
+
+/**
+ * The mark of one image, for the node or the chain layer that draws it: each subscribes to
+ * its own entry, so that a drag re-renders the images whose mark changes, not the forest.
+ */
+export function useDropMark(path: string): DropMark | null {
+  const dragged = useDrag((state) => state.dragged);
+  const target = useDrag((state) => state.targets.get(path));
+  const over = useDrag((state) => state.over === path);
+  if (dragged === null || dragged === path) return null;
+  return { state: target === undefined ? 'outside' : target.allowed ? 'allowed' : 'refused', target, over };
+}

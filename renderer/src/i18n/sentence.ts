@@ -1,4 +1,5 @@
 import type { TFunction } from 'i18next';
+import { baseName } from '../../../shared/format';
 import { displayPath } from '../../../shared/images/path-bytes';
 import type { Values } from '../../../shared/messages/say';
 
@@ -28,7 +29,7 @@ export function sentenceOf(t: TFunction, told: Told): string {
  */
 export function titleOf(t: TFunction, told: Told): string {
   const values = Object.fromEntries(
-    Object.entries(told.values ?? {}).map(([name, value]) => [name, typeof value === 'string' && value.startsWith('/') ? value.slice(value.lastIndexOf('/') + 1) : value]),
+    Object.entries(told.values ?? {}).map(([name, value]) => [name, typeof value === 'string' && value.startsWith('/') ? baseName(value) : value]),
   );
   return sentenceOf(t, { ...told, values });
 }

@@ -3,7 +3,7 @@ import { formatBytes } from '../../../shared/format';
 import { displayPath } from '../../../shared/images/path-bytes';
 import type { Job } from '../../../shared/jobs/model';
 import { sentenceOf, titleOf } from '../i18n/sentence';
-import { stepCommands } from '../plans/commands';
+import { stepCommands } from '../../../shared/plans/commands';
 import { useJobs } from './store';
 
 const UNFINISHED = new Set<Job['state']>(['waiting', 'running']);

@@ -9,7 +9,7 @@ import { DiskKind, domainStateLabel, MemoryKind, SnapshotKinds, stateLabel } fro
 import { useScreenshot } from './screenshots';
 import { SnapshotActions, snapshotTarget } from './SnapshotActions';
 import { useSnapshotDialog } from './SnapshotDialog';
-import { useDrag } from '../forest/drag';
+import { useDrag, useDropMark } from '../forest/drag';
 import { usePlans } from '../plans/store';
 import { findDomain, useInventory } from './store';
 
@@ -59,17 +59,14 @@ function DiskFacts({ disk }: { disk: DomainDisk }) {
  */
 function ChainLayer({ path, children }: { path: string; children: ReactNode }) {
   const { t } = useTranslation('plans');
-  const dragged = useDrag((state) => state.dragged);
-  const target = useDrag((state) => state.targets.get(path));
-  const over = useDrag((state) => state.over === path);
+  const mark = useDropMark(path);
   const openPlan = usePlans((state) => state.open);
-  const mark = dragged === null || dragged === path ? null : target?.allowed ? 'allowed' : target ? 'refused' : 'outside';
-  const title = mark === null ? undefined : target?.reason ? sentenceOf(t, target.reason) : target ? t(`drag.${target.gesture}`) : undefined;
+  const title = mark?.target === undefined ? undefined : mark.target.reason ? sentenceOf(t, mark.target.reason) : t(`drag.${mark.target.gesture}`);
   return (
     <li
       draggable
-      className={[mark && `drop-${mark}`, over && 'drop-over'].filter(Boolean).join(' ') || undefined}
-      data-drop={mark ?? undefined}
+      className={[mark && `drop-${mark.state}`, mark?.over && 'drop-over'].filter(Boolean).join(' ') || undefined}
+      data-drop={mark?.state}
       title={title}
       onDragStart={(event) => {
         event.dataTransfer.effectAllowed = 'move';

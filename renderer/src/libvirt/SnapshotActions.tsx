@@ -10,7 +10,7 @@ import { findConnection, useInventory } from './store';
 
 type Gesture = 'revert' | 'clone' | 'delete';
 
-export interface Target {
+interface Target {
   readonly uri: string;
   readonly domain: Domain;
   readonly snapshot: Snapshot;

@@ -4,7 +4,7 @@ import { formatBytes } from '../../../shared/format';
 import { displayPath } from '../../../shared/images/path-bytes';
 import type { Offer, Plan } from '../../../shared/plans/plan';
 import { sentenceOf, titleOf } from '../i18n/sentence';
-import { stepCommands } from './commands';
+import { stepCommands } from '../../../shared/plans/commands';
 import { useEscape } from './escape';
 import { PlanTree } from './PlanTree';
 import { usePlans } from './store';

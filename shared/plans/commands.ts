@@ -1,0 +1,23 @@
+/**
+ * The commands a step runs, as a shell would need them typed (copyable): a tool's argv; a
+ * define's dumpxml and define, a restore's save-image-dumpxml and restore, a mark's
+ * snapshot-dumpxml and redefine (the edit between them is the step's sentence); none for a
+ * move into the trash or a purge, which the core does itself (the sentence names the files).
+ * One list for the window and the CLI: a new step kind is a compile error until it is here.
+ */
+import { shellLine } from '../shell-words.js';
+import type { Step } from './plan.js';
+
+export function stepCommands(step: Step): string[] {
+  switch (step.op) {
+    case 'run':
+      return [shellLine(step.argv)];
+    case 'define':
+    case 'restore':
+    case 'mark-folded':
+      return step.shows.map(shellLine);
+    case 'trash':
+    case 'purge':
+      return [];
+  }
+}
