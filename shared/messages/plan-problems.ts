@@ -141,6 +141,7 @@ export const planProblems = {
       stateMissing: 'The overlay {{path}} that snapshot {{snapshot}} made for disk {{target}} has no backing file on disk: the state of that disk at the snapshot is gone.',
       memoryMissing: 'The memory file {{path}} of snapshot {{snapshot}} is missing: the guest cannot be restored from it.',
       rewritesBacking: 'Reverting to {{snapshot}} puts disk {{target}} back on {{path}} and rewrites it to the snapshot, but {{overlays}} use it as their backing file: they would leave the running chain and read changed data (data-safety rule 1).',
+      nameIsId: '"{{name}}" is also the ID of the snapshot {{other}} of {{path}}: qemu-img snapshot -a looks IDs up first and would apply that one. Rename one of them first.',
       noImageSnapshot: '{{path}} has no internal snapshot named "{{name}}".',
       domainDisk: '{{path}} is a disk of {{domain}}: qemu-img would revert it behind libvirt, whose snapshot records would then be wrong.',
       transient: '{{domain}} is transient: stopped for the revert, it would be gone from libvirt, with its snapshots\' records.',

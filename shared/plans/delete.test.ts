@@ -295,6 +295,8 @@ describe("deleting an image's internal snapshot", () => {
     ['no snapshot of that name', 'nope', { images: [img] }, 'no-snapshot'],
     ['a running QEMU holds it: through the domain instead', 'snap1', { images: [img], domains: [domain('web', { disks: [disk('vda', ['/vm/lone.qcow2'])] })] }, 'held-by-qemu'],
     ['it is a libvirt snapshot of a shut-off domain', 'snap1', { images: [img], domains: [domain('web', { state: 'shut off', disks: [disk('vda', ['/vm/lone.qcow2'])], snapshots: [snapshot('snap1', { stateFiles: ['/vm/lone.qcow2'] })] })] }, 'libvirt-snapshot'],
+    ['a QEMU that libvirt does not run has it open (rule 2)', 'snap1', { images: [img], qemuHolds: ['/vm/lone.qcow2'] }, 'held-outside'],
+    ['qemu-img is not installed', 'snap1', { images: [img], tools: { qemuImg: null, virsh: '/usr/bin/virsh' } }, 'tool-missing'],
   ] as const)('is blocked: %s', (_, name, parts, code) => {
     expect(codes(removeImage(name, parts))).toContain(code);
   });

@@ -9,6 +9,7 @@ import type { Blocker, CancelBy, DomainLock, PlanDraft, ProgressSource, StepInpu
 import type { Intent, IntentInput } from './intent.js';
 import type { World } from './world.js';
 import type { Domain } from '../libvirt/model.js';
+import { heldBy } from './dependents.js';
 
 const sentence = (said: Said) => ({ key: said.key, message: said.message, values: { ...said.values } });
 
@@ -22,6 +23,15 @@ export function offering(said: Said, intent: IntentInput): Offered {
 
 export function blocker(code: string, said: Said, alternatives: readonly Offered[] = []): Blocker {
   return { code, ...sentence(said), alternatives: alternatives.map(offer) };
+}
+
+/**
+ * Rule 2 where libvirt cannot help: a file of the merge that a QEMU has open, though no
+ * running domain's chain holds it (a QEMU started by hand, another tool's guest). No block
+ * job can reach it, and qemu-img must not write it or fold it away.
+ */
+export function heldOutside(world: World, files: readonly string[]): Blocker[] {
+  return files.filter((path) => world.qemuHolds?.(path) === true && heldBy(world, path).length === 0).map((path) => blocker('held-outside', say('plans.merge.blocker.heldOutside', { path })));
 }
 
 /** The Debian package of each tool, as the Tools panel names it. */

@@ -15,7 +15,7 @@ import { blockcommitArgv } from '../virsh/blockcommit.js';
 import { blockpullArgv } from '../virsh/blockpull.js';
 import { defineArgv, dumpxmlInactiveArgv } from '../virsh/define.js';
 import type { ChainGraph, DiskChain } from './chain-graph.js';
-import { heldBy, imageAt } from './dependents.js';
+import { imageAt } from './dependents.js';
 import { blocker, domainLock, runStep, toolPath } from './draft.js';
 import type { Blocker, DomainLock, StepInput, TreeNode } from './plan.js';
 import type { World } from './world.js';
@@ -171,13 +171,4 @@ export function pullInto(world: World, fold: Fold, graph: ChainGraph, overlay: s
   }
   fold.bytes += imageAt(world, base)?.actualSize ?? 0;
   graph.pull(overlay, below);
-}
-
-/**
- * Rule 2 where libvirt cannot help: a file of the merge that a QEMU has open, though no
- * running domain's chain holds it (a QEMU started by hand, another tool's guest). No block
- * job can reach it, and qemu-img must not write it or fold it away.
- */
-export function heldOutside(world: World, files: readonly string[]): Blocker[] {
-  return files.filter((path) => world.qemuHolds?.(path) === true && heldBy(world, path).length === 0).map((path) => blocker('held-outside', say('plans.merge.blocker.heldOutside', { path })));
 }

@@ -8,7 +8,7 @@
 import { say } from '../messages/problems.js';
 import { snapshotArgv } from '../qemu-img/snapshot.js';
 import { dependentsOf, heldBy } from './dependents.js';
-import { blocker, draft, missingTools, runStep, toolPath } from './draft.js';
+import { blocker, draft, heldOutside, missingTools, runStep, toolPath } from './draft.js';
 import type { Blocker, PlanDraft } from './plan.js';
 import type { Planner } from './planners.js';
 import { sourceImage, UNSAFE_TO_WRITE } from './source.js';
@@ -26,6 +26,7 @@ export const planImageSnapshotDelete: Planner<'image-snapshot-delete'> = (intent
     blockers.push(blocker('no-snapshot', say('plans.delete.blocker.noImageSnapshot', { name, path })));
     return draft({ intent, title, steps: [], blockers, cancel: say('plans.cancel.nothing'), lockFiles: [] });
   }
+  blockers.push(...heldOutside(world, [path]));
   const held = heldBy(world, path)[0];
   if (held) blockers.push(blocker('held-by-qemu', say('plans.blocker.heldByQemu', { path, domain: held.domain.name }), [say('plans.delete.alternative.throughDomain', { domain: held.domain.name })]));
   // A libvirt snapshot's state: deleted behind libvirt's back, its record would stay and name a state that is gone.

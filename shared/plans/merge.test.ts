@@ -119,6 +119,16 @@ describe('blocked drops, each with a code and a sentence', () => {
 
   it('a tool that is not installed', () => {
     expect(codes(merge(commit(sn3.path), { ...bare, tools: { qemuImg: null, virsh: '/usr/bin/virsh' } }))).toEqual(['tool-missing']);
+    expect(codes(merge(pull(sn3.path), { ...bare, tools: { qemuImg: null, virsh: '/usr/bin/virsh' } }))).toEqual(['tool-missing']);
+  });
+
+  it.each(HOSTILE)('a pull reaches qemu-img with the file name %j as itself, after --', (name) => {
+    const low = image(`/vm/${name}.qcow2`);
+    const mid = overlay(`/vm/${name}.mid.qcow2`, low);
+    const top = overlay(`/vm/${name}.top.qcow2`, mid);
+    const draft = merge(pull(top.path, low.path), { images: [low, mid, top] });
+    expect(draft.blockers).toEqual([]);
+    expect((draft.steps[0] as RunStep).argv.slice(-2)).toEqual(['--', top.path]);
   });
 });
 

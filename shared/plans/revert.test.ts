@@ -187,6 +187,12 @@ describe('a revert to an external snapshot on libvirt 9.0', () => {
   });
 });
 
+describe('new files a revert makes', () => {
+  it('refuses a line break in a path chosen for the new overlay: the domain XML would name another file', () => {
+    expect(codes(run(revert({ files: { vda: '/vm/new\nline.qcow2' } }), extParts))).toContain('path-newline');
+  });
+});
+
 describe('a revert of an image with no domain (qemu-img snapshot -a)', () => {
   const img = image('/img/x.qcow2', { snapshots: [{ id: '1', name: 'int', date: '', vmClockNs: 0, vmStateSize: 0, diskSize: null, icount: null }] });
   it('applies the internal snapshot, and says the present state is lost', () => {
@@ -200,6 +206,15 @@ describe('a revert of an image with no domain (qemu-img snapshot -a)', () => {
     ['overlays build on it (rule 1)', { kind: 'image-revert', image: '/img/x.qcow2', name: 'int' }, { images: [img, overlay('/img/o.qcow2', img)] }, 'backing-file'],
     ['a running domain holds it (rule 2)', { kind: 'image-revert', image: '/img/x.qcow2', name: 'int' }, { images: [img], domains: [domain('d', { disks: [disk('vda', ['/img/x.qcow2'])] })] }, 'held-by-qemu'],
     ['a shut-off domain\'s disk: libvirt keeps its snapshots', { kind: 'image-revert', image: '/img/x.qcow2', name: 'int' }, { images: [img], domains: [domain('d', { state: 'shut off', disks: [disk('vda', ['/img/x.qcow2'])] })] }, 'domain-disk'],
+    ['a QEMU that libvirt does not run has it open (rule 2)', { kind: 'image-revert', image: '/img/x.qcow2', name: 'int' }, { images: [img], qemuHolds: ['/img/x.qcow2'] }, 'held-outside'],
+    ['qemu-img is not installed', { kind: 'image-revert', image: '/img/x.qcow2', name: 'int' }, { images: [img], tools: { qemuImg: null, virsh: '/usr/bin/virsh' } }, 'tool-missing'],
+    // -a looks the ID up first: "1" would apply the snapshot whose ID is 1, not the one named "1".
+    [
+      'the name is another snapshot\'s ID',
+      { kind: 'image-revert', image: '/img/x.qcow2', name: '1' },
+      { images: [image('/img/x.qcow2', { snapshots: [...img.snapshots, { id: '2', name: '1', date: '', vmClockNs: 0, vmStateSize: 0, diskSize: null, icount: null }] })] },
+      'name-is-an-id',
+    ],
   ] as const)('is blocked: %s', (_, intent, parts, code) => {
     expect(codes(run(intent as IntentInput, parts))).toContain(code);
   });

@@ -12,7 +12,7 @@ import { defineArgv, dumpxmlInactiveArgv } from '../virsh/define.js';
 import { destroyArgv, managedsaveRemoveArgv, restoreArgv, saveImageDumpxmlArgv, snapshotCurrentArgv, startArgv } from '../virsh/revert.js';
 import { snapshotRevertArgv } from '../virsh/snapshot-revert.js';
 import { dependentsOf, heldBy, imageAt, qemuRuns } from './dependents.js';
-import { blocker, dirOf, domainLock, draft, fileNamePart, missingTools, offering, runStep, toolPath, type Offered } from './draft.js';
+import { blocker, dirOf, domainLock, draft, fileNamePart, heldOutside, missingTools, offering, runStep, toolPath, type Offered } from './draft.js';
 import type { IntentOf } from './intent.js';
 import type { Blocker, PlanDraft, StepInput, TreeNode } from './plan.js';
 import type { Planner } from './planners.js';
@@ -225,6 +225,10 @@ export const planImageRevert: Planner<'image-revert'> = (intent, world): PlanDra
   const image = source.image;
   if (image === null) return draft({ intent, title, steps: [], blockers, cancel: say('plans.cancel.nothing'), lockFiles: [] });
   if (!image.snapshots.some((internal) => internal.name === name)) blockers.push(blocker('no-snapshot', say('plans.revert.blocker.noImageSnapshot', { name, path })));
+  // `-a` looks the ID up first (reference 2.3): a name that is another snapshot's ID would apply that one.
+  const byId = image.snapshots.find((internal) => internal.id === name && internal.name !== name);
+  if (byId) blockers.push(blocker('name-is-an-id', say('plans.revert.blocker.nameIsId', { name, path, other: byId.name })));
+  blockers.push(...heldOutside(world, [path]));
   const dependents = dependentsOf(world, path);
   const held = heldBy(world, path)[0];
   const owner = held ?? dependents.disks[0];

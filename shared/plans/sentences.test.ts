@@ -158,6 +158,7 @@ function revertScenarios(): [IntentInput, WorldParts?][] {
     [{ kind: 'revert', uri: URI, domain: 'vm', snapshot: 'c1' }, { ...here, existing: ['/r/c1.mem'] }],
     [{ kind: 'image-revert', image: '/r/i.qcow2', name: 'i1' }, { images: [internal] }],
     [{ kind: 'image-revert', image: '/r/free.qcow2', name: 'nope' }, here],
+    [{ kind: 'image-revert', image: '/r/i.qcow2', name: '1' }, { images: [image('/r/i.qcow2', { snapshots: [...internal.snapshots, { id: '2', name: '1', date: '', vmClockNs: 0, vmStateSize: 0, diskSize: null, icount: null }] })] }],
     clone({}),
     clone({ snapshot: 'i1', name: '' }),
     clone({ snapshot: 'i1', domain: 'off' }),

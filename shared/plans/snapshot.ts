@@ -15,6 +15,7 @@ import type { Blocker, PlanDraft, StepInput } from './plan.js';
 import type { Planner } from './planners.js';
 import { screenshotDir, screenshotPath } from './screenshot.js';
 import type { World } from './world.js';
+import { newFileBlockers } from './snapshot-branch.js';
 
 type SnapshotIntent = IntentOf<'snapshot'>;
 
@@ -86,16 +87,7 @@ function externalPart(intent: SnapshotIntent, world: World, domain: Domain, disk
   const memoryFolder = disks[0] ? dirOf(disks[0].activePath!) : world.dataDir;
   const memoryFile = memory ? (intent.memoryFile ?? `${memoryFolder}/${fileNamePart(domain.name)}.${fileNamePart(intent.name)}.mem`) : undefined;
   const creates = [...overlays.map((overlay) => overlay.file), ...(memoryFile === undefined ? [] : [memoryFile])];
-  const seen = new Set<string>();
-  for (const path of creates) {
-    // Measured: virsh puts a --diskspec or --memspec file into XML unescaped, and XML reads
-    // a line break in it as a space: libvirt would create `a b`, not `a\nb`.
-    if (path.includes('\n')) blockers.push(blocker('path-newline', say('plans.blocker.pathNewline', { path }), [say('plans.alternative.otherName')]));
-    // Never over an existing file, and never one file for two things.
-    if (world.exists(path)) blockers.push(blocker('target-exists', say('plans.blocker.targetExists', { path }), [say('plans.alternative.otherName')]));
-    else if (seen.has(path)) blockers.push(blocker('file-twice', say('plans.blocker.fileTwice', { path })));
-    seen.add(path);
-  }
+  blockers.push(...newFileBlockers(world, creates));
   // Measured on libvirt 9.0: for a shut-off domain it creates the overlay itself, with the
   // comma doubled (`d,,1.s1.qcow2`), while the domain's XML names `d,1.s1.qcow2`, which is
   // not there: the domain no longer starts. A running domain's QEMU makes the right file.

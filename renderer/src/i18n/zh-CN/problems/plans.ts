@@ -139,6 +139,7 @@ export const planProblems: Messages<typeof english> = {
       stateMissing: '快照 {{snapshot}} 为磁盘 {{target}} 创建的增量镜像 {{path}} 的后端文件已不在磁盘上：该磁盘在快照时的状态已经没有了。',
       memoryMissing: '快照 {{snapshot}} 的内存文件 {{path}} 不见了：无法从它恢复客户机。',
       rewritesBacking: '还原到 {{snapshot}} 会让磁盘 {{target}} 回到 {{path}} 并把它改写为快照的内容，但 {{overlays}} 以它为后端文件：它们会离开运行中的链，读到被改变的数据（数据安全规则 1）。',
+      nameIsId: '“{{name}}”同时是 {{path}} 中快照 {{other}} 的 ID：`qemu-img snapshot -a` 先按 ID 查找，会恢复那一个。请先给其中一个改名。',
       noImageSnapshot: '{{path}} 没有名为“{{name}}”的内部快照。',
       domainDisk: '{{path}} 是 {{domain}} 的磁盘：qemu-img 会绕过 libvirt 还原它，libvirt 的快照记录随后就不对了。',
       transient: '{{domain}} 是临时虚拟机：为还原而停止后，它会从 libvirt 中消失，连同其快照记录。',
