@@ -30,6 +30,7 @@ export const jobProblems = {
     partialKept: 'The half-made file {{path}} is still there: it could not be moved to the trash ({{code}}).',
     notRun: 'Step {{step}} of {{total}} was not run.',
     defineFailed: '{{domain}} was not defined again: libvirt defines all or nothing, so it keeps its old XML and the files it names (`virsh dumpxml --inactive` shows it).',
+    notMarked: 'The record of {{snapshot}} of {{domain}} is kept but not marked as folded away: libvirt would revert to a state that is gone. Delete it: snaptree run delete {{domain}} {{snapshot}} --metadata-only.',
     restoreFailed: '{{domain}} was not restored from {{path}}: it is shut off, already defined on the new overlays (a start boots it afresh on the new branch). Try `virsh restore` again, or start it; the old branch is untouched.',
     madeUnused: '{{path}} was made whole for {{domain}} and is kept where it is, used by no domain yet: switch the disk to it yourself, or move it away before the change is planned again (a plan never writes over a file).',
     libvirtLost: 'libvirt stopped while it worked on this step, and may have finished it as it shut down: look with `virsh snapshot-list` and `virsh domblklist` once it answers again. {{paths}} are left as libvirt leaves them: move them away only once no domain uses them.',
@@ -50,7 +51,7 @@ export const jobProblems = {
     define: 'Step {{step}} was defining {{domain}} again: virsh define is all or nothing, so its XML (`virsh dumpxml --inactive`) is either the old or the new one; look before the change is planned again.',
     purge: 'Step {{step}} was deleting {{folder}}: part of it may be gone. Empty the trash again to delete the rest.',
     restore: 'Step {{step}} was restoring {{domain}} from {{path}}: it either runs from that memory or is still shut off (`virsh domstate`); look before the revert is planned again.',
-    mark: 'Step {{step}} was marking the record of {{snapshot}} of {{domain}} as folded away: it is marked or not (`virsh snapshot-dumpxml`); no file was changed by it.',
+    mark: 'Step {{step}} was marking the record of {{snapshot}} of {{domain}} as folded away: the folds before it are done. If `virsh snapshot-dumpxml` shows no mark in its description, delete the record (snaptree run delete {{domain}} {{snapshot}} --metadata-only): it names a state that is gone.',
   },
   journalUnreadable: 'The job record {{file}} could not be read and is kept as it is: {{detail}}',
 } as const;

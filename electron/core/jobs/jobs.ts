@@ -226,6 +226,7 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
           ...(await halfMade(job, index, end)),
           ...(await notDefined(job, index)),
           ...notRestored(job, index),
+          ...notMarked(job, index),
           ...notRun(job, index + 1),
         ];
         await finish(job, end.outcome === 'cancelled' ? 'cancelled' : 'failed', left, { hadLocks: true });
@@ -297,6 +298,17 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
   function notRestored(job: Mine, index: number): Said[] {
     const step = job.record.plan.steps[index]!;
     return step.op === 'restore' ? [say('jobs.left.restoreFailed', { domain: step.domain.name, path: step.memoryFile })] : [];
+  }
+
+  /**
+   * A merge's folds ran before its marks: a record kept but not marked names a state that is
+   * gone, and libvirt would revert to it. Each such snapshot is named, this step's and the
+   * later marks', so that the user deletes its record.
+   */
+  function notMarked(job: Mine, index: number): Said[] {
+    return job.record.plan.steps
+      .slice(index)
+      .flatMap((step) => (step.op === 'mark-folded' ? [say('jobs.left.notMarked', { snapshot: step.snapshot, domain: step.domain.name })] : []));
   }
 
   async function finish(job: Mine, state: 'done' | 'failed' | 'cancelled', left: Said[], { hadLocks }: { hadLocks: boolean }): Promise<void> {

@@ -75,7 +75,7 @@ async function recoveryOf(job: Job, running: number, firstPending: number): Prom
     case 'restore':
       return say('jobs.recovery.restore', { step: number, domain: step.domain.name, path: step.memoryFile });
     case 'mark-folded':
-      // Metadata only: marked or not, no file changed; planning the merge again marks it.
+      // Metadata only: no file changed; the folds before it are done, so an unmarked record must go.
       return say('jobs.recovery.mark', { step: number, snapshot: step.snapshot, domain: step.domain.name });
   }
 }

@@ -29,6 +29,7 @@ export const jobProblems: Messages<typeof english> = {
     partialKept: '未完成的文件 {{path}} 仍在原处：无法把它移到回收站（{{code}}）。',
     notRun: '第 {{step}} 步（共 {{total}} 步）没有运行。',
     defineFailed: '{{domain}} 没有被重新定义：libvirt 的定义要么全部完成，要么完全没做，所以它保留旧的 XML 及其中的文件（`virsh dumpxml --inactive` 可以查看）。',
+    notMarked: '{{domain}} 的快照 {{snapshot}} 的记录被保留了，但没有标记为已被合并：libvirt 会还原到一个已不存在的状态。请删除它：`snaptree run delete {{domain}} {{snapshot}} --metadata-only`。',
     restoreFailed: '{{domain}} 没有从 {{path}} 恢复：它处于关闭状态，已定义在新的增量镜像上（启动会在新分支上重新引导）。请再试一次 `virsh restore`，或直接启动它；旧分支不受影响。',
     madeUnused: '为 {{domain}} 生成的 {{path}} 已完整生成并留在原处，目前没有虚拟机使用它：可以自己把磁盘切换到它，或在重新规划此更改之前把它移走（计划从不覆盖已有的文件）。',
     libvirtLost: 'libvirt 在执行此步骤时停止了，它可能在关闭前完成了此步骤：等它再次响应后，用 `virsh snapshot-list` 和 `virsh domblklist` 查看。{{paths}} 保持 libvirt 留下的样子：只有在没有虚拟机使用它们时才能把它们移走。',
@@ -49,7 +50,7 @@ export const jobProblems: Messages<typeof english> = {
     define: '第 {{step}} 步正在重新定义 {{domain}}：`virsh define` 要么全部完成，要么完全没做，所以它的 XML（`virsh dumpxml --inactive`）不是旧的就是新的；请先查看，再重新规划此更改。',
     purge: '第 {{step}} 步正在删除 {{folder}}：其中一部分可能已经删除。再次清空回收站即可删除其余部分。',
     restore: '第 {{step}} 步正在从 {{path}} 恢复 {{domain}}：它要么已从该内存运行，要么仍处于关闭状态（`virsh domstate`）；请先查看，再重新规划此还原。',
-    mark: '第 {{step}} 步正在把 {{domain}} 的快照 {{snapshot}} 的记录标记为已被合并：它要么已标记，要么没有（`virsh snapshot-dumpxml`）；这一步没有改动任何文件。',
+    mark: '第 {{step}} 步正在把 {{domain}} 的快照 {{snapshot}} 的记录标记为已被合并：之前的合并已完成。如果 `virsh snapshot-dumpxml` 显示其描述中没有标记，请删除这条记录（`snaptree run delete {{domain}} {{snapshot}} --metadata-only`）：它指向一个已不存在的状态。',
   },
   journalUnreadable: '无法读取任务记录 {{file}}，已原样保留：{{detail}}',
 };
