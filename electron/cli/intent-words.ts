@@ -40,19 +40,6 @@ export interface Where {
   readonly isFile?: (path: string) => boolean;
 }
 
-export const INTENT_USAGE = `snapshot DOMAIN NAME [--description TEXT] [--disk-only | --memory] [--live] [--quiesce] [--file DISK=PATH]...
-snapshot IMAGE NAME
-overlay IMAGE NEW [--clone DOMAIN_NAME]
-convert IMAGE NEW
-check IMAGE [--chain] [--repair leaks|all]
-revert DOMAIN SNAPSHOT [--running | --paused] [--file DISK=PATH]...
-revert IMAGE SNAPSHOT
-clone DOMAIN SNAPSHOT NEW_DOMAIN [--file DISK=PATH]...
-delete DOMAIN SNAPSHOT [--children] [--metadata-only]
-delete IMAGE SNAPSHOT
-commit IMAGE [--into BASE] [--keep-metadata]
-pull IMAGE [--base BASE] [--keep-metadata]`;
-
 export function isImagePath(word: string): boolean {
   return word.startsWith('/') || word.startsWith('./') || word.startsWith('../');
 }
