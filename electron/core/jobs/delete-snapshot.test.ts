@@ -6,8 +6,7 @@
  * are in the trash, and virsh reports the expected tree, current snapshot and disks.
  */
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +18,7 @@ import { LocalHost } from '../host/local.js';
 import { testDomains, URI, virsh, type TestDomains } from '../libvirt/domains.test-support.js';
 import { makePlan } from '../plans.js';
 import { ENDED, QEMU_IMG, watchedJobs, type Watched } from './jobs.test-support.js';
+import { backingOf, guestBytes as bytesOf, trashed as trashedIn, write as writeAt } from './merge.test-support.js';
 
 let domains: TestDomains;
 let watched: Watched;
@@ -37,34 +37,11 @@ afterAll(() => {
 
 const host = new LocalHost();
 
-/** `qemu-io write -P`: a pattern written into one layer (no QEMU may hold it). */
-function write(path: string, pattern: number, offsetMiB: number): void {
-  execFileSync('qemu-io', ['-f', 'qcow2', '-c', `write -P 0x${pattern.toString(16)} ${offsetMiB}M 1M`, path], { stdio: 'ignore' });
-}
-
-/**
- * What the guest reads through the chain from `top`: a hash of `qemu-img convert -O raw`.
- * With -U, as a running QEMU may hold it; a layer a block job wrote into is read once its
- * QEMU stopped (until then its metadata may be in QEMU's cache only).
- */
-function guestBytes(top: string): string {
-  const raw = join(scratch, 'guest.raw');
-  execFileSync(QEMU_IMG, ['convert', '-U', '-f', 'qcow2', '-O', 'raw', top, raw]);
-  const hash = createHash('sha256').update(readFileSync(raw)).digest('hex');
-  rmSync(raw);
-  return hash;
-}
-
-function backingOf(path: string): string | null {
-  const info = JSON.parse(execFileSync(QEMU_IMG, ['info', '-U', '--output=json', path], { encoding: 'utf8' })) as { 'full-backing-filename'?: string };
-  return info['full-backing-filename'] ?? null;
-}
-
-/** The files the trash holds, by name, across every job. */
-function trashed(): string[] {
-  const trash = join(domains.dir, '.snaptree-trash');
-  return existsSync(trash) ? readdirSync(trash).flatMap((job) => readdirSync(join(trash, job))) : [];
-}
+// The layers' data and what the guest reads, as the merge tests write and read them.
+const write = (path: string, pattern: number, offsetMiB: number): void => writeAt(path, pattern, `${offsetMiB}M`);
+/** With -U, as a running QEMU may hold it; a layer a block job wrote into is read once its QEMU stopped. */
+const guestBytes = (top: string): string => bytesOf(top, scratch);
+const trashed = (): string[] => trashedIn(domains.dir);
 
 /** `snapshot-list --parent`: each snapshot's parent ('' for a root). */
 function tree(name: string): Record<string, string> {
