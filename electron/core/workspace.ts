@@ -7,7 +7,7 @@ import { say } from '../../shared/messages/problems.js';
 import type { Host } from './host/host.js';
 import { scanPaths } from './images/scan.js';
 import { FolderWatcher } from './images/watch.js';
-import { canonicalPaths } from './libvirt/canonical.js';
+import { ScanCanonical } from './libvirt/canonical.js';
 import { LibvirtConnections } from './libvirt/connections.js';
 
 export interface WorkspaceEvents {
@@ -33,6 +33,7 @@ export class Workspace {
   private changedDuringScan = false;
   private linked: { forest: Forest; connections: readonly Connection[]; result: Linked } | null = null;
   private readonly watcher = new FolderWatcher(() => void this.rescan());
+  private readonly canonical = new ScanCanonical();
   private readonly libvirt: LibvirtConnections;
   private scannedFor = '';
   private linkedChains = '';
@@ -74,7 +75,7 @@ export class Workspace {
     const connections = this.libvirt.current();
     const same = this.linked?.forest === forest && this.linked.connections.length === connections.length && this.linked.connections.every((c, i) => c === connections[i]);
     if (!same) {
-      this.linked = { forest, connections, result: linkInventory(forest.images, connections, canonicalPaths()) };
+      this.linked = { forest, connections, result: linkInventory(forest.images, connections, this.canonical.of(forest)) };
     }
     return this.linked!.result;
   }
@@ -103,7 +104,7 @@ export class Workspace {
       if (fresh !== undefined) return [{ ...fresh, folder: image.folder }];
       return files.includes(image.path) ? [] : [image];
     });
-    return linkInventory(images, this.libvirt.current(), canonicalPaths());
+    return linkInventory(images, this.libvirt.current(), this.canonical.of(forest));
   }
 
   /** Paths of the layers QEMU writes to and of the snapshots' overlays: scanned too, so that chains outside the folders show. */

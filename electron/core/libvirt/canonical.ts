@@ -1,4 +1,5 @@
 import { realpathSync } from 'node:fs';
+import type { Forest } from '../../../shared/images/model.js';
 import type { Canonical } from '../../../shared/libvirt/link.js';
 
 /** The file a path really is (symlinks and `..` resolved), or null when nothing is there; cached for one linking pass. */
@@ -16,4 +17,34 @@ export function canonicalPaths(): Canonical {
     }
     return real;
   };
+}
+
+/**
+ * Canonical paths for linking one scanned forest again and again (after each libvirt
+ * event, before each job starts): its images' own paths are resolved once per scan, as
+ * the scan read them, since a realpath per image costs a 10,000-image forest 40 ms a link.
+ * Any other path (a disk libvirt names, a backing name) is resolved afresh on each link.
+ */
+export class ScanCanonical {
+  private forest: Forest | null = null;
+  private images = new Map<string, string | null>();
+  private paths = new Set<string>();
+
+  of(forest: Forest): Canonical {
+    if (forest !== this.forest) {
+      this.forest = forest;
+      this.images = new Map();
+      this.paths = new Set(forest.images.map((image) => image.path));
+    }
+    const fresh = canonicalPaths();
+    return (path) => {
+      if (!this.paths.has(path)) return fresh(path);
+      let real = this.images.get(path);
+      if (real === undefined) {
+        real = fresh(path);
+        this.images.set(path, real);
+      }
+      return real;
+    };
+  }
 }
