@@ -55,6 +55,15 @@ export interface LongRunning {
   readonly ended: Promise<void>;
 }
 
+/** A long-running process spoken to on stdin, its stdout handed over as it comes (virsh's own shell). */
+export interface Conversation {
+  /** Ignored once the process has ended. */
+  write(text: string): void;
+  stop(): void;
+  /** Settles when the process has ended, for whatever reason (a program that cannot start too). */
+  readonly ended: Promise<void>;
+}
+
 export interface Host {
   /** Shown to the user: `localhost`, later `user@hypervisor`. */
   readonly name: string;
@@ -67,6 +76,8 @@ export interface Host {
   stream(command: StreamCommand): Promise<StreamResult>;
   /** Starts a long-running command and hands each line of its stdout to `onLine`. */
   follow(argv: readonly [string, ...string[]], onLine: (line: string) => void): LongRunning;
+  /** Starts a long-running command that reads what is written to it; its stderr is not read. */
+  converse(argv: readonly [string, ...string[]], onStdout: (chunk: string) => void): Conversation;
   /** The absolute path of a program on the host's search path, or null. */
   findProgram(program: string): Promise<string | null>;
   /**

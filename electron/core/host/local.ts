@@ -7,7 +7,7 @@ import { access, constants, open, readFile, unlink, type FileHandle } from 'node
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { Options } from 'execa';
-import { HostCommandError, type Host, type HostCommand, type HostResult, type LongRunning, type StreamCommand, type StreamResult } from './host.js';
+import { HostCommandError, type Conversation, type Host, type HostCommand, type HostResult, type LongRunning, type StreamCommand, type StreamResult } from './host.js';
 
 const DEFAULT_TIMEOUT_MS = 60_000;
 /** How long a stopped stream's process may take to end cleanly after SIGINT before SIGKILL. */
@@ -172,6 +172,27 @@ export class LocalHost implements Host {
       await child;
     })().catch(() => undefined);
     return { stop: () => controller.abort(), ended };
+  }
+
+  converse(argv: readonly [string, ...string[]], onStdout: (chunk: string) => void): Conversation {
+    const [program, ...args] = argv;
+    // INPUTRC: a user's own key bindings must not edit what is written to a readline shell.
+    const child = spawn(program, args, { env: { ...process.env, LC_ALL: 'C', LANG: 'C', INPUTRC: '/dev/null' }, stdio: ['pipe', 'pipe', 'ignore'] });
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', onStdout);
+    // A write after the process ended fails with EPIPE: the end is reported through `ended`.
+    child.stdin.on('error', () => undefined);
+    const ended = new Promise<void>((resolve) => {
+      child.once('close', () => resolve());
+      child.once('error', () => resolve());
+    });
+    return {
+      write: (text) => {
+        if (child.exitCode === null && child.signalCode === null && child.stdin.writable) child.stdin.write(text);
+      },
+      stop: () => void child.kill('SIGTERM'),
+      ended,
+    };
   }
 
   async findProgram(program: string): Promise<string | null> {

@@ -5,6 +5,7 @@ import { changesInventory, parseEventLine } from '../../../shared/libvirt/events
 import type { Connection } from '../../../shared/libvirt/model.js';
 import type { Host, LongRunning } from '../host/host.js';
 import { inventoryConnection, refreshDomains, unreachable } from './inventory.js';
+import { VirshSession } from './session.js';
 import { SnapshotCache } from './snapshot-cache.js';
 import { snapshotMetadataRoot } from './snapshot-files.js';
 import { watchSnapshotMetadata, type SnapshotWatch } from './snapshot-watch.js';
@@ -22,6 +23,8 @@ interface Watched {
   readonly cache: SnapshotCache;
   listener: LongRunning | null;
   metadata: SnapshotWatch | null;
+  /** The virsh shell that reads a few domains after an event or before a job; made with the first such read. */
+  session: VirshSession | null;
   /** The read after a burst of events. */
   timer: NodeJS.Timeout | null;
   /** The listener's next start. */
@@ -79,7 +82,7 @@ export class LibvirtConnections {
     const reads: Promise<void>[] = [];
     for (const uri of uris) {
       if (this.watched.has(uri)) continue;
-      const entry: Watched = { connection: null, cache: new SnapshotCache(), listener: null, metadata: null, timer: null, restart: null, refreshing: null, pending: 'all', restartMs: RESTART_MS, stopped: false };
+      const entry: Watched = { connection: null, cache: new SnapshotCache(), listener: null, metadata: null, session: null, timer: null, restart: null, refreshing: null, pending: 'all', restartMs: RESTART_MS, stopped: false };
       this.watched.set(uri, entry);
       // Listening first: an event during the first read is then not lost.
       reads.push(this.listen(uri, entry).then(() => this.refresh(uri, entry)));
@@ -95,6 +98,7 @@ export class LibvirtConnections {
     entry.stopped = true;
     entry.listener?.stop();
     entry.metadata?.close();
+    entry.session?.close();
     if (entry.timer) clearTimeout(entry.timer);
     if (entry.restart) clearTimeout(entry.restart);
     this.watched.delete(uri);
@@ -131,7 +135,7 @@ export class LibvirtConnections {
             virsh === null
               ? unreachable(uri, say('tools.notInstalled', { name: 'virsh', package: 'libvirt-clients' }))
               : pending !== 'all' && previous?.reachable
-                ? await refreshDomains(this.host, virsh, previous, [...pending], { cache: entry.cache })
+                ? await refreshDomains(this.host, virsh, previous, [...pending], { cache: entry.cache, session: (entry.session ??= new VirshSession(this.host, virsh, uri)) })
                 : await inventoryConnection(this.host, virsh, uri, { cache: entry.cache });
         } catch (error) {
           // A command of a partial read failed midway (timed out): keep what was shown,

@@ -28,6 +28,9 @@ export interface TestDomains {
   remove(): void;
 }
 
+/** Text for an XML attribute or element: a domain's name may hold quotes and ampersands. */
+const xmlText = (text: string): string => text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll("'", '&apos;').replaceAll('"', '&quot;');
+
 export function testDomains(): TestDomains {
   const prefix = `snaptree-test-${randomBytes(4).toString('hex')}`;
   const dir = mkdtempSync(join(tmpdir(), `${prefix}-`));
@@ -41,9 +44,9 @@ export function testDomains(): TestDomains {
       const xml = join(dir, `${name}.xml`);
       writeFileSync(
         xml,
-        `<domain type='qemu'><name>${full}</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>
+        `<domain type='qemu'><name>${xmlText(full)}</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>
           <os><type arch='x86_64' machine='pc'>hvm</type></os>
-          <devices><disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='${disk}'/><target dev='vda' bus='virtio'/></disk>
+          <devices><disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='${xmlText(disk)}'/><target dev='vda' bus='virtio'/></disk>
             ${options.graphics ? "<graphics type='vnc' port='-1' autoport='yes' listen='127.0.0.1'/><video><model type='vga'/></video>" : ''}
             ${options.agentChannel ? "<channel type='unix'><target type='virtio' name='org.qemu.guest_agent.0'/></channel>" : ''}
             ${options.devices ?? ''}

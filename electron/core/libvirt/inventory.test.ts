@@ -131,6 +131,7 @@ describe('the inventory of a real libvirt daemon', () => {
       },
       stream: (command) => host.stream(command),
       follow: (argv, onLine) => host.follow(argv, onLine),
+      converse: (argv, onStdout) => host.converse(argv, onStdout),
       findProgram: (program) => host.findProgram(program),
       defaultLibvirtUri: () => host.defaultLibvirtUri(),
     };

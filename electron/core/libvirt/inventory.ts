@@ -5,6 +5,7 @@ import type { Connection, Domain, Snapshot } from '../../../shared/libvirt/model
 import { daemonFacts, silentDaemon } from '../../../shared/tools/versions.js';
 import type { Host } from '../host/host.js';
 import { runVirshBatch } from './batch.js';
+import type { VirshSession } from './session.js';
 import { SnapshotCache } from './snapshot-cache.js';
 import { readSnapshotFiles, snapshotMetadataRoot } from './snapshot-files.js';
 
@@ -13,18 +14,36 @@ export interface InventoryOptions {
   readonly cache?: SnapshotCache;
   /** libvirt's own state folder, to read snapshot metadata from; null: ask virsh for all. */
   readonly metadataRoot?: string | null;
+  /** A virsh shell kept open on the connection: a refresh of a few domains asks it instead of starting virsh. */
+  readonly session?: VirshSession;
 }
 
 interface Reader {
-  readonly host: Host;
-  readonly virsh: string;
-  readonly uri: string;
+  /** Each command's stdout, in order; empty for a command that failed. */
+  readonly batch: (commands: ReadonlyArray<readonly string[]>) => Promise<string[]>;
   readonly cache: SnapshotCache;
   readonly metadataRoot: string | null;
 }
 
+/**
+ * A failed command's output is empty, and so is every command's when virsh has no
+ * connection (the daemon stopped): a domain would drop out of the view as if undefined.
+ * A last `uri`, which prints something whenever virsh is connected, tells the two apart.
+ */
+async function connected(outputs: Promise<string[]>): Promise<string[]> {
+  const all = await outputs;
+  if (!all.at(-1)?.trim()) throw new Error('virsh lost its connection to the daemon while reading');
+  return all.slice(0, -1);
+}
+
 function reader(host: Host, virsh: string, uri: string, options: InventoryOptions): Reader {
-  return { host, virsh, uri, cache: options.cache ?? new SnapshotCache(), metadataRoot: options.metadataRoot === undefined ? snapshotMetadataRoot(uri) : options.metadataRoot };
+  const { session } = options;
+  const batch = session ? (commands: ReadonlyArray<readonly string[]>) => session.run(commands) : async (commands: ReadonlyArray<readonly string[]>) => (await runVirshBatch(host, virsh, uri, commands)).outputs;
+  return {
+    batch: (commands) => connected(batch([...commands, ['uri']])),
+    cache: options.cache ?? new SnapshotCache(),
+    metadataRoot: options.metadataRoot === undefined ? snapshotMetadataRoot(uri) : options.metadataRoot,
+  };
 }
 
 /** A connection that does not answer, with libvirt's reason; null while it was never asked. */
@@ -90,7 +109,7 @@ function sortByName(domains: Domain[]): Domain[] {
 async function readDomains(read: Reader, ids: readonly string[]): Promise<Domain[]> {
   const { cache } = read;
   const PER_DOMAIN = 4;
-  const second = await runVirshBatch(read.host, read.virsh, read.uri, [
+  const second = await read.batch([
     ['list', '--all', '--persistent', '--uuid'],
     // Named options throughout: virsh takes any word starting with `--` as an option,
     // quoted or not, so a positional name like `--x` would break the whole batch.
@@ -101,10 +120,10 @@ async function readDomains(read: Reader, ids: readonly string[]): Promise<Domain
       ['snapshot-current', '--domain', id, '--name'],
     ]),
   ]);
-  const persistent = new Set(parseUuidList(second.outputs[0] ?? ''));
+  const persistent = new Set(parseUuidList(second[0] ?? ''));
   const domains = ids
     .map((id, index) => {
-      const [state = '', xml = '', names = '', current = ''] = second.outputs.slice(1 + index * PER_DOMAIN, 1 + (index + 1) * PER_DOMAIN);
+      const [state = '', xml = '', names = '', current = ''] = second.slice(1 + index * PER_DOMAIN, 1 + (index + 1) * PER_DOMAIN);
       return { id, xml: parseDomainXml(xml), state: parseStateReason(state), names: parseNameList(names), current: parseNameList(current)[0] ?? null };
     })
     // A domain undefined meanwhile has no XML: leave it out. virsh tries a numeric
@@ -122,9 +141,9 @@ async function readDomains(read: Reader, ids: readonly string[]): Promise<Domain
     });
     unread = unread.filter((_, index) => !files[index]);
   }
-  const third = unread.length > 0 ? await runVirshBatch(read.host, read.virsh, read.uri, unread.map(({ domain, name }) => ['snapshot-dumpxml', '--domain', domain.uuid, '--snapshotname', name])) : { outputs: [], stderr: '' };
+  const third = unread.length > 0 ? await read.batch(unread.map(({ domain, name }) => ['snapshot-dumpxml', '--domain', domain.uuid, '--snapshotname', name])) : [];
   unread.forEach(({ domain, name }, index) => {
-    const parsed = parseSnapshotXml(third.outputs[index] ?? '');
+    const parsed = parseSnapshotXml(third[index] ?? '');
     // Deleted between the listing and now: nothing to keep.
     if (parsed !== null && parsed.name === name) cache.set(domain.uuid, domain.name, parsed);
   });

@@ -1,0 +1,149 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Host } from '../host/host.js';
+import { LocalHost } from '../host/local.js';
+import { runVirshBatch } from './batch.js';
+import { testDomains, URI, virsh, type TestDomains } from './domains.test-support.js';
+import { inventoryConnection, refreshDomains } from './inventory.js';
+import { VirshSession } from './session.js';
+
+const DAEMON_SOCKET = '/run/libvirt/libvirt-sock';
+const VIRSH = '/usr/bin/virsh';
+
+/** A unix socket that forwards to the daemon's, whose connections can be cut: a daemon that restarts or stops. */
+async function door(path: string): Promise<{ server: Server; cut: () => void }> {
+  const open = new Set<Socket>();
+  const server = createServer((client) => {
+    const daemon = connect(DAEMON_SOCKET);
+    client.pipe(daemon).pipe(client);
+    open.add(client);
+    const close = () => {
+      open.delete(client);
+      client.destroy();
+      daemon.destroy();
+    };
+    client.on('error', close);
+    daemon.on('error', close);
+    client.on('close', close);
+  });
+  await new Promise<void>((resolve) => server.listen(path, () => resolve()));
+  return { server, cut: () => [...open].forEach((socket) => socket.destroy()) };
+}
+
+/** The local host, counting the virsh processes it starts and the lines written to shells. */
+function counting(): { host: Host; processes: () => number; lines: () => number } {
+  const local = new LocalHost();
+  let processes = 0;
+  let lines = 0;
+  const host: Host = {
+    name: local.name,
+    run: (command) => {
+      processes++;
+      return local.run(command);
+    },
+    stream: (command) => local.stream(command),
+    follow: (argv, onLine) => local.follow(argv, onLine),
+    converse: (argv, onStdout) => {
+      const shell = local.converse(argv, onStdout);
+      return { ...shell, write: (text) => ((lines += text.split('\n').length - 1), shell.write(text)) };
+    },
+    findProgram: (program) => local.findProgram(program),
+    defaultLibvirtUri: () => local.defaultLibvirtUri(),
+  };
+  return { host, processes: () => processes, lines: () => lines };
+}
+
+describe.skipIf(!existsSync(DAEMON_SOCKET))("virsh's shell kept open for small reads", () => {
+  let domains: TestDomains;
+  let plain: string;
+  let quoted: string;
+  let unicode: string;
+  beforeAll(() => {
+    domains = testDomains();
+    plain = domains.define('plain').name;
+    // Printable ASCII goes through the shell, quoted; a name with bytes readline would take as keys does not.
+    quoted = domains.define(`it's; list --all $(id) --x`).name;
+    unicode = domains.define('ünï 测试').name;
+    virsh('snapshot-create-as', '--domain', plain, '--name', 's1');
+  });
+  afterAll(() => domains?.remove());
+
+  const commandsFor = (name: string) => [
+    ['domstate', '--domain', name, '--reason'],
+    ['dumpxml', '--domain', name],
+    ['domstate', '--domain', `${domains.prefix}-nosuch`],
+    ['snapshot-list', '--domain', name, '--name'],
+  ];
+
+  it('answers each command as a virsh process of its own does, a failed one empty, over one shell', async () => {
+    const { host, processes, lines } = counting();
+    const session = new VirshSession(host, VIRSH, URI);
+    try {
+      for (const name of [plain, quoted]) {
+        const ours = await session.run(commandsFor(name));
+        const theirs = await runVirshBatch(new LocalHost(), VIRSH, URI, commandsFor(name));
+        expect(ours).toEqual(theirs.outputs);
+        expect(ours[1]).toContain(`<name>${name.replaceAll("'", '&apos;')}</name>`);
+        expect(ours[2]!.trim()).toBe('');
+      }
+      expect((await session.run(commandsFor(plain)))[3]!.trim()).toBe('s1');
+      expect(processes()).toBe(0);
+      expect(lines()).toBe(3);
+    } finally {
+      session.close();
+    }
+  });
+
+  it('sends a name with bytes the shell would edit to a virsh process of its own', async () => {
+    const { host, processes, lines } = counting();
+    const session = new VirshSession(host, VIRSH, URI);
+    try {
+      const outputs = await session.run(commandsFor(unicode));
+      expect(outputs[1]).toContain(`<name>${unicode}</name>`);
+      expect(processes()).toBe(1);
+      expect(lines()).toBe(0);
+    } finally {
+      session.close();
+    }
+  });
+
+  it('starts another shell after a read that timed out', async () => {
+    const session = new VirshSession(new LocalHost(), VIRSH, URI);
+    try {
+      // 1 ms: virsh has not even connected.
+      await expect(session.run(commandsFor(plain), 1)).rejects.toThrow(/did not answer/);
+      expect((await session.run(commandsFor(plain)))[1]).toContain(`<name>${plain}</name>`);
+    } finally {
+      session.close();
+    }
+  });
+
+  it('reads on after the daemon restarts, and a refresh fails instead of dropping domains when the daemon is gone', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'snaptree-session-'));
+    const socket = join(dir, 'libvirt-sock');
+    const uri = `qemu:///system?socket=${socket}`;
+    const { server, cut } = await door(socket);
+    const session = new VirshSession(new LocalHost(), VIRSH, uri);
+    try {
+      const previous = await inventoryConnection(new LocalHost(), VIRSH, uri);
+      const refreshed = () => refreshDomains(new LocalHost(), VIRSH, previous, [plain], { session });
+      const names = (connection: { domains: { name: string }[] }) => connection.domains.map((domain) => domain.name).filter((name) => name.startsWith(domains.prefix));
+      expect(names(await refreshed())).toEqual(names(previous));
+      expect(names(previous)).toContain(plain);
+
+      cut(); // the daemon restarts: virsh reconnects by itself
+      expect(names(await refreshed())).toEqual(names(previous));
+
+      server.close();
+      cut(); // the daemon stops
+      await expect(refreshed()).rejects.toThrow(/lost its connection/);
+    } finally {
+      session.close();
+      server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
+});

@@ -1,0 +1,114 @@
+import { randomBytes } from 'node:crypto';
+import type { Conversation, Host } from '../host/host.js';
+import { runVirshBatch, virshQuote } from './batch.js';
+
+/** A daemon that does not answer must not hold a connection's reads for long. */
+const TIMEOUT_MS = 30_000;
+
+/**
+ * What virsh's shell reads from a pipe goes through readline, which takes control bytes
+ * as editing keys (a tab completes, ^U kills the line, a newline ends the command) and,
+ * in the C locale virsh runs in, bytes above 0x7f as Meta keys. Printable ASCII is read
+ * as written; any other argument goes to a batch process, where it is one argv string.
+ */
+const SHELL_SAFE = /^[\x20-\x7e]*$/;
+
+interface Pending {
+  readonly begin: string;
+  readonly mark: string;
+  readonly count: number;
+  readonly resolve: (outputs: string[]) => void;
+  readonly reject: (error: Error) => void;
+}
+
+/**
+ * One virsh kept running per connection for the small reads that follow an event or
+ * precede a job's start: its own shell, spoken to on stdin, answers over a connection
+ * already open in about a millisecond, where a virsh process of its own costs some 20 ms
+ * of starting and connecting (most of what a job's start cost). Each answer is framed by
+ * markers only `echo` prints: the shell echoes each line it reads, so a marker is written
+ * with an empty quoted pair inside it (`@@x''y@@` prints `@@xy@@`). One read at a time;
+ * a read that times out stops the shell, and the next read starts another.
+ */
+export class VirshSession {
+  private shell: Conversation | null = null;
+  private output = '';
+  private pending: Pending | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  constructor(
+    private readonly host: Host,
+    private readonly virsh: string,
+    private readonly uri: string,
+  ) {}
+
+  /** Each command's stdout, in order, empty for a command that failed: what `runVirshBatch` gives. */
+  run(commands: ReadonlyArray<readonly string[]>, timeoutMs = TIMEOUT_MS): Promise<string[]> {
+    if (this.closed || commands.some((command) => command.some((token) => !SHELL_SAFE.test(token)))) {
+      return runVirshBatch(this.host, this.virsh, this.uri, commands, timeoutMs).then((result) => result.outputs);
+    }
+    const next = this.queue.then(() => this.ask(commands, timeoutMs));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  close(): void {
+    this.closed = true;
+    this.shell?.stop();
+    this.shell = null;
+  }
+
+  private ask(commands: ReadonlyArray<readonly string[]>, timeoutMs: number): Promise<string[]> {
+    const shell = this.started();
+    const id = randomBytes(6).toString('hex');
+    const written = (word: string) => `@@snaptree''-${id}-${word}@@`;
+    const line = [`echo ${written('begin')}`, ...commands.map((command) => `${command.map((token, index) => (index === 0 ? token : virshQuote(token))).join(' ')}; echo ${written('end')}`)].join('; ');
+    return new Promise<string[]>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        // Forgotten first: its end, reported later, must not fail the next shell's read.
+        this.shell = null;
+        shell.stop();
+        this.fail(new Error(`virsh did not answer within ${timeoutMs / 1000} s`));
+      }, timeoutMs);
+      const settle = <T>(then: (value: T) => void) => (value: T) => {
+        clearTimeout(timer);
+        this.pending = null;
+        then(value);
+      };
+      this.output = '';
+      this.pending = { begin: `@@snaptree-${id}-begin@@\n`, mark: `@@snaptree-${id}-end@@\n`, count: commands.length, resolve: settle(resolve), reject: settle(reject) };
+      shell.write(`${line}\n`);
+    });
+  }
+
+  private started(): Conversation {
+    if (this.shell !== null) return this.shell;
+    const shell = this.host.converse([this.virsh, '-c', this.uri], (chunk) => this.heard(chunk));
+    this.shell = shell;
+    void shell.ended.then(() => {
+      if (this.shell !== shell) return;
+      this.shell = null;
+      this.fail(new Error('virsh ended while reading'));
+    });
+    return shell;
+  }
+
+  private heard(chunk: string): void {
+    const pending = this.pending;
+    if (pending === null) return;
+    this.output += chunk;
+    // Before the first marker: virsh's greeting, its prompt and the line it echoes.
+    const start = this.output.indexOf(pending.begin);
+    if (start < 0) return;
+    const parts = this.output.slice(start + pending.begin.length).split(pending.mark);
+    if (parts.length <= pending.count) return;
+    this.output = '';
+    pending.resolve(parts.slice(0, pending.count));
+  }
+
+  private fail(error: Error): void {
+    this.output = '';
+    this.pending?.reject(error);
+  }
+}
