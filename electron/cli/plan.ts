@@ -101,7 +101,8 @@ export async function runIntent(host: Host, input: IntentInput, uri: string, fla
   const intent = await checkedIntent(input, sources);
   // With --json, stdout carries the job record alone: the plan is shown on stderr.
   const show = (plan: Plan): Promise<void> | boolean => (flags.json ? process.stderr.write(formatPlan(plan)) : print(formatPlan(plan)));
-  let plan = await makePlan(sources, intent);
+  const handlers = planHandlers(sources);
+  let plan = await handlers.planMake({ intent });
   let job: Job | null = null;
   for (let attempt = 1; job === null; attempt++) {
     await show(plan);
@@ -110,7 +111,7 @@ export async function runIntent(host: Host, input: IntentInput, uri: string, fla
       warn('nothing was run');
       return FAILED;
     }
-    const started = await planHandlers(sources).jobStart({ intent, plan: plan.id });
+    const started = await handlers.jobStart({ intent, plan: plan.id });
     if (started.started) job = started.job;
     else if (attempt === ATTEMPTS) {
       warn('the images or domains kept changing while the plan was being started: nothing was run; plan again when they are still');

@@ -92,7 +92,7 @@ export interface PlanSources {
 }
 
 async function worldOf(sources: PlanSources, view: Linked, intent: Intent): Promise<World> {
-  const [qemuImg, virsh, trash] = await Promise.all([sources.host.findProgram('qemu-img'), sources.host.findProgram('virsh'), sources.jobs().trash()]);
+  const [qemuImg, virsh, trash, held] = await Promise.all([sources.host.findProgram('qemu-img'), sources.host.findProgram('virsh'), sources.jobs().trash(), sources.jobs().heldFiles()]);
   const agents = await answeringAgents(sources.host, virsh, view, intent);
   return {
     forest: { images: view.images, errors: [], skipped: [], scannedAt: '' },
@@ -104,7 +104,7 @@ async function worldOf(sources: PlanSources, view: Linked, intent: Intent): Prom
     agents,
     now: new Date(),
     freeBytes,
-    qemuHolds: qemuLockProbe(),
+    qemuHolds: qemuLockProbe(held),
   };
 }
 
@@ -121,10 +121,10 @@ function standsOn(plan: Omit<Plan, 'id'>): StandsOn {
 
 /**
  * Plans an intent (the CLI's too: it gives the intent unparsed, with its defaults left out),
- * on the view as last read, or, with `fresh`, on what the plan `fresh` stood on read again.
+ * on the view as last read, or, with `fresh`, on those files and domains read again now.
  */
-export async function makePlan(sources: PlanSources, intent: IntentInput, fresh?: Plan): Promise<Plan> {
-  const view = await sources.view(fresh && standsOn(fresh));
+export async function makePlan(sources: PlanSources, intent: IntentInput, fresh?: StandsOn): Promise<Plan> {
+  const view = await sources.view(fresh);
   const parsed = Intent.parse(intent);
   const draft = Plan.omit({ id: true }).parse(planDraft(parsed, await worldOf(sources, view, parsed)));
   return { id: planId(draft, view), ...draft };
@@ -132,19 +132,35 @@ export async function makePlan(sources: PlanSources, intent: IntentInput, fresh?
 
 type PlanHandlers = Pick<Handlers, 'planMake' | 'dropTargets' | 'jobStart' | 'jobCancel' | 'jobsList' | 'trashList' | 'trashRestore'>;
 
+/** How many shown plans' footing a core remembers: a start of an older one plans twice instead. */
+const REMEMBERED_PLANS = 64;
+
 export function planHandlers(sources: PlanSources): PlanHandlers {
+  // What each plan shown stood on, by its id: the id fingerprints the steps and locks, so
+  // the same id stands on the same files, and a start need not plan once more to learn them.
+  const footing = new Map<string, StandsOn>();
+  const remember = (plan: Plan): Plan => {
+    footing.delete(plan.id);
+    footing.set(plan.id, standsOn(plan));
+    if (footing.size > REMEMBERED_PLANS) footing.delete(footing.keys().next().value!);
+    return plan;
+  };
   return {
-    planMake: ({ intent }) => makePlan(sources, intent),
+    planMake: async ({ intent }) => remember(await makePlan(sources, intent)),
     dropTargets: async ({ image }) => {
       const view = await sources.view();
       return { targets: dropTargets(await worldOf(sources, view, { kind: 'commit', image, keepMetadata: false }), image) };
     },
     jobStart: async ({ intent, plan: shown }) => {
-      // Planned once on the view as it is, to learn what the plan stands on; then again on
-      // those files and domains read now. A fact that changed meanwhile changes the id.
-      const plan = await makePlan(sources, intent, await makePlan(sources, intent));
-      if (plan.id !== shown) return { started: false, plan };
-      return { started: true, job: await sources.jobs().start(plan) };
+      // Planned again on the files and domains the shown plan stands on, read now (an
+      // unknown id is planned on the view as it is first, to learn them). A fact that
+      // changed meanwhile changes the id.
+      const known = footing.get(shown) ?? standsOn(await makePlan(sources, intent));
+      const plan = await makePlan(sources, intent, known);
+      if (plan.id !== shown) return { started: false, plan: remember(plan) };
+      // A job that waits for another job's locks is planned once more when it has them.
+      const stillShown = async () => (await makePlan(sources, intent, standsOn(plan))).id === plan.id;
+      return { started: true, job: await sources.jobs().start(plan, stillShown) };
     },
     jobCancel: ({ job }) => sources.jobs().cancel(job),
     jobsList: async () => ({ jobs: await sources.jobs().list() }),

@@ -25,6 +25,7 @@ export const jobProblems = {
     cancelledAt: 'Cancelled during step {{step}} of {{total}}; the steps before it are done.',
     cancelledAfter: 'Cancelled after step {{step}} of {{total}}, which had to finish: the steps after it did not run.',
     cancelledWaiting: 'Cancelled before it started: nothing ran.',
+    changedWhileWaiting: 'Not started: while it waited for another job, what its plan stands on changed. Nothing ran; plan it again to see what it would do now.',
     optionalFailed: 'Step {{step}} failed; it is optional, so the job went on without it.',
     partialTrashed: 'The half-made file {{path}} was moved to the trash ({{trashed}}).',
     partialKept: 'The half-made file {{path}} is still there: it could not be moved to the trash ({{code}}).',

@@ -42,11 +42,21 @@ function inodeKey(path: string): string | null {
   }
 }
 
-/** A probe for one World: /proc/locks read at the first question, each path stat'ed when asked. */
-export function qemuLockProbe(): (path: string) => boolean {
+/**
+ * A probe for one World: /proc/locks read at the first question, each path stat'ed when
+ * asked. `ours`: files Snaptree's own jobs hold, whose qemu-img holds their QEMU locks now;
+ * a plan on one of them is not refused for that, it waits for the job (and is checked again then).
+ */
+export function qemuLockProbe(ours: readonly string[] = []): (path: string) => boolean {
   let locked: Set<string> | null = null;
   return (path) => {
-    locked ??= lockedInodes();
+    if (locked === null) {
+      locked = lockedInodes();
+      for (const held of ours) {
+        const key = inodeKey(held);
+        if (key !== null) locked.delete(key);
+      }
+    }
     if (locked.size === 0) return false;
     const key = inodeKey(path);
     return key !== null && locked.has(key);

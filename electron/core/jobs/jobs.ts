@@ -31,12 +31,19 @@ export interface JobsOptions {
 }
 
 export interface Jobs {
-  /** Starts the plan now, or queues it behind the jobs holding its locks. Refuses a blocked plan. */
-  start(plan: Plan): Promise<Job>;
+  /**
+   * Starts the plan now, or queues it behind the jobs holding its locks. Refuses a blocked
+   * plan. `stillShown` is asked once a queued job has its locks: false when what the plan
+   * stands on changed while it waited (the job it waited for changed it), and it then
+   * ends having run nothing.
+   */
+  start(plan: Plan, stillShown?: () => Promise<boolean>): Promise<Job>;
   cancel(id: string): Promise<Job>;
   /** Every recorded job, interrupted ones (found unfinished in the journal) first. */
   list(): Promise<Job[]>;
   trash(): Promise<TrashEntry[]>;
+  /** The files that jobs running now hold, this process's and others': a job on one of them waits for its turn. */
+  heldFiles(): Promise<string[]>;
   restore(job: string): Promise<TrashEntry[]>;
   /** Stops nothing that runs: a closing window leaves its jobs to the journal. */
   close(): void;
@@ -92,7 +99,7 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
     changed(job);
   };
 
-  async function start(plan: Plan): Promise<Job> {
+  async function start(plan: Plan, stillShown: () => Promise<boolean> = async () => true): Promise<Job> {
     if (plan.blockers.length > 0) throw new Refusal(say('jobs.refused.blocked'));
     const record: JournalRecord = {
       id: newJobId(),
@@ -126,7 +133,7 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
       await locks.release(record.id, job.keys);
       throw error;
     }
-    job.finished = drive(job, held === null);
+    job.finished = drive(job, held === null, stillShown);
     return jobOf(record);
   }
 
@@ -165,12 +172,17 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
     if (first) Object.assign(first, { startedAt: record.startedAt, outcome: 'running' });
   }
 
-  async function drive(job: Mine, holdsLocks: boolean): Promise<void> {
+  async function drive(job: Mine, holdsLocks: boolean, stillShown: () => Promise<boolean>): Promise<void> {
     const { record } = job;
     try {
       if (!holdsLocks) {
         if (!(await locked(job))) {
           await finish(job, 'cancelled', [say('jobs.left.cancelledWaiting')], { hadLocks: false });
+          return;
+        }
+        // Asked with the locks held: no job of ours changes those files while it is read.
+        if (!(await stillShown())) {
+          await finish(job, 'cancelled', [say('jobs.left.changedWhileWaiting')], { hadLocks: true });
           return;
         }
         running(job);
@@ -397,6 +409,7 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
     },
     list,
     trash,
+    heldFiles: () => locks.heldFiles(),
     async restore(id) {
       const entries = (await trash()).filter((entry) => entry.job === id);
       if (entries.length === 0) throw new Refusal(say('jobs.refused.nothingTrashed', { job: id }));

@@ -6,7 +6,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { link, mkdir, readFile, realpath, unlink, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, readdir, realpath, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Plan } from '../../../shared/plans/plan.js';
 import { fsPath } from '../images/fs-path.js';
@@ -23,6 +23,8 @@ interface LockFile {
   readonly boot?: string;
   readonly job: string;
   readonly what: string;
+  /** The key itself (`file …`, `domain …`); left out by locks of earlier versions. */
+  readonly key?: string;
 }
 
 /** Who holds what the job asked for. */
@@ -130,7 +132,7 @@ export class Locks {
     // Written whole under a name of its own, then linked to the lock's name: link(2) fails
     // if the name exists, as O_EXCL does, and no reader ever sees a half-written lock.
     const draft = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
-    await writeFile(draft, JSON.stringify({ pid: process.pid, boot: BOOT, job, what: key.what } satisfies LockFile), { flag: 'wx' });
+    await writeFile(draft, JSON.stringify({ pid: process.pid, boot: BOOT, job, what: key.what, key: key.key } satisfies LockFile), { flag: 'wx' });
     try {
       for (;;) {
         try {
@@ -145,6 +147,13 @@ export class Locks {
     } finally {
       await unlink(draft);
     }
+  }
+
+  /** The files live jobs hold (any process's), as each job's plan names them. */
+  async heldFiles(): Promise<string[]> {
+    const names = await readdir(this.folder).catch(() => [] as string[]);
+    const held = await Promise.all(names.filter((name) => name.endsWith('.lock')).map((name) => this.holder(join(this.folder, name))));
+    return held.flatMap((lock) => (lock?.key?.startsWith('file ') ? [lock.what] : []));
   }
 
   async release(job: string, keys: readonly LockKey[]): Promise<void> {

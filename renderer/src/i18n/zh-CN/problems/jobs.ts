@@ -24,6 +24,7 @@ export const jobProblems: Messages<typeof english> = {
     cancelledAt: '在第 {{step}} 步（共 {{total}} 步）时取消；之前的步骤已完成。',
     cancelledAfter: '在第 {{step}} 步（共 {{total}} 步）之后取消，该步必须完成：之后的步骤没有运行。',
     cancelledWaiting: '在开始前取消：没有运行任何步骤。',
+    changedWhileWaiting: '未开始：在等待另一个任务期间，它的计划所依据的文件或虚拟机已改变。没有运行任何步骤；请重新制定计划，查看它现在会做什么。',
     optionalFailed: '第 {{step}} 步失败；它是可选的，任务跳过它继续进行。',
     partialTrashed: '未完成的文件 {{path}} 已移到回收站（{{trashed}}）。',
     partialKept: '未完成的文件 {{path}} 仍在原处：无法把它移到回收站（{{code}}）。',
