@@ -50,7 +50,25 @@ export async function serveCore(dir) {
       };
       listeners.add(listener);
     });
-  return { ask, when, stop: () => (socket.close(), serve.kill('SIGTERM')) };
+  /**
+   * Resolves once no event has come for `quietMs`: what a change made outside (a bare
+   * command) set off, its rescan and reads, is over, as it is by the time a person clicks.
+   */
+  const settled = (quietMs = 600) =>
+    new Promise((resolve) => {
+      let timer = setTimeout(done, quietMs);
+      function done() {
+        listeners.delete(listener);
+        resolve();
+      }
+      function listener(frame) {
+        if (frame.type !== 'event') return;
+        clearTimeout(timer);
+        timer = setTimeout(done, quietMs);
+      }
+      listeners.add(listener);
+    });
+  return { ask, when, settled, stop: () => (socket.close(), serve.kill('SIGTERM')) };
 }
 
 /**

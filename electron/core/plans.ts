@@ -91,8 +91,13 @@ export interface PlanSources {
   readonly dataDir: string;
 }
 
-async function worldOf(sources: PlanSources, view: Linked, intent: Intent): Promise<World> {
-  const [qemuImg, virsh, trash, held] = await Promise.all([sources.host.findProgram('qemu-img'), sources.host.findProgram('virsh'), sources.jobs().trash(), sources.jobs().heldFiles()]);
+/** What a world holds besides the view: looked up while the view is read. */
+function worldFacts(sources: PlanSources) {
+  return Promise.all([sources.host.findProgram('qemu-img'), sources.host.findProgram('virsh'), sources.jobs().trash(), sources.jobs().heldFiles()]);
+}
+
+async function worldOf(sources: PlanSources, view: Linked, intent: Intent, facts = worldFacts(sources)): Promise<World> {
+  const [qemuImg, virsh, trash, held] = await facts;
   const agents = await answeringAgents(sources.host, virsh, view, intent);
   return {
     forest: { images: view.images, errors: [], skipped: [], scannedAt: '' },
@@ -124,9 +129,12 @@ function standsOn(plan: Omit<Plan, 'id'>): StandsOn {
  * on the view as last read, or, with `fresh`, on those files and domains read again now.
  */
 export async function makePlan(sources: PlanSources, intent: IntentInput, fresh?: StandsOn): Promise<Plan> {
+  const facts = worldFacts(sources);
+  // Handled here too: a view that fails first must not leave its rejection unheard.
+  facts.catch(() => undefined);
   const view = await sources.view(fresh);
   const parsed = Intent.parse(intent);
-  const draft = Plan.omit({ id: true }).parse(planDraft(parsed, await worldOf(sources, view, parsed)));
+  const draft = Plan.omit({ id: true }).parse(planDraft(parsed, await worldOf(sources, view, parsed, facts)));
   return { id: planId(draft, view), ...draft };
 }
 

@@ -1,5 +1,5 @@
 import { errorMessage } from '../../shared/format.js';
-import type { Forest } from '../../shared/images/model.js';
+import type { Forest, Image } from '../../shared/images/model.js';
 import { linkInventory, type Linked } from '../../shared/libvirt/link.js';
 import { localDomainFiles } from '../../shared/libvirt/uri.js';
 import type { Connection } from '../../shared/libvirt/model.js';
@@ -19,6 +19,18 @@ export interface WorkspaceEvents {
 function failedScan(previous: Forest | null, folders: readonly string[], error: unknown): Forest {
   const failed = say('image.watchedPath.scanFailed', { reason: errorMessage(error) });
   return { images: previous?.images ?? [], errors: folders.map((path) => ({ path, ...failed })), skipped: previous?.skipped ?? [], scannedAt: new Date().toISOString() };
+}
+
+const sameConnections = (a: readonly Connection[], b: readonly Connection[]): boolean => a.length === b.length && a.every((connection, index) => connection === b[index]);
+
+/**
+ * Whether a file read again says what the scan read: its header, its problems, where it is.
+ * Not its sizes: a running guest's active layer grows by the second, and its sizes are
+ * estimates where a plan uses them.
+ */
+function sameHeader(scanned: Image, reread: Image): boolean {
+  const header = ({ actualSize: _size, folder: _folder, ...rest }: Image) => JSON.stringify(rest);
+  return header(scanned) === header(reread);
 }
 
 /**
@@ -91,13 +103,28 @@ export class Workspace {
    * Only what the plan stands on: a start must not cost a rescan of every watched folder.
    */
   async freshFor(files: readonly string[], domains: readonly { readonly uri: string; readonly name: string }[]): Promise<Linked> {
+    // The headers are read while libvirt answers: neither waits for the other.
+    const headers = (async () => {
+      const forest = await this.forest!;
+      // Only what the view holds is read again: a file it never held (a trashed one, a target)
+      // stays out, as it was when the plan was shown; the planners ask whether it exists.
+      const listed = new Set(forest.images.map((image) => image.path));
+      const held = new Set(files.filter((path) => listed.has(path)));
+      return { forest, held, reread: await scanPaths(this.host, [], [...held]) };
+    })();
+    // Handled here too: a libvirt read that fails first must not leave its rejection unheard.
+    headers.catch(() => undefined);
     await this.libvirt.refreshDomainsNow(domains);
-    const forest = await this.forest!;
-    // Only what the view holds is read again: a file it never held (a trashed one, a target)
-    // stays out, as it was when the plan was shown; the planners ask whether it exists.
-    const held = new Set(forest.images.map((image) => image.path));
-    const reread = await scanPaths(this.host, [], files.filter((path) => held.has(path)));
+    const { forest, held, reread } = await headers;
     const byPath = new Map(reread.images.map((image) => [image.path, image]));
+    // Nothing the plan stands on changed since the view was linked (the usual start): that view.
+    const unchanged = (fresh: Image) => {
+      const scanned = forest.images.find((image) => image.path === fresh.path);
+      return scanned !== undefined && sameHeader(scanned, fresh);
+    };
+    if (this.linked?.forest === forest && sameConnections(this.linked.connections, this.libvirt.current()) && [...held].every((path) => byPath.has(path)) && reread.images.every(unchanged)) {
+      return this.linked.result;
+    }
     // A file read again keeps the folder it was listed under; a file gone since drops out.
     const images = forest.images.flatMap((image) => {
       const fresh = byPath.get(image.path);

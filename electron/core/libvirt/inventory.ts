@@ -94,7 +94,14 @@ export async function refreshDomains(host: Host, virsh: string, previous: Connec
   const fresh = [...new Map(read.map((domain) => [domain.uuid, domain])).values()];
   const replaced = new Set([...ids, ...fresh.map((domain) => domain.uuid)]);
   const kept = previous.domains.filter((domain) => !replaced.has(domain.name) && !replaced.has(domain.uuid));
-  return { ...previous, domains: sortByName([...kept, ...fresh]) };
+  const domains = sortByName([...kept, ...fresh]);
+  // Read the same as before (a start's re-read, an event that changed nothing shown): the
+  // previous connection itself, so that nothing is linked or drawn again for it.
+  return sameDomains(domains, previous.domains) ? previous : { ...previous, domains };
+}
+
+function sameDomains(a: readonly Domain[], b: readonly Domain[]): boolean {
+  return a.length === b.length && JSON.stringify(a) === JSON.stringify(b);
 }
 
 function sortByName(domains: Domain[]): Domain[] {

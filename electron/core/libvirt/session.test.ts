@@ -110,6 +110,21 @@ describe.skipIf(!existsSync(DAEMON_SOCKET))("virsh's shell kept open for small r
     }
   });
 
+  it('gives a refresh that read nothing new the connection it had, and a new one once a snapshot is made', async () => {
+    const session = new VirshSession(new LocalHost(), VIRSH, URI);
+    try {
+      const previous = await inventoryConnection(new LocalHost(), VIRSH, URI);
+      const same = await refreshDomains(new LocalHost(), VIRSH, previous, [plain], { session });
+      expect(same).toBe(previous);
+      virsh('snapshot-create-as', '--domain', plain, '--name', 's2');
+      const changed = await refreshDomains(new LocalHost(), VIRSH, previous, [plain], { session });
+      expect(changed).not.toBe(previous);
+      expect(changed.domains.find((domain) => domain.name === plain)?.snapshots.map((snapshot) => snapshot.name)).toEqual(['s1', 's2']);
+    } finally {
+      session.close();
+    }
+  });
+
   it('starts another shell after a read that timed out', async () => {
     const session = new VirshSession(new LocalHost(), VIRSH, URI);
     try {

@@ -1,0 +1,48 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LocalHost } from './host/local.js';
+import { QEMU_IMG } from './jobs/jobs.test-support.js';
+import { Workspace } from './workspace.js';
+
+let dir: string;
+let workspace: Workspace;
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'snaptree-workspace-'));
+  execFileSync(QEMU_IMG, ['create', '-q', '-f', 'qcow2', '--', join(dir, 'base.qcow2'), '64M']);
+  execFileSync(QEMU_IMG, ['create', '-q', '-f', 'qcow2', '-b', 'base.qcow2', '-F', 'qcow2', '--', join(dir, 'top.qcow2')]);
+  workspace = new Workspace(new LocalHost(), { forestChanged: () => undefined, inventoryChanged: () => undefined });
+  await workspace.start([dir], []);
+});
+afterEach(() => {
+  workspace.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const top = () => join(dir, 'top.qcow2');
+
+describe('the view read again before a job starts', () => {
+  it('is the view already linked when the files read again say what the scan said', async () => {
+    const shown = await workspace.view();
+    expect(await workspace.freshFor([top(), join(dir, 'base.qcow2')], [])).toBe(shown);
+  });
+
+  it('says a header changed since the scan, before the folder watch has told of it', async () => {
+    const shown = await workspace.view();
+    // Within the watch's settling time: the forest still holds the old header.
+    execFileSync(QEMU_IMG, ['resize', '-q', '-f', 'qcow2', '--', top(), '128M']);
+    const fresh = await workspace.freshFor([top()], []);
+    expect(fresh).not.toBe(shown);
+    expect(fresh.images.find((image) => image.path === top())?.virtualSize).toBe(128 * 1024 * 1024);
+    expect(shown.images.find((image) => image.path === top())?.virtualSize).toBe(64 * 1024 * 1024);
+  });
+
+  it('leaves out a file gone since the scan', async () => {
+    await workspace.view();
+    rmSync(top());
+    const fresh = await workspace.freshFor([top()], []);
+    expect(fresh.images.map((image) => image.path)).toEqual([join(dir, 'base.qcow2')]);
+  });
+});
