@@ -368,16 +368,10 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
 
   async function trash(): Promise<TrashEntry[]> {
     const { records } = await journal.readAll();
-    const entries: TrashEntry[] = [];
-    for (const record of records) {
-      // What a job can have put there: the files its trash steps made unused, and the ones a failed step was making.
-      const paths = new Set(record.plan.steps.flatMap((step) => (step.op === 'trash' ? [step.path] : step.op === 'run' ? step.creates : [])));
-      for (const path of paths) {
-        const entry = await trashEntryOf(path, record.id);
-        if (entry !== null) entries.push(entry);
-      }
-    }
-    return entries.sort((a, b) => b.at.localeCompare(a.at));
+    // What a job can have put there: the files its trash steps made unused, and the ones a failed step was making.
+    const candidates = records.flatMap((record) => [...new Set(record.plan.steps.flatMap((step) => (step.op === 'trash' ? [step.path] : step.op === 'run' ? step.creates : [])))].map((path) => ({ path, job: record.id })));
+    const entries = await Promise.all(candidates.map(({ path, job }) => trashEntryOf(path, job)));
+    return entries.filter((entry): entry is TrashEntry => entry !== null).sort((a, b) => b.at.localeCompare(a.at));
   }
 
   /** A job of another live process: asked to stop through the journal folder, and its record read until it ends. */

@@ -86,28 +86,28 @@ export class Journal {
       if (error.code === 'ENOENT') return [] as string[];
       throw error;
     });
-    const records: JournalRecord[] = [];
-    const unreadable: UnreadableRecord[] = [];
     const present = names.filter((candidate) => RECORD.test(candidate));
-    for (const name of this.parsed.keys()) if (!present.includes(name)) this.parsed.delete(name);
-    for (const name of present) {
-      const file = join(this.folder, name);
-      try {
-        const stats = await stat(file, { bigint: true });
-        const stamp = `${stats.ino}:${stats.size}:${stats.mtimeNs}`;
-        const known = this.parsed.get(name);
-        if (known?.stamp === stamp) {
-          records.push(known.record);
-          continue;
+    const kept = new Set(present);
+    for (const name of this.parsed.keys()) if (!kept.has(name)) this.parsed.delete(name);
+    // All at once: every plan asks for the trash, and a journal of hundreds of jobs read one
+    // stat after another would cost each plan tens of milliseconds.
+    const read = await Promise.all(
+      present.map(async (name): Promise<{ record: JournalRecord } | { unreadable: UnreadableRecord }> => {
+        const file = join(this.folder, name);
+        try {
+          const stats = await stat(file, { bigint: true });
+          const stamp = `${stats.ino}:${stats.size}:${stats.mtimeNs}`;
+          const known = this.parsed.get(name);
+          if (known?.stamp === stamp) return { record: known.record };
+          const record = JournalRecord.parse(JSON.parse(await readFile(file, 'utf8')));
+          this.parsed.set(name, { stamp, record });
+          return { record };
+        } catch (error) {
+          this.parsed.delete(name);
+          return { unreadable: { file, detail: error instanceof z.ZodError ? z.prettifyError(error).replaceAll('\n', ' ') : errorMessage(error) } };
         }
-        const record = JournalRecord.parse(JSON.parse(await readFile(file, 'utf8')));
-        this.parsed.set(name, { stamp, record });
-        records.push(record);
-      } catch (error) {
-        this.parsed.delete(name);
-        unreadable.push({ file, detail: error instanceof z.ZodError ? z.prettifyError(error).replaceAll('\n', ' ') : errorMessage(error) });
-      }
-    }
-    return { records, unreadable };
+      }),
+    );
+    return { records: read.flatMap((one) => ('record' in one ? [one.record] : [])), unreadable: read.flatMap((one) => ('unreadable' in one ? [one.unreadable] : [])) };
   }
 }
