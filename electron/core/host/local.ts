@@ -184,7 +184,8 @@ export class LocalHost implements Host {
     child.stdin.on('error', () => undefined);
     const ended = new Promise<void>((resolve) => {
       child.once('close', () => resolve());
-      child.once('error', () => resolve());
+      // `on`: a second error event with no listener would throw in this process.
+      child.on('error', () => resolve());
     });
     return {
       write: (text) => {

@@ -35,7 +35,29 @@ export interface BatchResult {
  * process per 96 KiB of commands (or per share of a long list), at most four at a time,
  * instead of one per command.
  */
-export async function runVirshBatch(host: Host, virsh: string, uri: string, commands: ReadonlyArray<readonly string[]>, timeoutMs = TIMEOUT_MS): Promise<BatchResult> {
+export interface BatchOptions {
+  readonly timeoutMs?: number;
+  /** Fail unless every process was connected to the end (see `connectedOutputs`). */
+  readonly connected?: boolean;
+}
+
+/**
+ * A failed command's output is empty, and so is every command's when virsh has no
+ * connection (the daemon stopped): a domain would drop out of the view as if undefined.
+ * `uri`, which prints something whenever virsh is connected, first and last tells the two
+ * apart: `withUri` adds them, `connectedOutputs` checks and removes them. The first one
+ * also takes the failure of a connection that died before the read (a daemon restarted
+ * while a shell kept it open), after which virsh connects again by itself.
+ */
+export const withUri = <T>(commands: readonly T[], uri: T): T[] => [uri, ...commands, uri];
+
+export function connectedOutputs(outputs: string[]): string[] {
+  if (!outputs[0]?.trim() || !outputs.at(-1)?.trim()) throw new Error('virsh lost its connection to the daemon while reading');
+  return outputs.slice(1, -1);
+}
+
+export async function runVirshBatch(host: Host, virsh: string, uri: string, commands: ReadonlyArray<readonly string[]>, options: BatchOptions = {}): Promise<BatchResult> {
+  const { timeoutMs = TIMEOUT_MS, connected = false } = options;
   const marker = `@@snaptree-${randomBytes(6).toString('hex')}@@`;
   const lines = commands.map((command) => command.map((token, index) => (index === 0 ? token : virshQuote(token))).join(' '));
   // Enough processes to keep each argument small, and up to PARALLEL when there is much to do.
@@ -44,13 +66,16 @@ export async function runVirshBatch(host: Host, virsh: string, uri: string, comm
   const perChunk = Math.ceil(lines.length / count);
   const chunks = Array.from({ length: count }, (_, index) => lines.slice(index * perChunk, (index + 1) * perChunk)).filter((chunk) => chunk.length > 0);
 
+  const uriLine = 'uri';
   const results = await mapLimit(chunks, PARALLEL, async (chunk) => {
-    const script = chunk.map((line) => `${line}; echo ${marker}`).join('; ');
+    // Each process is checked on its own: one that lost the daemon says nothing of the others.
+    const lines = connected ? withUri(chunk, uriLine) : chunk;
+    const script = lines.map((line) => `${line}; echo ${marker}`).join('; ');
     const { stdout, stderr } = await host.run({ argv: [virsh, '-c', uri, script], timeoutMs, okExitCodes: [0, 1], largeOutput: true });
     // `echo` prints the marker and a newline; each command's output precedes its marker.
-    const outputs = stdout.split(`${marker}\n`).slice(0, chunk.length);
-    while (outputs.length < chunk.length) outputs.push('');
-    return { outputs, stderr };
+    const outputs = stdout.split(`${marker}\n`).slice(0, lines.length);
+    while (outputs.length < lines.length) outputs.push('');
+    return { outputs: connected ? connectedOutputs(outputs) : outputs, stderr };
   });
   return { outputs: results.flatMap((result) => result.outputs), stderr: results.map((result) => result.stderr).join('') };
 }

@@ -25,22 +25,10 @@ interface Reader {
   readonly metadataRoot: string | null;
 }
 
-/**
- * A failed command's output is empty, and so is every command's when virsh has no
- * connection (the daemon stopped): a domain would drop out of the view as if undefined.
- * A last `uri`, which prints something whenever virsh is connected, tells the two apart.
- */
-async function connected(outputs: Promise<string[]>): Promise<string[]> {
-  const all = await outputs;
-  if (!all.at(-1)?.trim()) throw new Error('virsh lost its connection to the daemon while reading');
-  return all.slice(0, -1);
-}
-
 function reader(host: Host, virsh: string, uri: string, options: InventoryOptions): Reader {
   const { session } = options;
-  const batch = session ? (commands: ReadonlyArray<readonly string[]>) => session.run(commands) : async (commands: ReadonlyArray<readonly string[]>) => (await runVirshBatch(host, virsh, uri, commands)).outputs;
   return {
-    batch: (commands) => connected(batch([...commands, ['uri']])),
+    batch: session ? (commands) => session.run(commands) : async (commands) => (await runVirshBatch(host, virsh, uri, commands, { connected: true })).outputs,
     cache: options.cache ?? new SnapshotCache(),
     metadataRoot: options.metadataRoot === undefined ? snapshotMetadataRoot(uri) : options.metadataRoot,
   };

@@ -9,6 +9,7 @@ import { runVirshBatch } from './batch.js';
 import { testDomains, URI, virsh, type TestDomains } from './domains.test-support.js';
 import { inventoryConnection, refreshDomains } from './inventory.js';
 import { VirshSession } from './session.js';
+import { LibvirtConnections } from './connections.js';
 
 const DAEMON_SOCKET = '/run/libvirt/libvirt-sock';
 const VIRSH = '/usr/bin/virsh';
@@ -125,6 +126,20 @@ describe.skipIf(!existsSync(DAEMON_SOCKET))("virsh's shell kept open for small r
     }
   });
 
+  it('fails a read under way when it is closed, and starts no shell for one queued behind it', async () => {
+    const { host, processes, lines } = counting();
+    const session = new VirshSession(host, VIRSH, URI);
+    const reading = session.run(commandsFor(plain));
+    const queued = session.run(commandsFor(plain));
+    session.close();
+    await expect(reading).rejects.toThrow(/closed/);
+    // A read after the close goes to a process of its own, as for a connection no longer followed.
+    await expect(queued).rejects.toThrow(/closed/);
+    expect(lines()).toBeLessThanOrEqual(1);
+    expect((await session.run(commandsFor(plain)))[1]).toContain(`<name>${plain}</name>`);
+    expect(processes()).toBe(1);
+  });
+
   it('starts another shell after a read that timed out', async () => {
     const session = new VirshSession(new LocalHost(), VIRSH, URI);
     try {
@@ -157,6 +172,28 @@ describe.skipIf(!existsSync(DAEMON_SOCKET))("virsh's shell kept open for small r
       await expect(refreshed()).rejects.toThrow(/lost its connection/);
     } finally {
       session.close();
+      server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
+
+  it("refuses a job's start when the domains its plan stands on cannot be read again: the daemon stopped", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'snaptree-session-'));
+    const socket = join(dir, 'libvirt-sock');
+    const uri = `qemu:///system?socket=${socket}`;
+    const { server, cut } = await door(socket);
+    const connections = new LibvirtConnections(new LocalHost(), () => undefined);
+    try {
+      await connections.follow([uri]);
+      await connections.refreshDomainsNow([{ uri, name: plain }]);
+      expect(connections.current()[0]!.domains.map((domain) => domain.name)).toContain(plain);
+      server.close();
+      cut();
+      await expect(connections.refreshDomainsNow([{ uri, name: plain }])).rejects.toMatchObject({ said: { key: 'jobs.refused.unread', values: { uri, domains: plain } } });
+      // The view keeps what it last read, said as it was.
+      expect(connections.current()[0]!.domains.map((domain) => domain.name)).toContain(plain);
+    } finally {
+      connections.close();
       server.close();
       rmSync(dir, { recursive: true, force: true });
     }

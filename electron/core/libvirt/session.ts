@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Conversation, Host } from '../host/host.js';
-import { runVirshBatch, virshQuote } from './batch.js';
+import { connectedOutputs, runVirshBatch, virshQuote, withUri } from './batch.js';
 
 /** A daemon that does not answer must not hold a connection's reads for long. */
 const TIMEOUT_MS = 30_000;
@@ -43,12 +43,18 @@ export class VirshSession {
     private readonly uri: string,
   ) {}
 
-  /** Each command's stdout, in order, empty for a command that failed: what `runVirshBatch` gives. */
+  /**
+   * Each command's stdout, in order, empty for a command that failed: what a connected
+   * `runVirshBatch` gives. Fails when virsh was not connected to the daemon to the end.
+   */
   run(commands: ReadonlyArray<readonly string[]>, timeoutMs = TIMEOUT_MS): Promise<string[]> {
     if (this.closed || commands.some((command) => command.some((token) => !SHELL_SAFE.test(token)))) {
-      return runVirshBatch(this.host, this.virsh, this.uri, commands, timeoutMs).then((result) => result.outputs);
+      return runVirshBatch(this.host, this.virsh, this.uri, commands, { timeoutMs, connected: true }).then((result) => result.outputs);
     }
-    const next = this.queue.then(() => this.ask(commands, timeoutMs));
+    // Once more after a read that found the connection gone: the shell has connected again
+    // since (the daemon restarted while it was idle), or fails again and says so.
+    const read = async () => connectedOutputs(await this.ask(withUri(commands, ['uri']), timeoutMs));
+    const next = this.queue.then(() => read().catch(read));
     this.queue = next.catch(() => undefined);
     return next;
   }
@@ -57,9 +63,12 @@ export class VirshSession {
     this.closed = true;
     this.shell?.stop();
     this.shell = null;
+    this.fail(new Error('the virsh shell was closed'));
   }
 
   private ask(commands: ReadonlyArray<readonly string[]>, timeoutMs: number): Promise<string[]> {
+    // Queued behind a read when the connection stopped being followed: no new shell for it.
+    if (this.closed) return Promise.reject(new Error('the virsh shell was closed'));
     const shell = this.started();
     const id = randomBytes(6).toString('hex');
     const written = (word: string) => `@@snaptree''-${id}-${word}@@`;
@@ -84,7 +93,10 @@ export class VirshSession {
 
   private started(): Conversation {
     if (this.shell !== null) return this.shell;
-    const shell = this.host.converse([this.virsh, '-c', this.uri], (chunk) => this.heard(chunk));
+    // Output of a shell given up (timed out) must not land in the next shell's read.
+    const shell: Conversation = this.host.converse([this.virsh, '-c', this.uri], (chunk) => {
+      if (this.shell === shell) this.heard(chunk);
+    });
     this.shell = shell;
     void shell.ended.then(() => {
       if (this.shell !== shell) return;

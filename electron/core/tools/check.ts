@@ -68,7 +68,7 @@ async function checkDaemon(host: Host, virsh: ToolStatus, uri: string): Promise<
   const silent = (error: string | Said): DaemonStatus => ({ ...silentDaemon(uri, error), package: PACKAGES.daemon });
   if (virsh.path === null || virsh.version === null) return silent(say('tools.virshNeeded', { package: PACKAGES.virsh }));
   try {
-    const { outputs, stderr } = await runVirshBatch(host, virsh.path, uri, [['version', '--daemon'], ['capabilities']], QUERY_TIMEOUT_MS);
+    const { outputs, stderr } = await runVirshBatch(host, virsh.path, uri, [['version', '--daemon'], ['capabilities']], { timeoutMs: QUERY_TIMEOUT_MS });
     const [versionText = '', capabilities = ''] = outputs;
     return { ...daemonFacts(uri, versionText, capabilities, stderr), package: PACKAGES.daemon };
   } catch (error) {
