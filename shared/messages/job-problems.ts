@@ -9,6 +9,7 @@ export const jobProblems = {
     unknownJob: 'No job {{job}} is recorded.',
     restoreOccupied: 'Not restored: something now stands at {{path}}. Move it away first; nothing was moved back.',
     nothingTrashed: 'Job {{job}} has nothing in the trash.',
+    unread: 'Not started: libvirt at {{uri}} could not be asked again about {{domains}}, so the plan shown cannot be checked against what is there now. Nothing ran; try again once libvirt answers.',
   },
   step: {
     exists: 'Not run: {{path}} already exists, and a job never writes over a file.',
@@ -26,6 +27,7 @@ export const jobProblems = {
     cancelledAfter: 'Cancelled after step {{step}} of {{total}}, which had to finish: the steps after it did not run.',
     cancelledWaiting: 'Cancelled before it started: nothing ran.',
     changedWhileWaiting: 'Not started: while it waited for another job, what its plan stands on changed. Nothing ran; plan it again to see what it would do now.',
+    uncheckedWhileWaiting: 'Not started: once the job it waited for ended, what its plan stands on could not be read again ({{detail}}). Nothing ran; plan it again.',
     optionalFailed: 'Step {{step}} failed; it is optional, so the job went on without it.',
     partialTrashed: 'The half-made file {{path}} was moved to the trash ({{trashed}}).',
     partialKept: 'The half-made file {{path}} is still there: it could not be moved to the trash ({{code}}).',

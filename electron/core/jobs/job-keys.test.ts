@@ -15,7 +15,7 @@ function keysOf(catalogue: object, prefix: string): string[] {
 
 describe("the job runner's sentences", () => {
   it('each has an English template that is its message and a Chinese one with every value filled in', () => {
-    const sample = { job: 'mx4h-1b39c602', what: '/vm/a b.qcow2', path: '/vm/new "disk".qcow2', trashed: '/vm/.snaptree-trash/mx4h-1b39c602/new "disk".qcow2', program: '/usr/bin/qemu-img', exitCode: 1, detail: 'qemu-img: error while writing at byte 0: No space left on device', signal: 'SIGKILL', code: 'EXDEV', folder: '/vm/keep', domain: 'web', state: 'running', step: 2, total: 3, from: 2, file: '/state/jobs/broken.json', paths: '/vm/web.s1.qcow2, /vm/web.s1.mem', snapshot: 'before upgrade' };
+    const sample = { job: 'mx4h-1b39c602', what: '/vm/a b.qcow2', path: '/vm/new "disk".qcow2', trashed: '/vm/.snaptree-trash/mx4h-1b39c602/new "disk".qcow2', program: '/usr/bin/qemu-img', exitCode: 1, detail: 'qemu-img: error while writing at byte 0: No space left on device', signal: 'SIGKILL', code: 'EXDEV', folder: '/vm/keep', domain: 'web', state: 'running', step: 2, total: 3, from: 2, file: '/state/jobs/broken.json', paths: '/vm/web.s1.qcow2, /vm/web.s1.mem', snapshot: 'before upgrade', uri: 'qemu:///system', domains: 'web, db' };
     expectSaidInBoth(keysOf(jobProblems, 'jobs').map((key) => say(key, sample)));
   });
 });

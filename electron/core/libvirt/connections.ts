@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { errorMessage } from '../../../shared/format.js';
 import { say } from '../../../shared/messages/problems.js';
+import { Refusal } from '../refusal.js';
 import { changesInventory, parseEventLine } from '../../../shared/libvirt/events.js';
 import type { Connection } from '../../../shared/libvirt/model.js';
 import type { Host, LongRunning } from '../host/host.js';
@@ -29,7 +30,8 @@ interface Watched {
   timer: NodeJS.Timeout | null;
   /** The listener's next start. */
   restart: NodeJS.Timeout | null;
-  refreshing: Promise<void> | null;
+  /** The read under way: true when each of its rounds read libvirt, false when one kept the last view for a failure. */
+  refreshing: Promise<boolean> | null;
   /** What the next read covers: the domains events named, or everything. */
   pending: Set<string> | 'all';
   /** How long the next restart of the listener waits. */
@@ -63,13 +65,13 @@ export class LibvirtConnections {
    * from what libvirt says at that moment, not from an event that may still be coming.
    */
   async refreshDomainsNow(domains: readonly { readonly uri: string; readonly name: string }[]): Promise<void> {
-    const reads: Promise<void>[] = [];
+    const reads: Promise<boolean>[] = [];
     for (const [uri, entry] of this.watched) {
       const names = domains.filter((domain) => domain.uri === uri).map((domain) => domain.name);
       if (names.length === 0) continue;
       for (const name of names) this.want(entry, name);
       // A read under way takes what is wanted meanwhile into one more round before it settles.
-      reads.push(this.refresh(uri, entry));
+      reads.push(this.refresh(uri, entry).then((read) => read || Promise.reject(new Refusal(say('jobs.refused.unread', { uri, domains: names.join(', ') })))));
     }
     await Promise.all(reads);
   }
@@ -79,7 +81,7 @@ export class LibvirtConnections {
     for (const [uri, entry] of this.watched) {
       if (!uris.includes(uri)) this.stop(uri, entry);
     }
-    const reads: Promise<void>[] = [];
+    const reads: Promise<boolean>[] = [];
     for (const uri of uris) {
       if (this.watched.has(uri)) continue;
       const entry: Watched = { connection: null, cache: new SnapshotCache(), listener: null, metadata: null, session: null, timer: null, restart: null, refreshing: null, pending: 'all', restartMs: RESTART_MS, stopped: false };
@@ -119,9 +121,9 @@ export class LibvirtConnections {
    * Reads what is pending: the domains events named, or the whole connection. Changes
    * during a read cause one more read after it.
    */
-  private refresh(uri: string, entry: Watched): Promise<void> {
+  private refresh(uri: string, entry: Watched): Promise<boolean> {
     if (entry.refreshing) return entry.refreshing;
-    if (entry.stopped) return Promise.resolve();
+    if (entry.stopped) return Promise.resolve(false);
     entry.refreshing = (async () => {
       let failed = false;
       while (entry.pending === 'all' || entry.pending.size > 0) {
@@ -135,7 +137,7 @@ export class LibvirtConnections {
             virsh === null
               ? unreachable(uri, say('tools.notInstalled', { name: 'virsh', package: 'libvirt-clients' }))
               : pending !== 'all' && previous?.reachable
-                ? await refreshDomains(this.host, virsh, previous, [...pending], { cache: entry.cache, session: (entry.session ??= new VirshSession(this.host, virsh, uri)) })
+                ? await refreshDomains(this.host, virsh, previous, [...pending], { cache: entry.cache, session: this.sessionOf(uri, entry, virsh) })
                 : await inventoryConnection(this.host, virsh, uri, { cache: entry.cache });
         } catch (error) {
           // A command of a partial read failed midway (timed out): keep what was shown,
@@ -144,15 +146,22 @@ export class LibvirtConnections {
           connection = previous?.reachable ? previous : unreachable(uri, errorMessage(error));
           failed = true;
         }
-        if (entry.stopped) return;
+        if (entry.stopped) return false;
         entry.connection = connection;
       }
       if (failed) this.soon(uri, entry, null, RESTART_MS);
       this.onChange();
+      return !failed;
     })().finally(() => {
       entry.refreshing = null;
     });
     return entry.refreshing;
+  }
+
+  /** The connection's virsh shell, made with its first small read; none for a connection no longer followed. */
+  private sessionOf(uri: string, entry: Watched, virsh: string): VirshSession | undefined {
+    if (entry.stopped) return undefined;
+    return (entry.session ??= new VirshSession(this.host, virsh, uri));
   }
 
   private soon(uri: string, entry: Watched, domain: string | null, delay = SETTLE_MS): void {

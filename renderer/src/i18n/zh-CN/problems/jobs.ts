@@ -8,6 +8,7 @@ export const jobProblems: Messages<typeof english> = {
     unknownJob: '没有记录任务 {{job}}。',
     restoreOccupied: '未恢复：{{path}} 处现在已有别的东西。请先把它移开；没有任何文件被移回。',
     nothingTrashed: '任务 {{job}} 在回收站中没有文件。',
+    unread: '未开始：无法再次向 {{uri}} 上的 libvirt 询问 {{domains}} 的情况，因此无法把显示的计划与现在的实际情况核对。没有运行任何步骤；请在 libvirt 响应后重试。',
   },
   step: {
     exists: '未运行：{{path}} 已存在，任务从不覆盖文件。',
@@ -24,6 +25,7 @@ export const jobProblems: Messages<typeof english> = {
     cancelledAt: '在第 {{step}} 步（共 {{total}} 步）时取消；之前的步骤已完成。',
     cancelledAfter: '在第 {{step}} 步（共 {{total}} 步）之后取消，该步必须完成：之后的步骤没有运行。',
     cancelledWaiting: '在开始前取消：没有运行任何步骤。',
+    uncheckedWhileWaiting: '未开始：它等待的任务结束后，无法重新读取它的计划所依据的文件或虚拟机（{{detail}}）。没有运行任何步骤；请重新制定计划。',
     changedWhileWaiting: '未开始：在等待另一个任务期间，它的计划所依据的文件或虚拟机已改变。没有运行任何步骤；请重新制定计划，查看它现在会做什么。',
     optionalFailed: '第 {{step}} 步失败；它是可选的，任务跳过它继续进行。',
     partialTrashed: '未完成的文件 {{path}} 已移到回收站（{{trashed}}）。',
