@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -28,19 +28,28 @@ async function ended(id: string): Promise<Job> {
   }
 }
 
+/** base <- top in a watched folder, the top holding enough data for a job on it to take a while. */
+async function watchedChain(): Promise<{ images: string; base: string; top: string }> {
+  const images = join(home, 'images');
+  mkdirSync(images);
+  const base = join(images, 'base.qcow2');
+  const top = join(images, 'top.qcow2');
+  execFileSync(QEMU_IMG, ['create', '-q', '-f', 'qcow2', '--', base, '1G']);
+  execFileSync(QEMU_IMG, ['create', '-q', '-f', 'qcow2', '-b', 'base.qcow2', '-F', 'qcow2', '--', top]);
+  write(base, 0x11, '0', '8M');
+  write(top, 0x22, '4M', '384M');
+  await core.handlers.foldersAdd({ path: images });
+  // As the window plans: on a view with libvirt read (an unread connection adds a warning).
+  while (!(await core.handlers.inventoryGet({})).connections.every((connection) => connection.reachable || connection.error !== null)) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return { images, base, top };
+}
+
 describe('a job queued behind another', () => {
   it('runs nothing when the job it waited for changed what its plan stands on: the same commit started twice folds the layer once', async () => {
-    const images = join(home, 'images');
-    execFileSync('mkdir', ['-p', images]);
-    const base = join(images, 'base.qcow2');
-    const top = join(images, 'top.qcow2');
-    execFileSync(QEMU_IMG, ['create', '-q', '-f', 'qcow2', '--', base, '1G']);
-    execFileSync(QEMU_IMG, ['create', '-q', '-f', 'qcow2', '-b', 'base.qcow2', '-F', 'qcow2', '--', top]);
-    write(base, 0x11, '0', '8M');
-    // Enough for the commit to take a while: the second start comes while it runs.
-    write(top, 0x22, '4M', '384M');
+    const { images, base, top } = await watchedChain();
     const before = guestBytes(top, home);
-    await core.handlers.foldersAdd({ path: images });
 
     // Shown twice (the window and the CLI, or a double click), both before either runs.
     const intent = { kind: 'commit', image: top } as const;
@@ -60,5 +69,33 @@ describe('a job queued behind another', () => {
     expect(guestBytes(base, home)).toBe(before);
     expect(existsSync(top)).toBe(false);
     expect(trashed(images)).toEqual(['top.qcow2']);
+  }, 60_000);
+
+  it('is refused once it may run when a QEMU outside libvirt opened its file while it waited, though its own lock was on that file', async () => {
+    const { images, base, top } = await watchedChain();
+    const baseBytes = guestBytes(base, home);
+    const copy = { kind: 'convert', image: top, path: join(images, 'copy.qcow2') } as const;
+    const commit = { kind: 'commit', image: top } as const;
+    const [copyPlan, commitPlan] = [await core.handlers.planMake({ intent: copy }), await core.handlers.planMake({ intent: commit })];
+    // Another program opens the top layer for reading, as a QEMU that libvirt does not run would.
+    const reader = spawn('qemu-io', ['-r', '-f', 'qcow2', '--', top], { stdio: ['pipe', 'ignore', 'ignore'] });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const first = await core.handlers.jobStart({ intent: copy, plan: copyPlan.id });
+      // While the copy holds the file, the reader's lock cannot be told from the copy's own:
+      // the commit waits, and is checked again once the copy is done.
+      const second = await core.handlers.jobStart({ intent: commit, plan: commitPlan.id });
+      if (!first.started || !second.started) throw new Error(`a plan changed before it started: ${JSON.stringify([first.started ? null : first.plan.blockers, second.started ? null : second.plan.blockers])}`);
+      expect(second.job.state).toBe('waiting');
+      expect((await ended(first.job.id)).state).toBe('done');
+      const refused = await ended(second.job.id);
+      expect(refused).toMatchObject({ state: 'cancelled', startedAt: null });
+      expect(refused.left.map((said) => said.key)).toEqual(['jobs.left.changedWhileWaiting']);
+    } finally {
+      reader.kill();
+    }
+    expect(existsSync(top)).toBe(true);
+    expect(guestBytes(base, home)).toBe(baseBytes);
+    expect(trashed(images)).toEqual([]);
   }, 60_000);
 });

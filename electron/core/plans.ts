@@ -91,9 +91,12 @@ export interface PlanSources {
   readonly dataDir: string;
 }
 
-/** What a world holds besides the view: looked up while the view is read. */
-function worldFacts(sources: PlanSources) {
-  return Promise.all([sources.host.findProgram('qemu-img'), sources.host.findProgram('virsh'), sources.jobs().trash(), sources.jobs().heldFiles()]);
+/**
+ * What a world holds besides the view: looked up while the view is read. `checking`: the
+ * job whose plan is checked once it holds its locks; its own files are not another job's.
+ */
+function worldFacts(sources: PlanSources, checking?: string) {
+  return Promise.all([sources.host.findProgram('qemu-img'), sources.host.findProgram('virsh'), sources.jobs().trash(), sources.jobs().heldFiles(checking)]);
 }
 
 async function worldOf(sources: PlanSources, view: Linked, intent: Intent, facts = worldFacts(sources)): Promise<World> {
@@ -126,10 +129,11 @@ function standsOn(plan: Omit<Plan, 'id'>): StandsOn {
 
 /**
  * Plans an intent (the CLI's too: it gives the intent unparsed, with its defaults left out),
- * on the view as last read, or, with `fresh`, on those files and domains read again now.
+ * on the view as last read, or, with `fresh`, on those files and domains read again now;
+ * `checking`: the job whose plan is checked again once it holds its locks.
  */
-export async function makePlan(sources: PlanSources, intent: IntentInput, fresh?: StandsOn): Promise<Plan> {
-  const facts = worldFacts(sources);
+export async function makePlan(sources: PlanSources, intent: IntentInput, fresh?: StandsOn, checking?: string): Promise<Plan> {
+  const facts = worldFacts(sources, checking);
   // Handled here too: a view that fails first must not leave its rejection unheard.
   facts.catch(() => undefined);
   const view = await sources.view(fresh);
@@ -167,7 +171,7 @@ export function planHandlers(sources: PlanSources): PlanHandlers {
       const plan = await makePlan(sources, intent, known);
       if (plan.id !== shown) return { started: false, plan: remember(plan) };
       // A job that waits for another job's locks is planned once more when it has them.
-      const stillShown = async () => (await makePlan(sources, intent, standsOn(plan))).id === plan.id;
+      const stillShown = async (job: string) => (await makePlan(sources, intent, standsOn(plan), job)).id === plan.id;
       return { started: true, job: await sources.jobs().start(plan, stillShown) };
     },
     jobCancel: ({ job }) => sources.jobs().cancel(job),

@@ -13,7 +13,8 @@ import { errorMessage } from '../../../shared/format.js';
 import type { Plan } from '../../../shared/plans/plan.js';
 import type { Host } from '../host/host.js';
 import { Refusal } from '../refusal.js';
-import { Journal, withoutProcess, type JournalRecord } from './journal.js';
+import { mapLimit } from '../map-limit.js';
+import { Journal, READ_AT_ONCE, withoutProcess, type JournalRecord } from './journal.js';
 import { BOOT, isAlive, lockKeysOf, Locks, type Held, type LockKey } from './locks.js';
 import { JobMeter } from './progress.js';
 import { interrupted } from './recovery.js';
@@ -37,13 +38,16 @@ export interface Jobs {
    * stands on changed while it waited (the job it waited for changed it), and it then
    * ends having run nothing.
    */
-  start(plan: Plan, stillShown?: () => Promise<boolean>): Promise<Job>;
+  start(plan: Plan, stillShown?: (job: string) => Promise<boolean>): Promise<Job>;
   cancel(id: string): Promise<Job>;
   /** Every recorded job, interrupted ones (found unfinished in the journal) first. */
   list(): Promise<Job[]>;
   trash(): Promise<TrashEntry[]>;
-  /** The files that jobs running now hold, this process's and others': a job on one of them waits for its turn. */
-  heldFiles(): Promise<string[]>;
+  /**
+   * The files that jobs running now hold, this process's and others' (but `except`'s, the
+   * job being checked before it runs): a job on one of them waits for its turn.
+   */
+  heldFiles(except?: string): Promise<string[]>;
   restore(job: string): Promise<TrashEntry[]>;
   /** Stops nothing that runs: a closing window leaves its jobs to the journal. */
   close(): void;
@@ -99,7 +103,7 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
     changed(job);
   };
 
-  async function start(plan: Plan, stillShown: () => Promise<boolean> = async () => true): Promise<Job> {
+  async function start(plan: Plan, stillShown: (job: string) => Promise<boolean> = async () => true): Promise<Job> {
     if (plan.blockers.length > 0) throw new Refusal(say('jobs.refused.blocked'));
     const record: JournalRecord = {
       id: newJobId(),
@@ -172,7 +176,7 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
     if (first) Object.assign(first, { startedAt: record.startedAt, outcome: 'running' });
   }
 
-  async function drive(job: Mine, holdsLocks: boolean, stillShown: () => Promise<boolean>): Promise<void> {
+  async function drive(job: Mine, holdsLocks: boolean, stillShown: (job: string) => Promise<boolean>): Promise<void> {
     const { record } = job;
     try {
       if (!holdsLocks) {
@@ -181,8 +185,9 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
           return;
         }
         // Asked with the locks held: no job of ours changes those files while it is read.
-        if (!(await stillShown())) {
-          await finish(job, 'cancelled', [say('jobs.left.changedWhileWaiting')], { hadLocks: true });
+        const unchanged = await stillShown(record.id).catch((error: unknown) => say('jobs.left.uncheckedWhileWaiting', { detail: errorMessage(error) }));
+        if (unchanged !== true) {
+          await finish(job, 'cancelled', [unchanged === false ? say('jobs.left.changedWhileWaiting') : unchanged], { hadLocks: true });
           return;
         }
         running(job);
@@ -370,7 +375,7 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
     const { records } = await journal.readAll();
     // What a job can have put there: the files its trash steps made unused, and the ones a failed step was making.
     const candidates = records.flatMap((record) => [...new Set(record.plan.steps.flatMap((step) => (step.op === 'trash' ? [step.path] : step.op === 'run' ? step.creates : [])))].map((path) => ({ path, job: record.id })));
-    const entries = await Promise.all(candidates.map(({ path, job }) => trashEntryOf(path, job)));
+    const entries = await mapLimit(candidates, READ_AT_ONCE, ({ path, job }) => trashEntryOf(path, job));
     return entries.filter((entry): entry is TrashEntry => entry !== null).sort((a, b) => b.at.localeCompare(a.at));
   }
 
@@ -403,7 +408,7 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
     },
     list,
     trash,
-    heldFiles: () => locks.heldFiles(),
+    heldFiles: (except) => locks.heldFiles(except),
     async restore(id) {
       const entries = (await trash()).filter((entry) => entry.job === id);
       if (entries.length === 0) throw new Refusal(say('jobs.refused.nothingTrashed', { job: id }));

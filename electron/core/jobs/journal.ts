@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { Job } from '../../../shared/jobs/model.js';
 import { errorMessage } from '../../../shared/format.js';
+import { mapLimit } from '../map-limit.js';
 
 /**
  * A job as journaled: with the pid of the process that runs it and the machine's boot it
@@ -32,6 +33,8 @@ export interface UnreadableRecord {
 }
 
 const RECORD = /^[\w-]+\.json$/;
+/** Records read at the same time: enough to keep the disk busy, few next to the file descriptor limit. */
+export const READ_AT_ONCE = 32;
 
 export class Journal {
   /** Each job's last write: a job's writes go one after another, in the order asked. */
@@ -89,10 +92,13 @@ export class Journal {
     const present = names.filter((candidate) => RECORD.test(candidate));
     const kept = new Set(present);
     for (const name of this.parsed.keys()) if (!kept.has(name)) this.parsed.delete(name);
-    // All at once: every plan asks for the trash, and a journal of hundreds of jobs read one
-    // stat after another would cost each plan tens of milliseconds.
-    const read = await Promise.all(
-      present.map(async (name): Promise<{ record: JournalRecord } | { unreadable: UnreadableRecord }> => {
+    // Many at once: every plan asks for the trash, and a journal of hundreds of jobs read one
+    // stat after another would cost each plan tens of milliseconds; not all at once, which
+    // would run out of file descriptors on a long journal's first read.
+    const read = await mapLimit(
+      present,
+      READ_AT_ONCE,
+      async (name): Promise<{ record: JournalRecord } | { unreadable: UnreadableRecord }> => {
         const file = join(this.folder, name);
         try {
           const stats = await stat(file, { bigint: true });
@@ -106,7 +112,7 @@ export class Journal {
           this.parsed.delete(name);
           return { unreadable: { file, detail: error instanceof z.ZodError ? z.prettifyError(error).replaceAll('\n', ' ') : errorMessage(error) } };
         }
-      }),
+      },
     );
     return { records: read.flatMap((one) => ('record' in one ? [one.record] : [])), unreadable: read.flatMap((one) => ('unreadable' in one ? [one.unreadable] : [])) };
   }

@@ -149,11 +149,11 @@ export class Locks {
     }
   }
 
-  /** The files live jobs hold (any process's), as each job's plan names them. */
-  async heldFiles(): Promise<string[]> {
+  /** The files live jobs hold (any process's, but not job `except`'s), as each job's plan names them. */
+  async heldFiles(except?: string): Promise<string[]> {
     const names = await readdir(this.folder).catch(() => [] as string[]);
     const held = await Promise.all(names.filter((name) => name.endsWith('.lock')).map((name) => this.holder(join(this.folder, name))));
-    return held.flatMap((lock) => (lock?.key?.startsWith('file ') ? [lock.what] : []));
+    return held.flatMap((lock) => (lock?.key?.startsWith('file ') && lock.job !== except ? [lock.what] : []));
   }
 
   async release(job: string, keys: readonly LockKey[]): Promise<void> {
