@@ -25,8 +25,8 @@ const sameConnections = (a: readonly Connection[], b: readonly Connection[]): bo
 
 /**
  * Whether a file read again says what the scan read: its header, its problems, where it is.
- * Not its sizes: a running guest's active layer grows by the second, and its sizes are
- * estimates where a plan uses them.
+ * Not its size: a running guest's active layer grows by the second (the view then takes the
+ * size read now, nothing else to link again).
  */
 function sameHeader(scanned: Image, reread: Image): boolean {
   const header = ({ actualSize: _size, folder: _folder, ...rest }: Image) => JSON.stringify(rest);
@@ -122,8 +122,14 @@ export class Workspace {
       const scanned = forest.images.find((image) => image.path === fresh.path);
       return scanned !== undefined && sameHeader(scanned, fresh);
     };
-    if (this.linked?.forest === forest && sameConnections(this.linked.connections, this.libvirt.current()) && [...held].every((path) => byPath.has(path)) && reread.images.every(unchanged)) {
-      return this.linked.result;
+    const moved = this.canonical.resolveAgain(forest, [...byPath.keys()]);
+    if (!moved && this.linked?.forest === forest && sameConnections(this.linked.connections, this.libvirt.current()) && [...held].every((path) => byPath.has(path)) && reread.images.every(unchanged)) {
+      // With the sizes read now: a merge's free-space blocker weighs what the layers hold now.
+      const images = this.linked.result.images.map((image) => {
+        const size = byPath.get(image.path)?.actualSize;
+        return size === undefined || size === image.actualSize ? image : { ...image, actualSize: size };
+      });
+      return { ...this.linked.result, images };
     }
     // A file read again keeps the folder it was listed under; a file gone since drops out.
     const images = forest.images.flatMap((image) => {

@@ -31,11 +31,7 @@ export class ScanCanonical {
   private paths = new Set<string>();
 
   of(forest: Forest): Canonical {
-    if (forest !== this.forest) {
-      this.forest = forest;
-      this.images = new Map();
-      this.paths = new Set(forest.images.map((image) => image.path));
-    }
+    this.keep(forest);
     const fresh = canonicalPaths();
     return (path) => {
       if (!this.paths.has(path)) return fresh(path);
@@ -46,5 +42,30 @@ export class ScanCanonical {
       }
       return real;
     };
+  }
+
+  /**
+   * Resolves these image paths again (the files a job's start reads again): whether any
+   * now leads elsewhere, a symlink pointed at another file since the scan. The next link
+   * takes the new answers.
+   */
+  resolveAgain(forest: Forest, paths: readonly string[]): boolean {
+    this.keep(forest);
+    const fresh = canonicalPaths();
+    let moved = false;
+    for (const path of paths) {
+      if (!this.paths.has(path)) continue;
+      const real = fresh(path);
+      if (this.images.has(path) && this.images.get(path) !== real) moved = true;
+      this.images.set(path, real);
+    }
+    return moved;
+  }
+
+  private keep(forest: Forest): void {
+    if (forest === this.forest) return;
+    this.forest = forest;
+    this.images = new Map();
+    this.paths = new Set(forest.images.map((image) => image.path));
   }
 }
