@@ -53,7 +53,9 @@ export async function lockKeysOf(plan: Plan): Promise<LockKey[]> {
   const keys = await Promise.all([...files].map(async (path) => ({ key: `file ${await realFile(path)}`, what: path })));
   // By connection and UUID: a domain renamed meanwhile is still the same domain.
   for (const domain of plan.locks.domains) keys.push({ key: `domain ${domain.uri} ${domain.uuid}`, what: domain.name });
-  return keys;
+  // One order for every job: two jobs that want the same files never take one each, both
+  // give up and both try again at the same moment.
+  return keys.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
 /** This boot of the machine: a pid from another boot names another process, whatever runs under it now. */

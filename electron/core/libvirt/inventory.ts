@@ -85,11 +85,17 @@ export async function refreshDomains(host: Host, virsh: string, previous: Connec
   const domains = sortByName([...kept, ...fresh]);
   // Read the same as before (a start's re-read, an event that changed nothing shown): the
   // previous connection itself, so that nothing is linked or drawn again for it.
-  return sameDomains(domains, previous.domains) ? previous : { ...previous, domains };
+  return readTheSame(fresh, previous.domains, domains.length) ? previous : { ...previous, domains };
 }
 
-function sameDomains(a: readonly Domain[], b: readonly Domain[]): boolean {
-  return a.length === b.length && JSON.stringify(a) === JSON.stringify(b);
+/** Whether the domains read again are those the connection had, and no more or fewer: only they are compared. */
+function readTheSame(fresh: readonly Domain[], before: readonly Domain[], count: number): boolean {
+  if (count !== before.length) return false;
+  const byUuid = new Map(before.map((domain) => [domain.uuid, domain]));
+  return fresh.every((domain) => {
+    const old = byUuid.get(domain.uuid);
+    return old !== undefined && JSON.stringify(old) === JSON.stringify(domain);
+  });
 }
 
 function sortByName(domains: Domain[]): Domain[] {
