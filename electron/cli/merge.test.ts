@@ -3,14 +3,14 @@
  * in every layer: the merged chain's top reads the same bytes after, the folded layers are
  * in the trash, and a blocked drop says why with exit code 3 and changes nothing.
  */
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backingOf, chainWithData, guestBytes, trashed } from '../core/jobs/merge.test-support.js';
+import { backingOf, chainWithData, guestBytes, trashed, write } from '../core/jobs/merge.test-support.js';
 import { QEMU_IMG } from '../core/jobs/jobs.test-support.js';
 
 const bin = fileURLToPath(new URL('../../bin/snaptree.js', import.meta.url));
@@ -83,5 +83,32 @@ describe('snaptree plan|run commit and pull', () => {
     expect(stderr).toMatch(/^Blocked: .*b\.sn1\.qcow2 is also used by .*b\.sibling\.qcow2/m);
     expect(stderr).toMatch(/instead: Pull instead: .*b\.sn2\.qcow2 takes the data of the layers down to/);
     expect([guestBytes(chain.sn3, scratch), guestBytes(join(dir, 'b.sibling.qcow2'), scratch)]).toEqual([before, sibling]);
+  }, 120_000);
+
+  it('runs the same commit started twice from two terminals once: the second waits for the first, then runs nothing and says why (exit 1)', async () => {
+    const twice = join(dir, 'twice');
+    mkdirSync(twice);
+    const [base, top] = [join(twice, 'base.qcow2'), join(twice, 'top.qcow2')];
+    execFileSync(QEMU_IMG, ['create', '-q', '-f', 'qcow2', '--', base, '1600M']);
+    execFileSync(QEMU_IMG, ['create', '-q', '-f', 'qcow2', '-b', 'base.qcow2', '-F', 'qcow2', '--', top]);
+    // Enough for the first commit to take a second or two: the second terminal starts meanwhile.
+    write(top, 0x5a, '0', '1536M');
+    const before = guestBytes(top, scratch);
+
+    const first = snaptree(['run', 'commit', top, '--yes']);
+    // The first job has its locks once its record says it runs.
+    const journal = join(scratch, 'state', 'snaptree', 'jobs');
+    const running = () => existsSync(journal) && readdirSync(journal).some((name) => name.endsWith('.json') && (JSON.parse(readFileSync(join(journal, name), 'utf8')) as { state: string }).state === 'running');
+    for (const deadline = Date.now() + 30_000; !running(); ) {
+      if (Date.now() > deadline) throw new Error(`the first commit never ran: ${JSON.stringify(await first)}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const second = await snaptree(['run', 'commit', top, '--yes']);
+    expect((await first).code).toBe(0);
+    expect(second.code, second.stderr).toBe(1);
+    expect(second.stderr).toContain('Waits for job');
+    expect(second.stdout).toContain('left: Not started: while it waited for another job, what its plan stands on changed. Nothing ran');
+    expect(guestBytes(base, scratch)).toBe(before);
+    expect(trashed(twice)).toEqual(['top.qcow2']);
   }, 120_000);
 });

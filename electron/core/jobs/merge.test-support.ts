@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { QEMU_IMG } from './jobs.test-support.js';
 
@@ -46,9 +46,17 @@ export function chainWithData(dir: string, prefix: string, MiB = 1): Chain {
 export function guestBytes(top: string, scratch: string): string {
   const raw = join(scratch, `guest-${process.pid}.raw`);
   execFileSync(QEMU_IMG, ['convert', '-U', '-O', 'raw', '--', top, raw]);
-  const hash = createHash('sha256').update(readFileSync(raw)).digest('hex');
+  // A piece at a time: a guest's disk may be larger than a buffer may be.
+  const hash = createHash('sha256');
+  const piece = Buffer.alloc(8 << 20);
+  const fd = openSync(raw, 'r');
+  try {
+    for (let read: number; (read = readSync(fd, piece, 0, piece.length, null)) > 0; ) hash.update(piece.subarray(0, read));
+  } finally {
+    closeSync(fd);
+  }
   rmSync(raw);
-  return hash;
+  return hash.digest('hex');
 }
 
 /** The file the header names as backing, resolved; null for none. */
