@@ -51,8 +51,14 @@ export interface BatchOptions {
  */
 export const withUri = <T>(commands: readonly T[], uri: T): T[] => [uri, ...commands, uri];
 
+export class LostConnection extends Error {
+  constructor() {
+    super('virsh lost its connection to the daemon while reading');
+  }
+}
+
 export function connectedOutputs(outputs: string[]): string[] {
-  if (!outputs[0]?.trim() || !outputs.at(-1)?.trim()) throw new Error('virsh lost its connection to the daemon while reading');
+  if (!outputs[0]?.trim() || !outputs.at(-1)?.trim()) throw new LostConnection();
   return outputs.slice(1, -1);
 }
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Conversation, Host } from '../host/host.js';
-import { connectedOutputs, runVirshBatch, virshQuote, withUri } from './batch.js';
+import { connectedOutputs, LostConnection, runVirshBatch, virshQuote, withUri } from './batch.js';
 
 /** A daemon that does not answer must not hold a connection's reads for long. */
 const TIMEOUT_MS = 30_000;
@@ -54,7 +54,7 @@ export class VirshSession {
     // Once more after a read that found the connection gone: the shell has connected again
     // since (the daemon restarted while it was idle), or fails again and says so.
     const read = async () => connectedOutputs(await this.ask(withUri(commands, ['uri']), timeoutMs));
-    const next = this.queue.then(() => read().catch(read));
+    const next = this.queue.then(() => read().catch((error: unknown) => (error instanceof LostConnection ? read() : Promise.reject(error))));
     this.queue = next.catch(() => undefined);
     return next;
   }
