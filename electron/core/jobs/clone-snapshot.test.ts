@@ -3,11 +3,10 @@
  * TCG guests of no OS. The clone reads the snapshot's bytes and starts; the source domain,
  * its definition and its files stay as they were.
  */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDomains, URI, virsh, type TestDomains } from '../libvirt/domains.test-support.js';
-import { guestBytes, runIntent, sources, state, write } from './revert.test-support.js';
+import { guestBytes, guestWrites, runIntent, sources, state, write } from './revert.test-support.js';
 
 let domains: TestDomains;
 beforeAll(() => {
@@ -28,6 +27,10 @@ describe('a clone from a snapshot', () => {
     const overlay = join(domains.dir, 'src.e1.qcow2');
     virsh('snapshot-create-as', '--domain', name, '--name', 'e1 ✓', '--disk-only', '--atomic', '--diskspec', `vda,snapshot=external,file=${overlay}`);
     const atSnapshot = guestBytes(domains.dir, disk);
+    // The guest writes on after the snapshot: a clone of NOW would read these bytes.
+    guestWrites(name, 0x52, '0', '1M');
+    const now = guestBytes(domains.dir, overlay);
+    expect(now).not.toBe(atSnapshot);
     const sourceXml = virsh('dumpxml', '--domain', name, '--inactive');
     const clone = `${domains.prefix}-clone "q" ✓`;
 
@@ -46,6 +49,7 @@ describe('a clone from a snapshot', () => {
     expect(sources(name)).toEqual({ vda: overlay });
     expect(virsh('dumpxml', '--domain', name, '--inactive')).toBe(sourceXml);
     expect(guestBytes(domains.dir, disk)).toBe(atSnapshot);
+    expect(guestBytes(domains.dir, overlay)).toBe(now);
   }, 120_000);
 
   it('of an internal snapshot of a running domain: a full copy of the snapshot (qemu-img convert -U -l), its size said', async () => {
@@ -54,6 +58,10 @@ describe('a clone from a snapshot', () => {
     virsh('start', '--domain', name);
     virsh('snapshot-create-as', '--domain', name, '--name', 'i1');
     const atSnapshot = guestBytes(domains.dir, disk, 'i1');
+    // The guest writes on after the snapshot: a copy of NOW would read these bytes.
+    guestWrites(name, 0x62, '1M', '2M');
+    const now = guestBytes(domains.dir, disk);
+    expect(now).not.toBe(atSnapshot);
     const clone = `${domains.prefix}-copy`;
 
     const { plan } = await runIntent(domains.dir, { kind: 'clone', uri: URI, domain: name, snapshot: 'i1', name: clone });
@@ -65,6 +73,6 @@ describe('a clone from a snapshot', () => {
     virsh('start', '--domain', clone);
     expect(state(clone)).toBe('running');
     expect(state(name)).toBe('running');
-    expect(existsSync(disk)).toBe(true);
+    expect(guestBytes(domains.dir, disk)).toBe(now);
   }, 120_000);
 });

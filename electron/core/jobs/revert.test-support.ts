@@ -58,6 +58,15 @@ export function write(path: string, pattern: number, offset: string, length: str
   execFileSync('qemu-io', ['-f', 'qcow2', '-c', `write -P 0x${pattern.toString(16)} ${offset} ${length}`, '--', path], { stdio: 'ignore' });
 }
 
+/**
+ * Bytes written into a running domain's disk through its own QEMU, as its guest would write
+ * them: HMP's `qemu-io` on the disk's device (`virtio-disk0` is the first virtio disk).
+ */
+export function guestWrites(domain: string, pattern: number, offset: string, length: string, disk = 0): void {
+  const said = virsh('qemu-monitor-command', '--domain', domain, '--hmp', `qemu-io -d /machine/peripheral/virtio-disk${disk}/virtio-backend "write -P 0x${pattern.toString(16)} ${offset} ${length}"`);
+  if (said.trim() !== '') throw new Error(`qemu-io in ${domain}: ${said}`);
+}
+
 export const state = (domain: string): string => virsh('domstate', '--domain', domain).trim();
 export const current = (domain: string): string => virsh('snapshot-current', '--domain', domain, '--name').trim();
 
