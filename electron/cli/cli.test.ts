@@ -464,6 +464,32 @@ describe('snaptree plan, run, jobs and trash', () => {
     expect(blocked.stderr).toMatch(/^Blocked: .*image-rev\.qcow2 is the backing file of .*image-rev\.top\.qcow2/m);
   });
 
+  it("deletes an image's internal snapshot whose name a shell would take apart: the image reads as before, the other snapshot as it did", async () => {
+    const image = join(dir, 'image-del.qcow2');
+    const hostile = `$(touch pwned) 'q' --x ✓`;
+    execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', image, '16M']);
+    execFileSync('qemu-io', ['-f', 'qcow2', '-c', 'write -P 0x5a 0 1M', image], { stdio: 'ignore' });
+    execFileSync('qemu-img', ['snapshot', '-c', 'keep', image]);
+    execFileSync('qemu-io', ['-f', 'qcow2', '-c', 'write -P 0x5b 0 2M', image], { stdio: 'ignore' });
+    execFileSync('qemu-img', ['snapshot', '-c', hostile, image]);
+    execFileSync('qemu-io', ['-f', 'qcow2', '-c', 'write -P 0x5c 1M 1M', image], { stdio: 'ignore' });
+    const raw = (name: string, ...snapshot: string[]) => {
+      const path = join(dir, `image-del-${name}.raw`);
+      execFileSync('qemu-img', ['convert', '-f', 'qcow2', '-O', 'raw', ...snapshot, image, path]);
+      return path;
+    };
+    const [now, kept] = [raw('now'), raw('keep', '-l', 'snapshot.name=keep')];
+
+    const { code, stderr } = await run(['run', 'delete', './image-del.qcow2', hostile, '--yes']);
+    expect(code, stderr).toBe(0);
+    const table = execFileSync('qemu-img', ['snapshot', '-l', image], { encoding: 'utf8' });
+    expect(table).toContain('keep');
+    expect(table).not.toContain('pwned');
+    expect(existsSync(join(dir, 'pwned'))).toBe(false);
+    execFileSync('qemu-img', ['compare', '-f', 'raw', '-F', 'qcow2', now, image]);
+    execFileSync('qemu-img', ['compare', '-f', 'raw', '-F', 'raw', kept, raw('keep-after', '-l', 'snapshot.name=keep')]);
+  });
+
   it('never writes over a file that exists: exit code 3, and the file is unchanged', async () => {
     execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', join(dir, 'keep-base.qcow2'), '16M']);
     writeFileSync(join(dir, 'taken.qcow2'), 'precious');
