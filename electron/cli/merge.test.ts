@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backingOf, chainWithData, guestBytes, trashed, write } from '../core/jobs/merge.test-support.js';
+import { backingOf, chainWithData, guestBytes, trashed, write } from '../core/jobs/guest-data.test-support.js';
 import { QEMU_IMG } from '../core/jobs/jobs.test-support.js';
 
 const bin = fileURLToPath(new URL('../../bin/snaptree.js', import.meta.url));

@@ -7,7 +7,7 @@ import type { Job } from '../../shared/jobs/model.js';
 import { createCore, type Core } from './core.js';
 import { LocalHost } from './host/local.js';
 import { QEMU_IMG } from './jobs/jobs.test-support.js';
-import { guestBytes, trashed, write } from './jobs/merge.test-support.js';
+import { guestBytes, trashed, write } from './jobs/guest-data.test-support.js';
 
 let home: string;
 let core: Core;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalHost } from './host/local.js';
 import { QEMU_IMG } from './jobs/jobs.test-support.js';
-import { write } from './jobs/merge.test-support.js';
+import { write } from './jobs/guest-data.test-support.js';
 import { Workspace } from './workspace.js';
 
 let dir: string;

@@ -6,7 +6,8 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDomains, URI, virsh, type TestDomains } from '../libvirt/domains.test-support.js';
-import { guestBytes, guestWrites, runIntent, sources, state, write } from './revert.test-support.js';
+import { guestBytes, write } from './guest-data.test-support.js';
+import { guestWrites, runIntent, sources, state } from './revert.test-support.js';
 
 let domains: TestDomains;
 beforeAll(() => {
@@ -26,10 +27,10 @@ describe('a clone from a snapshot', () => {
     virsh('start', '--domain', name);
     const overlay = join(domains.dir, 'src.e1.qcow2');
     virsh('snapshot-create-as', '--domain', name, '--name', 'e1 ✓', '--disk-only', '--atomic', '--diskspec', `vda,snapshot=external,file=${overlay}`);
-    const atSnapshot = guestBytes(domains.dir, disk);
+    const atSnapshot = guestBytes(disk, domains.dir);
     // The guest writes on after the snapshot: a clone of NOW would read these bytes.
     guestWrites(name, 0x52, '0', '1M');
-    const now = guestBytes(domains.dir, overlay);
+    const now = guestBytes(overlay, domains.dir);
     expect(now).not.toBe(atSnapshot);
     const sourceXml = virsh('dumpxml', '--domain', name, '--inactive');
     const clone = `${domains.prefix}-clone "q" ✓`;
@@ -43,13 +44,13 @@ describe('a clone from a snapshot', () => {
     expect(macOf(clone)).not.toBe('52:54:00:5a:17:01');
     virsh('start', '--domain', clone);
     expect(state(clone)).toBe('running');
-    expect(guestBytes(domains.dir, fresh!)).toBe(atSnapshot);
+    expect(guestBytes(fresh!, domains.dir)).toBe(atSnapshot);
     // The source runs on as it did, on its own overlay, its definition unchanged.
     expect(state(name)).toBe('running');
     expect(sources(name)).toEqual({ vda: overlay });
     expect(virsh('dumpxml', '--domain', name, '--inactive')).toBe(sourceXml);
-    expect(guestBytes(domains.dir, disk)).toBe(atSnapshot);
-    expect(guestBytes(domains.dir, overlay)).toBe(now);
+    expect(guestBytes(disk, domains.dir)).toBe(atSnapshot);
+    expect(guestBytes(overlay, domains.dir)).toBe(now);
   }, 120_000);
 
   it('of an internal snapshot of a running domain: a full copy of the snapshot (qemu-img convert -U -l), its size said', async () => {
@@ -57,10 +58,10 @@ describe('a clone from a snapshot', () => {
     write(disk, 0x61, '0', '2M');
     virsh('start', '--domain', name);
     virsh('snapshot-create-as', '--domain', name, '--name', 'i1');
-    const atSnapshot = guestBytes(domains.dir, disk, 'i1');
+    const atSnapshot = guestBytes(disk, domains.dir, 'i1');
     // The guest writes on after the snapshot: a copy of NOW would read these bytes.
     guestWrites(name, 0x62, '1M', '2M');
-    const now = guestBytes(domains.dir, disk);
+    const now = guestBytes(disk, domains.dir);
     expect(now).not.toBe(atSnapshot);
     const clone = `${domains.prefix}-copy`;
 
@@ -69,10 +70,10 @@ describe('a clone from a snapshot', () => {
     expect(plan.warnings.map((said) => said.key)).toEqual(['plans.cloneSnapshot.warning.fullCopy', 'plans.cloneSnapshot.warning.readsShared', 'plans.cloneSnapshot.warning.bootsAfresh']);
     expect(plan.bytes).toBeGreaterThan(0);
     const [copy] = plan.creates;
-    expect(guestBytes(domains.dir, copy!)).toBe(atSnapshot);
+    expect(guestBytes(copy!, domains.dir)).toBe(atSnapshot);
     virsh('start', '--domain', clone);
     expect(state(clone)).toBe('running');
     expect(state(name)).toBe('running');
-    expect(guestBytes(domains.dir, disk)).toBe(now);
+    expect(guestBytes(disk, domains.dir)).toBe(now);
   }, 120_000);
 });

@@ -18,7 +18,7 @@ import { LocalHost } from '../host/local.js';
 import { testDomains, URI, virsh, type TestDomains } from '../libvirt/domains.test-support.js';
 import { makePlan } from '../plans.js';
 import { ENDED, QEMU_IMG, watchedJobs, type Watched } from './jobs.test-support.js';
-import { backingOf, guestBytes as bytesOf, trashed as trashedIn, write as writeAt } from './merge.test-support.js';
+import { backingOf, guestBytes as bytesOf, trashed as trashedIn, write as writeAt } from './guest-data.test-support.js';
 
 let domains: TestDomains;
 let watched: Watched;

@@ -19,7 +19,7 @@ import { testDomains, URI, virsh, type TestDomains } from '../libvirt/domains.te
 import { FOLDED_MARK } from '../../../shared/libvirt/folded.js';
 import { makePlan } from '../plans.js';
 import { ENDED, QEMU_IMG, waitFor, watchedJobs, type Watched } from './jobs.test-support.js';
-import { backingOf, chainWithData, guestBytes, trashed, write, type Chain } from './merge.test-support.js';
+import { backingOf, chainWithData, guestBytes, trashed, write, type Chain } from './guest-data.test-support.js';
 
 let domains: TestDomains;
 let watched: Watched;

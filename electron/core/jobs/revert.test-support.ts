@@ -1,11 +1,8 @@
 /**
  * What the revert and clone tests share: a plan made by the planner on the real world (as
  * `snaptree plan` reads it: the inventory of qemu:///system and the scanned folders of the
- * domain's files), run by a real Jobs, and the guest-visible bytes of a chain.
+ * domain's files), run by a real Jobs, and what a running guest writes.
  */
-import { createHash } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { Job } from '../../../shared/jobs/model.js';
@@ -17,7 +14,7 @@ import { cliPlanSources } from '../../cli/world.js';
 import { LocalHost } from '../host/local.js';
 import { URI, virsh } from '../libvirt/domains.test-support.js';
 import { makePlan } from '../plans.js';
-import { ENDED, QEMU_IMG, watchedJobs } from './jobs.test-support.js';
+import { ENDED, watchedJobs } from './jobs.test-support.js';
 
 /** The planner's plan for the intent, on the world as it is now. */
 export async function planNow(dir: string, intent: IntentInput): Promise<Plan> {
@@ -40,22 +37,6 @@ export async function runIntent(dir: string, intent: IntentInput): Promise<{ pla
   const job = await watched.until(started.id, ENDED);
   expect(job.steps.map((step) => [step.outcome, step.error?.message ?? null])).toEqual(job.steps.map(() => ['done', null]));
   return { plan, job };
-}
-
-/** The sha256 of what the guest reads through the chain (an internal snapshot's with `snapshot`), shared with a running QEMU. */
-export function guestBytes(dir: string, path: string, snapshot?: string): string {
-  const raw = join(dir, 'guest-bytes.raw');
-  execFileSync(QEMU_IMG, ['convert', '-U', '-f', 'qcow2', '-O', 'raw', ...(snapshot === undefined ? [] : ['-l', `snapshot.name=${snapshot}`]), '--', path, raw]);
-  try {
-    return createHash('sha256').update(readFileSync(raw)).digest('hex');
-  } finally {
-    rmSync(raw);
-  }
-}
-
-/** `qemu-io -c 'write -P 0xNN OFF LEN'` into a file no QEMU holds. */
-export function write(path: string, pattern: number, offset: string, length: string): void {
-  execFileSync('qemu-io', ['-f', 'qcow2', '-c', `write -P 0x${pattern.toString(16)} ${offset} ${length}`, '--', path], { stdio: 'ignore' });
 }
 
 /**

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDomains, URI, virsh, type TestDomains } from '../libvirt/domains.test-support.js';
 import { ENDED, watchedJobs } from './jobs.test-support.js';
-import { current, guestBytes, parents, planNow, runIntent, sources, state, viewNow, write } from './revert.test-support.js';
+import { guestBytes, write } from './guest-data.test-support.js';
+import { current, parents, planNow, runIntent, sources, state, viewNow } from './revert.test-support.js';
 
 let domains: TestDomains;
 beforeAll(() => {
@@ -26,33 +27,33 @@ describe('a revert to an internal snapshot', () => {
     write(disk, 0x11, '0', '1M');
     virsh('start', '--domain', name);
     virsh('snapshot-create-as', '--domain', name, '--name', 's1');
-    const atSnapshot = guestBytes(domains.dir, disk, 's1');
+    const atSnapshot = guestBytes(disk, domains.dir, 's1');
     virsh('destroy', '--domain', name);
     write(disk, 0x22, '0', '2M');
     virsh('start', '--domain', name);
-    expect(guestBytes(domains.dir, disk)).not.toBe(atSnapshot);
+    expect(guestBytes(disk, domains.dir)).not.toBe(atSnapshot);
 
     const paused = await runIntent(domains.dir, { kind: 'revert', uri: URI, domain: name, snapshot: 's1', state: 'paused' });
     expect(paused.plan.lost.map((said) => said.key)).toEqual(['plans.revert.lost.now', 'plans.revert.lost.ram']);
     expect(state(name)).toBe('paused');
     expect(current(name)).toBe('s1');
-    expect(guestBytes(domains.dir, disk)).toBe(atSnapshot);
+    expect(guestBytes(disk, domains.dir)).toBe(atSnapshot);
 
     await runIntent(domains.dir, { kind: 'revert', uri: URI, domain: name, snapshot: 's1', state: 'running' });
     expect(state(name)).toBe('running');
-    expect(guestBytes(domains.dir, disk)).toBe(atSnapshot);
+    expect(guestBytes(disk, domains.dir)).toBe(atSnapshot);
 
     // "Snapshot NOW first": NOW is kept as a snapshot beside the reverted one, and nothing is lost.
     virsh('destroy', '--domain', name);
     write(disk, 0x33, '0', '3M');
     virsh('start', '--domain', name);
-    const now = guestBytes(domains.dir, disk);
+    const now = guestBytes(disk, domains.dir);
     const kept = await runIntent(domains.dir, { kind: 'revert', uri: URI, domain: name, snapshot: 's1', first: { snapshot: 'internal', name: 'keep ✓' } });
     expect(kept.plan.lost).toEqual([]);
     expect(current(name)).toBe('s1');
     expect(parents(name)).toEqual({ s1: '', 'keep ✓': 's1' });
-    expect(guestBytes(domains.dir, disk, 'keep ✓')).toBe(now);
-    expect(guestBytes(domains.dir, disk)).toBe(atSnapshot);
+    expect(guestBytes(disk, domains.dir, 'keep ✓')).toBe(now);
+    expect(guestBytes(disk, domains.dir)).toBe(atSnapshot);
   }, 120_000);
 });
 
@@ -87,7 +88,7 @@ describe('a revert to an external snapshot on libvirt 9.0', () => {
     virsh('snapshot-create-as', '--domain', name, '--name', s2, '--disk-only', '--atomic', '--diskspec', `vda,snapshot=external,file=${a2}`, '--diskspec', `vdb,snapshot=external,file=${b2}`);
     write(a2!, 0x31, '2M', '1M');
     write(b2!, 0x32, '2M', '1M');
-    const bytes = (path: string) => guestBytes(domains.dir, path);
+    const bytes = (path: string) => guestBytes(path, domains.dir);
     const before = { a: bytes(disk), b: bytes(second), a1: bytes(a1!), b1: bytes(b1!), a2: bytes(a2!), b2: bytes(b2!) };
 
     const { plan } = await runIntent(domains.dir, { kind: 'revert', uri: URI, domain: name, snapshot: s1 });
@@ -138,7 +139,7 @@ describe('a revert to an external snapshot on libvirt 9.0', () => {
     expect(virsh('domstate', '--domain', name, '--reason').trim()).toBe('running (booted)');
     expect(sources(name)).toEqual({ vda: fresh });
     expect(virsh('dominfo', '--domain', name)).toMatch(/Managed save:\s+no/);
-    expect(guestBytes(domains.dir, fresh!)).toBe(guestBytes(domains.dir, disk));
+    expect(guestBytes(fresh!, domains.dir)).toBe(guestBytes(disk, domains.dir));
     expect(existsSync(overlay)).toBe(true);
   }, 120_000);
 
@@ -153,8 +154,8 @@ describe('a revert to an external snapshot on libvirt 9.0', () => {
     virsh('destroy', '--domain', name);
     write(overlay, 0x42, '1M', '1M');
     virsh('start', '--domain', name);
-    const base = guestBytes(domains.dir, disk);
-    const old = guestBytes(domains.dir, overlay);
+    const base = guestBytes(disk, domains.dir);
+    const old = guestBytes(overlay, domains.dir);
 
     const { plan } = await runIntent(domains.dir, { kind: 'revert', uri: URI, domain: name, snapshot: 'c1' });
     expect(plan.steps.map((step) => step.op)).toEqual(['run', 'run', 'define', 'restore', 'run']);
@@ -167,8 +168,8 @@ describe('a revert to an external snapshot on libvirt 9.0', () => {
     expect(current(name)).toBe('c1');
     expect(sources(name)).toEqual({ vda: fresh });
     expect(sources(name, { inactive: true })).toEqual({ vda: fresh });
-    expect(guestBytes(domains.dir, fresh!)).toBe(base);
-    expect([guestBytes(domains.dir, disk), guestBytes(domains.dir, overlay)]).toEqual([base, old]);
+    expect(guestBytes(fresh!, domains.dir)).toBe(base);
+    expect([guestBytes(disk, domains.dir), guestBytes(overlay, domains.dir)]).toEqual([base, old]);
     expect(existsSync(memory)).toBe(true);
   }, 180_000);
 

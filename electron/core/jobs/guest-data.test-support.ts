@@ -1,7 +1,8 @@
 /**
- * Chains with real data for the merge tests: base <- sn1 <- sn2 <- sn3, made by qemu-img,
- * each layer holding its own pattern (`qemu-io write -P`) where the others hold theirs, so
- * that a merge that loses or misplaces a layer's data reads other bytes.
+ * Real data for the tests that change images: chains made by qemu-img whose every layer
+ * holds its own pattern (`qemu-io write -P`) where the others hold theirs, so that a merge,
+ * revert or delete that loses or misplaces a layer's data reads other bytes; and what a
+ * guest reads through a chain, hashed.
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -42,10 +43,13 @@ export function chainWithData(dir: string, prefix: string, MiB = 1): Chain {
   return chain;
 }
 
-/** What the guest reads through the chain from `top`: a hash of `qemu-img convert -O raw` (-U: a running QEMU may hold it). */
-export function guestBytes(top: string, scratch: string): string {
+/**
+ * What the guest reads through the chain from `top` (at its internal snapshot `snapshot`):
+ * a hash of `qemu-img convert -O raw`, with -U since a running QEMU may hold it.
+ */
+export function guestBytes(top: string, scratch: string, snapshot?: string): string {
   const raw = join(scratch, `guest-${process.pid}.raw`);
-  execFileSync(QEMU_IMG, ['convert', '-U', '-O', 'raw', '--', top, raw]);
+  execFileSync(QEMU_IMG, ['convert', '-U', '-f', 'qcow2', '-O', 'raw', ...(snapshot === undefined ? [] : ['-l', `snapshot.name=${snapshot}`]), '--', top, raw]);
   // A piece at a time: a guest's disk may be larger than a buffer may be.
   const hash = createHash('sha256');
   const piece = Buffer.alloc(8 << 20);
