@@ -490,6 +490,20 @@ describe('snaptree plan, run, jobs and trash', () => {
     execFileSync('qemu-img', ['compare', '-f', 'raw', '-F', 'raw', kept, raw('keep-after', '-l', 'snapshot.name=keep')]);
   });
 
+  it('reads a bare word as a domain for snapshot, revert and delete alike, and points at the file of that name when there is no such domain', async () => {
+    execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', join(dir, 'word.qcow2'), '16M']);
+    execFileSync('qemu-img', ['snapshot', '-c', 's1', join(dir, 'word.qcow2')]);
+    for (const verb of ['snapshot', 'revert', 'delete']) {
+      const { code, stderr } = await run(['plan', verb, 'word.qcow2', 's1']);
+      expect(code, verb).toBe(3);
+      expect(stderr).toContain('There is no domain word.qcow2');
+      expect(stderr).toContain('"word.qcow2" is a file here: a bare word names a domain, an IMAGE is written as a path (./word.qcow2)');
+    }
+    const { code, stdout } = await run(['plan', 'delete', './word.qcow2', 's1']);
+    expect(code).toBe(0);
+    expect(stdout).toContain(`qemu-img snapshot -d s1 --image-opts driver=qcow2,file.driver=file,file.filename=${join(dir, 'word.qcow2')}`);
+  });
+
   it('never writes over a file that exists: exit code 3, and the file is unchanged', async () => {
     execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', join(dir, 'keep-base.qcow2'), '16M']);
     writeFileSync(join(dir, 'taken.qcow2'), 'precious');
@@ -764,11 +778,11 @@ describe('snaptree run on a running domain', () => {
     execFileSync('qemu-img', ['compare', '-U', '-f', 'raw', '-F', 'qcow2', before, guest.disk]);
   }, 60_000);
 
-  it("deletes an image's internal snapshot named by a bare file name: of two with that name, the first, as the plan says", async () => {
+  it("deletes an image's internal snapshot: of two with that name, the first, as the plan says", async () => {
     const image = join(domains.dir, 'cli-lone.qcow2');
     execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', image, '16M']);
     for (const name of ['twice', 'twice']) execFileSync('qemu-img', ['snapshot', '-c', name, image]);
-    const { code, stdout, stderr } = await snaptree(['run', 'delete', 'cli-lone.qcow2', 'twice', '--yes'], { env, cwd: domains.dir });
+    const { code, stdout, stderr } = await snaptree(['run', 'delete', './cli-lone.qcow2', 'twice', '--yes'], { env, cwd: domains.dir });
     expect(code, stderr).toBe(0);
     expect(stdout).toContain('the one with ID 1 (taken');
     const left = JSON.parse(execFileSync('qemu-img', ['info', '--output=json', image], { encoding: 'utf8' })) as { snapshots: { id: string; name: string }[] };

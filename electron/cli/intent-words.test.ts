@@ -71,9 +71,10 @@ describe('INTENT words', () => {
     expect(() => words(line, values as IntentValues)).toThrow(message);
   });
 
-  it('delete WORD SNAPSHOT: a bare word names an image where a file of that name is here, else a domain', () => {
-    const isFile = (path: string) => path === '/srv/vm/disk.qcow2';
-    expect(intentOf(['delete', 'disk.qcow2', 's'], {}, { ...where, isFile })).toEqual({ kind: 'image-snapshot-delete', image: '/srv/vm/disk.qcow2', name: 's' });
-    expect(intentOf(['delete', 'web', 's'], {}, { ...where, isFile })).toMatchObject({ kind: 'delete', domain: 'web' });
+  it('snapshot, revert and delete read a bare word as a domain, a path as an image, alike', () => {
+    for (const verb of ['snapshot', 'revert', 'delete']) {
+      expect(intentOf([verb, 'disk.qcow2', 's'], {}, where), verb).toMatchObject({ domain: 'disk.qcow2' });
+      expect(intentOf([verb, './disk.qcow2', 's'], {}, where), verb).toMatchObject({ image: '/srv/vm/disk.qcow2' });
+    }
   });
 });

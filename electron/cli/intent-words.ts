@@ -36,8 +36,6 @@ export interface Where {
   readonly cwd: string;
   /** `--connect URI`, or the default URI. */
   readonly uri: string;
-  /** Whether a path names a file: `delete disk.qcow2 s1` names an image where that file is there. */
-  readonly isFile?: (path: string) => boolean;
 }
 
 export function isImagePath(word: string): boolean {
@@ -117,9 +115,9 @@ function revertIntent(subject: string, snapshot: string, values: IntentValues, w
 }
 
 function deleteIntent(subject: string, snapshot: string, values: IntentValues, where: Where): IntentInput {
-  if (isImagePath(subject) || where.isFile?.(resolve(where.cwd, subject))) {
+  if (isImagePath(subject)) {
     only(values, [], 'delete IMAGE: an image with no domain has internal snapshots only, deleted one at a time');
-    return { kind: 'image-snapshot-delete', image: resolve(where.cwd, subject), name: snapshot };
+    return { kind: 'image-snapshot-delete', image: imagePath(subject, where), name: snapshot };
   }
   only(values, ['children', 'metadata-only'], 'delete DOMAIN');
   return { kind: 'delete', uri: where.uri, domain: subject, snapshot, children: values.children ?? false, metadataOnly: values['metadata-only'] ?? false };

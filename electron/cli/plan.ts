@@ -4,6 +4,7 @@
  * as a job only after the user said yes to that very plan (docs/cli.md).
  */
 import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { errorMessage } from '../../shared/format.js';
@@ -73,7 +74,20 @@ function confirmed(): Promise<boolean> {
 /** The blockers' sentences and alternatives on stderr, whatever stdout carries. */
 function refuse(plan: Plan): number {
   process.stderr.write(formatBlockers(plan));
+  for (const hint of fileHints(plan, process.cwd())) warn(hint);
   return REFUSED;
+}
+
+/**
+ * A domain that is not there, named like a file that is (`delete disk.qcow2 s1`): the
+ * word was read as a DOMAIN, as every bare word is; the file is written as a path.
+ */
+function fileHints(plan: Plan, cwd: string): string[] {
+  return plan.blockers.flatMap((blocker) => {
+    const word = blocker.code === 'no-domain' ? blocker.values.domain : undefined;
+    if (typeof word !== 'string' || !statSync(resolve(cwd, word), { throwIfNoEntry: false })?.isFile()) return [];
+    return [`"${word}" is a file here: a bare word names a domain, an IMAGE is written as a path (./${word})`];
+  });
 }
 
 /** Ctrl-C cancels the job and waits for it to say what it left; a second one stops waiting (the journal keeps the job). */
@@ -147,7 +161,7 @@ export async function changeVerb(host: Host, verb: 'plan' | 'run', args: string[
   const { connect, json: asJson, yes, ...intentValues } = values;
   if (verb === 'plan' && yes) throw new UsageError('--yes goes with run: plan runs nothing');
   const uri = await connection(host, connect);
-  const input = intentOf(positionals, intentValues, { cwd: process.cwd(), uri, isFile: (path) => statSync(path, { throwIfNoEntry: false })?.isFile() ?? false });
+  const input = intentOf(positionals, intentValues, { cwd: process.cwd(), uri });
   if (verb === 'run') return runIntent(host, input, uri, { json: asJson, yes });
   const jobs = cliJobs(host);
   const sources = cliPlanSources(host, { uri, intent: input, jobs: jobs.jobs, warn });
