@@ -3,12 +3,11 @@ import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { expect, serveSnaptree, test } from './snaptree';
+import { expect, imageNode, serveSnaptree, test } from './snaptree';
 
 const qemuImg = (...args: string[]): void => {
   execFileSync('qemu-img', args, { stdio: 'ignore' });
 };
-const node = (page: Page, name: string) => page.locator(`[data-testid="image-node"][data-path$="/${name}"]`);
 
 async function watch(page: Page, folder: string): Promise<void> {
   await page.getByLabel('Folder path').fill(folder);
@@ -20,14 +19,14 @@ test('the demo workspace opens in one click: RootBase with three branches, Overl
   // The centre offers it when the forest is empty, the sidebar while no folder is watched.
   await page.getByRole('button', { name: 'Create a demo workspace' }).first().click();
 
-  await expect(node(page, 'RootBase.qcow2')).toBeVisible();
+  await expect(imageNode(page, 'RootBase.qcow2')).toBeVisible();
   for (const overlay of ['Overlay-1.qcow2', 'Overlay-2.qcow2', 'Overlay-3.qcow2']) {
     await expect(page.locator(`.react-flow__edge[data-id="${join(snaptree.home, 'data/snaptree/demo-workspace', 'RootBase.qcow2')}→${join(snaptree.home, 'data/snaptree/demo-workspace', overlay)}"]`)).toHaveCount(1);
   }
-  await expect(node(page, 'Snapshots-inside.qcow2')).toContainText('3 internal snapshots');
-  await expect(node(page, 'FedoraBase.img')).toContainText('raw');
+  await expect(imageNode(page, 'Snapshots-inside.qcow2')).toContainText('3 internal snapshots');
+  await expect(imageNode(page, 'FedoraBase.img')).toContainText('raw');
 
-  await node(page, 'Overlay-1B.qcow2').click();
+  await imageNode(page, 'Overlay-1B.qcow2').click();
   const inspector = page.getByRole('complementary', { name: 'Inspector' });
   await expect(inspector.getByRole('heading', { name: 'Overlay-1B.qcow2' })).toBeVisible();
   await expect(inspector.locator('.fact', { hasText: 'Backing file' })).toContainText('Overlay-1A.qcow2');
@@ -53,24 +52,24 @@ test.describe('a folder of broken images', () => {
     await page.goto(snaptree.url);
     await watch(page, folder);
 
-    await expect(node(page, 'loop-a.qcow2').locator('[data-problem="backing-loop"]')).toBeVisible();
-    await expect(node(page, 'loop-b.qcow2').locator('[data-problem="backing-loop"]')).toBeVisible();
-    await expect(node(page, 'orphan.qcow2').locator('[data-problem="missing-backing"]')).toBeVisible();
-    await expect(node(page, 'healthy.qcow2').locator('[data-problem]')).toHaveCount(0);
+    await expect(imageNode(page, 'loop-a.qcow2').locator('[data-problem="backing-loop"]')).toBeVisible();
+    await expect(imageNode(page, 'loop-b.qcow2').locator('[data-problem="backing-loop"]')).toBeVisible();
+    await expect(imageNode(page, 'orphan.qcow2').locator('[data-problem="missing-backing"]')).toBeVisible();
+    await expect(imageNode(page, 'healthy.qcow2').locator('[data-problem]')).toHaveCount(0);
     await expect(page.getByTestId('missing-node')).toContainText('deleted-base.qcow2');
 
-    await node(page, 'orphan.qcow2').click();
+    await imageNode(page, 'orphan.qcow2').click();
     await expect(page.getByRole('complementary', { name: 'Inspector' }).locator('[data-problem="missing-backing"]')).toContainText('does not exist');
   });
 
   test('an overlay made in a terminal shows up without a refresh', async ({ page, snaptree }) => {
     await page.goto(snaptree.url);
     await watch(page, folder);
-    await expect(node(page, 'healthy.qcow2')).toBeVisible();
+    await expect(imageNode(page, 'healthy.qcow2')).toBeVisible();
 
     qemuImg('create', '-q', '-f', 'qcow2', '-b', 'healthy.qcow2', '-F', 'qcow2', join(folder, 'made-in-terminal.qcow2'));
     // No reload: the folder's watch brings it (how fast is not a test's to say).
-    await expect(node(page, 'made-in-terminal.qcow2')).toBeVisible();
+    await expect(imageNode(page, 'made-in-terminal.qcow2')).toBeVisible();
   });
 
   test('a watched folder deleted in a terminal is reported, and nothing else breaks', async ({ page, snaptree }) => {
@@ -79,25 +78,25 @@ test.describe('a folder of broken images', () => {
     await page.goto(snaptree.url);
     await watch(page, folder);
     await watch(page, other);
-    await expect(node(page, 'doomed.qcow2')).toBeVisible();
+    await expect(imageNode(page, 'doomed.qcow2')).toBeVisible();
     rmSync(other, { recursive: true, force: true });
     await expect(page.getByTestId('folder-error')).toContainText(`${other}: This path does not exist.`);
-    await expect(node(page, 'doomed.qcow2')).toHaveCount(0);
-    await expect(node(page, 'healthy.qcow2')).toBeVisible();
+    await expect(imageNode(page, 'doomed.qcow2')).toHaveCount(0);
+    await expect(imageNode(page, 'healthy.qcow2')).toBeVisible();
   });
 
   test('watched folders are remembered across restarts', async ({ page }) => {
     const first = await serveSnaptree();
     await page.goto(first.url);
     await watch(page, folder);
-    await expect(node(page, 'healthy.qcow2')).toBeVisible();
+    await expect(imageNode(page, 'healthy.qcow2')).toBeVisible();
     await first.stop(true);
 
     const second = await serveSnaptree({}, first.home);
     try {
       await page.goto(second.url);
       await expect(page.getByRole('region', { name: 'Watched folders' })).toContainText(folder);
-      await expect(node(page, 'healthy.qcow2')).toBeVisible();
+      await expect(imageNode(page, 'healthy.qcow2')).toBeVisible();
     } finally {
       await second.stop();
     }
@@ -122,8 +121,8 @@ test('search dims the images that do not match', async ({ page, snaptree }) => {
     await page.goto(snaptree.url);
     await watch(page, folder);
     await page.getByLabel('Search images').fill('bet');
-    await expect(node(page, 'beta.qcow2')).not.toHaveClass(/dimmed/);
-    await expect(node(page, 'alpha.qcow2')).toHaveClass(/dimmed/);
+    await expect(imageNode(page, 'beta.qcow2')).not.toHaveClass(/dimmed/);
+    await expect(imageNode(page, 'alpha.qcow2')).toHaveClass(/dimmed/);
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
@@ -136,10 +135,10 @@ test('a long chain opens on its base at a readable size, the rest a pan away', a
     for (let n = 1; n <= 20; n++) qemuImg('create', '-q', '-f', 'qcow2', '-b', `layer-${n - 1}.qcow2`, '-F', 'qcow2', join(folder, `layer-${n}.qcow2`));
     await page.goto(snaptree.url);
     await watch(page, folder);
-    await expect(node(page, 'layer-0.qcow2')).toBeInViewport();
+    await expect(imageNode(page, 'layer-0.qcow2')).toBeInViewport();
     // Readable: drawn at least at half its size, not shrunk to fit all 21.
-    expect((await node(page, 'layer-0.qcow2').boundingBox())!.width).toBeGreaterThan(0.5 * 240);
-    await expect(node(page, 'layer-20.qcow2')).not.toBeInViewport();
+    expect((await imageNode(page, 'layer-0.qcow2').boundingBox())!.width).toBeGreaterThan(0.5 * 240);
+    await expect(imageNode(page, 'layer-20.qcow2')).not.toBeInViewport();
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
@@ -164,7 +163,7 @@ test.describe('a folder with entries that are not images and a name that is not 
 
     await expect(page.locator('.image-name', { hasText: 'top-\\xff.qcow2' })).toBeVisible();
     await expect(page.getByTestId('missing-node')).toContainText('not followed');
-    await expect(node(page, 'on-nbd.qcow2').locator('[data-problem="protocol-backing"]')).toBeVisible();
+    await expect(imageNode(page, 'on-nbd.qcow2').locator('[data-problem="protocol-backing"]')).toBeVisible();
     const skipped = page.getByTestId('skipped');
     await expect(skipped).toContainText('2 entries in the watched folders not shown');
     await skipped.locator('summary').click();
@@ -182,17 +181,17 @@ test('in a Chinese browser the forest and the image inspector are in Chinese, wi
     // The folder is watched in English; the server remembers it for the Chinese window.
     await page.goto(snaptree.url);
     await watch(page, folder);
-    await expect(node(page, 'orphan.qcow2')).toBeVisible();
+    await expect(imageNode(page, 'orphan.qcow2')).toBeVisible();
 
     const chinese = await browser.newPage({ locale: 'zh-CN' });
     try {
       await chinese.goto(snaptree.url);
-      await expect(node(chinese, 'base.qcow2')).toContainText('虚拟大小 16 MiB · 实际占用');
-      await expect(node(chinese, 'base.qcow2').locator('.badge.snapshots')).toHaveText('1 个内部快照');
-      await expect(node(chinese, 'orphan.qcow2').locator('[data-problem="missing-backing"]')).toHaveText('后端镜像缺失');
+      await expect(imageNode(chinese, 'base.qcow2')).toContainText('虚拟大小 16 MiB · 实际占用');
+      await expect(imageNode(chinese, 'base.qcow2').locator('.badge.snapshots')).toHaveText('1 个内部快照');
+      await expect(imageNode(chinese, 'orphan.qcow2').locator('[data-problem="missing-backing"]')).toHaveText('后端镜像缺失');
       await expect(chinese.getByTestId('missing-node')).toContainText('此处没有镜像文件：其增量镜像无法打开');
 
-      await node(chinese, 'orphan.qcow2').click();
+      await imageNode(chinese, 'orphan.qcow2').click();
       const inspector = chinese.getByRole('region', { name: '镜像' });
       await expect(inspector.locator('[data-problem="missing-backing"] b')).toHaveText('后端镜像缺失');
       await expect(inspector.locator('.fact', { hasText: '记录的格式' })).toContainText('qcow2');
@@ -200,7 +199,7 @@ test('in a Chinese browser the forest and the image inspector are in Chinese, wi
       await inspector.getByRole('heading', { name: '后端镜像' }).locator('.term').hover();
       await expect(chinese.getByRole('tooltip')).toContainText('后端镜像（backing file）：');
 
-      await node(chinese, 'base.qcow2').click();
+      await imageNode(chinese, 'base.qcow2').click();
       await expect(inspector.locator('.snapshot-table tbody tr')).toContainText(['clean']);
       await expect(inspector.locator('.snapshot-table .memory')).toHaveText('仅磁盘');
       await expect(inspector.locator('.snapshot-table tbody td').nth(2)).toContainText('年');

@@ -3,7 +3,7 @@ import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { testDomains, virsh, type TestDomains } from '../electron/core/libvirt/domains.test-support';
-import { expect, test } from './snaptree';
+import { drawer, expect, graph, inspector, test } from './snaptree';
 
 // The real daemon, with the TCG domains these tests make (and remove).
 test.use({ libvirtUri: 'qemu:///system' });
@@ -14,14 +14,11 @@ test.beforeAll(() => {
 });
 test.afterAll(() => domains?.remove());
 
-const drawer = (page: Page) => page.getByRole('contentinfo', { name: 'Jobs' });
-const inspector = (page: Page) => page.getByRole('complementary', { name: 'Inspector' });
-const tree = (page: Page) => page.getByRole('main', { name: 'Graph' });
 
 /** Take snapshot… from the domain's NOW node, as a person would, up to the plan's Run. */
 async function snapshotFromNow(page: Page, domain: string, name: string, kind: RegExp): Promise<void> {
   await page.locator(`[data-domain="${domain}"]`).click();
-  await tree(page).getByTestId('now-node').getByRole('button', { name: 'Take snapshot…' }).click();
+  await graph(page).getByTestId('now-node').getByRole('button', { name: 'Take snapshot…' }).click();
   const form = page.getByRole('dialog', { name: `Take a snapshot of ${domain}` });
   await form.getByLabel('Name').fill(name);
   await form.getByRole('radio', { name: kind }).check();
@@ -39,7 +36,7 @@ test('a running TCG domain takes an internal and then an external disk-only snap
 
   // The name is checked against the domain's snapshots as it is typed.
   await page.locator(`[data-domain="${guest.name}"]`).click();
-  await tree(page).getByTestId('now-node').getByRole('button', { name: 'Take snapshot…' }).click();
+  await graph(page).getByTestId('now-node').getByRole('button', { name: 'Take snapshot…' }).click();
   const form = page.getByRole('dialog', { name: `Take a snapshot of ${guest.name}` });
   await form.getByLabel('Name').fill('first');
   await expect(form).toContainText('A snapshot named "first" already exists.');
@@ -50,14 +47,14 @@ test('a running TCG domain takes an internal and then an external disk-only snap
   // A name a shell or an option parser would misread, and not ASCII: libvirt takes it as it is.
   const hostile = "--it's $(x) 快照";
   await snapshotFromNow(page, guest.name, hostile, /^Internal/);
-  await expect(tree(page).locator(`[data-snapshot="${hostile}"]`)).toContainText('current');
+  await expect(graph(page).locator(`[data-snapshot="${hostile}"]`)).toContainText('current');
   expect(virsh('snapshot-list', '--name', guest.name)).toContain(hostile);
   // No display, no picture; and the snapshot is whole without one.
-  await expect(tree(page).locator('.snapshot-thumb')).toHaveCount(0);
+  await expect(graph(page).locator('.snapshot-thumb')).toHaveCount(0);
   await expect(page.locator(`.react-flow__edge[data-id="snapshot:${hostile}→now"]`)).toHaveCount(1);
 
   await snapshotFromNow(page, guest.name, 'outside', /^External, disks only/);
-  await expect(tree(page).locator('[data-snapshot="outside"]')).toContainText('external');
+  await expect(graph(page).locator('[data-snapshot="outside"]')).toContainText('external');
   await expect(page.locator('.react-flow__edge[data-id="snapshot:outside→now"]')).toHaveCount(1);
   // The new overlay is the disk's active layer now, beside the old one.
   const overlay = join(domains.dir, 'snap.outside.qcow2');
@@ -69,7 +66,7 @@ test('quiesce is not offered where no guest agent answers, and the dialog says w
   const guest = domains.define('quiet', { start: true, agentChannel: true });
   await page.goto(snaptree.url);
   await page.locator(`[data-domain="${guest.name}"]`).click();
-  await tree(page).getByTestId('now-node').getByRole('button', { name: 'Take snapshot…' }).click();
+  await graph(page).getByTestId('now-node').getByRole('button', { name: 'Take snapshot…' }).click();
   const form = page.getByRole('dialog', { name: `Take a snapshot of ${guest.name}` });
   await form.getByRole('radio', { name: /^External, disks only/ }).check();
   // The domain has the agent's channel, but no agent in the guest answers it.
@@ -84,7 +81,7 @@ test('a system checkpoint of a running domain, live, keeps its memory in the fil
   const guest = domains.define('checkpoint', { start: true });
   await page.goto(snaptree.url);
   await page.locator(`[data-domain="${guest.name}"]`).click();
-  await tree(page).getByTestId('now-node').getByRole('button', { name: 'Take snapshot…' }).click();
+  await graph(page).getByTestId('now-node').getByRole('button', { name: 'Take snapshot…' }).click();
   const form = page.getByRole('dialog', { name: `Take a snapshot of ${guest.name}` });
   await form.getByRole('radio', { name: /^System checkpoint/ }).check();
   const memory = join(domains.dir, `${guest.name}.snapshot-1.mem`);
@@ -98,7 +95,7 @@ test('a system checkpoint of a running domain, live, keeps its memory in the fil
   await expect(plan.getByTestId('command').first()).toContainText('--live');
   await plan.getByRole('button', { name: 'Run' }).click();
   await expect(drawer(page).locator('.job-row').first()).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
-  await expect(tree(page).locator('[data-snapshot="snapshot-1"]')).toContainText('with memory');
+  await expect(graph(page).locator('[data-snapshot="snapshot-1"]')).toContainText('with memory');
   expect(existsSync(memory)).toBe(true);
 });
 
@@ -106,10 +103,10 @@ test('a snapshot of a domain with a display keeps a picture of its screen: small
   const guest = domains.define('screen', { start: true, graphics: true });
   await page.goto(snaptree.url);
   await snapshotFromNow(page, guest.name, 'pictured', /^Internal/);
-  const thumb = tree(page).locator('[data-snapshot="pictured"] img.snapshot-thumb');
+  const thumb = graph(page).locator('[data-snapshot="pictured"] img.snapshot-thumb');
   await expect(thumb).toBeVisible();
   await expect.poll(() => thumb.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(0);
-  await tree(page).locator('[data-snapshot="pictured"]').click();
+  await graph(page).locator('[data-snapshot="pictured"]').click();
   const large = inspector(page).locator('img.snapshot-screenshot');
   await expect(large).toBeVisible();
   await expect(large).toHaveAttribute('alt', 'The screen as pictured was taken');

@@ -2,18 +2,15 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, openSync, writeSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { expect, serveSnaptree, test, type ServedSnaptree } from './snaptree';
+import { drawer, expect, imageNode, inspector, serveSnaptree, test, type ServedSnaptree } from './snaptree';
 
 // The demo workspace's real images, made by the served core in its own home; no libvirt domain here.
-const node = (page: Page, name: string) => page.locator(`[data-testid="image-node"][data-path$="/${name}"]`);
 const demoDir = (snaptree: ServedSnaptree): string => join(snaptree.home, 'data/snaptree/demo-workspace');
-const inspector = (page: Page) => page.getByRole('complementary', { name: 'Inspector' });
-const drawer = (page: Page) => page.getByRole('contentinfo', { name: 'Jobs' });
 
 async function openDemo(page: Page, snaptree: ServedSnaptree): Promise<void> {
   await page.goto(snaptree.url);
   await page.getByRole('button', { name: 'Create a demo workspace' }).first().click();
-  await expect(node(page, 'RootBase.qcow2')).toBeVisible();
+  await expect(imageNode(page, 'RootBase.qcow2')).toBeVisible();
 }
 
 /**
@@ -45,7 +42,7 @@ async function showPlan(page: Page, gesture: string, fill?: (page: Page) => Prom
 
 test('a new overlay on a demo image: the plan shows qemu-img create with -F, Run, the job ends done, the overlay joins the forest, and a reload keeps the job', async ({ page, snaptree }) => {
   await openDemo(page, snaptree);
-  await node(page, 'Overlay-1.qcow2').click();
+  await imageNode(page, 'Overlay-1.qcow2').click();
   // A name a shell would misread, to see it quoted in the command and kept exactly in the file.
   const name = `Branch 'one' $(x).qcow2`;
   const dialog = await showPlan(page, 'New overlay…', async () => {
@@ -66,7 +63,7 @@ test('a new overlay on a demo image: the plan shows qemu-img create with -F, Run
   const row = drawer(page).locator('.job-row').first();
   await expect(row).toHaveAttribute('data-state', 'done');
   await expect(row).toContainText('100%');
-  await expect(node(page, name)).toBeVisible();
+  await expect(imageNode(page, name)).toBeVisible();
   expect(execFileSync('qemu-img', ['info', '--output=json', '--', join(demoDir(snaptree), name)], { encoding: 'utf8' })).toContain('Overlay-1.qcow2');
 
   // The record is the core's: a reload shows the same job, done.
@@ -82,7 +79,7 @@ test('convert of a raw demo image: a disk that changed after its plan was shown 
   const chunk = Buffer.alloc(1 << 20, 'snaptree ');
   for (let n = 1; n <= 64; n++) writeSync(fd, chunk, 0, chunk.length, n << 20);
   closeSync(fd);
-  await node(page, 'FedoraBase.img').click();
+  await imageNode(page, 'FedoraBase.img').click();
   const dialog = await showPlan(page, 'Convert to qcow2…');
   await expect(dialog.getByTestId('command').first()).toContainText('qemu-img convert -p -f raw -O qcow2');
 
@@ -97,16 +94,16 @@ test('convert of a raw demo image: a disk that changed after its plan was shown 
   await expect(row.getByRole('progressbar')).toBeVisible();
   await expect(row).toHaveAttribute('data-state', 'done', { timeout: 30_000 });
   await expect(row).toContainText('100%');
-  await expect(node(page, 'FedoraBase.qcow2')).toBeVisible();
+  await expect(imageNode(page, 'FedoraBase.qcow2')).toBeVisible();
   // No domain uses it: the raw file stays where it was, and nothing goes to the trash.
-  await expect(node(page, 'FedoraBase.img')).toBeVisible();
+  await expect(imageNode(page, 'FedoraBase.img')).toBeVisible();
   expect(existsSync(raw)).toBe(true);
   execFileSync('qemu-img', ['compare', '-f', 'raw', '-F', 'qcow2', '--', raw, join(demoDir(snaptree), 'FedoraBase.qcow2')]);
 });
 
 test('a check shows its result in the image inspector', async ({ page, snaptree }) => {
   await openDemo(page, snaptree);
-  await node(page, 'Overlay-2.qcow2').click();
+  await imageNode(page, 'Overlay-2.qcow2').click();
   const dialog = await showPlan(page, 'Check…');
   await expect(dialog.getByTestId('command').first()).toContainText('qemu-img check');
   await expect(dialog.getByTestId('command').first()).toContainText('--output=json');
@@ -117,7 +114,7 @@ test('a check shows its result in the image inspector', async ({ page, snaptree 
 
 test('an internal snapshot of an image that overlays use is blocked: Run is disabled and the alternative is shown', async ({ page, snaptree }) => {
   await openDemo(page, snaptree);
-  await node(page, 'RootBase.qcow2').click();
+  await imageNode(page, 'RootBase.qcow2').click();
   const dialog = await showPlan(page, 'Internal snapshot…');
   const blockers = dialog.getByRole('region', { name: 'Why this cannot run' });
   await expect(blockers).toContainText('is the backing file of');
@@ -139,7 +136,7 @@ test('after kill -9 of the program mid-convert, the next start shows the job int
   const chunk = Buffer.alloc(1 << 20, 'snaptree ');
   for (let n = 0; n < 900; n++) writeSync(fd, chunk, 0, chunk.length, n << 20);
   closeSync(fd);
-  await node(page, 'FedoraBase.img').click();
+  await imageNode(page, 'FedoraBase.img').click();
   const dialog = await showPlan(page, 'Convert to qcow2…');
   await dialog.getByRole('button', { name: 'Run' }).click();
   await expect(drawer(page).locator('.job-row').first()).toHaveAttribute('data-state', 'running');
@@ -172,7 +169,7 @@ test('a second job on an image another job holds waits, says for whom, and runs 
   const chunk = Buffer.alloc(1 << 20, 'snaptree ');
   for (let n = 0; n < 2048; n++) writeSync(fd, chunk, 0, chunk.length, n * chunk.length);
   closeSync(fd);
-  await node(page, 'FedoraBase.img').click();
+  await imageNode(page, 'FedoraBase.img').click();
   await (await showPlan(page, 'Convert to qcow2…')).getByRole('button', { name: 'Run' }).click();
   const first = drawer(page).locator('.job-row', { hasText: 'FedoraBase.qcow2' });
   await expect(first).toHaveAttribute('data-state', 'running');
@@ -199,7 +196,7 @@ test("an image's internal snapshot, from its row in the inspector: Revert to thi
   execFileSync('qemu-io', ['-f', 'qcow2', '-c', 'write -P 0x5a 0 1M', image], { stdio: 'ignore' });
   expect(sameAsSnapshot()).toBe(false);
 
-  await node(page, 'Snapshots-inside.qcow2').click();
+  await imageNode(page, 'Snapshots-inside.qcow2').click();
   const row = (name: string) => inspector(page).locator('.snapshot-table tr', { hasText: name });
   await row('after upgrade').getByRole('button', { name: 'Revert' }).click();
   let dialog = page.getByRole('dialog');
@@ -227,20 +224,20 @@ test('dragging a middle layer of a demo chain onto the image below it lights up 
   const before = join(snaptree.home, 'top-before.qcow2');
   execFileSync('qemu-img', ['convert', '-f', 'qcow2', '-O', 'qcow2', '--', file('Overlay-1C.qcow2'), before]);
 
-  const from = (await node(page, 'Overlay-1B.qcow2').boundingBox())!;
-  const onto = (await node(page, 'Overlay-1A.qcow2').boundingBox())!;
+  const from = (await imageNode(page, 'Overlay-1B.qcow2').boundingBox())!;
+  const onto = (await imageNode(page, 'Overlay-1A.qcow2').boundingBox())!;
   await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
   await page.mouse.down();
   await page.mouse.move(from.x + from.width / 2 - 20, from.y + from.height / 2, { steps: 4 });
   // While dragging: the images below in its chain light up; a base that other overlays use
   // says why not (rule 1); an image of another chain is not a target at all.
-  await expect(node(page, 'Overlay-1A.qcow2')).toHaveAttribute('data-drop', 'allowed');
-  await expect(node(page, 'Overlay-1.qcow2')).toHaveAttribute('data-drop', 'allowed');
-  await expect(node(page, 'RootBase.qcow2')).toHaveAttribute('data-drop', 'refused');
-  await expect(node(page, 'RootBase.qcow2')).toHaveAttribute('title', /Overlay-2/);
-  await expect(node(page, 'Fedora-guest-1.qcow2')).toHaveAttribute('data-drop', 'outside');
+  await expect(imageNode(page, 'Overlay-1A.qcow2')).toHaveAttribute('data-drop', 'allowed');
+  await expect(imageNode(page, 'Overlay-1.qcow2')).toHaveAttribute('data-drop', 'allowed');
+  await expect(imageNode(page, 'RootBase.qcow2')).toHaveAttribute('data-drop', 'refused');
+  await expect(imageNode(page, 'RootBase.qcow2')).toHaveAttribute('title', /Overlay-2/);
+  await expect(imageNode(page, 'Fedora-guest-1.qcow2')).toHaveAttribute('data-drop', 'outside');
   await page.mouse.move(onto.x + onto.width / 2, onto.y + onto.height / 2, { steps: 8 });
-  await expect(node(page, 'Overlay-1A.qcow2')).toHaveClass(/drop-over/);
+  await expect(imageNode(page, 'Overlay-1A.qcow2')).toHaveClass(/drop-over/);
   await page.mouse.up();
 
   const dialog = page.getByRole('dialog');
@@ -251,7 +248,7 @@ test('dragging a middle layer of a demo chain onto the image below it lights up 
   await expect(row).toHaveAttribute('data-state', 'done');
   await expect(row).toContainText('100%');
   // Redrawn: the folded layer gone, the overlay above it now on the image it was dropped on.
-  await expect(node(page, 'Overlay-1B.qcow2')).toHaveCount(0);
+  await expect(imageNode(page, 'Overlay-1B.qcow2')).toHaveCount(0);
   await expect(page.locator(`.react-flow__edge[data-id="${file('Overlay-1A.qcow2')}→${file('Overlay-1C.qcow2')}"]`)).toHaveCount(1);
   execFileSync('qemu-img', ['compare', '-f', 'qcow2', '-F', 'qcow2', '--', before, file('Overlay-1C.qcow2')]);
   expect(existsSync(file('Overlay-1B.qcow2'))).toBe(false);
@@ -264,13 +261,13 @@ test('dragging a base onto an overlay two layers up plans a pull that flattens t
   const before = join(snaptree.home, 'flatten-before.qcow2');
   execFileSync('qemu-img', ['convert', '-f', 'qcow2', '-O', 'qcow2', '--', file('Overlay-2A.qcow2'), before]);
 
-  const from = (await node(page, 'RootBase.qcow2').boundingBox())!;
-  const onto = (await node(page, 'Overlay-2A.qcow2').boundingBox())!;
+  const from = (await imageNode(page, 'RootBase.qcow2').boundingBox())!;
+  const onto = (await imageNode(page, 'Overlay-2A.qcow2').boundingBox())!;
   await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
   await page.mouse.down();
   await page.mouse.move(from.x + from.width / 2 + 20, from.y + from.height / 2, { steps: 4 });
-  await expect(node(page, 'Overlay-2A.qcow2')).toHaveAttribute('data-drop', 'allowed');
-  await expect(node(page, 'Overlay-2A.qcow2')).toHaveAttribute('title', /pull into this overlay/);
+  await expect(imageNode(page, 'Overlay-2A.qcow2')).toHaveAttribute('data-drop', 'allowed');
+  await expect(imageNode(page, 'Overlay-2A.qcow2')).toHaveAttribute('title', /pull into this overlay/);
   await page.mouse.move(onto.x + onto.width / 2, onto.y + onto.height / 2, { steps: 8 });
   await page.mouse.up();
 
@@ -289,7 +286,7 @@ test('"Pull from…" in the inspector flattens a demo overlay without the mouse:
   const before = join(snaptree.home, 'pull-before.qcow2');
   execFileSync('qemu-img', ['convert', '-f', 'qcow2', '-O', 'qcow2', '--', overlay, before]);
 
-  await node(page, 'Overlay-2A.qcow2').click();
+  await imageNode(page, 'Overlay-2A.qcow2').click();
   const dialog = await showPlan(page, 'Pull from…', async () => {
     await inspector(page).getByLabel('Then backed by').selectOption({ label: 'nothing: take in the whole chain (flatten)' });
   });
@@ -304,7 +301,7 @@ test('"Pull from…" in the inspector flattens a demo overlay without the mouse:
 
 test('a commit into a base that other overlays use is blocked (rule 1), and its alternative is one click: the pull that takes the same data the other way', async ({ page, snaptree }) => {
   await openDemo(page, snaptree);
-  await node(page, 'Overlay-1.qcow2').click();
+  await imageNode(page, 'Overlay-1.qcow2').click();
   await inspector(page).getByRole('button', { name: 'Commit into…' }).click();
   await inspector(page).getByRole('button', { name: 'Show the plan…' }).click();
   const dialog = page.getByRole('dialog');

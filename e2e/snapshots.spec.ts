@@ -1,10 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
+import { guestBytes as bytesOf, write as writeAt } from '../electron/core/jobs/guest-data.test-support';
 import { testDomains, virsh, type TestDomains } from '../electron/core/libvirt/domains.test-support';
-import { expect, test } from './snaptree';
+import { drawer, expect, graph, inspector, test } from './snaptree';
 
 // The real daemon, with the TCG domains these tests make (and remove).
 test.use({ libvirtUri: 'qemu:///system' });
@@ -15,21 +14,10 @@ test.beforeAll(() => {
 });
 test.afterAll(() => domains?.remove());
 
-const drawer = (page: Page) => page.getByRole('contentinfo', { name: 'Jobs' });
-const inspector = (page: Page) => page.getByRole('complementary', { name: 'Inspector' });
-const tree = (page: Page) => page.getByRole('main', { name: 'Graph' });
-const node = (page: Page, name: string) => tree(page).locator(`[data-snapshot="${name}"]`);
-
-/** The guest-visible bytes of a chain, as a hash of `qemu-img convert -O raw` (-U: a running QEMU may hold it). */
-function guestBytes(top: string): string {
-  const raw = join(domains.dir, `bytes-${createHash('sha1').update(top).digest('hex')}.raw`);
-  execFileSync('qemu-img', ['convert', '-U', '-f', 'qcow2', '-O', 'raw', '--', top, raw]);
-  const hash = createHash('sha256').update(readFileSync(raw)).digest('hex');
-  rmSync(raw);
-  return hash;
-}
-
-const write = (file: string, pattern: string) => execFileSync('qemu-io', ['-f', 'qcow2', '-c', `write -P ${pattern} 0 1M`, file], { stdio: 'ignore' });
+const node = (page: Page, name: string) => graph(page).locator(`[data-snapshot="${name}"]`);
+/** What the guest reads through a chain; a layer's own bytes, at 0. */
+const guestBytes = (top: string): string => bytesOf(top, domains.dir);
+const write = (file: string, pattern: number): void => writeAt(file, pattern, '0', '1M');
 
 async function runPlan(page: Page): Promise<void> {
   await page.getByRole('dialog').getByRole('button', { name: 'Run' }).click();
@@ -39,13 +27,13 @@ async function runPlan(page: Page): Promise<void> {
 
 test('a shut-off domain goes back to an external snapshot from its node: the plan says what is lost and kept, the old branch stays and is shown on another branch; then the Delete key folds the old branch\'s snapshot away', async ({ page, snaptree }) => {
   const guest = domains.define('branches');
-  write(guest.disk, '0x11');
+  write(guest.disk, 0x11);
   const first = join(domains.dir, "branches 'one' 一.qcow2");
   virsh('snapshot-create-as', guest.name, 'one', '--disk-only', '--diskspec', `vda,snapshot=external,file=${first}`);
-  write(first, '0x22');
+  write(first, 0x22);
   const second = join(domains.dir, 'branches.two.qcow2');
   virsh('snapshot-create-as', guest.name, 'two', '--disk-only', '--diskspec', `vda,snapshot=external,file=${second}`);
-  write(second, '0x33');
+  write(second, 0x33);
   const atOne = guestBytes(guest.disk);
   const atTwo = guestBytes(first);
   const now = guestBytes(second);
@@ -136,16 +124,16 @@ test("the active layer of a running domain's disk chain, dragged in the inspecto
   const guest = domains.define('chain');
   const first = join(domains.dir, 'chain.s1.qcow2');
   virsh('snapshot-create-as', guest.name, 's1', '--disk-only', '--diskspec', `vda,snapshot=external,file=${first}`);
-  write(first, '0x44');
+  write(first, 0x44);
   const second = join(domains.dir, 'chain.s2.qcow2');
   virsh('snapshot-create-as', guest.name, 's2', '--disk-only', '--diskspec', `vda,snapshot=external,file=${second}`);
-  write(second, '0x55');
+  write(second, 0x55);
   const now = guestBytes(second);
   virsh('start', guest.name);
 
   await page.goto(snaptree.url);
   await page.locator(`[data-domain="${guest.name}"]`).click();
-  await tree(page).getByTestId('now-node').click();
+  await graph(page).getByTestId('now-node').click();
   const chain = inspector(page).locator('ol.chain li');
   await expect(chain).toHaveCount(3);
   // As a person drags: the layers light up while the mouse is held, then the drop.

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { test as base } from '@playwright/test';
+import { test as base, type Page } from '@playwright/test';
 
 export interface ServedSnaptree {
   /** The URL `snaptree serve` printed, with its token in the fragment. */
@@ -77,3 +77,10 @@ export const test = base.extend<{ snaptree: ServedSnaptree; libvirtUri: string }
   ],
 });
 export { expect } from '@playwright/test';
+
+/** The window's regions, found as a screen reader names them. */
+export const drawer = (page: Page) => page.getByRole('contentinfo', { name: 'Jobs' });
+export const inspector = (page: Page) => page.getByRole('complementary', { name: 'Inspector' });
+export const graph = (page: Page) => page.getByRole('main', { name: 'Graph' });
+/** An image's node in the forest, by the end of its path. */
+export const imageNode = (page: Page, name: string) => page.locator(`[data-testid="image-node"][data-path$="/${name}"]`);
