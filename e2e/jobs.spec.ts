@@ -1,6 +1,7 @@
-import { execFileSync } from 'node:child_process';
-import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
 import { testDomains, virsh, type TestDomains } from '../electron/core/libvirt/domains.test-support';
 import { drawer, expect, graph, inspector, test } from './snaptree';
@@ -13,6 +14,8 @@ test.beforeAll(() => {
   domains = testDomains();
 });
 test.afterAll(() => domains?.remove());
+
+const bin = fileURLToPath(new URL('../bin/snaptree.js', import.meta.url));
 
 
 /** Take snapshot… from the domain's NOW node, as a person would, up to the plan's Run. */
@@ -206,4 +209,34 @@ test('a convert of a shut-off domain\'s disk puts the old file in the trash, lis
   await drawer(page).getByRole('button', { name: 'Restore' }).click();
   await expect(entry).toHaveCount(0);
   expect(existsSync(guest.disk)).toBe(true);
+});
+
+test('the same commit run from two terminals at once: the window lists both, and the second says why nothing ran; the layer was folded once', async ({ page, snaptree }) => {
+  const dir = join(snaptree.home, 'twice');
+  mkdirSync(dir);
+  const [base, top] = [join(dir, 'base.qcow2'), join(dir, 'top.qcow2')];
+  execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', '--', base, '1600M']);
+  execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', 'base.qcow2', '-F', 'qcow2', '--', top]);
+  // Enough for the first commit to take a second or two: the second terminal starts meanwhile.
+  execFileSync('qemu-io', ['-f', 'qcow2', '-c', 'write -P 0x5a 0 1536M', '--', top], { stdio: 'ignore' });
+  // The CLI with the window's own journal: the same user's terminal.
+  const env = { ...process.env, XDG_CONFIG_HOME: join(snaptree.home, 'config'), XDG_DATA_HOME: join(snaptree.home, 'data'), XDG_STATE_HOME: join(snaptree.home, 'state') };
+  const cli = () => new Promise<number | null>((resolve) => spawn(process.execPath, [bin, 'run', 'commit', top, '--yes'], { env, stdio: 'ignore' }).on('exit', resolve));
+
+  await page.goto(snaptree.url);
+  const first = cli();
+  await expect(drawer(page).locator('.job-row[data-state="running"]')).toHaveCount(1, { timeout: 30_000 });
+  const second = cli();
+  expect(await Promise.all([first, second])).toEqual([0, 1]);
+
+  const refused = drawer(page).locator('.job-row[data-state="cancelled"]');
+  await expect(refused).toContainText('Why nothing ran:');
+  await expect(refused).toContainText('Not started: while it waited for another job, what its plan stands on changed. Nothing ran; plan it again to see what it would do now.');
+  await expect(drawer(page).locator('.job-row[data-state="done"]')).toHaveCount(1);
+  expect(existsSync(top)).toBe(false);
+  // The base now holds what the guest read through the top layer, once.
+  const read = execFileSync('qemu-io', ['-r', '-f', 'qcow2', '-c', 'read -P 0x5a 0 1536M', '--', base], { encoding: 'utf8' });
+  expect(read).toContain('read 1610612736/1610612736 bytes');
+  expect(read).not.toContain('verification failed');
+  expect(readdirSync(join(dir, '.snaptree-trash')).flatMap((job) => readdirSync(join(dir, '.snaptree-trash', job)))).toEqual(['top.qcow2']);
 });

@@ -220,6 +220,24 @@ describe('steps that are not copies', () => {
   });
 });
 
+describe("another process's jobs", () => {
+  it('are told as their records are written: started, and ended, with no refetch', async () => {
+    const source = join(dir, 'disk.raw');
+    rawWithData(source, 8 * MiB);
+    // Two programs on one journal: the window, and the CLI that runs the job.
+    const window = watchedJobs(journalDir);
+    const cli = watchedJobs(journalDir);
+    try {
+      const job = await cli.jobs.start(planOf([convertStep(source, join(dir, 'a.qcow2'), { rate: '16M' })]));
+      expect((await window.until(job.id, ['running'])).id).toBe(job.id);
+      expect((await window.until(job.id, ENDED)).state).toBe('done');
+    } finally {
+      window.jobs.close();
+      cli.jobs.close();
+    }
+  });
+});
+
 describe('locks', () => {
   it('a second job on the same file waits, says for which job, and runs when the first ends', async () => {
     const source = join(dir, 'disk.raw');

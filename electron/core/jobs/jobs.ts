@@ -49,7 +49,7 @@ export interface Jobs {
    */
   heldFiles(except?: string): Promise<string[]>;
   restore(job: string): Promise<TrashEntry[]>;
-  /** Stops nothing that runs: a closing window leaves its jobs to the journal. */
+  /** Stops nothing that runs (a closing window leaves its jobs to the journal), only the journal's watch. */
   close(): void;
 }
 
@@ -98,6 +98,14 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
   const cancelAsked = (id: string): boolean => existsSync(cancelRequest(id));
 
   const changed = (job: Mine): void => options.jobChanged(jobOf(job.record));
+  // Another process's job (the CLI's, in the window) is told as its record is written: at
+  // its start, at each step's start and end, and at its end; its progress stays in it.
+  const othersWatch = journal.watch((id) => {
+    if (mine.has(id)) return;
+    void journal.read(id).then((record) => {
+      if (record !== null && !mine.has(id)) options.jobChanged(jobOf(record));
+    });
+  });
   const save = async (job: Mine): Promise<void> => {
     await journal.write(job.record);
     changed(job);
@@ -418,7 +426,8 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
       return entries;
     },
     close() {
-      // Nothing to stop: a job's process goes on to its end, and the journal says how it went.
+      // A job's process goes on to its end, and the journal says how it went.
+      othersWatch.close();
     },
   };
 }

@@ -3,7 +3,7 @@
  * temporary file, fsync, rename, fsync of the folder) before and after every step and at
  * every change of state, so that a crash or kill -9 leaves the last record intact.
  */
-import { constants } from 'node:fs';
+import { constants, mkdirSync, watch as fsWatch } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -32,7 +32,7 @@ export interface UnreadableRecord {
   readonly detail: string;
 }
 
-const RECORD = /^[\w-]+\.json$/;
+const RECORD = /^([\w-]+)\.json$/;
 /** Records read at the same time: enough to keep the disk busy, few next to the file descriptor limit. */
 export const READ_AT_ONCE = 32;
 
@@ -48,6 +48,36 @@ export class Journal {
   private readonly parsed = new Map<string, { readonly stamp: string; readonly record: JournalRecord }>();
 
   constructor(readonly folder: string) {}
+
+  /**
+   * Calls `written` with the id of each record as it is written into place, by this process
+   * or another (the CLI's jobs in the window): a watch on the folder, made if need be. Never
+   * keeps the process alive; where the folder cannot be watched, nothing is told (the jobs
+   * list still reads every record).
+   */
+  watch(written: (id: string) => void): { close(): void } {
+    try {
+      mkdirSync(this.folder, { recursive: true });
+      const watcher = fsWatch(this.folder, (_, name) => {
+        const id = name === null ? null : RECORD.exec(String(name))?.[1];
+        if (id) written(id);
+      });
+      watcher.on('error', () => watcher.close());
+      watcher.unref();
+      return watcher;
+    } catch {
+      return { close: () => undefined };
+    }
+  }
+
+  /** One record as it is now, or null where it is not there or does not parse. */
+  async read(id: string): Promise<JournalRecord | null> {
+    try {
+      return JournalRecord.parse(JSON.parse(await readFile(join(this.folder, `${id}.json`), 'utf8')));
+    } catch {
+      return null;
+    }
+  }
 
   /**
    * One after another per job: two at once would share the draft's name, the second

@@ -38,6 +38,7 @@ export const jobs = {
     exitCode: '(exit code {{code}})',
     output: 'Output',
     left: 'What it left:',
+    notStarted: 'Why nothing ran:',
     files: 'The files it touched, read again:',
     fileProblem: '{{state}}: {{problem}}',
   },

@@ -38,6 +38,7 @@ export const jobs: Messages<typeof english> = {
     exitCode: '（退出码 {{code}}）',
     output: '输出',
     left: '留下了：',
+    notStarted: '为何没有运行：',
     files: '它涉及的文件（重新读取）：',
     fileProblem: '{{state}}：{{problem}}',
   },
