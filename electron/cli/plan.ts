@@ -78,6 +78,15 @@ function refuse(plan: Plan): number {
   return REFUSED;
 }
 
+/** Never throws: a word may be any text (`a/b` under a file, a name too long for a path). */
+function isFileHere(path: string): boolean {
+  try {
+    return statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * A domain that is not there, named like a file that is (`delete disk.qcow2 s1`): the
  * word was read as a DOMAIN, as every bare word is; the file is written as a path.
@@ -85,7 +94,7 @@ function refuse(plan: Plan): number {
 function fileHints(plan: Plan, cwd: string): string[] {
   return plan.blockers.flatMap((blocker) => {
     const word = blocker.code === 'no-domain' ? blocker.values.domain : undefined;
-    if (typeof word !== 'string' || !statSync(resolve(cwd, word), { throwIfNoEntry: false })?.isFile()) return [];
+    if (typeof word !== 'string' || !isFileHere(resolve(cwd, word))) return [];
     return [`"${word}" is a file here: a bare word names a domain, an IMAGE is written as a path (./${word})`];
   });
 }
