@@ -100,11 +100,35 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
   const changed = (job: Mine): void => options.jobChanged(jobOf(job.record));
   // Another process's job (the CLI's, in the window) is told as its record is written: at
   // its start, at each step's start and end, and at its end; its progress stays in it.
+  // One read at a time per record, and one more if it was written again meanwhile: events
+  // never arrive out of order, however often a long plan's record is rewritten.
+  const reading = new Map<string, { again: boolean }>();
+  const tellOther = async (id: string): Promise<void> => {
+    const record = await journal.read(id);
+    if (record === null || mine.has(id)) return;
+    options.jobChanged(jobOf(record));
+    // Its files changed where this process did not change them: the trash and the world are read again.
+    if (record.state === 'done' || record.state === 'failed' || record.state === 'cancelled') {
+      options.trashChanged();
+      options.changedWorld();
+    }
+  };
   const othersWatch = journal.watch((id) => {
     if (mine.has(id)) return;
-    void journal.read(id).then((record) => {
-      if (record !== null && !mine.has(id)) options.jobChanged(jobOf(record));
-    });
+    const under = reading.get(id);
+    if (under) {
+      under.again = true;
+      return;
+    }
+    const state = { again: false };
+    reading.set(id, state);
+    void (async () => {
+      do {
+        state.again = false;
+        await tellOther(id).catch(() => undefined);
+      } while (state.again);
+      reading.delete(id);
+    })();
   });
   const save = async (job: Mine): Promise<void> => {
     await journal.write(job.record);

@@ -69,7 +69,7 @@ function Outcome({ job }: { job: Job }) {
       {job.left.length > 0 && (
         <div className="job-note">
           {/* A job that never started left nothing: its sentences say why it did not run. */}
-          {t(job.startedAt === null ? 'row.notStarted' : 'row.left')}
+          {t(job.steps.every((step) => step.startedAt === null) ? 'row.notStarted' : 'row.left')}
           <ul>
             {job.left.map((left) => (
               <li key={left.message}>{sentenceOf(t, left)}</li>
