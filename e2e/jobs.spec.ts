@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -221,13 +221,24 @@ test('the same commit run from two terminals at once: the window lists both, and
   execFileSync('qemu-io', ['-f', 'qcow2', '-c', 'write -P 0x5a 0 1536M', '--', top], { stdio: 'ignore' });
   // The CLI with the window's own journal: the same user's terminal.
   const env = { ...process.env, XDG_CONFIG_HOME: join(snaptree.home, 'config'), XDG_DATA_HOME: join(snaptree.home, 'data'), XDG_STATE_HOME: join(snaptree.home, 'state') };
-  const cli = () => new Promise<number | null>((resolve) => spawn(process.execPath, [bin, 'run', 'commit', top, '--yes'], { env, stdio: 'ignore' }).on('exit', resolve));
+  const terminals: ChildProcess[] = [];
+  const cli = () =>
+    new Promise<number | null>((resolve) => {
+      const terminal = spawn(process.execPath, [bin, 'run', 'commit', top, '--yes'], { env, stdio: 'ignore' });
+      terminals.push(terminal);
+      terminal.on('exit', resolve);
+    });
 
   await page.goto(snaptree.url);
-  const first = cli();
-  await expect(drawer(page).locator('.job-row[data-state="running"]')).toHaveCount(1, { timeout: 30_000 });
-  const second = cli();
-  expect(await Promise.all([first, second])).toEqual([0, 1]);
+  try {
+    const first = cli();
+    await expect(drawer(page).locator('.job-row[data-state="running"]')).toHaveCount(1, { timeout: 30_000 });
+    const second = cli();
+    expect(await Promise.all([first, second])).toEqual([0, 1]);
+  } finally {
+    // Never left writing into a folder the fixture removes.
+    for (const terminal of terminals) terminal.kill();
+  }
 
   const refused = drawer(page).locator('.job-row[data-state="cancelled"]');
   await expect(refused).toContainText('Why nothing ran:');

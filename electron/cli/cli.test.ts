@@ -466,7 +466,7 @@ describe('snaptree plan, run, jobs and trash', () => {
 
   it("deletes an image's internal snapshot whose name a shell would take apart: the image reads as before, the other snapshot as it did", async () => {
     const image = join(dir, 'image-del.qcow2');
-    const hostile = `$(touch pwned) 'q' --x ✓`;
+    const hostile = `-$(touch pwned) 'q' --x ✓`;
     execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', image, '16M']);
     execFileSync('qemu-io', ['-f', 'qcow2', '-c', 'write -P 0x5a 0 1M', image], { stdio: 'ignore' });
     execFileSync('qemu-img', ['snapshot', '-c', 'keep', image]);
@@ -480,7 +480,8 @@ describe('snaptree plan, run, jobs and trash', () => {
     };
     const [now, kept] = [raw('now'), raw('keep', '-l', 'snapshot.name=keep')];
 
-    const { code, stderr } = await run(['run', 'delete', './image-del.qcow2', hostile, '--yes']);
+    // A word that starts with a dash follows `--`, as for any command.
+    const { code, stderr } = await run(['run', 'delete', './image-del.qcow2', '--yes', '--', hostile]);
     expect(code, stderr).toBe(0);
     const table = execFileSync('qemu-img', ['snapshot', '-l', image], { encoding: 'utf8' });
     expect(table).toContain('keep');

@@ -58,8 +58,8 @@ export function guestBytes(top: string, scratch: string, snapshot?: string): str
     for (let read: number; (read = readSync(fd, piece, 0, piece.length, null)) > 0; ) hash.update(piece.subarray(0, read));
   } finally {
     closeSync(fd);
+    rmSync(raw);
   }
-  rmSync(raw);
   return hash.digest('hex');
 }
 

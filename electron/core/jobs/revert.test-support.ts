@@ -44,8 +44,11 @@ export async function runIntent(dir: string, intent: IntentInput): Promise<{ pla
  * them: HMP's `qemu-io` on the disk's device (`virtio-disk0` is the first virtio disk).
  */
 export function guestWrites(domain: string, pattern: number, offset: string, length: string, disk = 0): void {
-  const said = virsh('qemu-monitor-command', '--domain', domain, '--hmp', `qemu-io -d /machine/peripheral/virtio-disk${disk}/virtio-backend "write -P 0x${pattern.toString(16)} ${offset} ${length}"`);
-  if (said.trim() !== '') throw new Error(`qemu-io in ${domain}: ${said}`);
+  // Flushed after: the qcow2 metadata QEMU caches must reach the file another reader opens.
+  for (const command of [`write -P 0x${pattern.toString(16)} ${offset} ${length}`, 'flush']) {
+    const said = virsh('qemu-monitor-command', '--domain', domain, '--hmp', `qemu-io -d /machine/peripheral/virtio-disk${disk}/virtio-backend "${command}"`);
+    if (said.trim() !== '') throw new Error(`qemu-io in ${domain}: ${said}`);
+  }
 }
 
 export const state = (domain: string): string => virsh('domstate', '--domain', domain).trim();
