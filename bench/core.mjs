@@ -2,7 +2,7 @@
 // page does), and a job run through it as the window runs one.
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
@@ -109,3 +109,17 @@ export function rawWithData(path, mib) {
   for (let i = 0; i < mib; i++) writeSync(fd, chunk, 0, chunk.length);
   closeSync(fd);
 }
+
+/** The benches' guest as libvirt's XML: TCG, no OS, 64 MiB, one qcow2 disk on virtio. */
+export const guestXml = (name, disk) =>
+  `<domain type='qemu'><name>${name}</name><memory unit='MiB'>64</memory><os><type arch='x86_64' machine='pc'>hvm</type></os>
+   <devices><disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='${disk}'/><target dev='vda' bus='virtio'/></disk></devices></domain>`;
+
+/** Destroys and undefines the benches' own domains, whatever state each is in. */
+export function removeGuests(names) {
+  for (const name of names) {
+    spawnSync('virsh', ['-c', URI, 'destroy', name], { stdio: 'ignore' });
+    spawnSync('virsh', ['-c', URI, 'undefine', name, '--snapshots-metadata'], { stdio: 'ignore' });
+  }
+}
+

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
+import { guestXml } from './core.mjs';
 
 const DOMAINS = Number(process.env.DOMAINS ?? 50);
 const SNAPSHOTS = Number(process.env.SNAPSHOTS ?? 40);
@@ -32,8 +33,7 @@ try {
     const file = join(dir, `${name}.xml`);
     writeFileSync(
       file,
-      `<domain type='qemu'><name>${name}</name><memory unit='MiB'>64</memory><os><type arch='x86_64' machine='pc'>hvm</type></os>
-       <devices><disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='${join(dir, `disk-${i}.qcow2`)}'/><target dev='vda' bus='virtio'/></disk></devices></domain>`,
+      guestXml(name, join(dir, `disk-${i}.qcow2`)),
     );
     return `define ${file}`;
   });

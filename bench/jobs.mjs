@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { jobThroughCore, median, now, rawWithData, serveCore } from './core.mjs';
+import { guestXml, jobThroughCore, median, now, rawWithData, removeGuests, serveCore } from './core.mjs';
 import { makeForest } from './forest.mjs';
 
 const CONVERT_MIB = Number(process.env.CONVERT_MIB ?? 1024);
@@ -85,8 +85,7 @@ try {
     const xml = join(dir, 'guest.xml');
     writeFileSync(
       xml,
-      `<domain type='qemu'><name>${name}</name><memory unit='MiB'>64</memory><os><type arch='x86_64' machine='pc'>hvm</type></os>
-       <devices><disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='${disk}'/><target dev='vda' bus='virtio'/></disk></devices></domain>`,
+      guestXml(name, disk),
     );
     execFileSync('virsh', ['-c', URI, 'define', xml], { stdio: 'ignore' });
     domains.push(name);
@@ -137,9 +136,6 @@ try {
   console.log(snapshotLine);
 } finally {
   core?.stop();
-  for (const name of domains) {
-    spawnSync('virsh', ['-c', URI, 'destroy', name], { stdio: 'ignore' });
-    spawnSync('virsh', ['-c', URI, 'undefine', name, '--snapshots-metadata'], { stdio: 'ignore' });
-  }
+  removeGuests(domains);
   rmSync(dir, { recursive: true, force: true });
 }

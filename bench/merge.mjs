@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { jobThroughCore, median, now, rawWithData, serveCore } from './core.mjs';
+import { guestXml, jobThroughCore, median, now, rawWithData, removeGuests, serveCore } from './core.mjs';
 import { makeForest } from './forest.mjs';
 
 const OVERLAY_MIB = Number(process.env.OVERLAY_MIB ?? 1024);
@@ -90,8 +90,7 @@ try {
       const xml = join(dir, `${label}.xml`);
       writeFileSync(
         xml,
-        `<domain type='qemu'><name>${name}</name><memory unit='MiB'>64</memory><os><type arch='x86_64' machine='pc'>hvm</type></os>
-         <devices><disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='${files.top}'/><target dev='vda' bus='virtio'/></disk></devices></domain>`,
+        guestXml(name, files.top),
       );
       virsh('define', xml);
       domains.push(name);
@@ -151,9 +150,6 @@ try {
   console.log(`drop targets on 10,000 images (median of 20): dragging a base ${drags['img-000000.qcow2']}, a middle layer ${drags['img-000002.qcow2']} (budget 50 ms, round trip included)`);
 } finally {
   core?.stop();
-  for (const name of domains) {
-    spawnSync('virsh', ['-c', URI, 'destroy', name], { stdio: 'ignore' });
-    spawnSync('virsh', ['-c', URI, 'undefine', name, '--snapshots-metadata'], { stdio: 'ignore' });
-  }
+  removeGuests(domains);
   rmSync(dir, { recursive: true, force: true });
 }

@@ -3,6 +3,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readdirSync, writeSync } fr
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
+import { write } from '../electron/core/jobs/guest-data.test-support';
 import { testDomains, virsh, type TestDomains } from '../electron/core/libvirt/domains.test-support';
 import { drawer, expect, graph, inspector, test } from './snaptree';
 
@@ -218,7 +219,7 @@ test('the same commit run from two terminals at once: the window lists both, and
   execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', '--', base, '1600M']);
   execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', 'base.qcow2', '-F', 'qcow2', '--', top]);
   // Enough for the first commit to take a second or two: the second terminal starts meanwhile.
-  execFileSync('qemu-io', ['-f', 'qcow2', '-c', 'write -P 0x5a 0 1536M', '--', top], { stdio: 'ignore' });
+  write(top, 0x5a, '0', '1536M');
   // The CLI with the window's own journal: the same user's terminal.
   const env = { ...process.env, XDG_CONFIG_HOME: join(snaptree.home, 'config'), XDG_DATA_HOME: join(snaptree.home, 'data'), XDG_STATE_HOME: join(snaptree.home, 'state') };
   const terminals: ChildProcess[] = [];

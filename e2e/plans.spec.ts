@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, openSync, writeSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
+import { write } from '../electron/core/jobs/guest-data.test-support';
 import { drawer, expect, imageNode, inspector, serveSnaptree, test, type ServedSnaptree } from './snaptree';
 
 // The demo workspace's real images, made by the served core in its own home; no libvirt domain here.
@@ -30,6 +31,27 @@ async function runAfterWrite(page: Page): Promise<void> {
 }
 
 /** Opens the plan of a gesture of the selected image, and returns the dialog. */
+/**
+ * Presses the mouse on an image's node and moves it `dx` pixels, as a person starts a drag
+ * (the drop targets light up then); `over` moves it onto another node, the button still down.
+ */
+async function pickUp(page: Page, name: string, dx: number): Promise<{ over(target: string): Promise<void> }> {
+  const centre = async (node: string) => {
+    const box = (await imageNode(page, node).boundingBox())!;
+    return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+  };
+  const from = await centre(name);
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  await page.mouse.move(from.x + dx, from.y, { steps: 4 });
+  return {
+    over: async (target) => {
+      const onto = await centre(target);
+      await page.mouse.move(onto.x, onto.y, { steps: 8 });
+    },
+  };
+}
+
 async function showPlan(page: Page, gesture: string, fill?: (page: Page) => Promise<void>) {
   await inspector(page).getByRole('button', { name: gesture }).click();
   await fill?.(page);
@@ -193,7 +215,7 @@ test("an image's internal snapshot, from its row in the inspector: Revert to thi
   const atSnapshot = join(snaptree.home, 'at-snapshot.qcow2');
   execFileSync('qemu-img', ['convert', '-f', 'qcow2', '-O', 'qcow2', '--', image, atSnapshot]);
   const sameAsSnapshot = () => spawnSync('qemu-img', ['compare', '-f', 'qcow2', '-F', 'qcow2', '--', atSnapshot, image]).status === 0;
-  execFileSync('qemu-io', ['-f', 'qcow2', '-c', 'write -P 0x5a 0 1M', image], { stdio: 'ignore' });
+  write(image, 0x5a, '0', '1M');
   expect(sameAsSnapshot()).toBe(false);
 
   await imageNode(page, 'Snapshots-inside.qcow2').click();
@@ -219,16 +241,12 @@ test('dragging a middle layer of a demo chain onto the image below it lights up 
   const dir = demoDir(snaptree);
   const file = (name: string) => join(dir, name);
   // Data in the layer that is folded away and in the one above it, to see both read the same after.
-  execFileSync('qemu-io', ['-f', 'qcow2', '-c', 'write -P 0x7e 1M 1M', file('Overlay-1B.qcow2')], { stdio: 'ignore' });
-  execFileSync('qemu-io', ['-f', 'qcow2', '-c', 'write -P 0x5d 3M 1M', file('Overlay-1C.qcow2')], { stdio: 'ignore' });
+  write(file('Overlay-1B.qcow2'), 0x7e, '1M', '1M');
+  write(file('Overlay-1C.qcow2'), 0x5d, '3M', '1M');
   const before = join(snaptree.home, 'top-before.qcow2');
   execFileSync('qemu-img', ['convert', '-f', 'qcow2', '-O', 'qcow2', '--', file('Overlay-1C.qcow2'), before]);
 
-  const from = (await imageNode(page, 'Overlay-1B.qcow2').boundingBox())!;
-  const onto = (await imageNode(page, 'Overlay-1A.qcow2').boundingBox())!;
-  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(from.x + from.width / 2 - 20, from.y + from.height / 2, { steps: 4 });
+  const drag = await pickUp(page, 'Overlay-1B.qcow2', -20);
   // While dragging: the images below in its chain light up; a base that other overlays use
   // says why not (rule 1); an image of another chain is not a target at all.
   await expect(imageNode(page, 'Overlay-1A.qcow2')).toHaveAttribute('data-drop', 'allowed');
@@ -236,7 +254,7 @@ test('dragging a middle layer of a demo chain onto the image below it lights up 
   await expect(imageNode(page, 'RootBase.qcow2')).toHaveAttribute('data-drop', 'refused');
   await expect(imageNode(page, 'RootBase.qcow2')).toHaveAttribute('title', /Overlay-2/);
   await expect(imageNode(page, 'Fedora-guest-1.qcow2')).toHaveAttribute('data-drop', 'outside');
-  await page.mouse.move(onto.x + onto.width / 2, onto.y + onto.height / 2, { steps: 8 });
+  await drag.over('Overlay-1A.qcow2');
   await expect(imageNode(page, 'Overlay-1A.qcow2')).toHaveClass(/drop-over/);
   await page.mouse.up();
 
@@ -257,18 +275,14 @@ test('dragging a middle layer of a demo chain onto the image below it lights up 
 test('dragging a base onto an overlay two layers up plans a pull that flattens the overlay: it takes in the whole chain and stands alone, reading the same', async ({ page, snaptree }) => {
   await openDemo(page, snaptree);
   const file = (name: string) => join(demoDir(snaptree), name);
-  execFileSync('qemu-io', ['-f', 'qcow2', '-c', 'write -P 0x2b 2M 1M', file('Overlay-2.qcow2')], { stdio: 'ignore' });
+  write(file('Overlay-2.qcow2'), 0x2b, '2M', '1M');
   const before = join(snaptree.home, 'flatten-before.qcow2');
   execFileSync('qemu-img', ['convert', '-f', 'qcow2', '-O', 'qcow2', '--', file('Overlay-2A.qcow2'), before]);
 
-  const from = (await imageNode(page, 'RootBase.qcow2').boundingBox())!;
-  const onto = (await imageNode(page, 'Overlay-2A.qcow2').boundingBox())!;
-  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(from.x + from.width / 2 + 20, from.y + from.height / 2, { steps: 4 });
+  const drag = await pickUp(page, 'RootBase.qcow2', 20);
   await expect(imageNode(page, 'Overlay-2A.qcow2')).toHaveAttribute('data-drop', 'allowed');
   await expect(imageNode(page, 'Overlay-2A.qcow2')).toHaveAttribute('title', /pull into this overlay/);
-  await page.mouse.move(onto.x + onto.width / 2, onto.y + onto.height / 2, { steps: 8 });
+  await drag.over('Overlay-2A.qcow2');
   await page.mouse.up();
 
   const dialog = page.getByRole('dialog');
@@ -282,7 +296,7 @@ test('dragging a base onto an overlay two layers up plans a pull that flattens t
 test('"Pull from…" in the inspector flattens a demo overlay without the mouse: the plan shows the safe rebase, and afterwards it stands alone and reads the same', async ({ page, snaptree }) => {
   await openDemo(page, snaptree);
   const overlay = join(demoDir(snaptree), 'Overlay-2A.qcow2');
-  execFileSync('qemu-io', ['-f', 'qcow2', '-c', 'write -P 0x3c 0 1M', join(demoDir(snaptree), 'Overlay-2.qcow2')], { stdio: 'ignore' });
+  write(join(demoDir(snaptree), 'Overlay-2.qcow2'), 0x3c, '0', '1M');
   const before = join(snaptree.home, 'pull-before.qcow2');
   execFileSync('qemu-img', ['convert', '-f', 'qcow2', '-O', 'qcow2', '--', overlay, before]);
 

@@ -18,6 +18,11 @@ const node = (page: Page, name: string) => graph(page).locator(`[data-snapshot="
 /** What the guest reads through a chain; a layer's own bytes, at 0. */
 const guestBytes = (top: string): string => bytesOf(top, domains.dir);
 const write = (file: string, pattern: number): void => writeAt(file, pattern, '0', '1M');
+/** A disk-only snapshot made in a terminal, its new overlay then written with a pattern of its own. */
+function diskOnly(domain: string, name: string, overlay: string, pattern: number): void {
+  virsh('snapshot-create-as', domain, name, '--disk-only', '--diskspec', `vda,snapshot=external,file=${overlay}`);
+  write(overlay, pattern);
+}
 
 async function runPlan(page: Page): Promise<void> {
   await page.getByRole('dialog').getByRole('button', { name: 'Run' }).click();
@@ -29,11 +34,9 @@ test('a shut-off domain goes back to an external snapshot from its node: the pla
   const guest = domains.define('branches');
   write(guest.disk, 0x11);
   const first = join(domains.dir, "branches 'one' 一.qcow2");
-  virsh('snapshot-create-as', guest.name, 'one', '--disk-only', '--diskspec', `vda,snapshot=external,file=${first}`);
-  write(first, 0x22);
+  diskOnly(guest.name, 'one', first, 0x22);
   const second = join(domains.dir, 'branches.two.qcow2');
-  virsh('snapshot-create-as', guest.name, 'two', '--disk-only', '--diskspec', `vda,snapshot=external,file=${second}`);
-  write(second, 0x33);
+  diskOnly(guest.name, 'two', second, 0x33);
   const atOne = guestBytes(guest.disk);
   const atTwo = guestBytes(first);
   const now = guestBytes(second);
@@ -123,11 +126,9 @@ test('a running domain goes back to an internal snapshot, keeping NOW as a snaps
 test("the active layer of a running domain's disk chain, dragged in the inspector onto the layer below it, is committed into it live: the snapshot whose state that was is named lost, and the chain is one layer shorter", async ({ page, snaptree }) => {
   const guest = domains.define('chain');
   const first = join(domains.dir, 'chain.s1.qcow2');
-  virsh('snapshot-create-as', guest.name, 's1', '--disk-only', '--diskspec', `vda,snapshot=external,file=${first}`);
-  write(first, 0x44);
+  diskOnly(guest.name, 's1', first, 0x44);
   const second = join(domains.dir, 'chain.s2.qcow2');
-  virsh('snapshot-create-as', guest.name, 's2', '--disk-only', '--diskspec', `vda,snapshot=external,file=${second}`);
-  write(second, 0x55);
+  diskOnly(guest.name, 's2', second, 0x55);
   const now = guestBytes(second);
   virsh('start', guest.name);
 

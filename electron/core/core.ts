@@ -66,6 +66,7 @@ export function createCore(host: Host, options: CoreOptions): Core {
       trashChanged: () => emit('trashChanged', {}),
       // Folder watches and libvirt events follow too, but a job knows it changed something now.
       changedWorld: () => void workspace.rescan(),
+      followOthers: true,
     }));
 
   // Read afresh every time, never cached: the window, serve and the CLI share the file,

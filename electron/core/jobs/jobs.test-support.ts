@@ -10,7 +10,7 @@ import { Plan, type StepInput } from '../../../shared/plans/plan.js';
 import { convertArgv } from '../../../shared/qemu-img/convert.js';
 import type { Host } from '../host/host.js';
 import { LocalHost } from '../host/local.js';
-import { createJobs, type Jobs } from './jobs.js';
+import { createJobs, type Jobs, type JobsOptions } from './jobs.js';
 
 export const QEMU_IMG = '/usr/bin/qemu-img';
 export const MiB = 1024 * 1024;
@@ -80,7 +80,7 @@ export interface Watched {
   until(id: string, states: readonly Job['state'][]): Promise<Job>;
 }
 
-export function watchedJobs(journalDir: string, host: Host = new LocalHost()): Watched {
+export function watchedJobs(journalDir: string, host: Host = new LocalHost(), options: Pick<JobsOptions, 'followOthers'> = {}): Watched {
   const events: Watched['events'] = [];
   const waits: { id: string; states: readonly Job['state'][]; resolve: (job: Job) => void }[] = [];
   const trashChanges: number[] = [];
@@ -96,6 +96,7 @@ export function watchedJobs(journalDir: string, host: Host = new LocalHost()): W
     },
     trashChanged: () => trashChanges.push(Date.now()),
     changedWorld: () => worldChanges.push(Date.now()),
+    ...options,
   });
   return {
     jobs,

@@ -225,7 +225,7 @@ describe("another process's jobs", () => {
     const source = join(dir, 'disk.raw');
     rawWithData(source, 8 * MiB);
     // Two programs on one journal: the window, and the CLI that runs the job.
-    const window = watchedJobs(journalDir);
+    const window = watchedJobs(journalDir, new LocalHost(), { followOthers: true });
     const cli = watchedJobs(journalDir);
     try {
       const job = await cli.jobs.start(planOf([convertStep(source, join(dir, 'a.qcow2'), { rate: '16M' })]));

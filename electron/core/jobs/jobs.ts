@@ -29,6 +29,11 @@ export interface JobsOptions {
   readonly trashChanged: () => void;
   /** A job ended having changed files or domains: the forest and inventory are read again. */
   readonly changedWorld: () => void;
+  /**
+   * Tell of other processes' jobs too, as their records are written (a watch on the journal's
+   * folder): the window's core does, to show the CLI's jobs; a CLI command runs one job of its own.
+   */
+  readonly followOthers?: boolean;
 }
 
 export interface Jobs {
@@ -113,7 +118,7 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
       options.changedWorld();
     }
   };
-  const othersWatch = journal.watch((id) => {
+  const othersWatch = !options.followOthers ? { close: () => undefined } : journal.watch((id) => {
     if (mine.has(id)) return;
     const under = reading.get(id);
     if (under) {
