@@ -1,8 +1,8 @@
 /**
  * The core's side of the change path: the World a planner sees, the plan's id, and the
  * requests that plan, start, cancel and list jobs and the trash. The plan that runs is
- * the plan that was shown: a start plans the intent again on the world read afresh and
- * runs only if that plan has the id the user saw.
+ * the plan that was shown: a job plans the intent again, once it holds its locks, on the
+ * world read afresh, and runs only if that plan has the id the user saw.
  */
 import { createHash } from 'node:crypto';
 import { lstatSync, statfsSync } from 'node:fs';
@@ -19,7 +19,7 @@ import type { Host } from './host/host.js';
 import { fsPath } from './images/fs-path.js';
 import { qemuLockProbe } from './images/qemu-locks.js';
 import { answeringAgents } from './libvirt/agent.js';
-import type { Jobs } from './jobs/jobs.js';
+import { PlanChanged, type Jobs } from './jobs/jobs.js';
 import type { Handlers } from './core.js';
 
 function stateBase(): string {
@@ -144,17 +144,17 @@ export async function makePlan(sources: PlanSources, intent: IntentInput, fresh?
 
 type PlanHandlers = Pick<Handlers, 'planMake' | 'dropTargets' | 'jobStart' | 'jobCancel' | 'jobsList' | 'trashList' | 'trashRestore'>;
 
-/** How many shown plans' footing a core remembers: a start of an older one plans twice instead. */
+/** How many shown plans a core remembers: a start of an older one plans once more first. */
 const REMEMBERED_PLANS = 64;
 
 export function planHandlers(sources: PlanSources): PlanHandlers {
-  // What each plan shown stood on, by its id: the id fingerprints the steps and locks, so
-  // the same id stands on the same files, and a start need not plan once more to learn them.
-  const footing = new Map<string, StandsOn>();
+  // Each plan shown, by its id: the id fingerprints the steps and what they stand on, so a
+  // start need not plan again to learn them, and the job can start its first tool at once.
+  const shownPlans = new Map<string, Plan>();
   const remember = (plan: Plan): Plan => {
-    footing.delete(plan.id);
-    footing.set(plan.id, standsOn(plan));
-    if (footing.size > REMEMBERED_PLANS) footing.delete(footing.keys().next().value!);
+    shownPlans.delete(plan.id);
+    shownPlans.set(plan.id, plan);
+    if (shownPlans.size > REMEMBERED_PLANS) shownPlans.delete(shownPlans.keys().next().value!);
     return plan;
   };
   return {
@@ -164,15 +164,18 @@ export function planHandlers(sources: PlanSources): PlanHandlers {
       return { targets: dropTargets(await worldOf(sources, view, { kind: 'commit', image, keepMetadata: false }), image) };
     },
     jobStart: async ({ intent, plan: shown }) => {
-      // Planned again on the files and domains the shown plan stands on, read now (an
-      // unknown id is planned on the view as it is first, to learn them). A fact that
-      // changed meanwhile changes the id.
-      const known = footing.get(shown) ?? standsOn(await makePlan(sources, intent));
-      const plan = await makePlan(sources, intent, known);
-      if (plan.id !== shown) return { started: false, plan: remember(plan) };
-      // A job that waits for another job's locks is planned once more when it has them.
-      const stillShown = async (job: string) => (await makePlan(sources, intent, standsOn(plan), job)).id === plan.id;
-      return { started: true, job: await sources.jobs().start(plan, stillShown) };
+      // A plan this core did not show (an older one) is planned on the files and domains
+      // read now first: a fact that changed meanwhile changes the id.
+      const known = shownPlans.get(shown) ?? (await makePlan(sources, intent, standsOn(await makePlan(sources, intent))));
+      if (known.id !== shown) return { started: false, plan: remember(known) };
+      // Planned again once the job holds its locks, on what the plan stands on read anew.
+      const replan = (job: string) => makePlan(sources, intent, standsOn(known), job);
+      try {
+        return { started: true, job: await sources.jobs().start(known, replan) };
+      } catch (error) {
+        if (error instanceof PlanChanged) return { started: false, plan: remember(error.plan) };
+        throw error;
+      }
     },
     jobCancel: ({ job }) => sources.jobs().cancel(job),
     jobsList: async () => ({ jobs: await sources.jobs().list() }),

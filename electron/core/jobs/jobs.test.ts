@@ -9,6 +9,7 @@ import { Refusal } from '../refusal.js';
 import { CHECK_RAN_EXIT_CODES, checkArgv } from '../../../shared/qemu-img/check.js';
 import { convertStep, ENDED, MiB, QEMU_IMG, opens, planOf, rawWithData, sameGuestBytes, waitFor, watchedJobs } from './jobs.test-support.js';
 import { trashPathOf } from './trash.js';
+import { PlanChanged } from './jobs.js';
 import { LocalHost } from '../host/local.js';
 
 let dir: string;
@@ -264,6 +265,37 @@ describe('locks', () => {
     expect([one.state, two.state]).toEqual(['running', 'running']);
     const [a, b] = await Promise.all([watched.until(one.id, ENDED), watched.until(two.id, ENDED)]);
     expect(a.startedAt! < b.endedAt! && b.startedAt! < a.endedAt!).toBe(true);
+  });
+
+  it('a start plans again only once it holds its locks: no job of ours can change those files between the check and the run', async () => {
+    const source = join(dir, 'disk.raw');
+    rawWithData(source, 8 * MiB);
+    const watched = watchedJobs(journalDir);
+    const plan = planOf([convertStep(source, join(dir, 'a.qcow2'))], { lockFiles: [source] });
+    const heldWhileChecked: string[][] = [];
+    const job = await watched.jobs.start(plan, async () => {
+      heldWhileChecked.push(await watched.jobs.heldFiles());
+      return plan;
+    });
+    expect(heldWhileChecked).toEqual([expect.arrayContaining([source, join(dir, 'a.qcow2')])]);
+    expect((await watched.until(job.id, ENDED)).state).toBe('done');
+    expect(sameGuestBytes(source, join(dir, 'a.qcow2'))).toBe(true);
+  });
+
+  it('a start whose plan changed meanwhile runs nothing, records no job and lets its locks go', async () => {
+    const source = join(dir, 'disk.raw');
+    rawWithData(source, 8 * MiB);
+    const watched = watchedJobs(journalDir);
+    const plan = planOf([convertStep(source, join(dir, 'a.qcow2'))], { lockFiles: [source] });
+    const now = { ...plan, id: 'another-plan' };
+    await expect(watched.jobs.start(plan, async () => now)).rejects.toEqual(new PlanChanged(now));
+    expect(existsSync(join(dir, 'a.qcow2'))).toBe(false);
+    expect(await watched.jobs.list()).toEqual([]);
+    expect(await watched.jobs.heldFiles()).toEqual([]);
+    // Nothing is left held: the same files start at once.
+    const next = await watched.jobs.start(plan);
+    expect(next.state).toBe('running');
+    expect((await watched.until(next.id, ENDED)).state).toBe('done');
   });
 
   it('a waiting job cancels at once, having run nothing', async () => {

@@ -39,11 +39,13 @@ export interface JobsOptions {
 export interface Jobs {
   /**
    * Starts the plan now, or queues it behind the jobs holding its locks. Refuses a blocked
-   * plan. `stillShown` is asked once a queued job has its locks: false when what the plan
-   * stands on changed while it waited (the job it waited for changed it), and it then
-   * ends having run nothing.
+   * plan. `replan` plans the same intent again on what the plan stands on, read anew, and is
+   * asked once the job holds its locks (no job of ours changes those files while they are
+   * read): a plan with another id means something changed since it was shown. Found at the
+   * start, `start` rejects with PlanChanged and nothing ran; found when a queued job gets
+   * its turn (the job it waited for changed them), the job ends having run nothing.
    */
-  start(plan: Plan, stillShown?: (job: string) => Promise<boolean>): Promise<Job>;
+  start(plan: Plan, replan?: Replan): Promise<Job>;
   cancel(id: string): Promise<Job>;
   /** Every recorded job, interrupted ones (found unfinished in the journal) first. */
   list(): Promise<Job[]>;
@@ -56,6 +58,16 @@ export interface Jobs {
   restore(job: string): Promise<TrashEntry[]>;
   /** Stops nothing that runs (a closing window leaves its jobs to the journal), only the journal's watch. */
   close(): void;
+}
+
+/** The plan made again for a job about to run (`job`: its id, whose own locks are not another job's). */
+export type Replan = (job: string) => Promise<Plan>;
+
+/** What a job was started for changed since its plan was shown: nothing ran, and this is the plan now. */
+export class PlanChanged extends Error {
+  constructor(readonly plan: Plan) {
+    super('the plan changed since it was shown');
+  }
 }
 
 /** How often a running job's progress reaches the window: at least twice a second. */
@@ -140,7 +152,7 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
     changed(job);
   };
 
-  async function start(plan: Plan, stillShown: (job: string) => Promise<boolean> = async () => true): Promise<Job> {
+  async function start(plan: Plan, replan?: Replan): Promise<Job> {
     if (plan.blockers.length > 0) throw new Refusal(say('jobs.refused.blocked'));
     const record: JournalRecord = {
       id: newJobId(),
@@ -163,18 +175,24 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
     let held: Held | null;
     try {
       held = await locks.acquire(record.id, job.keys);
+      if (held === null && replan !== undefined) {
+        const now = await replan(record.id);
+        if (now.id !== plan.id) throw new PlanChanged(now);
+        // The same steps and files; its byte estimates are the ones read now.
+        record.plan = now;
+      }
       // Free to run: the record that says the job exists also says its first step starts,
       // one journal write instead of three (each costs two fsyncs, a job's own time).
       if (held === null) running(job);
       else record.waitingFor = say('jobs.waiting', { job: held.job, what: held.what });
       await journal.write(record);
     } catch (error) {
-      // The state folder cannot be written: nothing ran, and nothing stays held.
+      // The plan changed, or the state folder cannot be written: nothing ran, and nothing stays held.
       mine.delete(record.id);
       await locks.release(record.id, job.keys);
       throw error;
     }
-    job.finished = drive(job, held === null, stillShown);
+    job.finished = drive(job, held === null, replan);
     return jobOf(record);
   }
 
@@ -213,7 +231,7 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
     if (first) Object.assign(first, { startedAt: record.startedAt, outcome: 'running' });
   }
 
-  async function drive(job: Mine, holdsLocks: boolean, stillShown: (job: string) => Promise<boolean>): Promise<void> {
+  async function drive(job: Mine, holdsLocks: boolean, replan: Replan | undefined): Promise<void> {
     const { record } = job;
     try {
       if (!holdsLocks) {
@@ -222,7 +240,7 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
           return;
         }
         // Asked with the locks held: no job of ours changes those files while it is read.
-        const unchanged = await stillShown(record.id).catch((error: unknown) => say('jobs.left.uncheckedWhileWaiting', { detail: errorMessage(error) }));
+        const unchanged = replan === undefined ? true : await replan(record.id).then((now) => now.id === record.plan.id, (error: unknown) => say('jobs.left.uncheckedWhileWaiting', { detail: errorMessage(error) }));
         if (unchanged !== true) {
           await finish(job, 'cancelled', [unchanged === false ? say('jobs.left.changedWhileWaiting') : unchanged], { hadLocks: true });
           return;
