@@ -298,6 +298,18 @@ describe('locks', () => {
     expect((await watched.until(next.id, ENDED)).state).toBe('done');
   });
 
+  it('a start that must wait for another job is checked at once too: a plan that changed already is shown again, not queued', async () => {
+    const source = join(dir, 'disk.raw');
+    rawWithData(source, 8 * MiB);
+    const watched = watchedJobs(journalDir);
+    const first = await watched.jobs.start(planOf([convertStep(source, join(dir, 'a.qcow2'), { rate: '8M' })], { lockFiles: [source] }));
+    const plan = planOf([convertStep(source, join(dir, 'b.qcow2'))], { lockFiles: [source] });
+    const now = { ...plan, id: 'another-plan' };
+    await expect(watched.jobs.start(plan, async () => now)).rejects.toEqual(new PlanChanged(now));
+    expect((await watched.jobs.list()).map((job) => job.id)).toEqual([first.id]);
+    await watched.jobs.cancel(first.id);
+  });
+
   it('a waiting job cancels at once, having run nothing', async () => {
     const source = join(dir, 'disk.raw');
     rawWithData(source, 8 * MiB);

@@ -175,7 +175,9 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
     let held: Held | null;
     try {
       held = await locks.acquire(record.id, job.keys);
-      if (held === null && replan !== undefined) {
+      // Under its locks when it has them. A job that must wait is checked too (a plan that
+      // changed already is shown again at once, not queued), and again when its turn comes.
+      if (replan !== undefined) {
         const now = await replan(record.id);
         if (now.id !== plan.id) throw new PlanChanged(now);
         // The same steps and files; its byte estimates are the ones read now.
