@@ -149,7 +149,7 @@ const REMEMBERED_PLANS = 64;
 
 export function planHandlers(sources: PlanSources): PlanHandlers {
   // Each plan shown, by its id: the id fingerprints the steps and what they stand on, so a
-  // start need not plan again to learn them, and the job can start its first tool at once.
+  // start need not plan again to learn them before it takes the job's locks.
   const shownPlans = new Map<string, Plan>();
   const remember = (plan: Plan): Plan => {
     shownPlans.delete(plan.id);
