@@ -105,10 +105,15 @@ test('convert of a raw demo image: a disk that changed after its plan was shown 
   const dialog = await showPlan(page, 'Convert to qcow2…');
   await expect(dialog.getByTestId('command').first()).toContainText('qemu-img convert -p -f raw -O qcow2');
 
-  // Meanwhile the image grows in a terminal: the plan shown no longer stands.
+  // Meanwhile the image grows in a terminal: the plan shown no longer stands. The window is
+  // low, so the user scrolls down to Run; the new plan is then shown from its notice on.
   execFileSync('qemu-img', ['resize', '-q', '-f', 'raw', raw, '2G']);
+  const size = page.viewportSize()!;
+  await page.setViewportSize({ width: size.width, height: 320 });
   await dialog.getByRole('button', { name: 'Run' }).click();
   await expect(dialog.getByRole('status')).toContainText('The disks changed since this plan was made: here is the new one. Nothing has run yet.');
+  await expect(dialog.getByRole('status')).toBeInViewport({ ratio: 1 });
+  await page.setViewportSize(size);
   await expect(drawer(page).locator('.job-row')).toHaveCount(0);
   await dialog.getByRole('button', { name: 'Run' }).click();
 

@@ -158,6 +158,11 @@ export function PlanDialog() {
   useEffect(() => {
     if (open) dialog.current?.focus();
   }, [open]);
+  // A plan replaced at Run (the disks changed) is read from its top: the user had scrolled
+  // down to Run, and the notice that this is another plan sits under the title.
+  useEffect(() => {
+    if (replanned) dialog.current?.scrollIntoView({ block: 'start' });
+  }, [replanned, plan]);
   useEscape(open, close);
   if (intent === null) return null;
   const blocked = plan !== null && plan.blockers.length > 0;
