@@ -64,6 +64,11 @@ describe('the view read again before a job starts', () => {
     symlinkSync(join(elsewhere, 'b.qcow2'), link);
     const moved = await workspace.freshFor([link], []);
     expect(moved.images.every((image, index) => image === shown.images[index])).toBe(false);
+    // And every read after it: the view linked before the move is not taken again.
+    const again = await workspace.freshFor([link], []);
+    expect(again.images.every((image, index) => image === shown.images[index])).toBe(false);
+    const view = await workspace.view();
+    expect(view.images.every((image, index) => image === shown.images[index])).toBe(false);
   });
 
   it('leaves out a file gone since the scan', async () => {

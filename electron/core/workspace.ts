@@ -85,8 +85,7 @@ export class Workspace {
   async view(): Promise<Linked> {
     const forest = await this.forest!;
     const connections = this.libvirt.current();
-    const same = this.linked?.forest === forest && this.linked.connections.length === connections.length && this.linked.connections.every((c, i) => c === connections[i]);
-    if (!same) {
+    if (this.linked?.forest !== forest || !sameConnections(this.linked.connections, connections)) {
       this.linked = { forest, connections, result: linkInventory(forest.images, connections, this.canonical.of(forest)) };
     }
     return this.linked!.result;
@@ -123,6 +122,8 @@ export class Workspace {
       return scanned !== undefined && sameHeader(scanned, fresh);
     };
     const moved = this.canonical.resolveAgain(forest, [...byPath.keys()]);
+    // Linked on the old answers: neither the view nor the next start may take it again.
+    if (moved) this.linked = null;
     if (!moved && this.linked?.forest === forest && sameConnections(this.linked.connections, this.libvirt.current()) && [...held].every((path) => byPath.has(path)) && reread.images.every(unchanged)) {
       // With the sizes read now: a merge's free-space blocker weighs what the layers hold now.
       const images = this.linked.result.images.map((image) => {
