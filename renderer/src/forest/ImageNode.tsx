@@ -6,8 +6,7 @@ import { hasProtocol } from '../../../shared/images/backing';
 import type { Image } from '../../../shared/images/model';
 import { displayPath } from '../../../shared/images/path-bytes';
 import { BLOCKING } from '../../../shared/images/problems';
-import { sentenceOf } from '../i18n/sentence';
-import { useDropMark } from './drag';
+import { dropReason, useDropMark } from './drag';
 import { FOREST_TERMS } from './terms';
 
 /** `state`: holds the selected snapshot's state; `chain`: in a disk chain of the selected domain. */
@@ -20,7 +19,7 @@ export const ImageNode = memo(function ImageNode({ data, selected }: NodeProps<I
   const { t: tPlans } = useTranslation('plans');
   const { image, dimmed, highlight } = data;
   const drop = useDropMark(image.path);
-  const reason = drop === null ? null : drop.target === undefined ? t('drag.outside') : drop.target.reason ? sentenceOf(tPlans, drop.target.reason) : tPlans(`drag.${drop.target.gesture}`);
+  const reason = drop === null ? null : drop.target === undefined ? t('drag.outside') : dropReason(tPlans, drop.target);
   const blocking = image.problems.some((problem) => BLOCKING.has(problem.code));
   const classes = ['image-node', `format-${image.format}`, selected && 'selected', dimmed && 'dimmed', blocking && 'broken', highlight && `highlight-${highlight}`, drop && `drop-${drop.state}`, drop?.over && 'drop-over'];
   return (

@@ -1,6 +1,8 @@
+import type { TFunction } from 'i18next';
 import { create } from 'zustand';
 import type { DropTarget } from '../../../shared/plans/drop-target';
 import { api } from '../api/client';
+import { sentenceOf } from '../i18n/sentence';
 
 interface DragState {
   /** The image being dragged, while a drag lasts. */
@@ -57,4 +59,9 @@ export function useDropMark(path: string): DropMark | null {
   const over = useDrag((state) => state.over === path);
   if (dragged === null || dragged === path) return null;
   return { state: target === undefined ? 'outside' : target.allowed ? 'allowed' : 'refused', target, over };
+}
+
+/** What a drop on this image of the dragged one's chain would do, or why it may not: `t` of the plans catalogue. */
+export function dropReason(t: TFunction, target: DropTarget): string {
+  return target.reason ? sentenceOf(t, target.reason) : t(`drag.${target.gesture}`);
 }

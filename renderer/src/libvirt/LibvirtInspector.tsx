@@ -9,7 +9,7 @@ import { DiskKind, domainStateLabel, MemoryKind, SnapshotKinds, stateLabel } fro
 import { useScreenshot } from './screenshots';
 import { SnapshotActions, snapshotTarget } from './SnapshotActions';
 import { useSnapshotDialog } from './SnapshotDialog';
-import { useDrag, useDropMark } from '../forest/drag';
+import { dropReason, useDrag, useDropMark } from '../forest/drag';
 import { usePlans } from '../plans/store';
 import { findDomain, useInventory } from './store';
 
@@ -61,7 +61,7 @@ function ChainLayer({ path, children }: { path: string; children: ReactNode }) {
   const { t } = useTranslation('plans');
   const mark = useDropMark(path);
   const openPlan = usePlans((state) => state.open);
-  const title = mark?.target === undefined ? undefined : mark.target.reason ? sentenceOf(t, mark.target.reason) : t(`drag.${mark.target.gesture}`);
+  const title = mark?.target === undefined ? undefined : dropReason(t, mark.target);
   return (
     <li
       draggable
