@@ -300,7 +300,7 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
           ...(await halfMade(job, index, end)),
           ...(await notDefined(job, index)),
           ...notRestored(job, index),
-          ...notMarked(job, index),
+          ...notMarked(job, index, end),
           ...notRun(job, index + 1),
         ];
         await finish(job, end.outcome === 'cancelled' ? 'cancelled' : 'failed', left, { hadLocks: true });
@@ -377,12 +377,15 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
   /**
    * A merge's folds ran before its marks: a record kept but not marked names a state that is
    * gone, and libvirt would revert to it. Each such snapshot is named, this step's and the
-   * later marks', so that the user deletes its record.
+   * later marks', so that the user deletes its record. Not where nothing was folded yet (the
+   * first fold's tool never started, as when it is missing): every record still names a
+   * state that is there, and deleting one would lose it.
    */
-  function notMarked(job: Mine, index: number): Said[] {
-    return job.record.plan.steps
-      .slice(index)
-      .flatMap((step) => (step.op === 'mark-folded' ? [say('jobs.left.notMarked', { snapshot: step.snapshot, domain: step.domain.name })] : []));
+  function notMarked(job: Mine, index: number, end: StepEnd): Said[] {
+    const { steps } = job.record.plan;
+    const folded = end.ran || steps.slice(0, index).some((step, at) => step.changes.length > 0 && job.record.steps[at]!.outcome === 'done');
+    if (steps[index]!.op !== 'mark-folded' && !folded) return [];
+    return steps.slice(index).flatMap((step) => (step.op === 'mark-folded' ? [say('jobs.left.notMarked', { snapshot: step.snapshot, domain: step.domain.name })] : []));
   }
 
   async function finish(job: Mine, state: 'done' | 'failed' | 'cancelled', left: Said[], { hadLocks }: { hadLocks: boolean }): Promise<void> {

@@ -21,10 +21,10 @@ afterAll(() => {
   rmSync(state, { recursive: true, force: true });
 });
 
-it('names every kept record left unmarked when a mark fails', async () => {
-  const guest = domains.define('mark');
+/** A mark step of a merge that keeps its records, on a test domain of this file's own. */
+function markOf(guest: { name: string }): (snapshot: string) => StepInput {
   const uuid = virsh('domuuid', guest.name).trim();
-  const mark = (snapshot: string): StepInput => ({
+  return (snapshot) => ({
     op: 'mark-folded',
     says: { key: 'test.step', values: {}, message: `mark ${snapshot}` },
     changes: [],
@@ -33,10 +33,27 @@ it('names every kept record left unmarked when a mark fails', async () => {
     snapshot,
     shows: [],
   });
+}
+
+it('names every kept record left unmarked when a mark fails', async () => {
+  const mark = markOf(domains.define('mark'));
   const watched = watchedJobs(join(state, 'journal'));
   const job = await watched.jobs.start(planOf([mark('gone'), mark('later')]));
   const ended = await watched.until(job.id, ENDED);
   expect(ended.state).toBe('failed');
   expect(ended.left.filter((said) => said.key === 'jobs.left.notMarked').map((said) => said.values.snapshot)).toEqual(['gone', 'later']);
+  watched.jobs.close();
+});
+
+it('names no record when the fold before the marks never started: every state is still there', async () => {
+  const mark = markOf(domains.define('unfolded'));
+  const layer = join(state, 'top.qcow2');
+  const fold: StepInput = { op: 'run', says: { key: 'test.step', values: {}, message: 'fold' }, changes: [layer], argv: [join(state, 'no-such-qemu-img'), 'commit', '--', layer], creates: [], makesFolders: [], progress: 'none', cancel: 'wait' };
+  const watched = watchedJobs(join(state, 'journal-unfolded'));
+  const job = await watched.jobs.start(planOf([fold, mark('kept'), mark('also-kept')]));
+  const ended = await watched.until(job.id, ENDED);
+  expect(ended.state).toBe('failed');
+  expect(ended.steps.map((step) => step.outcome)).toEqual(['failed', 'skipped', 'skipped']);
+  expect(ended.left.map((said) => said.key)).not.toContain('jobs.left.notMarked');
   watched.jobs.close();
 });
