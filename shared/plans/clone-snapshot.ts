@@ -12,11 +12,11 @@ import { convertArgv } from '../qemu-img/convert.js';
 import { defineArgv } from '../virsh/define.js';
 import { snapshotDumpxmlArgv } from '../virsh/revert.js';
 import { qemuRuns } from './dependents.js';
-import { blocker, dirOf, domainLock, draft, fileNamePart, missingTools, runStep, toolPath } from './draft.js';
+import { blocker, dirOf, domainLock, draft, fileNamePart, missingTools, newFileBlockers, runStep, toolPath } from './draft.js';
 import type { IntentOf } from './intent.js';
 import type { Blocker, PlanDraft, StepInput } from './plan.js';
 import type { Planner } from './planners.js';
-import { branchStep, diskStates, findSnapshot, internalCarrier, isExternal, newFileBlockers, staleBlockers, stemOf, type Found } from './snapshot-branch.js';
+import { branchStep, diskStates, findSnapshot, internalCarrier, isExternal, staleBlockers, stemOf, type Found } from './snapshot-branch.js';
 import type { World } from './world.js';
 
 type CloneIntent = IntentOf<'clone'>;

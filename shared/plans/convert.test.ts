@@ -31,6 +31,12 @@ describe('convert to qcow2', () => {
     expect(draft.locks.domains).toEqual([{ uri: 'qemu:///system', uuid: 'uuid-web', name: 'web' }]);
   });
 
+  it("of a domain's disk to a file with a line break, blocked: the switch would name it in XML, read as a space; of a free image, not", () => {
+    const web = domain('web', { state: 'shut off', disks: [disk('vda', ['/vm/web.img'], { format: 'raw' })] });
+    expect(codes(plan(intent({ path: '/vm/new\nline.qcow2' }), world({ images: [raw], domains: [web] })))).toContain('path-newline');
+    expect(codes(plan(intent({ path: '/vm/new\nline.qcow2' }), world({ images: [raw] })))).toEqual([]);
+  });
+
   it("rule 1: a domain's old file that other overlays use is kept, and the plan says why", () => {
     const web = domain('web', { state: 'shut off', disks: [disk('vda', ['/vm/web.img'], { format: 'raw' })] });
     const draft = plan(intent(), world({ images: [raw, overlay('/vm/branch.qcow2', raw)], domains: [web] }));

@@ -8,7 +8,7 @@ import { say, type Said } from '../messages/problems.js';
 import { convertArgv } from '../qemu-img/convert.js';
 import { defineArgv, dumpxmlInactiveArgv } from '../virsh/define.js';
 import { dependentsOf, heldBy } from './dependents.js';
-import { blocker, domainLock, draft, missingTools, runStep, toolPath } from './draft.js';
+import { blocker, domainLock, draft, freshFileBlockers, missingTools, runStep, toolPath, xmlPathBlockers } from './draft.js';
 import type { Blocker, DomainLock, PlanDraft, StepInput } from './plan.js';
 import type { Planner } from './planners.js';
 import { chainOf, sourceImage, UNREADABLE } from './source.js';
@@ -22,7 +22,7 @@ export const planConvert: Planner<'convert'> = (intent, world): PlanDraft => {
   const title = say('plans.title.convert', { image: path, path: target });
   const source = sourceImage(world, path, UNREADABLE);
   const blockers: Blocker[] = [...missingTools(world, ['qemuImg']), ...source.blockers];
-  if (world.exists(target)) blockers.push(blocker('target-exists', say('plans.blocker.targetExists', { path: target }), [say('plans.alternative.otherName')]));
+  blockers.push(...freshFileBlockers(world, [target]));
   const image = source.image;
   if (image === null) return draft({ intent, title, steps: [], blockers, cancel: say('plans.cancel.nothing'), lockFiles: [] });
 
@@ -56,7 +56,8 @@ export const planConvert: Planner<'convert'> = (intent, world): PlanDraft => {
   const dependents = dependentsOf(world, path);
   const switched = held ? [] : dependents.disks.filter((use) => use.active);
   if (switched.length > 0) {
-    blockers.push(...missingTools(world, ['virsh']));
+    // The switch names the new file in the domain's XML.
+    blockers.push(...missingTools(world, ['virsh']), ...xmlPathBlockers([target]));
     for (const use of switched) {
       const virsh = { virsh: toolPath(world, 'virsh'), uri: use.uri };
       domains.push(domainLock(use.uri, use.domain));

@@ -127,3 +127,29 @@ export function dirOf(path: string): string {
 export function fileNamePart(name: string): string {
   return name.replace(/[^\p{L}\p{N}._+-]/gu, '_').replace(/^\./, '_');
 }
+
+/** Blockers for new files: never over one that exists, never one file for two things. */
+export function freshFileBlockers(world: World, paths: readonly string[]): Blocker[] {
+  const blockers: Blocker[] = [];
+  const seen = new Set<string>();
+  for (const path of paths) {
+    if (world.exists(path)) blockers.push(blocker('target-exists', say('plans.blocker.targetExists', { path }), [say('plans.alternative.otherName')]));
+    else if (seen.has(path)) blockers.push(blocker('file-twice', say('plans.blocker.fileTwice', { path })));
+    seen.add(path);
+  }
+  return blockers;
+}
+
+/**
+ * Blockers for files a domain's XML will name (a define, virsh's --diskspec): none with a
+ * line break, which XML reads as a space, so that libvirt would use another file than the
+ * plan names (measured).
+ */
+export function xmlPathBlockers(paths: readonly string[]): Blocker[] {
+  return paths.filter((path) => path.includes('\n')).map((path) => blocker('path-newline', say('plans.blocker.pathNewline', { path }), [say('plans.alternative.otherName')]));
+}
+
+/** Blockers for new files that a domain's XML will name. */
+export function newFileBlockers(world: World, paths: readonly string[]): Blocker[] {
+  return [...xmlPathBlockers(paths), ...freshFileBlockers(world, paths)];
+}

@@ -44,6 +44,11 @@ describe('a new overlay', () => {
     expect(plan(OverlayIntent.parse({ kind: 'overlay', image: '/vm/base.img', path: '/vm/branch.qcow2' }), world({ images: [base, top], domains: [web] })).blockers).toEqual([]);
   });
 
+  it('takes a new file with a line break where no XML names it: qemu-img gets it as one argument', () => {
+    const request = OverlayIntent.parse({ kind: 'overlay', image: '/vm/base.img', path: '/vm/new\nline.qcow2' });
+    expect(codes(plan(request, world({ images: [base] })))).toEqual([]);
+  });
+
   it.each(HOSTILE)('the file name %j reaches qemu-img as itself, after --', (name) => {
     const draft = plan(OverlayIntent.parse({ kind: 'overlay', image: `/vm/${name}.img`, path: `/vm/${name}.qcow2` }), world({ images: [image(`/vm/${name}.img`, { format: 'raw' })] }));
     expect(draft.blockers).toEqual([]);
@@ -74,6 +79,7 @@ describe('a linked clone', () => {
     ['no such source domain', { clone: { uri: URI, domain: 'nope', name: 'c' } }, 'no-domain'],
     ['a domain of that name exists', { clone: { uri: URI, domain: 'web', name: 'web' } }, 'domain-exists'],
     ['a name libvirt refuses', { clone: { uri: URI, domain: 'web', name: 'a\nb' } }, 'name-refused'],
+    ['a new file with a line break, which the define would name in XML, read as a space', { path: '/vm/web\nclone.qcow2' }, 'path-newline'],
     ["on the source's active layer: take a disk-only snapshot first", { image: '/vm/web.s1.qcow2' }, 'clone-of-active'],
     ["on a file not in the source's chains", { image: '/vm/other.qcow2' }, 'not-in-domain'],
   ] as const)('is blocked: %s', (_, fields, code) => {

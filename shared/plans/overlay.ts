@@ -11,7 +11,7 @@ import { say } from '../messages/problems.js';
 import { createOverlayArgv } from '../qemu-img/create.js';
 import { defineArgv, dumpxmlInactiveArgv } from '../virsh/define.js';
 import { dependentsOf } from './dependents.js';
-import { blocker, dirOf, domainLock, draft, missingTools, runStep, toolPath } from './draft.js';
+import { blocker, dirOf, domainLock, draft, freshFileBlockers, missingTools, newFileBlockers, runStep, toolPath } from './draft.js';
 import type { IntentOf } from './intent.js';
 import type { Blocker, PlanDraft, StepInput } from './plan.js';
 import type { Planner } from './planners.js';
@@ -71,7 +71,8 @@ export const planOverlay: Planner<'overlay'> = (intent, world): PlanDraft => {
   const title = intent.clone ? say('plans.title.clone', { name: intent.clone.name, path: target }) : say('plans.title.overlay', { path: target, image: path });
   const source = sourceImage(world, path, UNREADABLE);
   const blockers: Blocker[] = [...missingTools(world, ['qemuImg']), ...source.blockers];
-  if (world.exists(target)) blockers.push(blocker('target-exists', say('plans.blocker.targetExists', { path: target }), [say('plans.alternative.otherName')]));
+  // A clone's define names the new file in its XML.
+  blockers.push(...(intent.clone ? newFileBlockers(world, [target]) : freshFileBlockers(world, [target])));
   const backing = source.image;
   if (backing === null) return draft({ intent, title, steps: [], blockers, cancel: say('plans.cancel.nothing'), lockFiles: [] });
 

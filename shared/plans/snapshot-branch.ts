@@ -111,23 +111,6 @@ export function branchStep(qemuImg: string, path: string, state: DiskState): Ste
   });
 }
 
-/**
- * Blockers for new files: never over one that exists, never one file for two things, and
- * none with a line break: written into a domain's XML (a define, virsh's --diskspec), XML
- * reads it as a space, and libvirt would use another file than the plan names (measured).
- */
-export function newFileBlockers(world: World, paths: readonly string[]): Blocker[] {
-  const blockers: Blocker[] = [];
-  const seen = new Set<string>();
-  for (const path of paths) {
-    if (path.includes('\n')) blockers.push(blocker('path-newline', say('plans.blocker.pathNewline', { path }), [say('plans.alternative.otherName')]));
-    if (world.exists(path)) blockers.push(blocker('target-exists', say('plans.blocker.targetExists', { path }), [say('plans.alternative.otherName')]));
-    else if (seen.has(path)) blockers.push(blocker('file-twice', say('plans.blocker.fileTwice', { path })));
-    seen.add(path);
-  }
-  return blockers;
-}
-
 /** A domain's snapshot tree as the plan dialog draws it. */
 export function treeOf(domain: Domain): TreeNode[] {
   return domain.snapshots.map((snapshot) => ({ name: snapshot.name, parent: snapshot.parent, current: snapshot.current }));

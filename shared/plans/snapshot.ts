@@ -9,13 +9,12 @@ import type { Domain, DomainDisk } from '../libvirt/model.js';
 import { screenshotArgv } from '../virsh/screenshot.js';
 import { snapshotCreateAsArgv, type ExternalDisk } from '../virsh/snapshot-create-as.js';
 import { dependentsOf, qemuRuns } from './dependents.js';
-import { blocker, dirOf, domainLock, draft, fileNamePart, missingTools, runStep, toolPath } from './draft.js';
+import { blocker, dirOf, domainLock, draft, fileNamePart, missingTools, newFileBlockers, runStep, toolPath } from './draft.js';
 import type { IntentOf } from './intent.js';
 import type { Blocker, PlanDraft, StepInput } from './plan.js';
 import type { Planner } from './planners.js';
 import { screenshotDir, screenshotPath } from './screenshot.js';
 import type { World } from './world.js';
-import { newFileBlockers } from './snapshot-branch.js';
 
 type SnapshotIntent = IntentOf<'snapshot'>;
 
