@@ -1,8 +1,8 @@
 /**
  * The core's side of the change path: the World a planner sees, the plan's id, and the
  * requests that plan, start, cancel and list jobs and the trash. The plan that runs is
- * the plan that was shown: a job plans the intent again, once it holds its locks, on the
- * world read afresh, and runs only if that plan has the id the user saw.
+ * the plan that was shown: a job plans the intent again on the world read afresh (holding
+ * its locks, when it can run at once), and runs only if that plan has the id the user saw.
  */
 import { createHash } from 'node:crypto';
 import { lstatSync, statfsSync } from 'node:fs';
@@ -164,11 +164,11 @@ export function planHandlers(sources: PlanSources): PlanHandlers {
       return { targets: dropTargets(await worldOf(sources, view, { kind: 'commit', image, keepMetadata: false }), image) };
     },
     jobStart: async ({ intent, plan: shown }) => {
-      // A plan this core did not show (an older one) is planned on the files and domains
-      // read now first: a fact that changed meanwhile changes the id.
-      const known = shownPlans.get(shown) ?? (await makePlan(sources, intent, standsOn(await makePlan(sources, intent))));
+      // A plan this core did not show (an older one) is planned on the view first, to learn
+      // its steps; the job's own check then reads what it stands on afresh.
+      const known = shownPlans.get(shown) ?? (await makePlan(sources, intent));
       if (known.id !== shown) return { started: false, plan: remember(known) };
-      // Planned again once the job holds its locks, on what the plan stands on read anew.
+      // Planned again by the job, on what the plan stands on read anew.
       const replan = (job: string) => makePlan(sources, intent, standsOn(known), job);
       try {
         return { started: true, job: await sources.jobs().start(known, replan) };

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { virshQuote } from '../../electron/core/libvirt/batch.js';
+import { virshLine } from '../../electron/core/libvirt/batch.js';
 import type { Argv } from '../argv.js';
 import { blockcommitArgv } from './blockcommit.js';
 import { blockjobArgv, parseBlockJobRaw } from './blockjob.js';
@@ -92,7 +92,7 @@ describe('virsh argv, built before anything runs', () => {
 describe('virsh accepts the built argv', () => {
   /** The test driver keeps state within one virsh process only, so the commands run as one batch, quoted as the inventory quotes them. */
   const batch = (argvs: readonly Argv[]): string =>
-    argvs.map((argv) => argv.slice(3).map((token, index) => (index === 0 ? token : virshQuote(token))).join(' ')).join('; ');
+    argvs.map((argv) => virshLine(argv.slice(3))).join('; ');
   const test = { virsh: 'virsh', uri: 'test:///default' };
 
   it('a snapshot named like an option is created, reverted to and deleted on the test driver', () => {

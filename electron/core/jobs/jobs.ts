@@ -39,11 +39,12 @@ export interface JobsOptions {
 export interface Jobs {
   /**
    * Starts the plan now, or queues it behind the jobs holding its locks. Refuses a blocked
-   * plan. `replan` plans the same intent again on what the plan stands on, read anew, and is
-   * asked once the job holds its locks (no job of ours changes those files while they are
-   * read): a plan with another id means something changed since it was shown. Found at the
-   * start, `start` rejects with PlanChanged and nothing ran; found when a queued job gets
-   * its turn (the job it waited for changed them), the job ends having run nothing.
+   * plan. `replan` plans the same intent again on what the plan stands on, read anew: a plan
+   * with another id means something changed since it was shown. It is asked at the start,
+   * once the job has taken what locks it can (all of them, for a job that runs now: no job
+   * of ours changes those files while they are read), and a change rejects with PlanChanged,
+   * nothing run; and asked again when a queued job gets its turn, holding them all (the job
+   * it waited for may have changed them), a change ending the job having run nothing.
    */
   start(plan: Plan, replan?: Replan): Promise<Job>;
   cancel(id: string): Promise<Job>;
@@ -81,11 +82,23 @@ const CANCEL_ELSEWHERE_MS = 10_000;
 interface Mine {
   readonly record: JournalRecord;
   readonly keys: readonly LockKey[];
-  readonly meter: JobMeter;
+  /** Made again with the plan read again before the job runs: its byte estimates are the ones read then. */
+  meter: JobMeter;
   readonly controller: AbortController;
   finished: Promise<void>;
   /** The progress events while it runs: stopped when it ends, so that none says "ended" before the end is written and told. */
   ticker: NodeJS.Timeout | null;
+}
+
+/**
+ * What an ended job changed besides its record, by what of it ran: the trash (a trash or
+ * purge step, or a half-made file moved there) and the files or domains (any step that is
+ * not a tool's, or a tool that writes or creates files). A job that ran nothing changed neither.
+ */
+function changedBy(record: JournalRecord): { trash: boolean; world: boolean } {
+  const ran = record.plan.steps.filter((_, index) => record.steps[index]!.startedAt !== null);
+  const trash = record.left.some((said) => said.key === 'jobs.left.partialTrashed') || ran.some((step) => step.op === 'trash' || step.op === 'purge');
+  return { trash, world: trash || ran.some((step) => step.op !== 'run' || step.changes.length > 0 || step.creates.length > 0) };
 }
 
 const nowIso = (): string => new Date().toISOString();
@@ -126,8 +139,9 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
     options.jobChanged(jobOf(record));
     // Its files changed where this process did not change them: the trash and the world are read again.
     if (record.state === 'done' || record.state === 'failed' || record.state === 'cancelled') {
-      options.trashChanged();
-      options.changedWorld();
+      const { trash, world } = changedBy(record);
+      if (trash) options.trashChanged();
+      if (world) options.changedWorld();
     }
   };
   const othersWatch = !options.followOthers ? { close: () => undefined } : journal.watch((id) => {
@@ -177,12 +191,8 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
       held = await locks.acquire(record.id, job.keys);
       // Under its locks when it has them. A job that must wait is checked too (a plan that
       // changed already is shown again at once, not queued), and again when its turn comes.
-      if (replan !== undefined) {
-        const now = await replan(record.id);
-        if (now.id !== plan.id) throw new PlanChanged(now);
-        // The same steps and files; its byte estimates are the ones read now.
-        record.plan = now;
-      }
+      const changedPlan = replan === undefined ? null : await checkAgain(job, replan);
+      if (changedPlan !== null) throw new PlanChanged(changedPlan);
       // Free to run: the record that says the job exists also says its first step starts,
       // one journal write instead of three (each costs two fsyncs, a job's own time).
       if (held === null) running(job);
@@ -196,6 +206,18 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
     }
     job.finished = drive(job, held === null, replan);
     return jobOf(record);
+  }
+
+  /**
+   * Plans the job again on what it stands on, read now: null when that is the plan it has,
+   * which it then takes (the same steps and files, its byte estimates read now); else the plan now.
+   */
+  async function checkAgain(job: Mine, replan: Replan): Promise<Plan | null> {
+    const now = await replan(job.record.id);
+    if (now.id !== job.record.plan.id) return now;
+    job.record.plan = now;
+    job.meter = new JobMeter(now);
+    return null;
   }
 
   /** Waits for the job's locks; false when it was cancelled meanwhile. */
@@ -242,7 +264,7 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
           return;
         }
         // Asked with the locks held: no job of ours changes those files while it is read.
-        const unchanged = replan === undefined ? true : await replan(record.id).then((now) => now.id === record.plan.id, (error: unknown) => say('jobs.left.uncheckedWhileWaiting', { detail: errorMessage(error) }));
+        const unchanged = replan === undefined ? true : await checkAgain(job, replan).then((now) => now === null, (error: unknown) => say('jobs.left.uncheckedWhileWaiting', { detail: errorMessage(error) }));
         if (unchanged !== true) {
           await finish(job, 'cancelled', [unchanged === false ? say('jobs.left.changedWhileWaiting') : unchanged], { hadLocks: true });
           return;
@@ -404,11 +426,10 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
     }
     // From here on its record is the journal's: this process keeps only the jobs it still runs.
     mine.delete(record.id);
-    const ran = record.plan.steps.filter((_, index) => record.steps[index]!.startedAt !== null);
-    const trashed = left.some((said) => said.key === 'jobs.left.partialTrashed') || ran.some((step) => step.op === 'trash' || step.op === 'purge');
     // Before the job's last event: a front end that sees it ended finds the world already being read again.
-    if (trashed) options.trashChanged();
-    if (trashed || ran.some((step) => step.op !== 'run' || step.changes.length > 0 || step.creates.length > 0)) options.changedWorld();
+    const { trash, world } = changedBy(record);
+    if (trash) options.trashChanged();
+    if (world) options.changedWorld();
     changed(job);
   }
 

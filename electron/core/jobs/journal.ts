@@ -72,10 +72,23 @@ export class Journal {
 
   /** One record as it is now, or null where it is not there or does not parse. */
   async read(id: string): Promise<JournalRecord | null> {
+    return this.recordIn(`${id}.json`).catch(() => null);
+  }
+
+  /** The record in a file of the folder, parsed again only if the file is another since. */
+  private async recordIn(name: string): Promise<JournalRecord> {
+    const file = join(this.folder, name);
     try {
-      return JournalRecord.parse(JSON.parse(await readFile(join(this.folder, `${id}.json`), 'utf8')));
-    } catch {
-      return null;
+      const stats = await stat(file, { bigint: true });
+      const stamp = `${stats.ino}:${stats.size}:${stats.mtimeNs}`;
+      const known = this.parsed.get(name);
+      if (known?.stamp === stamp) return known.record;
+      const record = JournalRecord.parse(JSON.parse(await readFile(file, 'utf8')));
+      this.parsed.set(name, { stamp, record });
+      return record;
+    } catch (error) {
+      this.parsed.delete(name);
+      throw error;
     }
   }
 
@@ -129,18 +142,10 @@ export class Journal {
       present,
       READ_AT_ONCE,
       async (name): Promise<{ record: JournalRecord } | { unreadable: UnreadableRecord }> => {
-        const file = join(this.folder, name);
         try {
-          const stats = await stat(file, { bigint: true });
-          const stamp = `${stats.ino}:${stats.size}:${stats.mtimeNs}`;
-          const known = this.parsed.get(name);
-          if (known?.stamp === stamp) return { record: known.record };
-          const record = JournalRecord.parse(JSON.parse(await readFile(file, 'utf8')));
-          this.parsed.set(name, { stamp, record });
-          return { record };
+          return { record: await this.recordIn(name) };
         } catch (error) {
-          this.parsed.delete(name);
-          return { unreadable: { file, detail: error instanceof z.ZodError ? z.prettifyError(error).replaceAll('\n', ' ') : errorMessage(error) } };
+          return { unreadable: { file: join(this.folder, name), detail: error instanceof z.ZodError ? z.prettifyError(error).replaceAll('\n', ' ') : errorMessage(error) } };
         }
       },
     );

@@ -18,7 +18,7 @@ const MIN_PER_PROCESS = 100;
 /** libvirtd answers several clients at once; four measured faster than two on two cores. */
 const PARALLEL = 4;
 /** A remote host that does not answer must not hold a connection's inventory for long. */
-const TIMEOUT_MS = 30_000;
+export const VIRSH_READ_TIMEOUT_MS = 30_000;
 
 export interface BatchResult {
   /** Each command's stdout, in order; empty for a command that failed. */
@@ -27,14 +27,11 @@ export interface BatchResult {
   readonly stderr: string;
 }
 
-/**
- * Runs many virsh commands in few processes: `virsh -c URI 'cmd1; echo MARK; cmd2; …'`.
- * Batch mode keeps going after a failed command; its output is then empty. virsh parses
- * the whole batch before running it, so one unparsable command (an option it does not
- * know) empties its whole process: callers pass names as values of named options. One
- * process per 96 KiB of commands (or per share of a long list), at most four at a time,
- * instead of one per command.
- */
+/** One command as virsh's own parser reads it (in a batch or its shell): the command word, then each argument quoted. */
+export function virshLine(command: readonly string[]): string {
+  return command.map((token, index) => (index === 0 ? token : virshQuote(token))).join(' ');
+}
+
 export interface BatchOptions {
   readonly timeoutMs?: number;
   /** Fail unless every process was connected to the end (see `connectedOutputs`). */
@@ -62,10 +59,18 @@ export function connectedOutputs(outputs: string[]): string[] {
   return outputs.slice(1, -1);
 }
 
+/**
+ * Runs many virsh commands in few processes: `virsh -c URI 'cmd1; echo MARK; cmd2; …'`.
+ * Batch mode keeps going after a failed command; its output is then empty. virsh parses
+ * the whole batch before running it, so one unparsable command (an option it does not
+ * know) empties its whole process: callers pass names as values of named options. One
+ * process per 96 KiB of commands (or per share of a long list), at most four at a time,
+ * instead of one per command.
+ */
 export async function runVirshBatch(host: Host, virsh: string, uri: string, commands: ReadonlyArray<readonly string[]>, options: BatchOptions = {}): Promise<BatchResult> {
-  const { timeoutMs = TIMEOUT_MS, connected = false } = options;
+  const { timeoutMs = VIRSH_READ_TIMEOUT_MS, connected = false } = options;
   const marker = `@@snaptree-${randomBytes(6).toString('hex')}@@`;
-  const lines = commands.map((command) => command.map((token, index) => (index === 0 ? token : virshQuote(token))).join(' '));
+  const lines = commands.map(virshLine);
   // Enough processes to keep each argument small, and up to PARALLEL when there is much to do.
   const bytes = lines.reduce((sum, line) => sum + line.length + marker.length + 10, 0);
   const count = Math.max(Math.ceil(bytes / MAX_BATCH_BYTES), Math.min(PARALLEL, Math.ceil(lines.length / MIN_PER_PROCESS)), 1);

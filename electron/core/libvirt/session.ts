@@ -1,9 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Conversation, Host } from '../host/host.js';
-import { connectedOutputs, LostConnection, runVirshBatch, virshQuote, withUri } from './batch.js';
+import { connectedOutputs, LostConnection, runVirshBatch, VIRSH_READ_TIMEOUT_MS, virshLine, withUri } from './batch.js';
 
-/** A daemon that does not answer must not hold a connection's reads for long. */
-const TIMEOUT_MS = 30_000;
 
 /**
  * What virsh's shell reads from a pipe goes through readline, which takes control bytes
@@ -47,7 +45,7 @@ export class VirshSession {
    * Each command's stdout, in order, empty for a command that failed: what a connected
    * `runVirshBatch` gives. Fails when virsh was not connected to the daemon to the end.
    */
-  run(commands: ReadonlyArray<readonly string[]>, timeoutMs = TIMEOUT_MS): Promise<string[]> {
+  run(commands: ReadonlyArray<readonly string[]>, timeoutMs = VIRSH_READ_TIMEOUT_MS): Promise<string[]> {
     if (this.closed || commands.some((command) => command.some((token) => !SHELL_SAFE.test(token)))) {
       return runVirshBatch(this.host, this.virsh, this.uri, commands, { timeoutMs, connected: true }).then((result) => result.outputs);
     }
@@ -72,7 +70,7 @@ export class VirshSession {
     const shell = this.started();
     const id = randomBytes(6).toString('hex');
     const written = (word: string) => `@@snaptree''-${id}-${word}@@`;
-    const line = [`echo ${written('begin')}`, ...commands.map((command) => `${command.map((token, index) => (index === 0 ? token : virshQuote(token))).join(' ')}; echo ${written('end')}`)].join('; ');
+    const line = [`echo ${written('begin')}`, ...commands.map((command) => `${virshLine(command)}; echo ${written('end')}`)].join('; ');
     return new Promise<string[]>((resolve, reject) => {
       const timer = setTimeout(() => {
         // Forgotten first: its end, reported later, must not fail the next shell's read.
