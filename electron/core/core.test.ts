@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +21,26 @@ describe('the watched folders', () => {
     expect((await core.handlers.foldersList({})).folders.sort()).toEqual([...folders].sort());
     // And on disk, for the next start.
     expect(JSON.parse(readFileSync(join(home, 'config', 'settings.json'), 'utf8')).watchedFolders.sort()).toEqual([...folders].sort());
+    core.close();
+  });
+
+  it('scans a folder added while the first window starts the workspace: the list read before it does not win', async () => {
+    home = mkdtempSync(join(tmpdir(), 'snaptree-core-'));
+    // Its start is held up for a moment (as on a loaded machine) while it asks which libvirt to follow.
+    class SlowToStart extends LocalHost {
+      override async defaultLibvirtUri(): Promise<string> {
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        return super.defaultLibvirtUri();
+      }
+    }
+    const core = createCore(new SlowToStart(), { mode: 'cli', configDir: join(home, 'config') });
+    const folder = mkdtempSync(join(home, 'images-'));
+    execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', join(folder, 'disk.qcow2'), '16M']);
+    // The page's first read, and the user's first folder added while the workspace starts.
+    await Promise.all([core.handlers.forestGet({}), core.handlers.foldersAdd({ path: folder })]);
+    const listed = async () => (await core.handlers.forestGet({})).images.map((image) => image.path);
+    for (let tries = 0; tries < 40 && !(await listed()).includes(join(folder, 'disk.qcow2')); tries++) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await listed()).toEqual([join(folder, 'disk.qcow2')]);
     core.close();
   });
 

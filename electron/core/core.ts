@@ -98,7 +98,12 @@ export function createCore(host: Host, options: CoreOptions): Core {
   }
 
   async function started(): Promise<Workspace> {
-    if (!workspace.started) await workspace.start((await loadSettings()).watchedFolders, await connectionUris());
+    if (workspace.started) return workspace;
+    // The settings read and handed to the workspace in one turn of the settings queue: a
+    // folder or connection added meanwhile would be written over by the lists read before
+    // it. The first scan is waited for outside the queue (wrapped, not awaited in it).
+    const starting = await oneAtATime(async () => ({ scanned: workspace.start((await loadSettings()).watchedFolders, await connectionUris()) }));
+    await starting.scanned;
     return workspace;
   }
 
