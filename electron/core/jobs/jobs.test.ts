@@ -274,7 +274,7 @@ describe('locks', () => {
     const plan = planOf([convertStep(source, join(dir, 'a.qcow2'))], { lockFiles: [source] });
     const heldWhileChecked: string[][] = [];
     const job = await watched.jobs.start(plan, async () => {
-      heldWhileChecked.push(await watched.jobs.heldFiles());
+      heldWhileChecked.push(watched.jobs.heldFiles());
       return plan;
     });
     expect(heldWhileChecked).toEqual([expect.arrayContaining([source, join(dir, 'a.qcow2')])]);
@@ -291,7 +291,7 @@ describe('locks', () => {
     await expect(watched.jobs.start(plan, async () => now)).rejects.toEqual(new PlanChanged(now));
     expect(existsSync(join(dir, 'a.qcow2'))).toBe(false);
     expect(await watched.jobs.list()).toEqual([]);
-    expect(await watched.jobs.heldFiles()).toEqual([]);
+    expect(watched.jobs.heldFiles()).toEqual([]);
     // Nothing is left held: the same files start at once.
     const next = await watched.jobs.start(plan);
     expect(next.state).toBe('running');

@@ -55,7 +55,7 @@ export interface Jobs {
    * The files that jobs running now hold, this process's and others' (but `except`'s, the
    * job being checked before it runs): a job on one of them waits for its turn.
    */
-  heldFiles(except?: string): Promise<string[]>;
+  heldFiles(except?: string): string[];
   restore(job: string): Promise<TrashEntry[]>;
   /** Stops nothing that runs (a closing window leaves its jobs to the journal), only the journal's watch. */
   close(): void;
@@ -139,7 +139,8 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
     options.jobChanged(jobOf(record));
     // Its files changed where this process did not change them: the trash and the world are read again.
     if (record.state === 'done' || record.state === 'failed' || record.state === 'cancelled') {
-      const { trash, world } = changedBy(record);
+  if(process.env.SNAPTREE_TRACE) process.stderr.write(`T finished ${performance.now().toFixed(2)}\n`);
+    const { trash, world } = changedBy(record);
       if (trash) options.trashChanged();
       if (world) options.changedWorld();
     }
@@ -186,9 +187,10 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
     };
     const job: Mine = { record, keys: await lockKeysOf(plan), meter: new JobMeter(plan), controller: new AbortController(), finished: Promise.resolve(), ticker: null };
     mine.set(record.id, job);
+if(process.env.SNAPTREE_TRACE) process.stderr.write(`T keys ${performance.now().toFixed(2)}\n`);
     let held: Held | null;
     try {
-      held = await locks.acquire(record.id, job.keys);
+      held = locks.acquire(record.id, job.keys);
       // Under its locks when it has them. A job that must wait is checked too (a plan that
       // changed already is shown again at once, not queued), and again when its turn comes.
       const changedPlan = replan === undefined ? null : await checkAgain(job, replan);
@@ -197,11 +199,13 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
       // one journal write instead of three (each costs two fsyncs, a job's own time).
       if (held === null) running(job);
       else record.waitingFor = say('jobs.waiting', { job: held.job, what: held.what });
+      if(process.env.SNAPTREE_TRACE) process.stderr.write(`T checked ${performance.now().toFixed(2)}\n`);
       await journal.write(record);
+if(process.env.SNAPTREE_TRACE) process.stderr.write(`T written ${performance.now().toFixed(2)}\n`);
     } catch (error) {
       // The plan changed, or the state folder cannot be written: nothing ran, and nothing stays held.
       mine.delete(record.id);
-      await locks.release(record.id, job.keys);
+      locks.release(record.id, job.keys);
       throw error;
     }
     job.finished = drive(job, held === null, replan);
@@ -237,7 +241,7 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
         controller.signal.addEventListener('abort', wake);
       });
       if (controller.signal.aborted || cancelAsked(record.id)) return false;
-      const held = await locks.acquire(record.id, job.keys);
+      const held = locks.acquire(record.id, job.keys);
       if (held === null) return true;
       const waitingFor = say('jobs.waiting', { job: held.job, what: held.what });
       if (record.waitingFor?.message !== waitingFor.message) {
@@ -313,6 +317,7 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
         progress: (fraction) => (record.progress = job.meter.at(index, fraction)),
         output: (tail) => (stepRecord.outputTail = [...tail]),
       });
+if(process.env.SNAPTREE_TRACE) process.stderr.write(`T stepEnd ${performance.now().toFixed(2)}\n`);
       Object.assign(stepRecord, { outcome: end.outcome, exitCode: end.exitCode, error: end.error, output: end.output, endedAt: nowIso() });
       if (end.outcome === 'failed' && step.op === 'run' && step.optional) {
         record.left.push(say('jobs.left.optionalFailed', { step: index + 1 }));
@@ -420,7 +425,7 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
     try {
       await journal.write(record);
     } finally {
-      if (hadLocks) await locks.release(record.id, job.keys);
+      if (hadLocks) locks.release(record.id, job.keys);
       await unlink(cancelRequest(record.id)).catch(() => undefined);
       for (const wake of [...waiters]) wake();
     }

@@ -23,7 +23,7 @@ const keys: LockKey[] = [
 /** The lock file a process with this pid would have left for the key. */
 async function leaveLock(pid: number, job: string, boot?: string): Promise<void> {
   const locks = new Locks(dir, () => true);
-  await locks.acquire('placeholder', keys.slice(0, 1));
+  locks.acquire('placeholder', keys.slice(0, 1));
   const [name] = await readdir(join(dir, 'locks'));
   writeFileSync(join(dir, 'locks', name!), JSON.stringify({ pid, job, what: '/vm/a.qcow2', ...(boot === undefined ? {} : { boot }) }));
 }
@@ -32,12 +32,12 @@ describe('locks shared between Snaptree processes', () => {
   it('are all or nothing: a second job gets none of them while one is held, and all once it is released', async () => {
     const ours = new Set(['one', 'two']);
     const locks = new Locks(dir, (job) => ours.has(job));
-    expect(await locks.acquire('one', keys.slice(0, 1))).toBeNull();
-    expect(await locks.acquire('two', keys)).toEqual({ job: 'one', what: '/vm/a.qcow2' });
+    expect(locks.acquire('one', keys.slice(0, 1))).toBeNull();
+    expect(locks.acquire('two', keys)).toEqual({ job: 'one', what: '/vm/a.qcow2' });
     // The domain lock it did get was given back.
     expect(await readdir(join(dir, 'locks'))).toHaveLength(1);
-    await locks.release('one', keys.slice(0, 1));
-    expect(await locks.acquire('two', keys)).toBeNull();
+    locks.release('one', keys.slice(0, 1));
+    expect(locks.acquire('two', keys)).toBeNull();
   });
 
   it('a lock held by a live process of another job is respected', async () => {
@@ -72,17 +72,17 @@ describe('lock keys', () => {
     const locks = new Locks(dir, () => true);
     const convert = (source: string, target: string) => lockKeysOf(planOf([convertStep(source, target)], { lockFiles: [source] }));
     const first = await convert(join(vm, 'a.raw'), join(vm, 'new.qcow2'));
-    expect(await locks.acquire('first', first)).toBeNull();
+    expect(locks.acquire('first', first)).toBeNull();
     for (const [source, target] of [
       [join(vm, 'link.raw'), join(dir, 'other.qcow2')],
       [join(dir, 'through', 'a.raw'), join(dir, 'other.qcow2')],
       [join(vm, '..', 'vm', 'a.raw'), join(dir, 'other.qcow2')],
       [join(dir, 'other.raw'), join(dir, 'through', 'new.qcow2')],
     ] as const) {
-      const held = await locks.acquire('second', await convert(source, target));
+      const held = locks.acquire('second', await convert(source, target));
       expect(held?.job, `${source} -> ${target}`).toBe('first');
     }
-    await locks.release('first', first);
-    expect(await locks.acquire('second', await convert(join(vm, 'link.raw'), join(dir, 'through', 'new.qcow2')))).toBeNull();
+    locks.release('first', first);
+    expect(locks.acquire('second', await convert(join(vm, 'link.raw'), join(dir, 'through', 'new.qcow2')))).toBeNull();
   });
 });
