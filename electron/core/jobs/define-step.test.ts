@@ -3,29 +3,19 @@
  * domains of its own (unique names, removed afterwards): never stopped halfway, and a
  * convert's old file trashed only once its domain was switched.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DefineStep, StepInput } from '../../../shared/plans/plan.js';
 import { convertArgv } from '../../../shared/qemu-img/convert.js';
 import { createOverlayArgv } from '../../../shared/qemu-img/create.js';
 import { LocalHost } from '../host/local.js';
-import { testDomains, URI, virsh, type TestDomains } from '../libvirt/domains.test-support.js';
+import { domainsOfFile, URI, virsh } from '../libvirt/domains.test-support.js';
 import { expectSaidInBoth } from '../said.test-support.js';
 import { ENDED, opens, planOf, QEMU_IMG, watchedJobs } from './jobs.test-support.js';
 import { runStep } from './steps.js';
 
-let domains: TestDomains;
-let state: string;
-beforeAll(() => {
-  domains = testDomains();
-  state = mkdtempSync(join(tmpdir(), 'snaptree-define-step-'));
-});
-afterAll(() => {
-  domains?.remove();
-  rmSync(state, { recursive: true, force: true });
-});
+const fixture = domainsOfFile('define-step');
 
 const says = { key: 'test.step', values: {}, message: 'a step' };
 const switchDisk = (guest: { name: string }, path: string, uuid = virsh('domuuid', '--domain', guest.name).trim()): DefineStep => ({
@@ -40,8 +30,8 @@ const switchDisk = (guest: { name: string }, path: string, uuid = virsh('domuuid
 
 describe('a define step in a job', () => {
   it('asked to stop while it runs is let finish: the domain is switched and the step says done, as it is', async () => {
-    const guest = domains.define('cancel');
-    const converted = join(domains.dir, 'cancel-converted.qcow2');
+    const guest = fixture.domains.define('cancel');
+    const converted = join(fixture.domains.dir, 'cancel-converted.qcow2');
     const stop = new AbortController();
     stop.abort();
     const end = await runStep(switchDisk(guest, converted), { host: new LocalHost(), job: 'j', signal: stop.signal, progress: () => undefined, output: () => undefined });
@@ -50,9 +40,9 @@ describe('a define step in a job', () => {
   });
 
   it('switches no disk of a domain started since the plan was made: its QEMU writes into the old file', async () => {
-    const guest = domains.define('started', { start: true });
+    const guest = fixture.domains.define('started', { start: true });
     const before = virsh('dumpxml', '--inactive', '--domain', guest.name);
-    const end = await runStep(switchDisk(guest, join(domains.dir, 'started-converted.qcow2')), { host: new LocalHost(), job: 'j', signal: new AbortController().signal, progress: () => undefined, output: () => undefined });
+    const end = await runStep(switchDisk(guest, join(fixture.domains.dir, 'started-converted.qcow2')), { host: new LocalHost(), job: 'j', signal: new AbortController().signal, progress: () => undefined, output: () => undefined });
     expect(end.outcome).toBe('failed');
     expect(end.error).toMatchObject({ key: 'jobs.step.domainRuns', values: { domain: guest.name, state: 'running' } });
     expectSaidInBoth([end.error!]);
@@ -60,15 +50,15 @@ describe('a define step in a job', () => {
   });
 
   it("of a convert that fails leaves the domain on its old file, that file out of the trash, and says so", async () => {
-    const guest = domains.define('keep');
-    const converted = join(domains.dir, 'keep-converted.qcow2');
+    const guest = fixture.domains.define('keep');
+    const converted = join(fixture.domains.dir, 'keep-converted.qcow2');
     const steps: StepInput[] = [
       { op: 'run', says, changes: [converted], argv: [...convertArgv(QEMU_IMG, guest.disk, 'qcow2', converted, 'qcow2')] as [string, ...string[]], creates: [converted], progress: 'qemu-img', cancel: 'sigint' },
       // The domain as the plan knew it, since undefined and defined again under the same name: a new UUID.
       switchDisk(guest, converted, '00000000-0000-4000-8000-00000000000b'),
       { op: 'trash', says, changes: [guest.disk], path: guest.disk },
     ];
-    const watched = watchedJobs(join(state, 'jobs'));
+    const watched = watchedJobs(join(fixture.scratch, 'jobs'));
     const job = await watched.jobs.start(planOf(steps, { unused: [guest.disk] }));
     const failed = await watched.until(job.id, ENDED);
     expect(failed.state).toBe('failed');
@@ -83,10 +73,10 @@ describe('a define step in a job', () => {
   });
 
   it('of a linked clone that libvirt refuses names the overlay made for the clone, kept and used by no domain', async () => {
-    const source = domains.define('clone-src');
+    const source = fixture.domains.define('clone-src');
     // The clone's name is taken since the plan was made.
-    const taken = domains.define('clone-taken');
-    const overlay = join(domains.dir, 'clone-overlay.qcow2');
+    const taken = fixture.domains.define('clone-taken');
+    const overlay = join(fixture.domains.dir, 'clone-overlay.qcow2');
     const steps: StepInput[] = [
       { op: 'run', says, changes: [overlay], argv: [...createOverlayArgv(QEMU_IMG, overlay, source.disk, 'qcow2')] as [string, ...string[]], creates: [overlay], progress: 'none', cancel: 'sigint' },
       {
@@ -99,7 +89,7 @@ describe('a define step in a job', () => {
         shows: [],
       },
     ];
-    const watched = watchedJobs(join(state, 'clone-jobs'));
+    const watched = watchedJobs(join(fixture.scratch, 'clone-jobs'));
     const job = await watched.jobs.start(planOf(steps));
     const failed = await watched.until(job.id, ENDED);
     expect(failed.state).toBe('failed');

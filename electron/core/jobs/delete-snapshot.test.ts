@@ -6,42 +6,24 @@
  * are in the trash, and virsh reports the expected tree, current snapshot and disks.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { IntentInput } from '../../../shared/plans/intent.js';
-import type { Plan, RunStep } from '../../../shared/plans/plan.js';
+import { describe, expect, it } from 'vitest';
 import { editDomainXml } from '../../../shared/libvirt/domain-xml.js';
-import { cliPlanSources } from '../../cli/world.js';
-import { LocalHost } from '../host/local.js';
-import { testDomains, URI, virsh, type TestDomains } from '../libvirt/domains.test-support.js';
-import { makePlan } from '../plans.js';
-import { ENDED, QEMU_IMG, watchedJobs, type Watched } from './jobs.test-support.js';
+import type { RunStep } from '../../../shared/plans/plan.js';
+import { URI, virsh } from '../libvirt/domains.test-support.js';
+import { commands, domainJobsOfFile } from './domain-jobs.test-support.js';
+import { QEMU_IMG } from './jobs.test-support.js';
 import { backingOf, guestBytes as bytesOf, trashed as trashedIn, write as writeAt } from './guest-data.test-support.js';
 
-let domains: TestDomains;
-let watched: Watched;
-/** Scratch space outside the domains' folder, which the plans scan. */
-let scratch: string;
-beforeAll(() => {
-  domains = testDomains();
-  scratch = mkdtempSync(join(tmpdir(), 'snaptree-delete-'));
-  watched = watchedJobs(join(scratch, 'state'));
-});
-afterAll(() => {
-  watched.jobs.close();
-  domains.remove();
-  rmSync(scratch, { recursive: true, force: true });
-}, 60_000);
-
-const host = new LocalHost();
+const fixture = domainJobsOfFile('delete');
+const { run } = fixture;
 
 // The layers' data and what the guest reads, as the merge tests write and read them.
 const write = (path: string, pattern: number, offsetMiB: number): void => writeAt(path, pattern, `${offsetMiB}M`);
 /** With -U, as a running QEMU may hold it; a layer a block job wrote into is read once its QEMU stopped. */
-const guestBytes = (top: string): string => bytesOf(top, scratch);
-const trashed = (): string[] => trashedIn(domains.dir);
+const guestBytes = (top: string): string => bytesOf(top, fixture.scratch);
+const trashed = (): string[] => trashedIn(fixture.domains.dir);
 
 /** `snapshot-list --parent`: each snapshot's parent ('' for a root). */
 function tree(name: string): Record<string, string> {
@@ -80,9 +62,9 @@ function external(name: string, snapshot: string, file: string): void {
  * whole chain into the persistent XML's <backingStore>); the data goes in while it is off.
  */
 function chainOfTwo(label: string, options: { start?: boolean } = {}) {
-  const { name, disk } = domains.define(label);
-  const a = join(domains.dir, `${label}.s1.qcow2`);
-  const b = join(domains.dir, `${label}.s2.qcow2`);
+  const { name, disk } = fixture.domains.define(label);
+  const a = join(fixture.domains.dir, `${label}.s1.qcow2`);
+  const b = join(fixture.domains.dir, `${label}.s2.qcow2`);
   write(disk, 0x11, 0);
   virsh('start', name);
   external(name, 's1', a);
@@ -94,24 +76,11 @@ function chainOfTwo(label: string, options: { start?: boolean } = {}) {
   return { name, base: disk, a, b };
 }
 
-/** Plans the intent as `snaptree plan` does, and runs the plan; the job must end done. */
-async function run(intent: IntentInput): Promise<Plan> {
-  const sources = cliPlanSources(host, { uri: URI, intent, jobs: () => watched.jobs, warn: () => {} });
-  const plan = await makePlan(sources, intent);
-  expect(plan.blockers).toEqual([]);
-  const job = await watched.jobs.start(plan);
-  const ended = await watched.until(job.id, ENDED);
-  expect(ended.steps.map((step) => step.error?.message ?? step.outcome)).toEqual(plan.steps.map(() => 'done'));
-  return plan;
-}
-
 const remove = (domain: string, snapshot: string, fields: { children?: boolean } = {}) => ({ kind: 'delete' as const, uri: URI, domain, snapshot, ...fields });
-/** The verb of each tool the plan runs: `virsh -c URI VERB …`, `qemu-img VERB …`. */
-const commands = (plan: Plan) => plan.steps.filter((step): step is RunStep => step.op === 'run').map((step) => step.argv[step.argv[0]!.endsWith('virsh') ? 3 : 1]);
 
 describe('deleting snapshots of a running domain', () => {
   it('an internal one: libvirt removes it from the qcow2; its child gets its parent; the guest reads the same', async () => {
-    const { name, disk } = domains.define('internal');
+    const { name, disk } = fixture.domains.define('internal');
     write(disk, 0x11, 0);
     virsh('start', name);
     virsh('snapshot-create-as', '--domain', name, '--name', 'i1');
@@ -160,9 +129,9 @@ describe('deleting snapshots of a running domain', () => {
   }, 60_000);
 
   it('an external one whose state another branch reads too: the base is not written; its data is pulled up into the layer the domain writes', async () => {
-    const { name, disk } = domains.define('pull');
-    const overlay = join(domains.dir, 'pull.s1.qcow2');
-    const branch = join(domains.dir, 'pull.branch.qcow2');
+    const { name, disk } = fixture.domains.define('pull');
+    const overlay = join(fixture.domains.dir, 'pull.s1.qcow2');
+    const branch = join(fixture.domains.dir, 'pull.branch.qcow2');
     write(disk, 0x11, 0);
     virsh('start', name);
     external(name, 's1', overlay);
@@ -234,10 +203,10 @@ describe('deleting snapshots of a shut-off domain', () => {
   }, 60_000);
 
   it('an external one with an internal parent (libvirt 9.0 refuses to): folded, the internal snapshot kept in the base', async () => {
-    const { name, disk } = domains.define('internal-parent');
+    const { name, disk } = fixture.domains.define('internal-parent');
     write(disk, 0x11, 0);
     virsh('snapshot-create-as', '--domain', name, '--name', 'i0');
-    const a = join(domains.dir, 'internal-parent.s1.qcow2');
+    const a = join(fixture.domains.dir, 'internal-parent.s1.qcow2');
     external(name, 's1', a);
     write(a, 0x22, 1);
     const before = guestBytes(a);
@@ -254,9 +223,9 @@ describe('deleting snapshots of a shut-off domain', () => {
   }, 60_000);
 
   it(`a snapshot and its overlay named with spaces, quotes and Unicode`, async () => {
-    const { name, disk } = domains.define('names');
+    const { name, disk } = fixture.domains.define('names');
     const snapshot = `it's "q" ✓ 日本 $(x)`;
-    const overlay = join(domains.dir, `a b 'q' "d" ✓ 日本.qcow2`);
+    const overlay = join(fixture.domains.dir, `a b 'q' "d" ✓ 日本.qcow2`);
     write(disk, 0x11, 0);
     external(name, snapshot, overlay);
     write(overlay, 0x22, 1);
@@ -274,16 +243,14 @@ describe('deleting snapshots of a shut-off domain', () => {
 });
 
 /**
- * Reference 6.2's scenario: on base, ext1 (disk-only, made e1), mem1 (a checkpoint with
- * memory, made m), ext2 (disk-only, made x2); then the revert to mem1 that libvirt 9.0
- * refuses, done by hand as reference 6.1 does it (a fresh overlay r on mem1's state file
- * e1, the domain defined on it, mem1 made current). e1 now backs two branches: the old
- * one (x2 <- m) and the running one (r).
+ * Reference 6.2's snapshots, data in each layer, the domain left shut off: on base (0x11
+ * at 0), ext1 (disk-only, made e1: 0x22 at 1M), mem1 (a checkpoint with memory, made m:
+ * 0x33 at 2M), ext2 (disk-only, made x2: 0x55 at 4M).
  */
-function twoBranches(label: string) {
-  const { name, disk } = domains.define(label);
-  const file = (suffix: string) => join(domains.dir, `${label}.${suffix}`);
-  const [e1, m, x2, r, memory] = [file('ext1.qcow2'), file('mem1.qcow2'), file('ext2.qcow2'), file('mem1-r1.qcow2'), file('mem1.mem')];
+function checkpointBetween(label: string) {
+  const { name, disk } = fixture.domains.define(label);
+  const file = (suffix: string) => join(fixture.domains.dir, `${label}.${suffix}`);
+  const [e1, m, x2, memory] = [file('ext1.qcow2'), file('mem1.qcow2'), file('ext2.qcow2'), file('mem1.mem')];
   write(disk, 0x11, 0);
   external(name, 'ext1', e1);
   write(e1, 0x22, 1);
@@ -293,18 +260,30 @@ function twoBranches(label: string) {
   virsh('destroy', name);
   write(m, 0x33, 2);
   write(x2, 0x55, 4);
+  return { name, base: disk, e1, m, x2, memory, file };
+}
+
+/**
+ * Reference 6.2's scenario (checkpointBetween), then the revert to mem1 that libvirt 9.0
+ * refuses, done by hand as reference 6.1 does it (a fresh overlay r on mem1's state file
+ * e1, the domain defined on it, mem1 made current). e1 now backs two branches: the old
+ * one (x2 <- m) and the running one (r).
+ */
+function twoBranches(label: string) {
+  const { name, base, e1, m, x2, memory, file } = checkpointBetween(label);
+  const r = file('mem1-r1.qcow2');
   execFileSync(QEMU_IMG, ['create', '-q', '-f', 'qcow2', '-b', e1, '-F', 'qcow2', r]);
   write(r, 0x44, 3);
   const uuid = virsh('domuuid', '--domain', name).trim();
   const edited = editDomainXml(virsh('dumpxml', '--inactive', name), { uuid, name }, { kind: 'switch-disk', target: 'vda', path: r, format: 'qcow2' });
   if (!('xml' in edited)) throw new Error('the domain XML could not be edited');
-  const xml = join(scratch, `${label}.xml`);
+  const xml = join(fixture.scratch, `${label}.xml`);
   writeFileSync(xml, edited.xml);
   virsh('define', xml);
   virsh('snapshot-current', '--domain', name, 'mem1');
   virsh('start', name);
   expect(activeLayer(name)).toBe(r);
-  return { name, base: disk, e1, m, x2, r, memory };
+  return { name, base, e1, m, x2, r, memory };
 }
 
 describe('two branches share a file (reference 6.2)', () => {
@@ -366,18 +345,7 @@ describe('two branches share a file (reference 6.2)', () => {
 
 describe('reference 6.1 and 6.2 end to end, through Snaptree alone', () => {
   it("reverts to the checkpoint mem1 (libvirt 9.0 refuses it), then deletes ext1, whose file both branches share, then mem1 and ext2: both branches still read byte for byte", async () => {
-    const { name, disk } = domains.define('end-to-end');
-    const file = (suffix: string) => join(domains.dir, `end-to-end.${suffix}`);
-    const [e1, m, x2, memory] = [file('ext1.qcow2'), file('mem1.qcow2'), file('ext2.qcow2'), file('mem1.mem')];
-    write(disk, 0x11, 0);
-    external(name, 'ext1', e1);
-    write(e1, 0x22, 1);
-    virsh('start', name);
-    virsh('snapshot-create-as', '--domain', name, '--name', 'mem1', '--memspec', `file=${memory},snapshot=external`, '--diskspec', `vda,snapshot=external,file=${m}`);
-    external(name, 'ext2', x2);
-    virsh('destroy', name);
-    write(m, 0x33, 2);
-    write(x2, 0x55, 4);
+    const { name, base: disk, e1, m, x2 } = checkpointBetween('end-to-end');
     virsh('start', name);
     const oldBranch = guestBytes(x2);
     const atMem1 = guestBytes(e1);

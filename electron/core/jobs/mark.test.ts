@@ -2,24 +2,13 @@
  * A mark step that fails (its snapshot gone meanwhile): the record says which kept records
  * are left unmarked, this step's and the later ones', so that the user deletes them.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { StepInput } from '../../../shared/plans/plan.js';
-import { testDomains, URI, virsh, type TestDomains } from '../libvirt/domains.test-support.js';
+import { domainsOfFile, URI, virsh } from '../libvirt/domains.test-support.js';
 import { ENDED, planOf, watchedJobs } from './jobs.test-support.js';
 
-let domains: TestDomains;
-let state: string;
-beforeAll(() => {
-  domains = testDomains();
-  state = mkdtempSync(join(tmpdir(), 'snaptree-mark-'));
-});
-afterAll(() => {
-  domains?.remove();
-  rmSync(state, { recursive: true, force: true });
-});
+const fixture = domainsOfFile('mark');
 
 /** A mark step of a merge that keeps its records, on a test domain of this file's own. */
 function markOf(guest: { name: string }): (snapshot: string) => StepInput {
@@ -36,8 +25,8 @@ function markOf(guest: { name: string }): (snapshot: string) => StepInput {
 }
 
 it('names every kept record left unmarked when a mark fails', async () => {
-  const mark = markOf(domains.define('mark'));
-  const watched = watchedJobs(join(state, 'journal'));
+  const mark = markOf(fixture.domains.define('mark'));
+  const watched = watchedJobs(join(fixture.scratch, 'journal'));
   const job = await watched.jobs.start(planOf([mark('gone'), mark('later')]));
   const ended = await watched.until(job.id, ENDED);
   expect(ended.state).toBe('failed');
@@ -45,11 +34,11 @@ it('names every kept record left unmarked when a mark fails', async () => {
   watched.jobs.close();
 });
 
-it('names no record when the fold before the marks never started: every state is still there', async () => {
-  const mark = markOf(domains.define('unfolded'));
-  const layer = join(state, 'top.qcow2');
-  const fold: StepInput = { op: 'run', says: { key: 'test.step', values: {}, message: 'fold' }, changes: [layer], argv: [join(state, 'no-such-qemu-img'), 'commit', '--', layer], creates: [], makesFolders: [], progress: 'none', cancel: 'wait' };
-  const watched = watchedJobs(join(state, 'journal-unfolded'));
+it('names no record when the fold before the marks never started: every fixture.scratch is still there', async () => {
+  const mark = markOf(fixture.domains.define('unfolded'));
+  const layer = join(fixture.scratch, 'top.qcow2');
+  const fold: StepInput = { op: 'run', says: { key: 'test.step', values: {}, message: 'fold' }, changes: [layer], argv: [join(fixture.scratch, 'no-such-qemu-img'), 'commit', '--', layer], creates: [], makesFolders: [], progress: 'none', cancel: 'wait' };
+  const watched = watchedJobs(join(fixture.scratch, 'journal-unfolded'));
   const job = await watched.jobs.start(planOf([fold, mark('kept'), mark('also-kept')]));
   const ended = await watched.until(job.id, ENDED);
   expect(ended.state).toBe('failed');

@@ -7,41 +7,20 @@
  * the folded layers are in the trash, and virsh reports the disks and snapshots expected.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { IntentInput } from '../../../shared/plans/intent.js';
 import type { Plan, RunStep } from '../../../shared/plans/plan.js';
-import { cliPlanSources } from '../../cli/world.js';
-import { LocalHost } from '../host/local.js';
-import { testDomains, URI, virsh, type TestDomains } from '../libvirt/domains.test-support.js';
+import { URI, virsh } from '../libvirt/domains.test-support.js';
 import { FOLDED_MARK } from '../../../shared/libvirt/folded.js';
-import { makePlan } from '../plans.js';
-import { ENDED, QEMU_IMG, waitFor, watchedJobs, type Watched } from './jobs.test-support.js';
+import { commands, domainJobsOfFile } from './domain-jobs.test-support.js';
+import { QEMU_IMG, waitFor } from './jobs.test-support.js';
 import { backingOf, chainWithData, guestBytes, trashed, write, type Chain } from './guest-data.test-support.js';
 
-let domains: TestDomains;
-let watched: Watched;
-/** Scratch space outside the folders the plans scan. */
-let scratch: string;
-beforeAll(() => {
-  domains = testDomains();
-  scratch = mkdtempSync(join(tmpdir(), 'snaptree-merge-'));
-  watched = watchedJobs(join(scratch, 'state'));
-});
-afterAll(() => {
-  watched.jobs.close();
-  domains.remove();
-  rmSync(scratch, { recursive: true, force: true });
-}, 60_000);
-
-const host = new LocalHost();
-const bytes = (top: string) => guestBytes(top, scratch);
-
-async function planOf(intent: IntentInput): Promise<Plan> {
-  return makePlan(cliPlanSources(host, { uri: URI, intent, jobs: () => watched.jobs, warn: () => {} }), intent);
-}
+const fixture = domainJobsOfFile('merge');
+const { planOf, run } = fixture;
+const bytes = (top: string) => guestBytes(top, fixture.scratch);
 
 async function planned(intent: IntentInput): Promise<Plan> {
   const plan = await planOf(intent);
@@ -49,21 +28,9 @@ async function planned(intent: IntentInput): Promise<Plan> {
   return plan;
 }
 
-/** Plans the intent as `snaptree plan` does, and runs the plan; the job must end done. */
-async function run(intent: IntentInput): Promise<Plan> {
-  const plan = await planned(intent);
-  const job = await watched.jobs.start(plan);
-  const ended = await watched.until(job.id, ENDED);
-  expect(ended.steps.map((step) => step.error?.message ?? step.outcome)).toEqual(plan.steps.map(() => 'done'));
-  return plan;
-}
-
-/** The verb of each tool the plan runs: `virsh -c URI VERB …`, `qemu-img VERB …`. */
-const commands = (plan: Plan) => plan.steps.filter((step): step is RunStep => step.op === 'run').map((step) => step.argv[step.argv[0]!.endsWith('virsh') ? 3 : 1]);
-
 /** A second branch on `on`, with data of its own: it shares `on` and what is below it. */
 function sibling(on: string, name: string): string {
-  const path = join(domains.dir, name);
+  const path = join(fixture.domains.dir, name);
   execFileSync(QEMU_IMG, ['create', '-q', '-f', 'qcow2', '-b', on, '-F', 'qcow2', '--', path]);
   write(path, 0x77, '40M');
   return path;
@@ -74,7 +41,7 @@ describe('offline: bare images no QEMU holds (qemu-img)', () => {
   let other: string;
   let before: { top: string; other: string };
   const setUp = (label: string) => {
-    chain = chainWithData(domains.dir, label);
+    chain = chainWithData(fixture.domains.dir, label);
     other = sibling(chain.base, `${label}.other.qcow2`);
     before = { top: bytes(chain.sn3), other: bytes(other) };
   };
@@ -86,7 +53,7 @@ describe('offline: bare images no QEMU holds (qemu-img)', () => {
     expect(commands(plan)).toEqual(['commit']);
     unchanged(chain.sn2);
     expect(existsSync(chain.sn3)).toBe(false);
-    expect(trashed(domains.dir)).toContain('top.sn3.qcow2');
+    expect(trashed(fixture.domains.dir)).toContain('top.sn3.qcow2');
   }, 60_000);
 
   it('commit of an intermediate layer: sn3 is re-pointed onto sn1 and reads the same', async () => {
@@ -153,12 +120,12 @@ describe('offline: bare images no QEMU holds (qemu-img)', () => {
  * block job to be caught mid-way.
  */
 function runningChain(label: string, MiB = 1, options: { start?: boolean } = {}) {
-  const data = join(domains.dir, `${label}.data.qcow2`);
+  const data = join(fixture.domains.dir, `${label}.data.qcow2`);
   execFileSync(QEMU_IMG, ['create', '-q', '-f', 'qcow2', '--', data, '16M']);
   write(data, 0x66, '0');
   const vdb = `<disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='${data}'/><target dev='vdb' bus='virtio'/></disk>`;
-  const { name, disk } = domains.define(label, { devices: vdb });
-  const file = (n: number) => join(domains.dir, `${label}.sn${n}.qcow2`);
+  const { name, disk } = fixture.domains.define(label, { devices: vdb });
+  const file = (n: number) => join(fixture.domains.dir, `${label}.sn${n}.qcow2`);
   virsh('start', name);
   for (const n of [1, 2, 3]) virsh('snapshot-create-as', '--domain', name, '--name', `s${n}`, '--disk-only', '--atomic', '--diskspec', `vda,snapshot=external,file=${file(n)}`, '--diskspec', 'vdb,snapshot=no');
   virsh('destroy', name);
@@ -278,9 +245,9 @@ describe('live: a running domain with two disks (libvirt block jobs)', () => {
     const plan = await planned(intent(chain));
     // Slowed to 1 MiB/s (libvirt's --bandwidth), so that the cancel comes mid-job.
     const step = plan.steps[0] as RunStep;
-    const job = await watched.jobs.start({ ...plan, steps: [{ ...step, argv: [...step.argv, '--bandwidth', '1'] }, ...plan.steps.slice(1)] });
-    await waitFor(() => (watched.events.findLast((event) => event.job.id === job.id)?.job.progress?.fraction ?? 0) > 0, 60_000);
-    const cancelled = await watched.jobs.cancel(job.id);
+    const job = await fixture.watched.jobs.start({ ...plan, steps: [{ ...step, argv: [...step.argv, '--bandwidth', '1'] }, ...plan.steps.slice(1)] });
+    await waitFor(() => (fixture.watched.events.findLast((event) => event.job.id === job.id)?.job.progress?.fraction ?? 0) > 0, 60_000);
+    const cancelled = await fixture.watched.jobs.cancel(job.id);
 
     expect(cancelled.state).toBe('cancelled');
     expect(virsh('blockjob', '--domain', name, '--path', 'vda', '--raw').trim()).toBe('');

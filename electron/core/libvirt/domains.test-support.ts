@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll } from 'vitest';
 
 export const URI = 'qemu:///system';
 
@@ -72,6 +73,38 @@ export function testDomains(): TestDomains {
         }
       }
       rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A test file's own domains, and a scratch folder beside them (a journal, a state folder, bytes read out). */
+export interface FileDomains {
+  readonly domains: TestDomains;
+  readonly scratch: string;
+}
+
+/**
+ * Made before the test file's first test and removed after its last, whatever the tests
+ * left (a domain still running, its snapshots). Outside the domains' folder: a scan of
+ * their disks must not find what the tests keep beside them.
+ */
+export function domainsOfFile(label: string): FileDomains {
+  let domains: TestDomains | undefined;
+  let scratch: string | undefined;
+  beforeAll(() => {
+    domains = testDomains();
+    scratch = mkdtempSync(join(tmpdir(), `snaptree-${label}-`));
+  });
+  afterAll(() => {
+    domains?.remove();
+    if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true });
+  }, 60_000);
+  return {
+    get domains() {
+      return domains!;
+    },
+    get scratch() {
+      return scratch!;
     },
   };
 }

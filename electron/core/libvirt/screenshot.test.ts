@@ -1,18 +1,16 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { inflateSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { screenshotPath } from '../../../shared/plans/screenshot.js';
 import { createCore } from '../core.js';
 import { LocalHost } from '../host/local.js';
-import { testDomains, virsh, type TestDomains } from './domains.test-support.js';
+import { domainsOfFile, virsh } from './domains.test-support.js';
 import { screenshotPng } from './screenshot.js';
 
 const UUID = '00000000-0000-4000-8000-00000000abcd';
 const HOSTILE = `.before "upgrade" $(id) -x\n快照`;
-let home: string;
-let domains: TestDomains;
+const fixture = domainsOfFile('screenshot');
 let screen: { name: string; uuid: string };
 
 /** A PNG's size and, for the filterless PNGs Snaptree writes, its RGB bytes (inflated here, independently of the encoder). */
@@ -43,7 +41,7 @@ const fromDataUrl = (url: string | null): Buffer => {
 };
 
 function place(uuid: string, snapshot: string, bytes: Buffer): string {
-  const path = screenshotPath(join(home, 'data'), uuid, snapshot);
+  const path = screenshotPath(join(fixture.scratch, 'data'), uuid, snapshot);
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, bytes);
   return path;
@@ -55,22 +53,16 @@ function ppm(width: number, height: number, rgb: Buffer, header = `P6\n# made by
 }
 
 beforeAll(() => {
-  home = mkdtempSync(join(tmpdir(), 'snaptree-screenshot-'));
-  domains = testDomains();
-  const { name } = domains.define('screen', { start: true, graphics: true });
+  const { name } = fixture.domains.define('screen', { start: true, graphics: true });
   screen = { name, uuid: virsh('domuuid', '--domain', name).trim() };
-});
-afterAll(() => {
-  domains.remove();
-  rmSync(home, { recursive: true, force: true });
 });
 
 describe("a snapshot's screenshot", () => {
   it('is the picture virsh screenshot took of a running domain with a VNC display', async () => {
-    const path = screenshotPath(join(home, 'data'), screen.uuid, HOSTILE);
+    const path = screenshotPath(join(fixture.scratch, 'data'), screen.uuid, HOSTILE);
     mkdirSync(dirname(path), { recursive: true });
     virsh('screenshot', '--domain', screen.name, '--file', path);
-    const png = fromDataUrl(await screenshotPng(join(home, 'data'), screen.uuid, HOSTILE));
+    const png = fromDataUrl(await screenshotPng(join(fixture.scratch, 'data'), screen.uuid, HOSTILE));
     // QEMU 7.2 sent PNG (SeaBIOS's 720x400 text screen once it is up; the size before that
     // depends on how far the guest got): shown as it came.
     expect(png).toEqual(readFileSync(path));
@@ -86,18 +78,18 @@ describe("a snapshot's screenshot", () => {
     const written = readFileSync(path);
     expect(written.toString('latin1', 0, 2)).toBe('P6');
     const [width, height] = /^P6\n(\d+) (\d+)\n255\n/.exec(written.toString('latin1', 0, 32))!.slice(1).map(Number) as [number, number];
-    const png = fromDataUrl(await screenshotPng(join(home, 'data'), screen.uuid, 'ppm'));
+    const png = fromDataUrl(await screenshotPng(join(fixture.scratch, 'data'), screen.uuid, 'ppm'));
     expect(readPng(png)).toEqual({ width, height, rgb: written.subarray(written.length - width * height * 3) });
     // Kept beside it, and given again while the screenshot is older.
     const kept = path.replace(/\.ppm$/, '.png');
     expect(readFileSync(kept)).toEqual(png);
     const keptAt = statSync(kept).mtimeMs;
-    expect(fromDataUrl(await screenshotPng(join(home, 'data'), screen.uuid, 'ppm'))).toEqual(png);
+    expect(fromDataUrl(await screenshotPng(join(fixture.scratch, 'data'), screen.uuid, 'ppm'))).toEqual(png);
     expect(statSync(kept).mtimeMs).toBe(keptAt);
   });
 
   it('reaches the window through the core', async () => {
-    const core = createCore(new LocalHost(), { mode: 'cli', configDir: join(home, 'config'), dataDir: join(home, 'data') });
+    const core = createCore(new LocalHost(), { mode: 'cli', configDir: join(fixture.scratch, 'config'), dataDir: join(fixture.scratch, 'data') });
     const rgb = Buffer.from([255, 0, 0, 0, 255, 0]);
     place(UUID, 'core', ppm(2, 1, rgb));
     expect(readPng(fromDataUrl((await core.handlers.screenshotGet({ uuid: UUID, snapshot: 'core' })).png))).toEqual({ width: 2, height: 1, rgb });
@@ -110,32 +102,32 @@ describe('the PPM to PNG conversion', () => {
   it('keeps a hand-made picture pixel for pixel, header comment and all', async () => {
     const rgb = Buffer.from(Array.from({ length: 5 * 3 * 3 }, (_, index) => (index * 37) % 256));
     place(UUID, 'hand', ppm(5, 3, rgb));
-    expect(readPng(fromDataUrl(await screenshotPng(join(home, 'data'), UUID, 'hand')))).toEqual({ width: 5, height: 3, rgb });
+    expect(readPng(fromDataUrl(await screenshotPng(join(fixture.scratch, 'data'), UUID, 'hand')))).toEqual({ width: 5, height: 3, rgb });
   });
 
   it('converts again when the screenshot is newer than the PNG kept from it', async () => {
     const path = place(UUID, 'again', ppm(1, 1, Buffer.from([1, 2, 3])));
-    await screenshotPng(join(home, 'data'), UUID, 'again');
+    await screenshotPng(join(fixture.scratch, 'data'), UUID, 'again');
     const kept = path.replace(/\.ppm$/, '.png');
     utimesSync(kept, new Date(2000, 0, 1), new Date(2000, 0, 1));
     writeFileSync(path, ppm(1, 1, Buffer.from([9, 8, 7])));
-    expect(readPng(fromDataUrl(await screenshotPng(join(home, 'data'), UUID, 'again'))).rgb).toEqual(Buffer.from([9, 8, 7]));
+    expect(readPng(fromDataUrl(await screenshotPng(join(fixture.scratch, 'data'), UUID, 'again'))).rgb).toEqual(Buffer.from([9, 8, 7]));
   });
 });
 
 describe('no picture, never an error', () => {
   it('where no screenshot was taken', async () => {
-    expect(await screenshotPng(join(home, 'data'), UUID, 'none here')).toBeNull();
+    expect(await screenshotPng(join(fixture.scratch, 'data'), UUID, 'none here')).toBeNull();
   });
 
   it('for a PPM cut short, a PNG cut short, or neither', async () => {
     const cut = place(UUID, 'cut', ppm(4, 4, Buffer.alloc(48, 7)));
     truncateSync(cut, statSync(cut).size - 1);
-    expect(await screenshotPng(join(home, 'data'), UUID, 'cut')).toBeNull();
+    expect(await screenshotPng(join(fixture.scratch, 'data'), UUID, 'cut')).toBeNull();
 
-    const real = readFileSync(screenshotPath(join(home, 'data'), screen.uuid, HOSTILE));
+    const real = readFileSync(screenshotPath(join(fixture.scratch, 'data'), screen.uuid, HOSTILE));
     place(UUID, 'half png', real.subarray(0, real.length >> 1));
-    expect(await screenshotPng(join(home, 'data'), UUID, 'half png')).toBeNull();
+    expect(await screenshotPng(join(fixture.scratch, 'data'), UUID, 'half png')).toBeNull();
 
     for (const [name, bytes] of [
       ['empty', Buffer.alloc(0)],
@@ -146,13 +138,13 @@ describe('no picture, never an error', () => {
       ['ascii PPM', Buffer.from('P3\n1 1\n255\n1 2 3\n')],
     ] as const) {
       place(UUID, name, bytes);
-      expect(await screenshotPng(join(home, 'data'), UUID, name), name).toBeNull();
+      expect(await screenshotPng(join(fixture.scratch, 'data'), UUID, name), name).toBeNull();
     }
   });
 
   it('for a UUID that is no UUID (it would name another folder)', async () => {
     place(UUID, 'x', ppm(1, 1, Buffer.alloc(3)));
-    expect(await screenshotPng(join(home, 'data', 'screenshots', UUID), '..', 'x')).toBeNull();
-    expect(await screenshotPng(join(home, 'data'), UUID.toUpperCase(), 'x')).toBeNull();
+    expect(await screenshotPng(join(fixture.scratch, 'data', 'screenshots', UUID), '..', 'x')).toBeNull();
+    expect(await screenshotPng(join(fixture.scratch, 'data'), UUID.toUpperCase(), 'x')).toBeNull();
   });
 });

@@ -1,28 +1,20 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../core.js';
 import { LocalHost } from '../host/local.js';
-import { testDomains, URI, virsh, type TestDomains } from './domains.test-support.js';
+import { domainsOfFile, URI, virsh } from './domains.test-support.js';
 
-let home: string;
-let domains: TestDomains;
+const fixture = domainsOfFile('snapshot-screenshot');
 let core: Core;
 let guest: { name: string; uuid: string };
 
 beforeAll(() => {
-  home = mkdtempSync(join(tmpdir(), 'snaptree-snapshot-screenshot-'));
-  domains = testDomains();
-  const { name } = domains.define('screen', { start: true, graphics: true });
+  const { name } = fixture.domains.define('screen', { start: true, graphics: true });
   guest = { name, uuid: virsh('domuuid', '--domain', name).trim() };
+  const home = fixture.scratch;
   core = createCore(new LocalHost(), { mode: 'cli', configDir: join(home, 'config'), journalDir: join(home, 'jobs'), dataDir: join(home, 'data') });
 });
-afterAll(() => {
-  core.close();
-  domains.remove();
-  rmSync(home, { recursive: true, force: true });
-});
+afterAll(() => core.close());
 
 async function ended(job: string) {
   for (;;) {
