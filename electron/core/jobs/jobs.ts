@@ -139,8 +139,7 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
     options.jobChanged(jobOf(record));
     // Its files changed where this process did not change them: the trash and the world are read again.
     if (record.state === 'done' || record.state === 'failed' || record.state === 'cancelled') {
-  if(process.env.SNAPTREE_TRACE) process.stderr.write(`T finished ${performance.now().toFixed(2)}\n`);
-    const { trash, world } = changedBy(record);
+      const { trash, world } = changedBy(record);
       if (trash) options.trashChanged();
       if (world) options.changedWorld();
     }
@@ -187,7 +186,6 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
     };
     const job: Mine = { record, keys: await lockKeysOf(plan), meter: new JobMeter(plan), controller: new AbortController(), finished: Promise.resolve(), ticker: null };
     mine.set(record.id, job);
-if(process.env.SNAPTREE_TRACE) process.stderr.write(`T keys ${performance.now().toFixed(2)}\n`);
     let held: Held | null;
     try {
       held = locks.acquire(record.id, job.keys);
@@ -199,9 +197,7 @@ if(process.env.SNAPTREE_TRACE) process.stderr.write(`T keys ${performance.now().
       // one journal write instead of three (each costs two fsyncs, a job's own time).
       if (held === null) running(job);
       else record.waitingFor = say('jobs.waiting', { job: held.job, what: held.what });
-      if(process.env.SNAPTREE_TRACE) process.stderr.write(`T checked ${performance.now().toFixed(2)}\n`);
       await journal.write(record);
-if(process.env.SNAPTREE_TRACE) process.stderr.write(`T written ${performance.now().toFixed(2)}\n`);
     } catch (error) {
       // The plan changed, or the state folder cannot be written: nothing ran, and nothing stays held.
       mine.delete(record.id);
@@ -317,7 +313,6 @@ if(process.env.SNAPTREE_TRACE) process.stderr.write(`T written ${performance.now
         progress: (fraction) => (record.progress = job.meter.at(index, fraction)),
         output: (tail) => (stepRecord.outputTail = [...tail]),
       });
-if(process.env.SNAPTREE_TRACE) process.stderr.write(`T stepEnd ${performance.now().toFixed(2)}\n`);
       Object.assign(stepRecord, { outcome: end.outcome, exitCode: end.exitCode, error: end.error, output: end.output, endedAt: nowIso() });
       if (end.outcome === 'failed' && step.op === 'run' && step.optional) {
         record.left.push(say('jobs.left.optionalFailed', { step: index + 1 }));
