@@ -82,6 +82,35 @@ describe('another Snaptree process', () => {
     expect(opens(target)).toBe(true);
   }, 30_000);
 
+  it("killed with -9 mid-step shows interrupted in a window that follows the journal, without a reload: a kill writes no record", async () => {
+    const work = await mkdtemp(join(dir, 'work-'));
+    const journalDir = join(work, 'state');
+    const source = join(work, 'disk.raw');
+    const target = join(work, 'disk.qcow2');
+    rawWithData(source, 32 * MiB);
+    const planFile = join(work, 'plan.json');
+    writeFileSync(planFile, JSON.stringify(planOf([convertStep(source, target, { rate: '4M' })])));
+    // One window open before the job started (it hears of it from the journal), one opened while it runs (it lists the jobs).
+    const before = watchedJobs(journalDir, undefined, { followOthers: true });
+    const program = spawn(process.execPath, [child, journalDir, planFile], { detached: true, stdio: ['ignore', 'pipe', 'inherit'] });
+    const id = await underWay(program);
+    await before.until(id, ['running']);
+    const after = watchedJobs(journalDir, undefined, { followOthers: true });
+    expect((await after.jobs.list()).find((job) => job.id === id)?.state).toBe('running');
+
+    const exited = new Promise((resolve) => program.once('exit', resolve));
+    process.kill(-program.pid!, 'SIGKILL');
+    await exited;
+
+    for (const window of [before, after]) {
+      const told = await window.until(id, ['interrupted']);
+      expect(told.left.map((said) => said.key)).toEqual(['jobs.interrupted.running']);
+      // What it had half made is read again.
+      expect(window.worldChanges.length).toBeGreaterThan(0);
+      window.jobs.close();
+    }
+  }, 30_000);
+
   it("cancels a job that another process runs (the window cancelling the CLI's job)", async () => {
     const work = await mkdtemp(join(dir, 'work-'));
     const journalDir = join(work, 'state');

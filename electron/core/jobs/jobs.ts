@@ -77,6 +77,8 @@ const TICK_MS = 300;
 const LOCK_POLL_MS = 300;
 /** How long a cancel of another process's job waits for its record to say it ended (the jobChanged that follows says the rest). */
 const CANCEL_ELSEWHERE_MS = 10_000;
+/** How often a core that follows other processes' jobs looks whether each one's process still lives: a kill -9 writes no record. */
+const OTHERS_ALIVE_MS = 1000;
 
 /** A job of this process, while it waits or runs. */
 interface Mine {
@@ -113,6 +115,9 @@ function jobOf(record: JournalRecord): Job {
 const RANK: Readonly<Record<Job['state'], number>> = { interrupted: 0, running: 1, waiting: 2, done: 3, failed: 3, cancelled: 3 };
 const byShowingOrder = (a: Job, b: Job): number => RANK[a.state] - RANK[b.state] || b.createdAt.localeCompare(a.createdAt);
 
+/** A record that says its job runs or waits, in a process that is gone (or this process, which does not run it). */
+const orphaned = (record: JournalRecord): boolean => (record.state === 'running' || record.state === 'waiting') && (record.pid === process.pid || !isAlive(record.pid, record.boot));
+
 export function createJobs(host: Host, options: JobsOptions): Jobs {
   const journal = new Journal(options.journalDir);
   const mine = new Map<string, Mine>();
@@ -133,18 +138,30 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
   // One read at a time per record, and one more if it was written again meanwhile: events
   // never arrive out of order, however often a long plan's record is rewritten.
   const reading = new Map<string, { again: boolean }>();
+  /** Other processes' jobs last read as running or waiting: told interrupted once their process is gone. */
+  const elsewhere = new Map<string, Pick<JournalRecord, 'pid' | 'boot'>>();
   const tellOther = async (id: string): Promise<void> => {
     const record = await journal.read(id);
     if (record === null || mine.has(id)) return;
+    const ended = record.state !== 'running' && record.state !== 'waiting';
+    const gone = orphaned(record);
+    if (ended || gone) elsewhere.delete(id);
+    else elsewhere.set(id, { pid: record.pid, boot: record.boot });
+    if (gone) {
+      options.jobChanged(await interrupted(record));
+      // Stopped in the middle of a step, perhaps: what it had changed so far is read again.
+      options.changedWorld();
+      return;
+    }
     options.jobChanged(jobOf(record));
     // Its files changed where this process did not change them: the trash and the world are read again.
-    if (record.state === 'done' || record.state === 'failed' || record.state === 'cancelled') {
+    if (ended) {
       const { trash, world } = changedBy(record);
       if (trash) options.trashChanged();
       if (world) options.changedWorld();
     }
   };
-  const othersWatch = !options.followOthers ? { close: () => undefined } : journal.watch((id) => {
+  const tell = (id: string): void => {
     if (mine.has(id)) return;
     const under = reading.get(id);
     if (under) {
@@ -160,7 +177,13 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
       } while (state.again);
       reading.delete(id);
     })();
-  });
+  };
+  const othersWatch = !options.followOthers ? { close: () => undefined } : journal.watch(tell);
+  const othersAlive = !options.followOthers
+    ? null
+    : setInterval(() => {
+        for (const [id, { pid, boot }] of elsewhere) if (!isAlive(pid, boot)) tell(id);
+      }, OTHERS_ALIVE_MS).unref();
   const save = async (job: Mine): Promise<void> => {
     await journal.write(job.record);
     changed(job);
@@ -445,8 +468,10 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
       records.map((record) => {
         const ours = mine.get(record.id);
         if (ours !== undefined) return jobOf(ours.record);
-        const orphaned = (record.state === 'running' || record.state === 'waiting') && (record.pid === process.pid || !isAlive(record.pid, record.boot));
-        return orphaned ? interrupted(record) : jobOf(record);
+        if (orphaned(record)) return interrupted(record);
+        // Found running elsewhere (started before this core followed the journal): told when its process goes.
+        if (options.followOthers && (record.state === 'running' || record.state === 'waiting')) elsewhere.set(record.id, { pid: record.pid, boot: record.boot });
+        return jobOf(record);
       }),
     );
     return jobs.sort(byShowingOrder);
@@ -501,6 +526,7 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
     close() {
       // A job's process goes on to its end, and the journal says how it went.
       othersWatch.close();
+      if (othersAlive !== null) clearInterval(othersAlive);
     },
   };
 }
