@@ -144,7 +144,8 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
     const record = await journal.read(id);
     if (record === null || mine.has(id)) return;
     const ended = record.state !== 'running' && record.state !== 'waiting';
-    const gone = orphaned(record);
+    // Its process, not this one: a record just written is no earlier process's that had this pid.
+    const gone = !ended && !isAlive(record.pid, record.boot);
     if (ended || gone) elsewhere.delete(id);
     else elsewhere.set(id, { pid: record.pid, boot: record.boot });
     if (gone) {
