@@ -4,7 +4,7 @@
  * in the trash, and a blocked drop says why with exit code 3 and changes nothing.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -83,6 +83,54 @@ describe('snaptree plan|run commit and pull', () => {
     expect(stderr).toMatch(/^Blocked: .*b\.sn1\.qcow2 is also used by .*b\.sibling\.qcow2/m);
     expect(stderr).toMatch(/instead: Pull instead: .*b\.sn2\.qcow2 takes the data of the layers down to/);
     expect([guestBytes(chain.sn3, scratch), guestBytes(join(dir, 'b.sibling.qcow2'), scratch)]).toEqual([before, sibling]);
+  }, 120_000);
+
+  it('refuses a commit into a base whose other overlay lies beside the base, not beside the image: the base\'s folder is read too', async () => {
+    // A template's folder with another guest's overlay in it, and this guest's overlay in a folder of its own.
+    const [templates, guest] = [join(dir, 'templates'), join(dir, 'guest')];
+    mkdirSync(templates);
+    mkdirSync(guest);
+    const [base, other, mine] = [join(templates, 'base.qcow2'), join(templates, 'other.qcow2'), join(guest, 'mine.qcow2')];
+    execFileSync(QEMU_IMG, ['create', '-q', '-f', 'qcow2', '--', base, '64M']);
+    write(base, 0x11, '0', '4M');
+    execFileSync(QEMU_IMG, ['create', '-q', '-f', 'qcow2', '-b', 'base.qcow2', '-F', 'qcow2', '--', other]);
+    execFileSync(QEMU_IMG, ['create', '-q', '-f', 'qcow2', '-b', '../templates/base.qcow2', '-F', 'qcow2', '--', mine]);
+    write(mine, 0xaa, '1M', '1M');
+    const before = [guestBytes(other, scratch), guestBytes(mine, scratch)];
+
+    const { code, stderr } = await snaptree(['run', 'commit', './guest/mine.qcow2', '--yes']);
+    expect(code, stderr).toBe(3);
+    expect(stderr).toMatch(/^Blocked: .*templates\/base\.qcow2 is also used by .*templates\/other\.qcow2/m);
+    expect([guestBytes(other, scratch), guestBytes(mine, scratch)]).toEqual(before);
+    expect(existsSync(mine)).toBe(true);
+  }, 120_000);
+
+  it.each([
+    ['names the wrong format', 'raw'],
+    ['names no format', null],
+  ])('refuses a commit and a pull through a layer whose header %s for its backing file (rule 3): qemu-img would write over the base\'s header', async (_, format) => {
+    const folder = mkdtempSync(join(dir, 'format-'));
+    const [base, top] = [join(folder, 'base.qcow2'), join(folder, 'top.qcow2')];
+    execFileSync(QEMU_IMG, ['create', '-q', '-f', 'qcow2', '--', base, '64M']);
+    write(base, 0x11, '0', '4M');
+    // A version 2 header ends at byte 72, where the backing format's extension starts: a zero there ends the extensions.
+    execFileSync(QEMU_IMG, ['create', '-q', '-f', 'qcow2', '-o', 'compat=0.10', '-u', '-b', 'base.qcow2', '-F', format ?? 'qcow2', '--', top, '64M']);
+    if (format === null) {
+      const fd = openSync(top, 'r+');
+      writeSync(fd, Buffer.alloc(4), 0, 4, 72);
+      closeSync(fd);
+    }
+    write(top, 0x33, '0', '64k');
+    const before = readFileSync(base);
+
+    for (const verb of ['commit', 'pull']) {
+      const { code, stderr } = await snaptree(['run', verb, top, '--yes']);
+      expect(code, stderr).toBe(3);
+      expect(stderr).toContain(`${top} is read through ${top}, which`);
+      expect(stderr).toContain('(data-safety rule 3)');
+    }
+    expect(readFileSync(base).equals(before)).toBe(true);
+    expect(JSON.parse(execFileSync(QEMU_IMG, ['info', '--output=json', '--', base], { encoding: 'utf8' })).format).toBe('qcow2');
   }, 120_000);
 
   it('runs the same commit started twice from two terminals once: the second waits for the first, then runs nothing and says why (exit 1)', async () => {

@@ -5,6 +5,7 @@
  * so that the window lists what the CLI ran.
  */
 import { dirname } from 'node:path';
+import type { Forest } from '../../shared/images/model.js';
 import { linkInventory, type Linked } from '../../shared/libvirt/link.js';
 import type { Connection } from '../../shared/libvirt/model.js';
 import { disksAreLocal, localDomainFiles } from '../../shared/libvirt/uri.js';
@@ -50,6 +51,24 @@ function snapshotFiles(intent: IntentInput, connections: readonly Connection[]):
   return files;
 }
 
+/**
+ * A merge writes into the layers below the image it names, or moves them to the trash, and
+ * another image that builds on one of them lies beside it as often as beside the image (a
+ * template's folder, holding other guests' overlays): the folders of those layers are read
+ * whole too, so that rule 1 sees what it can. What lies in no folder read stays unknown.
+ */
+function chainFolders(intent: IntentInput, forest: Forest): string[] {
+  if (intent.kind !== 'commit' && intent.kind !== 'pull') return [];
+  const byPath = new Map(forest.images.map((image) => [image.path, image]));
+  const folders: string[] = [];
+  const seen = new Set<string>();
+  for (let layer = byPath.get(intent.image); layer !== undefined && !seen.has(layer.path); layer = layer.backing?.image ? byPath.get(layer.backing.image) : undefined) {
+    seen.add(layer.path);
+    folders.push(dirname(layer.path));
+  }
+  return folders;
+}
+
 export interface CliWorldOptions {
   readonly uri: string;
   readonly intent: IntentInput;
@@ -65,7 +84,9 @@ export function cliPlanSources(host: Host, options: CliWorldOptions): PlanSource
     const virsh = options.intent.kind === 'trash-empty' ? null : await host.findProgram('virsh');
     const connections = virsh === null ? [] : [await inventoryConnection(host, virsh, options.uri)];
     const folders = [...new Set([...imagesOf(options.intent), ...snapshotFiles(options.intent, connections)].map((image) => dirname(image)))];
-    const forest = await scanPaths(host, folders, localDomainFiles(connections));
+    let forest = await scanPaths(host, folders, localDomainFiles(connections));
+    const below = chainFolders(options.intent, forest).filter((folder) => !folders.includes(folder));
+    if (below.length > 0) forest = await scanPaths(host, [...folders, ...new Set(below)], localDomainFiles(connections));
     // Read again before a start: said once.
     if (!said) {
       for (const error of forest.errors) options.warn(`${error.path}: ${error.message}`);

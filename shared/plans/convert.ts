@@ -11,11 +11,7 @@ import { dependentsOf, heldBy } from './dependents.js';
 import { blocker, domainLock, draft, freshFileBlockers, missingTools, runStep, toolPath, xmlPathBlockers } from './draft.js';
 import type { Blocker, DomainLock, PlanDraft, StepInput } from './plan.js';
 import type { Planner } from './planners.js';
-import { chainOf, sourceImage, UNREADABLE } from './source.js';
-import type { ProblemCode } from '../images/model.js';
-
-/** A layer's header that leaves the format of the layer below it to a guess, or names the wrong one. */
-const BACKING_FORMAT_UNSURE: readonly ProblemCode[] = ['no-backing-format', 'backing-format-mismatch'];
+import { chainBlockers, chainOf, sourceImage, UNREADABLE } from './source.js';
 
 export const planConvert: Planner<'convert'> = (intent, world): PlanDraft => {
   const { image: path, path: target } = intent;
@@ -32,10 +28,7 @@ export const planConvert: Planner<'convert'> = (intent, world): PlanDraft => {
 
   const chain = chainOf(world, image);
   // qemu-img opens every layer below the top by the format its overlay's header records (rule 3).
-  for (const layer of chain) {
-    const problem = layer.problems.find((candidate) => BACKING_FORMAT_UNSURE.includes(candidate.code))?.code;
-    if (problem !== undefined) blockers.push(blocker(`layer-${problem}`, say('plans.blocker.chainFormat', { path, layer: layer.path, problem }), [say('plans.alternative.recordFormat', { layer: layer.path })]));
-  }
+  blockers.push(...chainBlockers(path, chain));
   const steps: StepInput[] = [
     runStep({
       says: say('plans.step.convert', { image: path, path: target }),

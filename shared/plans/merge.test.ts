@@ -63,6 +63,25 @@ describe('committing bare images (no QEMU holds them): qemu-img', () => {
 });
 
 describe('blocked drops, each with a code and a sentence', () => {
+  it.each(['no-backing-format', 'backing-format-mismatch'] as const)("rule 3: a chain whose header says %s is blocked: qemu-img would write the data over the header of a layer it took for raw", (code) => {
+    const low = image('/vm/low.qcow2');
+    const top = overlay('/vm/top.qcow2', low, { problems: [{ code, key: '', values: {}, message: '' }] });
+    for (const intent of [commit(top.path), pull(top.path)]) {
+      expect(merge(intent, { images: [low, top] }).blockers, intent.kind).toMatchObject([{ code: `layer-${code}`, values: { path: top.path, layer: top.path, problem: code }, alternatives: [{ key: 'plans.alternative.recordFormat' }] }]);
+    }
+  });
+
+  it('rule 8: backing files that lead back to a layer above: blocked, with no steps (they would name the wrong files)', () => {
+    const loop = [{ code: 'backing-loop' as const, key: '', values: {}, message: '' }];
+    const a = image('/vm/a.qcow2', { backing: { name: '/vm/b.qcow2', path: '/vm/b.qcow2', format: 'qcow2', exists: true, image: '/vm/b.qcow2' }, problems: loop });
+    const b = overlay('/vm/b.qcow2', a, { problems: loop });
+    for (const intent of [commit(b.path), pull(b.path)]) {
+      const draft = merge(intent, { images: [a, b] });
+      expect(draft.blockers, intent.kind).toMatchObject([{ code: 'layer-backing-loop', values: { path: b.path, layer: b.path }, alternatives: [{ key: 'plans.alternative.fixLoop' }] }, { code: 'layer-backing-loop', values: { layer: a.path } }]);
+      expect(draft.steps).toEqual([]);
+    }
+  });
+
   it('rule 1: a base with other overlays; the alternatives are the same fold the other way (a pull) and the sibling moved off first', () => {
     const [blocker, ...others] = merge(commit(sn2.path), withSibling(sn1)).blockers;
     expect(others).toEqual([]);

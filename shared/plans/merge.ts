@@ -21,7 +21,7 @@ import { snapshotRedefineArgv } from '../virsh/snapshot-redefine.js';
 import type { IntentOf } from './intent.js';
 import type { Blocker, PlanDraft, StepInput, TreeChange } from './plan.js';
 import type { Planner } from './planners.js';
-import { sourceImage, UNREADABLE, UNSAFE_TO_WRITE } from './source.js';
+import { chainBlockers, chainOf, sourceImage, UNREADABLE, UNSAFE_TO_WRITE } from './source.js';
 import type { World } from './world.js';
 
 type MergeIntent = IntentOf<'commit'> | IntentOf<'pull'>;
@@ -157,6 +157,9 @@ function treeOf(intent: MergeIntent, lost: readonly LostSnapshot[]): { tree?: Tr
   return { tree: { domain: first.domain.name, before, after: treeAfter(first.domain, gone) } };
 }
 
+/** A chain that loops has no bottom to fold into: its steps would name the wrong files, so none are shown. */
+const looped = (blockers: readonly Blocker[]): boolean => blockers.some((one) => one.code === 'layer-backing-loop');
+
 const blocked = (intent: MergeIntent, title: Said, blockers: Blocker[]): PlanDraft => draft({ intent, title, steps: [], blockers, cancel: say('plans.cancel.nothing'), lockFiles: [] });
 
 /**
@@ -172,13 +175,15 @@ export const planCommit: Planner<'commit'> = (intent, world): PlanDraft => {
   const title = say('plans.merge.title.commit', { image: intent.image, into: into ?? '-' });
   const source = sourceImage(world, intent.image, UNREADABLE);
   if (source.image === null) return blocked(intent, title, [...source.blockers]);
+  const unsure = chainBlockers(intent.image, chainOf(world, source.image));
+  if (looped(unsure)) return blocked(intent, title, unsure);
   if (into === null) return blocked(intent, title, [blocker('is-base', say('plans.merge.blocker.isBase', { path: intent.image }))]);
   const chain = chainBelow(graph, intent.image);
   const at = chain.indexOf(into);
   if (at <= 0) return blocked(intent, title, [blocker('not-in-chain', say('plans.merge.blocker.notInChain', { path: into, image: intent.image }))]);
 
   const layers = chain.slice(0, at);
-  const blockers = [...unreadable(world, layers), ...sourceImage(world, into, UNSAFE_TO_WRITE).blockers, ...heldOutside(world, chain.slice(0, at + 1))];
+  const blockers = [...unreadable(world, layers), ...sourceImage(world, into, UNSAFE_TO_WRITE).blockers, ...heldOutside(world, chain.slice(0, at + 1)), ...unsure];
   const fold = emptyFold();
   fold.lockFiles.push(...chain.slice(0, at + 1));
   for (const layer of [...layers].reverse()) {
@@ -214,13 +219,15 @@ export const planPull: Planner<'pull'> = (intent, world): PlanDraft => {
   const title = intent.base === undefined ? say('plans.merge.title.flatten', { image: intent.image }) : say('plans.merge.title.pull', { image: intent.image, base: intent.base });
   const source = sourceImage(world, intent.image, UNSAFE_TO_WRITE);
   if (source.image === null) return blocked(intent, title, [...source.blockers]);
+  const unsure = chainBlockers(intent.image, chainOf(world, source.image));
+  if (looped(unsure)) return blocked(intent, title, unsure);
   const chain = chainBelow(graph, intent.image);
   const at = intent.base === undefined ? chain.length : chain.indexOf(intent.base);
   if (at <= 0) return blocked(intent, title, [blocker('not-in-chain', say('plans.merge.blocker.notInChain', { path: intent.base!, image: intent.image }))]);
   const layers = chain.slice(1, at);
   if (layers.length === 0) return blocked(intent, title, [blocker('nothing-between', say('plans.merge.blocker.nothingBetween', { image: intent.image, base: intent.base! }))]);
 
-  const blockers = [...source.blockers, ...unreadable(world, layers), ...heldOutside(world, chain.slice(0, at + 1))];
+  const blockers = [...source.blockers, ...unreadable(world, layers), ...heldOutside(world, chain.slice(0, at + 1)), ...unsure];
   // Its internal snapshots read through to the layers below: after the pull they would read other data.
   const internal = source.image.snapshots.map((snapshot) => snapshot.name);
   if (internal.length > 0) blockers.push(blocker('overlay-has-internal', say('plans.delete.blocker.overlayHasInternal', { path: intent.image, snapshots: internal.join(', ') })));

@@ -44,3 +44,20 @@ export function chainOf(world: World, image: Image): Image[] {
   }
   return chain;
 }
+
+/** A layer's header that leaves the format of the layer below it to a guess, or names the wrong one. */
+const FORMAT_UNSURE: readonly ProblemCode[] = ['no-backing-format', 'backing-format-mismatch'];
+
+/**
+ * What stops qemu-img from opening `path`'s chain (top first) as the guest sees it: a layer
+ * whose header leaves the format below it to a guess or names the wrong one (rule 3: a
+ * commit would write the data over that file's header, a copy would hold other bytes), or
+ * backing files that lead back to a layer above (rule 8).
+ */
+export function chainBlockers(path: string, chain: readonly Image[]): Blocker[] {
+  return chain.flatMap((layer) => {
+    if (layer.problems.some((problem) => problem.code === 'backing-loop')) return [blocker('layer-backing-loop', say('plans.blocker.chainLoop', { path, layer: layer.path }), [say('plans.alternative.fixLoop', { layer: layer.path })])];
+    const problem = layer.problems.find((candidate) => FORMAT_UNSURE.includes(candidate.code))?.code;
+    return problem === undefined ? [] : [blocker(`layer-${problem}`, say('plans.blocker.chainFormat', { path, layer: layer.path, problem }), [say('plans.alternative.recordFormat', { layer: layer.path })])];
+  });
+}
