@@ -1,11 +1,12 @@
 import { execFile, execFileSync, spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unreadableFolder } from '../core/images/corpus.test-support.js';
+import { waitFor } from '../core/jobs/jobs.test-support.js';
 import { testDomains, URI, virsh, type TestDomains } from '../core/libvirt/domains.test-support.js';
 import { shellLine } from '../../shared/shell-words.js';
 
@@ -374,6 +375,33 @@ describe('snaptree plan, run, jobs and trash', () => {
       expect(stdout).toBe('');
     }
   });
+
+  it('an image another program\'s QEMU holds (qemu-io here) gets no overlay, no internal snapshot and no repair; a check reads it with -U', async () => {
+    const held = join(dir, 'held.qcow2');
+    execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', '--', held, '16M']);
+    execFileSync('qemu-io', ['-f', 'qcow2', '-c', 'write -P 0x42 0 1M', '--', held], { stdio: 'ignore' });
+    const qemuIo = spawn('qemu-io', ['-f', 'qcow2', '--', held], { stdio: ['pipe', 'ignore', 'ignore'] });
+    try {
+      await waitFor(() => readFileSync('/proc/locks', 'utf8').includes(`:${statSync(held).ino} `));
+      for (const [args, said] of [
+        [['run', 'overlay', './held.qcow2', './held-overlay.qcow2', '--yes'], 'if that QEMU writes it, it changes under any overlay made on it'],
+        [['run', 'snapshot', './held.qcow2', 's1', '--yes'], 'is open in a QEMU that libvirt does not run'],
+        [['run', 'check', './held.qcow2', '--repair', 'leaks', '--yes'], 'is open in a QEMU that libvirt does not run'],
+      ] as const) {
+        const { code, stderr } = await run([...args]);
+        expect(code, args.join(' ')).toBe(3);
+        expect(stderr).toContain(said);
+      }
+      expect(existsSync(join(dir, 'held-overlay.qcow2'))).toBe(false);
+      const checked = await run(['run', 'check', './held.qcow2', '--yes']);
+      expect(checked.code, checked.stderr).toBe(0);
+      expect(checked.stderr).toContain(`check -U --output=json -f qcow2 -- ${held}`);
+    } finally {
+      qemuIo.stdin.end('quit\n');
+      await new Promise((resolve) => qemuIo.once('exit', resolve));
+    }
+    expect(execFileSync('qemu-img', ['snapshot', '-l', '--', held], { encoding: 'utf8' })).toBe('');
+  }, 60_000);
 
   it('plans an overlay: prints the exact create command and creates nothing', async () => {
     execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', join(dir, 'plan-base.qcow2'), '16M']);

@@ -63,6 +63,7 @@ export const planProblems = {
     heldByQemu: 'The running domain {{domain}} holds {{path}}: only libvirt may write into it now (data-safety rule 2).',
     domainDisk: '{{path}} is a disk of {{domain}}: an internal snapshot made with qemu-img would be unknown to libvirt.',
     backingWritten: '{{path}} is the active layer of {{domain}}: whenever {{domain}} runs, it changes under any overlay made on it.',
+    backingHeldOutside: "{{path}} is open in a QEMU that libvirt does not run (it holds the file's lock): if that QEMU writes it, it changes under any overlay made on it (data-safety rule 1).",
     domainExists: 'There is already a domain named {{name}} at {{uri}}.',
     domainNameNewline: 'libvirt refuses the domain name "{{name}}": a name cannot hold a line break.',
     cloneOfActive: '{{path}} is the active layer of {{domain}}: the clone and {{domain}} would both build on a file that still changes.',

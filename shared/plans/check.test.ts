@@ -46,6 +46,12 @@ describe('check', () => {
     expect(blocker).toMatchObject({ code: 'held-by-qemu', alternatives: [{ key: 'plans.alternative.shutOff' }] });
   });
 
+  it('rule 2: an image a QEMU libvirt does not run holds (qemu-nbd, qemu-io) is read with -U, and never repaired under it', () => {
+    expect(argvs(plan(intent(), world({ images, qemuHolds: ['/vm/top.qcow2'] })))).toEqual([['check', '-U', '--output=json', '-f', 'qcow2', '--', '/vm/top.qcow2']]);
+    const repair = plan(intent({ repair: 'leaks' }), world({ images, qemuHolds: ['/vm/top.qcow2'] }));
+    expect(repair.blockers).toMatchObject([{ code: 'held-outside', values: { path: '/vm/top.qcow2' } }]);
+  });
+
   it('a repair writes, waits for itself on cancel, and says what it can lose', () => {
     const leaks = plan(intent({ repair: 'leaks' }), world({ images }));
     expect(argvs(leaks)).toEqual([['check', '-r', 'leaks', '--output=json', '-f', 'qcow2', '--', '/vm/top.qcow2']]);

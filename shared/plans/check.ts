@@ -6,7 +6,7 @@
 import { say, type Said } from '../messages/problems.js';
 import { CHECK_RAN_EXIT_CODES, checkArgv } from '../qemu-img/check.js';
 import { dependentsOf, heldBy } from './dependents.js';
-import { blocker, draft, missingTools, runStep, toolPath } from './draft.js';
+import { blocker, draft, heldOutside, missingTools, runStep, toolPath } from './draft.js';
 import type { Blocker, PlanDraft, StepInput } from './plan.js';
 import type { Planner } from './planners.js';
 import { chainOf, sourceImage } from './source.js';
@@ -35,9 +35,12 @@ export const planCheck: Planner<'check'> = (intent, world): PlanDraft => {
     const held = holders[0];
     // Only the layer QEMU writes to changes while it is read; a lower layer is read-only to QEMU too.
     const written = holders.find((use) => use.active);
+    // A QEMU libvirt does not run (qemu-nbd, qemu-io, another program's guest) holds it too: read with -U, never repaired under it.
+    const outside = heldOutside(world, [layer.path]);
     if (repair && held) {
       blockers.push(blocker('held-by-qemu', say('plans.blocker.heldByQemu', { path: layer.path, domain: held.domain.name }), [say('plans.alternative.shutOff', { domain: held.domain.name })]));
     }
+    if (repair) blockers.push(...outside);
     if (repair) warnings.push(say(repair === 'all' ? 'plans.warning.repairAll' : 'plans.warning.repairLeaks', { path: layer.path }));
     // Rule 1: what `-r all` discards in a backing file, every image built on it loses too (freeing leaks changes no data).
     const overlays = dependentsOf(world, layer.path).overlays;
@@ -46,7 +49,7 @@ export const planCheck: Planner<'check'> = (intent, world): PlanDraft => {
     steps.push(
       runStep({
         says: repair ? say('plans.step.repair', { path: layer.path, mode: repair }) : say('plans.step.check', { path: layer.path, format: layer.format }),
-        argv: checkArgv(toolPath(world, 'qemuImg'), layer.path, layer.format, repair ? { repair } : { shared: held !== undefined }),
+        argv: checkArgv(toolPath(world, 'qemuImg'), layer.path, layer.format, repair ? { repair } : { shared: held !== undefined || outside.length > 0 }),
         changes: repair ? [layer.path] : [],
         okExitCodes: CHECK_RAN_EXIT_CODES,
         keepOutput: true,

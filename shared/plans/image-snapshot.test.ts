@@ -29,6 +29,10 @@ describe('an internal snapshot of an image with qemu-img', () => {
     expect(codes(plan(intent('/vm/free.qcow2'), world({ images: [free, top], domains: [paused] })))).toContain('held-by-qemu');
   });
 
+  it('rule 2: snapshot -c on an image a QEMU libvirt does not run holds is blocked', () => {
+    expect(codes(plan(intent('/vm/free.qcow2'), world({ images: [free], qemuHolds: ['/vm/free.qcow2'] })))).toEqual(['held-outside']);
+  });
+
   it("rule 1: snapshot -c on another image's backing file is blocked, naming the overlays", () => {
     const draft = plan(intent('/vm/free.qcow2'), world({ images: [free, overlay('/vm/a.qcow2', free), overlay('/vm/b.qcow2', free)] }));
     expect(codes(draft)).toEqual(['backing-file']);

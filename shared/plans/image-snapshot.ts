@@ -7,7 +7,7 @@
 import { say } from '../messages/problems.js';
 import { snapshotArgv } from '../qemu-img/snapshot.js';
 import { dependentsOf, heldBy } from './dependents.js';
-import { blocker, draft, missingTools, runStep, toolPath } from './draft.js';
+import { blocker, draft, heldOutside, missingTools, runStep, toolPath } from './draft.js';
 import type { Blocker, PlanDraft } from './plan.js';
 import type { Planner } from './planners.js';
 import { sourceImage, UNSAFE_TO_WRITE } from './source.js';
@@ -33,6 +33,7 @@ export const planImageSnapshot: Planner<'image-snapshot'> = (intent, world): Pla
     const owner = dependents.disks[0].domain.name;
     blockers.push(blocker('domain-disk', say('plans.blocker.domainDisk', { path, domain: owner }), [say('plans.alternative.domainSnapshot', { domain: owner })]));
   }
+  blockers.push(...heldOutside(world, [path]));
   if (dependents.overlays.length > 0) {
     const overlays = dependents.overlays.map((overlay) => overlay.path).join(', ');
     blockers.push(blocker('backing-file', say('plans.blocker.backingFile', { path, overlays }), [say('plans.alternative.overlayInstead', { path })]));

@@ -61,6 +61,7 @@ export const planProblems: Messages<typeof english> = {
     heldByQemu: '运行中的虚拟机 {{domain}} 正在使用 {{path}}：现在只有 libvirt 可以写入它（数据安全规则 2）。',
     domainDisk: '{{path}} 是 {{domain}} 的磁盘：用 qemu-img 创建的内部快照 libvirt 不会知道。',
     backingWritten: '{{path}} 是 {{domain}} 的活动层：只要 {{domain}} 运行，建在它上面的任何增量镜像都会随之改变。',
+    backingHeldOutside: '{{path}} 被一个不由 libvirt 运行的 QEMU 打开（它持有该文件的锁）：如果那个 QEMU 写入它，建在它上面的任何增量镜像都会随之改变（数据安全规则 1）。',
     domainExists: '{{uri}} 上已有名为 {{name}} 的虚拟机。',
     domainNameNewline: 'libvirt 不接受虚拟机名称“{{name}}”：名称中不能含有换行。',
     cloneOfActive: '{{path}} 是 {{domain}} 的活动层：克隆和 {{domain}} 都会建在一个仍在变化的文件上。',
