@@ -18,6 +18,7 @@ export const ProblemCode = z.enum([
   'backing-not-a-file',
   'protocol-backing',
   'backing-loop',
+  'backing-ambiguous',
   'backing-format-mismatch',
   'no-backing-format',
   'corrupt',

@@ -6,6 +6,7 @@ export const BLOCKING: ReadonlySet<ProblemCode> = new Set([
   'inexact-backing-name',
   'backing-not-a-file',
   'backing-loop',
+  'backing-ambiguous',
   'backing-format-mismatch',
   'corrupt',
   'unreadable',

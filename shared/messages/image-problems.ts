@@ -62,6 +62,10 @@ export const imageProblems = {
   },
   backingNotAFile:
     'The backing file "{{name}}" ({{path}}) is $t(problems:image.fileKind.{{kind}}), not an image file: this image cannot be opened until the path leads to its backing image or the image is rebased.',
+  backingAmbiguous: {
+    image: 'This file is also reached as {{alias}}, and QEMU joins the backing name "{{name}}" to the folder of the path it opens it by: by that path the backing file is {{other}}. Which chain a guest sees depends on the path it was given; Snaptree will not change either.',
+    backing: 'This is the backing file of the image shown as {{shown}} when it is opened as {{alias}}: Snaptree will not change it while that image has two chains.',
+  },
   backingLoop: {
     self: 'This image names itself as its backing file: QEMU cannot open it.',
     chain: 'The backing chain loops back to this image ({{chain}}): QEMU cannot open it.',

@@ -311,6 +311,7 @@ export const planProblems = {
     encrypted: 'is encrypted',
     'unknown-format': 'is in an unknown format',
     'missing-data-file': 'has lost its external data file',
+    'backing-ambiguous': 'is in a backing chain that depends on the path an image is opened by',
     'no-backing-format': 'does not record its backing file\'s format',
     'backing-format-mismatch': 'records another format for its backing file than that file has',
   },

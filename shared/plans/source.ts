@@ -11,7 +11,7 @@ import type { Blocker } from './plan.js';
 import type { World } from './world.js';
 
 /** What stops qemu-img from reading the guest's data correctly. */
-export const UNREADABLE: readonly ProblemCode[] = ['invalid-header', 'unreadable', 'truncated', 'encrypted', 'missing-data-file', 'unknown-format'];
+export const UNREADABLE: readonly ProblemCode[] = ['invalid-header', 'unreadable', 'truncated', 'encrypted', 'missing-data-file', 'unknown-format', 'backing-ambiguous'];
 /** What makes writing into an image unsafe: besides the unreadable, an image QEMU marked corrupt. */
 export const UNSAFE_TO_WRITE: readonly ProblemCode[] = [...UNREADABLE, 'corrupt'];
 

@@ -158,3 +158,39 @@ describe('a backing name that is a QEMU protocol string', () => {
     }
   });
 });
+
+describe('a file reached by two paths whose folders lead its relative backing name to different files', () => {
+  let two: string;
+  let scanned: Forest;
+  beforeAll(async () => {
+    // QEMU opens sub/top.qcow2 on sub/base.qcow2, and the same file as top-link.qcow2 on ./base.qcow2.
+    two = mkdtempSync(join(tmpdir(), 'snaptree-two-paths-'));
+    mkdirSync(join(two, 'sub'));
+    qemuImg('create', '-q', '-f', 'qcow2', join(two, 'base.qcow2'), '16M');
+    qemuImg('create', '-q', '-f', 'qcow2', join(two, 'sub', 'base.qcow2'), '16M');
+    qemuImg('create', '-q', '-f', 'qcow2', '-b', 'base.qcow2', '-F', 'qcow2', join(two, 'sub', 'top.qcow2'));
+    symlinkSync('sub/top.qcow2', join(two, 'top-link.qcow2'));
+    // A link beside its target leads the name to the same file: one chain, nothing to say.
+    symlinkSync('top.qcow2', join(two, 'sub', 'same-folder-link.qcow2'));
+    scanned = await scanPaths(new LocalHost(), [two]);
+  });
+  afterAll(() => rmSync(two, { recursive: true, force: true }));
+  const at = (path: string) => scanned.images.find((candidate) => candidate.path === join(two, path));
+
+  it('says so on the image, naming the other path and the file its name leads to from there, and blocks', () => {
+    const shown = scanned.images.filter((candidate) => realpathSync(candidate.path) === join(realpathSync(two), 'sub', 'top.qcow2'));
+    expect(shown).toHaveLength(1);
+    const [problem, ...others] = shown[0]!.problems;
+    expect(others).toEqual([]);
+    expect(problem).toMatchObject({ code: 'backing-ambiguous', key: 'image.backingAmbiguous.image', values: { name: 'base.qcow2' } });
+    expect(BLOCKING.has('backing-ambiguous')).toBe(true);
+  });
+
+  it('marks both backing files, so that neither looks unused: the one the shown name reaches has the image on it, the other says whose it is', () => {
+    const shown = scanned.images.find((candidate) => candidate.problems.some((problem) => problem.key === 'image.backingAmbiguous.image'))!;
+    const reached = shown.backing!.image!;
+    const other = [join(two, 'base.qcow2'), join(two, 'sub', 'base.qcow2')].find((path) => path !== reached)!;
+    expect(shown.problems[0]!.values).toMatchObject({ other });
+    expect(at(other === join(two, 'base.qcow2') ? 'base.qcow2' : 'sub/base.qcow2')?.problems).toMatchObject([{ code: 'backing-ambiguous', key: 'image.backingAmbiguous.backing' }]);
+  });
+});

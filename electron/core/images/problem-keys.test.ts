@@ -100,6 +100,12 @@ beforeAll(async () => {
   symlinkSync('../fifo', img('links/to-fifo.qcow2'));
   symlinkSync('../a-file/base.qcow2', img('links/under-a-file.qcow2'));
   symlinkSync('..', img('links/up'));
+  // One file by two paths whose folders lead its backing name to two files.
+  mkdirSync(img('two'));
+  qemuImg('create', '-q', '-f', 'qcow2', img('base.qcow2'), '1M');
+  qemuImg('create', '-q', '-f', 'qcow2', img('two/base.qcow2'), '1M');
+  qemuImg('create', '-q', '-f', 'qcow2', '-b', 'base.qcow2', '-F', 'qcow2', img('two/top.qcow2'));
+  symlinkSync('two/top.qcow2', img('two-link.qcow2'));
 
   const forest = await scanPaths(new LocalHost(), [corpus.folder, extra, img('nowhere'), img('fifo'), join(img('a-file'), 'below')]);
   skipped = forest.skipped;
@@ -154,6 +160,8 @@ describe('every problem the core sends', () => {
       'image.backingNotAFile',
       'image.backingLoop.self',
       'image.backingLoop.chain',
+      'image.backingAmbiguous.image',
+      'image.backingAmbiguous.backing',
       'image.noBackingFormat.known',
       'image.missingDataFile.gone',
       'image.badExtent.gone',

@@ -91,6 +91,16 @@ export async function scanPaths(host: Host, folders: readonly string[], extraFil
   /** Unreadable files held back from `skipped` until the end, by identity: one may be reached as a backing file. */
   const unreadableSkipped = new Map<string, { folder: string | null } & Forest['skipped'][number]>();
 
+  /**
+   * The other paths each file was reached by. QEMU joins a relative backing name to the
+   * folder of the path it opened the image by, symlinks and all: by another path, the
+   * same file may stand on another backing file.
+   */
+  const aliases = new Map<string, Set<string>>();
+  const alias = (identity: string, path: string): void => {
+    if (pending.get(identity)?.path !== path) aliases.set(identity, (aliases.get(identity) ?? new Set()).add(path));
+  };
+
   function add(path: string, folder: string | null, requireImageLike: boolean): void {
     const outcome = readImage(path);
     if (outcome.kind === 'gone') return;
@@ -115,7 +125,10 @@ export async function scanPaths(host: Host, folders: readonly string[], extraFil
     const image: ReadImage = outcome.image;
     if (requireImageLike && !looksLikeImage(path, image.format)) return;
     // The same file reached twice (a symlink and its target) is one image.
-    if (pending.has(image.identity)) return;
+    if (pending.has(image.identity)) {
+      alias(image.identity, path);
+      return;
+    }
     pending.set(image.identity, { ...image, path, folder, fallback: null });
   }
 
@@ -182,25 +195,64 @@ export async function scanPaths(host: Host, folders: readonly string[], extraFil
   const because = (file: Pending, replaces: ProblemCode, problem: Problem): void => {
     reasons.set(file.path, (reasons.get(file.path) ?? new Map()).set(replaces, problem));
   };
-  for (let round = [...pending.values()].sort(byPath); round.length > 0; ) {
+  const follow = async (first: Pending[]): Promise<void> => {
+    for (let round = first.sort(byPath); round.length > 0; ) {
+      const before = new Set(pending.keys());
+      await inBatches(round, (file) => {
+        const name = backingNameOf(file);
+        // An inexact name would be looked up under another file's name (its problem says so).
+        if (name === null || hasProtocol(name) || backingNameInexact(file)) return;
+        const path = resolveBackingPath(file.path, name);
+        const known = identityByPath.get(path);
+        const { identity, refused, notAFile } = known === undefined ? lookUp(path) : { identity: known, refused: null, notAFile: null };
+        backingIdentity.set(file.identity, identity);
+        if (refused !== null) {
+          because(file, 'missing-backing', { code: 'missing-backing', ...say('image.missingBacking.unreachable', { name, path, ...refused }) });
+        }
+        if (notAFile !== null) {
+          because(file, 'missing-backing', { code: 'backing-not-a-file', ...say('image.backingNotAFile', { name, path, kind: notAFile }) });
+        }
+        if (identity !== null && !pending.has(identity)) add(path, null, false);
+        else if (identity !== null) alias(identity, path);
+      });
+      round = [...pending.values()].filter((file) => !before.has(file.identity)).sort(byPath);
+    }
+  };
+  // A file reached by other paths whose folders lead its relative backing name elsewhere:
+  // by file, each other backing file (by identity), named by its first path, and the paths
+  // that lead to it. Both sides say so, for no plan can tell which chain a guest opens.
+  const otherBackings = (): Map<Pending, Map<string, { path: string; aliases: string[] }>> => {
+    const found = new Map<Pending, Map<string, { path: string; aliases: string[] }>>();
+    for (const [identity, paths] of aliases) {
+      const file = pending.get(identity);
+      const name = file === undefined ? null : backingNameOf(file);
+      if (file === undefined || name === null || hasProtocol(name) || backingNameInexact(file)) continue;
+      for (const path of [...paths].sort()) {
+        const other = resolveBackingPath(path, name);
+        const otherIdentity = lookUp(other).identity;
+        if (otherIdentity === null || otherIdentity === (backingIdentity.get(identity) ?? null)) continue;
+        const byIdentity = found.get(file) ?? new Map<string, { path: string; aliases: string[] }>();
+        found.set(file, byIdentity);
+        const entry = byIdentity.get(otherIdentity) ?? { path: other, aliases: [] };
+        byIdentity.set(otherIdentity, entry);
+        entry.aliases.push(path);
+      }
+    }
+    return found;
+  };
+  // Each other backing file is read too, and its own chain followed.
+  for (let next = [...pending.values()]; next.length > 0; ) {
+    await follow(next);
     const before = new Set(pending.keys());
-    await inBatches(round, (file) => {
-      const name = backingNameOf(file);
-      // An inexact name would be looked up under another file's name (its problem says so).
-      if (name === null || hasProtocol(name) || backingNameInexact(file)) return;
-      const path = resolveBackingPath(file.path, name);
-      const known = identityByPath.get(path);
-      const { identity, refused, notAFile } = known === undefined ? lookUp(path) : { identity: known, refused: null, notAFile: null };
-      backingIdentity.set(file.identity, identity);
-      if (refused !== null) {
-        because(file, 'missing-backing', { code: 'missing-backing', ...say('image.missingBacking.unreachable', { name, path, ...refused }) });
-      }
-      if (notAFile !== null) {
-        because(file, 'missing-backing', { code: 'backing-not-a-file', ...say('image.backingNotAFile', { name, path, kind: notAFile }) });
-      }
-      if (identity !== null && !pending.has(identity)) add(path, null, false);
-    });
-    round = [...pending.values()].filter((file) => !before.has(file.identity)).sort(byPath);
+    for (const byIdentity of otherBackings().values()) for (const [identity, { path }] of byIdentity) if (!pending.has(identity)) add(path, null, false);
+    next = [...pending.values()].filter((added) => !before.has(added.identity));
+  }
+  for (const [file, byIdentity] of otherBackings()) {
+    const name = backingNameOf(file)!;
+    for (const [identity, { path: other, aliases: paths }] of byIdentity) {
+      file.readProblems.push({ code: 'backing-ambiguous', ...say('image.backingAmbiguous.image', { name, alias: paths.join(', '), other }) });
+      pending.get(identity)?.readProblems.push({ code: 'backing-ambiguous', ...say('image.backingAmbiguous.backing', { shown: file.path, alias: paths.join(', ') }) });
+    }
   }
 
   const scanned = [...pending.values()].map((file): ScannedFile => {

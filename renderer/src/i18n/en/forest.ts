@@ -13,6 +13,7 @@ export const forest = {
     'backing-not-a-file': 'backing is not a file',
     'protocol-backing': 'network backing not followed',
     'backing-loop': 'backing loop',
+    'backing-ambiguous': 'two chains by path',
     'backing-format-mismatch': 'wrong backing format',
     'no-backing-format': 'backing format not recorded',
     corrupt: 'corrupt',

@@ -8,6 +8,7 @@ export const forest: Messages<typeof english> = {
     'backing-not-a-file': '后端镜像不是文件',
     'protocol-backing': '网络后端镜像未跟踪',
     'backing-loop': '后端镜像循环引用',
+    'backing-ambiguous': '路径不同，镜像链不同',
     'backing-format-mismatch': '后端镜像格式不符',
     'no-backing-format': '未记录后端镜像格式',
     corrupt: '已损坏',

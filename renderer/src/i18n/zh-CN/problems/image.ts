@@ -51,6 +51,10 @@ export const imageProblems: Messages<typeof english> = {
     unreachable: '无法访问后端镜像“{{name}}”（{{path}}）：$t(problems:image.errno.{{errno}})。在该路径能找到它或对此镜像执行 rebase 之前，此镜像无法打开。',
   },
   backingNotAFile: '后端镜像“{{name}}”（{{path}}）是$t(problems:image.fileKind.{{kind}})，不是镜像文件：在该路径指向真正的后端镜像或对此镜像执行 rebase 之前，此镜像无法打开。',
+  backingAmbiguous: {
+    image: '这个文件也可以通过 {{alias}} 访问，而 QEMU 会把后端镜像名“{{name}}”接在打开它时所用路径的文件夹后面：通过那个路径，后端镜像是 {{other}}。客户机看到哪条镜像链取决于给它的路径；Snaptree 不会改动其中任何一条。',
+    backing: '以 {{alias}} 打开显示为 {{shown}} 的镜像时，这是它的后端镜像：在该镜像有两条镜像链期间，Snaptree 不会改动它。',
+  },
   backingLoop: {
     self: '此镜像把自己设为了后端镜像：QEMU 无法打开它。',
     chain: '镜像链绕回到了此镜像（{{chain}}）：QEMU 无法打开它。',

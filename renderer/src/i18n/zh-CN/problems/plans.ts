@@ -309,6 +309,7 @@ export const planProblems: Messages<typeof english> = {
     encrypted: '已加密',
     'unknown-format': '的格式未知',
     'missing-data-file': '丢失了外部数据文件',
+    'backing-ambiguous': '所在的镜像链取决于打开镜像时所用的路径',
     'no-backing-format': '没有记录其后端镜像的格式',
     'backing-format-mismatch': '记录的后端镜像格式与该文件的实际格式不同',
   },
