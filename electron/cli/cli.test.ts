@@ -667,6 +667,30 @@ describe('snaptree plan, run, jobs and trash', () => {
     expect(existsSync(target)).toBe(true);
     expect(JSON.parse((await run(['trash', '--json'])).stdout)).toEqual([]);
   }, 120_000);
+  it('cancels on a kill (SIGTERM to the CLI alone) as on Ctrl-C: the job says what the cancel left', async () => {
+    const source = join(dir, 'terminated.img');
+    execFileSync('qemu-img', ['create', '-q', '-f', 'raw', source, '512M']);
+    execFileSync('qemu-io', ['-f', 'raw', '-c', 'write -P 0x5b 0 512M', source], { stdio: 'ignore' });
+    const target = join(dir, 'terminated.qcow2');
+    const child = spawn(process.execPath, [bin, 'run', 'convert', source, target, '--yes', '--json'], { env, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const terminate = setInterval(() => {
+      if (!existsSync(target)) return;
+      child.kill('SIGTERM');
+      clearInterval(terminate);
+    }, 10);
+    const code = await new Promise((resolve) => child.once('close', resolve));
+    clearInterval(terminate);
+    expect(code, stderr).toBe(1);
+    expect(stderr).toContain('cancelling: waiting for the job to say what it left');
+    const job = JSON.parse(stdout) as { state: string; left: Array<{ message: string }> };
+    expect(job.state).toBe('cancelled');
+    expect(job.left.map((left) => left.message).join('\n')).toContain(`The half-made file ${target} was moved to the trash`);
+    expect(existsSync(target)).toBe(false);
+  }, 120_000);
   it('after a kill -9 mid-step, jobs lists the job first as interrupted: the step that ran, each file read again, how to undo', async () => {
     const source = join(dir, 'killed.img');
     execFileSync('qemu-img', ['create', '-q', '-f', 'raw', source, '1G']);

@@ -99,20 +99,29 @@ function fileHints(plan: Plan, cwd: string): string[] {
   });
 }
 
-/** Ctrl-C cancels the job and waits for it to say what it left; a second one stops waiting (the journal keeps the job). */
+/**
+ * Ctrl-C cancels the job and waits for it to say what it left; a second one stops waiting
+ * (the journal keeps the job). So do a `kill` (SIGTERM) and a closed terminal (SIGHUP),
+ * which would otherwise end this process at once and leave the job's tool to be
+ * interrupted with no word of what it left; after a hang-up there is no one to tell.
+ */
+const STOPPING: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 function cancelOnInterrupt(cancel: () => Promise<unknown>): () => void {
   let asked = false;
-  const onSignal = (): void => {
+  const onSignal = (signal: NodeJS.Signals): void => {
+    const say = signal === 'SIGHUP' ? () => undefined : warn;
     if (asked) {
-      warn('stopped waiting: the job record in the journal says how it ends (snaptree jobs)');
+      say('stopped waiting: the job record in the journal says how it ends (snaptree jobs)');
       process.exit(FAILED);
     }
     asked = true;
-    warn('cancelling: waiting for the job to say what it left (Ctrl-C again to stop waiting)');
-    cancel().catch((error: unknown) => warn(`the cancel failed: ${errorMessage(error)}`));
+    say('cancelling: waiting for the job to say what it left (Ctrl-C again to stop waiting)');
+    cancel().catch((error: unknown) => say(`the cancel failed: ${errorMessage(error)}`));
   };
-  process.on('SIGINT', onSignal);
-  return () => process.off('SIGINT', onSignal);
+  for (const signal of STOPPING) process.on(signal, onSignal);
+  return () => {
+    for (const signal of STOPPING) process.off(signal, onSignal);
+  };
 }
 
 /** Runs the intent: shows its plan, asks (or takes --yes), starts exactly that plan, follows it to its end. */

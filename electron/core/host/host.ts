@@ -37,6 +37,12 @@ export interface StreamCommand {
   readonly argv: readonly [string, ...string[]];
   /** Aborting it sends SIGINT (qemu-img stops cleanly between clusters), SIGKILL if the process outlives a grace period. */
   readonly signal?: AbortSignal;
+  /**
+   * The process gets the same SIGINT should this one die first (a kill -9, a crash): a tool
+   * left writing after Snaptree is gone would change files while the journal says the job
+   * stopped, and a later job would take its locks over.
+   */
+  readonly interruptedWithCaller?: boolean;
   /** Each piece of stdout or stderr as the pipe delivers it (UTF-8, cut anywhere but inside a character). */
   readonly onStdout?: (chunk: string) => void;
   readonly onStderr?: (chunk: string) => void;

@@ -15,6 +15,25 @@ const STOP_GRACE_MS = 5_000;
 /** Daemons and admin tools live in sbin, which a desktop user's PATH often leaves out. */
 const SBIN_DIRS = ['/usr/local/sbin', '/usr/sbin', '/sbin'];
 
+/**
+ * util-linux's setpriv, which sets the parent-death signal of a process and then runs the
+ * program in it (Node cannot call prctl): looked up once, and none where it is missing.
+ */
+let setpriv: Promise<string | null> | null = null;
+
+/**
+ * The argv that runs the program with SIGINT at this process's death. Only for a program
+ * that is there to run: a missing one must fail to spawn, as it does unwrapped (setpriv
+ * would start and say so in an exit code).
+ */
+async function withParentDeathSignal(host: Host, argv: readonly [string, ...string[]]): Promise<readonly [string, ...string[]]> {
+  const [program] = argv;
+  if (!program.startsWith('/') || (await access(program, constants.X_OK).then(() => false, () => true))) return argv;
+  setpriv ??= host.findProgram('setpriv');
+  const wrapper = await setpriv;
+  return wrapper === null ? argv : [wrapper, '--pdeathsig', 'INT', '--', ...argv];
+}
+
 /** Linux's O_TMPFILE, which Node does not name: a file in a folder, with no name at all. */
 const O_TMPFILE = 0o20000000 | constants.O_DIRECTORY;
 
@@ -121,15 +140,16 @@ export class LocalHost implements Host {
   }
 
   async stream(command: StreamCommand): Promise<StreamResult> {
-    const [program, ...args] = command.argv;
     refuseUnsayable(command.argv);
+    const program = command.argv[0];
+    const [spawned, ...args] = command.interruptedWithCaller ? await withParentDeathSignal(this, command.argv) : command.argv;
     const { signal } = command;
     if (signal?.aborted) return { exitCode: null, signal: 'SIGINT' };
     // A process group of its own: Ctrl-C at the terminal reaches Snaptree alone, which then
     // cancels the job the way the step says (SIGINT, a block job abort, or waiting for an
     // all-or-nothing step). Sent to the tool too, it ended a step before the cancel was
     // asked, and the job said failed, not cancelled.
-    const child = spawn(program, args, { env: { ...process.env, LC_ALL: 'C', LANG: 'C' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(spawned, args, { env: { ...process.env, LC_ALL: 'C', LANG: 'C' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     // A decoder per pipe keeps a character cut between two chunks whole.
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => command.onStdout?.(chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => command.onStderr?.(chunk));

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { expectSaidInBoth } from '../said.test-support.js';
-import { convertStep, ENDED, MiB, opens, planOf, rawWithData, sameGuestBytes, watchedJobs } from './jobs.test-support.js';
+import { convertStep, ENDED, MiB, opens, planOf, rawWithData, sameGuestBytes, waitFor, watchedJobs } from './jobs.test-support.js';
 
 let dir: string;
 let child: string;
@@ -27,6 +27,19 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
+
+/** Whether a live process (not one that ended, waiting to be reaped) has the path in its command line. */
+function runningOn(path: string): boolean {
+  return readdirSync('/proc').some((pid) => {
+    if (!/^\d+$/.test(pid)) return false;
+    try {
+      const state = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0];
+      return state !== 'Z' && readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(path);
+    } catch {
+      return false;
+    }
+  });
+}
 
 /** The id of the job the child started, once it is under way. */
 function underWay(program: ChildProcessByStdio<null, Readable, null>): Promise<string> {
@@ -58,9 +71,12 @@ describe('another Snaptree process', () => {
     expect(second.state).toBe('waiting');
     expect(second.waitingFor?.values).toEqual({ job: killedJob, what: source });
 
+    expect(runningOn(target)).toBe(true);
     const exited = new Promise((resolve) => program.once('exit', resolve));
     process.kill(-program.pid!, 'SIGKILL');
     await exited;
+    // Its qemu-img (a process group of its own) was interrupted with it, as a cancel would: nothing writes on.
+    await waitFor(() => !runningOn(target), 5_000);
 
     // The dead process's lock is stale: the waiting job takes it over and runs.
     expect((await watched.until(second.id, ENDED)).state).toBe('done');

@@ -174,6 +174,8 @@ async function runTool(step: RunStep, run: StepRun): Promise<StepEnd> {
       .stream({
         argv: step.argv as [string, ...string[]],
         signal: cancel.signal,
+        // A step a cancel interrupts is interrupted alike when Snaptree dies; one a cancel lets finish is let finish.
+        interruptedWithCaller: cancel.signal !== undefined,
         onStdout: (chunk) => {
           if (step.keepOutput) stdout += chunk;
           push(out, chunk);
