@@ -41,7 +41,7 @@ const NAMED_ESCAPES: Readonly<Record<string, string>> = {
 const UNSAFE_FOR_TERMINAL = /[\\\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/gu;
 
 /** Format characters that visible text is made of: joiners of emoji and of Indic and Persian script, emoji tags. */
-function isJoiner(code: number): boolean {
+export function isJoiner(code: number): boolean {
   return code === 0x200c || code === 0x200d || (code >= 0xe0020 && code <= 0xe007f);
 }
 

@@ -622,6 +622,18 @@ describe('snaptree plan, run, jobs and trash', () => {
     expect(existsSync(join(dir, 'pwned'))).toBe(false);
     expect(existsSync('pwned')).toBe(false);
   });
+  it('prints a command whose file name holds a tab so that it pastes into bash as the very argv the plan runs', async () => {
+    execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', '--', join(dir, "John's disk.qcow2"), '16M']);
+    const args = ['plan', 'overlay', "./John's disk.qcow2", './new\ttab.qcow2'];
+    const text = await run(args);
+    expect(text.code, text.stderr).toBe(0);
+    const line = text.stdout.split('\n').find((candidate) => candidate.trimStart().startsWith('$ '))!.trimStart().slice(2);
+    expect(line).not.toContain('\t');
+    const { steps } = JSON.parse((await run([...args, '--json'])).stdout) as { steps: Array<{ argv: string[] }> };
+    const pasted = execFileSync('bash', ['-c', `printf '%s\\0' ${line}`], { encoding: 'utf8' });
+    expect(pasted.split('\0').slice(0, -1)).toEqual(steps[0]!.argv);
+  });
+
   it('cancels on Ctrl-C and says what the cancel left; the trash lists the half-made file, will not restore it over a file, and restores it once the place is free', async () => {
     // Enough data that the convert is still running when the interrupt comes.
     const source = join(dir, 'big.img');

@@ -7,6 +7,7 @@ import { formatBytes, terminalText } from '../../shared/format.js';
 import type { Job, TrashEntry } from '../../shared/jobs/model.js';
 import type { Sentence } from '../../shared/messages/sentence.js';
 import { stepCommands } from '../../shared/plans/commands.js';
+import { printableShellLine } from '../../shared/shell-words.js';
 import type { Plan, TreeNode } from '../../shared/plans/plan.js';
 
 /** A command line to copy into a shell: escaped as other text only where it holds more than backslashes (a quote's `'\''` must stay as it is to be pasted). */
@@ -48,7 +49,7 @@ export function formatPlan(plan: Plan): string {
   const sentences = (items: readonly Sentence[]) => items.map((item) => item.message);
   return lines([
     `Plan: ${plan.title.message}`,
-    ...plan.steps.flatMap((step, index) => [`  ${index + 1}. ${step.says.message}`, ...stepCommands(step).map((command) => ({ command: `       $ ${command}` }))]),
+    ...plan.steps.flatMap((step, index) => [`  ${index + 1}. ${step.says.message}`, ...stepCommands(step, printableShellLine).map((command) => ({ command: `       $ ${command}` }))]),
     ...list('Creates', plan.creates),
     ...list('Changes', plan.changes.filter((path) => !plan.creates.includes(path))),
     ...list('Made unused (moved to the trash)', plan.unused),

@@ -6,6 +6,7 @@
 import { formatBytes, terminalText } from '../../shared/format.js';
 import type { Job } from '../../shared/jobs/model.js';
 import { stepCommands } from '../../shared/plans/commands.js';
+import { printableShellLine } from '../../shared/shell-words.js';
 import { commandText } from './plan-text.js';
 
 const BAR_WIDTH = 30;
@@ -59,7 +60,7 @@ export function progressReporter(stream: NodeJS.WriteStream): (job: Job) => void
       const planned = job.plan.steps[running]!;
       clearBar();
       write(`Step ${running + 1}/${job.plan.steps.length}: ${terminalText(planned.says.message)}\n`);
-      for (const command of stepCommands(planned)) write(`  $ ${commandText(command)}\n`);
+      for (const command of stepCommands(planned, printableShellLine)) write(`  $ ${commandText(command)}\n`);
     }
     if (ENDED.has(job.state)) {
       clearBar();

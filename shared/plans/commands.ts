@@ -8,14 +8,15 @@
 import { shellLine } from '../shell-words.js';
 import type { Step } from './plan.js';
 
-export function stepCommands(step: Step): string[] {
+/** `quote`: how an argument array is written (the CLI's text prints one a terminal shows as it is). */
+export function stepCommands(step: Step, quote: (argv: readonly string[]) => string = shellLine): string[] {
   switch (step.op) {
     case 'run':
-      return [shellLine(step.argv)];
+      return [quote(step.argv)];
     case 'define':
     case 'restore':
     case 'mark-folded':
-      return step.shows.map(shellLine);
+      return step.shows.map(quote);
     case 'trash':
     case 'purge':
       return [];
