@@ -71,6 +71,7 @@ export const planProblems = {
     cloneOtherDisks: '{{domain}} has other writable disks ({{targets}}): the clone would write into the same files.',
     chainFormat: '{{path}} is read through {{layer}}, which $t(problems:plans.unsafe.{{problem}}): qemu-img would guess the format below it, or take the wrong one, and would read or write other bytes than the guest sees (data-safety rule 3).',
     chainLoop: 'The backing files below {{layer}} lead back to it: {{path}} has no bottom layer, and qemu-img cannot open it.',
+    noSpace: 'The new file {{path}} may take up to {{size}}, and its file system has {{free}} free.',
     noCheck: '{{path}} is {{format}}: qemu-img checks only qcow2, qed, vdi, vhdx and vmdk images.',
     nothingInTrash: 'The trash is empty.',
     noSuchTrash: 'No job named {{job}} left anything in the trash.',

@@ -4,6 +4,7 @@
  * shut-off domain's disk, the disk is switched to the new file in the persistent XML and
  * the old file goes to the trash, unless other images still build on it (rule 1).
  */
+import { formatBytes } from '../format.js';
 import { say, type Said } from '../messages/problems.js';
 import { convertArgv } from '../qemu-img/convert.js';
 import { defineArgv, dumpxmlInactiveArgv } from '../virsh/define.js';
@@ -82,12 +83,16 @@ export const planConvert: Planner<'convert'> = (intent, world): PlanDraft => {
       steps.push({ op: 'trash', says: say('plans.step.trashSource', { path }), changes: [path], path });
     }
   }
+  // What the layers hold is what the new file may take: a copy that cannot fit fails half-made, and fills the file system meanwhile.
+  const bytes = chain.reduce((sum, layer) => sum + layer.actualSize, 0);
+  const free = world.freeBytes?.(target) ?? null;
+  if (free !== null && free < bytes) blockers.push(blocker('no-space', say('plans.blocker.noSpace', { path: target, size: formatBytes(bytes), free: formatBytes(free) })));
   return draft({
     intent,
     title,
     steps,
     unused,
-    bytes: chain.reduce((sum, layer) => sum + layer.actualSize, 0),
+    bytes,
     lost,
     warnings,
     blockers,

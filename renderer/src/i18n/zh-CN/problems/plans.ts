@@ -69,6 +69,7 @@ export const planProblems: Messages<typeof english> = {
     cloneOtherDisks: '{{domain}} 还有其他可写的磁盘（{{targets}}）：克隆会写入同样的文件。',
     chainFormat: '读取 {{path}} 时要经过 {{layer}}，而它$t(problems:plans.unsafe.{{problem}})：qemu-img 会猜测其下一层的格式，或用错格式，读到或写入的字节会与客户机看到的不同（数据安全规则 3）。',
     chainLoop: '{{layer}} 下面的后端镜像又绕回到它自己：{{path}} 没有最底层，qemu-img 无法打开它。',
+    noSpace: '新文件 {{path}} 最多可能占用 {{size}}，而其文件系统只剩 {{free}} 可用。',
     noCheck: '{{path}} 是 {{format}}：qemu-img 只能检查 qcow2、qed、vdi、vhdx 和 vmdk 镜像。',
     nothingInTrash: '回收站是空的。',
     noSuchTrash: '没有名为 {{job}} 的任务在回收站中留下文件。',
