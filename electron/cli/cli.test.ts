@@ -403,6 +403,14 @@ describe('snaptree plan, run, jobs and trash', () => {
     expect(execFileSync('qemu-img', ['snapshot', '-l', '--', held], { encoding: 'utf8' })).toBe('');
   }, 60_000);
 
+  it('refuses a new file in a folder that is not there, before anything runs (exit 3)', async () => {
+    execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', join(dir, 'no-folder-base.qcow2'), '16M']);
+    const { code, stderr } = await run(['run', 'overlay', './no-folder-base.qcow2', './missing-dir/new.qcow2', '--yes']);
+    expect(code).toBe(3);
+    expect(stderr).toContain(`There is no folder ${join(dir, 'missing-dir')} to make ${join(dir, 'missing-dir', 'new.qcow2')} in.`);
+    expect(existsSync(join(dir, 'missing-dir'))).toBe(false);
+  });
+
   it('plans an overlay: prints the exact create command and creates nothing', async () => {
     execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', join(dir, 'plan-base.qcow2'), '16M']);
     const { code, stdout } = await run(['plan', 'overlay', './plan-base.qcow2', './plan-new.qcow2']);

@@ -5,7 +5,7 @@
  * its locks, when it can run at once), and runs only if that plan has the id the user saw.
  */
 import { createHash } from 'node:crypto';
-import { lstatSync, statfsSync } from 'node:fs';
+import { lstatSync, statfsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Image } from '../../shared/images/model.js';
@@ -40,6 +40,16 @@ function exists(path: string): boolean {
   } catch (error) {
     // Only "nothing there" is absence; a folder that cannot be read may hold the name.
     return (error as NodeJS.ErrnoException).code !== 'ENOENT';
+  }
+}
+
+/** A folder, or something the system would not let us look at (the step then says why); not one where nothing or a file is. */
+function isFolder(path: string): boolean {
+  try {
+    return statSync(fsPath(path)).isDirectory();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code !== 'ENOENT' && code !== 'ENOTDIR';
   }
 }
 
@@ -106,6 +116,7 @@ async function worldOf(sources: PlanSources, view: Linked, intent: Intent, facts
     forest: { images: view.images, errors: [], skipped: [], scannedAt: '' },
     connections: view.connections,
     exists,
+    isFolder,
     tools: { qemuImg, virsh },
     dataDir: sources.dataDir,
     trash,

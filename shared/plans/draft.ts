@@ -135,6 +135,8 @@ export function freshFileBlockers(world: World, paths: readonly string[]): Block
   for (const path of paths) {
     if (world.exists(path)) blockers.push(blocker('target-exists', say('plans.blocker.targetExists', { path }), [say('plans.alternative.otherName')]));
     else if (seen.has(path)) blockers.push(blocker('file-twice', say('plans.blocker.fileTwice', { path })));
+    // The tools make no folder: the step would fail with nothing made.
+    else if (world.isFolder?.(dirOf(path)) === false) blockers.push(blocker('no-folder', say('plans.blocker.noFolder', { path, folder: dirOf(path) }), [say('plans.alternative.otherName')]));
     seen.add(path);
   }
   return blockers;

@@ -36,7 +36,7 @@ export const planImageSnapshot: Planner<'image-snapshot'> = (intent, world): Pla
   blockers.push(...heldOutside(world, [path]));
   if (dependents.overlays.length > 0) {
     const overlays = dependents.overlays.map((overlay) => overlay.path).join(', ');
-    blockers.push(blocker('backing-file', say('plans.blocker.backingFile', { path, overlays }), [say('plans.alternative.overlayInstead', { path })]));
+    blockers.push(blocker('backing-file', say('plans.blocker.backingFileSnapshot', { path, overlays }), [say('plans.alternative.overlayInstead', { path })]));
   }
   const step = runStep({
     says: say('plans.step.imageSnapshot', { name, path }),

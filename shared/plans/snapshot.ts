@@ -61,7 +61,7 @@ function internalPart(intent: SnapshotIntent, world: World, domain: Domain, disk
     // Rule 1: the snapshot is written into the active layer; an image built on it must not change under it.
     const overlays = dependentsOf(world, active).overlays;
     if (overlays.length > 0) {
-      blockers.push(blocker('backing-file', say('plans.blocker.backingFile', { path: active, overlays: overlays.map((o) => o.path).join(', ') }), [say('plans.alternative.diskOnly')]));
+      blockers.push(blocker('backing-file', say('plans.blocker.backingFileSnapshot', { path: active, overlays: overlays.map((o) => o.path).join(', ') }), [say('plans.alternative.diskOnly')]));
     }
   }
   const warnings: Said[] = qemuRuns(domain) ? [say('plans.warning.internalPauses', { domain: domain.name })] : [];
