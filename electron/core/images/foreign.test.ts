@@ -129,3 +129,23 @@ describe('an overlay whose backing name qemu-img reports with bytes that are not
     expect(overlay.problems[0]?.message).toContain('Snaptree cannot tell which file it is');
   });
 });
+
+describe('a vmdk reached only as a backing file, outside the folders scanned', () => {
+  it('is read through qemu-img like one in them: its size, and its own backing file, which is read too', async () => {
+    const outside = mkdtempSync(join(tmpdir(), 'snaptree-foreign-outside-'));
+    try {
+      mkdirSync(join(outside, 'store'));
+      mkdirSync(join(outside, 'vm'));
+      qemuImg('create', '-q', '-f', 'vmdk', join(outside, 'store', 'grand.vmdk'), '16M');
+      qemuImg('create', '-q', '-f', 'vmdk', '-b', 'grand.vmdk', '-F', 'vmdk', join(outside, 'store', 'parent.vmdk'));
+      qemuImg('create', '-q', '-f', 'qcow2', '-b', '../store/parent.vmdk', '-F', 'vmdk', join(outside, 'vm', 'top.qcow2'));
+      const scanned = await scanPaths(new LocalHost(), [join(outside, 'vm')]);
+      const parent = scanned.images.find((candidate) => candidate.path.endsWith('/parent.vmdk'));
+      expect(parent).toMatchObject({ format: 'vmdk', virtualSize: 16 << 20, folder: null, problems: [] });
+      expect(parent!.backing).toMatchObject({ name: 'grand.vmdk', exists: true });
+      expect(scanned.images.find((candidate) => candidate.path === parent!.backing!.image)).toMatchObject({ format: 'vmdk', virtualSize: 16 << 20 });
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
+  });
+});

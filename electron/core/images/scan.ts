@@ -162,26 +162,31 @@ export async function scanPaths(host: Host, folders: readonly string[], extraFil
   // Details of formats we do not decode, from qemu-img itself, when it can be given the
   // file: Node's spawn passes arguments as UTF-8 text, so a name that is not UTF-8 would
   // reach qemu-img altered (the kernel itself takes any bytes), and a vmdk's extents
-  // must be files qemu-img can open without waiting.
-  const foreign = [...pending.values()].filter((file) => {
-    if (file.format === 'qcow2' || file.format === 'raw' || file.readProblems.length > 0) return false;
-    if (hasEscapedBytes(file.path)) {
-      file.readProblems.push({ code: 'unreadable', ...say('image.unreadable.nameNotUtf8') });
-      return false;
-    }
-    if (file.format === 'vmdk') file.readProblems.push(...extentProblems(file.path));
-    return file.readProblems.length === 0;
-  });
-  // Looked up only when needed: most scans (every rescan of the watcher) read no such file.
-  const qemuImg = foreign.length > 0 ? await host.findProgram('qemu-img') : null;
-  await mapLimit(foreign, 4, async (file) => {
-    if (qemuImg === null) return;
-    file.fallback = await qemuImgInfo(host, qemuImg, file.path, file.format).catch((error: unknown) => {
-      const detail = error instanceof HostCommandError ? error.stderr.trim() || error.message : String(error);
-      file.readProblems.push({ code: 'unreadable', ...say('image.unreadable.qemuImg', { detail }) });
-      return null;
+  // must be files qemu-img can open without waiting. Asked for each round of files read,
+  // those found as backing files outside the folders too: their backing names are in it.
+  let qemuImg: Promise<string | null> | null = null;
+  const describeForeign = async (files: readonly Pending[]): Promise<void> => {
+    const foreign = files.filter((file) => {
+      if (file.format === 'qcow2' || file.format === 'raw' || file.readProblems.length > 0 || file.fallback !== null) return false;
+      if (hasEscapedBytes(file.path)) {
+        file.readProblems.push({ code: 'unreadable', ...say('image.unreadable.nameNotUtf8') });
+        return false;
+      }
+      if (file.format === 'vmdk') file.readProblems.push(...extentProblems(file.path));
+      return file.readProblems.length === 0;
     });
-  });
+    if (foreign.length === 0) return;
+    // Looked up only when needed: most scans (every rescan of the watcher) read no such file.
+    const program = await (qemuImg ??= host.findProgram('qemu-img'));
+    await mapLimit(foreign, 4, async (file) => {
+      if (program === null) return;
+      file.fallback = await qemuImgInfo(host, program, file.path, file.format).catch((error: unknown) => {
+        const detail = error instanceof HostCommandError ? error.stderr.trim() || error.message : String(error);
+        file.readProblems.push({ code: 'unreadable', ...say('image.unreadable.qemuImg', { detail }) });
+        return null;
+      });
+    });
+  };
 
   // Follow backing names until every chain is complete, reading files outside the folders.
   // A backing path that is a path already read needs no stat: it is that file. The path is
@@ -197,6 +202,7 @@ export async function scanPaths(host: Host, folders: readonly string[], extraFil
   };
   const follow = async (first: Pending[]): Promise<void> => {
     for (let round = first.sort(byPath); round.length > 0; ) {
+      await describeForeign(round);
       const before = new Set(pending.keys());
       await inBatches(round, (file) => {
         const name = backingNameOf(file);
