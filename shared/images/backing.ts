@@ -41,6 +41,20 @@ function localFileOf(name: string): string | null {
   return typeof path === 'string' && path.startsWith('/') ? path : null;
 }
 
+/**
+ * The protocols qemu-img 7.2 opens (its block drivers' protocol names, Debian's build, each
+ * tried as `NAME:/x`), and its `json:` pseudo-protocol. Any other prefix before a ':' fails
+ * to open ("Unknown protocol 'base-12'"): a relative name such as `base-12:30.qcow2` too.
+ */
+const QEMU_PROTOCOLS = new Set(['json', 'file', 'host_device', 'host_cdrom', 'nbd', 'nbd+tcp', 'nbd+unix', 'http', 'https', 'ftp', 'ftps', 'ssh', 'iscsi', 'iser', 'rbd', 'gluster', 'gluster+tcp', 'gluster+unix', 'gluster+rdma', 'nfs', 'nvme', 'null-co', 'null-aio', 'blkdebug', 'blkverify']);
+
+/** The protocol QEMU reads at the start of a backing name that has one, when it is none QEMU knows. */
+export function unknownProtocol(name: string): string | null {
+  if (!pathHasProtocol(name)) return null;
+  const protocol = name.slice(0, name.indexOf(':'));
+  return QEMU_PROTOCOLS.has(protocol) ? null : protocol;
+}
+
 /** A name QEMU opens through a protocol other than a local file (`nbd:…`, most `json:{…}`). */
 export function hasProtocol(name: string): boolean {
   return pathHasProtocol(name) && localFileOf(name) === null;

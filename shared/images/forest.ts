@@ -5,7 +5,7 @@
  */
 import { baseName } from '../format.js';
 import { say } from '../messages/problems.js';
-import { hasProtocol, resolveBackingPath } from './backing.js';
+import { hasProtocol, resolveBackingPath, unknownProtocol } from './backing.js';
 import { formatClaimedByName } from './magic.js';
 import type { Image, InternalSnapshot, Problem, ScannedFormat } from './model.js';
 import { rawVirtualSize } from './raw.js';
@@ -109,7 +109,10 @@ export function buildForest(files: readonly ScannedFile[]): Image[] {
     if (read && claimed !== null && claimed !== file.format && file.fileSize > 0) {
       problems.push({ code: 'unknown-format', ...say('image.unknownFormat', { claimed, format: file.format }) });
     }
-    if (backing !== null && hasProtocol(backing.name)) {
+    const unknown = backing === null ? null : unknownProtocol(backing.name);
+    if (backing !== null && unknown !== null) {
+      problems.push({ code: 'missing-backing', ...say('image.missingBacking.unknownProtocol', { name: backing.name, protocol: unknown }) });
+    } else if (backing !== null && hasProtocol(backing.name)) {
       problems.push({ code: 'protocol-backing', ...say('image.protocolBacking', { name: backing.name, protocol: backing.name.slice(0, backing.name.indexOf(':')) }) });
     } else if (backing !== null && backingNameInexact(file)) {
       problems.push({ code: 'inexact-backing-name', ...say('image.inexactBackingName', { name: backing.name }) });

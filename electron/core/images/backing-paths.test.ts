@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -192,5 +192,24 @@ describe('a file reached by two paths whose folders lead its relative backing na
     const other = [join(two, 'base.qcow2'), join(two, 'sub', 'base.qcow2')].find((path) => path !== reached)!;
     expect(shown.problems[0]!.values).toMatchObject({ other });
     expect(at(other === join(two, 'base.qcow2') ? 'base.qcow2' : 'sub/base.qcow2')?.problems).toMatchObject([{ code: 'backing-ambiguous', key: 'image.backingAmbiguous.backing' }]);
+  });
+});
+
+describe('a relative backing name with a colon before any slash', () => {
+  it('is a protocol to QEMU, one it does not know: the image cannot be opened, as qemu-io finds, and the problem blocks', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'snaptree-colon-'));
+    try {
+      qemuImg('create', '-q', '-f', 'qcow2', join(folder, 'base-12:30.qcow2'), '16M');
+      qemuImg('create', '-q', '-f', 'qcow2', '-u', '-b', 'base-12:30.qcow2', '-F', 'qcow2', join(folder, 'top.qcow2'), '16M');
+      const opened = spawnSync('qemu-io', ['-r', '-c', 'read 0 512', '--', join(folder, 'top.qcow2')], { encoding: 'utf8' });
+      expect(opened.status).not.toBe(0);
+      expect(opened.stderr).toContain("Unknown protocol 'base-12'");
+      const scanned = await scanPaths(new LocalHost(), [folder]);
+      const top = scanned.images.find((candidate) => candidate.path === join(folder, 'top.qcow2'))!;
+      expect(top.problems).toMatchObject([{ code: 'missing-backing', key: 'image.missingBacking.unknownProtocol', values: { name: 'base-12:30.qcow2', protocol: 'base-12' } }]);
+      expect(BLOCKING.has('missing-backing')).toBe(true);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });
