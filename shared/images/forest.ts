@@ -6,7 +6,7 @@
 import { baseName } from '../format.js';
 import { say } from '../messages/problems.js';
 import { hasProtocol, resolveBackingPath, unknownProtocol } from './backing.js';
-import { formatClaimedByName } from './magic.js';
+import { claimHeld, formatClaimedByName } from './magic.js';
 import type { Image, InternalSnapshot, Problem, ScannedFormat } from './model.js';
 import { rawVirtualSize } from './raw.js';
 import type { Qcow2Header } from './qcow2.js';
@@ -106,7 +106,7 @@ export function buildForest(files: readonly ScannedFile[]): Image[] {
       problems.push({ code: 'truncated', ...say('image.truncated.empty') });
     }
     const claimed = formatClaimedByName(file.path);
-    if (read && claimed !== null && claimed !== file.format && file.fileSize > 0) {
+    if (read && claimed !== null && !claimHeld(claimed, file.format) && file.fileSize > 0) {
       problems.push({ code: 'unknown-format', ...say('image.unknownFormat', { claimed, format: file.format }) });
     }
     const unknown = backing === null ? null : unknownProtocol(backing.name);

@@ -87,6 +87,7 @@ export const imageProblems = {
     nameNotUtf8:
       "qemu-img cannot be given this file's name: it holds bytes that are not UTF-8 (shown as \\xNN), and Snaptree starts qemu-img through Node.js, which passes arguments only as UTF-8 text: qemu-img would be given another name. Rename the file to see its details.",
     qemuImg: 'qemu-img could not read it: {{detail}}',
+    otherFormat: 'QEMU opens this file as {{format}}, a format Snaptree does not read: it is not raw, and no plan acts on it.',
   },
   badExtent: {
     gone: 'The vmdk extent "{{name}}" ({{path}}) does not exist: the image\'s data is not there.',

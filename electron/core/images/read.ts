@@ -1,5 +1,5 @@
 import { closeSync, constants, fstatSync, openSync, readFileSync, readSync, statSync, type Stats } from 'node:fs';
-import { detectFormat } from '../../../shared/images/magic.js';
+import { detectFormat, qemuOnlyFormat } from '../../../shared/images/magic.js';
 import { fsPath } from './fs-path.js';
 import type { ImageFormat, InternalSnapshot, Problem } from '../../../shared/images/model.js';
 import { decodeQcow2Header, refusal, type Qcow2Header } from '../../../shared/images/qcow2.js';
@@ -163,6 +163,9 @@ export function readImage(path: string): ReadOutcome {
       return { kind: 'unreadable', identity, fileSize: size, actualSize: allocated, problem: { code: 'unreadable', ...say('image.unreadable.failed', errnoValues(error)) } };
     }
     const format = detectFormat(bytes);
+    // QEMU would open it through a driver of its own: no plan may take it for raw.
+    const other = format === 'raw' ? qemuOnlyFormat(bytes, path) : null;
+    if (other !== null) return { kind: 'unreadable', identity, fileSize: size, actualSize: allocated, problem: { code: 'unreadable', ...say('image.unreadable.otherFormat', { format: other }) } };
     const base = { identity, fileSize: size, actualSize: allocated, format };
     if (format !== 'qcow2') return { kind: 'image', image: { ...base, qcow2: null, snapshots: [], readProblems: [] } };
 

@@ -74,6 +74,7 @@ export const imageProblems: Messages<typeof english> = {
     changed: '读取过程中文件发生了变化：无法完整读取其镜像头。',
     nameNotUtf8: '无法把此文件名交给 qemu-img：其中含有不是 UTF-8 的字节（显示为 `\\xNN`），而 Snaptree 启动 qemu-img 时，参数只能以 UTF-8 文本传递，qemu-img 会收到另一个文件名。请重命名此文件以查看详情。',
     qemuImg: 'qemu-img 无法读取它：{{detail}}',
+    otherFormat: 'QEMU 会以 {{format}} 格式打开此文件，而 Snaptree 不读取这种格式：它不是 raw，任何计划都不会处理它。',
   },
   badExtent: {
     gone: 'vmdk 区段文件“{{name}}”（{{path}}）不存在：镜像的数据不在那里。',
