@@ -4,6 +4,8 @@
  * overlay was opened by, without normalising and without resolving symlinks.
  */
 
+import { qemuJson } from './qemu-json.js';
+
 /** QEMU's path_has_protocol: a ':' before any '/'. */
 function pathHasProtocol(name: string): boolean {
   const first = /[:/]/.exec(name);
@@ -31,13 +33,7 @@ function jsonFileName(spec: unknown): unknown {
 function localFileOf(name: string): string | null {
   let path: unknown;
   if (name.startsWith('file:')) path = name.slice('file:'.length);
-  else if (name.startsWith('json:')) {
-    try {
-      path = jsonFileName(JSON.parse(name.slice('json:'.length)));
-    } catch {
-      return null;
-    }
-  }
+  else if (name.startsWith('json:')) path = jsonFileName(qemuJson(name.slice('json:'.length)));
   return typeof path === 'string' && path.startsWith('/') ? path : null;
 }
 
@@ -47,6 +43,11 @@ function localFileOf(name: string): string | null {
  * to open ("Unknown protocol 'base-12'"): a relative name such as `base-12:30.qcow2` too.
  */
 const QEMU_PROTOCOLS = new Set(['json', 'file', 'host_device', 'host_cdrom', 'nbd', 'nbd+tcp', 'nbd+unix', 'http', 'https', 'ftp', 'ftps', 'ssh', 'iscsi', 'iser', 'rbd', 'gluster', 'gluster+tcp', 'gluster+unix', 'gluster+rdma', 'nfs', 'nvme', 'null-co', 'null-aio', 'blkdebug', 'blkverify']);
+
+/** A `json:` backing name whose JSON QEMU's parser refuses: the image cannot be opened. */
+export function jsonRefused(name: string): boolean {
+  return name.startsWith('json:') && qemuJson(name.slice('json:'.length)) === undefined;
+}
 
 /** The protocol QEMU reads at the start of a backing name that has one, when it is none QEMU knows. */
 export function unknownProtocol(name: string): string | null {

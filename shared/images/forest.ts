@@ -5,7 +5,7 @@
  */
 import { baseName } from '../format.js';
 import { say } from '../messages/problems.js';
-import { hasProtocol, resolveBackingPath, unknownProtocol } from './backing.js';
+import { hasProtocol, jsonRefused, resolveBackingPath, unknownProtocol } from './backing.js';
 import { claimHeld, formatClaimedByName } from './magic.js';
 import type { Image, InternalSnapshot, Problem, ScannedFormat } from './model.js';
 import { rawVirtualSize } from './raw.js';
@@ -112,6 +112,8 @@ export function buildForest(files: readonly ScannedFile[]): Image[] {
     const unknown = backing === null ? null : unknownProtocol(backing.name);
     if (backing !== null && unknown !== null) {
       problems.push({ code: 'missing-backing', ...say('image.missingBacking.unknownProtocol', { name: backing.name, protocol: unknown }) });
+    } else if (backing !== null && jsonRefused(backing.name)) {
+      problems.push({ code: 'missing-backing', ...say('image.missingBacking.badJson', { name: backing.name }) });
     } else if (backing !== null && hasProtocol(backing.name)) {
       problems.push({ code: 'protocol-backing', ...say('image.protocolBacking', { name: backing.name, protocol: backing.name.slice(0, backing.name.indexOf(':')) }) });
     } else if (backing !== null && backingNameInexact(file)) {

@@ -58,6 +58,7 @@ export const imageProblems = {
     'The backing "{{name}}" is a QEMU protocol string ({{protocol}}:…), not a file name: QEMU opens it over the network or as a JSON description; Snaptree does not follow such backings.',
   missingBacking: {
     gone: 'The backing file "{{name}}" ({{path}}) does not exist: this image cannot be opened until it is back or the image is rebased.',
+    badJson: 'QEMU cannot parse the JSON of the backing name "{{name}}" (it refuses a key named twice, among others), and cannot open this image.',
     unknownProtocol: 'QEMU reads the backing name "{{name}}" as a protocol "{{protocol}}:", which it does not know, and cannot open this image. Fix: qemu-img rebase -u -b ./{{name}} (a "./" makes it a file name), with its format.',
     unreachable: 'The backing file "{{name}}" ({{path}}) cannot be reached: $t(problems:image.errno.{{errno}}). This image cannot be opened until the path leads to it or the image is rebased.',
   },

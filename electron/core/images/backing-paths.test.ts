@@ -213,3 +213,24 @@ describe('a relative backing name with a colon before any slash', () => {
     }
   });
 });
+
+describe('a json: backing name, parsed as QEMU parses it', () => {
+  it('in single quotes is followed to its file, as QEMU opens it; one that names a key twice cannot be opened, in QEMU as here', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'snaptree-json-'));
+    try {
+      const base = join(folder, 'base.qcow2');
+      qemuImg('create', '-q', '-f', 'qcow2', base, '16M');
+      qemuImg('create', '-q', '-f', 'qcow2', '-u', '-b', `json:{'file':{'driver':'file','filename':'${base}'}}`, '-F', 'qcow2', join(folder, 'single.qcow2'), '16M');
+      qemuImg('create', '-q', '-f', 'qcow2', '-u', '-b', `json:{"file":{"filename":"/nonexistent.qcow2"},"file":{"filename":"${base}"}}`, '-F', 'qcow2', join(folder, 'twice.qcow2'), '16M');
+      const opens = (name: string) => spawnSync('qemu-io', ['-r', '-c', 'read 0 512', '--', join(folder, name)], { encoding: 'utf8' });
+      expect(opens('single.qcow2').status).toBe(0);
+      expect(opens('twice.qcow2').stderr).toContain('duplicate key');
+      const scanned = await scanPaths(new LocalHost(), [folder]);
+      const at = (name: string) => scanned.images.find((candidate) => candidate.path === join(folder, name))!;
+      expect(at('single.qcow2')).toMatchObject({ problems: [], backing: { image: base, exists: true } });
+      expect(at('twice.qcow2').problems).toMatchObject([{ code: 'missing-backing', key: 'image.missingBacking.badJson' }]);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+});

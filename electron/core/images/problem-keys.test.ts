@@ -107,6 +107,7 @@ beforeAll(async () => {
   qemuImg('create', '-q', '-f', 'qcow2', '-b', 'base.qcow2', '-F', 'qcow2', img('two/top.qcow2'));
   symlinkSync('two/top.qcow2', img('two-link.qcow2'));
   qemuImg('create', '-q', '-f', 'qcow2', '-u', '-b', 'base-12:30.qcow2', '-F', 'qcow2', img('on-colon.qcow2'), '1M');
+  qemuImg('create', '-q', '-f', 'qcow2', '-u', '-b', 'json:{"file":{"filename":"/a"},"file":{"filename":"/b"}}', '-F', 'qcow2', img('on-bad-json.qcow2'), '1M');
 
   const forest = await scanPaths(new LocalHost(), [corpus.folder, extra, img('nowhere'), img('fifo'), join(img('a-file'), 'below')]);
   skipped = forest.skipped;
@@ -159,6 +160,7 @@ describe('every problem the core sends', () => {
       'image.missingBacking.gone',
       'image.missingBacking.unreachable',
       'image.missingBacking.unknownProtocol',
+      'image.missingBacking.badJson',
       'image.backingNotAFile',
       'image.backingLoop.self',
       'image.backingLoop.chain',

@@ -48,6 +48,7 @@ export const imageProblems: Messages<typeof english> = {
   protocolBacking: '后端镜像“{{name}}”是 QEMU 协议字符串（{{protocol}}:…），不是文件名：QEMU 会通过网络或按 JSON 描述打开它，Snaptree 不跟踪这类后端镜像。',
   missingBacking: {
     gone: '后端镜像“{{name}}”（{{path}}）不存在：在它回到原处或对此镜像执行 rebase 之前，此镜像无法打开。',
+    badJson: 'QEMU 无法解析后端镜像名“{{name}}”中的 JSON（例如其中有重复的键），因此无法打开此镜像。',
     unknownProtocol: 'QEMU 把后端镜像名“{{name}}”读作它不认识的协议“{{protocol}}:”，因此无法打开此镜像。修复：`qemu-img rebase -u -b ./{{name}}`（加上“./”即成为文件名），并注明其格式。',
     unreachable: '无法访问后端镜像“{{name}}”（{{path}}）：$t(problems:image.errno.{{errno}})。在该路径能找到它或对此镜像执行 rebase 之前，此镜像无法打开。',
   },

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { qemuJson } from './qemu-json.js';
+
+describe("QEMU's JSON, as a json: backing name is parsed", () => {
+  it.each([
+    ['{"file": {"driver": "file", "filename": "/vm/b.qcow2"}}', { file: { driver: 'file', filename: '/vm/b.qcow2' } }],
+    ["{'file': {'filename': '/vm/it\\'s.qcow2'}}", { file: { filename: "/vm/it's.qcow2" } }],
+    ['{"a": [1, -2.5e3, true, false, null], "b": "\\u00e9\\/\\n"}', { a: [1, -2500, true, false, null], b: 'é/\n' }],
+    [' {} ', {}],
+  ])('reads %s', (text, parsed) => {
+    expect(qemuJson(text)).toEqual(parsed);
+  });
+
+  it.each([
+    ['{"file": {"filename": "/a"}, "file": {"filename": "/b"}}', 'a key named twice'],
+    ['{"a": 1,}', 'a trailing comma'],
+    ['{"a": "\\x"}', 'an escape JSON has not'],
+    ['{"a": "tab\there"}', 'a control character in a string'],
+    ['{"a": 1} x', 'words after the value'],
+    ['{a: 1}', 'a key without quotes'],
+    ['', 'nothing'],
+  ])('refuses %s (%s)', (text) => {
+    expect(qemuJson(text)).toBeUndefined();
+  });
+});
