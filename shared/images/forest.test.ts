@@ -5,7 +5,7 @@ import type { Qcow2Header } from './qcow2.js';
 
 /** An overlay's header as the decoder gives it, with only what the forest reads filled in. */
 function overlayHeader(backingFile: string, backingFormat: string | null): Qcow2Header {
-  return { details: {} as Qcow2Header['details'], virtualSize: 1 << 20, backingFile, backingFormat, dataFile: null, externalData: false, dirty: false, corrupt: false, encrypted: false };
+  return { details: {} as Qcow2Header['details'], virtualSize: 1 << 20, backingFile, backingFormat, dataFile: null, externalData: false, dirty: false, corrupt: false, encrypted: false, bitmapDirectory: null };
 }
 
 const file = (path: string, fields: Partial<ScannedFile>): ScannedFile => ({

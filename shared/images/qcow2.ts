@@ -7,6 +7,7 @@ import type { imageProblems } from '../messages/image-problems.js';
 import { say } from '../messages/problems.js';
 import type { Problem, Qcow2Details } from './model.js';
 import { decodePathBytes } from './path-bytes.js';
+import type { BitmapDirectory } from './qcow2-bitmaps.js';
 
 const QCOW2_V2_HEADER_LENGTH = 72;
 const V3_MIN_HEADER_LENGTH = 104;
@@ -44,6 +45,8 @@ export interface Qcow2Header {
   readonly dirty: boolean;
   readonly corrupt: boolean;
   readonly encrypted: boolean;
+  /** The persistent bitmaps' directory QEMU reads last when it opens the image, if any. */
+  readonly bitmapDirectory: BitmapDirectory | null;
 }
 
 export interface Qcow2Decoding {
@@ -181,6 +184,8 @@ interface Extensions {
   dataFile: string | null;
   encryptionHeader: Qcow2Details['encryptionHeader'];
   bitmapCount: number;
+  /** Where the bitmaps' directory is, when QEMU would read it (the autoclear bit set). */
+  bitmapDirectory: BitmapDirectory | null;
   featureNames: Map<string, string>;
   /** Where the extensions end (after the end marker), for the truncation check. */
   end: number;
@@ -200,7 +205,7 @@ interface ExtensionContext {
  * would refuse the image.
  */
 function readExtensions(file: FileStart, start: number, end: number, context: ExtensionContext): Extensions {
-  const found: Extensions = { backingFormat: null, dataFile: null, encryptionHeader: null, bitmapCount: 0, featureNames: new Map(), end: start, refusal: null };
+  const found: Extensions = { backingFormat: null, dataFile: null, encryptionHeader: null, bitmapCount: 0, bitmapDirectory: null, featureNames: new Map(), end: start, refusal: null };
   const refuse = (refusal: string): Extensions => ({ ...found, refusal });
   let offset = start;
   // Each step moves at least 8 bytes within one cluster, so the loop is bounded.
@@ -238,6 +243,7 @@ function readExtensions(file: FileStart, start: number, end: number, context: Ex
         if (file.u64(offset + 16) % BigInt(context.clusterSize) !== 0n) return refuse('bitmaps_ext: invalid bitmap directory offset');
         if (file.u64(offset + 8) > BigInt(MAX_BITMAP_DIRECTORY)) return refuse('bitmaps_ext: bitmap directory size exceeds the maximum supported size');
         found.bitmapCount = count;
+        found.bitmapDirectory = { offset: Number(file.u64(offset + 16)), size: Number(file.u64(offset + 8)), count };
       }
     } else if (type === EXT_FEATURE_NAMES) {
       for (let entry = 0; entry + 48 <= length; entry += 48) {
@@ -441,7 +447,7 @@ function decode(file: FileStart, fileSize: number): Qcow2Decoding {
   };
   return {
     // A disk QEMU will not open has no size a guest could see.
-    header: { details, virtualSize: refused === null ? Number(virtualSize) : null, backingFile, backingFormat, dataFile, externalData: hasDataFile, dirty, corrupt, encrypted },
+    header: { details, virtualSize: refused === null ? Number(virtualSize) : null, backingFile, backingFormat, dataFile, externalData: hasDataFile, dirty, corrupt, encrypted, bitmapDirectory: extensions.bitmapDirectory },
     // A file cut inside its header says so first: that is why QEMU refuses it.
     problems: refused === null ? problems : headerCut ? [headerCut, refusal(refused), ...problems.slice(1)] : [refusal(refused), ...problems],
     readsSnapshotTable,

@@ -1,5 +1,6 @@
 import { closeSync, constants, fstatSync, openSync, readFileSync, readSync, statSync, type Stats } from 'node:fs';
 import { detectFormat, qemuOnlyFormat } from '../../../shared/images/magic.js';
+import { bitmapDirectoryRefusal } from '../../../shared/images/qcow2-bitmaps.js';
 import { fsPath } from './fs-path.js';
 import type { ImageFormat, InternalSnapshot, Problem } from '../../../shared/images/model.js';
 import { decodeQcow2Header, refusal, type Qcow2Header } from '../../../shared/images/qcow2.js';
@@ -187,6 +188,15 @@ export function readImage(path: string): ReadOutcome {
       // and a disk QEMU will not open has no size a guest could see.
       if (table.problem?.code === 'invalid-header') header = { ...header, virtualSize: null };
       if (table.problem) problems.unshift(table.problem);
+    }
+    // QEMU loads the persistent bitmaps last: only an image it would open that far.
+    const directory = header?.bitmapDirectory ?? null;
+    if (header !== null && header.virtualSize !== null && directory !== null && !problems.some((problem) => problem.code === 'invalid-header')) {
+      const refused = bitmapDirectoryRefusal(readAt(fd, directory.offset, Math.min(directory.size, Math.max(0, size - directory.offset))), directory, header.details.clusterSize, header.virtualSize);
+      if (refused !== null) {
+        header = { ...header, virtualSize: null };
+        problems.unshift(refusal(refused));
+      }
     }
     return { kind: 'image', image: { ...base, qcow2: header, snapshots, readProblems: problems } };
   } finally {
