@@ -76,7 +76,7 @@ export const imageProblems = {
     unknown: "The header does not record the backing file's format, so QEMU must guess it; guessing is unsafe and newer QEMU refuses.",
     known: "The header does not record the backing file's format, so QEMU must guess it ({{format}}); guessing is unsafe and newer QEMU refuses. Fix: qemu-img rebase -u -b <same name> -F {{format}}.",
   },
-  backingFormatMismatch: 'The header says the backing file is {{recorded}}, but {{file}} is {{format}}: the guest would see the wrong disk content.',
+  backingFormatMismatch: 'The header says the backing file is {{recorded}}, but {{file}} reads as {{format}}: QEMU opens it as {{recorded}} for this image, so the guest sees other content than {{file}} holds as {{format}}. One of the two is wrong (a raw disk whose guest wrote an image header into it reads as that image), and Snaptree cannot tell which.',
   corrupt: 'The corrupt bit is set: QEMU found an inconsistency and opens the image read-only. Check it with qemu-img check, repair with -r all.',
   dirty: 'The dirty bit is set: the image was not closed cleanly (lazy refcounts). QEMU repairs it at the next read-write open.',
   encrypted: 'The image is encrypted: reading or changing its data needs its passphrase.',

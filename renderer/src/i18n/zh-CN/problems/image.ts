@@ -65,7 +65,7 @@ export const imageProblems: Messages<typeof english> = {
     unknown: '镜像头没有记录后端镜像的格式，QEMU 只能去猜；猜测格式并不安全，较新版本的 QEMU 会拒绝打开。',
     known: '镜像头没有记录后端镜像的格式，QEMU 只能去猜（{{format}}）；猜测格式并不安全，较新版本的 QEMU 会拒绝打开。修复方法：`qemu-img rebase -u -b <原文件名> -F {{format}}`。',
   },
-  backingFormatMismatch: '镜像头记录的后端镜像格式是 {{recorded}}，但 {{file}} 实际是 {{format}}：客户机看到的磁盘内容会是错的。',
+  backingFormatMismatch: '镜像头记录的后端镜像格式是 {{recorded}}，但 {{file}} 读起来是 {{format}}：QEMU 为此镜像按 {{recorded}} 打开它，客户机看到的内容与 {{file}} 作为 {{format}} 所含的内容不同。两者必有一错（客户机在 raw 磁盘里写入镜像头后，它读起来就像那种镜像），Snaptree 无法判断是哪一个。',
   corrupt: '已设置损坏标志位：QEMU 发现了不一致之处，会以只读方式打开此镜像。请用 `qemu-img check` 检查，用 `-r all` 修复。',
   dirty: '已设置脏标志位：镜像没有被正常关闭（`lazy_refcounts`）。QEMU 会在下次以读写方式打开时修复它。',
   encrypted: '此镜像已加密：读取或修改其中的数据需要密码。',
