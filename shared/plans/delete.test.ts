@@ -144,6 +144,13 @@ describe('deleting an external snapshot of a shut-off domain', () => {
     expect(draft.steps[0]).toMatchObject({ progress: 'qemu-img', cancel: 'sigint' });
   });
 
+  it.each(['backing-format-mismatch', 'no-backing-format', 'backing-loop', 'backing-ambiguous'] as const)('is refused, as a commit of the overlay would be, where its chain says %s: qemu-img would write over the header of the file below, or into a file the guest may not read', (code) => {
+    const unsure = { ...shutOff, images: shutOff.images!.map((one) => (one.path === '/vm/a.qcow2' ? { ...one, problems: [{ code, key: '', values: {}, message: '' }] } : one)) };
+    const draft = remove({}, unsure);
+    expect(draft.blockers.length).toBeGreaterThan(0);
+    expect(draft.blockers.map((one) => one.values.layer ?? one.values.path)).toContain('/vm/a.qcow2');
+  });
+
   it('is refused where a QEMU that libvirt does not run has one of its files open (rule 2): qemu-img must not write under it', () => {
     expect(codes(remove({}, { ...shutOff, qemuHolds: ['/vm/base.qcow2'] }))).toEqual(['held-outside']);
   });

@@ -17,6 +17,7 @@ import { snapshotArgv } from '../qemu-img/snapshot.js';
 import { chainGraph, type ChainGraph } from './chain-graph.js';
 import { commitInto, pullInto, treeAfter, type Fold } from './fold.js';
 import { heldBy, imageAt } from './dependents.js';
+import { chainBlockers, chainOf, sourceImage, UNREADABLE, UNSAFE_TO_WRITE } from './source.js';
 import { blocker, domainLock, draft, heldOutside, missingTools, runStep, toolPath } from './draft.js';
 import type { IntentOf } from './intent.js';
 import type { Blocker, PlanDraft } from './plan.js';
@@ -53,6 +54,15 @@ function foldDisk(world: World, fold: Fold, graph: ChainGraph, snapshot: Snapsho
   const outside = heldOutside(world, [overlay, base]);
   if (outside.length > 0) {
     fold.blockers.push(...outside);
+    return;
+  }
+  // What stops the fold's tool from reading and writing them as the guest sees them, as a
+  // commit or pull of them would be stopped: a header QEMU refuses, a backing format named
+  // wrongly or not at all (a commit would write over B's header), a loop, two chains by path.
+  const overlayImage = imageAt(world, overlay);
+  const unsafe = [...sourceImage(world, overlay, UNREADABLE).blockers, ...sourceImage(world, base, UNSAFE_TO_WRITE).blockers, ...(overlayImage === undefined ? [] : chainBlockers(overlay, chainOf(world, overlayImage)))];
+  if (unsafe.length > 0) {
+    fold.blockers.push(...unsafe);
     return;
   }
   // O's own internal snapshots read through to B: trashing O loses them, and pulling B's data up changes what they restore.
