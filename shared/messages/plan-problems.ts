@@ -73,7 +73,6 @@ export const planProblems = {
     chainFormat: '{{path}} is read through {{layer}}, which $t(problems:plans.unsafe.{{problem}}): qemu-img would guess the format below it, or take the wrong one, and would read or write other bytes than the guest sees (data-safety rule 3).',
     chainLoop: 'The backing files below {{layer}} lead back to it: {{path}} has no bottom layer, and qemu-img cannot open it.',
     noFolder: 'There is no folder {{folder}} to make {{path}} in.',
-    noSpace: 'The new file {{path}} may take up to {{size}}, and its file system has {{free}} free.',
     noCheck: '{{path}} is {{format}}: qemu-img checks only qcow2, qed, vdi, vhdx and vmdk images.',
     nothingInTrash: 'The trash is empty.',
     noSuchTrash: 'No job named {{job}} left anything in the trash.',
@@ -103,6 +102,7 @@ export const planProblems = {
     repairDependents: '{{path}} is the backing file of {{overlays}}: what the repair discards in it, they lose too.',
     sourceKept: '{{path}} stays where it is: {{overlays}} still use it as their backing file.',
     flattened: '{{path}} will hold the whole chain, with no backing file.',
+    mayNotFit: 'The chain holds {{size}} as allocated now, and the file system of {{path}} has {{free}} free: the copy may not fit (it takes more where clusters are compressed, less where they hold zeros). A copy that does not fit fails halfway, and its half goes to the trash.',
     libvirtUnknown: 'libvirt at {{uri}} does not answer: a domain there whose disk is {{path}} is not known to this plan, and would not be switched to the new file. Start the daemon and plan again to convert a domain\'s disk.',
   },
   lost: {

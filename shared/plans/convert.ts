@@ -83,10 +83,12 @@ export const planConvert: Planner<'convert'> = (intent, world): PlanDraft => {
       steps.push({ op: 'trash', says: say('plans.step.trashSource', { path }), changes: [path], path });
     }
   }
-  // What the layers hold is what the new file may take: a copy that cannot fit fails half-made, and fills the file system meanwhile.
+  // What the layers hold is about what the new file takes, no bound either way (compressed
+  // clusters grow, zeros are skipped): where it exceeds the free space the user is warned
+  // before Run, since a copy that cannot fit fails half-made and fills the file system meanwhile.
   const bytes = chain.reduce((sum, layer) => sum + layer.actualSize, 0);
   const free = world.freeBytes?.(target) ?? null;
-  if (free !== null && free < bytes) blockers.push(blocker('no-space', say('plans.blocker.noSpace', { path: target, size: formatBytes(bytes), free: formatBytes(free) })));
+  if (free !== null && free < bytes) warnings.push(say('plans.warning.mayNotFit', { path: target, size: formatBytes(bytes), free: formatBytes(free) }));
   return draft({
     intent,
     title,

@@ -71,7 +71,6 @@ export const planProblems: Messages<typeof english> = {
     chainFormat: '读取 {{path}} 时要经过 {{layer}}，而它$t(problems:plans.unsafe.{{problem}})：qemu-img 会猜测其下一层的格式，或用错格式，读到或写入的字节会与客户机看到的不同（数据安全规则 3）。',
     chainLoop: '{{layer}} 下面的后端镜像又绕回到它自己：{{path}} 没有最底层，qemu-img 无法打开它。',
     noFolder: '没有可以在其中创建 {{path}} 的文件夹 {{folder}}。',
-    noSpace: '新文件 {{path}} 最多可能占用 {{size}}，而其文件系统只剩 {{free}} 可用。',
     noCheck: '{{path}} 是 {{format}}：qemu-img 只能检查 qcow2、qed、vdi、vhdx 和 vmdk 镜像。',
     nothingInTrash: '回收站是空的。',
     noSuchTrash: '没有名为 {{job}} 的任务在回收站中留下文件。',
@@ -101,6 +100,7 @@ export const planProblems: Messages<typeof english> = {
     repairDependents: '{{path}} 是 {{overlays}} 的后端镜像：修复时在其中丢弃的数据，它们也会失去。',
     sourceKept: '{{path}} 保留在原处：{{overlays}} 仍以它为后端镜像。',
     flattened: '{{path}} 将包含整条镜像链，没有后端镜像。',
+    mayNotFit: '这条镜像链目前已分配 {{size}}，而 {{path}} 所在的文件系统只剩 {{free}} 可用：副本可能放不下（压缩的簇会变大，全零的簇会被跳过）。放不下的副本会在中途失败，已写的一半会移入回收站。',
     libvirtUnknown: '{{uri}} 上的 libvirt 没有响应：此计划不知道那里是否有虚拟机以 {{path}} 为磁盘，这样的虚拟机不会被切换到新文件。要转换虚拟机的磁盘，请先启动守护进程，再重新规划。',
   },
   lost: {
