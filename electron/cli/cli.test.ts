@@ -401,6 +401,17 @@ describe('snaptree plan, run, jobs and trash', () => {
       await new Promise((resolve) => qemuIo.once('exit', resolve));
     }
     expect(execFileSync('qemu-img', ['snapshot', '-l', '--', held], { encoding: 'utf8' })).toBe('');
+
+    // Held only to be read (qemu-io -r, as another guest holds its backing file): an overlay on it is planned.
+    const reader = spawn('qemu-io', ['-r', '-f', 'qcow2', '--', held], { stdio: ['pipe', 'ignore', 'ignore'] });
+    try {
+      await waitFor(() => readFileSync('/proc/locks', 'utf8').includes(`:${statSync(held).ino} `));
+      const planned = await run(['plan', 'overlay', './held.qcow2', './read-overlay.qcow2']);
+      expect(planned.code, planned.stderr).toBe(0);
+    } finally {
+      reader.stdin.end('quit\n');
+      await new Promise((resolve) => reader.once('exit', resolve));
+    }
   }, 60_000);
 
   it('refuses a new file in a folder that is not there, before anything runs (exit 3)', async () => {

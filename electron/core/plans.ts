@@ -124,6 +124,7 @@ async function worldOf(sources: PlanSources, view: Linked, intent: Intent, facts
     now: new Date(),
     freeBytes,
     qemuHolds: qemuLockProbe(held),
+    qemuWrites: qemuLockProbe(held, { writing: true }),
   };
 }
 

@@ -27,11 +27,15 @@ describe('a new overlay', () => {
     ['the image is not there', { image: '/vm/gone.img' }, {}, 'image-missing'],
     ['the image is outside the watched folders: its format is not known', { image: '/elsewhere/x.img' }, { existing: ['/elsewhere/x.img'] }, 'image-not-scanned'],
     ['the image could not be read', { image: '/vm/bad.qcow2' }, { images: [image('/vm/bad.qcow2', { format: 'unknown', problems: [{ code: 'unreadable' as const, key: '', values: {}, message: '' }] })] }, 'image-unreadable'],
-    ['a QEMU libvirt does not run holds the image, and may write it under the overlay (rule 1)', {}, { qemuHolds: ['/vm/base.img'] }, 'backing-held-outside'],
+    ['a QEMU libvirt does not run holds the image to write it: it may change under the overlay (rule 1)', {}, { qemuHolds: ['/vm/base.img'], qemuWrites: ['/vm/base.img'] }, 'backing-held-outside'],
     ['the new file\'s folder is not there: qemu-img makes none', { path: '/vm/gone/branch.qcow2' }, { missingFolders: ['/vm/gone'] }, 'no-folder'],
   ] as const)('is blocked: %s', (_, fields, parts, code) => {
     const request = OverlayIntent.parse({ kind: 'overlay', image: '/vm/base.img', path: '/vm/branch.qcow2', ...fields });
     expect(codes(plan(request, world({ images: [base], ...parts })))).toContain(code);
+  });
+
+  it('an image a QEMU libvirt does not run only reads (another guest\'s backing file) takes an overlay', () => {
+    expect(plan(OverlayIntent.parse({ kind: 'overlay', image: '/vm/base.img', path: '/vm/branch.qcow2' }), world({ images: [base], qemuHolds: ['/vm/base.img'] })).blockers).toEqual([]);
   });
 
   it.each(['running', 'shut off'])('on the active layer of a domain (%s) it is blocked: take an external snapshot of the domain', (state) => {

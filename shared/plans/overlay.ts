@@ -10,8 +10,8 @@ import type { Domain } from '../libvirt/model.js';
 import { say } from '../messages/problems.js';
 import { createOverlayArgv } from '../qemu-img/create.js';
 import { defineArgv, dumpxmlInactiveArgv } from '../virsh/define.js';
-import { dependentsOf } from './dependents.js';
-import { blocker, dirOf, domainLock, draft, freshFileBlockers, heldOutside, missingTools, newFileBlockers, runStep, toolPath } from './draft.js';
+import { dependentsOf, heldBy } from './dependents.js';
+import { blocker, dirOf, domainLock, draft, freshFileBlockers, missingTools, newFileBlockers, runStep, toolPath } from './draft.js';
 import type { IntentOf } from './intent.js';
 import type { Blocker, PlanDraft, StepInput } from './plan.js';
 import type { Planner } from './planners.js';
@@ -82,8 +82,8 @@ export const planOverlay: Planner<'overlay'> = (intent, world): PlanDraft => {
   if (writer) {
     blockers.push(blocker('backing-written', say('plans.blocker.backingWritten', { path, domain: writer.domain.name }), [say('plans.alternative.externalSnapshot', { domain: writer.domain.name })]));
   }
-  // So may a QEMU libvirt does not run, which holds it open: nothing says it only reads.
-  if (heldOutside(world, [path]).length > 0) blockers.push(blocker('backing-held-outside', say('plans.blocker.backingHeldOutside', { path })));
+  // So may a QEMU libvirt does not run, which holds it open with the write permission (one that only reads it leaves it as it is).
+  if (world.qemuWrites?.(path) === true && heldBy(world, path).length === 0) blockers.push(blocker('backing-held-outside', say('plans.blocker.backingHeldOutside', { path })));
   const steps: StepInput[] = [
     runStep({
       says: say('plans.step.overlay', { path: target, backing: path, format: backing.format }),

@@ -53,7 +53,7 @@ const scenarios: [IntentInput, WorldParts?][] = [
   [{ kind: 'image-snapshot', image: '/vm/bad.qcow2', name: 'x' }, { images: [image('/vm/bad.qcow2', { corrupt: true })] }],
   [{ kind: 'image-snapshot', image: '/vm/u.qcow2', name: 'x' }, { images: [image('/vm/u.qcow2', { format: 'unknown' })] }],
   [{ kind: 'overlay', image: '/vm/top.qcow2', path: '/vm/taken' }],
-  [{ kind: 'overlay', image: '/vm/top.qcow2', path: '/vm/n.qcow2' }, { images, qemuHolds: ['/vm/top.qcow2'] }],
+  [{ kind: 'overlay', image: '/vm/top.qcow2', path: '/vm/n.qcow2' }, { images, qemuHolds: ['/vm/top.qcow2'], qemuWrites: ['/vm/top.qcow2'] }],
   [{ kind: 'overlay', image: '/vm/bad.qcow2', path: '/vm/n' }, { images: [image('/vm/bad.qcow2', { encrypted: true })] }],
   [{ kind: 'overlay', image: '/vm/base.qcow2', path: '/vm/c.qcow2', clone: { uri: URI, domain: 'web', name: 'off' } }],
   [{ kind: 'overlay', image: '/vm/top.qcow2', path: '/vm/c.qcow2', clone: { uri: URI, domain: 'web', name: 'c\nd' } }],

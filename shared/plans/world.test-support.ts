@@ -63,6 +63,8 @@ export interface WorldParts {
   readonly freeBytes?: number;
   /** Files a QEMU process has open (libvirt's domains' or another's). */
   readonly qemuHolds?: readonly string[];
+  /** Files a QEMU libvirt does not run holds with the write permission. */
+  readonly qemuWrites?: readonly string[];
   /** Folders that are not there (every other is). */
   readonly missingFolders?: readonly string[];
 }
@@ -91,6 +93,7 @@ export function world(parts: WorldParts = {}): World {
     now: new Date('2026-12-01T09:30:00Z'),
     ...(parts.freeBytes === undefined ? {} : { freeBytes: () => parts.freeBytes! }),
     ...(parts.qemuHolds === undefined ? {} : { qemuHolds: (path: string) => parts.qemuHolds!.includes(path) }),
+    ...(parts.qemuWrites === undefined ? {} : { qemuWrites: (path: string) => parts.qemuWrites!.includes(path) }),
     ...(parts.missingFolders === undefined ? {} : { isFolder: (path: string) => !parts.missingFolders!.includes(path) }),
   };
 }

@@ -26,6 +26,8 @@ export interface World {
   isFolder?(path: string): boolean;
   /** Whether a QEMU process has the file open (it holds QEMU's lock on it), libvirt's or any other; left out, not known. */
   qemuHolds?(path: string): boolean;
+  /** Whether a QEMU process has it open to write (its lock on the write permission); left out, not known. */
+  qemuWrites?(path: string): boolean;
   /** For default names ("snapshot-2026-12-01-0930"). */
   readonly now: Date;
 }

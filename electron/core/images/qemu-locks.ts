@@ -10,9 +10,11 @@ import { fsPath } from './fs-path.js';
 /** QEMU's lock bytes (block/file-posix.c: QEMU_LOCK_PERM_BASE 100, QEMU_LOCK_SHARED_BASE 200). */
 const FIRST = 100;
 const LAST = 299;
+/** The byte of the write permission (BLK_PERM_WRITE, bit 1 above the base): held by a QEMU that may write the file. */
+const WRITE = 101;
 
-/** `major:minor:inode` of each file with a QEMU lock: the device numbers in hex, as /proc/locks prints them. */
-function lockedInodes(): Set<string> {
+/** `major:minor:inode` of each file with a QEMU lock (`writing`: one on the write byte): the device numbers in hex, as /proc/locks prints them. */
+function lockedInodes(writing: boolean): Set<string> {
   const keys = new Set<string>();
   let text: string;
   try {
@@ -24,8 +26,9 @@ function lockedInodes(): Set<string> {
     // `1: OFDLCK ADVISORY  READ -1 fe:00:2236387 203 203`; a blocked waiter's line starts `1: ->`.
     const fields = line.trim().split(/\s+/);
     if (fields[1] !== 'OFDLCK') continue;
-    const [device, start] = [fields[5], Number(fields[6])];
-    if (device !== undefined && start >= FIRST && start <= LAST) keys.add(device);
+    const [device, start, end] = [fields[5], Number(fields[6]), fields[7] === 'EOF' ? Infinity : Number(fields[7])];
+    if (device === undefined) continue;
+    if (writing ? start <= WRITE && end >= WRITE : start >= FIRST && start <= LAST) keys.add(device);
   }
   return keys;
 }
@@ -46,12 +49,14 @@ function inodeKey(path: string): string | null {
  * A probe for one World: /proc/locks read at the first question, each path stat'ed when
  * asked. `ours`: files Snaptree's own jobs hold, whose qemu-img holds their QEMU locks now;
  * a plan on one of them is not refused for that, it waits for the job (and is checked again then).
+ * `writing`: only a QEMU that holds the write permission counts (one that reads it, as
+ * another guest's backing file, leaves it as it is).
  */
-export function qemuLockProbe(ours: readonly string[] = []): (path: string) => boolean {
+export function qemuLockProbe(ours: readonly string[] = [], { writing = false }: { writing?: boolean } = {}): (path: string) => boolean {
   let locked: Set<string> | null = null;
   return (path) => {
     if (locked === null) {
-      locked = lockedInodes();
+      locked = lockedInodes(writing);
       for (const held of ours) {
         const key = inodeKey(held);
         if (key !== null) locked.delete(key);
