@@ -482,6 +482,35 @@ describe('snaptree plan, run, jobs and trash', () => {
     expect(info(join(dir, 'asked-yes.qcow2'))['backing-filename']).toBe('asked-base.qcow2');
   }, 60_000);
 
+  it.skipIf(python === undefined)('cancels when its terminal closes (SIGHUP), though nothing can be said on it any more: the journal says what the cancel left', async () => {
+    const source = join(dir, 'hangup.img');
+    execFileSync('qemu-img', ['create', '-q', '-f', 'raw', source, '512M']);
+    execFileSync('qemu-io', ['-f', 'raw', '-c', 'write -P 0x5c 0 512M', source], { stdio: 'ignore' });
+    const target = join(dir, 'hangup.qcow2');
+    // On a terminal of its own; once the copy is under way the terminal is closed, which hangs it up.
+    const script = [
+      'import os, pty, sys, time',
+      'pid, fd = pty.fork()',
+      'if pid == 0: os.execv(sys.argv[1], sys.argv[1:-1])',
+      'while not os.path.exists(sys.argv[-1]):',
+      '    try: os.read(fd, 65536)',
+      '    except OSError: break',
+      '    time.sleep(0.01)',
+      'os.close(fd)',
+      'sys.exit(os.waitpid(pid, 0)[1] >> 8)',
+    ].join('\n');
+    // A journal of its own: the Ctrl-C test counts the trash of the shared one.
+    const own = { ...env, XDG_STATE_HOME: join(dir, 'hangup-state') };
+    const child = spawn(python!, ['-c', script, process.execPath, bin, 'run', 'convert', source, target, '--yes', target], { env: own, cwd: dir, stdio: 'ignore' });
+    const code = await new Promise((resolve) => child.once('close', resolve));
+    expect(code).toBe(1);
+    const jobs = JSON.parse((await snaptree(['jobs', '--json'], { env: own, cwd: dir })).stdout) as Array<{ state: string; plan: { steps: Array<{ argv?: string[] }> }; left: Array<{ message: string }> }>;
+    const job = jobs.find((candidate) => candidate.plan.steps[0]?.argv?.includes(target))!;
+    expect(job.state).toBe('cancelled');
+    expect(job.left.map((left) => left.message).join('\n')).toContain(`The half-made file ${target} was moved to the trash`);
+    expect(existsSync(target)).toBe(false);
+  }, 120_000);
+
   it('refuses a blocked plan with exit code 3 and its sentence: an internal snapshot in an image other overlays use', async () => {
     execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', join(dir, 'shared-base.qcow2'), '16M']);
     execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', 'shared-base.qcow2', '-F', 'qcow2', join(dir, 'shared-top.qcow2')]);

@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { errorMessage, terminalJson, terminalText } from '../../shared/format.js';
 import { localDomainFiles, uriRefusal } from '../../shared/libvirt/uri.js';
 import { LocalHost } from '../core/host/local.js';
-import { outputFailed, print, systemReason, warn } from './output.js';
+import { exitWith, outputFailed, print, systemReason, warn } from './output.js';
 import { UsageError } from './usage.js';
 
 // Each verb loads only what it uses: a scan answers before zod, execa or ws are loaded.
@@ -200,10 +200,10 @@ async function main(argv: string[]): Promise<number> {
 process.stdout.on('error', outputFailed);
 
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => exitWith(code),
   (error: unknown) => {
     const usage = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     warn(errorMessage(error));
-    process.exit(usage ? 2 : 1);
+    exitWith(usage ? 2 : 1);
   },
 );

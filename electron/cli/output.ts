@@ -1,4 +1,5 @@
 /** The CLI's stdout and stderr: what every verb prints goes through here. */
+import { closeSync } from 'node:fs';
 import { getSystemErrorMap } from 'node:util';
 import { errorMessage, terminalJson, terminalText } from '../../shared/format.js';
 
@@ -34,4 +35,37 @@ export function warn(message: string): void {
 /** JSON for stdout: indented for a person at a terminal, compact for a pipe. */
 export function json(value: unknown): string {
   return `${terminalJson(value, process.stdout.isTTY ? 2 : undefined)}\n`;
+}
+
+let hungUp = false;
+
+/**
+ * The terminal is gone (SIGHUP): nothing more is written to it (each write would fail with
+ * EIO, and an unheard error would end the process before its job says what it left).
+ */
+export function terminalGone(): void {
+  hungUp = true;
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', () => undefined);
+    // Each write is done at once: a caller waiting for its callback (print) goes on.
+    stream.write = ((_chunk: unknown, encoding?: unknown, callback?: unknown) => {
+      const done = typeof encoding === 'function' ? encoding : callback;
+      if (typeof done === 'function') (done as () => void)();
+      return true;
+    }) as typeof stream.write;
+  }
+}
+
+/** Ends the process; after a hang-up with its terminal let go first: Node aborts when it restores a terminal that is gone. */
+export function exitWith(code: number): never {
+  if (hungUp) {
+    for (const fd of [0, 1, 2]) {
+      try {
+        closeSync(fd);
+      } catch {
+        // not open
+      }
+    }
+  }
+  process.exit(code);
 }

@@ -16,7 +16,7 @@ import type { Host } from '../core/host/host.js';
 import { makePlan, planHandlers, type PlanSources } from '../core/plans.js';
 import { INTENT_OPTIONS, intentOf } from './intent-words.js';
 import { cliJobs } from './cli-jobs.js';
-import { json, print, warn } from './output.js';
+import { exitWith, json, print, terminalGone, warn } from './output.js';
 import { formatBlockers, formatJobEnd, formatPlan } from './plan-text.js';
 import { progressReporter } from './progress.js';
 import { UsageError } from './usage.js';
@@ -103,20 +103,20 @@ function fileHints(plan: Plan, cwd: string): string[] {
  * Ctrl-C cancels the job and waits for it to say what it left; a second one stops waiting
  * (the journal keeps the job). So do a `kill` (SIGTERM) and a closed terminal (SIGHUP),
  * which would otherwise end this process at once and leave the job's tool to be
- * interrupted with no word of what it left; after a hang-up there is no one to tell.
+ * interrupted with no word of what it left; after a hang-up nothing is written to the terminal.
  */
 const STOPPING: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 function cancelOnInterrupt(cancel: () => Promise<unknown>): () => void {
   let asked = false;
   const onSignal = (signal: NodeJS.Signals): void => {
-    const say = signal === 'SIGHUP' ? () => undefined : warn;
+    if (signal === 'SIGHUP') terminalGone();
     if (asked) {
-      say('stopped waiting: the job record in the journal says how it ends (snaptree jobs)');
-      process.exit(FAILED);
+      warn('stopped waiting: the job record in the journal says how it ends (snaptree jobs)');
+      exitWith(FAILED);
     }
     asked = true;
-    say('cancelling: waiting for the job to say what it left (Ctrl-C again to stop waiting)');
-    cancel().catch((error: unknown) => say(`the cancel failed: ${errorMessage(error)}`));
+    warn('cancelling: waiting for the job to say what it left (Ctrl-C again to stop waiting)');
+    cancel().catch((error: unknown) => warn(`the cancel failed: ${errorMessage(error)}`));
   };
   for (const signal of STOPPING) process.on(signal, onSignal);
   return () => {
