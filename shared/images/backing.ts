@@ -39,10 +39,10 @@ function localFileOf(name: string): string | null {
 
 /**
  * The protocols qemu-img 7.2 opens (its block drivers' protocol names, Debian's build, each
- * tried as `NAME:/x`), and its `json:` pseudo-protocol. Any other prefix before a ':' fails
+ * tried as `NAME:/x`; vvfat's is `fat`), and its `json:` pseudo-protocol. Any other prefix before a ':' fails
  * to open ("Unknown protocol 'base-12'"): a relative name such as `base-12:30.qcow2` too.
  */
-const QEMU_PROTOCOLS = new Set(['json', 'file', 'host_device', 'host_cdrom', 'nbd', 'nbd+tcp', 'nbd+unix', 'http', 'https', 'ftp', 'ftps', 'ssh', 'iscsi', 'iser', 'rbd', 'gluster', 'gluster+tcp', 'gluster+unix', 'gluster+rdma', 'nfs', 'nvme', 'null-co', 'null-aio', 'blkdebug', 'blkverify']);
+const QEMU_PROTOCOLS = new Set(['json', 'file', 'host_device', 'host_cdrom', 'nbd', 'nbd+tcp', 'nbd+unix', 'http', 'https', 'ftp', 'ftps', 'ssh', 'iscsi', 'iser', 'rbd', 'gluster', 'gluster+tcp', 'gluster+unix', 'gluster+rdma', 'nfs', 'nvme', 'null-co', 'null-aio', 'blkdebug', 'blkverify', 'fat']);
 
 /** A `json:` backing name whose JSON QEMU's parser refuses: the image cannot be opened. */
 export function jsonRefused(name: string): boolean {

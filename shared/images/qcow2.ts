@@ -84,7 +84,8 @@ const INCOMPATIBLE_EXTENDED_L2 = 16n;
 const AUTOCLEAR_BITMAPS = 1n;
 const AUTOCLEAR_DATA_FILE_RAW = 2n;
 const MAX_BITMAPS = 65535;
-const MAX_BITMAP_DIRECTORY = 64 << 20;
+/** QCOW2_MAX_BITMAP_DIRECTORY_SIZE: room for the most bitmaps (65535) at the largest entry (1024 bytes). */
+const MAX_BITMAP_DIRECTORY = 1024 * 65535;
 
 /**
  * A C string as QEMU keeps one: the bytes up to the first NUL. QEMU reads names into
@@ -241,7 +242,7 @@ function readExtensions(file: FileStart, start: number, end: number, context: Ex
         if (count > MAX_BITMAPS) return refuse(`bitmaps_ext: Image has ${count} bitmaps, exceeding the QEMU supported maximum of ${MAX_BITMAPS}`);
         if (count === 0) return refuse('found bitmaps extension with zero bitmaps');
         if (file.u64(offset + 16) % BigInt(context.clusterSize) !== 0n) return refuse('bitmaps_ext: invalid bitmap directory offset');
-        if (file.u64(offset + 8) > BigInt(MAX_BITMAP_DIRECTORY)) return refuse('bitmaps_ext: bitmap directory size exceeds the maximum supported size');
+        if (file.u64(offset + 8) > BigInt(MAX_BITMAP_DIRECTORY)) return refuse(`bitmaps_ext: bitmap directory size (${file.u64(offset + 8)}) exceeds the maximum supported size (${MAX_BITMAP_DIRECTORY})`);
         found.bitmapCount = count;
         found.bitmapDirectory = { offset: Number(file.u64(offset + 16)), size: Number(file.u64(offset + 8)), count };
       }

@@ -44,7 +44,8 @@ export function qemuJson(text: string): unknown {
     if (char === '"' || char === "'") return string();
     if (char === '{') {
       at++;
-      const object: Record<string, unknown> = {};
+      // No prototype: a key `__proto__` is a key like any other, as it is to QEMU.
+      const object = Object.create(null) as Record<string, unknown>;
       space();
       if (text[at] === '}') return (at++, object);
       for (;;) {

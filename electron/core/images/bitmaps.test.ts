@@ -46,6 +46,8 @@ const edits: [string, (bytes: Buffer) => void][] = [
   ['a name size past the directory', (b) => b.writeUInt16BE(500, directory + 18)],
   ['extra data', (b) => b.writeUInt32BE(8, directory + 20)],
   ['a directory of 8 bytes', (b) => b.writeBigUInt64BE(8n, extension + 8)],
+  ['a directory of 64 MiB, above QEMU\'s most', (b) => b.writeBigUInt64BE(64n << 20n, extension + 8)],
+  ['a directory of QEMU\'s most, 1024 x 65535 bytes', (b) => b.writeBigUInt64BE(1024n * 65535n, extension + 8)],
   ['a directory past the end of the file, read as zeros', (b) => b.writeBigUInt64BE(BigInt(Math.ceil(b.length / 4096) * 4096 + 4096 * 16), extension + 16)],
   ['three bitmaps counted', (b) => b.writeUInt32BE(3, extension)],
   ['one bitmap counted', (b) => b.writeUInt32BE(1, extension)],

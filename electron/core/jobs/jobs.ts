@@ -142,6 +142,8 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
   const elsewhere = new Map<string, Pick<JournalRecord, 'pid' | 'boot'>>();
   const tellOther = async (id: string): Promise<void> => {
     const record = await journal.read(id);
+    // A record gone (or no longer readable) is not looked at again each second.
+    if (record === null) elsewhere.delete(id);
     if (record === null || mine.has(id)) return;
     const ended = record.state !== 'running' && record.state !== 'waiting';
     // Its process, not this one: a record just written is no earlier process's that had this pid.

@@ -60,6 +60,24 @@ describe('locks shared between Snaptree processes', () => {
     await leaveLock(process.pid, 'forgotten');
     expect(await new Locks(dir, (job) => job === 'mine').acquire('mine', keys)).toBeNull();
   });
+
+  it('a damaged lock (empty after a power cut, or with no pid) is stale: no process holds it, and kill(0) asks about our own group', async () => {
+    await leaveLock(0, 'no-pid');
+    expect(new Locks(dir, () => false).acquire('mine', keys)).toBeNull();
+    new Locks(dir, () => true).release('mine', keys);
+    await leaveLock(1, 'placeholder');
+    const [name] = await readdir(join(dir, 'locks'));
+    writeFileSync(join(dir, 'locks', name!), '');
+    expect(new Locks(dir, () => false).acquire('mine', keys)).toBeNull();
+  });
+
+  it('a lock that can be neither read nor removed (a folder in its place) fails the start, naming it, instead of being tried for ever', async () => {
+    await leaveLock(1, 'placeholder');
+    const [name] = await readdir(join(dir, 'locks'));
+    await rm(join(dir, 'locks', name!));
+    await mkdir(join(dir, 'locks', name!, 'inside'), { recursive: true });
+    expect(() => new Locks(dir, () => false).acquire('mine', keys)).toThrow(/the lock .* for \/vm\/a\.qcow2 is damaged and cannot be removed/);
+  });
 });
 
 describe('lock keys', () => {

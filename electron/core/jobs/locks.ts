@@ -103,6 +103,9 @@ function removeLock(file: string): void {
  * a snapshot of a domain with fifteen layers spent 4 ms taking its locks and as much letting
  * them go, most of a job's own cost.
  */
+/** How often a stale lock is taken over before one that will not go is said to be stuck. */
+const STALE_TRIES = 3;
+
 export class Locks {
   private readonly folder: string;
 
@@ -131,7 +134,8 @@ export class Locks {
       // Locks are linked whole into place: one that does not parse was damaged, and nothing holds it.
       lock = { pid: 0, job: '', what: '' };
     }
-    const stale = lock.boot !== undefined && lock.boot !== BOOT ? true : lock.pid === process.pid ? !this.ours(lock.job) : !isAlive(lock.pid);
+    // No pid (a damaged lock): kill(0) would ask about this process's own group, which lives.
+    const stale = !Number.isInteger(lock.pid) || lock.pid <= 0 ? true : lock.boot !== undefined && lock.boot !== BOOT ? true : lock.pid === process.pid ? !this.ours(lock.job) : !isAlive(lock.pid);
     if (!stale) return lock;
     // Read once more just before the unlink: another process that took the stale lock
     // over a moment ago has linked a new one, which must stay.
@@ -161,7 +165,9 @@ export class Locks {
     const draft = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
     writeFileSync(draft, JSON.stringify({ pid: process.pid, boot: BOOT, job, what: key.what, key: key.key } satisfies LockFile), { flag: 'wx' });
     try {
-      for (;;) {
+      // A stale lock is removed and the link tried again; one that cannot be removed (a
+      // folder in its place, a file this user may not read) would be tried for ever.
+      for (let tries = 0; ; tries++) {
         try {
           linkSync(draft, file);
           return null;
@@ -170,6 +176,7 @@ export class Locks {
         }
         const holder = this.holder(file);
         if (holder !== null) return holder.job === job ? null : { job: holder.job, what: key.what };
+        if (tries >= STALE_TRIES) throw new Error(`the lock ${file} for ${key.what} is damaged and cannot be removed: remove it by hand`);
       }
     } finally {
       unlinkSync(draft);
