@@ -56,6 +56,7 @@ export const planProblems = {
     quiesceNeedsDiskOnly: 'libvirt freezes the guest\'s file systems (quiesce) only for a disk-only snapshot.',
     noAgent: "The guest agent of {{domain}} does not answer, so its file systems cannot be frozen (quiesce).",
     imageMissing: 'There is no file at {{path}}.',
+    imageIsFolder: '{{path}} is a folder, not an image.',
     imageNotScanned: '{{path}} is not in a watched folder, so its format is not known: add its folder first.',
     formatUnknown: 'The format of {{path}} is not known.',
     imageUnsafe: '{{path}} $t(problems:plans.unsafe.{{problem}}): Snaptree will not write into it.',

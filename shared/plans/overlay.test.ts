@@ -26,6 +26,7 @@ describe('a new overlay', () => {
     ['the target exists: never overwritten', { path: '/vm/taken.qcow2' }, { existing: ['/vm/taken.qcow2'] }, 'target-exists'],
     ['the image is not there', { image: '/vm/gone.img' }, {}, 'image-missing'],
     ['the image is outside the watched folders: its format is not known', { image: '/elsewhere/x.img' }, { existing: ['/elsewhere/x.img'] }, 'image-not-scanned'],
+    ['the image is a folder', { image: '/vm/sub' }, { existing: ['/vm/sub'], missingFolders: [] }, 'image-is-folder'],
     ['the image could not be read', { image: '/vm/bad.qcow2' }, { images: [image('/vm/bad.qcow2', { format: 'unknown', problems: [{ code: 'unreadable' as const, key: '', values: {}, message: '' }] })] }, 'image-unreadable'],
     ['a QEMU libvirt does not run holds the image to write it: it may change under the overlay (rule 1)', {}, { qemuHolds: ['/vm/base.img'], qemuWrites: ['/vm/base.img'] }, 'backing-held-outside'],
     ['the new file\'s folder is not there: qemu-img makes none', { path: '/vm/gone/branch.qcow2' }, { missingFolders: ['/vm/gone'] }, 'no-folder'],

@@ -22,7 +22,10 @@ export interface Source {
 
 export function sourceImage(world: World, path: string, refuse: readonly ProblemCode[], key: 'imageUnsafe' | 'imageUnreadable' = 'imageUnreadable'): Source {
   const image = imageAt(world, path);
-  if (image === undefined) return { image: null, blockers: [blocker(world.exists(path) ? 'image-not-scanned' : 'image-missing', say(world.exists(path) ? 'plans.blocker.imageNotScanned' : 'plans.blocker.imageMissing', { path }))] };
+  if (image === undefined) {
+    if (world.isFolder?.(path) === true && world.exists(path)) return { image: null, blockers: [blocker('image-is-folder', say('plans.blocker.imageIsFolder', { path }))] };
+    return { image: null, blockers: [blocker(world.exists(path) ? 'image-not-scanned' : 'image-missing', say(world.exists(path) ? 'plans.blocker.imageNotScanned' : 'plans.blocker.imageMissing', { path }))] };
+  }
   const codes = new Set<ProblemCode>(image.problems.map((problem) => problem.code));
   if (image.corrupt) codes.add('corrupt');
   if (image.encrypted) codes.add('encrypted');

@@ -54,6 +54,7 @@ export const planProblems: Messages<typeof english> = {
     quiesceNeedsDiskOnly: 'libvirt 只在仅磁盘快照时冻结客户机的文件系统。',
     noAgent: '{{domain}} 的客户机代理没有响应，因此无法冻结其文件系统。',
     imageMissing: '{{path}} 处没有文件。',
+    imageIsFolder: '{{path}} 是文件夹，不是镜像。',
     imageNotScanned: '{{path}} 不在监视的文件夹中，因此不知道它的格式：请先添加它所在的文件夹。',
     formatUnknown: '不知道 {{path}} 的格式。',
     imageUnsafe: '{{path}} $t(problems:plans.unsafe.{{problem}})：Snaptree 不会写入它。',
