@@ -20,13 +20,26 @@ export interface BitmapDirectory {
   readonly count: number;
 }
 
+/** A bitmap as its directory entry names it. */
+export interface Bitmap {
+  readonly name: string;
+  readonly tableOffset: number;
+  readonly tableSize: number;
+  readonly granularityBits: number;
+  /** Marked in use (not saved cleanly): QEMU does not read its table. */
+  readonly inUse: boolean;
+}
+
 /**
- * `bytes`: the directory as read, zeros where it runs past the end of the file (as QEMU
- * reads it); `virtualSize`: the disk's size, which a bitmap's table must cover.
+ * The directory's bitmaps, or QEMU's words where it refuses the directory. `bytes`: the
+ * directory as read, zeros where it runs past the end of the file (as QEMU reads it);
+ * `virtualSize`: the disk's size, which a bitmap's table must cover.
  */
-export function bitmapDirectoryRefusal(bytes: Uint8Array, directory: BitmapDirectory, clusterSize: number, virtualSize: number): string | null {
+export function readBitmapDirectory(bytes: Uint8Array, directory: BitmapDirectory, clusterSize: number, virtualSize: number): { readonly refusal: string } | { readonly bitmaps: Bitmap[] } {
+  const refused = (refusal: string) => ({ refusal });
+  const bitmaps: Bitmap[] = [];
   const { size, count } = directory;
-  if (size === 0) return 'Requested bitmap directory size is zero';
+  if (size === 0) return refused('Requested bitmap directory size is zero');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const u8 = (at: number) => (at < bytes.length ? view.getUint8(at) : 0);
   const u16 = (at: number) => (u8(at) << 8) | u8(at + 1);
@@ -36,12 +49,12 @@ export function bitmapDirectoryRefusal(bytes: Uint8Array, directory: BitmapDirec
   let entries = 0;
   let at = 0;
   for (; at < size; at += entrySize(u16(at + 18), u32(at + 20))) {
-    if (at + ENTRY > size) return 'Broken bitmap directory';
-    if (++entries > count) return 'More bitmaps found than specified in header extension';
+    if (at + ENTRY > size) return refused('Broken bitmap directory');
+    if (++entries > count) return refused('More bitmaps found than specified in header extension');
     const nameSize = u16(at + 18);
     const extra = u32(at + 20);
-    if (at + entrySize(nameSize, extra) > size) return 'Broken bitmap directory';
-    if (extra !== 0) return 'Bitmap extra data is not supported';
+    if (at + entrySize(nameSize, extra) > size) return refused('Broken bitmap directory');
+    if (extra !== 0) return refused('Bitmap extra data is not supported');
     const tableOffset = u64(at);
     const tableSize = u32(at + 8);
     const flags = u32(at + 12);
@@ -63,9 +76,43 @@ export function bitmapDirectoryRefusal(bytes: Uint8Array, directory: BitmapDirec
       type !== DIRTY_TRACKING;
     const physical = BigInt(tableSize) * BigInt(clusterSize);
     const short = (flags & FLAG_IN_USE) === 0 && BigInt(virtualSize) > (physical * 8n) << BigInt(granularityBits);
-    if (broken || physical > BigInt(MAX_PHYS_SIZE) || short) return `Bitmap '${name}' doesn't satisfy the constraints`;
+    if (broken || physical > BigInt(MAX_PHYS_SIZE) || short) return refused(`Bitmap '${name}' doesn't satisfy the constraints`);
+    bitmaps.push({ name, tableOffset: Number(tableOffset), tableSize, granularityBits, inUse: (flags & FLAG_IN_USE) !== 0 });
   }
-  if (entries !== count) return 'Less bitmaps found than specified in header extension';
-  if (at !== size) return 'Broken bitmap directory';
+  if (entries !== count) return refused('Less bitmaps found than specified in header extension');
+  if (at !== size) return refused('Broken bitmap directory');
+  return { bitmaps };
+}
+
+/** A bitmap table entry's reserved bits (1–8 and 56–63), its data's offset, and the all-ones flag (bit 0). */
+const TABLE_RESERVED = 0xff000000000001fen;
+const TABLE_OFFSET = 0x00fffffffffffe00n;
+
+/**
+ * QEMU's words where it refuses the bitmaps once their directory passed (load_bitmap, one
+ * after another): a name twice, a table entry with reserved bits or a data offset off a
+ * cluster, a table of another size than the disk needs. A bitmap in use is not read. `table`
+ * reads a bitmap's table, zeros past the end of the file.
+ */
+export function bitmapTablesRefusal(bitmaps: readonly Bitmap[], table: (offset: number, length: number) => Uint8Array, clusterSize: number, virtualSize: number): string | null {
+  const named = new Set<string>();
+  for (const bitmap of bitmaps) {
+    if (named.has(bitmap.name)) return `Bitmap already exists: ${bitmap.name}`;
+    named.add(bitmap.name);
+    if (bitmap.inUse) continue;
+    const bytes = table(bitmap.tableOffset, bitmap.tableSize * 8);
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    for (let at = 0; at < bitmap.tableSize * 8; at += 8) {
+      const entry = at + 8 <= bytes.length ? view.getBigUint64(at) : 0n;
+      const offset = entry & TABLE_OFFSET;
+      if ((entry & TABLE_RESERVED) !== 0n || (offset !== 0n && ((entry & 1n) !== 0n || offset % BigInt(clusterSize) !== 0n))) {
+        return `Could not read bitmap_table table from image for bitmap '${bitmap.name}': Invalid argument`;
+      }
+    }
+    // The table QEMU serializes the bitmap into: a bit per granule, in 64-bit words, in clusters.
+    const words = BigInt(virtualSize - 1) >> BigInt(bitmap.granularityBits) >> 6n;
+    const needed = Number(((words + 1n) * 8n + BigInt(clusterSize) - 1n) / BigInt(clusterSize));
+    if (virtualSize > 0 && needed !== bitmap.tableSize) return `Could not read bitmap '${bitmap.name}' from image: Invalid argument`;
+  }
   return null;
 }

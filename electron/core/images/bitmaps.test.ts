@@ -51,7 +51,18 @@ const edits: [string, (bytes: Buffer) => void][] = [
   ['a directory past the end of the file, read as zeros', (b) => b.writeBigUInt64BE(BigInt(Math.ceil(b.length / 4096) * 4096 + 4096 * 16), extension + 16)],
   ['three bitmaps counted', (b) => b.writeUInt32BE(3, extension)],
   ['one bitmap counted', (b) => b.writeUInt32BE(1, extension)],
+  // b0's own table (one entry: its disk needs one cluster of bits), then the second bitmap's name.
+  ['a table entry with a reserved bit', (b) => b.writeBigUInt64BE(1n << 60n, table(b))],
+  ['a table entry whose data is off a cluster', (b) => b.writeBigUInt64BE(0x1200n, table(b))],
+  ['a table entry with data and the all-ones flag', (b) => b.writeBigUInt64BE(0x2000n | 1n, table(b))],
+  ['a table entry of all ones, no data', (b) => b.writeBigUInt64BE(1n, table(b))],
+  ['a table of two clusters where one is needed', (b) => b.writeUInt32BE(2, directory + 8)],
+  ['a bitmap in use, its table entry with a reserved bit', (b) => (b.writeUInt32BE(1, directory + 12), b.writeBigUInt64BE(1n << 60n, table(b)))],
+  ['two bitmaps of one name', (b) => (b.writeUInt16BE(2, directory + 32 + 18), b.write('b0\0\0\0\0', directory + 32 + 24, 'latin1'))],
 ];
+function table(bytes: Buffer): number {
+  return Number(bytes.readBigUInt64BE(directory));
+}
 
 describe('a bitmap directory', () => {
   it.each(edits)('with %s: refused by the scan exactly when qemu-img refuses it, in its words', async (label, edit) => {
@@ -70,5 +81,20 @@ describe('a bitmap directory', () => {
       expect(info.stderr).toContain(refused!.message.replace(/^QEMU refuses to open this image: "(.*)"\.$/s, '$1'));
       expect(image.virtualSize).toBeNull();
     }
+  });
+});
+
+describe('bitmaps as qemu-img makes them', () => {
+  it.each([
+    ['64M', '512', '4096'],
+    ['1G', '65536', '65536'],
+    ['3G', '512', '65536'],
+    ['1000000000', '1024', '512'],
+  ])('on a disk of %s, granularity %s, clusters of %s: the table is the size QEMU reads, and nothing is refused', async (size, granularity, cluster) => {
+    const path = join(dir, `made-${size}-${granularity}-${cluster}.qcow2`);
+    execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', '-o', `cluster_size=${cluster}`, path, size]);
+    execFileSync('qemu-img', ['bitmap', '--add', '-g', granularity, path, 'bm']);
+    expect(spawnSync('qemu-img', ['info', '--', path]).status).toBe(0);
+    expect((await scanPaths(new LocalHost(), [path])).images[0]!.problems).toEqual([]);
   });
 });

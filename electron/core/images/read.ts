@@ -1,6 +1,6 @@
 import { closeSync, constants, fstatSync, openSync, readFileSync, readSync, statSync, type Stats } from 'node:fs';
 import { detectFormat, qemuOnlyFormat } from '../../../shared/images/magic.js';
-import { bitmapDirectoryRefusal } from '../../../shared/images/qcow2-bitmaps.js';
+import { bitmapTablesRefusal, readBitmapDirectory } from '../../../shared/images/qcow2-bitmaps.js';
 import { fsPath } from './fs-path.js';
 import type { ImageFormat, InternalSnapshot, Problem } from '../../../shared/images/model.js';
 import { decodeQcow2Header, refusal, type Qcow2Header } from '../../../shared/images/qcow2.js';
@@ -192,7 +192,10 @@ export function readImage(path: string): ReadOutcome {
     // QEMU loads the persistent bitmaps last: only an image it would open that far.
     const directory = header?.bitmapDirectory ?? null;
     if (header !== null && header.virtualSize !== null && directory !== null && !problems.some((problem) => problem.code === 'invalid-header')) {
-      const refused = bitmapDirectoryRefusal(readAt(fd, directory.offset, Math.min(directory.size, Math.max(0, size - directory.offset))), directory, header.details.clusterSize, header.virtualSize);
+      const within = (offset: number, length: number) => readAt(fd, offset, Math.min(length, Math.max(0, size - offset)));
+      const { clusterSize } = header.details;
+      const read = readBitmapDirectory(within(directory.offset, directory.size), directory, clusterSize, header.virtualSize);
+      const refused = 'refusal' in read ? read.refusal : bitmapTablesRefusal(read.bitmaps, within, clusterSize, header.virtualSize);
       if (refused !== null) {
         header = { ...header, virtualSize: null };
         problems.unshift(refusal(refused));
