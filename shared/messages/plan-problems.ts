@@ -242,6 +242,7 @@ export const planProblems = {
       stateWritten: '{{path}}, which another branch uses too, is the layer the running {{domain}} writes into: its data would change while it is copied.',
       filesUnscanned: 'Snapshots of this domain name files that are there but were not scanned ({{files}}): an image of another branch may stand on the files this delete changes.',
       internalStale: "The internal snapshot {{name}} of {{domain}} is in no image of its disks' chains: libvirt cannot delete it from them.",
+      internalBelowActive: 'The internal snapshot {{name}} is in {{path}}, which {{domain}} no longer writes (an external snapshot put an overlay on it): libvirt 9.0 deletes it from there only while {{domain}} is shut off.',
       libvirtSnapshot: "The internal snapshot {{name}} in {{path}} is libvirt's snapshot of {{domain}}: deleted with qemu-img, libvirt would keep a record of a state that is gone.",
     },
     alternative: {

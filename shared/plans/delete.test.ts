@@ -33,6 +33,25 @@ describe('deleting an internal snapshot', () => {
   });
 });
 
+describe('deleting an internal snapshot below an external snapshot\'s overlay', () => {
+  const i1 = snapshot('i1', { disks: [{ target: 'vda', snapshot: 'internal', file: null }], stateFiles: ['/vm/base.qcow2'] });
+  const e1 = snapshot('e1', { parent: 'i1', current: true, state: 'disk-snapshot', disks: [{ target: 'vda', snapshot: 'external', file: '/vm/a.qcow2' }], stateFiles: ['/vm/base.qcow2'] });
+  const parts = (state: string): WorldParts => ({ images: [base, a], domains: [domain('web', { state, disks: [disk('vda', ['/vm/a.qcow2', '/vm/base.qcow2'])], snapshots: [i1, e1] })] });
+
+  it('while the domain runs is refused before anything runs (libvirt 9.0 deletes it only from the layer QEMU writes): shut it off first', () => {
+    for (const fields of [{}, { children: true }]) {
+      const draft = remove({ snapshot: 'i1', ...fields }, parts('running'));
+      expect(draft.blockers, JSON.stringify(fields)).toMatchObject([{ code: 'internal-below-active', values: { name: 'i1', path: '/vm/base.qcow2' }, alternatives: [{ key: 'plans.delete.alternative.shutOff' }] }]);
+    }
+  });
+
+  it('of a shut-off domain is libvirt\'s own delete, as it works there', () => {
+    const draft = remove({ snapshot: 'i1' }, parts('shut off'));
+    expect(draft.blockers).toEqual([]);
+    expect(shown(draft)).toEqual([virsh('snapshot-delete', '--domain', 'web', '--snapshotname', 'i1')]);
+  });
+});
+
 describe('deleting an internal snapshot on another branch (its image left the running chain after a revert)', () => {
   it('is qemu-img snapshot -d on the image that carries it, which no QEMU holds, then the record: libvirt would look in the chain as it is now', () => {
     const old = image('/vm/old.qcow2', { snapshots: [{ id: '1', name: 'i1', date: '', vmClockNs: 0, vmStateSize: 0, diskSize: null, icount: null }] });

@@ -101,6 +101,7 @@ const scenarios: [IntentInput, WorldParts?][] = [
     [{ snapshot: 's' }, deleting.sharedBelowActive('base')],
     [{ snapshot: 's' }, { ...deleting.sharedBelowActive('base'), domains: deleting.sharedBelowActive('base').domains!.map((one) => ({ ...one, state: 'shut off' })) }],
     [{ snapshot: 'i1' }, deleting.internal],
+    [{ snapshot: 'i1' }, { images: [deleting.base, deleting.a], domains: [domain('web', { disks: [disk('vda', ['/vm/a.qcow2', '/vm/base.qcow2'])], snapshots: [snapshot('i1', { stateFiles: ['/vm/base.qcow2'], disks: [{ target: 'vda', snapshot: 'internal', file: null }] })] })] }],
     [{ snapshot: 'i1' }, { ...deleting.internal, domains: deleting.internal.domains!.map((one) => ({ ...one, snapshots: one.snapshots.map((s) => ({ ...s, problems: [{ code: 'stale-snapshot' as const, key: '', values: {}, message: '' }] })) })) }],
     [{ snapshot: 's2' }, { ...deleting.chain, domains: [deleting.web({ snapshots: [deleting.s1, { ...deleting.s2, memory: 'external', memoryFile: '/vm/s2.mem' }] })], existing: ['/vm/s2.mem'] }],
   ] as const).map(([fields, here]): [IntentInput, WorldParts] => [{ kind: 'delete', uri: URI, domain: 'web', snapshot: 's1', ...fields }, here]),

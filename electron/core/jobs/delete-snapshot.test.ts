@@ -96,6 +96,20 @@ describe('deleting snapshots of a running domain', () => {
     expect(guestBytes(disk)).toBe(before);
   }, 60_000);
 
+  it('an internal one below an external snapshot\'s overlay is refused while the domain runs (libvirt 9.0 would refuse it mid-plan), and deleted once it is shut off', async () => {
+    const { name, disk } = fixture.domains.define('internal-below');
+    write(disk, 0x11, 0);
+    virsh('start', name);
+    virsh('snapshot-create-as', '--domain', name, '--name', 'i1');
+    external(name, 'e1', join(fixture.domains.dir, 'internal-below.e1.qcow2'));
+    const refused = await fixture.planOf(remove(name, 'i1'));
+    expect(refused.blockers).toMatchObject([{ code: 'internal-below-active', values: { name: 'i1', path: disk } }]);
+    virsh('destroy', name);
+    await run(remove(name, 'i1'));
+    expect(tree(name)).toEqual({ e1: '' });
+    expect(execFileSync(QEMU_IMG, ['snapshot', '-l', disk], { encoding: 'utf8' })).not.toContain('i1');
+  }, 60_000);
+
   it('an external leaf: an active commit with pivot into the file below; the domain writes it, a cold boot too; the overlay in the trash', async () => {
     const { name, a, b } = chainOfTwo('leaf', { start: true });
     const before = guestBytes(b);

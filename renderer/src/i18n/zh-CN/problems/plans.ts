@@ -240,6 +240,7 @@ export const planProblems: Messages<typeof english> = {
       stateWritten: '{{path}} 也被另一个分支使用，而且是运行中的 {{domain}} 正在写入的层：复制时它的数据会变化。',
       filesUnscanned: '此虚拟机的快照引用了存在但未被扫描的文件（{{files}}）：可能有另一个分支的镜像依赖于本次删除要改动的文件。',
       internalStale: '{{domain}} 的内部快照 {{name}} 不在其磁盘镜像链的任何镜像中：libvirt 无法从中删除它。',
+      internalBelowActive: '内部快照 {{name}} 位于 {{path}} 中，而 {{domain}} 已不再写入该文件（外部快照在它上面加了一层增量镜像）：只有在 {{domain}} 关机时，libvirt 9.0 才能从那里删除它。',
       libvirtSnapshot: '{{path}} 中的内部快照 {{name}} 是 libvirt 为 {{domain}} 做的快照：用 qemu-img 删除后，libvirt 仍会保留一条指向已不存在状态的记录。',
     },
     alternative: {
