@@ -28,6 +28,8 @@ export const DomainDisk = z.object({
   chain: z.array(z.string()),
   readonly: z.boolean(),
   shareable: z.boolean(),
+  /** The disk's own `snapshot` attribute (`no`: libvirt's snapshots leave it out), or null where it has none. */
+  snapshot: z.string().nullable(),
   /** The `<disk>` element as libvirt wrote it, for the inspector. */
   xml: z.string(),
 });

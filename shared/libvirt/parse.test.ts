@@ -37,6 +37,7 @@ describe('virsh parsers on captured output', () => {
       chain: ['/srv/vm/demo/d1.mem1.qcow2', '/srv/vm/demo/d1.ext1.qcow2', '/srv/vm/demo/d1.qcow2'],
       readonly: false,
       shareable: false,
+      snapshot: null,
     });
     expect(disk!.xml).toMatch(/^<disk type='file' device='disk'>[\s\S]*<\/disk>$/);
   });
@@ -44,6 +45,13 @@ describe('virsh parsers on captured output', () => {
   it('reads the chain libvirt persisted after a live external snapshot', () => {
     const [disk] = parseDomainXml(fixture('dumpxml-inactive-after-snapshots.xml'))!.disks;
     expect(disk!.chain).toEqual(['/srv/vm/demo/d1.mem1.qcow2', '/srv/vm/demo/d1.ext1.qcow2', '/srv/vm/demo/d1.qcow2']);
+  });
+
+  it("reads a disk's own snapshot attribute, which leaves it out of libvirt's snapshots", () => {
+    const xml = `<domain><name>n</name><uuid>00000000-0000-4000-8000-000000000003</uuid><devices>
+      <disk type='file' device='disk' snapshot='no'><driver name='qemu' type='qcow2'/><source file='/srv/vm/data.qcow2'/><target dev='vdb'/></disk>
+    </devices></domain>`;
+    expect(parseDomainXml(xml)!.disks[0]!.snapshot).toBe('no');
   });
 
   it('takes no path from a network or pool disk, and stops a chain at a network layer', () => {

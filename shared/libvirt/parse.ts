@@ -119,6 +119,7 @@ export function parseDomainXml(xml: string): { name: string; uuid: string; displ
       chain: active === null ? [] : [active, ...backingChain(disk)],
       readonly: 'readonly' in disk,
       shareable: 'shareable' in disk,
+      snapshot: attr(disk, 'snapshot'),
       xml: diskXml(xml, index),
     };
   }) };

@@ -307,6 +307,7 @@ export const planProblems = {
     device: 'not a hard disk (a CD-ROM or floppy drive)',
     readonly: 'read-only',
     empty: 'empty',
+    excluded: "left out of snapshots by the domain's own definition (snapshot='no')",
   },
   unsafe: {
     'invalid-header': 'has a header QEMU refuses',

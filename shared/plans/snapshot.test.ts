@@ -35,6 +35,15 @@ describe('a snapshot of a domain', () => {
     expect(draft.creates).toEqual(['/vm/web.s1.qcow2']);
   });
 
+  it("a disk the domain's own XML leaves out of snapshots (snapshot='no') is left out, said so, as libvirt's own snapshot leaves it", () => {
+    const data = image('/vm/data.qcow2');
+    const twoDisks = domain('web', { disks: [disk('vda', ['/vm/web.qcow2']), disk('vdb', ['/vm/data.qcow2'], { snapshot: 'no' })] });
+    const draft = plan(intent({ snapshot: 'disk-only' }), world({ images: [base, data], domains: [twoDisks] }));
+    expect(argv(draft).slice(3)).toEqual(['snapshot-create-as', '--domain', 'web', '--name', 's1', '--disk-only', '--atomic', '--diskspec', 'vda,snapshot=external,file=/vm/web.s1.qcow2', '--diskspec', 'vdb,snapshot=no']);
+    expect(draft.creates).toEqual(['/vm/web.s1.qcow2']);
+    expect(draft.warnings.map((w) => w.message)).toContain("The disk vdb gets no snapshot: it is left out of snapshots by the domain's own definition (snapshot='no').");
+  });
+
   it('a checkpoint saves the memory beside the first disk, with progress from domjobinfo and cancel by domjobabort', () => {
     const draft = plan(intent({ snapshot: 'memory', live: true }), world({ images: [base], domains: [web] }));
     expect(draft.blockers).toEqual([]);

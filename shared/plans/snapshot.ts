@@ -39,8 +39,10 @@ function snapshotNameBlockers(name: string, domain: Domain): Blocker[] {
 }
 
 /** Why a disk gets no snapshot, or null for a writable disk that does. */
-function skipReason(disk: DomainDisk): 'device' | 'readonly' | 'empty' | null {
+function skipReason(disk: DomainDisk): 'device' | 'readonly' | 'empty' | 'excluded' | null {
   if (disk.device !== 'disk') return 'device';
+  // The domain's XML leaves it out of every snapshot, as libvirt's own does.
+  if (disk.snapshot === 'no') return 'excluded';
   if (disk.readonly) return 'readonly';
   if (disk.activePath === null) return 'empty';
   return null;

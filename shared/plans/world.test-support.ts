@@ -36,7 +36,7 @@ export function overlay(path: string, backing: Image, fields: Partial<Image> = {
 }
 
 export function disk(target: string, chain: readonly string[], fields: Partial<DomainDisk> = {}): DomainDisk {
-  return { target, device: 'disk', type: 'file', format: 'qcow2', activePath: chain[0] ?? null, chain: [...chain], readonly: false, shareable: false, xml: '', ...fields };
+  return { target, device: 'disk', type: 'file', format: 'qcow2', activePath: chain[0] ?? null, chain: [...chain], readonly: false, shareable: false, snapshot: null, xml: '', ...fields };
 }
 
 export function domain(name: string, fields: Partial<Domain> = {}): Domain {

@@ -44,6 +44,7 @@ function disagreeingDomain(at: (name: string) => string): Domain {
     chain,
     readonly: false,
     shareable: false,
+    snapshot: null,
     xml: '',
   });
   const snapshot = (name: string, disks: Domain['snapshots'][number]['disks'], memoryFile: string | null = null): Domain['snapshots'][number] => ({

@@ -305,6 +305,7 @@ export const planProblems: Messages<typeof english> = {
     device: '光驱或软驱，不是硬盘',
     readonly: '只读的',
     empty: '空的',
+    excluded: "按虚拟机自己的定义不参与快照的（snapshot='no'）",
   },
   unsafe: {
     'invalid-header': '的镜像头被 QEMU 拒绝',
