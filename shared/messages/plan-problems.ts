@@ -171,6 +171,7 @@ export const planProblems = {
       },
       keptBranch: 'Disk {{target}} leaves {{files}}: they stay on disk untouched, as the old branch (nothing goes to the trash).',
       ramRestored: "{{domain}}'s RAM is restored as it was at {{snapshot}}.",
+      leavesLayer: 'Disk {{target}} goes back to {{carrier}}, which holds the snapshot, and leaves {{path}}, the layer it writes now: that file stays on disk, used by nothing (nothing goes to the trash).',
       stopped: {
         restore: '{{domain}} is down from the destroy until its RAM is restored: as long as reading {{path}} takes.',
         start: '{{domain}} is down from the destroy until it starts on the new overlays: a few seconds, and it boots afresh.',
@@ -181,6 +182,7 @@ export const planProblems = {
       now: 'The present state of {{domain}} (NOW): its disks go back to the snapshot.',
       ram: 'The present RAM of {{domain}}: the guest as it runs now is discarded.',
       image: 'The present state of {{path}}: it goes back to the snapshot.',
+      branchRewritten: 'What was written into {{path}} after {{snapshot}} (an earlier branch, no longer the layer the disk writes): libvirt rewrites the file to the snapshot.',
       managedSave: 'The RAM of {{domain}} that its managed save kept: it is dropped, not resumed.',
     },
     cancel: {

@@ -95,6 +95,22 @@ describe('a revert to an internal snapshot', () => {
   });
 });
 
+describe('a revert to an internal snapshot held in an earlier branch', () => {
+  it("names the file libvirt rewrites, what its branch loses, and the layer the disk leaves: not the layer it writes now", () => {
+    // old <- ... : i2 was taken in old.qcow2; an earlier revert left it, and the disk now writes r1.qcow2 on the base.
+    const root = image('/vm/base.qcow2');
+    const old = overlay('/vm/old.qcow2', root, { snapshots: [{ id: '1', name: 'i2', date: '', vmClockNs: 0, vmStateSize: 1, diskSize: null, icount: null }] });
+    const r1 = overlay('/vm/r1.qcow2', root);
+    const web = domain('web', { disks: [disk('vda', ['/vm/r1.qcow2', '/vm/base.qcow2'])], snapshots: [snapshot('i2', { memory: 'internal', disks: [{ target: 'vda', snapshot: 'internal', file: null }], stateFiles: ['/vm/old.qcow2'], otherBranch: true })] });
+    const draft = run(revert({ snapshot: 'i2' }), { images: [root, old, r1], domains: [web] });
+    expect(draft.blockers).toEqual([]);
+    expect(draft.changes).toEqual(['/vm/old.qcow2']);
+    expect(draft.lost.map((said) => said.key)).toContain('plans.revert.lost.branchRewritten');
+    expect(draft.lost.find((said) => said.key === 'plans.revert.lost.branchRewritten')!.values).toEqual({ path: '/vm/old.qcow2', snapshot: 'i2' });
+    expect(draft.warnings.find((said) => said.key === 'plans.revert.warning.leavesLayer')!.values).toEqual({ target: 'vda', path: '/vm/r1.qcow2', carrier: '/vm/old.qcow2' });
+  });
+});
+
 describe('a revert to an external snapshot on libvirt 9.0', () => {
   it('a checkpoint of a running domain: a fresh overlay on the state file, destroy, define, restore the memory, snapshot-current; NOW stays as the old branch', () => {
     const draft = run(revert(), extParts);

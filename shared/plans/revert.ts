@@ -181,13 +181,29 @@ function recipe(intent: RevertIntent, world: World, found: Found) {
 function byLibvirt(intent: RevertIntent, world: World, found: Found, external: boolean) {
   const { domain, snapshot } = found;
   const virsh = { virsh: toolPath(world, 'virsh'), uri: intent.uri };
+  // An internal revert puts each disk back on the file that holds the snapshot and rewrites
+  // that file: where it is no longer the layer the disk writes (a branch left by an earlier
+  // revert), the file changes, what was written into it after the snapshot is lost, and the
+  // disk leaves the layer it writes now, which stays.
+  const carriers = external ? [] : domain.disks.flatMap((disk) => {
+    const carrier = internalCarrier(world, disk.chain, snapshot)?.path;
+    return carrier === undefined ? [] : [{ disk, carrier }];
+  });
+  const away = carriers.filter(({ disk, carrier }) => disk.activePath !== null && disk.activePath !== carrier);
   const step = runStep({
     says: say(external ? 'plans.revert.step.native' : 'plans.revert.step.internal', { domain: domain.name, snapshot: snapshot.name }),
     argv: snapshotRevertArgv(virsh, domain.name, snapshot.name, intent.state ? { then: intent.state } : {}),
-    changes: domain.disks.flatMap((disk) => (disk.activePath === null || disk.readonly ? [] : [disk.activePath])),
+    changes: carriers.length > 0 ? carriers.map(({ carrier }) => carrier) : domain.disks.flatMap((disk) => (disk.activePath === null || disk.readonly ? [] : [disk.activePath])),
   });
-  const lost = [say('plans.revert.lost.now', { domain: domain.name }), ...(qemuRuns(domain) ? [say('plans.revert.lost.ram', { domain: domain.name })] : [])];
-  const warnings = hasMemory(snapshot) ? [say('plans.revert.warning.ramRestored', { domain: domain.name, snapshot: snapshot.name })] : [];
+  const lost = [
+    say('plans.revert.lost.now', { domain: domain.name }),
+    ...(qemuRuns(domain) ? [say('plans.revert.lost.ram', { domain: domain.name })] : []),
+    ...away.map(({ carrier }) => say('plans.revert.lost.branchRewritten', { path: carrier, snapshot: snapshot.name })),
+  ];
+  const warnings = [
+    ...(hasMemory(snapshot) ? [say('plans.revert.warning.ramRestored', { domain: domain.name, snapshot: snapshot.name })] : []),
+    ...away.map(({ disk, carrier }) => say('plans.revert.warning.leavesLayer', { target: disk.target, path: disk.activePath!, carrier })),
+  ];
   return { steps: [step], blockers: external ? [] : internalBlockers(world, found), lost, warnings, tools: ['virsh'] as const, cancel: say('plans.revert.cancel.internal'), files: [] as string[] };
 }
 

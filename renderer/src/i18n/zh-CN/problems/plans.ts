@@ -169,6 +169,7 @@ export const planProblems: Messages<typeof english> = {
       },
       keptBranch: '磁盘 {{target}} 离开 {{files}}：这些文件原样留在磁盘上，作为旧分支（不会移到回收站）。',
       ramRestored: '{{domain}} 的内存恢复为 {{snapshot}} 时的样子。',
+      leavesLayer: '磁盘 {{target}} 回到保存该快照的 {{carrier}}，离开它现在写入的 {{path}}：那个文件留在磁盘上，不再被使用（不会移入回收站）。',
       stopped: {
         restore: '从强制关机到内存恢复完毕，{{domain}} 处于停止状态：时长取决于读取 {{path}} 的时间。',
         start: '从强制关机到在新的增量镜像上启动，{{domain}} 处于停止状态：几秒钟，之后重新引导。',
@@ -179,6 +180,7 @@ export const planProblems: Messages<typeof english> = {
       now: '{{domain}} 的当前状态（NOW）：它的磁盘回到快照时的样子。',
       ram: '{{domain}} 当前的内存：客户机现在运行的状态被丢弃。',
       image: '{{path}} 的当前状态：它回到快照时的样子。',
+      branchRewritten: '{{snapshot}} 之后写入 {{path}} 的内容（那是较早的分支，已不是磁盘正在写入的层）：libvirt 会把该文件改写回快照时的样子。',
       managedSave: '{{domain}} 的托管保存所保留的内存：它被丢弃，不会被恢复。',
     },
     cancel: {
@@ -305,7 +307,7 @@ export const planProblems: Messages<typeof english> = {
     device: '光驱或软驱，不是硬盘',
     readonly: '只读的',
     empty: '空的',
-    excluded: "按虚拟机自己的定义不参与快照的（snapshot='no'）",
+    excluded: "按虚拟机自己的定义不参与快照的（`snapshot='no'`）",
   },
   unsafe: {
     'invalid-header': '的镜像头被 QEMU 拒绝',
