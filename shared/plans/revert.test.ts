@@ -203,6 +203,25 @@ describe('a revert to an external snapshot on libvirt 9.0', () => {
   });
 });
 
+describe('a revert to an external snapshot on another branch', () => {
+  it('says the disk leaves only the layers the new chain does not read: the files both branches share stay in it', () => {
+    // a <- e1 <- m <- x2 (the overlay snapshot x2 made; its state is m); the disk now writes r1 on e1.
+    const a = image('/vm/a.qcow2');
+    const e1 = overlay('/vm/e1.qcow2', a);
+    const m = overlay('/vm/m.qcow2', e1);
+    const x2 = overlay('/vm/x2.qcow2', m);
+    const r1 = overlay('/vm/r1.qcow2', e1);
+    const web = domain('web', {
+      state: 'shut off',
+      disks: [disk('vda', ['/vm/r1.qcow2', '/vm/e1.qcow2', '/vm/a.qcow2'])],
+      snapshots: [snapshot('x2', { state: 'disk-snapshot', disks: [{ target: 'vda', snapshot: 'external', file: '/vm/x2.qcow2' }] })],
+    });
+    const draft = run(revert({ snapshot: 'x2' }), { images: [a, e1, m, x2, r1], domains: [web] });
+    expect(draft.blockers).toEqual([]);
+    expect(draft.warnings.find((said) => said.key === 'plans.revert.warning.keptBranch')?.values).toEqual({ target: 'vda', files: '/vm/r1.qcow2' });
+  });
+});
+
 describe('new files a revert makes', () => {
   it('refuses a line break in a path chosen for the new overlay: the domain XML would name another file', () => {
     expect(codes(run(revert({ files: { vda: '/vm/new\nline.qcow2' } }), extParts))).toContain('path-newline');

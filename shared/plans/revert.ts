@@ -18,7 +18,7 @@ import type { Blocker, PlanDraft, StepInput, TreeNode } from './plan.js';
 import type { Planner } from './planners.js';
 import { branchStep, diskStates, findSnapshot, internalCarrier, isExternal, staleBlockers, stemOf, treeOf, type DiskState, type Found } from './snapshot-branch.js';
 import { planSnapshot } from './snapshot.js';
-import { sourceImage, UNSAFE_TO_WRITE } from './source.js';
+import { chainOf, sourceImage, UNSAFE_TO_WRITE } from './source.js';
 import type { World } from './world.js';
 
 type RevertIntent = IntentOf<'revert'>;
@@ -139,7 +139,10 @@ function recipe(intent: RevertIntent, world: World, found: Found) {
   // NOW's disks are not lost: they stay as the old branch, named so the user can find them.
   for (const disk of domain.disks.filter((candidate) => candidate.target in disks)) {
     const state = states.find((candidate) => candidate.target === disk.target)!;
-    const leaving = disk.chain.includes(state.state) ? disk.chain.slice(0, disk.chain.indexOf(state.state)) : disk.chain;
+    // The layers of the present chain the new one does not read: above the state file, or, where the state is on another branch, all but the files below it that both share.
+    const stateImage = imageAt(world, state.state);
+    const kept = new Set(stateImage === undefined ? [state.state] : chainOf(world, stateImage).map((layer) => layer.path));
+    const leaving = disk.chain.includes(state.state) ? disk.chain.slice(0, disk.chain.indexOf(state.state)) : disk.chain.filter((path) => !kept.has(path));
     if (leaving.length > 0) warnings.push(say('plans.revert.warning.keptBranch', { target: disk.target, files: leaving.join(', ') }));
   }
   const list = Object.entries(disks).map(([target, path]) => `${target} ${path}`).join(', ');
