@@ -1,4 +1,4 @@
-import { execFile, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -683,27 +683,34 @@ describe('snaptree plan, run, jobs and trash', () => {
     expect(pasted.split('\0').slice(0, -1)).toEqual(steps[0]!.argv);
   });
 
-  it('cancels on Ctrl-C and says what the cancel left; the trash lists the half-made file, will not restore it over a file, and restores it once the place is free', async () => {
-    // Enough data that the convert is still running when the interrupt comes.
-    const source = join(dir, 'big.img');
-    execFileSync('qemu-img', ['create', '-q', '-f', 'raw', source, '1G']);
-    execFileSync('qemu-io', ['-f', 'raw', '-c', 'write -P 0x5a 0 1G', source], { stdio: 'ignore' });
-    const target = join(dir, 'big.qcow2');
-    // In a process group of its own, as a shell's foreground job is.
-    const child = spawn(process.execPath, [bin, 'run', 'convert', source, target, '--yes', '--json'], { env, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  /**
+   * `run convert` of a raw image holding `size` of data (enough that the copy still runs when
+   * stopped), stopped by `stop` once qemu-img has begun writing the target.
+   */
+  async function convertStopped(name: string, size: string, args: string[], spawnOptions: { detached?: boolean; output?: boolean }, stop: (child: ChildProcess) => void) {
+    const source = join(dir, `${name}.img`);
+    execFileSync('qemu-img', ['create', '-q', '-f', 'raw', source, size]);
+    execFileSync('qemu-io', ['-f', 'raw', '-c', `write -P 0x5a 0 ${size}`, source], { stdio: 'ignore' });
+    const target = join(dir, `${name}.qcow2`);
+    const child = spawn(process.execPath, [bin, 'run', 'convert', source, target, '--yes', ...args], { env, cwd: dir, stdio: spawnOptions.output === false ? 'ignore' : ['ignore', 'pipe', 'pipe'], detached: spawnOptions.detached ?? false });
     let stdout = '';
     let stderr = '';
-    child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    // Once qemu-img has begun writing the target: Ctrl-C as a terminal sends it, to the whole
-    // group, so qemu-img gets it too and the job must still end cancelled, not failed.
-    const interrupt = setInterval(() => {
+    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const stopping = setInterval(() => {
       if (!existsSync(target)) return;
-      process.kill(-child.pid!, 'SIGINT');
-      clearInterval(interrupt);
+      stop(child);
+      clearInterval(stopping);
     }, 10);
     const code = await new Promise((resolve) => child.once('close', resolve));
-    clearInterval(interrupt);
+    clearInterval(stopping);
+    return { source, target, code, stdout, stderr };
+  }
+
+  it('cancels on Ctrl-C and says what the cancel left; the trash lists the half-made file, will not restore it over a file, and restores it once the place is free', async () => {
+    // In a process group of its own, as a shell's foreground job is. Ctrl-C as a terminal sends
+    // it, to the whole group, so qemu-img gets it too and the job must still end cancelled, not failed.
+    const { target, code, stdout, stderr } = await convertStopped('big', '1G', ['--json'], { detached: true }, (child) => process.kill(-child.pid!, 'SIGINT'));
     expect(code, stderr).toBe(1);
     expect(stderr).toContain('cancelling: waiting for the job to say what it left');
     const job = JSON.parse(stdout) as { id: string; state: string; left: Array<{ message: string }> };
@@ -729,22 +736,7 @@ describe('snaptree plan, run, jobs and trash', () => {
     expect(JSON.parse((await run(['trash', '--json'])).stdout)).toEqual([]);
   }, 120_000);
   it('cancels on a kill (SIGTERM to the CLI alone) as on Ctrl-C: the job says what the cancel left', async () => {
-    const source = join(dir, 'terminated.img');
-    execFileSync('qemu-img', ['create', '-q', '-f', 'raw', source, '512M']);
-    execFileSync('qemu-io', ['-f', 'raw', '-c', 'write -P 0x5b 0 512M', source], { stdio: 'ignore' });
-    const target = join(dir, 'terminated.qcow2');
-    const child = spawn(process.execPath, [bin, 'run', 'convert', source, target, '--yes', '--json'], { env, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const terminate = setInterval(() => {
-      if (!existsSync(target)) return;
-      child.kill('SIGTERM');
-      clearInterval(terminate);
-    }, 10);
-    const code = await new Promise((resolve) => child.once('close', resolve));
-    clearInterval(terminate);
+    const { target, code, stdout, stderr } = await convertStopped('terminated', '512M', ['--json'], {}, (child) => child.kill('SIGTERM'));
     expect(code, stderr).toBe(1);
     expect(stderr).toContain('cancelling: waiting for the job to say what it left');
     const job = JSON.parse(stdout) as { state: string; left: Array<{ message: string }> };
@@ -753,18 +745,7 @@ describe('snaptree plan, run, jobs and trash', () => {
     expect(existsSync(target)).toBe(false);
   }, 120_000);
   it('after a kill -9 mid-step, jobs lists the job first as interrupted: the step that ran, each file read again, how to undo', async () => {
-    const source = join(dir, 'killed.img');
-    execFileSync('qemu-img', ['create', '-q', '-f', 'raw', source, '1G']);
-    execFileSync('qemu-io', ['-f', 'raw', '-c', 'write -P 0x5a 0 1G', source], { stdio: 'ignore' });
-    const target = join(dir, 'killed.qcow2');
-    const child = spawn(process.execPath, [bin, 'run', 'convert', source, target, '--yes'], { env, cwd: dir, stdio: 'ignore', detached: true });
-    const kill = setInterval(() => {
-      if (!existsSync(target)) return;
-      process.kill(-child.pid!, 'SIGKILL');
-      clearInterval(kill);
-    }, 10);
-    await new Promise((resolve) => child.once('close', resolve));
-    clearInterval(kill);
+    const { source, target } = await convertStopped('killed', '1G', [], { detached: true, output: false }, (child) => process.kill(-child.pid!, 'SIGKILL'));
 
     const [first] = JSON.parse((await run(['jobs', '--json'])).stdout) as Array<{ id: string; state: string; plan: { intent: { image: string } }; files: Array<{ path: string; state: string }>; recovery: { message: string } | null }>;
     expect(first).toMatchObject({ state: 'interrupted', plan: { intent: { image: source } } });

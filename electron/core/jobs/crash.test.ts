@@ -2,7 +2,7 @@ import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
@@ -52,15 +52,22 @@ function underWay(program: ChildProcessByStdio<null, Readable, null>): Promise<s
   });
 }
 
+/**
+ * A folder of the test's own with a raw image of 32 MiB of data, and the plan of its convert
+ * slowed to 4 MiB/s (in a file, for the child): a step long enough to be caught mid-way.
+ */
+async function slowConvert({ lockSource = false } = {}): Promise<{ journalDir: string; source: string; target: string; planFile: string }> {
+  const work = await mkdtemp(join(dir, 'work-'));
+  const [journalDir, source, target, planFile] = [join(work, 'state'), join(work, 'disk.raw'), join(work, 'disk.qcow2'), join(work, 'plan.json')];
+  rawWithData(source, 32 * MiB);
+  writeFileSync(planFile, JSON.stringify(planOf([convertStep(source, target, { rate: '4M' })], lockSource ? { lockFiles: [source] } : {})));
+  return { journalDir, source, target, planFile };
+}
+
 describe('another Snaptree process', () => {
   it('killed with -9 mid-step leaves a record that the next start shows interrupted: the step that ran, each file read again, and how to undo; its lock is taken over', async () => {
-    const work = await mkdtemp(join(dir, 'work-'));
-    const journalDir = join(work, 'state');
-    const source = join(work, 'disk.raw');
-    const target = join(work, 'disk.qcow2');
-    rawWithData(source, 32 * MiB);
-    const planFile = join(work, 'plan.json');
-    writeFileSync(planFile, JSON.stringify(planOf([convertStep(source, target, { rate: '4M' })], { lockFiles: [source] })));
+    const { journalDir, source, target, planFile } = await slowConvert({ lockSource: true });
+    const work = dirname(source);
     // A group of its own, so that the kill takes qemu-img with it, as a crash of the machine's session would.
     const program = spawn(process.execPath, [child, journalDir, planFile], { detached: true, stdio: ['ignore', 'pipe', 'inherit'] });
     const killedJob = await underWay(program);
@@ -99,13 +106,7 @@ describe('another Snaptree process', () => {
   }, 30_000);
 
   it("killed with -9 mid-step shows interrupted in a window that follows the journal, without a reload: a kill writes no record", async () => {
-    const work = await mkdtemp(join(dir, 'work-'));
-    const journalDir = join(work, 'state');
-    const source = join(work, 'disk.raw');
-    const target = join(work, 'disk.qcow2');
-    rawWithData(source, 32 * MiB);
-    const planFile = join(work, 'plan.json');
-    writeFileSync(planFile, JSON.stringify(planOf([convertStep(source, target, { rate: '4M' })])));
+    const { journalDir, planFile } = await slowConvert();
     // One window open before the job started (it hears of it from the journal), one opened while it runs (it lists the jobs).
     const before = watchedJobs(journalDir, undefined, { followOthers: true });
     const program = spawn(process.execPath, [child, journalDir, planFile], { detached: true, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -128,13 +129,7 @@ describe('another Snaptree process', () => {
   }, 30_000);
 
   it("cancels a job that another process runs (the window cancelling the CLI's job)", async () => {
-    const work = await mkdtemp(join(dir, 'work-'));
-    const journalDir = join(work, 'state');
-    const source = join(work, 'disk.raw');
-    const target = join(work, 'disk.qcow2');
-    rawWithData(source, 32 * MiB);
-    const planFile = join(work, 'plan.json');
-    writeFileSync(planFile, JSON.stringify(planOf([convertStep(source, target, { rate: '4M' })])));
+    const { journalDir, target, planFile } = await slowConvert();
     const program = spawn(process.execPath, [child, journalDir, planFile], { stdio: ['ignore', 'pipe', 'inherit'] });
     const exited = new Promise((resolve) => program.once('exit', resolve));
     const id = await underWay(program);
