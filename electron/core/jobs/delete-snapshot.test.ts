@@ -105,8 +105,13 @@ describe('deleting snapshots of a running domain', () => {
     const refused = await fixture.planOf(remove(name, 'i1'));
     expect(refused.blockers).toMatchObject([{ code: 'internal-below-active', values: { name: 'i1', path: disk } }]);
     virsh('destroy', name);
+    const overlay = join(fixture.domains.dir, 'internal-below.e1.qcow2');
+    write(overlay, 0x22, 1);
+    const before = [guestBytes(overlay), guestBytes(disk)];
     await run(remove(name, 'i1'));
     expect(tree(name)).toEqual({ e1: '' });
+    // Only the snapshot went: what the guest reads, through the overlay and in the base, is as it was.
+    expect([guestBytes(overlay), guestBytes(disk)]).toEqual(before);
     expect(execFileSync(QEMU_IMG, ['snapshot', '-l', disk], { encoding: 'utf8' })).not.toContain('i1');
   }, 60_000);
 
