@@ -687,7 +687,8 @@ describe('snaptree plan, run, jobs and trash', () => {
    * `run convert` of a raw image holding `size` of data (enough that the copy still runs when
    * stopped), stopped by `stop` once qemu-img has begun writing the target.
    */
-  async function convertStopped(name: string, size: string, args: string[], spawnOptions: { detached?: boolean; output?: boolean }, stop: (child: ChildProcess) => void) {
+  /** Runs a convert and stops it once `ready` (by default: once qemu-img has made the target). */
+  async function convertStopped(name: string, size: string, args: string[], spawnOptions: { detached?: boolean; output?: boolean; ready?: (stderr: string) => boolean }, stop: (child: ChildProcess) => void) {
     const source = join(dir, `${name}.img`);
     execFileSync('qemu-img', ['create', '-q', '-f', 'raw', source, size]);
     execFileSync('qemu-io', ['-f', 'raw', '-c', `write -P 0x5a 0 ${size}`, source], { stdio: 'ignore' });
@@ -697,8 +698,9 @@ describe('snaptree plan, run, jobs and trash', () => {
     let stderr = '';
     child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const ready = spawnOptions.ready ?? (() => existsSync(target));
     const stopping = setInterval(() => {
-      if (!existsSync(target)) return;
+      if (!ready(stderr)) return;
       stop(child);
       clearInterval(stopping);
     }, 10);
@@ -743,6 +745,16 @@ describe('snaptree plan, run, jobs and trash', () => {
     expect(job.state).toBe('cancelled');
     expect(job.left.map((left) => left.message).join('\n')).toContain(`The half-made file ${target} was moved to the trash`);
     expect(existsSync(target)).toBe(false);
+  }, 120_000);
+  it('a kill that comes while the job is being started cancels it as soon as it has started (it had ended the CLI and left the tool running)', async () => {
+    // The plan is on stderr, the start is on its way: the signal comes before the job has an id.
+    const { source, target, code, stdout, stderr } = await convertStopped('starting', '512M', ['--json'], { ready: (text) => text.includes('If cancelled:') }, (child) => child.kill('SIGTERM'));
+    expect(code, stderr).toBe(1);
+    expect(stderr).toContain('cancelling: waiting for the job to say what it left');
+    const job = JSON.parse(stdout) as { state: string };
+    expect(job.state).toBe('cancelled');
+    expect(existsSync(target)).toBe(false);
+    expect(statSync(source).size).toBe(512 * 1024 * 1024);
   }, 120_000);
   it('after a kill -9 mid-step, jobs lists the job first as interrupted: the step that ran, each file read again, how to undo', async () => {
     const { source, target } = await convertStopped('killed', '1G', [], { detached: true, output: false }, (child) => process.kill(-child.pid!, 'SIGKILL'));

@@ -15,7 +15,7 @@ import type { Plan } from '../../shared/plans/plan.js';
 import type { Host } from '../core/host/host.js';
 import { makePlan, planHandlers, type PlanSources } from '../core/plans.js';
 import { INTENT_OPTIONS, intentOf } from './intent-words.js';
-import { cliJobs } from './cli-jobs.js';
+import { cliJobs, type CliJobs } from './cli-jobs.js';
 import { exitWith, json, print, terminalGone, warn } from './output.js';
 import { formatBlockers, formatJobEnd, formatPlan } from './plan-text.js';
 import { progressReporter } from './progress.js';
@@ -104,10 +104,20 @@ function fileHints(plan: Plan, cwd: string): string[] {
  * (the journal keeps the job). So do a `kill` (SIGTERM) and a closed terminal (SIGHUP),
  * which would otherwise end this process at once and leave the job's tool to be
  * interrupted with no word of what it left; after a hang-up nothing is written to the terminal.
+ * Caught from before the job is asked to start: a signal that comes while the start is on its
+ * way (the job's tool may already be writing) cancels the job as soon as its id is known.
  */
 const STOPPING: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-function cancelOnInterrupt(cancel: () => Promise<unknown>): () => void {
+interface Interrupts {
+  readonly asked: () => boolean;
+  /** The job to cancel: at once if a signal came already. */
+  readonly follow: (cancel: () => Promise<unknown>) => void;
+  readonly stop: () => void;
+}
+function catchInterrupts(): Interrupts {
   let asked = false;
+  let cancel: (() => Promise<unknown>) | null = null;
+  const send = (): void => void cancel?.().catch((error: unknown) => warn(`the cancel failed: ${errorMessage(error)}`));
   const onSignal = (signal: NodeJS.Signals): void => {
     if (signal === 'SIGHUP') terminalGone();
     if (asked) {
@@ -116,11 +126,18 @@ function cancelOnInterrupt(cancel: () => Promise<unknown>): () => void {
     }
     asked = true;
     warn('cancelling: waiting for the job to say what it left (Ctrl-C again to stop waiting)');
-    cancel().catch((error: unknown) => warn(`the cancel failed: ${errorMessage(error)}`));
+    send();
   };
   for (const signal of STOPPING) process.on(signal, onSignal);
-  return () => {
-    for (const signal of STOPPING) process.off(signal, onSignal);
+  return {
+    asked: () => asked,
+    follow: (next) => {
+      cancel = next;
+      if (asked) send();
+    },
+    stop: () => {
+      for (const signal of STOPPING) process.off(signal, onSignal);
+    },
   };
 }
 
@@ -135,31 +152,38 @@ export async function runIntent(host: Host, input: IntentInput, uri: string, fla
   const show = (plan: Plan): Promise<void> | boolean => (flags.json ? process.stderr.write(formatPlan(plan)) : print(formatPlan(plan)));
   const handlers = planHandlers(sources);
   let plan = await handlers.planMake({ intent });
-  let job: Job | null = null;
-  for (let attempt = 1; job === null; attempt++) {
+  for (let attempt = 1; ; attempt++) {
     await show(plan);
     if (plan.blockers.length > 0) return refuse(plan);
     if (!flags.yes && !(await confirmed())) {
       warn('nothing was run');
       return FAILED;
     }
+    const interrupts = catchInterrupts();
     const started = await handlers.jobStart({ intent, plan: plan.id });
-    if (started.started) job = started.job;
-    else if (attempt === ATTEMPTS) {
+    if (started.started) return followJob(jobs, started.job, interrupts, flags);
+    interrupts.stop();
+    if (interrupts.asked()) {
+      warn('nothing was run');
+      return FAILED;
+    }
+    if (attempt === ATTEMPTS) {
       warn('the images or domains kept changing while the plan was being started: nothing was run; plan again when they are still');
       return FAILED;
-    } else {
-      warn('the images or domains changed since this plan was made: this is the plan for them now');
-      plan = started.plan;
     }
+    warn('the images or domains changed since this plan was made: this is the plan for them now');
+    plan = started.plan;
   }
+}
+
+/** Follows a started job to its end, with its progress on stderr; a signal cancels it. */
+async function followJob(jobs: CliJobs, job: Job, interrupts: Interrupts, flags: Flags): Promise<number> {
   const report = progressReporter(process.stderr);
-  const id = job.id;
-  jobs.onChange((changed) => changed.id === id && report(changed));
+  jobs.onChange((changed) => changed.id === job.id && report(changed));
   report(job);
-  const stopCancelling = cancelOnInterrupt(() => jobs.jobs().cancel(id));
-  const ended = await jobs.ended(id);
-  stopCancelling();
+  interrupts.follow(() => jobs.jobs().cancel(job.id));
+  const ended = await jobs.ended(job.id);
+  interrupts.stop();
   jobs.jobs().close();
   if (flags.json) await print(json(ended));
   else await print(formatJobEnd(ended));
