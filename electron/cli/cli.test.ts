@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { unreadableFolder } from '../core/images/corpus.test-support.js';
 import { waitFor } from '../core/jobs/jobs.test-support.js';
 import { testDomains, URI, virsh, type TestDomains } from '../core/libvirt/domains.test-support.js';
@@ -753,6 +754,54 @@ describe('snaptree plan, run, jobs and trash', () => {
     expect(stderr).toContain('cancelling: waiting for the job to say what it left');
     const job = JSON.parse(stdout) as { state: string };
     expect(job.state).toBe('cancelled');
+    expect(existsSync(target)).toBe(false);
+    expect(statSync(source).size).toBe(512 * 1024 * 1024);
+  }, 120_000);
+  it('serve, stopped by a kill mid-job, cancels its jobs first: the job says what the cancel left, and serve exits 0', async () => {
+    // A folder of its own, watched by the window's core as a user adds one.
+    const folder = join(dir, 'served');
+    mkdirSync(folder);
+    const source = join(folder, 'served.img');
+    const target = join(folder, 'served.qcow2');
+    execFileSync('qemu-img', ['create', '-q', '-f', 'raw', source, '512M']);
+    execFileSync('qemu-io', ['-f', 'raw', '-c', 'write -P 0x5a 0 512M', source], { stdio: 'ignore' });
+    const serve = spawn(process.execPath, [bin, 'serve', '--port', '0'], { env, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    serve.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise((resolve) => serve.once('close', resolve));
+    const url = new URL(await new Promise<string>((resolve) => serve.stdout.on('data', (chunk: Buffer) => /serving at (\S+)/.exec(String(chunk)) && resolve(/serving at (\S+)/.exec(String(chunk))![1]!))));
+    const token = new URLSearchParams(url.hash.slice(1)).get('token');
+    const socket = new WebSocket(`ws://${url.host}/api`, ['snaptree', `snaptree.token.${token}`], { headers: { origin: url.origin } });
+    await new Promise((resolve) => socket.once('open', resolve));
+    let nextId = 1;
+    const ask = <T,>(name: string, arg: object): Promise<T> =>
+      new Promise((resolve, reject) => {
+        const id = nextId++;
+        const onMessage = (data: Buffer): void => {
+          const frame = JSON.parse(String(data)) as { type: string; id?: number; reply?: { result: T } };
+          if (frame.type !== 'reply' || frame.id !== id) return;
+          socket.off('message', onMessage);
+          if ('result' in frame.reply!) resolve(frame.reply.result);
+          else reject(new Error(`${name}: ${JSON.stringify(frame.reply)}`));
+        };
+        socket.on('message', onMessage);
+        socket.send(JSON.stringify({ id, name, arg }));
+      });
+    await ask('foldersAdd', { path: folder });
+    const intent = { kind: 'convert', image: source, path: target };
+    let plan = await ask<{ id: string }>('planMake', { intent });
+    for (;;) {
+      const started = await ask<{ started: boolean; plan: { id: string } }>('jobStart', { intent, plan: plan.id });
+      if (started.started) break;
+      plan = started.plan;
+    }
+    await waitFor(() => existsSync(target));
+    serve.kill('SIGTERM');
+    expect(await exited, stderr).toBe(0);
+    expect(stderr).toContain('stopping: cancelling the jobs it runs');
+    const [job] = JSON.parse((await run(['jobs', '--json'])).stdout) as Array<{ state: string; plan: { intent: { image: string } }; left: Array<{ message: string }> }>;
+    expect(job).toMatchObject({ state: 'cancelled', plan: { intent: { image: source } } });
+    expect(job!.left.map((left) => left.message).join('\n')).toContain(`The half-made file ${target} was moved to the trash`);
     expect(existsSync(target)).toBe(false);
     expect(statSync(source).size).toBe(512 * 1024 * 1024);
   }, 120_000);

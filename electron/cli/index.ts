@@ -173,16 +173,29 @@ async function main(argv: string[]): Promise<number> {
         warn(`serving on ${values.host}: anyone who can reach it and sees the token can change your disks.`);
       }
       const [{ createCore }, { startServer }] = await Promise.all([import('../core/core.js'), import('../serve/server.js')]);
+      const core = createCore(host, { mode: 'web' });
       const server = await startServer({
-        core: createCore(host, { mode: 'web' }),
+        core,
         host: values.host,
         port,
         rendererDir: fileURLToPath(new URL('../renderer', import.meta.url)),
       });
       await print(`Snaptree is serving at ${server.url}\n`);
-      const stop = (): void => void server.close().then(() => process.exit(0));
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      // Stopped (Ctrl-C, a kill, the service manager), the jobs it runs are cancelled first, so
+      // that each says what it left; a second signal stops at once, leaving them to the journal.
+      let stopping = false;
+      const stop = (): void => {
+        if (stopping) exitWith(1);
+        stopping = true;
+        warn('stopping: cancelling the jobs it runs, each says what it left (again to stop at once)');
+        void core
+          .cancelJobs()
+          .catch((error: unknown) => warn(`the cancel failed: ${errorMessage(error)}`))
+          .then(() => server.close())
+          .then(() => exitWith(0));
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
       return new Promise<number>(() => {});
     }
     case 'plan':

@@ -37,6 +37,8 @@ export interface Core {
   readonly handlers: Handlers;
   /** Listens to every event; returns the function that stops listening. */
   onEvent(listener: <E extends EventName>(name: E, payload: EventPayload<E>) => void): () => void;
+  /** Cancels the jobs this core runs and waits for their ends (the process is about to stop). */
+  cancelJobs(): Promise<void>;
   /** Stops watching folders and libvirt. */
   close(): void;
 }
@@ -189,6 +191,7 @@ export function createCore(host: Host, options: CoreOptions): Core {
       bus.on('event', listener);
       return () => bus.off('event', listener);
     },
+    cancelJobs: async () => jobs?.cancelAll(),
     close: () => {
       jobs?.close();
       workspace.close();

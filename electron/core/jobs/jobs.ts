@@ -57,6 +57,11 @@ export interface Jobs {
    */
   heldFiles(except?: string): string[];
   restore(job: string): Promise<TrashEntry[]>;
+  /**
+   * Cancels every job this process runs and waits for each to say what it left: for a
+   * process about to end, whose tools would otherwise be interrupted with no word of it.
+   */
+  cancelAll(): Promise<void>;
   /** Stops nothing that runs (a closing window leaves its jobs to the journal), only the journal's watch. */
   close(): void;
 }
@@ -514,6 +519,11 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
       job.controller.abort();
       await job.finished;
       return jobOf(job.record);
+    },
+    async cancelAll() {
+      const running = [...mine.values()];
+      for (const job of running) job.controller.abort();
+      await Promise.all(running.map((job) => job.finished));
     },
     list,
     trash,
