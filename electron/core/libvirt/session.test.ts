@@ -169,7 +169,8 @@ describe.skipIf(!existsSync(DAEMON_SOCKET))("virsh's shell kept open for small r
 
       server.close();
       cut(); // the daemon stops
-      await expect(refreshed()).rejects.toThrow(/lost its connection/);
+      // Which of the two virsh says first is a race: it prints the lost connection, or it ends.
+      await expect(refreshed()).rejects.toThrow(/lost its connection|virsh ended while reading/);
     } finally {
       session.close();
       server.close();
