@@ -511,19 +511,21 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
     return recorded;
   }
 
+  /** Asks a job of this process to stop, and waits for it to say what the cancel left. */
+  async function cancelMine(job: Mine): Promise<Job> {
+    job.controller.abort();
+    await job.finished;
+    return jobOf(job.record);
+  }
+
   return {
     start,
-    async cancel(id) {
+    cancel(id) {
       const job = mine.get(id);
-      if (job === undefined) return cancelElsewhere(id);
-      job.controller.abort();
-      await job.finished;
-      return jobOf(job.record);
+      return job === undefined ? cancelElsewhere(id) : cancelMine(job);
     },
     async cancelAll() {
-      const running = [...mine.values()];
-      for (const job of running) job.controller.abort();
-      await Promise.all(running.map((job) => job.finished));
+      await Promise.all([...mine.values()].map(cancelMine));
     },
     list,
     trash,
