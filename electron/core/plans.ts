@@ -145,10 +145,13 @@ function standsOn(plan: Omit<Plan, 'id'>): StandsOn {
  * `checking`: the job whose plan is checked again once it holds its locks.
  */
 export async function makePlan(sources: PlanSources, intent: IntentInput, fresh?: StandsOn, checking?: string): Promise<Plan> {
+  // The view first: its reads of libvirt start before this process looks up the rest.
+  const viewRead = sources.view(fresh);
+  viewRead.catch(() => undefined);
   const facts = worldFacts(sources, checking);
-  // Handled here too: a view that fails first must not leave its rejection unheard.
+  // Handled here too: whichever fails first must not leave the other's rejection unheard.
   facts.catch(() => undefined);
-  const view = await sources.view(fresh);
+  const view = await viewRead;
   const parsed = Intent.parse(intent);
   const draft = Plan.omit({ id: true }).parse(planDraft(parsed, await worldOf(sources, view, parsed, facts)));
   return { id: planId(draft, view), ...draft };
@@ -170,7 +173,11 @@ export function planHandlers(sources: PlanSources): PlanHandlers {
     return plan;
   };
   return {
-    planMake: async ({ intent }) => remember(await makePlan(sources, intent)),
+    planMake: async ({ intent }) => {
+      const plan = remember(await makePlan(sources, intent));
+      sources.jobs().prepare(plan);
+      return plan;
+    },
     dropTargets: async ({ image }) => {
       const view = await sources.view();
       return { targets: dropTargets(await worldOf(sources, view, { kind: 'commit', image, keepMetadata: false }), image) };

@@ -49,6 +49,7 @@ export class Workspace {
   private readonly libvirt: LibvirtConnections;
   private scannedFor = '';
   private linkedChains = '';
+  private paths: { forest: Forest; byPath: Map<string, Image> } | null = null;
 
   constructor(
     private readonly host: Host,
@@ -102,23 +103,26 @@ export class Workspace {
    * Only what the plan stands on: a start must not cost a rescan of every watched folder.
    */
   async freshFor(files: readonly string[], domains: readonly { readonly uri: string; readonly name: string }[]): Promise<Linked> {
-    // The headers are read while libvirt answers: neither waits for the other.
+    // The headers are read while libvirt answers: neither waits for the other. libvirt is
+    // asked first, so that virsh and the daemon work while this process reads the headers.
+    const domainsRead = this.libvirt.refreshDomainsNow(domains);
+    domainsRead.catch(() => undefined);
     const headers = (async () => {
       const forest = await this.forest!;
       // Only what the view holds is read again: a file it never held (a trashed one, a target)
       // stays out, as it was when the plan was shown; the planners ask whether it exists.
-      const listed = new Set(forest.images.map((image) => image.path));
+      const listed = this.pathsOf(forest);
       const held = new Set(files.filter((path) => listed.has(path)));
       return { forest, held, reread: await scanPaths(this.host, [], [...held]) };
     })();
-    // Handled here too: a libvirt read that fails first must not leave its rejection unheard.
+    // Handled here too: whichever read fails first must not leave the other's rejection unheard.
     headers.catch(() => undefined);
-    await this.libvirt.refreshDomainsNow(domains);
+    await domainsRead;
     const { forest, held, reread } = await headers;
     const byPath = new Map(reread.images.map((image) => [image.path, image]));
     // Nothing the plan stands on changed since the view was linked (the usual start): that view.
     const unchanged = (fresh: Image) => {
-      const scanned = forest.images.find((image) => image.path === fresh.path);
+      const scanned = this.pathsOf(forest).get(fresh.path);
       return scanned !== undefined && sameHeader(scanned, fresh);
     };
     const moved = this.canonical.resolveAgain(forest, [...byPath.keys()]);
@@ -126,11 +130,15 @@ export class Workspace {
     if (moved) this.linked = null;
     if (!moved && this.linked?.forest === forest && sameConnections(this.linked.connections, this.libvirt.current()) && [...held].every((path) => byPath.has(path)) && reread.images.every(unchanged)) {
       // With the sizes read now: a merge's free-space blocker weighs what the layers hold now.
-      const images = this.linked.result.images.map((image) => {
+      // Copied only when one grew or shrank: a view of 10,000 images costs a millisecond to copy.
+      const { result } = this.linked;
+      const resized = (image: Image) => {
         const size = byPath.get(image.path)?.actualSize;
-        return size === undefined || size === image.actualSize ? image : { ...image, actualSize: size };
-      });
-      return { ...this.linked.result, images };
+        return size !== undefined && size !== image.actualSize;
+      };
+      // The view was linked from this forest: its images have the forest's sizes.
+      if (!reread.images.some((fresh) => resized(this.pathsOf(forest).get(fresh.path)!))) return result;
+      return { ...result, images: result.images.map((image) => (resized(image) ? { ...image, actualSize: byPath.get(image.path)!.actualSize } : image)) };
     }
     // A file read again keeps the folder it was listed under; a file gone since drops out.
     const images = forest.images.flatMap((image) => {
@@ -139,6 +147,12 @@ export class Workspace {
       return files.includes(image.path) ? [] : [image];
     });
     return linkInventory(images, this.libvirt.current(), this.canonical.of(forest));
+  }
+
+  /** The forest's images by path: made once per scan (a millisecond for 10,000), looked up at every job's start. */
+  private pathsOf(forest: Forest): Map<string, Image> {
+    if (this.paths?.forest !== forest) this.paths = { forest, byPath: new Map(forest.images.map((image) => [image.path, image])) };
+    return this.paths.byPath;
   }
 
   /** Paths of the layers QEMU writes to and of the snapshots' overlays: scanned too, so that chains outside the folders show. */
@@ -163,6 +177,8 @@ export class Workspace {
           this.scannedFor = this.scanSignature();
           scanned = await scanPaths(this.host, this.folders, disks).catch(async (error: unknown) => failedScan(await previous, this.folders, error));
         } while (this.changedDuringScan);
+        // Indexed as it is made, not at the next job's start, which looks its files up in it.
+        this.pathsOf(scanned);
         this.events.forestChanged(scanned.scannedAt);
         return scanned;
       } finally {

@@ -61,13 +61,31 @@ export interface LongRunning {
   readonly ended: Promise<void>;
 }
 
+/** How a conversation's process ended: its exit code or signal, or why it could not start. */
+export interface ConversationEnd {
+  readonly exitCode: number | null;
+  readonly signal: NodeJS.Signals | null;
+  /** Set when the program never ran (not installed, not runnable). */
+  readonly spawnError?: HostCommandError;
+}
+
+export interface ConverseOptions {
+  /** Its stderr as it comes; without it stderr is not read. */
+  readonly onStderr?: (chunk: string) => void;
+  /**
+   * A process group of its own: Ctrl-C at Snaptree's terminal does not reach it (a job's
+   * all-or-nothing step runs in it, and must be let finish).
+   */
+  readonly ownGroup?: boolean;
+}
+
 /** A long-running process spoken to on stdin, its stdout handed over as it comes (virsh's own shell). */
 export interface Conversation {
   /** Ignored once the process has ended. */
   write(text: string): void;
   stop(): void;
   /** Settles when the process has ended, for whatever reason (a program that cannot start too). */
-  readonly ended: Promise<void>;
+  readonly ended: Promise<ConversationEnd>;
 }
 
 export interface Host {
@@ -82,8 +100,8 @@ export interface Host {
   stream(command: StreamCommand): Promise<StreamResult>;
   /** Starts a long-running command and hands each line of its stdout to `onLine`. */
   follow(argv: readonly [string, ...string[]], onLine: (line: string) => void): LongRunning;
-  /** Starts a long-running command that reads what is written to it; its stderr is not read. */
-  converse(argv: readonly [string, ...string[]], onStdout: (chunk: string) => void): Conversation;
+  /** Starts a long-running command that reads what is written to it. */
+  converse(argv: readonly [string, ...string[]], onStdout: (chunk: string) => void, options?: ConverseOptions): Conversation;
   /** The absolute path of a program on the host's search path, or null. */
   findProgram(program: string): Promise<string | null>;
   /**

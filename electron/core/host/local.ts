@@ -7,7 +7,7 @@ import { access, constants, open, readFile, unlink, type FileHandle } from 'node
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { Options } from 'execa';
-import { HostCommandError, type Conversation, type Host, type HostCommand, type HostResult, type LongRunning, type StreamCommand, type StreamResult } from './host.js';
+import { HostCommandError, type Conversation, type ConversationEnd, type ConverseOptions, type Host, type HostCommand, type HostResult, type LongRunning, type StreamCommand, type StreamResult } from './host.js';
 
 const DEFAULT_TIMEOUT_MS = 60_000;
 /** How long a stopped stream's process may take to end cleanly after SIGINT before SIGKILL. */
@@ -194,18 +194,30 @@ export class LocalHost implements Host {
     return { stop: () => controller.abort(), ended };
   }
 
-  converse(argv: readonly [string, ...string[]], onStdout: (chunk: string) => void): Conversation {
+  converse(argv: readonly [string, ...string[]], onStdout: (chunk: string) => void, options: ConverseOptions = {}): Conversation {
     const [program, ...args] = argv;
+    const { onStderr, ownGroup = false } = options;
     // INPUTRC: a user's own key bindings must not edit what is written to a readline shell.
-    const child = spawn(program, args, { env: { ...process.env, LC_ALL: 'C', LANG: 'C', INPUTRC: '/dev/null' }, stdio: ['pipe', 'pipe', 'ignore'] });
+    const child = spawn(program, args, {
+      env: { ...process.env, LC_ALL: 'C', LANG: 'C', INPUTRC: '/dev/null' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+      detached: ownGroup,
+    });
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', onStdout);
+    // Read even when not wanted: a shell that fills an unread pipe stops.
+    child.stderr.setEncoding('utf8').on('data', onStderr ?? (() => undefined));
     // A write after the process ended fails with EPIPE: the end is reported through `ended`.
     child.stdin.on('error', () => undefined);
-    const ended = new Promise<void>((resolve) => {
-      child.once('close', () => resolve());
+    const ended = new Promise<ConversationEnd>((resolve) => {
+      child.once('close', (exitCode, signal) => resolve({ exitCode, signal }));
       // `on`: a second error event with no listener would throw in this process.
-      child.on('error', () => resolve());
+      child.on('error', (error: NodeJS.ErrnoException) => {
+        // Only a process that never started ends here: a running one ends with 'close'.
+        if (child.pid !== undefined) return;
+        const said = error.code === 'ENOENT' ? say('tools.command.notFound', { program }) : say('tools.command.spawn', { program, detail: error.message });
+        resolve({ exitCode: null, signal: null, spawnError: new HostCommandError(error.code === 'ENOENT' ? 'not-found' : 'spawn', argv, null, '', '', said) });
+      });
     });
     return {
       write: (text) => {

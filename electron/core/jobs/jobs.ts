@@ -14,6 +14,7 @@ import type { Plan } from '../../../shared/plans/plan.js';
 import type { Host } from '../host/host.js';
 import { Refusal } from '../refusal.js';
 import { mapLimit } from '../map-limit.js';
+import { shellCommandOf, VirshStepShells } from '../libvirt/step-shells.js';
 import { Journal, READ_AT_ONCE, withoutProcess, type JournalRecord } from './journal.js';
 import { BOOT, isAlive, lockKeysOf, Locks, type Held, type LockKey } from './locks.js';
 import { JobMeter } from './progress.js';
@@ -62,7 +63,12 @@ export interface Jobs {
    * process about to end, whose tools would otherwise be interrupted with no word of it.
    */
   cancelAll(): Promise<void>;
-  /** Stops nothing that runs (a closing window leaves its jobs to the journal), only the journal's watch. */
+  /**
+   * Gets ready to run a plan that is being shown: connects the virsh shell its short virsh
+   * steps run in, while the user reads the plan, so that the start does not wait for it.
+   */
+  prepare(plan: Plan): void;
+  /** Stops nothing that runs (a closing window leaves its jobs to the journal), only the journal's watch and idle virsh shells. */
   close(): void;
 }
 
@@ -125,6 +131,7 @@ const orphaned = (record: JournalRecord): boolean => (record.state === 'running'
 
 export function createJobs(host: Host, options: JobsOptions): Jobs {
   const journal = new Journal(options.journalDir);
+  const shells = new VirshStepShells(host);
   const mine = new Map<string, Mine>();
   const locks = new Locks(options.journalDir, (id) => mine.has(id));
   /** Jobs of this process waiting for a lock: woken when one of ours is released. */
@@ -215,7 +222,7 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
       files: [],
       recovery: null,
     };
-    const job: Mine = { record, keys: await lockKeysOf(plan), meter: new JobMeter(plan), controller: new AbortController(), finished: Promise.resolve(), ticker: null };
+    const job: Mine = { record, keys: lockKeysOf(plan), meter: new JobMeter(plan), controller: new AbortController(), finished: Promise.resolve(), ticker: null };
     mine.set(record.id, job);
     let held: Held | null;
     try {
@@ -343,6 +350,7 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
         signal: controller.signal,
         progress: (fraction) => (record.progress = job.meter.at(index, fraction)),
         output: (tail) => (stepRecord.outputTail = [...tail]),
+        shells,
       });
       Object.assign(stepRecord, { outcome: end.outcome, exitCode: end.exitCode, error: end.error, output: end.output, endedAt: nowIso() });
       if (end.outcome === 'failed' && step.op === 'run' && step.optional) {
@@ -538,8 +546,16 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
       options.changedWorld();
       return entries;
     },
+    prepare(plan) {
+      if (plan.blockers.length > 0) return;
+      for (const step of plan.steps) {
+        const command = step.op === 'run' ? shellCommandOf(step.argv) : null;
+        if (command !== null) shells.prepare(command);
+      }
+    },
     close() {
       // A job's process goes on to its end, and the journal says how it went.
+      shells.close();
       othersWatch.close();
       if (othersAlive !== null) clearInterval(othersAlive);
     },

@@ -89,7 +89,7 @@ describe('lock keys', () => {
     await symlink(vm, join(dir, 'through'));
     const locks = new Locks(dir, () => true);
     const convert = (source: string, target: string) => lockKeysOf(planOf([convertStep(source, target)], { lockFiles: [source] }));
-    const first = await convert(join(vm, 'a.raw'), join(vm, 'new.qcow2'));
+    const first = convert(join(vm, 'a.raw'), join(vm, 'new.qcow2'));
     expect(locks.acquire('first', first)).toBeNull();
     for (const [source, target] of [
       [join(vm, 'link.raw'), join(dir, 'other.qcow2')],
@@ -97,10 +97,10 @@ describe('lock keys', () => {
       [join(vm, '..', 'vm', 'a.raw'), join(dir, 'other.qcow2')],
       [join(dir, 'other.raw'), join(dir, 'through', 'new.qcow2')],
     ] as const) {
-      const held = locks.acquire('second', await convert(source, target));
+      const held = locks.acquire('second', convert(source, target));
       expect(held?.job, `${source} -> ${target}`).toBe('first');
     }
     locks.release('first', first);
-    expect(locks.acquire('second', await convert(join(vm, 'link.raw'), join(dir, 'through', 'new.qcow2')))).toBeNull();
+    expect(locks.acquire('second', convert(join(vm, 'link.raw'), join(dir, 'through', 'new.qcow2')))).toBeNull();
   });
 });

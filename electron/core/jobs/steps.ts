@@ -19,6 +19,7 @@ import { lstat, mkdir, open, unlink, type FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { HostCommandError, type Host } from '../host/host.js';
 import { fsPath } from '../images/fs-path.js';
+import { shellCommandOf, type ShellCommand, type VirshStepShells } from '../libvirt/step-shells.js';
 import { Refusal } from '../refusal.js';
 import { runDefineStep } from './define.js';
 import { runMarkStep } from './mark.js';
@@ -61,6 +62,8 @@ export interface StepRun {
   readonly progress: (fraction: number) => void;
   /** The step's output so far, its last lines (a progress line replaces the progress line before it). */
   readonly output: (tail: readonly string[]) => void;
+  /** Where the short virsh steps run, over a connection kept open; without it each runs as a process. */
+  readonly shells?: VirshStepShells;
 }
 
 export type StepEnd = Pick<StepRecord, 'outcome' | 'exitCode' | 'error' | 'output'> & {
@@ -169,27 +172,37 @@ async function runTool(step: RunStep, run: StepRun): Promise<StepEnd> {
   const stopPolling = step.progress === 'domjobinfo' && target !== null && step.domain ? pollDomJobInfo(run, target, step.domain.name) : () => undefined;
   const cancel = cancelHandler(step, run, target);
   run.signal.addEventListener('abort', cancel.onAbort, { once: true });
+  const onStdout = (chunk: string): void => {
+    if (step.keepOutput) stdout += chunk;
+    push(out, chunk);
+  };
+  const onStderr = (chunk: string): void => {
+    stderr = (stderr + chunk).slice(-DETAIL_CHARS * 4);
+    push(err, chunk);
+  };
+  const { shells } = run;
+  const inShell = shells === undefined ? null : shellCommandFor(step, cancel);
   try {
-    const result = await run.host
-      .stream({
-        argv: step.argv as [string, ...string[]],
-        signal: cancel.signal,
-        // A step a cancel interrupts is interrupted alike when Snaptree dies; one a cancel lets finish is let finish.
-        interruptedWithCaller: cancel.signal !== undefined,
-        onStdout: (chunk) => {
-          if (step.keepOutput) stdout += chunk;
-          push(out, chunk);
-        },
-        onStderr: (chunk) => {
-          stderr = (stderr + chunk).slice(-DETAIL_CHARS * 4);
-          push(err, chunk);
-        },
-      })
-      .catch(async (error: unknown) => {
-        // The tool never started (not installed, not runnable): its files are taken back.
-        await releaseAll(claim.reserved);
-        throw error;
-      });
+    const running =
+      shells !== undefined && inShell !== null
+        ? shells.run(inShell).then((said) => {
+            onStdout(said.stdout);
+            onStderr(said.stderr);
+            return said;
+          })
+        : run.host.stream({
+            argv: step.argv as [string, ...string[]],
+            signal: cancel.signal,
+            // A step a cancel interrupts is interrupted alike when Snaptree dies; one a cancel lets finish is let finish.
+            interruptedWithCaller: cancel.signal !== undefined,
+            onStdout,
+            onStderr,
+          });
+    const result = await running.catch(async (error: unknown) => {
+      // The tool never started (not installed, not runnable): its files are taken back.
+      await releaseAll(claim.reserved);
+      throw error;
+    });
     // A last line with no \r or \n after it (virsh's final percentage) is read at the end.
     if ([...out.end(), ...err.end()].length > 0) run.output(tail.lines);
     const output = step.keepOutput ? stdout : null;
@@ -203,6 +216,17 @@ async function runTool(step: RunStep, run: StepRun): Promise<StepEnd> {
     run.signal.removeEventListener('abort', cancel.onAbort);
     stopPolling();
   }
+}
+
+/**
+ * A virsh step that no signal stops and whose output says no progress runs in the job's
+ * virsh shell, already connected (see step-shells.ts); null for every other step. Its end
+ * is read from the shell's own output; no signal reaches it, as none reaches a step a
+ * cancel lets finish (it runs in a process group of its own).
+ */
+function shellCommandFor(step: RunStep, cancel: { signal: AbortSignal | undefined }): ShellCommand | null {
+  if (cancel.signal !== undefined || (step.progress !== 'none' && step.progress !== 'domjobinfo')) return null;
+  return shellCommandOf(step.argv);
 }
 
 /** An empty file the runner made for a tool to write into, as it was made. */

@@ -126,6 +126,7 @@ export class LibvirtConnections {
     if (entry.stopped) return Promise.resolve(false);
     entry.refreshing = (async () => {
       let failed = false;
+      let changed = false;
       while (entry.pending === 'all' || entry.pending.size > 0) {
         const pending = entry.pending;
         entry.pending = new Set();
@@ -147,10 +148,13 @@ export class LibvirtConnections {
           failed = true;
         }
         if (entry.stopped) return false;
+        changed ||= connection !== previous;
         entry.connection = connection;
       }
       if (failed) this.soon(uri, entry, null, RESTART_MS);
-      this.onChange();
+      // A read that found what was there (a job's re-read before its start, an event that
+      // changed nothing shown) tells no one: the window would fetch and draw it all again.
+      if (changed) this.onChange();
       return !failed;
     })().finally(() => {
       entry.refreshing = null;

@@ -1,38 +1,17 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Host } from '../host/host.js';
 import { LocalHost } from '../host/local.js';
 import { runVirshBatch } from './batch.js';
+import { DAEMON_SOCKET, door } from './daemon-door.test-support.js';
 import { testDomains, URI, virsh, type TestDomains } from './domains.test-support.js';
 import { inventoryConnection, refreshDomains } from './inventory.js';
 import { VirshSession } from './session.js';
 import { LibvirtConnections } from './connections.js';
 
-const DAEMON_SOCKET = '/run/libvirt/libvirt-sock';
 const VIRSH = '/usr/bin/virsh';
-
-/** A unix socket that forwards to the daemon's, whose connections can be cut: a daemon that restarts or stops. */
-async function door(path: string): Promise<{ server: Server; cut: () => void }> {
-  const open = new Set<Socket>();
-  const server = createServer((client) => {
-    const daemon = connect(DAEMON_SOCKET);
-    client.pipe(daemon).pipe(client);
-    open.add(client);
-    const close = () => {
-      open.delete(client);
-      client.destroy();
-      daemon.destroy();
-    };
-    client.on('error', close);
-    daemon.on('error', close);
-    client.on('close', close);
-  });
-  await new Promise<void>((resolve) => server.listen(path, () => resolve()));
-  return { server, cut: () => [...open].forEach((socket) => socket.destroy()) };
-}
 
 /** The local host, counting the virsh processes it starts and the lines written to shells. */
 function counting(): { host: Host; processes: () => number; lines: () => number } {

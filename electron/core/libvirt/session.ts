@@ -9,7 +9,7 @@ import { connectedOutputs, LostConnection, runVirshBatch, VIRSH_READ_TIMEOUT_MS,
  * in the C locale virsh runs in, bytes above 0x7f as Meta keys. Printable ASCII is read
  * as written; any other argument goes to a batch process, where it is one argv string.
  */
-const SHELL_SAFE = /^[\x20-\x7e]*$/;
+export const SHELL_SAFE = /^[\x20-\x7e]*$/;
 
 interface Pending {
   readonly begin: string;
