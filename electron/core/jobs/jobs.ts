@@ -14,12 +14,12 @@ import type { Plan } from '../../../shared/plans/plan.js';
 import type { Host } from '../host/host.js';
 import { Refusal } from '../refusal.js';
 import { mapLimit } from '../map-limit.js';
-import { shellCommandOf, VirshStepShells } from '../libvirt/step-shells.js';
+import { VirshStepShells } from '../libvirt/step-shells.js';
 import { Journal, READ_AT_ONCE, withoutProcess, type JournalRecord } from './journal.js';
 import { BOOT, isAlive, lockKeysOf, Locks, type Held, type LockKey } from './locks.js';
 import { JobMeter } from './progress.js';
 import { interrupted } from './recovery.js';
-import { lostDaemon, madeByLibvirt, runStep, type StepEnd } from './steps.js';
+import { lostDaemon, madeByLibvirt, runStep, shellCommandFor, type StepEnd } from './steps.js';
 import { moveToTrash, restoreEntries, standsAt, trashEntryOf } from './trash.js';
 
 export interface JobsOptions {
@@ -549,7 +549,7 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
     prepare(plan) {
       if (plan.blockers.length > 0) return;
       for (const step of plan.steps) {
-        const command = step.op === 'run' ? shellCommandOf(step.argv) : null;
+        const command = step.op === 'run' ? shellCommandFor(step) : null;
         if (command !== null) shells.prepare(command);
       }
     },

@@ -3,6 +3,7 @@
  * comes), a file renamed into the trash, a job's trash folder deleted, or a domain's XML
  * defined again. Every outcome is data for the job record, never a throw.
  */
+import type { Argv } from '../../../shared/argv.js';
 import type { Said } from '../../../shared/messages/problems.js';
 import { say } from '../../../shared/messages/problems.js';
 import { errorMessage } from '../../../shared/format.js';
@@ -150,7 +151,7 @@ async function runTool(step: RunStep, run: StepRun): Promise<StepEnd> {
   const claim = await claimCreates(step);
   if ('taken' in claim) return failed(say('jobs.step.exists', { path: claim.taken }));
   const program = step.argv[0]!;
-  const target: VirshTarget | null = step.domain === undefined ? null : { virsh: program, uri: step.domain.uri };
+  const target = targetOf(step);
   const tail = new Tail();
   let stdout = '';
   let stderr = '';
@@ -181,7 +182,7 @@ async function runTool(step: RunStep, run: StepRun): Promise<StepEnd> {
     push(err, chunk);
   };
   const { shells } = run;
-  const inShell = shells === undefined ? null : shellCommandFor(step, cancel);
+  const inShell = shells === undefined ? null : shellCommandFor(step);
   try {
     const running =
       shells !== undefined && inShell !== null
@@ -224,8 +225,8 @@ async function runTool(step: RunStep, run: StepRun): Promise<StepEnd> {
  * is read from the shell's own output; no signal reaches it, as none reaches a step a
  * cancel lets finish (it runs in a process group of its own).
  */
-function shellCommandFor(step: RunStep, cancel: { signal: AbortSignal | undefined }): ShellCommand | null {
-  if (cancel.signal !== undefined || (step.progress !== 'none' && step.progress !== 'domjobinfo')) return null;
+export function shellCommandFor(step: RunStep): ShellCommand | null {
+  if (stoppedBySignal(step, targetOf(step)) || (step.progress !== 'none' && step.progress !== 'domjobinfo')) return null;
   return shellCommandOf(step.argv);
 }
 
@@ -292,27 +293,28 @@ async function releaseAll(reserved: readonly Reserved[]): Promise<void> {
  * for a short all-or-nothing step (the job stops before the next one).
  */
 function cancelHandler(step: RunStep, run: StepRun, target: VirshTarget | null): { signal: AbortSignal | undefined; onAbort: () => void } {
+  if (stoppedBySignal(step, target)) return { signal: run.signal, onAbort: () => undefined };
+  const argv = abortArgv(step, target);
+  return { signal: undefined, onAbort: argv === null ? () => undefined : () => void run.host.run({ argv, timeoutMs: 30_000 }).catch(() => undefined) };
+}
+
+/** The virsh command that stops the step's libvirt job; null where there is none to name (a cancel that waits, or a plan without the domain). */
+function abortArgv(step: RunStep, target: VirshTarget | null): Argv | null {
   const domain = step.domain;
-  switch (step.cancel) {
-    case 'sigint':
-      return { signal: run.signal, onAbort: () => undefined };
-    case 'wait':
-      return { signal: undefined, onAbort: () => undefined };
-    case 'blockjob-abort':
-    case 'domjobabort': {
-      const argv =
-        target === null || domain === undefined
-          ? null
-          : step.cancel === 'blockjob-abort'
-            ? domain.disk === undefined
-              ? null
-              : blockjobArgv(target, domain.name, domain.disk, 'abort')
-            : virshArgv(target, 'domjobabort', ['--domain', domain.name]);
-      // A plan without the domain to abort on falls back to SIGINT: virsh then asks libvirt to stop the job itself.
-      if (argv === null) return { signal: run.signal, onAbort: () => undefined };
-      return { signal: undefined, onAbort: () => void run.host.run({ argv, timeoutMs: 30_000 }).catch(() => undefined) };
-    }
-  }
+  if (target === null || domain === undefined) return null;
+  if (step.cancel === 'blockjob-abort') return domain.disk === undefined ? null : blockjobArgv(target, domain.name, domain.disk, 'abort');
+  if (step.cancel === 'domjobabort') return virshArgv(target, 'domjobabort', ['--domain', domain.name]);
+  return null;
+}
+
+/** SIGINT stops the step: qemu-img's, and a virsh whose libvirt job the plan cannot name (virsh then asks libvirt to stop it itself). */
+function stoppedBySignal(step: RunStep, target: VirshTarget | null): boolean {
+  return step.cancel === 'sigint' || (step.cancel !== 'wait' && abortArgv(step, target) === null);
+}
+
+/** The virsh and connection a step's libvirt job is on, for the commands that follow or stop it. */
+function targetOf(step: RunStep): VirshTarget | null {
+  return step.domain === undefined ? null : { virsh: step.argv[0]!, uri: step.domain.uri };
 }
 
 /** Asks libvirt how far a memory snapshot is every half second until stopped. */

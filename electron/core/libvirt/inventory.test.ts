@@ -131,7 +131,7 @@ describe('the inventory of a real libvirt daemon', () => {
       },
       stream: (command) => host.stream(command),
       follow: (argv, onLine) => host.follow(argv, onLine),
-      converse: (argv, onStdout) => host.converse(argv, onStdout),
+      converse: (argv, onStdout, options) => host.converse(argv, onStdout, options),
       findProgram: (program) => host.findProgram(program),
       defaultLibvirtUri: () => host.defaultLibvirtUri(),
     };

@@ -26,8 +26,8 @@ function counting(): { host: Host; processes: () => number; lines: () => number 
     },
     stream: (command) => local.stream(command),
     follow: (argv, onLine) => local.follow(argv, onLine),
-    converse: (argv, onStdout) => {
-      const shell = local.converse(argv, onStdout);
+    converse: (argv, onStdout, options) => {
+      const shell = local.converse(argv, onStdout, options);
       return { ...shell, write: (text) => ((lines += text.split('\n').length - 1), shell.write(text)) };
     },
     findProgram: (program) => local.findProgram(program),

@@ -22,6 +22,7 @@ describe('which steps run in a virsh shell', () => {
     ['virsh with no URI first', [VIRSH, 'snapshot-create-as', '--domain', 'web']],
     ['virsh with no command', [VIRSH, '-c', URI]],
     ['an option where the command goes', [VIRSH, '-c', URI, '--readonly', 'list']],
+    ['a command word that is not one (the shell would split it)', [VIRSH, '-c', URI, 'list; destroy web']],
     ['a name readline would take as keys (not ASCII)', [VIRSH, '-c', URI, 'snapshot-create-as', '--domain', 'web', '--name', '测试']],
     ['a newline, which ends the shell’s line', [VIRSH, '-c', URI, 'snapshot-create-as', '--domain', 'web', '--description', 'two\nlines']],
     ['a tab, which the shell completes', [VIRSH, '-c', URI, 'snapshot-create-as', '--domain', 'web', '--name', 'a\tb']],
@@ -34,6 +35,7 @@ describe('which steps run in a virsh shell', () => {
     ["error: failed to get domain 'nosuch'\n", true],
     ['error: Disconnected from qemu:///system due to end of file\nerror: End of file while reading data: Input/output error\n', true],
     ['error: Reconnected to the hypervisor\n', false],
+    ['error: Disconnected from qemu:///system due to end of file\n', false],
     ['', false],
   ])('reads %j as failed: %s', (stderr, failed) => {
     expect(failedBy(stderr)).toBe(failed);
@@ -96,6 +98,20 @@ describe.skipIf(!existsSync(DAEMON_SOCKET))("a job's short virsh steps in a shel
     }
   });
 
+  it('says an option this virsh does not know as the process would (exit code 1, its words), and answers the next step', async () => {
+    const stepShells = new VirshStepShells(new LocalHost());
+    try {
+      const command = ['domstate', '--domain', guest, '--snaptree-no-such-option'] as const;
+      const said = await stepShells.run({ virsh: VIRSH, uri: URI, command });
+      const bare = asProcess([...command]);
+      expect(bare.status).toBe(1);
+      expect(said).toMatchObject({ exitCode: 1, stdout: '', stderr: bare.stderr });
+      expect((await stepShells.run({ virsh: VIRSH, uri: URI, command: ['domstate', '--domain', guest] })).exitCode).toBe(0);
+    } finally {
+      stepShells.close();
+    }
+  });
+
   it('takes a snapshot whose name holds quotes, `;`, `$(...)` and a leading dash as that one name, running nothing else', async () => {
     const stepShells = new VirshStepShells(new LocalHost());
     // No `/`: libvirt refuses it in a snapshot's name, whoever asks.
@@ -122,7 +138,9 @@ describe.skipIf(!existsSync(DAEMON_SOCKET))("a job's short virsh steps in a shel
       cut();
       const after = await stepShells.run({ virsh: VIRSH, uri, command });
       expect(after).toMatchObject({ exitCode: 0, stdout: 'shut off\n\n' });
-      expect(shells()).toBe(1);
+      // The kept shell connects again, or dies on the dead socket before the command began
+      // (a race: SIGPIPE), and the command is asked of a new one.
+      expect(shells()).toBeLessThanOrEqual(2);
 
       server.close();
       cut(); // the daemon stops: the step fails, with virsh's words for it

@@ -7,10 +7,11 @@
  *
  * A shell gives no exit code. virsh reports every failed command as `error: …` on stderr
  * (`vshReportError`), so the command's stderr is framed by markers written to stderr too
- * (`echo --err`), and an error line in it is what a process's exit code 1 would have said.
- * Its one notice that is no failure, "Reconnected to the hypervisor", is said when the
- * daemon restarted while the shell was idle; a `uri` first takes that, and the drop that
- * preceded it, before the step's own command.
+ * (`echo --err`), and an error line in it is what a process's exit code 1 would have said;
+ * virsh's notices of its connection (dropped, made again) are not the command's failure.
+ * A kept shell whose daemon restarted while it was idle finds out on the call before the
+ * command, and may die of it (the dead socket's SIGPIPE): the command, not begun, is asked
+ * again of a new shell.
  */
 import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
@@ -33,35 +34,52 @@ export interface ShellResult {
   readonly stderr: string;
 }
 
+const COMMAND_WORD = /^[a-z][a-z0-9-]*$/;
+
 /**
  * The command of `VIRSH -c URI COMMAND ARGS…`, when virsh's shell reads every token as
  * written (printable ASCII: see SHELL_SAFE); null for any other argv, which runs as a process.
  */
 export function shellCommandOf(argv: readonly string[]): ShellCommand | null {
   const [virsh, flag, uri, command, ...args] = argv;
-  if (virsh === undefined || basename(virsh) !== 'virsh' || flag !== '-c' || uri === undefined || command === undefined || command.startsWith('-')) return null;
+  // The command word goes to the shell unquoted: a word of virsh's own, nothing else.
+  if (virsh === undefined || basename(virsh) !== 'virsh' || flag !== '-c' || uri === undefined || command === undefined || !COMMAND_WORD.test(command)) return null;
   if (!argv.every((token) => SHELL_SAFE.test(token))) return null;
   return { virsh, uri, command: [command, ...args] };
 }
 
-/** virsh's notice that a connection which had dropped was made again: said before a command, not by it. */
-const RECONNECTED = 'error: Reconnected to the hypervisor';
+/**
+ * virsh's notices of its connection, printed by its event thread whenever it notices: that
+ * the connection dropped, that it was made again. Neither is the command's own failure: a
+ * command that fails says so itself.
+ */
+const CONNECTION_NOTICE = /^error: (Reconnected to the hypervisor$|Disconnected from \S+ due to )/;
 
-/** Whether the command's stderr says it failed: an `error:` line other than the reconnect notice. */
+/** Whether the command's stderr says it failed: an `error:` line other than a connection notice. */
 export function failedBy(stderr: string): boolean {
-  return stderr.split('\n').some((line) => line.startsWith('error:') && line !== RECONNECTED);
+  return stderr.split('\n').some((line) => line.startsWith('error:') && !CONNECTION_NOTICE.test(line));
 }
 
-interface Asked {
-  readonly marks: { readonly from: string; readonly to: string; readonly fromErr: string; readonly toErr: string };
-  readonly resolve: (result: ShellResult) => void;
+interface Marks {
+  readonly from: string;
+  readonly to: string;
+  readonly after: string;
+  readonly fromErr: string;
+  readonly toErr: string;
+  readonly afterErr: string;
+}
+
+/** A step's answer, and whether its command began (its first mark was printed): one that never began may be asked again. */
+interface Answer extends ShellResult {
+  readonly began: boolean;
 }
 
 /** One virsh shell, one command at a time. */
 class StepShell {
+  /** What the shell said since the last command's end: an idle shell's notices, then the next command's frame. */
   private stdout = '';
   private stderr = '';
-  private asked: Asked | null = null;
+  private asked: { readonly marks: Marks; readonly resolve: (answer: Answer) => void } | null = null;
   private end: ConversationEnd | null = null;
   private readonly conversation: Conversation;
 
@@ -77,8 +95,12 @@ class StepShell {
       if (asked === null) return;
       this.asked = null;
       // Ended with the command asked: killed, crashed, or never connected (virsh exits 1
-      // when its first connection fails). What it said, and how it ended, as a process's would.
-      asked.resolve({ exitCode: end.exitCode, signal: end.signal, stdout: this.stdout, stderr: this.stderr });
+      // when its first connection fails). What it said, and how it ended, as a process's
+      // would; never "done", whatever its exit code: the command's end was not seen.
+      const began = this.stdout.includes(asked.marks.from);
+      const stdout = began ? this.stdout.slice(this.stdout.indexOf(asked.marks.from) + asked.marks.from.length) : '';
+      const stderr = withoutMarks(this.stderr);
+      asked.resolve({ began, exitCode: end.signal === null ? end.exitCode || 1 : null, signal: end.signal, stdout, stderr });
     });
   }
 
@@ -87,23 +109,35 @@ class StepShell {
   }
 
   /** Rejects only when virsh could not be started (not installed): nothing ran. */
-  async run(command: ShellCommand['command']): Promise<ShellResult> {
+  async run(command: ShellCommand['command']): Promise<Answer> {
     if (this.end?.spawnError) throw this.end.spawnError;
     const id = randomBytes(6).toString('hex');
     // Written with an empty quoted pair inside, printed without it: the echoed line never matches.
     const written = (word: string) => `@@snaptree''-step-${id}-${word}@@`;
     const printed = (word: string) => `@@snaptree-step-${id}-${word}@@\n`;
-    const marks = { from: printed('from'), to: printed('to'), fromErr: `error: ${printed('from')}`, toErr: `error: ${printed('to')}` };
-    // `echo --err` prints an empty line on stdout too: each stdout mark is inside its stderr one.
-    const from = `echo --err ${written('from')}; echo ${written('from')}`;
-    const to = `echo ${written('to')}; echo --err ${written('to')}`;
-    const result = new Promise<ShellResult>((resolve) => (this.asked = { marks, resolve }));
-    this.stdout = '';
-    this.stderr = '';
-    this.conversation.write(`uri; ${from}; ${virshLine(command)}; ${to}\n`);
-    const ended = await result;
+    const marks: Marks = {
+      from: printed('from'),
+      to: printed('to'),
+      after: printed('after'),
+      fromErr: `error: ${printed('from')}`,
+      toErr: `error: ${printed('to')}`,
+      afterErr: `error: ${printed('after')}`,
+    };
+    const answer = new Promise<Answer>((resolve) => (this.asked = { marks, resolve }));
+    // The command and its marks on one line: the shell echoes each line it reads onto stdout,
+    // so the line's echo comes before all it prints. First `hostname`, a call to the daemon:
+    // a connection that died while the shell was idle is found (and made again) before the
+    // step's command, not by it. virsh parses a whole line before it runs any of it: a line
+    // it cannot parse (an option this virsh does not know) prints no mark at all, and the
+    // next line's, `after`, says so. `echo --err` prints an empty line on stdout too: each
+    // stdout mark is inside its stderr one.
+    this.conversation.write(
+      `hostname; echo --err ${written('from')}; echo ${written('from')}; ${virshLine(command)}; echo ${written('to')}; echo --err ${written('to')}\n` +
+        `echo --err ${written('after')}; echo ${written('after')}\n`,
+    );
+    const said = await answer;
     if (this.end?.spawnError) throw this.end.spawnError;
-    return ended;
+    return said;
   }
 
   stop(): void {
@@ -115,13 +149,32 @@ class StepShell {
     this.stderr += err;
     const asked = this.asked;
     if (asked === null) return;
-    const stdout = between(this.stdout, asked.marks.from, asked.marks.to);
-    const stderr = between(this.stderr, asked.marks.fromErr, asked.marks.toErr);
-    if (stdout === null || stderr === null) return;
+    const { marks } = asked;
+    const stdout = between(this.stdout, marks.from, marks.to);
+    const stderr = between(this.stderr, marks.fromErr, marks.toErr);
+    if (stdout !== null && stderr !== null) {
+      this.answered(marks.to, marks.toErr);
+      asked.resolve({ began: true, exitCode: failedBy(stderr) ? 1 : 0, signal: null, stdout, stderr });
+      return;
+    }
+    // The command's line ran none of it: virsh refused it whole, and said why, as a process exits 1.
+    const refused = !this.stdout.includes(marks.from) && this.stdout.includes(marks.after) && this.stderr.includes(marks.afterErr);
+    if (!refused) return;
+    const why = withoutMarks(this.stderr.slice(0, this.stderr.indexOf(marks.afterErr)));
+    this.answered(marks.after, marks.afterErr);
+    asked.resolve({ began: true, exitCode: 1, signal: null, stdout: '', stderr: why });
+  }
+
+  /** The command's answer is in: what follows its last marks is the next one's. */
+  private answered(out: string, err: string): void {
     this.asked = null;
-    asked.resolve({ exitCode: failedBy(stderr) ? 1 : 0, signal: null, stdout, stderr });
+    this.stdout = this.stdout.slice(this.stdout.indexOf(out) + out.length);
+    this.stderr = this.stderr.slice(this.stderr.indexOf(err) + err.length);
   }
 }
+
+/** What virsh said, without the marks of the commands before (an earlier command's last ones may come late). */
+const withoutMarks = (text: string): string => text.split('\n').filter((line) => !line.includes('@@snaptree-step-')).join('\n');
 
 /** What lies between the two marks, once both are there. */
 function between(text: string, from: string, to: string): string | null {
@@ -153,13 +206,19 @@ export class VirshStepShells {
     const key = keyOf(virsh, uri);
     const idle = this.idle.get(key);
     this.idle.delete(key);
-    const shell = idle?.alive ? idle : new StepShell(this.host, virsh, uri);
-    try {
-      return await shell.run(command);
-    } finally {
-      // Kept for the next step while none other is: one idle shell per connection.
-      if (shell.alive && !this.closed && !this.idle.has(key)) this.idle.set(key, shell);
-      else shell.stop();
+    let shell = idle?.alive ? idle : new StepShell(this.host, virsh, uri);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { began, ...said } = await shell.run(command);
+        // A shell that ended before the command began ran nothing (a kept one whose
+        // connection had died may end on its first call): once more, in a shell of its own.
+        if (began || attempt > 1 || !(idle !== undefined && shell === idle)) return said;
+      } finally {
+        // Kept for the next step while none other is: one idle shell per connection.
+        if (shell.alive && !this.closed && !this.idle.has(key)) this.idle.set(key, shell);
+        else shell.stop();
+      }
+      shell = new StepShell(this.host, virsh, uri);
     }
   }
 
