@@ -15,7 +15,9 @@ beforeEach(() => {
   home = mkdtempSync(join(tmpdir(), 'snaptree-job-start-'));
   core = createCore(new LocalHost(), { mode: 'cli', configDir: join(home, 'config'), journalDir: join(home, 'jobs'), dataDir: join(home, 'data') });
 });
-afterEach(() => {
+afterEach(async () => {
+  // A job the test left running would write its record into the folder after it is removed, making it again.
+  await core.cancelJobs();
   core.close();
   rmSync(home, { recursive: true, force: true });
 });
