@@ -11,6 +11,16 @@ import { connectedOutputs, LostConnection, runVirshBatch, VIRSH_READ_TIMEOUT_MS,
  */
 export const SHELL_SAFE = /^[\x20-\x7e]*$/;
 
+/**
+ * Marks only `echo` prints, for one read or step (`kind` tells whose): virsh's shell echoes
+ * each line it reads, so a mark is written with an empty quoted pair inside it and printed
+ * without it (`@@snaptree''-x-begin@@` prints `@@snaptree-x-begin@@`): the echoed line never matches.
+ */
+export function echoMarks(kind: string): { written: (word: string) => string; printed: (word: string) => string } {
+  const id = `${kind}${randomBytes(6).toString('hex')}`;
+  return { written: (word) => `@@snaptree''-${id}-${word}@@`, printed: (word) => `@@snaptree-${id}-${word}@@\n` };
+}
+
 interface Pending {
   readonly begin: string;
   readonly mark: string;
@@ -24,8 +34,7 @@ interface Pending {
  * precede a job's start: its own shell, spoken to on stdin, answers over a connection
  * already open in about a millisecond, where a virsh process of its own costs some 20 ms
  * of starting and connecting (most of what a job's start cost). Each answer is framed by
- * markers only `echo` prints: the shell echoes each line it reads, so a marker is written
- * with an empty quoted pair inside it (`@@x''y@@` prints `@@xy@@`). One read at a time;
+ * marks only `echo` prints (`echoMarks`). One read at a time;
  * a read that times out stops the shell, and the next read starts another.
  */
 export class VirshSession {
@@ -68,8 +77,7 @@ export class VirshSession {
     // Queued behind a read when the connection stopped being followed: no new shell for it.
     if (this.closed) return Promise.reject(new Error('the virsh shell was closed'));
     const shell = this.started();
-    const id = randomBytes(6).toString('hex');
-    const written = (word: string) => `@@snaptree''-${id}-${word}@@`;
+    const { written, printed } = echoMarks('');
     const line = [`echo ${written('begin')}`, ...commands.map((command) => `${virshLine(command)}; echo ${written('end')}`)].join('; ');
     return new Promise<string[]>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -84,7 +92,7 @@ export class VirshSession {
         then(value);
       };
       this.output = '';
-      this.pending = { begin: `@@snaptree-${id}-begin@@\n`, mark: `@@snaptree-${id}-end@@\n`, count: commands.length, resolve: settle(resolve), reject: settle(reject) };
+      this.pending = { begin: printed('begin'), mark: printed('end'), count: commands.length, resolve: settle(resolve), reject: settle(reject) };
       shell.write(`${line}\n`);
     });
   }

@@ -13,11 +13,10 @@
  * command, and may die of it (the dead socket's SIGPIPE): the command, not begun, is asked
  * again of a new shell.
  */
-import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
 import type { Conversation, ConversationEnd, Host } from '../host/host.js';
 import { virshLine } from './batch.js';
-import { SHELL_SAFE } from './session.js';
+import { echoMarks, SHELL_SAFE } from './session.js';
 
 /** A step's virsh command, for a shell connected to `uri`. */
 export interface ShellCommand {
@@ -35,6 +34,8 @@ export interface ShellResult {
 }
 
 const COMMAND_WORD = /^[a-z][a-z0-9-]*$/;
+/** What tells a step's marks from the read session's. */
+const STEP_MARK = 'step-';
 
 /**
  * The command of `VIRSH -c URI COMMAND ARGS…`, when virsh's shell reads every token as
@@ -111,10 +112,7 @@ class StepShell {
   /** Rejects only when virsh could not be started (not installed): nothing ran. */
   async run(command: ShellCommand['command']): Promise<Answer> {
     if (this.end?.spawnError) throw this.end.spawnError;
-    const id = randomBytes(6).toString('hex');
-    // Written with an empty quoted pair inside, printed without it: the echoed line never matches.
-    const written = (word: string) => `@@snaptree''-step-${id}-${word}@@`;
-    const printed = (word: string) => `@@snaptree-step-${id}-${word}@@\n`;
+    const { written, printed } = echoMarks(STEP_MARK);
     const marks: Marks = {
       from: printed('from'),
       to: printed('to'),
@@ -174,7 +172,7 @@ class StepShell {
 }
 
 /** What virsh said, without the marks of the commands before (an earlier command's last ones may come late). */
-const withoutMarks = (text: string): string => text.split('\n').filter((line) => !line.includes('@@snaptree-step-')).join('\n');
+const withoutMarks = (text: string): string => text.split('\n').filter((line) => !line.includes(`@@snaptree-${STEP_MARK}`)).join('\n');
 
 /** What lies between the two marks, once both are there. */
 function between(text: string, from: string, to: string): string | null {
@@ -206,13 +204,14 @@ export class VirshStepShells {
     const key = keyOf(virsh, uri);
     const idle = this.idle.get(key);
     this.idle.delete(key);
-    let shell = idle?.alive ? idle : new StepShell(this.host, virsh, uri);
-    for (let attempt = 1; ; attempt++) {
+    const kept = idle?.alive ? idle : null;
+    let shell = kept ?? new StepShell(this.host, virsh, uri);
+    for (;;) {
       try {
         const { began, ...said } = await shell.run(command);
-        // A shell that ended before the command began ran nothing (a kept one whose
-        // connection had died may end on its first call): once more, in a shell of its own.
-        if (began || attempt > 1 || !(idle !== undefined && shell === idle)) return said;
+        // A kept shell that ended before the command began ran nothing (its connection had
+        // died while it was idle): once more, in a shell of its own, whose answer stands.
+        if (began || shell !== kept) return said;
       } finally {
         // Kept for the next step while none other is: one idle shell per connection.
         if (shell.alive && !this.closed && !this.idle.has(key)) this.idle.set(key, shell);
