@@ -4,6 +4,7 @@
  * and connecting), and its record reads as a process's would: exit code 0 and virsh's words,
  * or exit code 1 and libvirt's reason. On a running TCG guest whose disk holds data.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { IntentInput } from '../../../shared/plans/intent.js';
@@ -47,7 +48,8 @@ describe("a job's virsh step in the shell its plan prepared", () => {
     const { host, counts } = counting();
     const watched = watchedJobs(join(file.scratch, 'state'), host);
     try {
-      const overlay = join(file.domains.dir, 'disk-only.s1.qcow2');
+      // A file name with what a shell or virsh's own parser would take apart (rule 4): quotes, `$(...)`, `;`, a comma in the diskspec.
+      const overlay = join(file.domains.dir, `disk-only.it's "q" $(touch x); a,b -s1.qcow2`);
       const plan = await planned(host, watched.jobs, { kind: 'snapshot', uri: URI, domain: name, name: 's1', snapshot: 'disk-only', files: { vda: overlay } });
       expect(plan.blockers).toEqual([]);
       watched.jobs.prepare(plan);
@@ -58,6 +60,32 @@ describe("a job's virsh step in the shell its plan prepared", () => {
       expect(virsh('snapshot-list', '--domain', name, '--name').trim()).toBe('s1');
       expect(sources(name)).toEqual({ vda: overlay });
       expect(guestBytes(overlay, file.scratch)).toBe(before);
+      expect(guestBytes(disk, file.scratch)).toBe(before);
+    } finally {
+      watched.jobs.close();
+    }
+  }, 120_000);
+
+  it('refuses to start when the new overlay appeared after the plan was shown: nothing run, the file left as it was', async () => {
+    const { name, disk } = file.domains.define('taken-file');
+    write(disk, 0x3c, '0', '1M');
+    virsh('start', '--domain', name);
+    const before = guestBytes(disk, file.scratch);
+    const { host, counts } = counting();
+    const watched = watchedJobs(join(file.scratch, 'state'), host);
+    try {
+      const overlay = join(file.domains.dir, 'taken-file.s1.qcow2');
+      const plan = await planned(host, watched.jobs, { kind: 'snapshot', uri: URI, domain: name, name: 's1', snapshot: 'disk-only', files: { vda: overlay } });
+      expect(plan.blockers).toEqual([]);
+      watched.jobs.prepare(plan);
+      writeFileSync(overlay, 'somebody else’s file');
+      const job = await watched.until((await watched.jobs.start(plan)).id, ENDED);
+      expect(job.state).toBe('failed');
+      expect(job.steps[0]!.error?.key).toBe('jobs.step.exists');
+      expect(counts.virshProcesses).toBe(0);
+      expect(readFileSync(overlay, 'utf8')).toBe('somebody else’s file');
+      expect(virsh('snapshot-list', '--domain', name, '--name').trim()).toBe('');
+      expect(sources(name)).toEqual({ vda: disk });
       expect(guestBytes(disk, file.scratch)).toBe(before);
     } finally {
       watched.jobs.close();
