@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Linked } from '../../shared/libvirt/link.js';
 import { Intent } from '../../shared/plans/intent.js';
-import { Plan } from '../../shared/plans/plan.js';
+import { PlanDraftSchema } from '../../shared/plans/plan.js';
 import { plan } from '../../shared/plans/planners.js';
 import { disk, domain, image, overlay, URI, world } from '../../shared/plans/world.test-support.js';
 import { planId } from './plans.js';
@@ -15,7 +15,7 @@ const intent = Intent.parse({ kind: 'snapshot', uri: URI, domain: 'web', name: '
 
 function idOn(images: ReturnType<typeof image>[], domains = [web]): string {
   const shown = world({ images, domains });
-  const draft = Plan.omit({ id: true }).parse(plan(intent, shown));
+  const draft = PlanDraftSchema.parse(plan(intent, shown));
   const view: Linked = { images: [...shown.forest.images], connections: [...shown.connections] };
   return planId(draft, view);
 }
@@ -38,7 +38,7 @@ describe('a plan to empty the trash', () => {
     const trashed = (bytes: number) => ({ job: 'j1', path: '/vm/half.qcow2', trashed: '/vm/.snaptree-trash/j1/half.qcow2', bytes, at: '2026-12-01T09:00:00Z' });
     const idWith = (bytes: number) => {
       const shown = world({ trash: [trashed(bytes)] });
-      const draft = Plan.omit({ id: true }).parse(plan(Intent.parse({ kind: 'trash-empty' }), shown));
+      const draft = PlanDraftSchema.parse(plan(Intent.parse({ kind: 'trash-empty' }), shown));
       return planId(draft, { images: [], connections: [] });
     };
     expect(idWith(29_626_368)).toBe(idWith(29_364_224));

@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import type { Image } from '../../shared/images/model.js';
 import type { Linked } from '../../shared/libvirt/link.js';
 import { Intent, type IntentInput } from '../../shared/plans/intent.js';
-import { Plan, type DomainLock } from '../../shared/plans/plan.js';
+import { PlanDraftSchema, type DomainLock, type Plan } from '../../shared/plans/plan.js';
 import { plan as planDraft } from '../../shared/plans/planners.js';
 import { dropTargets } from '../../shared/plans/drop-targets.js';
 import type { World } from '../../shared/plans/world.js';
@@ -153,7 +153,7 @@ export async function makePlan(sources: PlanSources, intent: IntentInput, fresh?
   facts.catch(() => undefined);
   const view = await viewRead;
   const parsed = Intent.parse(intent);
-  const draft = Plan.omit({ id: true }).parse(planDraft(parsed, await worldOf(sources, view, parsed, facts)));
+  const draft = PlanDraftSchema.parse(planDraft(parsed, await worldOf(sources, view, parsed, facts)));
   return { id: planId(draft, view), ...draft };
 }
 

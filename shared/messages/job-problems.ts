@@ -4,6 +4,7 @@
  */
 export const jobProblems = {
   waiting: 'Waits for job {{job}}, which holds {{what}}',
+  waitingStarting: 'Waits for a job that is starting, which holds {{what}}',
   refused: {
     blocked: 'This plan has blockers, so it never runs: its blockers say what to do instead.',
     unknownJob: 'No job {{job}} is recorded.',

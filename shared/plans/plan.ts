@@ -185,5 +185,7 @@ export const Plan = z.object({
   locks: z.object({ files: z.array(z.string()), domains: z.array(DomainLock) }),
 });
 export type Plan = z.infer<typeof Plan>;
+/** A plan as a planner makes it, before the core gives it its id: one schema, made once (zod compiles each schema at its first parse). */
+export const PlanDraftSchema = Plan.omit({ id: true });
 /** What a planner returns: the core computes the id. */
 export type PlanDraft = Omit<z.input<typeof Plan>, 'id'>;

@@ -41,11 +41,11 @@ function runningOn(path: string): boolean {
   });
 }
 
-/** The id of the job the child started, once it is under way. */
-function underWay(program: ChildProcessByStdio<null, Readable, null>): Promise<string> {
+/** The id of the job the child started, once it is under way (or, `checking`, once its plan is being checked). */
+function underWay(program: ChildProcessByStdio<null, Readable, null>, said = 'under way'): Promise<string> {
   return new Promise<string>((resolve, reject) => {
     program.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      const id = /under way (\S+)/.exec(chunk)?.[1];
+      const id = new RegExp(`${said} (\\S+)`).exec(chunk)?.[1];
       if (id) resolve(id);
     });
     program.once('exit', (code) => reject(new Error(`the child ended first (${code})`)));
@@ -103,6 +103,32 @@ describe('another Snaptree process', () => {
     // Nothing was lost: the source is whole, the half-made file still opens.
     expect(opens(source)).toBe(true);
     expect(opens(target)).toBe(true);
+  }, 30_000);
+
+  it('killed with -9 while its plan is checked, its record already saying the first step starts: shown interrupted, the file it would make not made, the source whole', async () => {
+    const { journalDir, source, target, planFile } = await slowConvert({ lockSource: true });
+    const program = spawn(process.execPath, [child, journalDir, planFile, 'checking'], { detached: true, stdio: ['ignore', 'pipe', 'inherit'] });
+    const id = await underWay(program, 'checking');
+    const exited = new Promise((resolve) => program.once('exit', resolve));
+    process.kill(-program.pid!, 'SIGKILL');
+    await exited;
+
+    const watched = watchedJobs(journalDir);
+    const interrupted = (await watched.jobs.list()).find((job) => job.id === id)!;
+    expect(interrupted.state).toBe('interrupted');
+    // Said as a crash during the step: the record cannot tell a check from the step's first moment.
+    expect(interrupted.left.map((said) => said.key)).toEqual(['jobs.interrupted.running']);
+    expect(interrupted.files).toEqual([
+      { path: target, state: 'missing', problem: null },
+      { path: source, state: 'ok', problem: null },
+    ]);
+    expect(interrupted.recovery?.message).toBe('Steps 1 to 1 did not run: plan the change again to finish it.');
+    expect(existsSync(target)).toBe(false);
+    expect(opens(source)).toBe(true);
+    // Its locks were a dead process's: the same change runs now.
+    const again = await watched.jobs.start(planOf([convertStep(source, target)], { lockFiles: [source] }));
+    expect((await watched.until(again.id, ENDED)).state).toBe('done');
+    expect(sameGuestBytes(source, target)).toBe(true);
   }, 30_000);
 
   it("killed with -9 mid-step shows interrupted in a window that follows the journal, without a reload: a kill writes no record", async () => {

@@ -4,8 +4,8 @@
  * step, cancellable; and the trash its steps fill.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { unlink, writeFile } from 'node:fs/promises';
+import { existsSync, rmSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Job, StepRecord, TrashEntry } from '../../../shared/jobs/model.js';
 import { say, type Said } from '../../../shared/messages/problems.js';
@@ -114,6 +114,8 @@ function changedBy(record: JournalRecord): { trash: boolean; world: boolean } {
   return { trash, world: trash || ran.some((step) => step.op !== 'run' || step.changes.length > 0 || step.creates.length > 0) };
 }
 
+/** Why a job waits: the job that holds one of its files or domains, or one that is taking it this moment. */
+const waitingOn = (held: Held): Said => (held.job === null ? say('jobs.waitingStarting', { what: held.what }) : say('jobs.waiting', { job: held.job, what: held.what }));
 const nowIso = (): string => new Date().toISOString();
 const newJobId = (): string => `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
 const pendingStep = (): StepRecord => ({ startedAt: null, endedAt: null, outcome: 'pending', exitCode: null, outputTail: [], error: null, output: null });
@@ -143,6 +145,14 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
    */
   const cancelRequest = (id: string): string => join(options.journalDir, `${id}.cancel`);
   const cancelAsked = (id: string): boolean => existsSync(cancelRequest(id));
+  /** At once, not through the thread pool: an ended job's last event waits for it. */
+  const forgetCancelRequest = (id: string): void => {
+    try {
+      rmSync(cancelRequest(id), { force: true });
+    } catch {
+      // left for a person: it names a job that has ended, and no job is asked twice
+    }
+  };
 
   const changed = (job: Mine): void => options.jobChanged(jobOf(job.record));
   // Another process's job (the CLI's, in the window) is told as its record is written: at
@@ -225,21 +235,31 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
     const job: Mine = { record, keys: lockKeysOf(plan), meter: new JobMeter(plan), controller: new AbortController(), finished: Promise.resolve(), ticker: null };
     mine.set(record.id, job);
     let held: Held | null;
+    let written: Promise<void> | null = null;
     try {
       held = locks.acquire(record.id, job.keys);
+      // Free to run: the record that says the job exists also says its first step starts,
+      // one journal write instead of three (each costs two fsyncs, a job's own time). It is
+      // written while the plan is checked, which its step waits for: a crash during the
+      // check leaves a record whose first step may not have begun, which the next start
+      // reads as any interrupted step is read, its files looked at again.
+      if (held === null) running(job);
+      else record.waitingFor = waitingOn(held);
+      written = journal.write(record);
+      written.catch(() => undefined);
       // Under its locks when it has them. A job that must wait is checked too (a plan that
       // changed already is shown again at once, not queued), and again when its turn comes.
       const changedPlan = replan === undefined ? null : await checkAgain(job, replan);
       if (changedPlan !== null) throw new PlanChanged(changedPlan);
-      // Free to run: the record that says the job exists also says its first step starts,
-      // one journal write instead of three (each costs two fsyncs, a job's own time).
-      if (held === null) running(job);
-      else record.waitingFor = say('jobs.waiting', { job: held.job, what: held.what });
-      await journal.write(record);
+      await written;
+      // The step starts now, not when the record was sent to the disk.
+      if (held === null) startsNow(job);
     } catch (error) {
-      // The plan changed, or the state folder cannot be written: nothing ran, and nothing stays held.
+      // The plan changed, or the state folder cannot be written: nothing ran, nothing is
+      // recorded (the record written meanwhile is taken back) and nothing stays held.
       mine.delete(record.id);
       locks.release(record.id, job.keys);
+      if (written !== null) await journal.remove(record.id).catch(() => undefined);
       throw error;
     }
     job.finished = drive(job, held === null, replan);
@@ -277,7 +297,7 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
       if (controller.signal.aborted || cancelAsked(record.id)) return false;
       const held = locks.acquire(record.id, job.keys);
       if (held === null) return true;
-      const waitingFor = say('jobs.waiting', { job: held.job, what: held.what });
+      const waitingFor = waitingOn(held);
       if (record.waitingFor?.message !== waitingFor.message) {
         record.waitingFor = waitingFor;
         await save(job);
@@ -288,9 +308,18 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
   /** The job starts: its first step with it (written by the caller, before that step runs). */
   function running(job: Mine): void {
     const { record } = job;
-    Object.assign(record, { state: 'running', waitingFor: null, startedAt: nowIso(), progress: job.meter.at(0, null) });
+    Object.assign(record, { state: 'running', waitingFor: null });
     const first = record.steps[0];
-    if (first) Object.assign(first, { startedAt: record.startedAt, outcome: 'running' });
+    if (first) first.outcome = 'running';
+    startsNow(job);
+  }
+
+  /** The moment the job and its first step start: said again once the check before it is over, with the estimates read then. */
+  function startsNow(job: Mine): void {
+    const { record } = job;
+    Object.assign(record, { startedAt: nowIso(), progress: job.meter.at(0, null) });
+    const first = record.steps[0];
+    if (first) first.startedAt = record.startedAt;
   }
 
   async function drive(job: Mine, holdsLocks: boolean, replan: Replan | undefined): Promise<void> {
@@ -456,20 +485,24 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
     record.left.push(...left);
     // Written before the locks are let go: a crash in between leaves a record that says it
     // ended, and locks of a dead process, which the next job takes over.
+    let written = false;
     try {
       await journal.write(record);
+      written = true;
     } finally {
+      // Told first, and the rest in the same turn: a request the event prompts is read only
+      // after it, when the locks are free and the world is being read again. The job's end
+      // reaches the window without waiting for its many locks to go.
+      if (written) changed(job);
       if (hadLocks) locks.release(record.id, job.keys);
-      await unlink(cancelRequest(record.id)).catch(() => undefined);
+      forgetCancelRequest(record.id);
       for (const wake of [...waiters]) wake();
     }
     // From here on its record is the journal's: this process keeps only the jobs it still runs.
     mine.delete(record.id);
-    // Before the job's last event: a front end that sees it ended finds the world already being read again.
     const { trash, world } = changedBy(record);
     if (trash) options.trashChanged();
     if (world) options.changedWorld();
-    changed(job);
   }
 
   async function list(): Promise<Job[]> {

@@ -4,7 +4,7 @@
  * every change of state, so that a crash or kill -9 leaves the last record intact.
  */
 import { constants, mkdirSync, watch as fsWatch } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { Job } from '../../../shared/jobs/model.js';
@@ -99,12 +99,30 @@ export class Journal {
    */
   write(record: JournalRecord): Promise<void> {
     const text = JSON.stringify(record, null, 1);
-    const written = (this.writing.get(record.id) ?? Promise.resolve()).catch(() => undefined).then(() => this.writeNow(record.id, text));
-    this.writing.set(record.id, written);
-    void written.finally(() => {
-      if (this.writing.get(record.id) === written) this.writing.delete(record.id);
+    return this.inTurn(record.id, () => this.writeNow(record.id, text));
+  }
+
+  /**
+   * Takes a record back, after the writes asked before: a job whose start was refused once
+   * its record was on its way to the disk (its plan changed) is no job of the journal's.
+   */
+  remove(id: string): Promise<void> {
+    return this.inTurn(id, async () => {
+      await unlink(join(this.folder, `${id}.json`)).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT') throw error;
+      });
+      await this.syncFolder();
+    });
+  }
+
+  /** Runs a change of a job's record once the ones asked before it have ended. */
+  private inTurn(id: string, change: () => Promise<void>): Promise<void> {
+    const done = (this.writing.get(id) ?? Promise.resolve()).catch(() => undefined).then(change);
+    this.writing.set(id, done);
+    void done.finally(() => {
+      if (this.writing.get(id) === done) this.writing.delete(id);
     }).catch(() => undefined);
-    return written;
+    return done;
   }
 
   private async writeNow(id: string, text: string): Promise<void> {
@@ -119,6 +137,11 @@ export class Journal {
       await handle.close();
     }
     await rename(draft, file);
+    await this.syncFolder();
+  }
+
+  /** A name made, renamed or removed in the folder is durable once the folder is. */
+  private async syncFolder(): Promise<void> {
     const folder = await open(this.folder, constants.O_RDONLY | constants.O_DIRECTORY);
     try {
       await folder.sync();

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -68,7 +68,22 @@ describe('locks shared between Snaptree processes', () => {
     await leaveLock(1, 'placeholder');
     const [name] = await readdir(join(dir, 'locks'));
     writeFileSync(join(dir, 'locks', name!), '');
+    const aMinuteAgo = new Date(Date.now() - 60_000);
+    utimesSync(join(dir, 'locks', name!), aMinuteAgo, aMinuteAgo);
     expect(new Locks(dir, () => false).acquire('mine', keys)).toBeNull();
+  });
+
+  it('a lock made a moment ago and not yet written (its writer stopped between the two) is held, not damaged: its job may be starting', async () => {
+    await leaveLock(1, 'placeholder');
+    const [name] = await readdir(join(dir, 'locks'));
+    writeFileSync(join(dir, 'locks', name!), '');
+    expect(new Locks(dir, () => false).acquire('mine', keys)).toEqual({ job: null, what: '/vm/a.qcow2' });
+    expect(readFileSync(join(dir, 'locks', name!), 'utf8')).toBe('');
+    // Ten seconds on, nothing wrote it: damaged, and taken over.
+    const later = new Date(Date.now() - 11_000);
+    utimesSync(join(dir, 'locks', name!), later, later);
+    expect(new Locks(dir, () => false).acquire('mine', keys)).toBeNull();
+    expect(JSON.parse(readFileSync(join(dir, 'locks', name!), 'utf8'))).toMatchObject({ job: 'mine', pid: process.pid });
   });
 
   it('a lock that can be neither read nor removed (a folder in its place) fails the start, naming it, instead of being tried for ever', async () => {

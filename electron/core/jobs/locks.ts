@@ -4,8 +4,8 @@
  * `<journal>/locks/`, made exclusively (it fails where one exists) and holding the pid and job id. A lock whose pid is
  * no longer alive (a crash, kill -9) is stale and taken over.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { linkSync, mkdirSync, readdirSync, readFileSync, realpathSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Plan } from '../../../shared/plans/plan.js';
 import { fsPath } from '../images/fs-path.js';
@@ -28,7 +28,8 @@ interface LockFile {
 
 /** Who holds what the job asked for. */
 export interface Held {
-  readonly job: string;
+  /** Null for a lock being made this moment, whose job it does not say yet. */
+  readonly job: string | null;
   readonly what: string;
 }
 
@@ -99,6 +100,57 @@ function lockText(file: string, unreadable: string | null = null): string | null
   }
 }
 
+/**
+ * Makes the lock, failing where one exists (O_EXCL), its text in one write: one call to the
+ * file system where a draft linked into place took three, and a job on a long chain holds
+ * a lock per layer. A reader may find it made and not yet written, for a moment (`beingWritten`).
+ */
+function made(file: string, text: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(file, 'wx', 0o600);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+  try {
+    writeSync(fd, text);
+  } catch (error) {
+    // Not left empty behind it (a full disk): others would wait for it a while for nothing.
+    closeSync(fd);
+    removeLock(file);
+    throw error;
+  }
+  closeSync(fd);
+  return true;
+}
+
+/** How long a lock file that does not parse may still be one being written: a writer fills it at once. */
+const BEING_WRITTEN_MS = 10_000;
+/** The pid said of a lock being written: no process's. */
+const BEING_MADE = -1;
+/** How often it is read again before it counts as being written still (each read a few microseconds). */
+const BEING_WRITTEN_READS = 20;
+
+/** A lock file made a moment ago: one that does not parse yet is being written, not damaged. */
+function beingWritten(file: string): boolean {
+  try {
+    const stats = statSync(file);
+    return stats.isFile() && Date.now() - stats.mtimeMs < BEING_WRITTEN_MS;
+  } catch {
+    return false;
+  }
+}
+
+function parsedLock(text: string): LockFile | null {
+  try {
+    const lock = JSON.parse(text) as unknown;
+    return typeof lock === 'object' && lock !== null ? (lock as LockFile) : null;
+  } catch {
+    return null;
+  }
+}
+
 function removeLock(file: string): void {
   try {
     unlinkSync(file);
@@ -107,16 +159,16 @@ function removeLock(file: string): void {
   }
 }
 
-/**
- * Locks are a few bytes each in the state folder, taken and let go with synchronous calls:
- * each costs microseconds, where a trip through the thread pool costs a tenth of a
- * millisecond, and a job on a long chain holds a lock per layer (three calls each, in order):
- * a snapshot of a domain with fifteen layers spent 4 ms taking its locks and as much letting
- * them go, most of a job's own cost.
- */
 /** How often a stale lock is taken over before one that will not go is said to be stuck. */
 const STALE_TRIES = 3;
 
+/**
+ * Locks are a few bytes each in the state folder, taken and let go with synchronous calls:
+ * each costs microseconds, where a trip through the thread pool costs a tenth of a
+ * millisecond, and a job on a long chain holds a lock per layer (one call each to take, in
+ * order): a snapshot of a domain with fifteen layers spent 4 ms taking its locks through the
+ * pool and as much letting them go, most of a job's own cost.
+ */
 export class Locks {
   private readonly folder: string;
 
@@ -136,21 +188,28 @@ export class Locks {
   /** Who holds the lock now, or null when it is free or stale (a stale one is removed). */
   private holder(file: string): LockFile | null {
     // One that cannot be read is taken as damaged.
-    const text = lockText(file, '');
+    let text = lockText(file, '');
     if (text === null) return null;
-    let lock: LockFile;
-    try {
-      lock = JSON.parse(text) as LockFile;
-    } catch {
-      // Locks are linked whole into place: one that does not parse was damaged, and nothing holds it.
+    let lock = parsedLock(text);
+    // Made and not yet written (its few bytes follow at once): read again for a moment.
+    for (let tries = 0; lock === null && tries < BEING_WRITTEN_READS && beingWritten(file); tries++) {
+      text = lockText(file, '');
+      if (text === null) return null;
+      lock = parsedLock(text);
+    }
+    if (lock === null) {
+      // Still not written: its writer stopped between making and writing it, a moment ago.
+      // Held all the same (whose, no one can say); once old, it is damaged and nothing holds it.
+      if (beingWritten(file)) return { pid: BEING_MADE, job: '', what: '' };
       lock = { pid: 0, job: '', what: '' };
     }
     // No pid (a damaged lock): kill(0) would ask about this process's own group, which lives.
     const stale = !Number.isInteger(lock.pid) || lock.pid <= 0 ? true : lock.boot !== undefined && lock.boot !== BOOT ? true : lock.pid === process.pid ? !this.ours(lock.job) : !isAlive(lock.pid);
     if (!stale) return lock;
-    // Read once more just before the unlink: another process that took the stale lock
-    // over a moment ago has linked a new one, which must stay.
-    if (lockText(file) === text) removeLock(file);
+    // Read once more just before the unlink: another process that took the stale lock over a
+    // moment ago has made a new one, which must stay (not yet written, it is a young file).
+    const now = lockText(file);
+    if (now === text && (parsedLock(now) !== null || !beingWritten(file))) removeLock(file);
     return null;
   }
 
@@ -171,26 +230,14 @@ export class Locks {
   }
 
   private take(file: string, job: string, key: LockKey): Held | null {
-    // Written whole under a name of its own, then linked to the lock's name: link(2) fails
-    // if the name exists, as O_EXCL does, and no reader ever sees a half-written lock.
-    const draft = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
-    writeFileSync(draft, JSON.stringify({ pid: process.pid, boot: BOOT, job, what: key.what, key: key.key } satisfies LockFile), { flag: 'wx' });
-    try {
-      // A stale lock is removed and the link tried again; one that cannot be removed (a
-      // folder in its place, a file this user may not read) would be tried for ever.
-      for (let tries = 0; ; tries++) {
-        try {
-          linkSync(draft, file);
-          return null;
-        } catch (error) {
-          if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-        }
-        const holder = this.holder(file);
-        if (holder !== null) return holder.job === job ? null : { job: holder.job, what: key.what };
-        if (tries >= STALE_TRIES) throw new Error(`the lock ${file} for ${key.what} is damaged and cannot be removed: remove it by hand`);
-      }
-    } finally {
-      unlinkSync(draft);
+    const text = JSON.stringify({ pid: process.pid, boot: BOOT, job, what: key.what, key: key.key } satisfies LockFile);
+    // A stale lock is removed and the lock made again; one that cannot be removed (a
+    // folder in its place, a file this user may not read) would be tried for ever.
+    for (let tries = 0; ; tries++) {
+      if (made(file, text)) return null;
+      const holder = this.holder(file);
+      if (holder !== null) return holder.job === job ? null : { job: holder.pid === BEING_MADE ? null : holder.job, what: key.what };
+      if (tries >= STALE_TRIES) throw new Error(`the lock ${file} for ${key.what} is damaged and cannot be removed: remove it by hand`);
     }
   }
 

@@ -5,7 +5,7 @@ import { Refusal } from '../refusal.js';
 import { changesInventory, parseEventLine } from '../../../shared/libvirt/events.js';
 import type { Connection } from '../../../shared/libvirt/model.js';
 import type { Host, LongRunning } from '../host/host.js';
-import { inventoryConnection, refreshDomains, unreachable } from './inventory.js';
+import { domainXmlParsed, inventoryConnection, refreshDomains, unreachable, type DomainXmlParsed } from './inventory.js';
 import { VirshSession } from './session.js';
 import { SnapshotCache } from './snapshot-cache.js';
 import { snapshotMetadataRoot } from './snapshot-files.js';
@@ -22,6 +22,7 @@ const HEALTHY_MS = 10_000;
 interface Watched {
   connection: Connection | null;
   readonly cache: SnapshotCache;
+  readonly domainXml: DomainXmlParsed;
   listener: LongRunning | null;
   metadata: SnapshotWatch | null;
   /** The virsh shell that reads a few domains after an event or before a job; made with the first such read. */
@@ -84,7 +85,7 @@ export class LibvirtConnections {
     const reads: Promise<boolean>[] = [];
     for (const uri of uris) {
       if (this.watched.has(uri)) continue;
-      const entry: Watched = { connection: null, cache: new SnapshotCache(), listener: null, metadata: null, session: null, timer: null, restart: null, refreshing: null, pending: 'all', restartMs: RESTART_MS, stopped: false };
+      const entry: Watched = { connection: null, cache: new SnapshotCache(), domainXml: domainXmlParsed(), listener: null, metadata: null, session: null, timer: null, restart: null, refreshing: null, pending: 'all', restartMs: RESTART_MS, stopped: false };
       this.watched.set(uri, entry);
       // Listening first: an event during the first read is then not lost.
       reads.push(this.listen(uri, entry).then(() => this.refresh(uri, entry)));
@@ -138,8 +139,8 @@ export class LibvirtConnections {
             virsh === null
               ? unreachable(uri, say('tools.notInstalled', { name: 'virsh', package: 'libvirt-clients' }))
               : pending !== 'all' && previous?.reachable
-                ? await refreshDomains(this.host, virsh, previous, [...pending], { cache: entry.cache, session: this.sessionOf(uri, entry, virsh) })
-                : await inventoryConnection(this.host, virsh, uri, { cache: entry.cache });
+                ? await refreshDomains(this.host, virsh, previous, [...pending], { cache: entry.cache, domainXml: entry.domainXml, session: this.sessionOf(uri, entry, virsh) })
+                : await inventoryConnection(this.host, virsh, uri, { cache: entry.cache, domainXml: entry.domainXml });
         } catch (error) {
           // A command of a partial read failed midway (timed out): keep what was shown,
           // and read everything again a little later. (A full read never throws: it

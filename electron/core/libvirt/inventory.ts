@@ -7,6 +7,7 @@ import type { Host } from '../host/host.js';
 import { runVirshBatch } from './batch.js';
 import type { VirshSession } from './session.js';
 import { SnapshotCache } from './snapshot-cache.js';
+import { LastParsed } from './last-parsed.js';
 import { readSnapshotFiles, snapshotMetadataRoot } from './snapshot-files.js';
 
 export interface InventoryOptions {
@@ -16,12 +17,19 @@ export interface InventoryOptions {
   readonly metadataRoot?: string | null;
   /** A virsh shell kept open on the connection: a refresh of a few domains asks it instead of starting virsh. */
   readonly session?: VirshSession;
+  /** Domain XML as last read and parsed, kept between reads of the same connection. */
+  readonly domainXml?: DomainXmlParsed;
 }
+
+export type DomainXmlParsed = LastParsed<ReturnType<typeof parseDomainXml>>;
+/** The domain XML read of a connection, parsed again only where it changed. */
+export const domainXmlParsed = (): DomainXmlParsed => new LastParsed(parseDomainXml);
 
 interface Reader {
   /** Each command's stdout, in order; empty for a command that failed. */
   readonly batch: (commands: ReadonlyArray<readonly string[]>) => Promise<string[]>;
   readonly cache: SnapshotCache;
+  readonly domainXml: DomainXmlParsed;
   readonly metadataRoot: string | null;
 }
 
@@ -30,6 +38,7 @@ function reader(host: Host, virsh: string, uri: string, options: InventoryOption
   return {
     batch: session ? (commands) => session.run(commands) : async (commands) => (await runVirshBatch(host, virsh, uri, commands, { connected: true })).outputs,
     cache: options.cache ?? new SnapshotCache(),
+    domainXml: options.domainXml ?? domainXmlParsed(),
     metadataRoot: options.metadataRoot === undefined ? snapshotMetadataRoot(uri) : options.metadataRoot,
   };
 }
@@ -125,7 +134,7 @@ async function readDomains(read: Reader, ids: readonly string[]): Promise<Domain
   const domains = ids
     .map((id, index) => {
       const [state = '', xml = '', names = '', current = ''] = second.slice(1 + index * PER_DOMAIN, 1 + (index + 1) * PER_DOMAIN);
-      return { id, xml: parseDomainXml(xml), state: parseStateReason(state), names: parseNameList(names), current: parseNameList(current)[0] ?? null };
+      return { id, xml: read.domainXml.of(id, xml), state: parseStateReason(state), names: parseNameList(names), current: parseNameList(current)[0] ?? null };
     })
     // A domain undefined meanwhile has no XML: leave it out. virsh tries a numeric
     // name as an ID first: keep only the domain that was meant.

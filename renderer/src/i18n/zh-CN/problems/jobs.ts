@@ -3,6 +3,7 @@ import type { Messages } from '../../messages';
 
 export const jobProblems: Messages<typeof english> = {
   waiting: '等待任务 {{job}}，它正占用 {{what}}',
+  waitingStarting: '等待一个正在启动的任务，它正占用 {{what}}',
   refused: {
     blocked: '此计划有阻止项，因此不会运行：阻止项说明了可以改做什么。',
     unknownJob: '没有记录任务 {{job}}。',
