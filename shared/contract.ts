@@ -97,8 +97,11 @@ export const events = {
   forestChanged: z.object({ scannedAt: z.string() }),
   /** libvirt reported a change (a domain started, a snapshot made): fetch the inventory. */
   inventoryChanged: z.object({}),
-  /** A job started, moved on, made progress or ended: fetch the jobs (progress rides along). */
-  jobChanged: z.object({ job: z.string(), state: Job.shape.state, progress: Job.shape.progress }),
+  /**
+   * A job started, moved on, made progress or ended: fetch the jobs (progress rides along).
+   * `gone`: another program's job whose start was refused after its record was written.
+   */
+  jobChanged: z.object({ job: z.string(), state: z.union([Job.shape.state, z.literal('gone')]), progress: Job.shape.progress }),
   /** The trash changed (a job put files there, a restore or an empty took them out). */
   trashChanged: z.object({}),
 } as const;

@@ -65,6 +65,7 @@ export function createCore(host: Host, options: CoreOptions): Core {
     (jobs ??= createJobs(host, {
       journalDir: options.journalDir ?? defaultJournalDir(),
       jobChanged: (job) => emit('jobChanged', { job: job.id, state: job.state, progress: job.progress }),
+      jobGone: (id) => emit('jobChanged', { job: id, state: 'gone', progress: null }),
       trashChanged: () => emit('trashChanged', {}),
       // Folder watches and libvirt events follow too, but a job knows it changed something now.
       changedWorld: () => void workspace.rescan(),

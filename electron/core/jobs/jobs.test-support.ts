@@ -80,7 +80,7 @@ export interface Watched {
   until(id: string, states: readonly Job['state'][]): Promise<Job>;
 }
 
-export function watchedJobs(journalDir: string, host: Host = new LocalHost(), options: Pick<JobsOptions, 'followOthers'> = {}): Watched {
+export function watchedJobs(journalDir: string, host: Host = new LocalHost(), options: Pick<JobsOptions, 'followOthers' | 'jobGone'> = {}): Watched {
   const events: Watched['events'] = [];
   const waits: { id: string; states: readonly Job['state'][]; resolve: (job: Job) => void }[] = [];
   const trashChanges: number[] = [];

@@ -10,6 +10,7 @@ import { CHECK_RAN_EXIT_CODES, checkArgv } from '../../../shared/qemu-img/check.
 import { convertStep, ENDED, MiB, QEMU_IMG, opens, planOf, rawWithData, sameGuestBytes, waitFor, watchedJobs } from './jobs.test-support.js';
 import { trashPathOf } from './trash.js';
 import { PlanChanged } from './jobs.js';
+import type { Plan } from '../../../shared/plans/plan.js';
 import { LocalHost } from '../host/local.js';
 
 let dir: string;
@@ -296,6 +297,57 @@ describe('locks', () => {
     const next = await watched.jobs.start(plan);
     expect(next.state).toBe('running');
     expect((await watched.until(next.id, ENDED)).state).toBe('done');
+  });
+
+  it('a program stopping while a start is checked waits for the check, and the job ends cancelled having run nothing: its record does not say it stopped during a step', async () => {
+    const source = join(dir, 'disk.raw');
+    rawWithData(source, 8 * MiB);
+    const watched = watchedJobs(journalDir);
+    const target = join(dir, 'a.qcow2');
+    const plan = planOf([convertStep(source, target)], { lockFiles: [source] });
+    let answer: (plan: Plan) => void = () => undefined;
+    const checking = new Promise<void>((resolve) => {
+      void watched.jobs.start(plan, () => {
+        resolve();
+        return new Promise<Plan>((resolveCheck) => (answer = resolveCheck));
+      });
+    });
+    await checking;
+    let stopped = false;
+    const stopping = watched.jobs.cancelAll().then(() => (stopped = true));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(stopped).toBe(false);
+    answer(plan);
+    await stopping;
+    const [job] = await watched.jobs.list();
+    expect(job).toMatchObject({ state: 'cancelled', startedAt: expect.any(String) });
+    expect(job!.steps[0]).toMatchObject({ startedAt: null, outcome: 'skipped' });
+    expect(job!.left.map((said) => said.message)).toEqual(['Cancelled before it started: nothing ran.', 'Step 1 of 1 was not run.']);
+    expect(existsSync(target)).toBe(false);
+    expect(watched.jobs.heldFiles()).toEqual([]);
+  });
+
+  it("a start refused after its record was written (its plan changed) is said gone to a window that follows the journal and had heard of it", async () => {
+    const source = join(dir, 'disk.raw');
+    rawWithData(source, 8 * MiB);
+    const gone: string[] = [];
+    const window = watchedJobs(journalDir, undefined, { followOthers: true, jobGone: (id) => gone.push(id) });
+    // The CLI: a process of its own, here another core on the same journal.
+    const cli = watchedJobs(journalDir);
+    const plan = planOf([convertStep(source, join(dir, 'a.qcow2'))], { lockFiles: [source] });
+    const now = { ...plan, id: 'another-plan' };
+    let id = '';
+    await expect(
+      cli.jobs.start(plan, async (job) => {
+        id = job;
+        await window.until(job, ['running']);
+        return now;
+      }),
+    ).rejects.toEqual(new PlanChanged(now));
+    await waitFor(() => gone.length > 0, 5_000);
+    expect(gone).toEqual([id]);
+    expect(await window.jobs.list()).toEqual([]);
+    window.jobs.close();
   });
 
   it('a start that must wait for another job is checked at once too: a plan that changed already is shown again, not queued', async () => {

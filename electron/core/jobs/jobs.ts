@@ -27,6 +27,8 @@ export interface JobsOptions {
   readonly journalDir: string;
   /** A job started, moved on, made progress (at most a few times a second) or ended. */
   readonly jobChanged: (job: Job) => void;
+  /** Another process's job that was told of is no longer recorded (its start was refused). */
+  readonly jobGone?: (id: string) => void;
   readonly trashChanged: () => void;
   /** A job ended having changed files or domains: the forest and inventory are read again. */
   readonly changedWorld: () => void;
@@ -155,6 +157,14 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
   };
 
   const changed = (job: Mine): void => options.jobChanged(jobOf(job.record));
+  /** A front end that fails to hear of an end (a window closing) must not keep the job's locks, nor make its end a failure. */
+  const tellEnded = (job: Mine): void => {
+    try {
+      changed(job);
+    } catch (error) {
+      process.stderr.write(`snaptree: the end of job ${job.record.id} could not be told: ${errorMessage(error)}\n`);
+    }
+  };
   // Another process's job (the CLI's, in the window) is told as its record is written: at
   // its start, at each step's start and end, and at its end; its progress stays in it.
   // One read at a time per record, and one more if it was written again meanwhile: events
@@ -164,9 +174,14 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
   const elsewhere = new Map<string, Pick<JournalRecord, 'pid' | 'boot'>>();
   const tellOther = async (id: string): Promise<void> => {
     const record = await journal.read(id);
-    // A record gone (or no longer readable) is not looked at again each second.
-    if (record === null) elsewhere.delete(id);
-    if (record === null || mine.has(id)) return;
+    if (record === null) {
+      // A record gone (or no longer readable) is not looked at again each second. One taken
+      // back (a start refused once its record was written: its plan had changed) is said gone,
+      // or a window that showed it running would show it so until its next refetch.
+      if (elsewhere.delete(id) && !existsSync(join(options.journalDir, `${id}.json`))) options.jobGone?.(id);
+      return;
+    }
+    if (mine.has(id)) return;
     const ended = record.state !== 'running' && record.state !== 'waiting';
     // Its process, not this one: a record just written is no earlier process's that had this pid.
     const gone = !ended && !isAlive(record.pid, record.boot);
@@ -234,10 +249,20 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
     };
     const job: Mine = { record, keys: lockKeysOf(plan), meter: new JobMeter(plan), controller: new AbortController(), finished: Promise.resolve(), ticker: null };
     mine.set(record.id, job);
-    let held: Held | null;
+    const begun = begin(job, replan);
+    // From now on: a cancel (the program about to stop) during the check waits for it, and
+    // the job then ends having run nothing, which its record says, not "stopped during step 1".
+    job.finished = begun.then((held) => drive(job, held === null, replan), () => undefined);
+    await begun;
+    return jobOf(record);
+  }
+
+  /** Takes the job's locks (null: all of them) and checks its plan again; refused, it leaves no record and holds nothing. */
+  async function begin(job: Mine, replan: Replan | undefined): Promise<Held | null> {
+    const { record } = job;
     let written: Promise<void> | null = null;
     try {
-      held = locks.acquire(record.id, job.keys);
+      const held = locks.acquire(record.id, job.keys);
       // Free to run: the record that says the job exists also says its first step starts,
       // one journal write instead of three (each costs two fsyncs, a job's own time). It is
       // written while the plan is checked, which its step waits for: a crash during the
@@ -254,16 +279,16 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
       await written;
       // The step starts now, not when the record was sent to the disk.
       if (held === null) startsNow(job);
+      return held;
     } catch (error) {
       // The plan changed, or the state folder cannot be written: nothing ran, nothing is
-      // recorded (the record written meanwhile is taken back) and nothing stays held.
+      // recorded (the record written meanwhile is taken back: a window that follows the
+      // journal hears it is gone) and nothing stays held.
       mine.delete(record.id);
       locks.release(record.id, job.keys);
       if (written !== null) await journal.remove(record.id).catch(() => undefined);
       throw error;
     }
-    job.finished = drive(job, held === null, replan);
-    return jobOf(record);
   }
 
   /**
@@ -493,7 +518,7 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
       // Told first, and the rest in the same turn: a request the event prompts is read only
       // after it, when the locks are free and the world is being read again. The job's end
       // reaches the window without waiting for its many locks to go.
-      if (written) changed(job);
+      if (written) tellEnded(job);
       if (hadLocks) locks.release(record.id, job.keys);
       forgetCancelRequest(record.id);
       for (const wake of [...waiters]) wake();

@@ -5,7 +5,7 @@
  * no longer alive (a crash, kill -9) is stale and taken over.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Plan } from '../../../shared/plans/plan.js';
 import { fsPath } from '../images/fs-path.js';
@@ -101,9 +101,12 @@ function lockText(file: string, unreadable: string | null = null): string | null
 }
 
 /**
- * Makes the lock, failing where one exists (O_EXCL), its text in one write: one call to the
- * file system where a draft linked into place took three, and a job on a long chain holds
- * a lock per layer. A reader may find it made and not yet written, for a moment (`beingWritten`).
+ * Makes the lock, failing where one exists (O_EXCL), its text written at once: one call to
+ * the file system that changes it, where a draft linked into place took three, and a job
+ * on a long chain holds a lock per layer. A reader may find it made and not yet written,
+ * for a moment (`beingWritten`); one that took it for damaged meanwhile (its writer stopped
+ * longer than that: a suspended machine) has removed it, which the check after the write
+ * finds: then the lock is not ours, and it is made again or found held.
  */
 function made(file: string, text: string): boolean {
   let fd: number;
@@ -113,16 +116,28 @@ function made(file: string, text: string): boolean {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw error;
   }
+  let ours: boolean;
   try {
-    writeSync(fd, text);
+    writeFileSync(fd, text);
+    ours = sameFile(fstatSync(fd), file);
   } catch (error) {
-    // Not left empty behind it (a full disk): others would wait for it a while for nothing.
-    closeSync(fd);
-    removeLock(file);
+    // Not left unwritten behind it (a full disk): others would wait for it a while for nothing.
+    if (sameFile(fstatSync(fd), file)) removeLock(file);
     throw error;
+  } finally {
+    closeSync(fd);
   }
-  closeSync(fd);
-  return true;
+  return ours;
+}
+
+/** Whether the name still stands for the file made: nobody removed it and made another since. */
+function sameFile(made: { ino: number; dev: number }, file: string): boolean {
+  try {
+    const now = statSync(file);
+    return now.ino === made.ino && now.dev === made.dev;
+  } catch {
+    return false;
+  }
 }
 
 /** How long a lock file that does not parse may still be one being written: a writer fills it at once. */

@@ -61,6 +61,10 @@ let refetching: ReturnType<typeof setTimeout> | null = null;
 
 // Progress rides in the event: the bar moves at once; the rest (output, steps) comes with the refetch.
 api.on('jobChanged', ({ job, state, progress }) => {
+  if (state === 'gone') {
+    void useJobs.getState().load();
+    return;
+  }
   useJobs.setState((current) => ({ jobs: current.jobs?.map((candidate) => (candidate.id === job ? { ...candidate, state, progress } : candidate)) ?? null }));
   // An end is fetched at once: its badge must not say done beside steps still running.
   if (state !== 'running' && state !== 'waiting') {
