@@ -188,9 +188,14 @@ export class Workspace {
     return this.forest;
   }
 
-  /** What the scan depends on besides the folders: the domains' disks and their snapshots. */
+  /**
+   * What the scan depends on besides the folders: the domains' disks and their snapshots,
+   * and which domains are paused. libvirt lists an internal snapshot of a running domain
+   * while QEMU, the domain paused, is still writing it into the image: a scan then finds the
+   * image without it (stale, it would say), and the resume that follows reads it again.
+   */
   private scanSignature(): string {
-    const snapshots = this.libvirt.current().flatMap((c) => c.domains.map((d) => `${d.uuid}:${d.snapshots.map((snapshot) => snapshot.name).join('/')}`));
+    const snapshots = this.libvirt.current().flatMap((c) => c.domains.map((d) => `${d.uuid}:${d.state === 'paused' ? 'paused:' : ''}${d.snapshots.map((snapshot) => snapshot.name).join('/')}`));
     return JSON.stringify([this.domainFiles(), snapshots]);
   }
 
