@@ -510,15 +510,13 @@ export function createJobs(host: Host, options: JobsOptions): Jobs {
     record.left.push(...left);
     // Written before the locks are let go: a crash in between leaves a record that says it
     // ended, and locks of a dead process, which the next job takes over.
-    let written = false;
     try {
       await journal.write(record);
-      written = true;
-    } finally {
       // Told first, and the rest in the same turn: a request the event prompts is read only
       // after it, when the locks are free and the world is being read again. The job's end
       // reaches the window without waiting for its many locks to go.
-      if (written) tellEnded(job);
+      tellEnded(job);
+    } finally {
       if (hadLocks) locks.release(record.id, job.keys);
       forgetCancelRequest(record.id);
       for (const wake of [...waiters]) wake();
