@@ -12,6 +12,19 @@ const bin = fileURLToPath(new URL('../bin/snaptree.js', import.meta.url));
 export const now = () => Number(process.hrtime.bigint()) / 1e6;
 export const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
+/**
+ * A job's time against its bare commands', two ways, both held to the budget: the medians,
+ * and the fastest run of each. Another process's work (the disk's writeback, the host taking
+ * back memory) only ever adds time to a run, and here a copy's time moves by up to 6x from
+ * run to run, far more than the 5 % a job may add: the fastest runs are the nearest each
+ * side's own cost, where a median can land on a slow run of one side and a fast one of the other.
+ */
+export function costRatio(job, bare) {
+  const medians = median(job) / median(bare);
+  const fastest = Math.min(...job) / Math.min(...bare);
+  return `ratio ${medians.toFixed(3)} of the medians, ${fastest.toFixed(3)} of the fastest runs (budget 1.05)`;
+}
+
 /** The window's core, reached as the page reaches it; its settings, data and journal under `dir`. */
 export async function serveCore(dir) {
   const home = join(dir, 'home');

@@ -4,7 +4,9 @@ import { Intent } from '../../shared/plans/intent.js';
 import { PlanDraftSchema } from '../../shared/plans/plan.js';
 import { plan } from '../../shared/plans/planners.js';
 import { disk, domain, image, overlay, URI, world } from '../../shared/plans/world.test-support.js';
-import { planId } from './plans.js';
+import type { Host } from './host/host.js';
+import type { Jobs } from './jobs/jobs.js';
+import { makePlan, planId, type PlanSources } from './plans.js';
 
 // The plan that runs is the plan that was shown: its id must change with every fact the
 // plan stands on, and with nothing else.
@@ -42,5 +44,25 @@ describe('a plan to empty the trash', () => {
       return planId(draft, { images: [], connections: [] });
     };
     expect(idWith(29_626_368)).toBe(idWith(29_364_224));
+  });
+});
+
+describe('the facts a plan is made on', () => {
+  it('hold the trash only for the planners that weigh it: reading it grows with the journal, and a snapshot or a convert never needs it', async () => {
+    let trashReads = 0;
+    const shown = world({ images: [base, active], domains: [web] });
+    const sources: PlanSources = {
+      host: { findProgram: async (program: string) => `/usr/bin/${program}` } as unknown as Host,
+      view: async () => ({ images: [...shown.forest.images], connections: [...shown.connections] }),
+      jobs: () => ({ trash: async () => (trashReads++, []), heldFiles: () => [] }) as unknown as Jobs,
+      dataDir: '/nonexistent/snaptree',
+    };
+    // Planned on files that are not there (blocked for want of their folder): planned all the same.
+    expect((await makePlan(sources, { kind: 'snapshot', uri: URI, domain: 'web', name: 's1', snapshot: 'disk-only' })).steps.length).toBe(1);
+    expect((await makePlan(sources, { kind: 'convert', image: base.path, path: '/nonexistent/new.qcow2' })).steps.length).toBe(1);
+    expect(trashReads).toBe(0);
+    expect((await makePlan(sources, { kind: 'trash-empty' })).blockers.map((blocker) => blocker.code)).toEqual(['nothing-in-trash']);
+    await makePlan(sources, { kind: 'commit', image: active.path });
+    expect(trashReads).toBe(2);
   });
 });

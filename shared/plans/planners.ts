@@ -38,6 +38,27 @@ const planners: Planners = {
   pull: planPull,
 };
 
+/**
+ * The kinds whose planners weigh the trash: a file an earlier job made unused is no
+ * dependent of a fold or a merge, and an emptying deletes what is there. The core reads
+ * the trash for these alone, since that read looks at every file the journal ever put
+ * there and grows with its history; the others' planners are shown no trash at all.
+ */
+const WEIGH_TRASH: ReadonlySet<IntentKind> = new Set(['delete', 'commit', 'pull', 'trash-empty']);
+
+export function weighsTrash(kind: IntentKind): boolean {
+  return WEIGH_TRASH.has(kind);
+}
+
 export function plan(intent: Intent, world: World): PlanDraft {
-  return (planners[intent.kind] as Planner<typeof intent.kind>)(intent, world);
+  return (planners[intent.kind] as Planner<typeof intent.kind>)(intent, weighsTrash(intent.kind) ? world : withoutTrash(world, intent.kind));
+}
+
+/** The world with a trash that cannot be read: a planner that reads it anyway fails loudly, never plans on a trash left unread. */
+function withoutTrash(world: World, kind: IntentKind): World {
+  return Object.defineProperty({ ...world }, 'trash', {
+    get(): never {
+      throw new Error(`the ${kind} planner reads the trash: add its kind to WEIGH_TRASH`);
+    },
+  });
 }

@@ -2,7 +2,7 @@ import { displayPath, hasEscapedBytes } from '../../../shared/images/path-bytes.
 import { say, type Said } from '../../../shared/messages/problems.js';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { accessSync, createWriteStream } from 'node:fs';
 import { access, constants, open, readFile, unlink, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -230,10 +230,12 @@ export class LocalHost implements Host {
 
   async findProgram(program: string): Promise<string | null> {
     const dirs = [...(process.env.PATH ?? '').split(delimiter).filter(Boolean), ...SBIN_DIRS];
+    // One access(2) per folder, a few microseconds each: asked of the thread pool one after
+    // another, every plan's two lookups waited behind the header reads of a job's start.
     for (const dir of dirs) {
       const candidate = join(dir, program);
       try {
-        await access(candidate, constants.X_OK);
+        accessSync(candidate, constants.X_OK);
         return candidate;
       } catch {
         // not in this directory: keep looking
