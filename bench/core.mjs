@@ -13,16 +13,19 @@ export const now = () => Number(process.hrtime.bigint()) / 1e6;
 export const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /**
- * A job's time against its bare commands', two ways, both held to the budget: the medians,
- * and the fastest run of each. Another process's work (the disk's writeback, the host taking
- * back memory) only ever adds time to a run, and here a copy's time moves by up to 6x from
- * run to run, far more than the 5 % a job may add: the fastest runs are the nearest each
- * side's own cost, where a median can land on a slow run of one side and a fast one of the other.
+ * A job's time against its bare commands', three ways, each held to the budget. Another
+ * process's work (the disk's writeback, the host taking back memory) only ever adds time to
+ * a run, and here a copy's time moves by up to 6x from run to run, far more than the 5 % a
+ * job may add. The medians of each side; the fastest run of each, the nearest each side's
+ * own cost; and the median of each turn's ratio (`job[i]` and `bare[i]` ran one after the
+ * other, on the machine as it was then), where the medians of the sides can land on a slow
+ * run of one and a fast run of the other.
  */
 export function costRatio(job, bare) {
   const medians = median(job) / median(bare);
   const fastest = Math.min(...job) / Math.min(...bare);
-  return `ratio ${medians.toFixed(3)} of the medians, ${fastest.toFixed(3)} of the fastest runs (budget 1.05)`;
+  const turns = median(job.map((ms, turn) => ms / bare[turn]));
+  return `ratio ${medians.toFixed(3)} of the medians, ${fastest.toFixed(3)} of the fastest runs, ${turns.toFixed(3)} of each turn's (budget 1.05)`;
 }
 
 /** The window's core, reached as the page reaches it; its settings, data and journal under `dir`. */

@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { convertStep, planOf } from './jobs.test-support.js';
-import { lockKeysOf, Locks, type LockKey } from './locks.js';
+import { lockKeysOf, Locks, removeStale, type LockKey } from './locks.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -84,6 +84,32 @@ describe('locks shared between Snaptree processes', () => {
     utimesSync(join(dir, 'locks', name!), later, later);
     expect(new Locks(dir, () => false).acquire('mine', keys)).toBeNull();
     expect(JSON.parse(readFileSync(join(dir, 'locks', name!), 'utf8'))).toMatchObject({ job: 'mine', pid: process.pid });
+  });
+
+  it('taking a stale lock away never takes a lock made in its place since it was read (another process took it over): that one stays, the same file', async () => {
+    const dead = spawnSync(process.execPath, ['-e', 'process.exit(0)']).pid!;
+    await leaveLock(dead, 'crashed');
+    const [name] = await readdir(join(dir, 'locks'));
+    const file = join(dir, 'locks', name!);
+    const staleText = readFileSync(file, 'utf8');
+    // Taken over by a live process between this one's read and its removal: a new lock by the name.
+    await rm(file);
+    const fresh = JSON.stringify({ pid: process.ppid, job: 'theirs', what: '/vm/a.qcow2' });
+    writeFileSync(file, fresh);
+    const made = statSync(file).ino;
+    removeStale(file, staleText);
+    expect(readFileSync(file, 'utf8')).toBe(fresh);
+    expect(statSync(file).ino).toBe(made);
+    // One made and not yet written stays too.
+    writeFileSync(file, '');
+    removeStale(file, '');
+    expect(readFileSync(file, 'utf8')).toBe('');
+    // Nothing left beside it; the stale one itself goes.
+    expect(await readdir(join(dir, 'locks'))).toEqual([name]);
+    writeFileSync(file, staleText);
+    removeStale(file, staleText);
+    expect(await readdir(join(dir, 'locks'))).toEqual([]);
+    expect(new Locks(dir, () => false).acquire('mine', keys)).toBeNull();
   });
 
   it('a lock that can be neither read nor removed (a folder in its place) fails the start, naming it, instead of being tried for ever', async () => {

@@ -4,8 +4,8 @@
  * `<journal>/locks/`, made exclusively (it fails where one exists) and holding the pid and job id. A lock whose pid is
  * no longer alive (a crash, kill -9) is stale and taken over.
  */
-import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, fstatSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Plan } from '../../../shared/plans/plan.js';
 import { fsPath } from '../images/fs-path.js';
@@ -174,6 +174,37 @@ function removeLock(file: string): void {
   }
 }
 
+/**
+ * Takes away the stale lock whose text was `staleText`, and never a lock made since in its
+ * place: another process may take the stale one over between the last read and the removal,
+ * and an unlink by name would remove its new lock, which it holds. So the name is renamed
+ * away first (atomic: what stands there now is moved, whatever it is) and what was moved is
+ * looked at: the stale lock is removed; anything else (another text, a young file not yet
+ * written, a folder) goes back under the name, the same inode, so that its maker's check
+ * still finds its own file. Where yet another lock was made under the name meanwhile, that
+ * one holds and the one moved away is removed: its maker's check finds another inode there.
+ */
+export function removeStale(file: string, staleText: string): void {
+  // Not a `.lock`: never read as one, by this process or another.
+  const aside = `${file}.stale-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    renameSync(file, aside);
+  } catch {
+    return; // gone already: another process took it over, or its job let it go
+  }
+  const moved = lstatSync(aside);
+  const text = moved.isFile() ? lockText(aside) : null;
+  const stale = text === staleText && (parsedLock(text) !== null || !beingWritten(aside));
+  if (stale) return removeLock(aside);
+  try {
+    if (moved.isFile()) linkSync(aside, file);
+    else return renameSync(aside, file);
+  } catch {
+    // a lock made under the name meanwhile: it holds
+  }
+  removeLock(aside);
+}
+
 /** How often a stale lock is taken over before one that will not go is said to be stuck. */
 const STALE_TRIES = 3;
 
@@ -221,10 +252,9 @@ export class Locks {
     // No pid (a damaged lock): kill(0) would ask about this process's own group, which lives.
     const stale = !Number.isInteger(lock.pid) || lock.pid <= 0 ? true : lock.boot !== undefined && lock.boot !== BOOT ? true : lock.pid === process.pid ? !this.ours(lock.job) : !isAlive(lock.pid);
     if (!stale) return lock;
-    // Read once more just before the unlink: another process that took the stale lock over a
-    // moment ago has made a new one, which must stay (not yet written, it is a young file).
-    const now = lockText(file);
-    if (now === text && (parsedLock(now) !== null || !beingWritten(file))) removeLock(file);
+    // Read once more first: another process that took the stale lock over a moment ago has
+    // made a new one, which must stay (not yet written, it is a young file).
+    if (lockText(file) === text) removeStale(file, text);
     return null;
   }
 
