@@ -77,6 +77,8 @@ export interface ConverseOptions {
    * all-or-nothing step runs in it, and must be let finish).
    */
   readonly ownGroup?: boolean;
+  /** Set in its environment, over the process's own. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** A long-running process spoken to on stdin, its stdout handed over as it comes (virsh's own shell). */

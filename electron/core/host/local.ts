@@ -196,10 +196,10 @@ export class LocalHost implements Host {
 
   converse(argv: readonly [string, ...string[]], onStdout: (chunk: string) => void, options: ConverseOptions = {}): Conversation {
     const [program, ...args] = argv;
-    const { onStderr, ownGroup = false } = options;
+    const { onStderr, ownGroup = false, env = {} } = options;
     // INPUTRC: a user's own key bindings must not edit what is written to a readline shell.
     const child = spawn(program, args, {
-      env: { ...process.env, LC_ALL: 'C', LANG: 'C', INPUTRC: '/dev/null' },
+      env: { ...process.env, ...env, LC_ALL: 'C', LANG: 'C', INPUTRC: '/dev/null' },
       stdio: ['pipe', 'pipe', 'pipe'],
       detached: ownGroup,
     });

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Conversation, Host } from '../host/host.js';
 import { connectedOutputs, LostConnection, runVirshBatch, VIRSH_READ_TIMEOUT_MS, virshLine, withUri } from './batch.js';
+import { virshShellEnv } from './shell-env.js';
 
 
 /**
@@ -100,9 +101,13 @@ export class VirshSession {
   private started(): Conversation {
     if (this.shell !== null) return this.shell;
     // Output of a shell given up (timed out) must not land in the next shell's read.
-    const shell: Conversation = this.host.converse([this.virsh, '-c', this.uri], (chunk) => {
-      if (this.shell === shell) this.heard(chunk);
-    });
+    const shell: Conversation = this.host.converse(
+      [this.virsh, '-c', this.uri],
+      (chunk) => {
+        if (this.shell === shell) this.heard(chunk);
+      },
+      { env: virshShellEnv(this.uri) },
+    );
     this.shell = shell;
     void shell.ended.then(() => {
       if (this.shell !== shell) return;

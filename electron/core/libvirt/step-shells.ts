@@ -17,6 +17,7 @@ import { basename } from 'node:path';
 import type { Conversation, ConversationEnd, Host } from '../host/host.js';
 import { virshLine } from './batch.js';
 import { echoMarks, SHELL_SAFE } from './session.js';
+import { virshShellEnv } from './shell-env.js';
 
 /** A step's virsh command, for a shell connected to `uri`. */
 export interface ShellCommand {
@@ -88,7 +89,7 @@ class StepShell {
     this.conversation = host.converse(
       [virsh, '-c', uri],
       (chunk) => this.heard(chunk, ''),
-      { onStderr: (chunk) => this.heard('', chunk), ownGroup: true },
+      { onStderr: (chunk) => this.heard('', chunk), ownGroup: true, env: virshShellEnv(uri) },
     );
     void this.conversation.ended.then((end) => {
       this.end = end;
