@@ -17,9 +17,12 @@ import { costRatio, guestXml, jobThroughCore, median, now, rawWithData, removeGu
 import { makeForest } from './forest.mjs';
 
 const CONVERT_MIB = Number(process.env.CONVERT_MIB ?? 1024);
-/** Taking turns, the medians and each side's fastest run weighed (see costRatio). */
-const RUNS = 9;
-/** A snapshot takes some 40 ms, and the machine's noise is as large: as many turns. */
+/**
+ * Taking turns (see costRatio). A copy here runs 2-5x slower in about a third of the runs, on
+ * either side (the host backing memory anew): fifteen turns keep the medians off those.
+ */
+const RUNS = 15;
+/** A snapshot takes some 50-100 ms, and the machine's noise is as large. */
 const SNAPSHOT_RUNS = 9;
 const URI = 'qemu:///system';
 const prefix = `snaptree-bench-${randomBytes(3).toString('hex')}`;
