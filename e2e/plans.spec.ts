@@ -1,8 +1,10 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, openSync, writeSync, closeSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { write } from '../electron/core/jobs/guest-data.test-support';
+import { formatBytes } from '../shared/format';
 import { drawer, expect, imageNode, inspector, serveSnaptree, test, type ServedSnaptree } from './snaptree';
 
 // The demo workspace's real images, made by the served core in its own home; no libvirt domain here.
@@ -153,6 +155,37 @@ test('an internal snapshot of an image that overlays use is blocked: Run is disa
   await dialog.getByRole('button', { name: 'Close' }).click();
   await expect(page.getByRole('dialog')).toHaveCount(0);
   await expect(drawer(page).locator('.job-row')).toHaveCount(0);
+});
+
+test('convert into a file system too small for it: the plan says the bytes qemu-img measures the copy takes, and warns before Run that it does not fit', async ({ page, snaptree }) => {
+  // A small file system of its own (mounting needs root, as in CI).
+  const small = mkdtempSync(join(tmpdir(), 'snaptree-e2e-small-'));
+  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=8m', 'snaptree-e2e', small], { encoding: 'utf8' });
+  test.skip(mounted.status !== 0, `mount -t tmpfs is not permitted here (${mounted.stderr.trim()})`);
+  try {
+    await openDemo(page, snaptree);
+    const raw = join(demoDir(snaptree), 'FedoraBase.img');
+    // 16 MiB of text from 1 MiB in: what the copy must hold.
+    const fd = openSync(raw, 'r+');
+    const chunk = Buffer.alloc(1 << 20, 'snaptree ');
+    for (let n = 1; n <= 16; n++) writeSync(fd, chunk, 0, chunk.length, n << 20);
+    closeSync(fd);
+    const { required } = JSON.parse(execFileSync('qemu-img', ['measure', '--output=json', '-f', 'raw', '-O', 'qcow2', '--', raw], { encoding: 'utf8' })) as { required: number };
+    await imageNode(page, 'FedoraBase.img').click();
+    const target = join(small, 'FedoraBase.qcow2');
+    const dialog = await showPlan(page, 'Convert to qcow2…', async () => {
+      await inspector(page).getByLabel('New qcow2 file').fill(target);
+    });
+    await expect(dialog.getByText('Data to write').locator('+ dd')).toHaveText(formatBytes(required));
+    await expect(dialog.getByRole('region', { name: 'Warnings' })).toContainText(`The copy takes ${formatBytes(required)}, as qemu-img measures it, and the file system of ${target} has 8.0 MiB free: it does not fit unless space is freed first.`);
+    // Shown, not run: nothing is written there.
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await expect(page.getByRole('dialog')).toHaveCount(0);
+    expect(existsSync(target)).toBe(false);
+  } finally {
+    if (mounted.status === 0) execFileSync('umount', [small]);
+    rmSync(small, { recursive: true, force: true });
+  }
 });
 
 test('after kill -9 of the program mid-convert, the next start shows the job interrupted: the step it was at, and each file it touched read again', async ({ page }) => {

@@ -3,8 +3,8 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Job } from '../../shared/jobs/model.js';
 import { createCore, type Core } from './core.js';
+import { jobEnded } from './core.test-support.js';
 import { LocalHost } from './host/local.js';
 import { QEMU_IMG } from './jobs/jobs.test-support.js';
 import { guestBytes, trashed, write } from './jobs/guest-data.test-support.js';
@@ -21,14 +21,6 @@ afterEach(async () => {
   core.close();
   rmSync(home, { recursive: true, force: true });
 });
-
-async function ended(id: string): Promise<Job> {
-  for (;;) {
-    const job = (await core.handlers.jobsList({})).jobs.find((candidate) => candidate.id === id)!;
-    if (!['waiting', 'running'].includes(job.state)) return job;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 /** base <- top in a watched folder, the top holding enough data for a job on it to take a while. */
 async function watchedChain(): Promise<{ images: string; base: string; top: string }> {
@@ -62,7 +54,7 @@ describe('a job queued behind another', () => {
     if (!first.started || !second.started) throw new Error(`the plan changed before the second start: ${JSON.stringify([first.started, second.started ? null : second.plan.blockers])}`);
     expect(second.job.state).toBe('waiting');
 
-    const [a, b] = [await ended(first.job.id), await ended(second.job.id)];
+    const [a, b] = [await jobEnded(core, first.job.id), await jobEnded(core, second.job.id)];
     expect(a.state).toBe('done');
     expect(b).toMatchObject({ state: 'cancelled', startedAt: null });
     expect(b.steps.every((step) => step.startedAt === null)).toBe(true);
@@ -89,8 +81,8 @@ describe('a job queued behind another', () => {
       const second = await core.handlers.jobStart({ intent: commit, plan: commitPlan.id });
       if (!first.started || !second.started) throw new Error(`a plan changed before it started: ${JSON.stringify([first.started ? null : first.plan.blockers, second.started ? null : second.plan.blockers])}`);
       expect(second.job.state).toBe('waiting');
-      expect((await ended(first.job.id)).state).toBe('done');
-      const refused = await ended(second.job.id);
+      expect((await jobEnded(core, first.job.id)).state).toBe('done');
+      const refused = await jobEnded(core, second.job.id);
       expect(refused).toMatchObject({ state: 'cancelled', startedAt: null });
       expect(refused.left.map((said) => said.key)).toEqual(['jobs.left.changedWhileWaiting']);
     } finally {

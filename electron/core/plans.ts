@@ -14,9 +14,11 @@ import { Intent, type IntentInput } from '../../shared/plans/intent.js';
 import { PlanDraftSchema, type DomainLock, type Plan } from '../../shared/plans/plan.js';
 import { plan as planDraft, weighsTrash } from '../../shared/plans/planners.js';
 import { dropTargets } from '../../shared/plans/drop-targets.js';
+import { chainBlockers, chainOf, sourceImage, UNREADABLE } from '../../shared/plans/source.js';
 import type { World } from '../../shared/plans/world.js';
 import type { Host } from './host/host.js';
 import { fsPath } from './images/fs-path.js';
+import { measureChain } from './images/measure.js';
 import { qemuLockProbe } from './images/qemu-locks.js';
 import { answeringAgents } from './libvirt/agent.js';
 import { PlanChanged, type Jobs } from './jobs/jobs.js';
@@ -82,8 +84,9 @@ function basis(draft: Omit<Plan, 'id'>, view: Linked): unknown {
 
 /**
  * Byte counts, wherever a plan says one (what it writes, what a purge frees, the free space
- * a merge's copy needs, and the same in its sentences), are estimates from allocated sizes, which a running guest or the file
- * system's delayed allocation change by the second: they do not make a plan another plan.
+ * a merge's copy needs, and the same in its sentences), are estimates: from allocated sizes, which a running guest or the file
+ * system's delayed allocation change by the second, or a convert's measure, which the plan
+ * shown may have where a plan made again has none: they do not make a plan another plan.
  */
 const ESTIMATES = new Set(['bytes', 'size', 'free']);
 
@@ -115,7 +118,7 @@ function worldFacts(sources: PlanSources, intent: Intent, checking?: string) {
 async function worldOf(sources: PlanSources, view: Linked, intent: Intent, facts = worldFacts(sources, intent)): Promise<World> {
   const [qemuImg, virsh, trash, held] = await facts;
   const agents = await answeringAgents(sources.host, virsh, view, intent);
-  return {
+  const world: World = {
     forest: { images: view.images, errors: [], skipped: [], scannedAt: '' },
     connections: view.connections,
     exists,
@@ -129,6 +132,17 @@ async function worldOf(sources: PlanSources, view: Linked, intent: Intent, facts
     qemuHolds: qemuLockProbe(held),
     qemuWrites: qemuLockProbe(held, { writing: true }),
   };
+  return intent.kind === 'convert' ? { ...world, ...(await convertMeasured(sources.host, world, intent.image)) } : world;
+}
+
+/** What the convert of `path` writes, measured by qemu-img where its chain can be read as the guest sees it (else the plan is blocked, or estimates). */
+async function convertMeasured(host: Host, world: World, path: string): Promise<Pick<World, 'convertBytes'>> {
+  const { image, blockers } = sourceImage(world, path, UNREADABLE);
+  if (image === null || blockers.length > 0 || world.tools.qemuImg === null) return {};
+  const chain = chainOf(world, image) as [Image, ...Image[]];
+  if (chainBlockers(path, chain).length > 0) return {};
+  const measure = await measureChain(host, world.tools.qemuImg, chain);
+  return measure === null ? {} : { convertBytes: (asked) => (asked === image.path ? measure.required : null) };
 }
 
 /** The files and domains a plan stands on: read again before it starts. */

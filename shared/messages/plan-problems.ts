@@ -103,6 +103,7 @@ export const planProblems = {
     repairDependents: '{{path}} is the backing file of {{overlays}}: what the repair discards in it, they lose too.',
     sourceKept: '{{path}} stays where it is: {{overlays}} still use it as their backing file.',
     flattened: '{{path}} will hold the whole chain, with no backing file.',
+    wontFit: 'The copy takes {{size}}, as qemu-img measures it, and the file system of {{path}} has {{free}} free: it does not fit unless space is freed first. A copy that does not fit fails halfway, and its half goes to the trash.',
     mayNotFit: 'The chain holds {{size}} as allocated now, and the file system of {{path}} has {{free}} free: the copy may not fit (it takes more where clusters are compressed, less where they hold zeros). A copy that does not fit fails halfway, and its half goes to the trash.',
     libvirtUnknown: 'libvirt at {{uri}} does not answer: a domain there whose disk is {{path}} is not known to this plan, and would not be switched to the new file. Start the daemon and plan again to convert a domain\'s disk.',
   },

@@ -79,6 +79,20 @@ describe('convert to qcow2', () => {
     expect(draft.blockers).toMatchObject([{ code: `layer-${code}`, values: { path: '/vm/top.qcow2', layer: '/vm/middle.qcow2', problem: code }, alternatives: [{ key: 'plans.alternative.recordFormat' }] }]);
   });
 
+  it("where qemu-img measured the chain its figure is the bytes, and the free space is weighed against it: a rewritten cluster is copied once, not once per layer", () => {
+    const base = image('/vm/base.qcow2', { actualSize: 3 << 20 });
+    const top = overlay('/vm/top.qcow2', base, { actualSize: 3 << 20 });
+    const measured = plan(intent({ image: '/vm/top.qcow2' }), world({ images: [base, top], freeBytes: 4 << 20, convertBytes: { '/vm/top.qcow2': 3 << 20 } }));
+    expect(measured.bytes).toBe(3 << 20);
+    expect(measured.warnings.map((one) => one.key)).toEqual(['plans.warning.flattened']);
+    const short = plan(intent({ image: '/vm/top.qcow2' }), world({ images: [base, top], freeBytes: 2 << 20, convertBytes: { '/vm/top.qcow2': 3 << 20 } }));
+    expect(short.warnings).toMatchObject([{ key: 'plans.warning.flattened' }, { key: 'plans.warning.wontFit', values: { path: '/vm/web.qcow2', size: '3.0 MiB', free: '2.0 MiB' } }]);
+    // Measured for another image, or not at all: the layers' allocated sizes, and the warning they call for.
+    const estimated = plan(intent({ image: '/vm/top.qcow2' }), world({ images: [base, top], freeBytes: 4 << 20, convertBytes: { '/vm/base.qcow2': 1 } }));
+    expect(estimated.bytes).toBe(6 << 20);
+    expect(estimated.warnings).toMatchObject([{ key: 'plans.warning.flattened' }, { key: 'plans.warning.mayNotFit', values: { size: '6.0 MiB', free: '4.0 MiB' } }]);
+  });
+
   it('a file system with less free space than the chain holds now warns before Run that the copy may not fit (compressed clusters grow, zeros are skipped: no bound either way)', () => {
     const base = image('/vm/base.qcow2', { actualSize: 3 << 20 });
     const top = overlay('/vm/top.qcow2', base, { actualSize: 1 << 20 });

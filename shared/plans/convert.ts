@@ -83,12 +83,14 @@ export const planConvert: Planner<'convert'> = (intent, world): PlanDraft => {
       steps.push({ op: 'trash', says: say('plans.step.trashSource', { path }), changes: [path], path });
     }
   }
-  // What the layers hold is about what the new file takes, no bound either way (compressed
-  // clusters grow, zeros are skipped): where it exceeds the free space the user is warned
-  // before Run, since a copy that cannot fit fails half-made and fills the file system meanwhile.
-  const bytes = chain.reduce((sum, layer) => sum + layer.actualSize, 0);
+  // What the new file takes, as qemu-img measures it; without that, what the layers hold,
+  // no bound either way (a rewritten cluster counts once per layer, compressed clusters grow,
+  // zeros are skipped). Where it exceeds the free space the user is warned before Run, since
+  // a copy that cannot fit fails half-made and fills the file system meanwhile.
+  const measured = world.convertBytes?.(image.path) ?? null;
+  const bytes = measured ?? chain.reduce((sum, layer) => sum + layer.actualSize, 0);
   const free = world.freeBytes?.(target) ?? null;
-  if (free !== null && free < bytes) warnings.push(say('plans.warning.mayNotFit', { path: target, size: formatBytes(bytes), free: formatBytes(free) }));
+  if (free !== null && free < bytes) warnings.push(say(measured === null ? 'plans.warning.mayNotFit' : 'plans.warning.wontFit', { path: target, size: formatBytes(bytes), free: formatBytes(free) }));
   return draft({
     intent,
     title,

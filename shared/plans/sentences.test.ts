@@ -67,6 +67,7 @@ const scenarios: [IntentInput, WorldParts?][] = [
   [{ kind: 'convert', image: '/vm/o.qcow2', path: '/vm/n.qcow2' }, { images: [raw, overlay('/vm/o.qcow2', raw, { problems: [{ code: 'no-backing-format', key: '', values: {}, message: '' }] })] }],
   [{ kind: 'convert', image: '/vm/o.qcow2', path: '/vm/n.qcow2' }, { images: [raw, overlay('/vm/o.qcow2', raw, { problems: [{ code: 'backing-format-mismatch', key: '', values: {}, message: '' }] })] }],
   [{ kind: 'convert', image: '/vm/top.qcow2', path: '/vm/n.qcow2' }, { images, freeBytes: 0 }],
+  [{ kind: 'convert', image: '/vm/top.qcow2', path: '/vm/n.qcow2' }, { images, freeBytes: 0, convertBytes: { '/vm/top.qcow2': 1 << 20 } }],
   [{ kind: 'convert', image: '/vm/top.qcow2', path: '/vm/gone/n.qcow2' }, { images, missingFolders: ['/vm/gone'] }],
   [{ kind: 'convert', image: '/vm/sub', path: '/vm/n.qcow2' }, { images, existing: ['/vm/sub'], missingFolders: [] }],
   [{ kind: 'commit', image: '/vm/o.qcow2' }, { images: [overlay('/vm/o.qcow2', overlay('/vm/o.qcow2', base), { problems: [{ code: 'backing-loop', key: '', values: {}, message: '' }] })] }],

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../core.js';
+import { jobEnded } from '../core.test-support.js';
 import { LocalHost } from '../host/local.js';
 import { domainsOfFile, URI, virsh } from './domains.test-support.js';
 
@@ -15,14 +16,6 @@ beforeAll(() => {
   core = createCore(new LocalHost(), { mode: 'cli', configDir: join(home, 'config'), journalDir: join(home, 'jobs'), dataDir: join(home, 'data') });
 });
 afterAll(() => core.close());
-
-async function ended(job: string) {
-  for (;;) {
-    const record = (await core.handlers.jobsList({})).jobs.find((candidate) => candidate.id === job)!;
-    if (!['waiting', 'running'].includes(record.state)) return record;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('a snapshot of a running domain with a display, as a job', () => {
   it('keeps a picture of its screen that the window can show', async () => {
@@ -42,7 +35,7 @@ describe('a snapshot of a running domain with a display, as a job', () => {
     expect(plan.blockers).toEqual([]);
     expect(plan.steps.map((step) => (step.op === 'run' ? step.argv[3] : step.op))).toEqual(['snapshot-create-as', 'screenshot']);
     if (!started.started) throw new Error('the plan kept changing');
-    const job = await ended(started.job.id);
+    const job = await jobEnded(core, started.job.id);
     expect(job.state).toBe('done');
     expect(job.left).toEqual([]);
     expect((await core.handlers.screenshotGet({ uuid: guest.uuid, snapshot: 'with picture' })).png).toMatch(/^data:image\/png;base64,/);

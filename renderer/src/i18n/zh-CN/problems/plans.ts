@@ -101,6 +101,7 @@ export const planProblems: Messages<typeof english> = {
     repairDependents: '{{path}} 是 {{overlays}} 的后端镜像：修复时在其中丢弃的数据，它们也会失去。',
     sourceKept: '{{path}} 保留在原处：{{overlays}} 仍以它为后端镜像。',
     flattened: '{{path}} 将包含整条镜像链，没有后端镜像。',
+    wontFit: '按 qemu-img 的测算，副本需要 {{size}}，而 {{path}} 所在的文件系统只剩 {{free}} 可用：除非先腾出空间，否则放不下。放不下的副本会在中途失败，已写的一半会移入回收站。',
     mayNotFit: '这条镜像链目前已分配 {{size}}，而 {{path}} 所在的文件系统只剩 {{free}} 可用：副本可能放不下（压缩的簇会变大，全零的簇会被跳过）。放不下的副本会在中途失败，已写的一半会移入回收站。',
     libvirtUnknown: '{{uri}} 上的 libvirt 没有响应：此计划不知道那里是否有虚拟机以 {{path}} 为磁盘，这样的虚拟机不会被切换到新文件。要转换虚拟机的磁盘，请先启动守护进程，再重新规划。',
   },

@@ -1,0 +1,81 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createCore, type Core } from '../core.js';
+import { jobEnded } from '../core.test-support.js';
+import type { Host, HostCommand } from '../host/host.js';
+import { LocalHost } from '../host/local.js';
+import { guestBytes, write } from '../jobs/guest-data.test-support.js';
+import { QEMU_IMG } from '../jobs/jobs.test-support.js';
+
+let home: string;
+let core: Core;
+/** The `qemu-img measure` commands the core ran. */
+let measures: string[][];
+beforeEach(() => {
+  home = mkdtempSync(join(tmpdir(), 'snaptree-measure-'));
+  measures = [];
+  const local = new LocalHost();
+  // The machine's own tools, each command seen on its way.
+  const host: Host = Object.assign(Object.create(local) as LocalHost, {
+    run: (command: HostCommand) => {
+      if (command.argv[1] === 'measure') measures.push([...command.argv]);
+      return local.run(command);
+    },
+  });
+  core = createCore(host, { mode: 'cli', configDir: join(home, 'config'), journalDir: join(home, 'jobs'), dataDir: join(home, 'data') });
+});
+afterEach(async () => {
+  await core.cancelJobs();
+  core.close();
+  rmSync(home, { recursive: true, force: true });
+});
+
+describe('the bytes a convert plan says it writes', () => {
+  it('are what qemu-img measures, not the layers added up: a cluster the overlay rewrote is copied once; the start plans again without measuring again', async () => {
+    const images = join(home, 'images');
+    mkdirSync(images);
+    const base = join(images, 'base.qcow2');
+    const top = join(images, 'top.qcow2');
+    execFileSync(QEMU_IMG, ['create', '-q', '-f', 'qcow2', '--', base, '64M']);
+    execFileSync(QEMU_IMG, ['create', '-q', '-f', 'qcow2', '-b', 'base.qcow2', '-F', 'qcow2', '--', top]);
+    write(base, 0x11, '0', '8M');
+    write(top, 0x22, '0', '8M');
+    write(top, 0x33, '16M', '4M');
+    await core.handlers.foldersAdd({ path: images });
+    const guest = guestBytes(top, home);
+    const { required } = JSON.parse(execFileSync(QEMU_IMG, ['measure', '--output=json', '-f', 'qcow2', '-O', 'qcow2', '--', top], { encoding: 'utf8' })) as { required: number };
+    const allocated = statSync(base).blocks * 512 + statSync(top).blocks * 512;
+
+    const intent = { kind: 'convert', image: top, path: join(images, 'flat.qcow2') } as const;
+    const plan = await core.handlers.planMake({ intent });
+    expect(plan.blockers).toEqual([]);
+    expect(plan.bytes).toBe(required);
+    // The layers hold the rewritten 8 MiB twice: the estimate would have said so.
+    expect(allocated - required).toBeGreaterThan(7 << 20);
+    expect(measures).toEqual([[QEMU_IMG, 'measure', '--output=json', '-U', '-f', 'qcow2', '-O', 'qcow2', '--', top]]);
+
+    const started = await core.handlers.jobStart({ intent, plan: plan.id });
+    if (!started.started) throw new Error('the plan changed before it started');
+    const job = await jobEnded(core, started.job.id);
+    expect(job.state).toBe('done');
+    expect(job.plan.bytes).toBe(required);
+    // The layers were as measured: the start's check asked qemu-img nothing more.
+    expect(measures).toHaveLength(1);
+    // The copy took what the plan said, and the guest reads the same bytes from it.
+    expect(statSync(intent.path).size).toBe(required);
+    expect(guestBytes(intent.path, home)).toBe(guest);
+
+    // Written since (once the core has seen it grow), the top is measured afresh.
+    const grown = statSync(top).blocks;
+    write(top, 0x44, '32M', '4M');
+    expect(statSync(top).blocks).toBeGreaterThan(grown);
+    const seen = (await core.handlers.forestGet({})).images.find((candidate) => candidate.path === top)!.actualSize;
+    while ((await core.handlers.forestGet({})).images.find((candidate) => candidate.path === top)!.actualSize === seen) await new Promise((resolve) => setTimeout(resolve, 50));
+    const again = await core.handlers.planMake({ intent: { ...intent, path: join(images, 'flat-2.qcow2') } });
+    expect(measures).toHaveLength(2);
+    expect(again.bytes).toBeGreaterThan(required + (3 << 20));
+  }, 60_000);
+});
