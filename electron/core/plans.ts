@@ -83,16 +83,18 @@ function basis(draft: Omit<Plan, 'id'>, view: Linked): unknown {
 }
 
 /**
- * Byte counts, wherever a plan says one (what it writes, what a purge frees, the free space
- * a merge's copy needs, and the same in its sentences), are estimates: from allocated sizes, which a running guest or the file
- * system's delayed allocation change by the second, or a convert's measure, which the plan
- * shown may have where a plan made again has none: they do not make a plan another plan.
+ * Left out of a plan's fingerprint. Byte counts, wherever a plan says one (what it writes,
+ * what a purge frees, the free space a merge's copy needs, and the same in its sentences'
+ * values), are estimates: from allocated sizes, which a running guest or the file system's
+ * delayed allocation change by the second, or a convert's measure, which the plan shown may
+ * have where a plan made again has none. A sentence's wording is its key and values put in
+ * words, the figures with them: it would bring back what its values leave out.
  */
-const ESTIMATES = new Set(['bytes', 'size', 'free']);
+const NOT_FINGERPRINTED = new Set(['bytes', 'size', 'free', 'message']);
 
 /** The plan's fingerprint: its steps and files, and the facts they stand on. */
 export function planId(draft: Omit<Plan, 'id'>, view: Linked): string {
-  const steady = JSON.stringify([draft, basis(draft, view)], (key, value: unknown) => (ESTIMATES.has(key) ? undefined : value));
+  const steady = JSON.stringify([draft, basis(draft, view)], (key, value: unknown) => (NOT_FINGERPRINTED.has(key) ? undefined : value));
   return createHash('sha256').update(steady).digest('hex').slice(0, 16);
 }
 
