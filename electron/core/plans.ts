@@ -14,7 +14,7 @@ import { Intent, type IntentInput } from '../../shared/plans/intent.js';
 import { PlanDraftSchema, type DomainLock, type Plan } from '../../shared/plans/plan.js';
 import { plan as planDraft, weighsTrash } from '../../shared/plans/planners.js';
 import { dropTargets } from '../../shared/plans/drop-targets.js';
-import { chainBlockers, chainOf, sourceImage, UNREADABLE } from '../../shared/plans/source.js';
+import { copiedChains } from '../../shared/plans/copies.js';
 import type { World } from '../../shared/plans/world.js';
 import type { Host } from './host/host.js';
 import { fsPath } from './images/fs-path.js';
@@ -134,17 +134,23 @@ async function worldOf(sources: PlanSources, view: Linked, intent: Intent, facts
     qemuHolds: qemuLockProbe(held),
     qemuWrites: qemuLockProbe(held, { writing: true }),
   };
-  return intent.kind === 'convert' ? { ...world, ...(await convertMeasured(sources.host, world, intent.image)) } : world;
+  return { ...world, ...(await measuredCopies(sources.host, world, intent)) };
 }
 
-/** What the convert of `path` writes, measured by qemu-img where its chain can be read as the guest sees it (else the plan is blocked, or estimates). */
-async function convertMeasured(host: Host, world: World, path: string): Promise<Pick<World, 'convertBytes'>> {
-  const { image, blockers } = sourceImage(world, path, UNREADABLE);
-  if (image === null || blockers.length > 0 || world.tools.qemuImg === null) return {};
-  const chain = chainOf(world, image) as [Image, ...Image[]];
-  if (chainBlockers(path, chain).length > 0) return {};
-  const measure = await measureChain(host, world.tools.qemuImg, chain);
-  return measure === null ? {} : { convertBytes: (asked) => (asked === image.path ? measure.required : null) };
+/** What the plan's whole copies write, measured by qemu-img: the chains it copies, each as read now (none, none measured). */
+async function measuredCopies(host: Host, world: World, intent: Intent): Promise<Pick<World, 'convertBytes'>> {
+  const copies = copiedChains(intent, world);
+  const qemuImg = world.tools.qemuImg;
+  if (copies.length === 0 || qemuImg === null) return {};
+  const key = (path: string, snapshot: string | undefined) => `${path}\0${snapshot ?? ''}`;
+  const measured = new Map<string, number>();
+  await Promise.all(
+    copies.map(async ({ chain, snapshot }) => {
+      const measure = await measureChain(host, qemuImg, chain, snapshot);
+      if (measure !== null) measured.set(key(chain[0].path, snapshot), measure.required);
+    }),
+  );
+  return { convertBytes: (path, snapshot) => measured.get(key(path, snapshot)) ?? null };
 }
 
 /** The files and domains a plan stands on: read again before it starts. */

@@ -68,6 +68,13 @@ describe('a clone from an internal snapshot', () => {
     expect((off.steps[0] as RunStep).argv).not.toContain('-U');
   });
 
+  it("says the bytes qemu-img measures the snapshot's copy takes, where it was measured: the file also holds its other states and the guest's writes since", () => {
+    const draft = run(clone(), { images: [image1], domains: [internal('running')], convertBytes: { '/vm/i.qcow2@s1': 1 << 20, '/vm/i.qcow2': 3 << 20 } });
+    expect(draft.bytes).toBe(1 << 20);
+    expect(draft.steps[0]!.says.values).toMatchObject({ size: '1.0 MiB' });
+    expect(draft.warnings[0]!.values).toMatchObject({ size: '1.0 MiB' });
+  });
+
   it('a comma in the snapshot name is doubled, as qemu\'s option syntax escapes it', () => {
     const withComma = { ...image1, snapshots: [{ ...image1.snapshots[0]!, name: 'a,b' }] };
     const dom = { ...internal('shut off'), snapshots: [snapshot('a,b', { disks: [{ target: 'vda', snapshot: 'internal' as const, file: null }] })] };

@@ -6,6 +6,7 @@
  * its state alone: each disk is then copied whole (`qemu-img convert -l`), and the plan says how much.
  */
 import { formatBytes } from '../format.js';
+import type { Image } from '../images/model.js';
 import type { Domain } from '../libvirt/model.js';
 import { say, type Said } from '../messages/problems.js';
 import { convertArgv } from '../qemu-img/convert.js';
@@ -44,19 +45,20 @@ function copied(intent: CloneIntent, world: World, found: Found) {
   const disks: Record<string, string> = {};
   const reads: string[] = [];
   let bytes = 0;
-  for (const disk of snapshot.disks.filter((candidate) => candidate.snapshot === 'internal')) {
-    const carrier = internalCarrier(world, domain.disks.find((candidate) => candidate.target === disk.target)?.chain ?? [], snapshot);
+  for (const { target, carrier } of internalCopies(world, found)) {
     if (carrier === undefined) {
-      blockers.push(blocker('state-unknown', say('plans.cloneSnapshot.blocker.internalStateUnknown', { snapshot: snapshot.name, target: disk.target })));
+      blockers.push(blocker('state-unknown', say('plans.cloneSnapshot.blocker.internalStateUnknown', { snapshot: snapshot.name, target })));
       continue;
     }
-    const path = intent.files[disk.target] ?? defaultPath(carrier.path, intent.name);
-    disks[disk.target] = path;
+    const path = intent.files[target] ?? defaultPath(carrier.path, intent.name);
+    disks[target] = path;
     reads.push(carrier.path);
-    bytes += carrier.actualSize ?? 0;
+    // What qemu-img measures the snapshot's copy takes; else all the file holds, its other states and the guest's writes since included.
+    const size = world.convertBytes?.(carrier.path, snapshot.name) ?? carrier.actualSize;
+    bytes += size;
     steps.push(
       runStep({
-        says: say('plans.cloneSnapshot.step.copy', { snapshot: snapshot.name, path: carrier.path, target: path, size: formatBytes(carrier.actualSize ?? null), virtual: formatBytes(carrier.virtualSize) }),
+        says: say('plans.cloneSnapshot.step.copy', { snapshot: snapshot.name, path: carrier.path, target: path, size: formatBytes(size), virtual: formatBytes(carrier.virtualSize) }),
         argv: convertArgv(toolPath(world, 'qemuImg'), carrier.path, carrier.format, path, 'qcow2', { snapshot: snapshot.name, shared: qemuRuns(domain) }),
         changes: [path],
         creates: [path],
@@ -67,6 +69,21 @@ function copied(intent: CloneIntent, world: World, found: Found) {
   }
   const warnings = [say('plans.cloneSnapshot.warning.fullCopy', { snapshot: snapshot.name, size: formatBytes(bytes) }), ...(qemuRuns(domain) ? [say('plans.cloneSnapshot.warning.readsShared', { domain: domain.name })] : [])];
   return { steps, blockers, disks, bytes, warnings, reads };
+}
+
+/** Each disk the internal snapshot holds, with the image that holds its state there (undefined where none scanned does): it is copied whole. */
+function internalCopies(world: World, found: Found): { readonly target: string; readonly carrier: Image | undefined }[] {
+  const { domain, snapshot } = found;
+  return snapshot.disks
+    .filter((disk) => disk.snapshot === 'internal')
+    .map((disk) => ({ target: disk.target, carrier: internalCarrier(world, domain.disks.find((candidate) => candidate.target === disk.target)?.chain ?? [], snapshot) }));
+}
+
+/** The images the clone's plan copies whole (an internal snapshot's carriers); none for a linked clone. */
+export function clonedCarriers(intent: CloneIntent, world: World): Image[] {
+  const found = findSnapshot(world, intent.uri, intent.domain, intent.snapshot);
+  if ('blocker' in found || isExternal(found.snapshot)) return [];
+  return internalCopies(world, found).flatMap(({ carrier }) => (carrier === undefined ? [] : [carrier]));
 }
 
 function nameBlockers(intent: CloneIntent, found: Found): Blocker[] {

@@ -61,7 +61,7 @@ export interface WorldParts {
   readonly externalSnapshotRevert?: boolean;
   /** Bytes free on every file system; left out, unknown. */
   readonly freeBytes?: number;
-  /** What `qemu-img measure` says a convert of each image's chain writes, by its path; left out, not measured. */
+  /** What `qemu-img measure` says a convert of each image's chain writes, by its path (`path@snapshot` at an internal snapshot); left out, not measured. */
   readonly convertBytes?: Readonly<Record<string, number>>;
   /** Files a QEMU process has open (libvirt's domains' or another's). */
   readonly qemuHolds?: readonly string[];
@@ -94,7 +94,7 @@ export function world(parts: WorldParts = {}): World {
     agents: new Set(parts.agents ?? []),
     now: new Date('2026-12-01T09:30:00Z'),
     ...(parts.freeBytes === undefined ? {} : { freeBytes: () => parts.freeBytes! }),
-    ...(parts.convertBytes === undefined ? {} : { convertBytes: (path: string) => parts.convertBytes![path] ?? null }),
+    ...(parts.convertBytes === undefined ? {} : { convertBytes: (path: string, snapshot?: string) => parts.convertBytes![snapshot === undefined ? path : `${path}@${snapshot}`] ?? null }),
     ...(parts.qemuHolds === undefined ? {} : { qemuHolds: (path: string) => parts.qemuHolds!.includes(path) }),
     ...(parts.qemuWrites === undefined ? {} : { qemuWrites: (path: string) => parts.qemuWrites!.includes(path) }),
     ...(parts.missingFolders === undefined ? {} : { isFolder: (path: string) => !parts.missingFolders!.includes(path) }),

@@ -22,8 +22,8 @@ export interface World {
   readonly agents: ReadonlySet<string>;
   /** Bytes free for an unprivileged writer on the file system that holds a path (statfs), or null when unknown: a merge's copy must fit. */
   freeBytes?(path: string): number | null;
-  /** What a convert of the chain topped by an image to qcow2 writes, as `qemu-img measure` said, where the core asked it; left out or null, the layers' allocated sizes stand in. */
-  convertBytes?(path: string): number | null;
+  /** What a convert of the chain topped by an image (at its internal snapshot) to qcow2 writes, as `qemu-img measure` said, where the core asked it; left out or null, allocated sizes stand in. */
+  convertBytes?(path: string, snapshot?: string): number | null;
   /** Whether a path is a folder a new file can be made in: false where nothing (or a file) is there; left out, not known. */
   isFolder?(path: string): boolean;
   /** Whether a QEMU process has the file open (it holds QEMU's lock on it), libvirt's or any other; left out, not known. */

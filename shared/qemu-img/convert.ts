@@ -7,8 +7,12 @@ import type { ImageFormat } from './image-opts.js';
  * (`    (12.00/100%)\r`).
  */
 export function convertArgv(qemuImg: string, source: string, sourceFormat: ImageFormat, target: string, targetFormat: ImageFormat, options: ConvertOptions = {}): Argv {
-  const snapshot = options.snapshot === undefined ? [] : ['-l', `snapshot.name=${options.snapshot.replaceAll(',', ',,')}`];
-  return [qemuImg, 'convert', '-p', ...(options.shared ? ['-U'] : []), '-f', sourceFormat, '-O', targetFormat, ...snapshot, '--', source, target];
+  return [qemuImg, 'convert', '-p', ...(options.shared ? ['-U'] : []), '-f', sourceFormat, '-O', targetFormat, ...snapshotOption(options.snapshot), '--', source, target];
+}
+
+/** `-l snapshot.name=S`, read at the internal snapshot S (a comma in S doubled, as qemu's option syntax escapes it); none without S. */
+export function snapshotOption(snapshot: string | undefined): string[] {
+  return snapshot === undefined ? [] : ['-l', `snapshot.name=${snapshot.replaceAll(',', ',,')}`];
 }
 
 export interface ConvertOptions {

@@ -1,13 +1,15 @@
 import type { Argv } from '../argv.js';
+import { snapshotOption } from './convert.js';
 import type { ImageFormat } from './image-opts.js';
 
 /**
- * `qemu-img measure --output=json -U -f FMT -O OUT -- FILE`: the bytes a `convert` of
- * FILE's whole chain to OUT needs, for a plan to show before it copies. Read-only, so
- * `-U` (the image may be in use; the figure is an estimate either way).
+ * `qemu-img measure --output=json -U -f FMT -O OUT [-l snapshot.name=S] -- FILE`: the bytes
+ * a `convert` of FILE's whole chain (at its internal snapshot S) to OUT needs, for a plan to
+ * show before it copies. Read-only, so `-U` (the image may be in use; the figure is an
+ * estimate either way).
  */
-export function measureArgv(qemuImg: string, path: string, format: ImageFormat, outputFormat: ImageFormat): Argv {
-  return [qemuImg, 'measure', '--output=json', '-U', '-f', format, '-O', outputFormat, '--', path];
+export function measureArgv(qemuImg: string, path: string, format: ImageFormat, outputFormat: ImageFormat, snapshot?: string): Argv {
+  return [qemuImg, 'measure', '--output=json', '-U', '-f', format, '-O', outputFormat, ...snapshotOption(snapshot), '--', path];
 }
 
 export interface Measure {

@@ -41,6 +41,7 @@ describe('qemu-img argv, built before anything runs', () => {
     ['info', infoArgv('qemu-img', 'd.vmdk', 'vmdk'), ['qemu-img', 'info', '--output=json', '-U', '-f', 'vmdk', '--', 'd.vmdk']],
     ['info of the whole chain', infoArgv('qemu-img', 'd.qcow2', 'qcow2', { backingChain: true }), ['qemu-img', 'info', '--output=json', '-U', '-f', 'qcow2', '--backing-chain', '--', 'd.qcow2']],
     ['measure', measureArgv('qemu-img', 'd.qcow2', 'qcow2', 'raw'), ['qemu-img', 'measure', '--output=json', '-U', '-f', 'qcow2', '-O', 'raw', '--', 'd.qcow2']],
+    ['measure at an internal snapshot', measureArgv('qemu-img', 'd.qcow2', 'qcow2', 'qcow2', 'a,b'), ['qemu-img', 'measure', '--output=json', '-U', '-f', 'qcow2', '-O', 'qcow2', '-l', 'snapshot.name=a,,b', '--', 'd.qcow2']],
     ['map', mapArgv('qemu-img', 'd.qcow2', 'qcow2'), ['qemu-img', 'map', '--output=json', '-U', '-f', 'qcow2', '--', 'd.qcow2']],
   ])('%s', (_, argv, expected) => {
     expect(argv).toEqual(expected);
@@ -128,6 +129,10 @@ describe('qemu-img runs the built argv, and the guest sees the same bytes', () =
     run(snapshotArgv('qemu-img', disk, 'qcow2', { kind: 'create', name }));
     expect(run(snapshotArgv('qemu-img', disk, 'qcow2', { kind: 'list' }))).toContain(name);
     write(disk, 0x22, '0');
+    write(disk, 0x33, '512k');
+    // Measured at the snapshot (its comma escaped), the copy holds the one 64 KiB cluster written before it, not the two there now.
+    const atSnapshot = parseMeasure(run(measureArgv('qemu-img', disk, 'qcow2', 'qcow2', name)));
+    expect(parseMeasure(run(measureArgv('qemu-img', disk, 'qcow2', 'qcow2'))).required - atSnapshot.required).toBe(64 * 1024);
     run(snapshotArgv('qemu-img', disk, 'qcow2', { kind: 'apply', name }));
     expect(execFileSync('qemu-io', ['-f', 'qcow2', '-c', 'read -P 0x11 0 64k', '--', disk], { cwd: dir, encoding: 'utf8' })).not.toContain('Pattern verification failed');
     run(snapshotArgv('qemu-img', disk, 'qcow2', { kind: 'delete', name }));

@@ -21,19 +21,19 @@ const chainState = (chain: readonly Image[]): string => JSON.stringify(chain.map
 const measured = new Map<string, { readonly state: string; readonly measure: Measure }>();
 
 /**
- * The bytes a convert of the chain topped by `chain[0]` to qcow2 writes, or null where
+ * The bytes a convert of the chain topped by `chain[0]` (at its internal snapshot) to qcow2 writes, or null where
  * qemu-img cannot say (the plan then counts the layers' allocated sizes). Read-only, and
  * with `-U`: a running QEMU's image is measured without taking its lock.
  */
-export async function measureChain(host: Host, qemuImg: string, chain: readonly [Image, ...Image[]]): Promise<Measure | null> {
+export async function measureChain(host: Host, qemuImg: string, chain: readonly [Image, ...Image[]], snapshot?: string): Promise<Measure | null> {
   const [top] = chain;
   if (top.format === 'unknown') return null;
-  const key = `${host.name}\0${top.path}`;
+  const key = `${host.name}\0${top.path}\0${snapshot ?? ''}`;
   const state = chainState(chain);
   const known = measured.get(key);
   if (known?.state === state) return known.measure;
   try {
-    const { stdout } = await host.run({ argv: measureArgv(qemuImg, top.path, top.format, 'qcow2'), timeoutMs: MEASURE_TIMEOUT_MS });
+    const { stdout } = await host.run({ argv: measureArgv(qemuImg, top.path, top.format, 'qcow2', snapshot), timeoutMs: MEASURE_TIMEOUT_MS });
     const measure = parseMeasure(stdout);
     measured.set(key, { state, measure });
     return measure;

@@ -3,10 +3,13 @@
  * TCG guests of no OS. The clone reads the snapshot's bytes and starts; the source domain,
  * its definition and its files stay as they were.
  */
+import { execFileSync } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDomains, URI, virsh, type TestDomains } from '../libvirt/domains.test-support.js';
 import { guestBytes, write } from './guest-data.test-support.js';
+import { QEMU_IMG } from './jobs.test-support.js';
 import { guestWrites, runIntent, sources, state } from './revert.test-support.js';
 
 let domains: TestDomains;
@@ -68,8 +71,12 @@ describe('a clone from a snapshot', () => {
     const { plan } = await runIntent(domains.dir, { kind: 'clone', uri: URI, domain: name, snapshot: 'i1', name: clone });
     // Taken running, the snapshot kept the guest's RAM too: the clone does not get it, and says so.
     expect(plan.warnings.map((said) => said.key)).toEqual(['plans.cloneSnapshot.warning.fullCopy', 'plans.cloneSnapshot.warning.readsShared', 'plans.cloneSnapshot.warning.bootsAfresh']);
-    expect(plan.bytes).toBeGreaterThan(0);
+    // What qemu-img measures the copy at the snapshot takes: the disk also holds the guest's RAM at the snapshot, and its writes since.
+    const { required } = JSON.parse(execFileSync(QEMU_IMG, ['measure', '--output=json', '-U', '-f', 'qcow2', '-O', 'qcow2', '-l', 'snapshot.name=i1', '--', disk], { encoding: 'utf8' })) as { required: number };
+    expect(plan.bytes).toBe(required);
+    expect(statSync(disk).blocks * 512 - required).toBeGreaterThan(2 << 20);
     const [copy] = plan.creates;
+    expect(statSync(copy!).size).toBe(required);
     expect(guestBytes(copy!, domains.dir)).toBe(atSnapshot);
     virsh('start', '--domain', clone);
     expect(state(clone)).toBe('running');
