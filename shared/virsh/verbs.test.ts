@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { virshLine } from '../../electron/core/libvirt/batch.js';
 import type { Argv } from '../argv.js';
 import { blockcommitArgv } from './blockcommit.js';
-import { blockjobArgv, parseBlockJobRaw } from './blockjob.js';
+import { blockjobArgv } from './blockjob.js';
 import { blockpullArgv } from './blockpull.js';
 import { virshArgv } from './connection.js';
 import { defineArgv, dumpxmlInactiveArgv } from './define.js';
@@ -107,12 +107,5 @@ describe('virsh accepts the built argv', () => {
     ]);
     const stdout = execFileSync('virsh', ['-c', 'test:///default', script], { encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' } });
     expect(stdout).toBe(`Domain snapshot ${name} created\n${name}\n\nDomain snapshot ${name} reverted\n\npaused\n\nDomain snapshot ${name} deleted\n\n\n`);
-  });
-});
-
-describe('virsh output', () => {
-  it('a block job read is parsed from --raw, and no job is null', () => {
-    expect(parseBlockJobRaw('')).toBeNull();
-    expect(parseBlockJobRaw(' type=Active Block Commit\n bandwidth=10\n cur=16777216\n end=167772160\n')).toEqual({ type: 'Active Block Commit', cur: 16777216, end: 167772160 });
   });
 });
