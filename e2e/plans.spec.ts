@@ -10,6 +10,14 @@ import { drawer, expect, imageNode, inspector, serveSnaptree, test, type ServedS
 // The demo workspace's real images, made by the served core in its own home; no libvirt domain here.
 const demoDir = (snaptree: ServedSnaptree): string => join(snaptree.home, 'data/snaptree/demo-workspace');
 
+/** `mib` MiB of text into a raw image from `fromMiB` MiB in: real data for a copy to hold and a compare to check. */
+function writeText(raw: string, fromMiB: number, mib: number): void {
+  const fd = openSync(raw, 'r+');
+  const chunk = Buffer.alloc(1 << 20, 'snaptree ');
+  for (let n = fromMiB; n < fromMiB + mib; n++) writeSync(fd, chunk, 0, chunk.length, n << 20);
+  closeSync(fd);
+}
+
 async function openDemo(page: Page, snaptree: ServedSnaptree): Promise<void> {
   await page.goto(snaptree.url);
   await page.getByRole('button', { name: 'Create a demo workspace' }).first().click();
@@ -99,10 +107,7 @@ test('convert of a raw demo image: a disk that changed after its plan was shown 
   await openDemo(page, snaptree);
   const raw = join(demoDir(snaptree), 'FedoraBase.img');
   // Real data, so that there is something to copy and to compare: 64 MiB of text from 1 MiB in.
-  const fd = openSync(raw, 'r+');
-  const chunk = Buffer.alloc(1 << 20, 'snaptree ');
-  for (let n = 1; n <= 64; n++) writeSync(fd, chunk, 0, chunk.length, n << 20);
-  closeSync(fd);
+  writeText(raw, 1, 64);
   await imageNode(page, 'FedoraBase.img').click();
   const dialog = await showPlan(page, 'Convert to qcow2…');
   await expect(dialog.getByTestId('command').first()).toContainText('qemu-img convert -p -f raw -O qcow2');
@@ -166,10 +171,7 @@ test('convert into a file system too small for it: the plan says the bytes qemu-
     await openDemo(page, snaptree);
     const raw = join(demoDir(snaptree), 'FedoraBase.img');
     // 16 MiB of text from 1 MiB in: what the copy must hold.
-    const fd = openSync(raw, 'r+');
-    const chunk = Buffer.alloc(1 << 20, 'snaptree ');
-    for (let n = 1; n <= 16; n++) writeSync(fd, chunk, 0, chunk.length, n << 20);
-    closeSync(fd);
+    writeText(raw, 1, 16);
     const { required } = JSON.parse(execFileSync('qemu-img', ['measure', '--output=json', '-f', 'raw', '-O', 'qcow2', '--', raw], { encoding: 'utf8' })) as { required: number };
     await imageNode(page, 'FedoraBase.img').click();
     const target = join(small, 'FedoraBase.qcow2');
@@ -192,10 +194,7 @@ test('after kill -9 of the program mid-convert, the next start shows the job int
   const first = await serveSnaptree();
   await openDemo(page, first);
   const raw = join(demoDir(first), 'FedoraBase.img');
-  const fd = openSync(raw, 'r+');
-  const chunk = Buffer.alloc(1 << 20, 'snaptree ');
-  for (let n = 0; n < 900; n++) writeSync(fd, chunk, 0, chunk.length, n << 20);
-  closeSync(fd);
+  writeText(raw, 0, 900);
   await imageNode(page, 'FedoraBase.img').click();
   const dialog = await showPlan(page, 'Convert to qcow2…');
   await dialog.getByRole('button', { name: 'Run' }).click();
@@ -225,10 +224,7 @@ test('a second job on an image another job holds waits, says for whom, and runs 
   // 2 GiB of real data: the first copy runs for a few seconds.
   const raw = join(demoDir(snaptree), 'FedoraBase.img');
   execFileSync('qemu-img', ['resize', '-q', '-f', 'raw', raw, '2G']);
-  const fd = openSync(raw, 'r+');
-  const chunk = Buffer.alloc(1 << 20, 'snaptree ');
-  for (let n = 0; n < 2048; n++) writeSync(fd, chunk, 0, chunk.length, n * chunk.length);
-  closeSync(fd);
+  writeText(raw, 0, 2048);
   await imageNode(page, 'FedoraBase.img').click();
   await (await showPlan(page, 'Convert to qcow2…')).getByRole('button', { name: 'Run' }).click();
   const first = drawer(page).locator('.job-row', { hasText: 'FedoraBase.qcow2' });

@@ -17,6 +17,7 @@ describe('the chains a plan copies whole', () => {
     ['a convert through a layer whose format below is a guess: none (it is blocked, nothing is read)', { kind: 'convert', image: top.path, path: '/vm/new.qcow2' }, { images: [base, { ...top, problems: [{ code: 'no-backing-format', key: '', values: {}, message: '' }] }] }, []],
     ['a convert of an image not scanned: none', { kind: 'convert', image: '/vm/elsewhere.qcow2', path: '/vm/new.qcow2' }, { images: [base] }, []],
     ['a clone from an internal snapshot: the file that holds it, at the snapshot', { kind: 'clone', uri: URI, domain: 'web', snapshot: 's1', name: 'web-2' }, { images: [held], domains: [internal] }, [{ chain: [held.path], at: 's1' }]],
+    ['a clone from an internal snapshot held in a layer whose format below is a guess: none', { kind: 'clone', uri: URI, domain: 'web', snapshot: 's1', name: 'web-2' }, { images: [base, { ...overlay(held.path, base, { snapshots: held.snapshots }), problems: [{ code: 'no-backing-format', key: '', values: {}, message: '' }] }], domains: [internal] }, []],
     ['a linked clone from an external snapshot: none', { kind: 'clone', uri: URI, domain: 'web', snapshot: 's1', name: 'web-2' }, { images: [base, top], domains: [external] }, []],
     ['a new overlay: none', { kind: 'overlay', image: top.path, path: '/vm/new.qcow2' }, { images: [base, top] }, []],
   ] as const)('%s', (_, intent, parts, expected) => {

@@ -15,13 +15,12 @@ export interface Copied {
 }
 
 export function copiedChains(intent: Intent, world: World): Copied[] {
-  if (intent.kind === 'convert') {
+  const copies = (): Copied[] => {
+    if (intent.kind === 'clone') return clonedCarriers(intent, world).map((carrier) => ({ chain: chainOf(world, carrier), snapshot: intent.snapshot }));
+    if (intent.kind !== 'convert') return [];
     const { image, blockers } = sourceImage(world, intent.image, UNREADABLE);
-    if (image === null || blockers.length > 0) return [];
-    const chain = chainOf(world, image) as [Image, ...Image[]];
-    // A chain qemu-img would open by a guessed format is blocked: nothing of it is read.
-    return chainBlockers(intent.image, chain).length > 0 ? [] : [{ chain }];
-  }
-  if (intent.kind === 'clone') return clonedCarriers(intent, world).map((carrier) => ({ chain: chainOf(world, carrier) as [Image, ...Image[]], snapshot: intent.snapshot }));
-  return [];
+    return image === null || blockers.length > 0 ? [] : [{ chain: chainOf(world, image) }];
+  };
+  // Rule 3: a chain qemu-img would open by a guessed format is not read, not even to be measured.
+  return copies().filter(({ chain }) => chainBlockers(chain[0].path, chain).length === 0);
 }

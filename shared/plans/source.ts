@@ -36,8 +36,8 @@ export function sourceImage(world: World, path: string, refuse: readonly Problem
 }
 
 /** The image and the scanned images below it, top first, as far as the headers lead. */
-export function chainOf(world: World, image: Image): Image[] {
-  const chain = [image];
+export function chainOf(world: World, image: Image): [Image, ...Image[]] {
+  const chain: [Image, ...Image[]] = [image];
   const seen = new Set([image.path]);
   for (let below = image.backing?.image; below && !seen.has(below); below = chain.at(-1)!.backing?.image) {
     const next = imageAt(world, below);
