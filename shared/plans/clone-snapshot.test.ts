@@ -88,6 +88,13 @@ describe('a clone from an internal snapshot', () => {
     expect((draft.steps[0] as RunStep).argv.slice(-2)).toEqual(['/vm/i.qcow2', '/vm/i.web-2.qcow2']);
   });
 
+  it("rule 3: is blocked where the layer holding the snapshot leaves its backing file's format to a guess: the copy would read other bytes", () => {
+    const below = image('/vm/below.img', { format: 'raw' });
+    const guessing = { ...overlay('/vm/i.qcow2', below, { snapshots: image1.snapshots }), problems: [{ code: 'no-backing-format' as const, key: '', values: {}, message: '' }] };
+    const draft = run(clone(), { images: [below, guessing], domains: [internal('shut off')] });
+    expect(draft.blockers).toMatchObject([{ code: 'layer-no-backing-format', values: { path: '/vm/i.qcow2', layer: '/vm/i.qcow2' }, alternatives: [{ key: 'plans.alternative.recordFormat' }] }]);
+  });
+
   it('is blocked when no scanned image of the disk holds the snapshot', () => {
     expect(codes(run(clone(), { images: [disk1], domains: [internal('running')] }))).toContain('state-unknown');
   });

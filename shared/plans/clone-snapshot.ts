@@ -17,6 +17,7 @@ import { blocker, dirOf, domainLock, draft, fileNamePart, missingTools, newFileB
 import type { IntentOf } from './intent.js';
 import type { Blocker, PlanDraft, StepInput } from './plan.js';
 import type { Planner } from './planners.js';
+import { chainBlockers, chainOf } from './source.js';
 import { branchStep, diskStates, findSnapshot, internalCarrier, isExternal, staleBlockers, stemOf, type Found } from './snapshot-branch.js';
 import type { World } from './world.js';
 
@@ -50,6 +51,8 @@ function copied(intent: CloneIntent, world: World, found: Found) {
       blockers.push(blocker('state-unknown', say('plans.cloneSnapshot.blocker.internalStateUnknown', { snapshot: snapshot.name, target })));
       continue;
     }
+    // Rule 3: qemu-img reads the layers below the carrier by the formats their headers record, never a guess.
+    blockers.push(...chainBlockers(carrier.path, chainOf(world, carrier)));
     const path = intent.files[target] ?? defaultPath(carrier.path, intent.name);
     disks[target] = path;
     reads.push(carrier.path);
