@@ -110,7 +110,7 @@ test('convert of a raw demo image: a disk that changed after its plan was shown 
   writeText(raw, 1, 64);
   await imageNode(page, 'FedoraBase.img').click();
   const dialog = await showPlan(page, 'Convert to qcow2…');
-  await expect(dialog.getByTestId('command').first()).toContainText('qemu-img convert -p -f raw -O qcow2');
+  await expect(dialog.getByTestId('command').first()).toContainText('qemu-img convert -p -t writeback -f raw -O qcow2');
 
   // Meanwhile the image grows in a terminal: the plan shown no longer stands. The window is
   // low, so the user scrolls down to Run; the new plan is then shown from its notice on.

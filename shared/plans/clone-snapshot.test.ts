@@ -61,7 +61,7 @@ describe('a clone from an internal snapshot', () => {
   it('copies each disk whole at the snapshot, says how much, and reads a running domain\'s disk through -U', () => {
     const draft = run(clone(), { images: [image1], domains: [internal('running')] });
     expect(draft.blockers).toEqual([]);
-    expect((draft.steps[0] as RunStep).argv).toEqual(['/usr/bin/qemu-img', 'convert', '-p', '-U', '-f', 'qcow2', '-O', 'qcow2', '-l', 'snapshot.name=s1', '--', '/vm/i.qcow2', '/vm/i.web-2.qcow2']);
+    expect((draft.steps[0] as RunStep).argv).toEqual(['/usr/bin/qemu-img', 'convert', '-p', '-t', 'writeback', '-U', '-f', 'qcow2', '-O', 'qcow2', '-l', 'snapshot.name=s1', '--', '/vm/i.qcow2', '/vm/i.web-2.qcow2']);
     expect(draft.bytes).toBe(3 << 20);
     expect(draft.warnings.map((said) => said.key)).toEqual(['plans.cloneSnapshot.warning.fullCopy', 'plans.cloneSnapshot.warning.readsShared']);
     const off = run(clone(), { images: [image1], domains: [internal('shut off')] });

@@ -13,7 +13,7 @@ describe('convert to qcow2', () => {
     const draft = plan(intent(), world({ images: [raw] }));
     expect(draft.blockers).toEqual([]);
     expect(draft.steps).toHaveLength(1);
-    expect(draft.steps[0]).toMatchObject({ argv: ['/usr/bin/qemu-img', 'convert', '-p', '-f', 'raw', '-O', 'qcow2', '--', '/vm/web.img', '/vm/web.qcow2'], progress: 'qemu-img', cancel: 'sigint', creates: ['/vm/web.qcow2'] });
+    expect(draft.steps[0]).toMatchObject({ argv: ['/usr/bin/qemu-img', 'convert', '-p', '-t', 'writeback', '-f', 'raw', '-O', 'qcow2', '--', '/vm/web.img', '/vm/web.qcow2'], progress: 'qemu-img', cancel: 'sigint', creates: ['/vm/web.qcow2'] });
     expect(draft.unused).toEqual([]);
     expect(draft.bytes).toBe(3000);
     expect(draft.cancel.message).toBe('A cancel stops the copy: the part-written /vm/web.qcow2 goes to the trash, and /vm/web.img is left untouched.');

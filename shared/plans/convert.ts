@@ -1,5 +1,5 @@
 /**
- * Convert to qcow2 (the first step before snapshots: `qemu-img convert -p -f F -O qcow2`),
+ * Convert to qcow2 (the first step before snapshots: `qemu-img convert -p -t writeback -f F -O qcow2`),
  * the whole chain flattened into one new file. Where the image is the active layer of a
  * shut-off domain's disk, the disk is switched to the new file in the persistent XML and
  * the old file goes to the trash, unless other images still build on it (rule 1).
