@@ -1,6 +1,10 @@
 import { create } from 'zustand';
 import { errorMessage } from '../../../shared/format';
 import { api } from '../api/client';
+import { inRequestOrder } from '../api/order';
+
+/** Every reply or event that says the list of folders: the newest asked for wins. */
+const listed = inRequestOrder();
 
 interface FoldersState {
   readonly folders: string[] | null;
@@ -21,12 +25,15 @@ export const useFolders = create<FoldersState>((set, get) => ({
   error: null,
   creatingDemo: false,
   async load() {
+    const newest = listed();
     const [{ folders }, info] = await Promise.all([api.call('foldersList', {}), api.call('appInfo', {})]);
-    set({ folders, canChooseFolder: info.canChooseFolder });
+    set(newest() ? { folders, canChooseFolder: info.canChooseFolder } : { canChooseFolder: info.canChooseFolder });
   },
   async add(path) {
+    const newest = listed();
     try {
-      set({ folders: (await api.call('foldersAdd', { path: path.trim() })).folders, error: null });
+      const { folders } = await api.call('foldersAdd', { path: path.trim() });
+      set(newest() ? { folders, error: null } : { error: null });
       return true;
     } catch (error) {
       set({ error: errorMessage(error) });
@@ -38,8 +45,10 @@ export const useFolders = create<FoldersState>((set, get) => ({
     if (path !== null) await get().add(path);
   },
   async remove(path) {
+    const newest = listed();
     try {
-      set({ folders: (await api.call('foldersRemove', { path })).folders, error: null });
+      const { folders } = await api.call('foldersRemove', { path });
+      set(newest() ? { folders, error: null } : { error: null });
     } catch (error) {
       set({ error: errorMessage(error) });
     }
@@ -56,4 +65,4 @@ export const useFolders = create<FoldersState>((set, get) => ({
   },
 }));
 
-api.on('foldersChanged', ({ folders }) => useFolders.setState({ folders }));
+api.on('foldersChanged', ({ folders }) => listed()() && useFolders.setState({ folders }));

@@ -2,6 +2,9 @@ import { create } from 'zustand';
 import { errorMessage } from '../../../shared/format';
 import type { Forest } from '../../../shared/images/model';
 import { api, refetchOn } from '../api/client';
+import { inRequestOrder } from '../api/order';
+
+const read = inRequestOrder();
 
 interface ForestState {
   readonly forest: Forest | null;
@@ -21,8 +24,10 @@ export const useForest = create<ForestState>((set) => ({
   search: '',
   folderFilter: null,
   async load() {
+    const newest = read();
     try {
       const forest = await api.call('forestGet', {});
+      if (!newest()) return;
       // bench/render.mjs measures from here to the first drawn graph.
       performance.mark('snaptree:forest-received');
       set({ forest, error: null });

@@ -2,6 +2,10 @@ import { create } from 'zustand';
 import { errorMessage } from '../../../shared/format';
 import type { Job, TrashEntry } from '../../../shared/jobs/model';
 import { api, refetchOn } from '../api/client';
+import { inRequestOrder } from '../api/order';
+
+const listed = inRequestOrder();
+const trashListed = inRequestOrder();
 
 export type DrawerTab = 'jobs' | 'trash';
 
@@ -24,15 +28,19 @@ export const useJobs = create<JobsState>((set) => ({
   error: null,
   tab: 'jobs',
   async load() {
+    const newest = listed();
     try {
-      set({ jobs: (await api.call('jobsList', {})).jobs, error: null });
+      const { jobs } = await api.call('jobsList', {});
+      if (newest()) set({ jobs, error: null });
     } catch (error) {
       set({ error: errorMessage(error) });
     }
   },
   async loadTrash() {
+    const newest = trashListed();
     try {
-      set({ trash: (await api.call('trashList', {})).entries, error: null });
+      const { entries } = await api.call('trashList', {});
+      if (newest()) set({ trash: entries, error: null });
     } catch (error) {
       set({ error: errorMessage(error) });
     }

@@ -2,7 +2,10 @@ import { create } from 'zustand';
 import { errorMessage } from '../../../shared/format';
 import type { Connection, Domain } from '../../../shared/libvirt/model';
 import { api, refetchOn } from '../api/client';
+import { inRequestOrder } from '../api/order';
 import { useSettings } from '../settings/store';
+
+const read = inRequestOrder();
 
 interface InventoryState {
   readonly connections: Connection[] | null;
@@ -23,8 +26,10 @@ export const useInventory = create<InventoryState>((set) => ({
   error: null,
   addError: null,
   async load() {
+    const newest = read();
     try {
-      set({ connections: (await api.call('inventoryGet', {})).connections, error: null });
+      const { connections } = await api.call('inventoryGet', {});
+      if (newest()) set({ connections, error: null });
     } catch (error) {
       set({ error: errorMessage(error) });
     }
