@@ -10,22 +10,43 @@ import WebSocket from 'ws';
 const URI = 'qemu:///system';
 const bin = fileURLToPath(new URL('../bin/snaptree.js', import.meta.url));
 export const now = () => Number(process.hrtime.bigint()) / 1e6;
-export const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+/** The middle value; of an even count, the mean of the two middle ones. */
+export const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length / 2;
+  return Number.isInteger(middle) ? (sorted[middle - 1] + sorted[middle]) / 2 : sorted[Math.floor(middle)];
+};
+
+/**
+ * `turns` turns of a job and of its bare commands, one right after the other, the order
+ * turned about each turn: the run that goes second pays for what the first left behind (its
+ * writeback, memory the host takes back), and the first for the turn before. Each side is an
+ * async function of the turn's number returning what it measured; the results in turn order.
+ */
+export async function inTurns(turns, bare, job) {
+  const measured = { bare: [], job: [] };
+  for (let turn = 0; turn < turns; turn++) {
+    for (const side of turn % 2 === 0 ? ['bare', 'job'] : ['job', 'bare']) measured[side].push(await (side === 'bare' ? bare : job)(turn));
+  }
+  return measured;
+}
 
 /**
  * A job's time against its bare commands', three ways, each held to the budget. Another
  * process's work (the disk's writeback, the host taking back memory) only ever adds time to
  * a run, and here a copy's time moves by up to 6x from run to run, far more than the 5 % a
  * job may add. The medians of each side; the fastest run of each, the nearest each side's
- * own cost; and the median of each turn's ratio (`job[i]` and `bare[i]` ran one after the
- * other, on the machine as it was then), where the medians of the sides can land on a slow
- * run of one and a fast run of the other.
+ * own cost; and the median of each two turns' ratio (taken in turns, see inTurns: one turn
+ * with the job first, the next with it second, on the machine as it was then), where the
+ * medians of the sides can land on a slow run of one and a fast run of the other, and a
+ * single turn's ratio carries the cost of its order.
  */
 export function costRatio(job, bare) {
   const medians = median(job) / median(bare);
   const fastest = Math.min(...job) / Math.min(...bare);
-  const turns = median(job.map((ms, turn) => ms / bare[turn]));
-  return `ratio ${medians.toFixed(3)} of the medians, ${fastest.toFixed(3)} of the fastest runs, ${turns.toFixed(3)} of each turn's (budget 1.05)`;
+  const pairs = [];
+  for (let turn = 0; turn + 1 < job.length; turn += 2) pairs.push(Math.sqrt((job[turn] / bare[turn]) * (job[turn + 1] / bare[turn + 1])));
+  return `ratio ${medians.toFixed(3)} of the medians, ${fastest.toFixed(3)} of the fastest runs, ${median(pairs).toFixed(3)} of each two turns' (budget 1.05)`;
 }
 
 /** The window's core, reached as the page reaches it; its settings, data and journal under `dir`. */

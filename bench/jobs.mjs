@@ -13,60 +13,67 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { costRatio, guestXml, jobThroughCore, median, now, rawWithData, removeGuests, serveCore } from './core.mjs';
+import { costRatio, guestXml, inTurns, jobThroughCore, median, now, rawWithData, removeGuests, serveCore } from './core.mjs';
 import { makeForest } from './forest.mjs';
 
 const CONVERT_MIB = Number(process.env.CONVERT_MIB ?? 1024);
 /**
- * Taking turns (see costRatio). A copy here runs 2-5x slower in about a third of the runs, on
- * either side (the host backing memory anew): fifteen turns keep the medians off those.
+ * Taken in turns (see inTurns), an even count: the ratios pair each turn with the next. A
+ * copy here runs 2-5x slower in some turns, on either side (the host backing memory anew):
+ * sixteen turns keep the medians off those.
  */
-const RUNS = 15;
+const RUNS = 16;
 /** A snapshot takes some 50-100 ms, and the machine's noise is as large. */
-const SNAPSHOT_RUNS = 9;
+const SNAPSHOT_RUNS = 10;
 const URI = 'qemu:///system';
 const prefix = `snaptree-bench-${randomBytes(3).toString('hex')}`;
 const dir = mkdtempSync(join(tmpdir(), `${prefix}-`));
 
 const domains = [];
 let core = null;
+/** Bare: the very argv a plan of the same intent runs (its own file names), one after the other. */
+async function bareArgv(intent) {
+  const plan = await core.ask('planMake', { intent });
+  if (plan.blockers.length > 0) throw new Error(`blocked: ${plan.blockers.map((b) => b.message).join('; ')}`);
+  const started = now();
+  for (const step of plan.steps) execFileSync(step.argv[0], step.argv.slice(1), { stdio: 'ignore' });
+  return now() - started;
+}
 try {
   core = await serveCore(dir);
 
-  // 1. Convert, raw to qcow2, alternating bare and through the core so that caches even out.
+  // 1. Convert, raw to qcow2, taking turns with the very argv its plan runs.
   const images = join(dir, 'images');
   mkdirSync(images);
   const source = join(images, 'disk.raw');
   rawWithData(source, CONVERT_MIB);
+  // On the disk before the first turn, as a user's image is: a source still being written
+  // back made the first copy (always a bare one) 3-5x slower.
+  execFileSync('sync', ['--', source]);
   await core.ask('foldersAdd', { path: images });
   // The copies go to a folder the core does not watch: no rescan shares the two cores with
   // either side's copy, and none is waited for between them (this machine's host takes back
   // memory freed for a second or more, and a copy into it then runs 2-3x slower).
   const copies = join(dir, 'copies');
   mkdirSync(copies);
-  const bare = [];
-  const ours = [];
-  const firstProgress = [];
-  const overhead = [];
-  const bareConvert = (run) => {
-    const target = join(copies, `bare-${run}.qcow2`);
-    const started = now();
-    execFileSync('qemu-img', ['convert', '-p', '-f', 'raw', '-O', 'qcow2', '--', source, target], { stdio: 'ignore' });
-    bare.push(now() - started);
-    rmSync(target);
+  const convertIntent = (name) => ({ kind: 'convert', image: source, path: join(copies, `${name}.qcow2`) });
+  const bareConvert = async (turn) => {
+    const intent = convertIntent(`bare-${turn}`);
+    const ms = await bareArgv(intent);
+    rmSync(intent.path);
+    return ms;
   };
-  const jobConvert = async (run) => {
-    const target = join(copies, `job-${run}.qcow2`);
-    const job = await jobThroughCore(core, { kind: 'convert', image: source, path: target });
-    ours.push(job.wallMs);
-    firstProgress.push(job.firstProgressMs);
-    overhead.push(job.overheadMs);
-    rmSync(target);
+  const jobConvert = async (turn) => {
+    const intent = convertIntent(`job-${turn}`);
+    const job = await jobThroughCore(core, intent);
+    rmSync(intent.path);
+    return job;
   };
-  for (let run = 0; run < RUNS; run++) {
-    // Turn about: the second copy of a pair pays for the first one's writeback.
-    for (const measure of run % 2 === 0 ? [bareConvert, jobConvert] : [jobConvert, bareConvert]) await measure(run);
-  }
+  // One turn not counted: the source's pages read into memory, the core's first plan made.
+  await inTurns(1, bareConvert, jobConvert);
+  const converts = await inTurns(RUNS, bareConvert, jobConvert);
+  const bare = converts.bare;
+  const ours = converts.job.map((job) => job.wallMs);
 
   // 2. Planning on a 10,000-image forest: the request's round trip, world and plan included.
   const forest = join(dir, 'forest');
@@ -97,14 +104,6 @@ try {
       execFileSync('virsh', ['-c', URI, 'start', name], { stdio: 'ignore' });
       return name;
     };
-    // Bare: the very argv a plan of the same intent runs (its own file names), one after the other.
-    const bareArgv = async (intent) => {
-      const plan = await core.ask('planMake', { intent });
-      if (plan.blockers.length > 0) throw new Error(`blocked: ${plan.blockers.map((b) => b.message).join('; ')}`);
-      const started = now();
-      for (const step of plan.steps) execFileSync(step.argv[0], step.argv.slice(1), { stdio: 'ignore' });
-      return now() - started;
-    };
     const lines = [];
     for (const [label, kind] of [
       ['external disk-only snapshot', 'disk-only'],
@@ -121,22 +120,16 @@ try {
         files: { vda: join(images, `${kind}.${snapshot}.qcow2`) },
         ...(kind === 'memory' ? { memoryFile: join(images, `${kind}.${snapshot}.mem`) } : {}),
       });
-      const bareMs = [];
-      const jobMs = [];
-      const ownMs = [];
-      for (let run = 0; run < SNAPSHOT_RUNS; run++) {
-        const bareRun = async () => bareMs.push(await bareArgv(intentFor(`bare-${kind}-${run}`)));
-        const jobRun = async () => {
-          const job = await jobThroughCore(core, intentFor(`job-${kind}-${run}`));
-          jobMs.push(job.wallMs);
-          ownMs.push(job.overheadMs);
-        };
-        for (const measure of run % 2 === 0 ? [bareRun, jobRun] : [jobRun, bareRun]) {
-          await measure();
-          // Long enough for the rescan each new overlay sets off (0.7 s on 10,000 images, no event until it ends).
-          await core.settled(1500);
-        }
-      }
+      // Long enough for the rescan each new overlay sets off (0.7 s on 10,000 images, no event until it ends).
+      const thenSettled = async (measured) => (await core.settled(1500), measured);
+      const snapshots = await inTurns(
+        SNAPSHOT_RUNS,
+        async (turn) => thenSettled(await bareArgv(intentFor(`bare-${kind}-${turn}`))),
+        async (turn) => thenSettled(await jobThroughCore(core, intentFor(`job-${kind}-${turn}`))),
+      );
+      const bareMs = snapshots.bare;
+      const jobMs = snapshots.job.map((job) => job.wallMs);
+      const ownMs = snapshots.job.map((job) => job.overheadMs);
       // Not left running beside the next kind's guest.
       removeGuests([name]);
       lines.push(`${label}, its argv alone`.padEnd(54) + `${median(bareMs).toFixed(0)} ms`);
@@ -149,8 +142,8 @@ try {
 
   console.log(`convert of ${CONVERT_MIB} MiB of data, bare qemu-img   ${median(bare).toFixed(0)} ms (median of ${RUNS}; fastest ${Math.min(...bare).toFixed(0)} ms)`);
   console.log(`the same convert as a job               ${median(ours).toFixed(0)} ms   ${costRatio(ours, bare)}`);
-  console.log(`a job's own cost besides its steps     ${median(overhead).toFixed(0)} ms (the re-read before the start, locks, journal fsyncs, events)`);
-  console.log(`first progress in the window            ${median(firstProgress).toFixed(0)} ms after the start (budget 500 ms)`);
+  console.log(`a job's own cost besides its steps     ${median(converts.job.map((job) => job.overheadMs)).toFixed(0)} ms (the re-read before the start, locks, journal fsyncs, events)`);
+  console.log(`first progress in the window            ${median(converts.job.map((job) => job.firstProgressMs)).toFixed(0)} ms after the start (budget 500 ms)`);
   console.log(`planning on 10,000 images (median of 20) ${median(planning).toFixed(1)} ms (budget 50 ms, round trip included)`);
   console.log(snapshotLine);
 } finally {

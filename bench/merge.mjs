@@ -11,11 +11,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { costRatio, guestXml, jobThroughCore, median, now, rawWithData, removeGuests, serveCore } from './core.mjs';
+import { costRatio, guestXml, inTurns, jobThroughCore, median, now, rawWithData, removeGuests, serveCore } from './core.mjs';
 import { makeForest } from './forest.mjs';
 
 const OVERLAY_MIB = Number(process.env.OVERLAY_MIB ?? 1024);
-const RUNS = Number(process.env.RUNS ?? 3);
+/** Taken in turns, an even count: the ratios pair each turn with the next (see costRatio). */
+const RUNS = Number(process.env.RUNS ?? 4);
 const URI = 'qemu:///system';
 const prefix = `snaptree-bench-${randomBytes(3).toString('hex')}`;
 const dir = mkdtempSync(join(tmpdir(), `${prefix}-`));
@@ -57,28 +58,33 @@ try {
   rawWithData(data, OVERLAY_MIB);
   await core.ask('foldersAdd', { path: images });
 
-  // 1. Offline commit, alternating bare and through the core so that caches even out.
-  const bare = [];
-  const ours = [];
+  // 1. Offline commit, taking turns with the bare command (see inTurns).
+  const offlineRuns = await inTurns(
+    RUNS,
+    async (run) => {
+      const plain = chain(images, `bare-${run}`, data);
+      const started = now();
+      execFileSync('qemu-img', ['commit', '-p', '-f', 'qcow2', '-d', '--', plain.top], { stdio: 'ignore' });
+      const ms = now() - started;
+      rmSync(plain.base);
+      rmSync(plain.top);
+      return ms;
+    },
+    async (run) => {
+      const mine = chain(images, `job-${run}`, data);
+      const intent = { kind: 'commit', image: mine.top };
+      await plannable(core, intent, 'commit');
+      const job = await jobThroughCore(core, intent);
+      rmSync(mine.base);
+      rmSync(trash, { recursive: true, force: true });
+      return job;
+    },
+  );
+  const bare = offlineRuns.bare;
+  const ours = offlineRuns.job.map((job) => job.wallMs);
   // What the job adds besides its commands' own run time: on a shared disk a command's time
   // varies by more than the budget from one run to the next, and this does not.
-  const overhead = [];
-  for (let run = 0; run < RUNS; run++) {
-    const plain = chain(images, `bare-${run}`, data);
-    const started = now();
-    execFileSync('qemu-img', ['commit', '-p', '-f', 'qcow2', '-d', '--', plain.top], { stdio: 'ignore' });
-    bare.push(now() - started);
-    rmSync(plain.base);
-    rmSync(plain.top);
-    const mine = chain(images, `job-${run}`, data);
-    const intent = { kind: 'commit', image: mine.top };
-    await plannable(core, intent, 'commit');
-    const job = await jobThroughCore(core, intent);
-    ours.push(job.wallMs);
-    overhead.push(job.overheadMs);
-    rmSync(mine.base);
-    rmSync(trash, { recursive: true, force: true });
-  }
+  const overhead = offlineRuns.job.map((job) => job.overheadMs);
   const offline = `offline commit of ${OVERLAY_MIB} MiB, bare qemu-img   ${median(bare).toFixed(0)} ms (median of ${RUNS})\nthe same commit as a job              ${median(ours).toFixed(0)} ms   ${costRatio(ours, bare)}\n  the job's own cost besides its steps ${median(overhead).toFixed(0)} ms`;
 
   // 2. Live active commit with pivot on a running TCG domain whose disk is the chain's top.
@@ -103,27 +109,24 @@ try {
       rmSync(trash, { recursive: true, force: true });
       return ms;
     };
-    const bareLive = [];
-    const ourLive = [];
-    const liveOverhead = [];
-    for (let run = 0; run < RUNS; run++) {
-      bareLive.push(
-        await guest(`live-bare-${run}`, async (name, files) => {
+    const liveRuns = await inTurns(
+      RUNS,
+      (run) =>
+        guest(`live-bare-${run}`, async (name, files) => {
           const started = now();
           virsh('blockcommit', '--domain', name, '--path', 'vda', '--active', '--pivot', '--base', files.base, '--wait', '--verbose');
           return now() - started;
         }),
-      );
-      ourLive.push(
-        await guest(`live-job-${run}`, async (name, files) => {
+      (run) =>
+        guest(`live-job-${run}`, async (name, files) => {
           const intent = { kind: 'commit', image: files.top };
           await plannable(core, intent, 'blockcommit');
-          const job = await jobThroughCore(core, intent);
-          liveOverhead.push(job.overheadMs);
-          return job.wallMs;
+          return jobThroughCore(core, intent);
         }),
-      );
-    }
+    );
+    const bareLive = liveRuns.bare;
+    const ourLive = liveRuns.job.map((job) => job.wallMs);
+    const liveOverhead = liveRuns.job.map((job) => job.overheadMs);
     live = `live blockcommit --active --pivot, virsh alone  ${median(bareLive).toFixed(0)} ms\nthe same commit as a job                       ${median(ourLive).toFixed(0)} ms   ${costRatio(ourLive, bareLive)}\n  the job's own cost besides its steps ${median(liveOverhead).toFixed(0)} ms`;
   }
 
