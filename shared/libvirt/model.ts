@@ -32,8 +32,14 @@ export const DomainDisk = z.object({
   snapshot: z.string().nullable(),
   /** The `<disk>` element as libvirt wrote it, for the inspector. */
   xml: z.string(),
+  /**
+   * The block job libvirt runs on the disk now (`virsh blockjob --raw`), whoever started it:
+   * read for running and paused domains only; absent where there is none or it was not read.
+   */
+  blockJob: z.object({ type: z.string(), cur: z.number(), end: z.number() }).optional(),
 });
 export type DomainDisk = z.infer<typeof DomainDisk>;
+export type BlockJob = NonNullable<DomainDisk['blockJob']>;
 
 export const SnapshotDisk = z.object({
   target: z.string(),

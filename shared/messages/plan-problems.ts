@@ -78,8 +78,10 @@ export const planProblems = {
     nothingInTrash: 'The trash is empty.',
     noSuchTrash: 'No job named {{job}} left anything in the trash.',
     trashedInUse: '{{path}} is in the trash, but {{users}} still name it: emptying the trash would delete what they read (data-safety rule 1).',
+    blockJobRunning: 'A block job ({{type}}, {{percent}} %) is running on the disk {{disk}} of {{domain}}, not started by this plan: libvirt runs one block job per disk, and would refuse this plan partway.',
   },
   alternative: {
+    blockJobEnds: 'Wait until it ends, or stop it ({{command}}), then plan again.',
     convert: 'Convert {{path}} to qcow2 first.',
     diskOnly: 'Take an external disk-only snapshot instead.',
     otherName: 'Choose another file name.',

@@ -6,6 +6,7 @@
 import type { Intent, IntentKind, IntentOf } from './intent.js';
 import type { PlanDraft } from './plan.js';
 import type { World } from './world.js';
+import { blockJobBlockers } from './block-jobs.js';
 import { planCheck } from './check.js';
 import { planConvert } from './convert.js';
 import { planImageSnapshot } from './image-snapshot.js';
@@ -51,7 +52,9 @@ export function weighsTrash(kind: IntentKind): boolean {
 }
 
 export function plan(intent: Intent, world: World): PlanDraft {
-  return (planners[intent.kind] as Planner<typeof intent.kind>)(intent, weighsTrash(intent.kind) ? world : withoutTrash(world, intent.kind));
+  const draft = (planners[intent.kind] as Planner<typeof intent.kind>)(intent, weighsTrash(intent.kind) ? world : withoutTrash(world, intent.kind));
+  const jobs = blockJobBlockers(draft, world);
+  return jobs.length === 0 ? draft : { ...draft, blockers: [...draft.blockers, ...jobs] };
 }
 
 /** The world with a trash that cannot be read: a planner that reads it anyway fails loudly, never plans on a trash left unread. */

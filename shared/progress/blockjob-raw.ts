@@ -1,3 +1,4 @@
+import { parseBlockJob } from '../virsh/blockjob.js';
 import { progress, type Progress } from './progress.js';
 
 /**
@@ -12,14 +13,8 @@ import { progress, type Progress } from './progress.js';
  * fraction yet), and cur/end otherwise.
  */
 export function parseBlockJobRaw(text: string): Progress | null {
-  const fields = new Map<string, string>();
-  for (const line of text.split('\n')) {
-    const field = /^\s*(\w+)=(.*)$/.exec(line);
-    if (field) fields.set(field[1]!, field[2]!.trim());
-  }
-  const cur = Number(fields.get('cur'));
-  const end = Number(fields.get('end'));
-  if (!fields.has('cur') || !fields.has('end') || !Number.isFinite(cur) || !Number.isFinite(end)) return null;
-  if (end <= 0) return { kind: 'text', line: fields.get('type') ?? '' };
-  return progress(cur / end);
+  const job = parseBlockJob(text);
+  if (job === null) return null;
+  if (job.end <= 0) return { kind: 'text', line: job.type };
+  return progress(job.cur / job.end);
 }

@@ -1,6 +1,7 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Forest } from '../../../shared/images/model.js';
 import { linkInventory } from '../../../shared/libvirt/link.js';
@@ -14,6 +15,7 @@ import { inventoryConnection, refreshDomains } from './inventory.js';
 import { SnapshotCache } from './snapshot-cache.js';
 
 const host = new LocalHost();
+const bin = fileURLToPath(new URL('../../../bin/snaptree.js', import.meta.url));
 const HOSTILE = `it's "x"; echo pwned \\ $(id)`;
 let domains: TestDomains;
 let running: { name: string; disk: string };
@@ -260,6 +262,35 @@ describe('the inventory of a real libvirt daemon', () => {
     virsh('destroy', guest.name);
     virsh('undefine', guest.name, '--snapshots-metadata');
     for (const file of [e1, e2, guest.disk]) rmSync(file);
+  }, 60_000);
+
+  it('reads a block job started behind its back, and a plan on that domain is refused until it ends', async () => {
+    const guest = domains.define('block-job', { start: true });
+    const e1 = join(domains.dir, 'block-job.e1.qcow2');
+    virsh('snapshot-create-as', guest.name, 'e1', '--disk-only', '--atomic', '--diskspec', `vda,snapshot=external,file=${e1}`);
+    // Behind Snaptree's back, as a terminal would: an active commit, which waits for a pivot once it is synchronized.
+    virsh('blockcommit', guest.name, 'vda', '--active');
+    const env = { ...process.env, XDG_STATE_HOME: join(domains.dir, 'block-job-state'), XDG_DATA_HOME: join(domains.dir, 'block-job-data'), XDG_CONFIG_HOME: join(domains.dir, 'block-job-config') };
+    const planSnapshot = () => spawnSync(process.execPath, [bin, 'plan', 'snapshot', guest.name, 'e2', '--disk-only', '--connect', URI], { env, encoding: 'utf8' });
+    try {
+      const disk = domainOf(await inventory(), guest.name).disks[0]!;
+      expect(disk.blockJob).toMatchObject({ type: 'Active Block Commit', end: expect.any(Number) });
+      const refused = planSnapshot();
+      expect(refused.status, refused.stderr).toBe(3);
+      expect(refused.stderr).toContain(`A block job (Active Block Commit, `);
+      expect(refused.stderr).toContain(`-c ${URI} blockjob --domain ${guest.name} --path vda --abort`);
+    } finally {
+      virsh('blockjob', guest.name, 'vda', '--abort');
+    }
+    expect(domainOf(await inventory(), guest.name).disks[0]!.blockJob).toBeUndefined();
+    const planned = planSnapshot();
+    expect(planned.status, planned.stderr).toBe(0);
+    // The snapshot was only planned: libvirt still has e1 alone, and the disk is still on its overlay.
+    expect(virsh('snapshot-list', guest.name, '--name').split('\n').filter(Boolean)).toEqual(['e1']);
+    expect(virsh('domblklist', guest.name)).toContain(e1);
+    virsh('destroy', guest.name);
+    virsh('undefine', guest.name, '--snapshots-metadata');
+    for (const file of [e1, guest.disk]) rmSync(file);
   }, 60_000);
 
   it('links nothing here to a connection on another host, and reports no file of it missing', async () => {

@@ -76,8 +76,10 @@ export const planProblems: Messages<typeof english> = {
     nothingInTrash: '回收站是空的。',
     noSuchTrash: '没有名为 {{job}} 的任务在回收站中留下文件。',
     trashedInUse: '{{path}} 在回收站中，但 {{users}} 仍然指向它：清空回收站会删除它们读取的数据（数据安全规则 1）。',
+    blockJobRunning: '{{domain}} 的磁盘 {{disk}} 上正在运行一个块作业（{{type}}，{{percent}} %），它不是本计划启动的：libvirt 每个磁盘同时只运行一个块作业，执行到一半时会拒绝本计划。',
   },
   alternative: {
+    blockJobEnds: '等它结束，或者停止它（{{command}}），然后重新规划。',
     convert: '先将 {{path}} 转换为 qcow2。',
     diskOnly: '改为创建外部仅磁盘快照。',
     otherName: '另选一个文件名。',
