@@ -3,6 +3,7 @@ import type { Said } from '../../../shared/messages/problems.js';
 import { parseDomainXml, parseNameList, parseSnapshotXml, parseStateReason, parseUuidList } from '../../../shared/libvirt/parse.js';
 import type { Connection, Domain, Snapshot } from '../../../shared/libvirt/model.js';
 import { daemonFacts, silentDaemon } from '../../../shared/tools/versions.js';
+import { qemuRuns } from '../../../shared/plans/dependents.js';
 import { parseBlockJob } from '../../../shared/virsh/blockjob.js';
 import type { Host } from '../host/host.js';
 import { runVirshBatch } from './batch.js';
@@ -141,18 +142,6 @@ async function readDomains(read: Reader, ids: readonly string[]): Promise<Domain
     // name as an ID first: keep only the domain that was meant.
     .flatMap(({ id, xml, ...domain }) => (xml === null || (id !== xml.uuid && id !== xml.name) ? [] : [{ ...domain, ...xml }]));
 
-  // The block jobs on running domains' disks, whoever started them (a commit typed in a
-  // terminal, a backup tool): a plan on such a disk is blocked before libvirt refuses it
-  // halfway through. One more round, only where a domain runs.
-  const withJobs = domains.flatMap((domain) =>
-    domain.state?.state === 'running' || domain.state?.state === 'paused' ? domain.disks.filter((disk) => disk.device === 'disk').map((disk) => ({ domain, disk })) : [],
-  );
-  const jobs = withJobs.length > 0 ? await read.batch(withJobs.map(({ domain, disk }) => ['blockjob', '--domain', domain.uuid, '--path', disk.target, '--raw'])) : [];
-  const blockJobs = new Map(withJobs.flatMap(({ domain, disk }, index) => {
-    const job = parseBlockJob(jobs[index] ?? '');
-    return job === null ? [] : [[`${domain.uuid}/${disk.target}`, job] as const];
-  }));
-
   // Only snapshots not read before: a refresh after one new snapshot reads one.
   cache.retain(domains);
   let unread = domains.flatMap((domain) => domain.names.filter((name) => cache.get(domain.uuid, name) === undefined).map((name) => ({ domain, name })));
@@ -171,7 +160,9 @@ async function readDomains(read: Reader, ids: readonly string[]): Promise<Domain
     if (parsed !== null && parsed.name === name) cache.set(domain.uuid, domain.name, parsed);
   });
 
-  return domains.map((domain): Domain => {
+  return withBlockJobs(
+    read,
+    domains.map((domain): Domain => {
     const snapshots: Snapshot[] = [];
     for (const name of domain.names) {
       const parsed = cache.get(domain.uuid, name);
@@ -184,12 +175,26 @@ async function readDomains(read: Reader, ids: readonly string[]): Promise<Domain
       stateReason: domain.state?.reason ?? null,
       display: domain.display,
       persistent: persistent.has(domain.uuid),
-      disks: domain.disks.map((disk) => {
-        const blockJob = blockJobs.get(`${domain.uuid}/${disk.target}`);
-        return blockJob === undefined ? disk : { ...disk, blockJob };
-      }),
+      disks: domain.disks,
       snapshots,
       problems: [],
     };
+    }),
+  );
+}
+
+/**
+ * The block job on each disk of a domain whose QEMU runs, whoever started it (a commit typed
+ * in a terminal, a backup tool): a plan on such a domain is blocked before libvirt refuses
+ * it partway (shared/plans/block-jobs.ts). One more round, only where a QEMU runs.
+ */
+async function withBlockJobs(read: Reader, domains: Domain[]): Promise<Domain[]> {
+  const asked = domains.flatMap((domain) => (qemuRuns(domain) ? domain.disks.filter((disk) => disk.device === 'disk').map((disk) => ({ domain, disk })) : []));
+  if (asked.length === 0) return domains;
+  const outputs = await read.batch(asked.map(({ domain, disk }) => ['blockjob', '--domain', domain.uuid, '--path', disk.target, '--raw']));
+  asked.forEach(({ domain, disk }, index) => {
+    const blockJob = parseBlockJob(outputs[index] ?? '');
+    if (blockJob !== null) domain.disks = domain.disks.map((each) => (each === disk ? { ...each, blockJob } : each));
   });
+  return domains;
 }
