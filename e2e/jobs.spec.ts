@@ -66,6 +66,38 @@ test('a running TCG domain takes an internal and then an external disk-only snap
   expect(virsh('domblklist', guest.name)).toContain(overlay);
 });
 
+test('a block job started in a terminal is shown on its disk and refuses a snapshot with the commands that end it; once it is aborted the snapshot runs', async ({ page, snaptree }) => {
+  const guest = domains.define('outside-job', { start: true });
+  const e1 = join(domains.dir, 'outside-job.e1.qcow2');
+  virsh('snapshot-create-as', guest.name, 'e1', '--disk-only', '--atomic', '--diskspec', `vda,snapshot=external,file=${e1}`);
+  // As a terminal would: an active commit, left waiting for its pivot once synchronized.
+  virsh('blockcommit', guest.name, 'vda', '--active', '--wait');
+  await page.goto(snaptree.url);
+  await page.locator(`[data-domain="${guest.name}"]`).click();
+  await expect(inspector(page).getByTestId('block-job')).toContainText('A block job on this disk (Active Block Commit) has copied everything and waits to be pivoted or aborted');
+
+  await graph(page).getByTestId('now-node').getByRole('button', { name: 'Take snapshot…' }).click();
+  const form = page.getByRole('dialog', { name: `Take a snapshot of ${guest.name}` });
+  await form.getByLabel('Name').fill('after');
+  await form.getByRole('radio', { name: /^External, disks only/ }).check();
+  await form.getByRole('button', { name: 'Show the plan…' }).click();
+  const plan = page.getByRole('dialog');
+  const blocker = plan.locator('[data-blocker="block-job-running"]');
+  await expect(blocker).toContainText(`on the disk vda of ${guest.name}, not started by this plan, has copied everything`);
+  // The owner's choice, each command ready to copy.
+  await expect(blocker.getByTestId('command')).toHaveText([/blockjob --domain \S+ --path vda --pivot$/, /blockjob --domain \S+ --path vda --abort$/]);
+  await expect(plan.getByRole('button', { name: 'Run' })).toBeDisabled();
+  await plan.getByRole('button', { name: 'Close' }).click();
+
+  virsh('blockjob', guest.name, 'vda', '--abort');
+  // The job's end reaches the window as an event: no refresh.
+  await expect(inspector(page).getByTestId('block-job')).toHaveCount(0);
+  expect(virsh('domblklist', guest.name)).toContain(e1);
+  await snapshotFromNow(page, guest.name, 'after', /^External, disks only/);
+  expect(virsh('snapshot-list', '--name', guest.name)).toContain('after');
+  expect(virsh('domblklist', guest.name)).toContain(join(domains.dir, 'outside-job.e1.after.qcow2'));
+});
+
 test('quiesce is not offered where no guest agent answers, and the dialog says why', async ({ page, snaptree }) => {
   const guest = domains.define('quiet', { start: true, agentChannel: true });
   await page.goto(snaptree.url);

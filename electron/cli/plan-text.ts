@@ -29,7 +29,12 @@ function list(title: string, items: readonly string[]): string[] {
 
 /** Blockers with what the user can do instead: said on stderr, after the plan (docs/cli.md). */
 export function formatBlockers(plan: Plan): string {
-  return lines(plan.blockers.flatMap((blocker) => [`Blocked: ${blocker.message}`, ...blocker.alternatives.map((alternative) => `  instead: ${alternative.message}`)]));
+  return lines(
+    plan.blockers.flatMap((blocker) => [
+      `Blocked: ${blocker.message}`,
+      ...blocker.alternatives.flatMap((alternative) => [`  instead: ${alternative.message}`, ...(alternative.commands ?? []).map((command) => ({ command: `      $ ${command}` }))]),
+    ]),
+  );
 }
 
 /** A snapshot tree, each child indented under its parent, NOW marked on the current one. */

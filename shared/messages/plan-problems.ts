@@ -79,9 +79,11 @@ export const planProblems = {
     noSuchTrash: 'No job named {{job}} left anything in the trash.',
     trashedInUse: '{{path}} is in the trash, but {{users}} still name it: emptying the trash would delete what they read (data-safety rule 1).',
     blockJobRunning: 'A block job ({{type}}, {{percent}} %) is running on the disk {{disk}} of {{domain}}, not started by this plan: libvirt runs one block job per disk, and would refuse this plan partway.',
+    blockJobWaitsForPivot: 'A block job ({{type}}) on the disk {{disk}} of {{domain}}, not started by this plan, has copied everything and waits to be pivoted or aborted: it does not end by itself, and libvirt runs one block job per disk.',
   },
   alternative: {
-    blockJobEnds: 'Wait until it ends, or stop it ({{command}}), then plan again.',
+    blockJobEnds: 'Wait until it ends, or stop it with this command, then plan again.',
+    blockJobPivotOrAbort: 'Whoever started it ends it, then plan again: the first command switches the disk to the job\'s copy (the base, for a commit), the second stops the job and keeps the disk on the layer it reads now.',
     convert: 'Convert {{path}} to qcow2 first.',
     diskOnly: 'Take an external disk-only snapshot instead.',
     otherName: 'Choose another file name.',

@@ -13,9 +13,13 @@ import { heldBy } from './dependents.js';
 
 const sentence = (said: Said) => ({ key: said.key, message: said.message, values: { ...said.values } });
 
-/** A sentence that suggests another way, and the intent that does it (the window's one click). */
-export type Offered = Said & { readonly intent?: IntentInput };
-const offer = (said: Offered) => ({ ...sentence(said), ...(said.intent ? { intent: said.intent } : {}) });
+/** A sentence that suggests another way, and the intent that does it (the window's one click) or the commands the user runs. */
+export type Offered = Said & { readonly intent?: IntentInput; readonly commands?: readonly string[] };
+const offer = (said: Offered) => ({
+  ...sentence(said),
+  ...(said.intent ? { intent: said.intent } : {}),
+  ...(said.commands ? { commands: [...said.commands] } : {}),
+});
 
 export function offering(said: Said, intent: IntentInput): Offered {
   return { ...said, intent };

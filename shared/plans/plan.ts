@@ -142,8 +142,10 @@ export type StepInput = z.input<typeof Step>;
 /**
  * A sentence that suggests another way ("pull instead", "take a snapshot of NOW first"), with
  * the intent that does it when the planner can say it exactly: the window offers it as one click.
+ * Or with commands the user runs themselves (ending a job Snaptree did not start is theirs to
+ * choose), as a shell needs them quoted: the window shows each to copy, the CLI on a line.
  */
-export const Offer = Sentence.extend({ intent: Intent.optional() });
+export const Offer = Sentence.extend({ intent: Intent.optional(), commands: z.array(z.string()).optional() });
 export type Offer = z.infer<typeof Offer>;
 
 /** Why a plan cannot run, with what the user can do instead. A blocked plan never runs. */

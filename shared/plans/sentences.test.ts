@@ -31,8 +31,11 @@ const snap = (fields: object): IntentInput => ({ kind: 'snapshot', uri: URI, dom
 
 const scenarios: [IntentInput, WorldParts?][] = [
   [snap({})],
-  // A block job someone else started on web's disk.
-  [snap({}), { ...parts, domains: [{ ...web, disks: web.disks.map((each, index) => (index === 0 ? { ...each, blockJob: { type: 'Block Pull', cur: 1, end: 4 } } : each)) }, off] }],
+  // A block job someone else started on web's disk: a pull halfway, and an active commit waiting for its pivot.
+  ...[
+    { type: 'Block Pull', cur: 1, end: 4 },
+    { type: 'Active Block Commit', cur: 4, end: 4 },
+  ].map((blockJob): [IntentInput, WorldParts] => [snap({}), { ...parts, domains: [{ ...web, disks: web.disks.map((each, index) => (index === 0 ? { ...each, blockJob } : each)) }, off] }]),
   [snap({ snapshot: 'disk-only', quiesce: true })],
   [snap({ snapshot: 'memory', memoryFile: '/vm/taken' })],
   [snap({ snapshot: 'memory', files: { vda: '/vm/twice', vdz: '/vm/z' }, memoryFile: '/vm/twice' })],

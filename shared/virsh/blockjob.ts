@@ -2,9 +2,11 @@ import type { Argv } from '../argv.js';
 import type { BlockJob } from '../libvirt/model.js';
 import { virshArgv, type VirshTarget } from './connection.js';
 
-/** `virsh blockjob --domain D --path vda --raw | --abort`: read the disk's block job (parseBlockJob), or stop it. */
-export function blockjobArgv(target: VirshTarget, domain: string, disk: string, action: 'read' | 'abort'): Argv {
-  return virshArgv(target, 'blockjob', ['--domain', domain, '--path', disk, action === 'read' ? '--raw' : '--abort']);
+const flags = { read: '--raw', abort: '--abort', pivot: '--pivot' } as const;
+
+/** `virsh blockjob --domain D --path vda --raw | --abort | --pivot`: read the disk's block job (parseBlockJob), stop it, or finish a ready mirror. */
+export function blockjobArgv(target: VirshTarget, domain: string, disk: string, action: keyof typeof flags): Argv {
+  return virshArgv(target, 'blockjob', ['--domain', domain, '--path', disk, flags[action]]);
 }
 
 
@@ -23,4 +25,13 @@ export function parseBlockJob(text: string): BlockJob | null {
   const end = Number(fields.get('end'));
   if (!fields.has('cur') || !fields.has('end') || !Number.isFinite(cur) || !Number.isFinite(end)) return null;
   return { type: fields.get('type') ?? '', cur, end };
+}
+
+/**
+ * A mirroring job (an active commit, a copy) that has copied everything: it waits for a pivot
+ * or an abort and never ends by itself. libvirt keeps `cur` one short of `end` until the
+ * mirror is ready, so equal figures say it (qemu-libvirt-reference.md, blockjob --raw).
+ */
+export function waitsForPivot(job: BlockJob): boolean {
+  return (job.type === 'Active Block Commit' || job.type === 'Block Copy') && job.end > 0 && job.cur === job.end;
 }

@@ -55,6 +55,7 @@ describe('virsh argv, built before anything runs', () => {
     ['a pull of everything', blockpullArgv(system, 'vm', 'vda'), ['blockpull', '--domain', 'vm', '--path', 'vda', '--wait', '--verbose']],
     ['reading a block job', blockjobArgv(system, 'vm', 'vda', 'read'), ['blockjob', '--domain', 'vm', '--path', 'vda', '--raw']],
     ['aborting it', blockjobArgv(system, 'vm', 'vda', 'abort'), ['blockjob', '--domain', 'vm', '--path', 'vda', '--abort']],
+    ['pivoting a ready mirror', blockjobArgv(system, 'vm', 'vda', 'pivot'), ['blockjob', '--domain', 'vm', '--path', 'vda', '--pivot']],
   ])('%s', (_, argv, expected) => {
     expect(argv).toEqual([...prefix, ...expected]);
   });

@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import { baseName } from '../../../shared/format';
 import type { Domain, DomainDisk, LibvirtProblem } from '../../../shared/libvirt/model';
+import { waitsForPivot } from '../../../shared/virsh/blockjob';
 import { Term } from '../i18n/Term';
 import { useSelection } from '../shell/selection';
 import { sentenceOf } from '../i18n/sentence';
@@ -109,6 +110,11 @@ function Disks({ domain, title }: { domain: Domain; title: string }) {
               <DiskFacts disk={disk} />
             </dd>
           </div>
+          {disk.blockJob && (
+            <p className="block-job" data-testid="block-job">
+              {t(waitsForPivot(disk.blockJob) ? 'inspector.blockJob.waitsForPivot' : 'inspector.blockJob.running', { type: disk.blockJob.type })}
+            </p>
+          )}
           <ol className="chain">
             {disk.chain.map((path, level) => (
               <ChainLayer key={path} path={path}>

@@ -87,6 +87,9 @@ function PlanBody({ plan }: { plan: Plan }) {
                         <li key={alternative.message}>
                           {sentenceOf(t, alternative)}
                           <OfferButton offer={alternative} />
+                          {alternative.commands?.map((line) => (
+                            <Command key={line} line={line} />
+                          ))}
                         </li>
                       ))}
                     </ul>

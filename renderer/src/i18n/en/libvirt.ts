@@ -91,6 +91,10 @@ export const libvirt = {
     shareable: 'shareable',
     chainExplain: 'Each disk’s chain, from the <activeLayer>active layer</activeLayer> QEMU writes to down to the base.',
     diskXml: 'Domain XML of {{target}}',
+    blockJob: {
+      running: 'A block job runs on this disk ({{type}}): Snaptree changes nothing else on this domain until it ends.',
+      waitsForPivot: 'A block job on this disk ({{type}}) has copied everything and waits to be pivoted or aborted: it does not end by itself, and Snaptree changes nothing else on this domain until it does.',
+    },
     domain: {
       label: 'Domain',
       gone: 'This domain is no longer defined.',

@@ -83,6 +83,10 @@ export const libvirt: Messages<typeof english> = {
     shareable: '可共享',
     chainExplain: '每块磁盘的镜像链：从 QEMU 写入的<activeLayer>活动层</activeLayer>一直到最底层的基础镜像。',
     diskXml: '{{target}} 在虚拟机 XML 中的定义',
+    blockJob: {
+      running: '这块磁盘上正在运行一个块作业（{{type}}）：在它结束之前，Snaptree 不会对这个虚拟机做其他改动。',
+      waitsForPivot: '这块磁盘上的块作业（{{type}}）已经复制完毕，正在等待切换或中止：它不会自行结束；在它结束之前，Snaptree 不会对这个虚拟机做其他改动。',
+    },
     domain: {
       label: '虚拟机',
       gone: '这个虚拟机已不再定义。',

@@ -77,9 +77,11 @@ export const planProblems: Messages<typeof english> = {
     noSuchTrash: '没有名为 {{job}} 的任务在回收站中留下文件。',
     trashedInUse: '{{path}} 在回收站中，但 {{users}} 仍然指向它：清空回收站会删除它们读取的数据（数据安全规则 1）。',
     blockJobRunning: '{{domain}} 的磁盘 {{disk}} 上正在运行一个块作业（{{type}}，{{percent}} %），它不是本计划启动的：libvirt 每个磁盘同时只运行一个块作业，执行到一半时会拒绝本计划。',
+    blockJobWaitsForPivot: '{{domain}} 的磁盘 {{disk}} 上有一个块作业（{{type}}），它不是本计划启动的，已经复制完毕，正在等待切换或中止：它不会自行结束，而 libvirt 每个磁盘同时只运行一个块作业。',
   },
   alternative: {
-    blockJobEnds: '等它结束，或者停止它（{{command}}），然后重新规划。',
+    blockJobEnds: '等它结束，或者用这条命令停止它，然后重新规划。',
+    blockJobPivotOrAbort: '由启动它的人结束它，然后重新规划：第一条命令把磁盘切换到作业的副本（对提交作业而言是底层镜像），第二条命令停止作业，磁盘继续使用它现在读取的那一层。',
     convert: '先将 {{path}} 转换为 qcow2。',
     diskOnly: '改为创建外部仅磁盘快照。',
     otherName: '另选一个文件名。',
