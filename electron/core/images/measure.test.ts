@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { image } from '../../../shared/plans/world.test-support.js';
 import { createCore, type Core } from '../core.js';
 import { jobEnded } from '../core.test-support.js';
 import { HostCommandError, type Host, type HostCommand } from '../host/host.js';
@@ -10,6 +11,7 @@ import { say } from '../../../shared/messages/problems.js';
 import { LocalHost } from '../host/local.js';
 import { guestBytes, write } from '../jobs/guest-data.test-support.js';
 import { QEMU_IMG } from '../jobs/jobs.test-support.js';
+import { measureChain } from './measure.js';
 
 let home: string;
 let core: Core;
@@ -17,13 +19,14 @@ let core: Core;
 let measures: string[][];
 /** Set: each measure fails as one on a file system that hangs does (its timeout). */
 let measureHangs: boolean;
+/** The machine's own tools, each command seen on its way. */
+let host: Host;
 beforeEach(() => {
   home = mkdtempSync(join(tmpdir(), 'snaptree-measure-'));
   measures = [];
   measureHangs = false;
   const local = new LocalHost();
-  // The machine's own tools, each command seen on its way.
-  const host: Host = Object.assign(Object.create(local) as LocalHost, {
+  host = Object.assign(Object.create(local) as LocalHost, {
     run: (command: HostCommand) => {
       if (command.argv[1] !== 'measure') return local.run(command);
       measures.push([...command.argv]);
@@ -101,5 +104,25 @@ describe('the bytes a convert plan says it writes', () => {
     expect(plan.blockers).toEqual([]);
     expect(plan.bytes).toBe(allocated(base, top));
     expect(plan.warnings.map((warning) => warning.key)).not.toContain('plans.warning.wontFit');
+  }, 60_000);
+});
+
+describe('the measures kept between plans', () => {
+  it('are the last 256 chains\' only: a chain measured 256 others ago is measured again, the newest is not', async () => {
+    const real = join(home, 'disk.qcow2');
+    execFileSync(QEMU_IMG, ['create', '-q', '-f', 'qcow2', '--', real, '64M']);
+    write(real, 0x44, '0', '1M');
+    // 257 chains as qemu-img sees them, one file under 257 names.
+    const chains = Array.from({ length: 257 }, (_, index) => {
+      const path = join(home, `chain-${index}.qcow2`);
+      symlinkSync(real, path);
+      return [image(path)] as const;
+    });
+    for (const chain of chains) expect(await measureChain(host, QEMU_IMG, chain)).toMatchObject({ required: expect.any(Number) });
+    expect(measures).toHaveLength(257);
+    await measureChain(host, QEMU_IMG, chains[256]!);
+    expect(measures).toHaveLength(257);
+    await measureChain(host, QEMU_IMG, chains[0]!);
+    expect(measures).toHaveLength(258);
   }, 60_000);
 });

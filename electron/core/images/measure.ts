@@ -19,6 +19,21 @@ const MEASURE_TIMEOUT_MS = 10_000;
 const chainState = (chain: readonly Image[]): string => JSON.stringify(chain.map((layer) => [layer.path, layer.format, layer.virtualSize, layer.actualSize, layer.backing]));
 
 const measured = new Map<string, { readonly state: string; readonly measure: Measure }>();
+/**
+ * A plan measures the chains it copies, a few at a time: the last plans' are kept, the
+ * oldest dropped first (a Map keeps its insertion order), so a program left open for
+ * months holds no entry for every chain it was ever asked about.
+ */
+const KEPT_MEASURES = 256;
+
+function remember(key: string, entry: { readonly state: string; readonly measure: Measure }): void {
+  measured.delete(key);
+  measured.set(key, entry);
+  for (const oldest of measured.keys()) {
+    if (measured.size <= KEPT_MEASURES) break;
+    measured.delete(oldest);
+  }
+}
 
 /**
  * The bytes a convert of the chain topped by `chain[0]` (at its internal snapshot) to qcow2 writes, or null where
@@ -35,7 +50,7 @@ export async function measureChain(host: Host, qemuImg: string, chain: readonly 
   try {
     const { stdout } = await host.run({ argv: measureArgv(qemuImg, top.path, top.format, 'qcow2', snapshot), timeoutMs: MEASURE_TIMEOUT_MS });
     const measure = parseMeasure(stdout);
-    measured.set(key, { state, measure });
+    remember(key, { state, measure });
     return measure;
   } catch {
     return null;
