@@ -29,8 +29,8 @@ afterEach(() => {
 });
 
 describe('the environment of our virsh shells', () => {
-  it("moves their history into Snaptree's cache, except for a session daemon's URI (a shell may start that daemon, which takes its cache folder)", () => {
-    for (const uri of ['qemu:///system', 'qemu+ssh://host/system', 'test:///default']) expect(virshShellEnv(uri), uri).toEqual({ XDG_CACHE_HOME: join(userCache, 'snaptree', 'virsh-shell') });
+  it("moves their history into Snaptree's cache, except for the URI of a session daemon of this host (a shell may start that daemon, which takes its cache folder)", () => {
+    for (const uri of ['qemu:///system', 'qemu+ssh://host/system', 'test:///default', 'qemu+ssh://user@host/session']) expect(virshShellEnv(uri), uri).toEqual({ XDG_CACHE_HOME: join(userCache, 'snaptree', 'virsh-shell') });
     for (const uri of ['qemu:///session', 'qemu+unix:///session?socket=/run/x', 'qemu:///session/', 'not a uri']) expect(virshShellEnv(uri), uri).toEqual({});
   });
 });
