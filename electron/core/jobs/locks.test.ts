@@ -112,6 +112,24 @@ describe('locks shared between Snaptree processes', () => {
     expect(new Locks(dir, () => false).acquire('mine', keys)).toBeNull();
   });
 
+  it('what a process that died while taking a stale lock away left beside it is cleared by the next process: a live holder\'s lock goes back under its name, a dead one\'s is removed, a live maker\'s is left to it', async () => {
+    const dead = spawnSync(process.execPath, ['-e', 'process.exit(0)']).pid!;
+    await leaveLock(dead, 'crashed');
+    const [name] = await readdir(join(dir, 'locks'));
+    const file = join(dir, 'locks', name!);
+    const live = JSON.stringify({ pid: process.ppid, job: 'theirs', what: '/vm/a.qcow2' });
+    // The dead process had moved a live lock aside and a stale one; a live process (this one) is moving one now.
+    writeFileSync(`${file}.stale-${dead}-0000000a`, live);
+    writeFileSync(`${file}.stale-${dead}-0000000b`, readFileSync(file, 'utf8'));
+    writeFileSync(`${file}.stale-${process.pid}-0000000c`, live);
+    await rm(file);
+    const locks = new Locks(dir, () => false);
+    expect((await readdir(join(dir, 'locks'))).sort()).toEqual([name, `${name}.stale-${process.pid}-0000000c`]);
+    expect(readFileSync(file, 'utf8')).toBe(live);
+    // The lock is its live holder's again: another job waits for it.
+    expect(locks.acquire('mine', keys)).toEqual({ job: 'theirs', what: '/vm/a.qcow2' });
+  });
+
   it('a lock that can be neither read nor removed (a folder in its place) fails the start, naming it, instead of being tried for ever', async () => {
     await leaveLock(1, 'placeholder');
     const [name] = await readdir(join(dir, 'locks'));

@@ -224,6 +224,35 @@ export class Locks {
     private readonly ours: (job: string) => boolean,
   ) {
     this.folder = join(journalDir, 'locks');
+    this.sweepAsides();
+  }
+
+  /**
+   * What a process that died inside removeStale left beside a lock, its aside: a live
+   * holder's lock goes back under its name (where none was made since), anything else is
+   * removed. An aside whose maker lives is its maker's to finish.
+   */
+  private sweepAsides(): void {
+    let names: string[];
+    try {
+      names = readdirSync(this.folder);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      const aside = /^(.+\.lock)\.stale-(\d+)-[0-9a-f]{8}$/.exec(name);
+      if (aside === null || isAlive(Number(aside[2]))) continue;
+      const file = join(this.folder, name);
+      const lock = parsedLock(lockText(file) ?? '');
+      if (lock !== null && Number.isInteger(lock.pid) && lock.pid > 0 && isAlive(lock.pid, lock.boot)) {
+        try {
+          linkSync(file, join(this.folder, aside[1]!));
+        } catch {
+          // a lock made under the name meanwhile: it holds
+        }
+      }
+      removeLock(file);
+    }
   }
 
   private fileOf(key: LockKey): string {
