@@ -15,10 +15,12 @@ import { PlanDraftSchema, type DomainLock, type Plan } from '../../shared/plans/
 import { plan as planDraft, weighsTrash } from '../../shared/plans/planners.js';
 import { dropTargets } from '../../shared/plans/drop-targets.js';
 import { copiedChains } from '../../shared/plans/copies.js';
+import { mappedChains } from '../../shared/plans/merge-bytes.js';
+import type { MapExtent } from '../../shared/qemu-img/map.js';
 import type { World } from '../../shared/plans/world.js';
 import type { Host } from './host/host.js';
 import { fsPath } from './images/fs-path.js';
-import { measureChain } from './images/measure.js';
+import { mapChain, measureChain } from './images/chain-reads.js';
 import { qemuLockProbe } from './images/qemu-locks.js';
 import { answeringAgents } from './libvirt/agent.js';
 import { PlanChanged, type Jobs } from './jobs/jobs.js';
@@ -117,7 +119,8 @@ function worldFacts(sources: PlanSources, intent: Intent, checking?: string) {
   return Promise.all([sources.host.findProgram('qemu-img'), sources.host.findProgram('virsh'), trash, sources.jobs().heldFiles(checking)]);
 }
 
-async function worldOf(sources: PlanSources, view: Linked, intent: Intent, facts = worldFacts(sources, intent)): Promise<World> {
+/** `mapped`: false for a drag's drop targets, which weigh no space (drop-targets.ts) and so run no qemu-img map. */
+async function worldOf(sources: PlanSources, view: Linked, intent: Intent, facts = worldFacts(sources, intent), mapped = true): Promise<World> {
   const [qemuImg, virsh, trash, held] = await facts;
   const agents = await answeringAgents(sources.host, virsh, view, intent);
   const world: World = {
@@ -134,7 +137,23 @@ async function worldOf(sources: PlanSources, view: Linked, intent: Intent, facts
     qemuHolds: qemuLockProbe(held),
     qemuWrites: qemuLockProbe(held, { writing: true }),
   };
-  return { ...world, ...(await measuredCopies(sources.host, world, intent)) };
+  const [copies, maps] = await Promise.all([measuredCopies(sources.host, world, intent), mapped ? mappedMerges(sources.host, world, intent) : {}]);
+  return { ...world, ...copies, ...maps };
+}
+
+/** Which layer holds each range of the chains a merge reads and writes, mapped by qemu-img (none, none mapped). */
+async function mappedMerges(host: Host, world: World, intent: Intent): Promise<Pick<World, 'chainMap'>> {
+  const chains = mappedChains(intent, world);
+  const qemuImg = world.tools.qemuImg;
+  if (chains.length === 0 || qemuImg === null) return {};
+  const mapped = new Map<string, readonly MapExtent[]>();
+  await Promise.all(
+    chains.map(async (chain) => {
+      const map = await mapChain(host, qemuImg, chain);
+      if (map !== null) mapped.set(chain[0].path, map);
+    }),
+  );
+  return { chainMap: (path) => mapped.get(path) ?? null };
 }
 
 /** What the plan's whole copies write, measured by qemu-img: the chains it copies, each as read now (none, none measured). */
@@ -205,7 +224,8 @@ export function planHandlers(sources: PlanSources): PlanHandlers {
     },
     dropTargets: async ({ image }) => {
       const view = await sources.view();
-      return { targets: dropTargets(await worldOf(sources, view, { kind: 'commit', image, keepMetadata: false }), image) };
+      const intent: Intent = { kind: 'commit', image, keepMetadata: false };
+      return { targets: dropTargets(await worldOf(sources, view, intent, worldFacts(sources, intent), false), image) };
     },
     jobStart: async ({ intent, plan: shown }) => {
       // A plan this core did not show (an older one) is planned on the view first, to learn

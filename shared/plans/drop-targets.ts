@@ -32,8 +32,12 @@ function above(world: World, path: string): string[] {
   return found;
 }
 
+/**
+ * Space is not weighed here: the plan made on the drop says whether the merge fits, from
+ * qemu-img's maps of the chains (merge-bytes.ts), which a drag's answer does not wait for.
+ */
 function target(world: World, path: string, gesture: DropTarget['gesture'], intent: Intent): DropTarget {
-  const [first] = plan(intent, world).blockers;
+  const [first] = plan(intent, world).blockers.filter((blocker) => blocker.code !== 'no-space');
   return first === undefined ? { path, gesture, allowed: true, intent } : { path, gesture, allowed: false, reason: { key: first.key, values: first.values, message: first.message }, intent };
 }
 

@@ -3,6 +3,7 @@
  * connection, and the files that exist. Each image's `usedBy` is filled from the
  * domains' chains, as the link step would.
  */
+import type { MapExtent } from '../qemu-img/map.js';
 import type { Image } from '../images/model.js';
 import type { Domain, DomainDisk, Snapshot } from '../libvirt/model.js';
 import type { TrashEntry } from '../jobs/model.js';
@@ -63,6 +64,8 @@ export interface WorldParts {
   readonly freeBytes?: number;
   /** What `qemu-img measure` says a convert of each image's chain writes, by its path (`path@snapshot` at an internal snapshot); left out, not measured. */
   readonly convertBytes?: Readonly<Record<string, number>>;
+  /** `qemu-img map` of the chain topped by each path, as the core read it for a merge. */
+  readonly chainMaps?: Readonly<Record<string, readonly MapExtent[]>>;
   /** Files a QEMU process has open (libvirt's domains' or another's). */
   readonly qemuHolds?: readonly string[];
   /** Files a QEMU libvirt does not run holds with the write permission. */
@@ -94,6 +97,7 @@ export function world(parts: WorldParts = {}): World {
     agents: new Set(parts.agents ?? []),
     now: new Date('2026-12-01T09:30:00Z'),
     ...(parts.freeBytes === undefined ? {} : { freeBytes: () => parts.freeBytes! }),
+    ...(parts.chainMaps === undefined ? {} : { chainMap: (path: string) => parts.chainMaps![path] ?? null }),
     ...(parts.convertBytes === undefined ? {} : { convertBytes: (path: string, snapshot?: string) => parts.convertBytes![snapshot === undefined ? path : `${path}@${snapshot}`] ?? null }),
     ...(parts.qemuHolds === undefined ? {} : { qemuHolds: (path: string) => parts.qemuHolds!.includes(path) }),
     ...(parts.qemuWrites === undefined ? {} : { qemuWrites: (path: string) => parts.qemuWrites!.includes(path) }),

@@ -6,6 +6,7 @@
 import type { Forest } from '../images/model.js';
 import type { Connection } from '../libvirt/model.js';
 import type { TrashEntry } from '../jobs/model.js';
+import type { MapExtent } from '../qemu-img/map.js';
 
 export interface World {
   readonly forest: Forest;
@@ -24,6 +25,8 @@ export interface World {
   freeBytes?(path: string): number | null;
   /** What a convert of the chain topped by an image (at its internal snapshot) to qcow2 writes, as `qemu-img measure` said, where the core asked it; left out or null, allocated sizes stand in. */
   convertBytes?(path: string, snapshot?: string): number | null;
+  /** Which layer of the chain topped by an image holds each range, as `qemu-img map` said, where the core asked it (a merge's chains); left out or null, allocated sizes stand in. */
+  chainMap?(path: string): readonly MapExtent[] | null;
   /** Whether a path is a folder a new file can be made in: false where nothing (or a file) is there; left out, not known. */
   isFolder?(path: string): boolean;
   /** Whether a QEMU process has the file open (it holds QEMU's lock on it), libvirt's or any other; left out, not known. */

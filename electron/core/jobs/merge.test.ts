@@ -83,6 +83,27 @@ describe('offline: bare images no QEMU holds (qemu-img)', () => {
     expect([existsSync(chain.sn1), existsSync(chain.sn2)]).toEqual([false, false]);
   }, 60_000);
 
+  it('a commit of a top that rewrote its base\'s blocks says what it adds by the chains\' maps, far less than the top\'s size, and the base grows no more than that', async () => {
+    const dir = fixture.domains.dir;
+    const base = join(dir, 'rewrite.base.qcow2');
+    const top = join(dir, 'rewrite.top.qcow2');
+    execFileSync(QEMU_IMG, ['create', '-q', '-f', 'qcow2', '--', base, '64M']);
+    write(base, 0x31, '0', '24M');
+    execFileSync(QEMU_IMG, ['create', '-q', '-f', 'qcow2', '-b', 'rewrite.base.qcow2', '-F', 'qcow2', '--', top]);
+    // The same blocks written again, as a guest rewriting its files does, and 4 MiB the base never held.
+    write(top, 0x32, '0', '24M');
+    write(top, 0x33, '40M', '4M');
+    const allocated = (path: string) => statSync(path).blocks * 512;
+    expect(allocated(top)).toBeGreaterThan(28 << 20);
+    const before = bytes(top);
+    const baseBefore = allocated(base);
+    const plan = await run({ kind: 'commit', image: top });
+    expect(plan.bytes).toBeGreaterThanOrEqual(4 << 20);
+    expect(plan.bytes).toBeLessThan(5 << 20);
+    expect(bytes(base)).toBe(before);
+    expect(allocated(base) - baseBefore).toBeLessThanOrEqual(plan.bytes);
+  }, 60_000);
+
   it('a layer a QEMU outside libvirt has open (qemu-io here) is refused, naming it; once that QEMU ends, the same commit plans', async () => {
     setUp('held');
     const qemuIo = spawn('qemu-io', ['-f', 'qcow2', '--', chain.sn2], { stdio: ['pipe', 'ignore', 'ignore'] });

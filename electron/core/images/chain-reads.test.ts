@@ -11,7 +11,7 @@ import { say } from '../../../shared/messages/problems.js';
 import { LocalHost } from '../host/local.js';
 import { guestBytes, write } from '../jobs/guest-data.test-support.js';
 import { QEMU_IMG } from '../jobs/jobs.test-support.js';
-import { measureChain } from './measure.js';
+import { measureChain } from './chain-reads.js';
 
 let home: string;
 let core: Core;
