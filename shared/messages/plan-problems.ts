@@ -291,7 +291,7 @@ export const planProblems = {
       nothingBetween: '{{image}} already backs onto {{base}}: there is no layer between them to pull.',
       baseShared: '{{path}} is also used by {{users}}: committing into it would change what they read (data-safety rule 1).',
       pullNotActive: "{{path}} is a layer below the active one of the running {{domain}}: a running domain's disk takes pulled data into its active layer only.",
-      noSpace: 'The merge copies up to {{size}} into {{path}}, and its file system has {{free}} free.',
+      noSpace: 'The merge needs up to {{size}} of new space in {{path}}, and its file system has {{free}} free.',
       heldOutside: "{{path}} is open in a QEMU that libvirt does not run (it holds the file's lock): no block job can reach it, and nothing else may write it or fold it away while that QEMU has it (data-safety rule 2).",
     },
     alternative: {

@@ -1,12 +1,12 @@
 /**
- * The bytes a merge adds to the file it writes, from qemu-img's maps of the chains (the core
- * reads them before it plans; planners do no I/O). A commit writes into its base only where
- * the layers folded hold something, and allocates only where the base holds nothing yet: a
- * top that rewrote the base's blocks takes next to no new space, where its allocated size
- * would say all of it. A pull writes into the overlay what the layers below hold. Counted
- * from above: zeros a layer holds count as written, a cluster partly touched counts whole,
- * and a qcow2 file's new tables are added. Null where a map is not known: the plan then
- * counts the layers' allocated sizes.
+ * The bytes a merge copies and the space it adds to the file it writes, from qemu-img's maps
+ * of the chains (the core reads them before it plans; planners do no I/O). A commit copies
+ * what the layers folded hold, and allocates only where the base holds nothing yet: a top
+ * that rewrote the base's blocks takes next to no new space, where its allocated size would
+ * say all of it. A pull copies into the overlay what the layers between hold. Counted from
+ * above: zeros a layer holds count as written, a cluster partly touched counts whole, and a
+ * qcow2 file's new tables are added. Null where a map is not known: the plan then counts
+ * the layers' allocated sizes for both.
  */
 import type { Image } from '../images/model.js';
 import type { MapExtent } from '../qemu-img/map.js';
@@ -73,21 +73,31 @@ function bytesIn(target: Image, ranges: readonly Range[]): number {
   return data + tables * cluster;
 }
 
+/** What a merge writes: the bytes it copies (its time), and the space they add to the file written (whether it fits). */
+export interface MergeBytes {
+  readonly copied: number;
+  readonly added: number;
+}
+
+const length = (ranges: readonly Range[]): number => ranges.reduce((sum, range) => sum + range.end - range.start, 0);
+
 /** A commit of `image` and the layers below it, down to the one at depth `depth` (`into`), into `into`. */
-export function committedBytes(world: World, image: string, into: string, depth: number): number | null {
+export function committedBytes(world: World, image: string, into: string, depth: number): MergeBytes | null {
   const base = imageAt(world, into);
   const above = world.chainMap?.(image) ?? null;
   const own = world.chainMap?.(into) ?? null;
   if (base === undefined || above === null || own === null) return null;
-  return bytesIn(base, outside(heldAt(above, 0, depth, false), heldAt(own, 0, 1, true)));
+  const written = heldAt(above, 0, depth, false);
+  return { copied: length(written), added: bytesIn(base, outside(written, heldAt(own, 0, 1, true))) };
 }
 
 /** A pull into `image` of the layers below it at depths 1 to `depth - 1` (from `depth` on, it backs onto what is left). */
-export function pulledBytes(world: World, image: string, depth: number): number | null {
+export function pulledBytes(world: World, image: string, depth: number): MergeBytes | null {
   const overlay = imageAt(world, image);
   const map = world.chainMap?.(image) ?? null;
   if (overlay === undefined || map === null) return null;
-  return bytesIn(overlay, heldAt(map, 1, depth, false));
+  const written = heldAt(map, 1, depth, false);
+  return { copied: length(written), added: bytesIn(overlay, written) };
 }
 
 /** The chains a merge plan reads a map of: the merged image's, and a commit's base's (by default the layer below). */

@@ -15,7 +15,7 @@ import { snapshotDeleteArgv } from '../virsh/snapshot-delete.js';
 import { chainGraph, type ChainGraph } from './chain-graph.js';
 import { commitInto, pullInto, treeAfter, type Fold } from './fold.js';
 import { dependentsOf, imageAt } from './dependents.js';
-import { committedBytes, pulledBytes } from './merge-bytes.js';
+import { committedBytes, pulledBytes, type MergeBytes } from './merge-bytes.js';
 import { blocker, domainLock, draft, heldOutside, missingTools, offering, runStep, toolPath } from './draft.js';
 import { snapshotDumpxmlArgv } from '../virsh/revert.js';
 import { snapshotRedefineArgv } from '../virsh/snapshot-redefine.js';
@@ -90,7 +90,7 @@ function lastDefines(steps: readonly StepInput[]): StepInput[] {
 }
 
 /** What every merge plan says besides its folds: the space, the trash, the lost snapshots and their records, the tools. */
-function mergeDraft(intent: MergeIntent, world: World, title: Said, fold: Fold, written: string, added: number | null, blockers: Blocker[], warnings: Said[]): PlanDraft {
+function mergeDraft(intent: MergeIntent, world: World, title: Said, fold: Fold, written: string, mapped: MergeBytes | null, blockers: Blocker[], warnings: Said[]): PlanDraft {
   const lostOnes = lostSnapshots(world, intent.kind === 'commit' ? { top: intent.image, into: written } : null, fold.unused);
   const lost: Said[] = [
     ...lostOnes.map((one) => say('plans.merge.lost.snapshot', { name: one.snapshot.name, domain: one.domain.name })),
@@ -122,9 +122,9 @@ function mergeDraft(intent: MergeIntent, world: World, title: Said, fold: Fold, 
   // Files go once libvirt's records no longer name them.
   steps.push(...fold.trash);
 
-  const bytes = added ?? fold.bytes;
+  const { copied, added } = mapped ?? { copied: fold.bytes, added: fold.bytes };
   const free = world.freeBytes?.(written) ?? null;
-  if (free !== null && free < bytes) blockers.push(blocker('no-space', say('plans.merge.blocker.noSpace', { path: written, size: formatBytes(bytes), free: formatBytes(free) })));
+  if (free !== null && free < added) blockers.push(blocker('no-space', say('plans.merge.blocker.noSpace', { path: written, size: formatBytes(added), free: formatBytes(free) })));
   const givesBack = fold.unused.reduce((sum, path) => sum + (imageAt(world, path)?.actualSize ?? 0), 0);
   if (givesBack > 0) warnings.push(say('plans.merge.warning.givesBack', { size: formatBytes(givesBack) }));
 
@@ -137,7 +137,7 @@ function mergeDraft(intent: MergeIntent, world: World, title: Said, fold: Fold, 
     title,
     steps,
     unused: fold.unused,
-    bytes,
+    bytes: copied,
     lost,
     warnings,
     blockers,

@@ -289,7 +289,7 @@ export const planProblems: Messages<typeof english> = {
       nothingBetween: '{{image}} 已经以 {{base}} 为后端镜像：两者之间没有可拉取的层。',
       baseShared: '{{path}} 也被 {{users}} 使用：提交到它会改变它们读到的内容（数据安全规则 1）。',
       pullNotActive: '{{path}} 是运行中的 {{domain}} 活动层之下的一层：运行中虚拟机的磁盘只能把拉取的数据写入其活动层。',
-      noSpace: '此次合并最多要向 {{path}} 复制 {{size}}，而其文件系统只剩 {{free}} 可用。',
+      noSpace: '此次合并最多需要在 {{path}} 中占用 {{size}} 的新空间，而其文件系统只剩 {{free}} 可用。',
       heldOutside: '{{path}} 正被一个不由 libvirt 运行的 QEMU 打开（它持有该文件的锁）：块作业无法触及它，在该 QEMU 打开它期间，其他任何程序都不能写入或合并掉它（数据安全规则 2）。',
     },
     alternative: {
