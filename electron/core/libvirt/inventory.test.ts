@@ -268,8 +268,12 @@ describe('the inventory of a real libvirt daemon', () => {
     const guest = domains.define('block-job', { start: true });
     const e1 = join(domains.dir, 'block-job.e1.qcow2');
     virsh('snapshot-create-as', guest.name, 'e1', '--disk-only', '--atomic', '--diskspec', `vda,snapshot=external,file=${e1}`);
+    // As the window last read it, running with no job: its refreshes ask for the job in the round that reads the domain.
+    const before = await inventory();
     // Behind Snaptree's back, as a terminal would: an active commit, which waits for a pivot once it is synchronized.
     virsh('blockcommit', guest.name, 'vda', '--active', '--wait');
+    const refreshed = await refreshDomains(host, '/usr/bin/virsh', before, [guest.name]);
+    expect(domainOf(refreshed, guest.name).disks[0]!.blockJob).toMatchObject({ type: 'Active Block Commit' });
     const env = { ...process.env, XDG_STATE_HOME: join(domains.dir, 'block-job-state'), XDG_DATA_HOME: join(domains.dir, 'block-job-data'), XDG_CONFIG_HOME: join(domains.dir, 'block-job-config') };
     const planSnapshot = () => spawnSync(process.execPath, [bin, 'plan', 'snapshot', guest.name, 'e2', '--disk-only', '--connect', URI], { env, encoding: 'utf8' });
     try {
@@ -285,6 +289,7 @@ describe('the inventory of a real libvirt daemon', () => {
       virsh('blockjob', guest.name, 'vda', '--abort');
     }
     expect(domainOf(await inventory(), guest.name).disks[0]!.blockJob).toBeUndefined();
+    expect(domainOf(await refreshDomains(host, '/usr/bin/virsh', refreshed, [guest.name]), guest.name).disks[0]!.blockJob).toBeUndefined();
     const planned = planSnapshot();
     expect(planned.status, planned.stderr).toBe(0);
     // The snapshot was only planned: libvirt still has e1 alone, and the disk is still on its overlay.

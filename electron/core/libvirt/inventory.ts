@@ -89,7 +89,7 @@ export async function refreshDomains(host: Host, virsh: string, previous: Connec
   // numeric name by its known UUID too, since virsh reads a number as a domain ID first.
   const known = (name: string) => previous.domains.filter((domain) => domain.name === name).map((domain) => domain.uuid);
   const ids = [...new Set(names.flatMap((name) => (/^\d+$/.test(name) ? [...known(name), name] : [name])))];
-  const read = await readDomains(reader(host, virsh, previous.uri, options), ids);
+  const read = await readDomains(reader(host, virsh, previous.uri, options), ids, previous.domains);
   const fresh = [...new Map(read.map((domain) => [domain.uuid, domain])).values()];
   const replaced = new Set([...ids, ...fresh.map((domain) => domain.uuid)]);
   const kept = previous.domains.filter((domain) => !replaced.has(domain.name) && !replaced.has(domain.uuid));
@@ -116,11 +116,13 @@ function sortByName(domains: Domain[]): Domain[] {
 /**
  * Each domain's state, XML and snapshots (by UUID or name), in two more virsh rounds.
  * No `dominfo`: it makes six calls per domain (a quarter of a second for 50 domains);
- * the XML names the domain and one list says which domains are persistent.
+ * the XML names the domain and one list says which domains are persistent. `before`: the
+ * domains as last read, whose running disks' block jobs are asked in the same round.
  */
-async function readDomains(read: Reader, ids: readonly string[]): Promise<Domain[]> {
+async function readDomains(read: Reader, ids: readonly string[], before: readonly Domain[] = []): Promise<Domain[]> {
   const { cache } = read;
   const PER_DOMAIN = 4;
+  const guessed = runningDisks(before.filter((domain) => ids.includes(domain.uuid) || ids.includes(domain.name)));
   const second = await read.batch([
     ['list', '--all', '--persistent', '--uuid'],
     // Named options throughout: virsh takes any word starting with `--` as an option,
@@ -131,7 +133,9 @@ async function readDomains(read: Reader, ids: readonly string[]): Promise<Domain
       ['snapshot-list', '--domain', id, '--name'],
       ['snapshot-current', '--domain', id, '--name'],
     ]),
+    ...guessed.map(blockjobCommand),
   ]);
+  const early = new Map(guessed.map((asked, index) => [diskKey(asked), second[1 + ids.length * PER_DOMAIN + index] ?? '']));
   const persistent = new Set(parseUuidList(second[0] ?? ''));
   const domains = ids
     .map((id, index) => {
@@ -162,6 +166,7 @@ async function readDomains(read: Reader, ids: readonly string[]): Promise<Domain
 
   return withBlockJobs(
     read,
+    early,
     domains.map((domain): Domain => {
     const snapshots: Snapshot[] = [];
     for (const name of domain.names) {
@@ -183,18 +188,31 @@ async function readDomains(read: Reader, ids: readonly string[]): Promise<Domain
   );
 }
 
+type RunningDisk = { readonly domain: Domain; readonly disk: Domain['disks'][number] };
+
+/** The disks whose block jobs are read: those of a domain whose QEMU runs. */
+function runningDisks(domains: readonly Domain[]): RunningDisk[] {
+  return domains.flatMap((domain) => (qemuRuns(domain) ? domain.disks.filter((disk) => disk.device === 'disk').map((disk) => ({ domain, disk })) : []));
+}
+
+const diskKey = ({ domain, disk }: RunningDisk): string => `${domain.uuid}\0${disk.target}`;
+const blockjobCommand = ({ domain, disk }: RunningDisk): string[] => ['blockjob', '--domain', domain.uuid, '--path', disk.target, '--raw'];
+
 /**
  * The block job on each disk of a domain whose QEMU runs, whoever started it (a commit typed
  * in a terminal, a backup tool): a plan on such a domain is blocked before libvirt refuses
- * it partway (shared/plans/block-jobs.ts). One more round, only where a QEMU runs.
+ * it partway (shared/plans/block-jobs.ts). `early`: the answers read with the domains, for
+ * the disks that ran when last read (a job's re-read before its start: no round of its own);
+ * the rest in one more round, only where a QEMU runs.
  */
-async function withBlockJobs(read: Reader, domains: Domain[]): Promise<Domain[]> {
-  const asked = domains.flatMap((domain) => (qemuRuns(domain) ? domain.disks.filter((disk) => disk.device === 'disk').map((disk) => ({ domain, disk })) : []));
-  if (asked.length === 0) return domains;
-  const outputs = await read.batch(asked.map(({ domain, disk }) => ['blockjob', '--domain', domain.uuid, '--path', disk.target, '--raw']));
-  asked.forEach(({ domain, disk }, index) => {
-    const blockJob = parseBlockJob(outputs[index] ?? '');
-    if (blockJob !== null) domain.disks = domain.disks.map((each) => (each === disk ? { ...each, blockJob } : each));
-  });
+async function withBlockJobs(read: Reader, early: ReadonlyMap<string, string>, domains: Domain[]): Promise<Domain[]> {
+  const asked = runningDisks(domains);
+  const late = asked.filter((each) => !early.has(diskKey(each)));
+  const outputs = late.length === 0 ? [] : await read.batch(late.map(blockjobCommand));
+  const answers = new Map([...early, ...late.map((each, index) => [diskKey(each), outputs[index] ?? ''] as const)]);
+  for (const each of asked) {
+    const blockJob = parseBlockJob(answers.get(diskKey(each)) ?? '');
+    if (blockJob !== null) each.domain.disks = each.domain.disks.map((disk) => (disk === each.disk ? { ...disk, blockJob } : disk));
+  }
   return domains;
 }
